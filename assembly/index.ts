@@ -1,0 +1,31 @@
+// margin-core: the module's exported surface. State lives in flat columns (store/), kernels in
+// risk/; the facade in bindings/ views the columns through typed arrays.
+import * as reference from "./store/reference";
+import * as accounts from "./store/accounts";
+import * as staging from "./store/staging";
+import { recomputeAll, evaluateAccount, totals, statusCounts } from "./risk/evaluate";
+import { prepareInstruments } from "./risk/prepare";
+
+export { columnCount, columnPointer, columnShift, liveBytes } from "./store/registry";
+export { setCounts as setReferenceCounts, setParameters } from "./store/reference";
+export { addAccounts, setAccountMode, setPosition, setCollateral, compactArenas } from "./store/accounts";
+export { stageLoad, validateStaged, commitStaged, discardStaged } from "./store/staging";
+export { evaluateAccount, prepareInstruments };
+
+export function rejectedField(): i32 { return staging.rejectedField; }
+export function rejectedRow(): i32 { return staging.rejectedRow; }
+export function accountCount(): i32 { return accounts.accountCount; }
+export function positionSlots(): i32 { return accounts.positionSlots; }
+export function collateralSlots(): i32 { return accounts.collateralSlots; }
+export function underlyingCount(): i32 { return reference.underlyingCount; }
+export function instrumentCount(): i32 { return reference.instrumentCount; }
+
+export function recompute(): void { recomputeAll(); }
+export function statusCount(status: i32): i32 { return statusCounts[status]; }
+
+/** Venue totals as two 64-bit words (0 equity, 1 IM, 2 MM). */
+export function totalLow(which: i32): u64 { return <u64>totals[which << 1]; }
+export function totalHigh(which: i32): i64 { return totals[(which << 1) + 1]; }
+
+/** Bytes of linear memory in use (pages × 64 KiB). */
+export function memoryBytes(): f64 { return <f64>memory.size() * 65536.0; }

@@ -1,0 +1,148 @@
+// Per-instrument and per-asset preparation (once per recompute, never per account):
+// guarded marks (methodology §2) and exact per-lot constants split into a money part and a
+// sub-µ remainder, so the account kernel multiplies small integers and divides by constants.
+import { i32At, i64At, setI64At, u8At, setU8At, Column } from "../store/column";
+import {
+  InstrumentKind, isOption, instrumentCount, instrumentKind, instrumentUnderlying, instrumentMark,
+  instrumentStrike, instrumentExpiry, instrumentIv, instrumentLotSize, instrumentMarkUsed, instrumentModelValue,
+  underlyingIndex, underlyingVol, underlyingRate, nowMs, maxMarkDeviation,
+  optionImRate, optionImMinRate, optionMmRate, assetCount, assetHaircut,
+} from "../store/reference";
+import { assetPriceOf } from "../store/staging";
+import {
+  mulDiv, Rounding, wideSetProduct, wideAddProduct, wideMultiplyWide, wideHighWord, wideLowWord,
+  wideDivideFloorWithRemainder, lastRemainder,
+} from "../fixed/wide";
+import { FRACTION_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
+import { black76Value } from "../pricing";
+
+const MS_PER_YEAR: f64 = 365.0 * 86_400_000.0;
+
+// lotSize × markUsed (scale 1e16) = lotMarkMoney · 1e10 + lotMarkRest.
+export const lotMarkMoney = new Column(3);
+export const lotMarkRest = new Column(3);
+// lotSize × uIM (scale 1e25) = shortImMoney · 1e19 + shortImRestHigh · 1e9 + shortImRestLow; likewise MM.
+export const shortImMoney = new Column(3);
+export const shortImRestHigh = new Column(3);
+export const shortImRestLow = new Column(3);
+export const shortMmMoney = new Column(3);
+export const shortMmRestHigh = new Column(3);
+export const shortMmRestLow = new Column(3);
+// lotSize × strike (scale 1e16) = putCapMoney · 1e10 + putCapRest: a short put's maximum loss per lot.
+export const putCapMoney = new Column(3);
+export const putCapRest = new Column(3);
+// price × (F − h) (scale 1e17) = creditHigh · 1e9 + creditLow; price × (F + h) likewise for loans.
+export const creditHigh = new Column(3);
+export const creditLow = new Column(3);
+export const loanHigh = new Column(3);
+export const loanLow = new Column(3);
+/** u8: 1 when the asset is priced 1 with no haircut, so a balance's value is amount / 100. */
+export const assetIsCash = new Column(0);
+
+/** Years from now to expiry (365-day years); ≤ 0 once expired. */
+export function yearsToExpiry(instrument: i32): f64 {
+  return <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / MS_PER_YEAR;
+}
+
+/** Black-76 value per base unit at the instrument's iv (or its underlying's vol), scale 1e8, half away from zero. */
+export function modelValue(instrument: i32): i64 {
+  const u = i32At(instrumentUnderlying.ptr, instrument);
+  const iv = i64At(instrumentIv.ptr, instrument);
+  const sigma = <f64>(iv > 0 ? iv : i64At(underlyingVol.ptr, u)) / <f64>FRACTION_SCALE;
+  const spot = <f64>i64At(underlyingIndex.ptr, u) / <f64>PRICE_SCALE;
+  const strike = <f64>i64At(instrumentStrike.ptr, instrument) / <f64>PRICE_SCALE;
+  const rate = <f64>i64At(underlyingRate.ptr, u) / <f64>FRACTION_SCALE;
+  const isCall = u8At(instrumentKind.ptr, instrument) == InstrumentKind.Call;
+  const value = black76Value(isCall, spot, strike, yearsToExpiry(instrument), sigma, rate);
+  return <i64>Math.floor(value * <f64>PRICE_SCALE + 0.5);
+}
+
+function guardLinearMark(instrument: i32, index: i64): i64 {
+  const low = mulDiv(index, FRACTION_SCALE - maxMarkDeviation, <u64>FRACTION_SCALE, Rounding.Ceil);
+  const high = mulDiv(index, FRACTION_SCALE + maxMarkDeviation, <u64>FRACTION_SCALE, Rounding.Floor);
+  return min(max(i64At(instrumentMark.ptr, instrument), low), high);
+}
+
+function guardOptionMark(instrument: i32, index: i64, isCall: bool): i64 {
+  const strike = i64At(instrumentStrike.ptr, instrument);
+  const intrinsic = max<i64>(0, isCall ? index - strike : strike - index);
+  const value = modelValue(instrument);
+  setI64At(instrumentModelValue.ptr, instrument, value);
+  const cap = mulDiv(value, FRACTION_SCALE + maxMarkDeviation, <u64>FRACTION_SCALE, Rounding.Floor);
+  return max(min(i64At(instrumentMark.ptr, instrument), cap), intrinsic);
+}
+
+/** Splits the non-negative wide register by `d` into a money quotient and a remainder. */
+function splitWide(instrument: i32, d: u64, money: Column, rest: Column): void {
+  setI64At(money.ptr, instrument, <i64>wideDivideFloorWithRemainder(d));
+  setI64At(rest.ptr, instrument, <i64>lastRemainder());
+}
+
+/** lotSize × u for a per-unit requirement u (wide register, scale 1e17), split for the kernel. */
+function splitPerLotRequirement(instrument: i32, lotSize: i64, money: Column, restHigh: Column, restLow: Column): void {
+  const high = wideHighWord(), low = wideLowWord();
+  wideSetProduct(lotSize, 1);
+  wideMultiplyWide(high, low);
+  setI64At(money.ptr, instrument, <i64>wideDivideFloorWithRemainder(QTY_PRICE_FRACTION_TO_MONEY));
+  const rest = lastRemainder();
+  setI64At(restHigh.ptr, instrument, <i64>(rest / 1_000_000_000));
+  setI64At(restLow.ptr, instrument, <i64>(rest % 1_000_000_000));
+}
+
+/** uIM and uMM of a short option per base unit (docs/methodology.md §4), then per lot. */
+function prepareShortOption(instrument: i32, lotSize: i64, index: i64, isCall: bool, mark: i64): void {
+  const strike = i64At(instrumentStrike.ptr, instrument);
+  const outOfTheMoney = max<i64>(0, isCall ? strike - index : index - strike);
+  // max(optIm·S − OTM·F, optImMin·S) takes the first branch iff (optIm − optImMin)·S ≥ OTM·F.
+  wideSetProduct(optionImRate - optionImMinRate, index);
+  const lhsHigh = wideHighWord(), lhsLow = wideLowWord();
+  wideSetProduct(outOfTheMoney, FRACTION_SCALE);
+  const rhsHigh = wideHighWord(), rhsLow = wideLowWord();
+  if (lhsHigh > rhsHigh || (lhsHigh == rhsHigh && lhsLow >= rhsLow)) {
+    wideSetProduct(optionImRate, index);
+    wideAddProduct(mark - outOfTheMoney, FRACTION_SCALE);
+  } else {
+    wideSetProduct(optionImMinRate, index);
+    wideAddProduct(mark, FRACTION_SCALE);
+  }
+  splitPerLotRequirement(instrument, lotSize, shortImMoney, shortImRestHigh, shortImRestLow);
+  wideSetProduct(optionMmRate, index);
+  wideAddProduct(mark, FRACTION_SCALE);
+  splitPerLotRequirement(instrument, lotSize, shortMmMoney, shortMmRestHigh, shortMmRestLow);
+  wideSetProduct(lotSize, strike);
+  splitWide(instrument, <u64>QTY_PRICE_TO_MONEY, putCapMoney, putCapRest);
+}
+
+const instrumentConstants: Column[] = [
+  lotMarkMoney, lotMarkRest, shortImMoney, shortImRestHigh, shortImRestLow,
+  shortMmMoney, shortMmRestHigh, shortMmRestLow, putCapMoney, putCapRest,
+];
+const assetConstants: Column[] = [creditHigh, creditLow, loanHigh, loanLow, assetIsCash];
+
+function prepareAsset(asset: i32): void {
+  const price = assetPriceOf(asset);
+  const haircut = i64At(assetHaircut.ptr, asset);
+  setU8At(assetIsCash.ptr, asset, price == PRICE_SCALE && haircut == 0 ? 1 : 0);
+  wideSetProduct(price, FRACTION_SCALE - haircut);
+  splitWide(asset, <u64>FRACTION_SCALE, creditHigh, creditLow);
+  wideSetProduct(price, FRACTION_SCALE + haircut);
+  splitWide(asset, <u64>FRACTION_SCALE, loanHigh, loanLow);
+}
+
+/** Recomputes guarded marks, model values and every per-lot and per-asset constant. */
+export function prepareInstruments(): void {
+  for (let c = 0; c < instrumentConstants.length; c++) unchecked(instrumentConstants[c]).reserve(instrumentCount);
+  for (let c = 0; c < assetConstants.length; c++) unchecked(assetConstants[c]).reserve(assetCount);
+  for (let i = 0; i < instrumentCount; i++) {
+    const kind = u8At(instrumentKind.ptr, i);
+    const lotSize = i64At(instrumentLotSize.ptr, i);
+    const index = i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, i));
+    const isCall = kind == InstrumentKind.Call;
+    const mark = isOption(kind) ? guardOptionMark(i, index, isCall) : guardLinearMark(i, index);
+    setI64At(instrumentMarkUsed.ptr, i, mark);
+    wideSetProduct(lotSize, mark);
+    splitWide(i, <u64>QTY_PRICE_TO_MONEY, lotMarkMoney, lotMarkRest);
+    if (isOption(kind)) prepareShortOption(i, lotSize, index, isCall, mark);
+  }
+  for (let a = 0; a < assetCount; a++) prepareAsset(a);
+}

@@ -1,0 +1,71 @@
+// Reference data: underlyings, assets, instruments and their tier brackets, plus parameters.
+// The facade validates rows with exact decimal arithmetic and writes them here; the module
+// derives what the kernels need (guarded marks, option model values) in `risk/marks.ts`.
+import { Column } from "./column";
+
+export const enum InstrumentKind { Perp = 0, Future = 1, Call = 2, Put = 3 }
+
+// @ts-ignore: decorator
+@inline export function isOption(kind: i32): bool { return kind >= InstrumentKind.Call; }
+
+export let underlyingCount: i32 = 0;
+export const underlyingIndex = new Column(3);   // i64 price: the index (scale 1e8)
+export const underlyingVol = new Column(3);     // i64 fraction
+export const underlyingRate = new Column(3);    // i64 fraction
+
+export let assetCount: i32 = 0;
+export const assetPrice = new Column(3);        // i64 price (own price; see assetUnderlying)
+export const assetHaircut = new Column(3);      // i64 fraction
+export const assetUnderlying = new Column(2);   // i32 underlying index priced from, or -1
+export const assetMaxAmount = new Column(3);    // i64 largest |amount| held (limit checks on price moves)
+
+export let instrumentCount: i32 = 0;
+export const instrumentKind = new Column(0);       // u8 InstrumentKind
+export const instrumentUnderlying = new Column(2); // i32
+export const instrumentLotSize = new Column(3);    // i64 scale 1e8
+export const instrumentMark = new Column(3);       // i64 price as quoted
+export const instrumentStrike = new Column(3);     // i64 price (options)
+export const instrumentExpiry = new Column(3);     // i64 ms (futures, options)
+export const instrumentIv = new Column(3);         // i64 fraction, 0 = use the underlying's vol
+export const instrumentTierStart = new Column(2);  // i32 first row in the tier table
+export const instrumentTierCount = new Column(2);  // i32
+export const instrumentMaxLots = new Column(3);    // i64 largest |lots| held (limit checks on price moves)
+export const instrumentMarkUsed = new Column(3);   // i64 derived: the guarded mark
+export const instrumentModelValue = new Column(3); // i64 derived: Black-76 value per base unit (options)
+
+export let tierCount: i32 = 0;
+export const tierUpTo = new Column(3); // i64 money
+export const tierImf = new Column(3);  // i64 fraction
+export const tierMmf = new Column(3);  // i64 fraction
+
+/** Valuation time, ms since the epoch. */
+export let nowMs: i64 = 0;
+export let maxMarkDeviation: i64 = 50_000_000;
+export let optionImRate: i64 = 150_000_000;
+export let optionImMinRate: i64 = 100_000_000;
+export let optionMmRate: i64 = 75_000_000;
+
+export function setCounts(underlyings: i32, assets: i32, instruments: i32, tiers: i32): void {
+  underlyingIndex.reserve(underlyings); underlyingVol.reserve(underlyings); underlyingRate.reserve(underlyings);
+  assetPrice.reserve(assets); assetHaircut.reserve(assets); assetUnderlying.reserve(assets);
+  assetMaxAmount.reserve(assets);
+  instrumentKind.reserve(instruments); instrumentUnderlying.reserve(instruments);
+  instrumentLotSize.reserve(instruments); instrumentMark.reserve(instruments);
+  instrumentStrike.reserve(instruments); instrumentExpiry.reserve(instruments);
+  instrumentIv.reserve(instruments); instrumentTierStart.reserve(instruments);
+  instrumentTierCount.reserve(instruments); instrumentMaxLots.reserve(instruments);
+  instrumentMarkUsed.reserve(instruments); instrumentModelValue.reserve(instruments);
+  tierUpTo.reserve(tiers); tierImf.reserve(tiers); tierMmf.reserve(tiers);
+  underlyingCount = underlyings;
+  assetCount = assets;
+  instrumentCount = instruments;
+  tierCount = tiers;
+}
+
+export function setParameters(now: i64, markDeviation: i64, imRate: i64, imMinRate: i64, mmRate: i64): void {
+  nowMs = now;
+  maxMarkDeviation = markDeviation;
+  optionImRate = imRate;
+  optionImMinRate = imMinRate;
+  optionMmRate = mmRate;
+}

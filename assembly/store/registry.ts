@@ -1,0 +1,38 @@
+// The columns the facade may view, in a fixed order mirrored by bindings/columns.ts.
+import { Column } from "./column";
+import * as reference from "./reference";
+import * as accounts from "./accounts";
+import * as staging from "./staging";
+
+const columns: Column[] = [
+  reference.underlyingIndex, reference.underlyingVol, reference.underlyingRate,
+  reference.assetPrice, reference.assetHaircut, reference.assetUnderlying, reference.assetMaxAmount,
+  reference.instrumentKind, reference.instrumentUnderlying, reference.instrumentLotSize,
+  reference.instrumentMark, reference.instrumentStrike, reference.instrumentExpiry, reference.instrumentIv,
+  reference.instrumentTierStart, reference.instrumentTierCount, reference.instrumentMaxLots,
+  reference.instrumentMarkUsed, reference.instrumentModelValue,
+  reference.tierUpTo, reference.tierImf, reference.tierMmf,
+  accounts.accountPositionStart, accounts.accountPositionCount, accounts.accountPositionCapacity,
+  accounts.accountCollateralStart, accounts.accountCollateralCount, accounts.accountCollateralCapacity,
+  accounts.accountMode, accounts.accountStatus, accounts.accountEquity,
+  accounts.accountInitialMargin, accounts.accountMaintenanceMargin,
+  accounts.positionInstrument, accounts.positionLots, accounts.positionEntry,
+  accounts.collateralAsset, accounts.collateralAmount,
+  staging.stagedMode, staging.stagedPositionOffsets, staging.stagedPositionInstrument,
+  staging.stagedPositionLots, staging.stagedPositionEntry, staging.stagedCollateralOffsets,
+  staging.stagedCollateralAsset, staging.stagedCollateralAmount,
+];
+
+export function columnCount(): i32 { return columns.length; }
+export function columnPointer(id: i32): usize { return columns[id].ptr; }
+export function columnShift(id: i32): u32 { return columns[id].elementShift; }
+
+/** Bytes held by every column's storage: the engine's live state, before allocator slack. */
+export function liveBytes(): f64 {
+  let bytes: f64 = 0;
+  for (let c = 0; c < columns.length; c++) {
+    const column = unchecked(columns[c]);
+    bytes += <f64>(<u64>column.capacity << column.elementShift);
+  }
+  return bytes;
+}

@@ -1,0 +1,67 @@
+// Typed-array views over the module's columns. Views are rebuilt only when linear memory has
+// grown (its buffer changes) or a column moved, so reads and writes allocate nothing per call.
+import type { WasmExports } from "./wasm.js";
+
+/** Column ids, in the order of assembly/store/registry.ts. */
+export const enum Col {
+  UnderlyingIndex, UnderlyingVol, UnderlyingRate,
+  AssetPrice, AssetHaircut, AssetUnderlying, AssetMaxAmount,
+  InstrumentKind, InstrumentUnderlying, InstrumentLotSize, InstrumentMark, InstrumentStrike,
+  InstrumentExpiry, InstrumentIv, InstrumentTierStart, InstrumentTierCount, InstrumentMaxLots,
+  InstrumentMarkUsed, InstrumentModelValue,
+  TierUpTo, TierImf, TierMmf,
+  AccountPositionStart, AccountPositionCount, AccountPositionCapacity,
+  AccountCollateralStart, AccountCollateralCount, AccountCollateralCapacity,
+  AccountMode, AccountStatus, AccountEquity, AccountInitialMargin, AccountMaintenanceMargin,
+  PositionInstrument, PositionLots, PositionEntry,
+  CollateralAsset, CollateralAmount,
+  StagedMode, StagedPositionOffsets, StagedPositionInstrument, StagedPositionLots, StagedPositionEntry,
+  StagedCollateralOffsets, StagedCollateralAsset, StagedCollateralAmount,
+}
+const COLUMN_COUNT = Col.StagedCollateralAmount + 1;
+
+/** Element size (log2 bytes) each column is expected to have; checked against the module at start. */
+const SHIFTS: number[] = [
+  3, 3, 3, 3, 3, 2, 3, 0, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3,
+  2, 0, 0, 2, 0, 0, 0, 0, 3, 3, 3, 1, 2, 3, 0, 3, 0, 2, 1, 2, 3, 2, 0, 3,
+];
+
+export class ColumnViews {
+  private buffer: ArrayBuffer | undefined;
+  private readonly pointers = new Array<number>(COLUMN_COUNT).fill(-1);
+  private readonly cache: Array<ArrayBufferView | undefined> = new Array(COLUMN_COUNT);
+
+  constructor(private readonly wasm: WasmExports) {
+    if (wasm.columnCount() !== COLUMN_COUNT) throw new Error("margin-core module and facade disagree on columns");
+    for (let id = 0; id < COLUMN_COUNT; id++) {
+      if (wasm.columnShift(id) !== SHIFTS[id]) throw new Error(`margin-core column ${id} has an unexpected element size`);
+    }
+  }
+
+  private view<T extends ArrayBufferView>(id: Col, make: (buffer: ArrayBuffer, ptr: number) => T): T {
+    const buffer = this.wasm.memory.buffer;
+    const ptr = this.wasm.columnPointer(id);
+    if (buffer !== this.buffer) {
+      this.buffer = buffer;
+      this.pointers.fill(-1);
+    }
+    if (this.pointers[id] !== ptr) {
+      this.pointers[id] = ptr;
+      this.cache[id] = make(buffer, ptr);
+    }
+    return this.cache[id] as T;
+  }
+
+  i64(id: Col): BigInt64Array {
+    return this.view(id, (b, p) => new BigInt64Array(b, p, (b.byteLength - p) >> 3));
+  }
+  i32(id: Col): Int32Array {
+    return this.view(id, (b, p) => new Int32Array(b, p, (b.byteLength - p) >> 2));
+  }
+  u16(id: Col): Uint16Array {
+    return this.view(id, (b, p) => new Uint16Array(b, p, (b.byteLength - p) >> 1));
+  }
+  u8(id: Col): Uint8Array {
+    return this.view(id, (b, p) => new Uint8Array(b, p, b.byteLength - p));
+  }
+}

@@ -1,0 +1,732 @@
+// MarginEngine: the typed facade over the module. Reference data is validated here with exact
+// bigint arithmetic and mirrored into the module's columns; accounts live only in the module.
+import type { AccountColumns, StagedFieldName } from "./account-columns.js";
+import { STAGED_FIELDS } from "./account-columns.js";
+import { Col, ColumnViews } from "./columns.js";
+import { formatDecimal, formatTime, parseDecimal, parseTime, MONEY_SCALE, PRICE_SCALE } from "./decimal.js";
+import { fail, MarginError } from "./errors.js";
+import {
+  MAX_ACCOUNTS, MAX_ASSETS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS,
+  MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, MAX_FUND, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT,
+} from "./limits.js";
+import { indexFromSources } from "./oracle.js";
+import { parseParams, type Params } from "./params.js";
+import {
+  asObject, asArray, asId, indexIds, parseAsset, parseInstrument, parsePrice, parseUnderlying,
+  KIND_CALL, KIND_PUT, KIND_PERP, type AssetRow, type InstrumentRow, type UnderlyingRow,
+} from "./reference.js";
+import { lotsOf, parseMode, parseVenueAccounts } from "./venue-accounts.js";
+import { instantiate, wasmSize, type WasmExports } from "./wasm.js";
+import { decodeSnapshot, encodeSnapshot, type SnapshotHeader } from "./snapshot.js";
+
+export type AccountStatus = "healthy" | "restricted" | "liquidatable" | "bankrupt";
+const STATUS_NAMES: AccountStatus[] = ["healthy", "restricted", "liquidatable", "bankrupt"];
+const MODE_NAMES = ["standard", "portfolio"] as const;
+const DEFAULT_NOW = "2026-11-24T00:00:00Z";
+
+export interface AccountRisk {
+  id: string;
+  mode: "standard" | "portfolio";
+  parent: string | null;
+  subAccounts: string[];
+  equity: string;
+  initialMargin: string;
+  maintenanceMargin: string;
+  /** MM / equity for display; null when equity ≤ 0. */
+  marginRatio: number | null;
+  status: AccountStatus;
+}
+
+export interface VenueRisk {
+  accounts: number;
+  equity: string;
+  initialMargin: string;
+  maintenanceMargin: string;
+  statusCounts: Record<AccountStatus, number>;
+}
+
+export interface EngineOptions {
+  now?: string;
+  settlement?: string;
+  params?: Record<string, unknown>;
+  insuranceFund?: string;
+}
+
+/** A fixed-point figure straight from the module: raw units and their scale. */
+export interface RawAccountRisk { equity: bigint; initialMargin: bigint; maintenanceMargin: bigint; status: AccountStatus }
+
+export class MarginEngine {
+  private readonly views: ColumnViews;
+  private now: number;
+  private settlement: string;
+  private params: Params;
+  private paramOverrides: Record<string, unknown>;
+  private insuranceFund: bigint;
+  private underlyings: UnderlyingRow[] = [];
+  private underlyingIds = new Map<string, number>();
+  private assets: AssetRow[] = [];
+  private assetIds = new Map<string, number>();
+  private instruments: InstrumentRow[] = [];
+  private instrumentIds = new Map<string, number>();
+  /** null: account i is `acc-${i}` (bulk loads without ids). */
+  private accountIds: string[] | null = [];
+  private accountIndexCache: Map<string, number> | null = null;
+  private parents = new Map<number, number>();
+  private instrumentsStale = true;
+  private totalsStale = true;
+
+  private constructor(private readonly wasm: WasmExports, options: EngineOptions) {
+    this.views = new ColumnViews(wasm);
+    this.now = parseTime(options.now ?? DEFAULT_NOW, "now");
+    this.settlement = asId(options.settlement ?? "USD", "settlement");
+    this.paramOverrides = { ...asObject(options.params ?? {}, "params") };
+    this.params = parseParams(this.paramOverrides);
+    this.insuranceFund = parseFund(options.insuranceFund ?? "0");
+    this.syncParameters();
+  }
+
+  /** An empty engine holding only the settlement asset. */
+  static async create(options: EngineOptions = {}): Promise<MarginEngine> {
+    const engine = new MarginEngine(await instantiate(), options);
+    engine.upsertAsset({ id: engine.settlement, price: "1", haircut: "0" });
+    return engine;
+  }
+
+  /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. */
+  static async fromVenue(venue: unknown): Promise<MarginEngine> {
+    if (typeof venue === "string") {
+      try {
+        venue = JSON.parse(venue);
+      } catch (error) {
+        fail("MALFORMED", "$", `not valid JSON: ${(error as Error).message}`);
+      }
+    }
+    const file = asObject(venue, "$");
+    const engine = new MarginEngine(await instantiate(), {
+      now: file.now as string, settlement: file.settlement as string,
+      params: file.params as Record<string, unknown>, insuranceFund: file.insuranceFund as string,
+    });
+    engine.loadReference(file);
+    const parsed = parseVenueAccounts(file.accounts, {
+      instrumentIndex: engine.instrumentIds,
+      instrumentLotSize: (i) => engine.instruments[i].lotSize,
+      assetIndex: engine.assetIds,
+    });
+    engine.loadColumns(parsed.columns, parsed.fieldOf);
+    return engine;
+  }
+
+  private loadReference(file: Record<string, unknown>): void {
+    const underlyings = asArray(file.underlyings ?? [], "underlyings").map((u, k) => this.withIndex(parseUnderlying(u, `underlyings[${k}]`, this.now), `underlyings[${k}]`));
+    const underlyingIds = indexIds(underlyings, "underlyings");
+    const assetRows = asArray(file.assets ?? [], "assets");
+    const assets = assetRows.map((a, k) => parseAsset(a, `assets[${k}]`, this.settlement, this.now));
+    if (!assets.some((a) => a.id === this.settlement)) assets.unshift({ id: this.settlement, price: 100_000_000n, haircut: 0n, underlying: null, priceTime: this.now });
+    const offset = assets.length - assetRows.length;
+    const assetIds = indexIds(assets, "assets");
+    assets.forEach((a, k) => {
+      if (a.underlying !== null && !underlyingIds.has(a.underlying)) fail("UNKNOWN_ID", `assets[${k - offset}].underlying`, `no underlying "${a.underlying}"`);
+    });
+    const instruments = asArray(file.instruments ?? [], "instruments").map((i, k) => parseInstrument(i, `instruments[${k}]`, this.now, true));
+    const instrumentIds = indexIds(instruments, "instruments");
+    instruments.forEach((i, k) => {
+      if (!underlyingIds.has(i.underlying)) fail("UNKNOWN_ID", `instruments[${k}].underlying`, `no underlying "${i.underlying}"`);
+    });
+    checkCount(underlyings.length, MAX_UNDERLYINGS, "underlyings");
+    checkCount(assets.length, MAX_ASSETS, "assets");
+    checkCount(instruments.length, MAX_INSTRUMENTS, "instruments");
+    this.underlyings = underlyings;
+    this.underlyingIds = underlyingIds;
+    this.assets = assets;
+    this.assetIds = assetIds;
+    this.instruments = instruments;
+    this.instrumentIds = instrumentIds;
+    this.syncReference();
+  }
+
+  private withIndex(row: Omit<UnderlyingRow, "index" | "stale">, field: string): UnderlyingRow {
+    const fromSources = row.sources.length > 0 ? indexFromSources(row.sources, this.now, this.params) : null;
+    const index = fromSources ?? row.spot;
+    if (index === null) fail("OUT_OF_RANGE", `${field}.sources`, "no fresh source and no spot");
+    return { ...row, index, stale: row.sources.length > 0 && fromSources === null };
+  }
+
+  // ---- reference data ----------------------------------------------------------------------
+
+  upsertUnderlying(value: unknown): void {
+    const row = this.withIndex(parseUnderlying(value, "underlying", this.now), "underlying");
+    const existing = this.underlyingIds.get(row.id);
+    if (existing === undefined) {
+      checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
+    } else {
+      this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
+    }
+    this.replaceRow(this.underlyings, this.underlyingIds, row);
+    this.syncReference();
+  }
+
+  upsertAsset(value: unknown): void {
+    const row = parseAsset(value, "asset", this.settlement, this.now);
+    if (row.underlying !== null && !this.underlyingIds.has(row.underlying)) fail("UNKNOWN_ID", "asset.underlying", `no underlying "${row.underlying}"`);
+    const existing = this.assetIds.get(row.id);
+    if (existing === undefined) {
+      checkCount(this.assets.length + 1, MAX_ASSETS, "assets");
+    } else {
+      const price = row.underlying === null ? row.price : this.underlyings[this.underlyingIds.get(row.underlying)!].index;
+      this.assertAssetPriceFits(existing, price, "asset.price");
+    }
+    this.replaceRow(this.assets, this.assetIds, row);
+    this.syncReference();
+  }
+
+  upsertInstrument(value: unknown): void {
+    const row = parseInstrument(value, "instrument", this.now, true);
+    const u = this.underlyingIds.get(row.underlying);
+    if (u === undefined) fail("UNKNOWN_ID", "instrument.underlying", `no underlying "${row.underlying}"`);
+    const existing = this.instrumentIds.get(row.id);
+    if (existing === undefined) {
+      checkCount(this.instruments.length + 1, MAX_INSTRUMENTS, "instruments");
+    } else {
+      const before = this.instruments[existing];
+      const held = this.views.i64(Col.InstrumentMaxLots)[existing];
+      if (held > 0n && (before.lotSize !== row.lotSize || before.kind !== row.kind || before.underlying !== row.underlying)) {
+        fail("OUT_OF_RANGE", "instrument.lotSize", "kind, underlying and lot size cannot change while positions are open");
+      }
+      const bound = [row.mark, row.strike, this.underlyings[u].index].reduce(maxBig);
+      if (held * row.lotSize * bound > MAX_POSITION_NOTIONAL) fail("OUT_OF_RANGE", "instrument.mark", "an open position would exceed the notional limit");
+    }
+    this.replaceRow(this.instruments, this.instrumentIds, row);
+    this.syncReference();
+  }
+
+  private replaceRow<T extends { id: string }>(rows: T[], ids: Map<string, number>, row: T): void {
+    const at = ids.get(row.id);
+    if (at === undefined) {
+      ids.set(row.id, rows.length);
+      rows.push(row);
+    } else {
+      rows[at] = row;
+    }
+  }
+
+  /** Index of an instrument in definition order (the `positionInstrument` of loadColumns). */
+  instrumentIndex(id: string): number {
+    const i = this.instrumentIds.get(id);
+    if (i === undefined) fail("UNKNOWN_ID", "instrument", `no instrument "${id}"`);
+    return i;
+  }
+
+  /** Index of an asset in definition order (the `collateralAsset` of loadColumns). */
+  assetIndex(id: string): number {
+    const a = this.assetIds.get(id);
+    if (a === undefined) fail("UNKNOWN_ID", "asset", `no asset "${id}"`);
+    return a;
+  }
+
+  /**
+   * Sets a price: an underlying's index (or one of its oracle sources when `source` is given),
+   * an instrument's mark, or an asset's own price. Older timestamps are rejected.
+   */
+  setPrice(id: string, price: string, timestampMs: number, source?: string): void {
+    const raw = parsePrice(price, "price");
+    if (!Number.isFinite(timestampMs)) fail("INVALID_NUMBER", "timestamp", `${timestampMs} is not a finite time`);
+    const u = this.underlyingIds.get(id);
+    if (u !== undefined) {
+      const row = this.underlyings[u];
+      if (source !== undefined) {
+        const s = row.sources.findIndex((x) => x.id === source);
+        if (s < 0) fail("UNKNOWN_ID", "source", `underlying "${id}" has no source "${source}"`);
+        if (timestampMs < row.sources[s].time) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
+        const sources = row.sources.map((x, k) => (k === s ? { ...x, price: raw, time: timestampMs } : x));
+        const index = indexFromSources(sources, Math.max(this.now, timestampMs), this.params);
+        if (index !== null) this.assertUnderlyingPriceFits(u, index, "price");
+        this.underlyings[u] = { ...row, sources, index: index ?? row.index, stale: index === null, priceTime: timestampMs };
+      } else {
+        if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
+        this.assertUnderlyingPriceFits(u, raw, "price");
+        this.underlyings[u] = { ...row, spot: raw, index: raw, priceTime: timestampMs };
+      }
+      return this.syncReference();
+    }
+    const i = this.instrumentIds.get(id);
+    if (i !== undefined) {
+      const row = this.instruments[i];
+      if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
+      const bound = [raw, row.strike, this.underlyings[this.underlyingIds.get(row.underlying)!].index].reduce(maxBig);
+      if (this.views.i64(Col.InstrumentMaxLots)[i] * row.lotSize * bound > MAX_POSITION_NOTIONAL) {
+        fail("OUT_OF_RANGE", "price", "an open position would exceed the notional limit");
+      }
+      this.instruments[i] = { ...row, mark: raw, priceTime: timestampMs };
+      return this.syncReference();
+    }
+    const a = this.assetIds.get(id);
+    if (a === undefined) fail("UNKNOWN_ID", "id", `no underlying, instrument or asset "${id}"`);
+    const row = this.assets[a];
+    if (row.underlying !== null) fail("MALFORMED", "id", `asset "${id}" is priced by underlying "${row.underlying}"`);
+    if (row.id === this.settlement) fail("OUT_OF_RANGE", "price", "the settlement asset is priced 1");
+    if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
+    this.assertAssetPriceFits(a, raw, "price");
+    this.assets[a] = { ...row, price: raw, priceTime: timestampMs };
+    this.syncReference();
+  }
+
+  private assertUnderlyingPriceFits(u: number, index: bigint, field: string): void {
+    const id = this.underlyings[u].id;
+    const maxLots = this.views.i64(Col.InstrumentMaxLots);
+    this.instruments.forEach((row, i) => {
+      if (row.underlying !== id) return;
+      const bound = [row.mark, row.strike, index].reduce(maxBig);
+      if (maxLots[i] * row.lotSize * bound > MAX_POSITION_NOTIONAL) fail("OUT_OF_RANGE", field, `an open position in "${row.id}" would exceed the notional limit`);
+    });
+    this.assets.forEach((row, a) => {
+      if (row.underlying === id) this.assertAssetPriceFits(a, index, field);
+    });
+  }
+
+  private assertAssetPriceFits(a: number, price: bigint, field: string): void {
+    if (this.views.i64(Col.AssetMaxAmount)[a] * price > MAX_COLLATERAL_VALUE) fail("OUT_OF_RANGE", field, "a balance would exceed the collateral value limit");
+  }
+
+  private syncParameters(): void {
+    const p = this.params;
+    this.wasm.setParameters(BigInt(this.now), p.maxMarkDeviation, p.optIm, p.optImMin, p.optMm);
+    this.instrumentsStale = true;
+    this.totalsStale = true;
+  }
+
+  /** Mirrors every reference row into the module (hundreds of rows: cheap, and simple to keep right). */
+  private syncReference(): void {
+    const tiers = this.instruments.reduce((n, i) => n + i.tiers.length, 0);
+    this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, tiers);
+    const v = this.views;
+    this.underlyings.forEach((u, k) => {
+      v.i64(Col.UnderlyingIndex)[k] = u.index;
+      v.i64(Col.UnderlyingVol)[k] = u.vol;
+      v.i64(Col.UnderlyingRate)[k] = u.rate;
+    });
+    this.assets.forEach((a, k) => {
+      v.i64(Col.AssetPrice)[k] = a.price;
+      v.i64(Col.AssetHaircut)[k] = a.haircut;
+      v.i32(Col.AssetUnderlying)[k] = a.underlying === null ? -1 : this.underlyingIds.get(a.underlying)!;
+    });
+    let t = 0;
+    this.instruments.forEach((i, k) => {
+      v.u8(Col.InstrumentKind)[k] = i.kind;
+      v.i32(Col.InstrumentUnderlying)[k] = this.underlyingIds.get(i.underlying)!;
+      v.i64(Col.InstrumentLotSize)[k] = i.lotSize;
+      v.i64(Col.InstrumentMark)[k] = i.mark;
+      v.i64(Col.InstrumentStrike)[k] = i.strike;
+      v.i64(Col.InstrumentExpiry)[k] = BigInt(i.expiry);
+      v.i64(Col.InstrumentIv)[k] = i.iv;
+      v.i32(Col.InstrumentTierStart)[k] = t;
+      v.i32(Col.InstrumentTierCount)[k] = i.tiers.length;
+      for (const tier of i.tiers) {
+        v.i64(Col.TierUpTo)[t] = tier.upTo;
+        v.i64(Col.TierImf)[t] = tier.imf;
+        v.i64(Col.TierMmf)[t] = tier.mmf;
+        t++;
+      }
+    });
+    this.instrumentsStale = true;
+    this.totalsStale = true;
+  }
+
+  // ---- accounts ----------------------------------------------------------------------------
+
+  /**
+   * Replaces every account with the given columns. The whole batch is validated before any of
+   * it is applied; a rejection names the column and row (or the venue field, via `fieldOf`).
+   */
+  loadColumns(columns: AccountColumns, fieldOf: (column: StagedFieldName, row: number) => string = (c, r) => `columns.${c}[${r}]`): void {
+    const n = columns.count;
+    if (!Number.isInteger(n) || n < 0 || n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "columns.count", `must be an integer in [0, ${MAX_ACCOUNTS}]`);
+    expectLength(columns.mode, n, "columns.mode");
+    expectLength(columns.parent, n, "columns.parent");
+    expectLength(columns.positionOffsets, n + 1, "columns.positionOffsets");
+    expectLength(columns.collateralOffsets, n + 1, "columns.collateralOffsets");
+    const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
+    expectLength(columns.positionInstrument, positions, "columns.positionInstrument");
+    expectLength(columns.positionLots, positions, "columns.positionLots");
+    expectLength(columns.positionEntry, positions, "columns.positionEntry");
+    expectLength(columns.collateralAsset, collaterals, "columns.collateralAsset");
+    expectLength(columns.collateralAmount, collaterals, "columns.collateralAmount");
+    if (columns.ids !== undefined) {
+      if (columns.ids.length !== n) fail("MALFORMED", "columns.ids", `expected ${n} ids`);
+      const seen = new Set<string>();
+      columns.ids.forEach((id, a) => {
+        asId(id, `columns.ids[${a}]`);
+        if (seen.has(id)) fail("DUPLICATE_ID", `columns.ids[${a}]`, `account "${id}" appears twice`);
+        seen.add(id);
+      });
+    }
+    for (let a = 0; a < n; a++) {
+      const p = columns.parent[a];
+      if (p === -1) continue;
+      if (p < 0 || p >= n || p === a) fail("MALFORMED", `columns.parent[${a}]`, "parent must be another account's index");
+      if (columns.parent[p] !== -1) fail("MALFORMED", `columns.parent[${a}]`, "a sub-account cannot have sub-accounts");
+    }
+
+    this.wasm.stageLoad(n, positions, collaterals);
+    const v = this.views;
+    v.u8(Col.StagedMode).set(columns.mode);
+    v.i32(Col.StagedPositionOffsets).set(columns.positionOffsets);
+    v.u16(Col.StagedPositionInstrument).set(columns.positionInstrument);
+    v.i32(Col.StagedPositionLots).set(columns.positionLots);
+    v.i64(Col.StagedPositionEntry).set(columns.positionEntry);
+    v.i32(Col.StagedCollateralOffsets).set(columns.collateralOffsets);
+    v.u8(Col.StagedCollateralAsset).set(columns.collateralAsset);
+    v.i64(Col.StagedCollateralAmount).set(columns.collateralAmount);
+    const rejection = this.wasm.validateStaged();
+    if (rejection !== 0) {
+      const field = fieldOf(STAGED_FIELDS[this.wasm.rejectedField()], this.wasm.rejectedRow());
+      this.wasm.discardStaged();
+      throw stagedError(rejection, field);
+    }
+    this.wasm.commitStaged();
+    this.accountIds = columns.ids ? [...columns.ids] : null;
+    this.accountIndexCache = null;
+    this.parents = new Map();
+    for (let a = 0; a < n; a++) if (columns.parent[a] >= 0) this.parents.set(a, columns.parent[a]);
+    this.totalsStale = true;
+  }
+
+  /** Creates an account, or changes its mode and parent. */
+  upsertAccount(value: unknown): void {
+    const row = asObject(value, "account");
+    const id = asId(row.id, "account.id");
+    const mode = parseMode(row.mode, "account.mode");
+    let parent = -1;
+    if (row.parent !== undefined && row.parent !== null) {
+      parent = this.indexOfAccount(asId(row.parent, "account.parent"), "account.parent");
+      if (this.parents.has(parent)) fail("MALFORMED", "account.parent", "a sub-account cannot have sub-accounts");
+    }
+    let a = this.findAccount(id);
+    if (a !== undefined && parent === a) fail("MALFORMED", "account.parent", "an account cannot be its own parent");
+    if (a !== undefined && parent >= 0 && [...this.parents.values()].includes(a)) fail("MALFORMED", "account.parent", "an account with sub-accounts cannot become one");
+    if (a === undefined) {
+      if (this.wasm.accountCount() >= MAX_ACCOUNTS) fail("OUT_OF_RANGE", "account", `more than ${MAX_ACCOUNTS} accounts`);
+      this.materializeIds().push(id);
+      a = this.wasm.addAccounts(1, mode);
+      this.accountIndexCache?.set(id, a);
+    } else {
+      this.wasm.setAccountMode(a, mode);
+    }
+    if (parent >= 0) this.parents.set(a, parent);
+    else this.parents.delete(a);
+    this.totalsStale = true;
+  }
+
+  /** Sets an account's position in an instrument (qty in base units, whole lots; "0" closes it). */
+  setPosition(accountId: string, instrumentId: string, qty: string, entry: string): void {
+    const a = this.indexOfAccount(accountId, "account");
+    const i = this.instrumentIndex(instrumentId);
+    const row = this.instruments[i];
+    const lots = lotsOf(qty, row.lotSize, "qty");
+    const entryRaw = parsePrice(entry, "entry");
+    const index = this.underlyings[this.underlyingIds.get(row.underlying)!].index;
+    const bound = [row.mark, row.strike, index, entryRaw].reduce(maxBig);
+    if (BigInt(Math.abs(lots)) * row.lotSize * bound > MAX_POSITION_NOTIONAL) fail("OUT_OF_RANGE", "qty", "the position would exceed the notional limit");
+    if (this.wasm.setPosition(a, i, lots, entryRaw) !== 0) fail("OUT_OF_RANGE", "qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
+    this.totalsStale = true;
+  }
+
+  /** Sets an account's balance of an asset (asset units; negative is a loan; "0" removes it). */
+  setCollateral(accountId: string, assetId: string, amount: string): void {
+    const a = this.indexOfAccount(accountId, "account");
+    const k = this.assetIndex(assetId);
+    const raw = parseDecimal(amount, 8, "amount");
+    const magnitude = raw < 0n ? -raw : raw;
+    if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.assetPrice(k) > MAX_COLLATERAL_VALUE) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
+    if (this.wasm.setCollateral(a, k, raw) !== 0) fail("OUT_OF_RANGE", "amount", `an account holds at most ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
+    this.totalsStale = true;
+  }
+
+  private assetPrice(k: number): bigint {
+    const row = this.assets[k];
+    return row.underlying === null ? row.price : this.underlyings[this.underlyingIds.get(row.underlying)!].index;
+  }
+
+  private accountId(a: number): string {
+    return this.accountIds === null ? `acc-${a}` : this.accountIds[a];
+  }
+
+  private materializeIds(): string[] {
+    if (this.accountIds === null) this.accountIds = Array.from({ length: this.wasm.accountCount() }, (_, a) => `acc-${a}`);
+    return this.accountIds;
+  }
+
+  private findAccount(id: string): number | undefined {
+    if (this.accountIds === null) {
+      const match = /^acc-(0|[1-9]\d*)$/.exec(id);
+      const a = match ? Number(match[1]) : -1;
+      return a >= 0 && a < this.wasm.accountCount() ? a : undefined;
+    }
+    if (this.accountIndexCache === null) this.accountIndexCache = new Map(this.accountIds.map((id, a) => [id, a]));
+    return this.accountIndexCache.get(id);
+  }
+
+  private indexOfAccount(id: string, field: string): number {
+    const a = this.findAccount(id);
+    if (a === undefined) fail("UNKNOWN_ID", field, `no account "${id}"`);
+    return a;
+  }
+
+  // ---- results -----------------------------------------------------------------------------
+
+  /** Full recompute of every account and the venue totals. */
+  recompute(): void {
+    this.wasm.recompute();
+    this.instrumentsStale = false;
+    this.totalsStale = false;
+  }
+
+  private prepare(): void {
+    if (this.instrumentsStale) {
+      this.wasm.prepareInstruments();
+      this.instrumentsStale = false;
+    }
+  }
+
+  /** Raw fixed-point risk of one account, evaluated now. */
+  accountRaw(id: string): RawAccountRisk {
+    const a = this.indexOfAccount(id, "account");
+    this.prepare();
+    this.wasm.evaluateAccount(a);
+    return {
+      equity: this.views.i64(Col.AccountEquity)[a],
+      initialMargin: this.views.i64(Col.AccountInitialMargin)[a],
+      maintenanceMargin: this.views.i64(Col.AccountMaintenanceMargin)[a],
+      status: STATUS_NAMES[this.views.u8(Col.AccountStatus)[a]],
+    };
+  }
+
+  account(id: string): AccountRisk {
+    const raw = this.accountRaw(id);
+    const a = this.indexOfAccount(id, "account");
+    return this.describe(a, raw);
+  }
+
+  private describe(a: number, raw: RawAccountRisk, children?: number[]): AccountRisk {
+    const parent = this.parents.get(a);
+    const subAccounts = children ?? [...this.parents].filter(([, p]) => p === a).map(([c]) => c);
+    return {
+      id: this.accountId(a),
+      mode: MODE_NAMES[this.views.u8(Col.AccountMode)[a]],
+      parent: parent === undefined ? null : this.accountId(parent),
+      subAccounts: subAccounts.map((c) => this.accountId(c)),
+      equity: formatDecimal(raw.equity, MONEY_SCALE),
+      initialMargin: formatDecimal(raw.initialMargin, MONEY_SCALE),
+      maintenanceMargin: formatDecimal(raw.maintenanceMargin, MONEY_SCALE),
+      marginRatio: raw.equity > 0n ? Number(raw.maintenanceMargin) / Number(raw.equity) : null,
+      status: raw.status,
+    };
+  }
+
+  /** Every account's risk, in account order (recomputes first when anything changed). */
+  accounts(): AccountRisk[] {
+    this.ensureTotals();
+    const children = new Map<number, number[]>();
+    for (const [c, p] of this.parents) children.set(p, [...(children.get(p) ?? []), c]);
+    const equity = this.views.i64(Col.AccountEquity), im = this.views.i64(Col.AccountInitialMargin);
+    const mm = this.views.i64(Col.AccountMaintenanceMargin), status = this.views.u8(Col.AccountStatus);
+    const out: AccountRisk[] = [];
+    for (let a = 0; a < this.wasm.accountCount(); a++) {
+      out.push(this.describe(a, { equity: equity[a], initialMargin: im[a], maintenanceMargin: mm[a], status: STATUS_NAMES[status[a]] }, children.get(a) ?? []));
+    }
+    return out;
+  }
+
+  private ensureTotals(): void {
+    if (this.totalsStale || this.instrumentsStale) this.recompute();
+  }
+
+  totals(): VenueRisk {
+    this.ensureTotals();
+    const total = (which: number) => formatDecimal((this.wasm.totalHigh(which) << 64n) + BigInt.asUintN(64, this.wasm.totalLow(which)), MONEY_SCALE);
+    return {
+      accounts: this.wasm.accountCount(),
+      equity: total(0),
+      initialMargin: total(1),
+      maintenanceMargin: total(2),
+      statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
+    };
+  }
+
+  /** The module's rounded Black-76 value per base unit of an option (raw, scale 1e8). */
+  optionModelValue(instrumentId: string): bigint {
+    const i = this.instrumentIndex(instrumentId);
+    if (this.instruments[i].kind < KIND_CALL) fail("MALFORMED", "instrument", `"${instrumentId}" is not an option`);
+    this.prepare();
+    return this.views.i64(Col.InstrumentModelValue)[i];
+  }
+
+  /**
+   * Memory and size figures for benchmarks and capacity planning: `liveBytes` is what the
+   * columns hold, `memoryBytes` the module's whole linear memory (the allocator grows it in
+   * large steps, so it runs ahead of the live state).
+   */
+  stats(): { accounts: number; positions: number; collaterals: number; liveBytes: number; memoryBytes: number; wasmBytes: number } {
+    return {
+      accounts: this.wasm.accountCount(),
+      positions: this.wasm.positionSlots(),
+      collaterals: this.wasm.collateralSlots(),
+      liveBytes: this.wasm.liveBytes(),
+      memoryBytes: this.wasm.memoryBytes(),
+      wasmBytes: wasmSize,
+    };
+  }
+
+  // ---- venue file and snapshots ------------------------------------------------------------
+
+  /** The venue file describing the current state (positions in canonical order). */
+  toVenue(): Record<string, unknown> {
+    this.wasm.compactArenas();
+    const v = this.views;
+    const n = this.wasm.accountCount();
+    const posCount = v.u8(Col.AccountPositionCount), colCount = v.u8(Col.AccountCollateralCount);
+    const instrument = v.u16(Col.PositionInstrument), lots = v.i32(Col.PositionLots), entry = v.i64(Col.PositionEntry);
+    const asset = v.u8(Col.CollateralAsset), amount = v.i64(Col.CollateralAmount);
+    const accounts: Record<string, unknown>[] = [];
+    let p = 0, c = 0;
+    for (let a = 0; a < n; a++) {
+      const collateral: Record<string, string> = {};
+      for (let k = 0; k < colCount[a]; k++, c++) collateral[this.assets[asset[c]].id] = formatDecimal(amount[c], PRICE_SCALE);
+      const positions = [];
+      for (let k = 0; k < posCount[a]; k++, p++) {
+        const row = this.instruments[instrument[p]];
+        positions.push({ instrument: row.id, qty: formatDecimal(BigInt(lots[p]) * row.lotSize, PRICE_SCALE), entry: formatDecimal(entry[p], PRICE_SCALE) });
+      }
+      const parent = this.parents.get(a);
+      accounts.push({
+        id: this.accountId(a), mode: MODE_NAMES[v.u8(Col.AccountMode)[a]],
+        ...(parent === undefined ? {} : { parent: this.accountId(parent) }),
+        collateral, positions,
+      });
+    }
+    return {
+      now: formatTime(this.now),
+      settlement: this.settlement,
+      params: this.paramOverrides,
+      assets: this.assets.map(assetToVenue),
+      underlyings: this.underlyings.map(underlyingToVenue),
+      instruments: this.instruments.map(instrumentToVenue),
+      accounts,
+      insuranceFund: formatDecimal(this.insuranceFund, MONEY_SCALE),
+    };
+  }
+
+  /** Bytes that reproduce the engine's state exactly (restore → snapshot gives the same bytes). */
+  snapshot(): Uint8Array {
+    this.wasm.compactArenas();
+    const v = this.views;
+    const n = this.wasm.accountCount(), positions = this.wasm.positionSlots(), collaterals = this.wasm.collateralSlots();
+    const header: SnapshotHeader = {
+      now: this.now, settlement: this.settlement, params: this.paramOverrides,
+      insuranceFund: this.insuranceFund.toString(),
+      underlyings: this.underlyings.map((u) => ({ ...underlyingToVenue(u), index: u.index.toString(), stale: u.stale, priceTime: u.priceTime })),
+      assets: this.assets.map((a) => ({ ...assetToVenue(a), priceTime: a.priceTime })),
+      instruments: this.instruments.map((i) => ({ ...instrumentToVenue(i), priceTime: i.priceTime })),
+      accountIds: this.accountIds,
+      parents: [...this.parents].sort((x, y) => x[0] - y[0]),
+    };
+    return encodeSnapshot(header, [
+      v.u8(Col.AccountMode).subarray(0, n),
+      v.u8(Col.AccountPositionCount).subarray(0, n),
+      v.u8(Col.AccountCollateralCount).subarray(0, n),
+      v.u16(Col.PositionInstrument).subarray(0, positions),
+      v.i32(Col.PositionLots).subarray(0, positions),
+      v.i64(Col.PositionEntry).subarray(0, positions),
+      v.u8(Col.CollateralAsset).subarray(0, collaterals),
+      v.i64(Col.CollateralAmount).subarray(0, collaterals),
+    ]);
+  }
+
+  static async restore(bytes: Uint8Array): Promise<MarginEngine> {
+    const { header, sections } = decodeSnapshot(bytes);
+    const engine = new MarginEngine(await instantiate(), {
+      now: formatTime(header.now), settlement: header.settlement, params: header.params,
+      insuranceFund: formatDecimal(BigInt(header.insuranceFund), MONEY_SCALE),
+    });
+    engine.loadReference({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments });
+    header.underlyings.forEach((u, k) => {
+      engine.underlyings[k] = { ...engine.underlyings[k], index: BigInt(u.index), stale: u.stale, priceTime: u.priceTime };
+    });
+    header.assets.forEach((a, k) => { engine.assets[k].priceTime = a.priceTime; });
+    header.instruments.forEach((i, k) => { engine.instruments[k].priceTime = i.priceTime; });
+    engine.syncReference();
+    const [mode, posCount, colCount, instrument, lots, entry, asset, amount] = sections;
+    const n = (mode as Uint8Array).length;
+    const parent = new Int32Array(n).fill(-1);
+    for (const [c, p] of header.parents) parent[c] = p;
+    engine.loadColumns({
+      count: n, ids: header.accountIds ?? undefined, mode: mode as Uint8Array, parent,
+      positionOffsets: prefixSums(posCount as Uint8Array), positionInstrument: instrument as Uint16Array,
+      positionLots: lots as Int32Array, positionEntry: entry as BigInt64Array,
+      collateralOffsets: prefixSums(colCount as Uint8Array), collateralAsset: asset as Uint8Array,
+      collateralAmount: amount as BigInt64Array,
+    }, (c, r) => `snapshot.${c}[${r}]`);
+    return engine;
+  }
+}
+
+function prefixSums(counts: Uint8Array): Uint32Array {
+  const out = new Uint32Array(counts.length + 1);
+  for (let k = 0; k < counts.length; k++) out[k + 1] = out[k] + counts[k];
+  return out;
+}
+
+function maxBig(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
+}
+
+function parseFund(value: unknown): bigint {
+  const raw = parseDecimal(value, MONEY_SCALE, "insuranceFund");
+  if (raw < 0n || raw > MAX_FUND) fail("OUT_OF_RANGE", "insuranceFund", "outside [0, 1000000000000]");
+  return raw;
+}
+
+function checkCount(count: number, limit: number, field: string): void {
+  if (count > limit) fail("OUT_OF_RANGE", field, `more than ${limit} rows`);
+}
+
+function expectLength(array: ArrayLike<unknown> | undefined, length: number, field: string): void {
+  if (array === undefined || array.length !== length) fail("MALFORMED", field, `expected ${length} elements`);
+}
+
+function stagedError(rejection: number, field: string): MarginError {
+  switch (rejection) {
+    case 1: return new MarginError("OUT_OF_RANGE", field, "outside the documented limits (docs/limits.md)");
+    case 2: return new MarginError("UNKNOWN_ID", field, "refers to no such row");
+    case 3: return new MarginError("DUPLICATE_ID", field, "appears twice in one account");
+    default: return new MarginError("MALFORMED", field, "offsets are not a valid CSR layout");
+  }
+}
+
+function assetToVenue(a: AssetRow) {
+  return {
+    id: a.id, price: formatDecimal(a.price, PRICE_SCALE), haircut: formatDecimal(a.haircut, 9),
+    ...(a.underlying === null ? {} : { underlying: a.underlying }),
+  };
+}
+
+function underlyingToVenue(u: UnderlyingRow) {
+  return {
+    id: u.id,
+    ...(u.spot === null ? {} : { spot: formatDecimal(u.spot, PRICE_SCALE) }),
+    vol: formatDecimal(u.vol, 9), rate: formatDecimal(u.rate, 9),
+    ...(u.sources.length === 0 ? {} : {
+      sources: u.sources.map((s) => ({ id: s.id, price: formatDecimal(s.price, PRICE_SCALE), time: formatTime(s.time) })),
+    }),
+  };
+}
+
+function instrumentToVenue(i: InstrumentRow) {
+  const common = { id: i.id, underlying: i.underlying, lotSize: formatDecimal(i.lotSize, PRICE_SCALE), mark: formatDecimal(i.mark, PRICE_SCALE) };
+  const tiers = i.tiers.map((t) => ({ upTo: formatDecimal(t.upTo, MONEY_SCALE), imf: formatDecimal(t.imf, 9), mmf: formatDecimal(t.mmf, 9) }));
+  if (i.kind === KIND_PERP) return { ...common, kind: "perp", tiers };
+  if (i.kind < KIND_CALL) return { ...common, kind: "future", expiry: formatTime(i.expiry), tiers };
+  return {
+    ...common, kind: "option", right: i.kind === KIND_PUT ? "put" : "call", strike: formatDecimal(i.strike, PRICE_SCALE),
+    expiry: formatTime(i.expiry), ...(i.iv === 0n ? {} : { iv: formatDecimal(i.iv, 9) }),
+  };
+}

@@ -1,0 +1,28 @@
+/** Stable error codes; `field` names the offending input path (e.g. `accounts[3].positions[0].qty`). */
+export type MarginErrorCode =
+  | "MALFORMED"        // not valid JSON, or a value of the wrong type or shape
+  | "INVALID_NUMBER"   // not a decimal string: NaN, Infinity, exponent, junk
+  | "PRECISION"        // more decimals than the field's scale
+  | "OUT_OF_RANGE"     // outside docs/limits.md (includes negative lot sizes and volatilities)
+  | "NOT_WHOLE_LOTS"   // a quantity that is not a whole number of lots
+  | "UNKNOWN_ID"       // names an id that does not exist
+  | "DUPLICATE_ID"     // an id defined twice
+  | "EXPIRED";         // an option or future already expired at load
+
+export class MarginError extends Error {
+  readonly code: MarginErrorCode;
+  readonly field: string;
+  /** The message without the code and field. */
+  readonly detail: string;
+  constructor(code: MarginErrorCode, field: string, detail: string) {
+    super(`${code} at ${field}: ${detail}`);
+    this.name = "MarginError";
+    this.code = code;
+    this.field = field;
+    this.detail = detail;
+  }
+}
+
+export function fail(code: MarginErrorCode, field: string, message: string): never {
+  throw new MarginError(code, field, message);
+}

@@ -1,0 +1,24 @@
+// The index of an underlying from its oracle sources (methodology §7): the median of sources
+// updated within maxPriceAge of `now`, after dropping sources more than maxSourceDeviation
+// from that median. An even count takes the mean of the two middle prices, rounded down.
+import type { Params } from "./params.js";
+
+export interface PriceSource { id: string; price: bigint; time: number }
+
+function median(prices: bigint[]): bigint {
+  const sorted = [...prices].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2n;
+}
+
+/** The index, or null when no source is fresh (the underlying is stale). */
+export function indexFromSources(sources: PriceSource[], now: number, params: Params): bigint | null {
+  const fresh = sources.filter((s) => s.time <= now && now - s.time <= params.maxPriceAgeMs).map((s) => s.price);
+  if (fresh.length === 0) return null;
+  const center = median(fresh);
+  const kept = fresh.filter((p) => {
+    const distance = p > center ? p - center : center - p;
+    return distance * 1_000_000_000n <= params.maxSourceDeviation * center;
+  });
+  return median(kept);
+}

@@ -1,0 +1,64 @@
+// Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
+import { parseBounded, parseDecimal } from "./decimal.js";
+import { fail } from "./errors.js";
+import { ONE } from "./limits.js";
+
+export interface Params {
+  maxMarkDeviation: bigint;
+  optIm: bigint;
+  optImMin: bigint;
+  optMm: bigint;
+  maxPriceAgeMs: number;
+  maxSourceDeviation: bigint;
+}
+
+const FRACTION_DEFAULTS = {
+  maxMarkDeviation: 50_000_000n,
+  optIm: 150_000_000n,
+  optImMin: 100_000_000n,
+  optMm: 75_000_000n,
+  maxSourceDeviation: 30_000_000n,
+} as const;
+const DEFAULT_MAX_PRICE_AGE_S = 60n;
+
+/**
+ * Parameters named in the methodology that later kernels consume; they are accepted and kept
+ * as given (and exported again by toVenue) so venue files written for them load today.
+ */
+const DEFERRED = new Set([
+  "grid", "priceScan", "extremeMultiple", "extremeCover", "volTermShort", "volTermLong", "volUp",
+  "volDown", "shockCollateral", "correlation", "imMultiplier", "shortOptionMin", "dynamicMargin",
+  "ewmaLambda", "scanSigmas", "mporDays", "liquidationBuffer", "liquidationFee", "takerFee",
+]);
+
+export function parseParams(overrides: unknown, field = "params"): Params {
+  if (overrides === undefined) overrides = {};
+  if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
+  const given = overrides as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!(key in FRACTION_DEFAULTS) && key !== "maxPriceAge" && !DEFERRED.has(key)) {
+      fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
+    }
+    if (DEFERRED.has(key)) assertJsonValue(given[key], `${field}.${key}`);
+  }
+  const fraction = (key: keyof typeof FRACTION_DEFAULTS, high: bigint, rule: string) =>
+    given[key] === undefined ? FRACTION_DEFAULTS[key] : parseBounded(given[key], 9, `${field}.${key}`, 0n, high, rule);
+  const params: Params = {
+    maxMarkDeviation: fraction("maxMarkDeviation", ONE - 1n, "[0, 1)"),
+    optIm: fraction("optIm", ONE, "[0, 1]"),
+    optImMin: fraction("optImMin", ONE, "[0, 1]"),
+    optMm: fraction("optMm", ONE, "[0, 1]"),
+    maxSourceDeviation: fraction("maxSourceDeviation", ONE, "[0, 1]"),
+    maxPriceAgeMs: Number(given.maxPriceAge === undefined
+      ? DEFAULT_MAX_PRICE_AGE_S * 1000n
+      : parseBounded(given.maxPriceAge, 3, `${field}.maxPriceAge`, 1n, 86_400_000n, "(0, 86400] seconds")),
+  };
+  if (params.optImMin > params.optIm) fail("OUT_OF_RANGE", `${field}.optImMin`, "optImMin must not exceed optIm");
+  return params;
+}
+
+/** Checks that a deferred parameter is a plain JSON value whose numeric strings are exact decimals. */
+function assertJsonValue(value: unknown, field: string): void {
+  if (typeof value === "number" && !Number.isFinite(value)) fail("INVALID_NUMBER", field, `${value} is not finite`);
+  if (typeof value === "string" && /^-?\d/.test(value)) parseDecimal(value, 9, field);
+}

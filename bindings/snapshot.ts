@@ -1,0 +1,69 @@
+// Snapshot byte format: magic, a JSON header (reference data and ids), then the account
+// columns as little-endian sections, each 8-byte aligned and prefixed by its byte length.
+import { fail } from "./errors.js";
+
+const MAGIC = "MCSNAP01";
+
+export interface SnapshotHeader {
+  now: number;
+  settlement: string;
+  params: Record<string, unknown>;
+  insuranceFund: string;
+  underlyings: (Record<string, unknown> & { index: string; stale: boolean; priceTime: number })[];
+  assets: (Record<string, unknown> & { priceTime: number })[];
+  instruments: (Record<string, unknown> & { priceTime: number })[];
+  accountIds: string[] | null;
+  parents: [number, number][];
+}
+
+/** Section element types, in the order the engine writes them. */
+const SECTION_TYPES = [Uint8Array, Uint8Array, Uint8Array, Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array] as const;
+
+const align8 = (n: number) => (n + 7) & ~7;
+
+export function encodeSnapshot(header: SnapshotHeader, sections: ArrayBufferView[]): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  let size = 8 + 8 + align8(json.length);
+  for (const s of sections) size += 8 + align8(s.byteLength);
+  const out = new Uint8Array(size);
+  const view = new DataView(out.buffer);
+  out.set(new TextEncoder().encode(MAGIC), 0);
+  view.setBigUint64(8, BigInt(json.length), true);
+  out.set(json, 16);
+  let at = 16 + align8(json.length);
+  for (const s of sections) {
+    view.setBigUint64(at, BigInt(s.byteLength), true);
+    out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), at + 8);
+    at += 8 + align8(s.byteLength);
+  }
+  return out;
+}
+
+export function decodeSnapshot(bytes: Uint8Array): { header: SnapshotHeader; sections: ArrayBufferView[] } {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+    fail("MALFORMED", "snapshot", "not a margin-core snapshot");
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const read = (at: number, field: string) => {
+    if (at + 8 > bytes.length) fail("MALFORMED", field, "snapshot is truncated");
+    const length = Number(view.getBigUint64(at, true));
+    if (at + 8 + length > bytes.length) fail("MALFORMED", field, "snapshot is truncated");
+    return length;
+  };
+  const jsonLength = read(8, "snapshot.header");
+  let header: SnapshotHeader;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + jsonLength)));
+  } catch {
+    return fail("MALFORMED", "snapshot.header", "header is not valid JSON");
+  }
+  let at = 16 + align8(jsonLength);
+  const sections = SECTION_TYPES.map((Type, k) => {
+    const length = read(at, `snapshot.section[${k}]`);
+    if (length % Type.BYTES_PER_ELEMENT !== 0) fail("MALFORMED", `snapshot.section[${k}]`, "section length is not whole elements");
+    const copy = new Uint8Array(bytes.subarray(at + 8, at + 8 + length));
+    at += 8 + align8(length);
+    return new Type(copy.buffer, 0, length / Type.BYTES_PER_ELEMENT);
+  });
+  return { header, sections };
+}

@@ -1,0 +1,16 @@
+// Builds the module (asc) and the facade bundles (esbuild); declarations come from tsc.
+import { execFileSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import * as esbuild from "esbuild";
+
+const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
+const run = (name, args) => execFileSync(bin(name), args, { stdio: "inherit" });
+
+mkdirSync("build", { recursive: true });
+run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "release"]);
+
+const shared = { bundle: true, format: "esm", loader: { ".wasm": "binary" }, target: "es2022", logLevel: "warning" };
+await esbuild.build({ ...shared, entryPoints: ["bindings/index.ts"], outfile: "build/index.js", platform: "neutral" });
+await esbuild.build({ ...shared, entryPoints: ["bindings/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external" });
+await esbuild.build({ ...shared, entryPoints: ["bindings/index.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true });
+run("tsc", ["-p", "tsconfig.json"]);

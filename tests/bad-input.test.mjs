@@ -1,0 +1,214 @@
+// Contract §1: every rejection is a MarginError with a stable code and the offending field,
+// and the engine's state is unchanged (equal snapshot bytes before and after).
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { MarginEngine, MarginError } from "../build/index.js";
+
+const VENUE = JSON.parse(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
+const clone = () => structuredClone(VENUE);
+
+function expectError(fn, code, field) {
+  try {
+    fn();
+  } catch (error) {
+    assert.instance(error, MarginError, `expected MarginError, got ${error}`);
+    assert.is(error.code, code, error.message);
+    assert.is(error.field, field, error.message);
+    return;
+  }
+  assert.unreachable(`expected ${code} at ${field}`);
+}
+
+async function expectVenueError(venue, code, field) {
+  try {
+    await MarginEngine.fromVenue(venue);
+  } catch (error) {
+    assert.instance(error, MarginError, `expected MarginError, got ${error}`);
+    assert.is(error.code, code, error.message);
+    assert.is(error.field, field, error.message);
+    return;
+  }
+  assert.unreachable(`expected ${code} at ${field}`);
+}
+
+/** Runs a rejected operation and asserts the snapshot bytes did not change. */
+async function rejectedWithoutChange(operation, code, field) {
+  const engine = await MarginEngine.fromVenue(VENUE);
+  const before = engine.snapshot();
+  const riskBefore = JSON.stringify(engine.accounts());
+  expectError(() => operation(engine), code, field);
+  assert.equal(engine.snapshot(), before, "snapshot bytes changed");
+  assert.is(JSON.stringify(engine.accounts()), riskBefore, "risk changed");
+}
+
+test("venue: malformed JSON", async () => {
+  await expectVenueError('{"now": "2026-11-24T00:00:00Z", "assets": [', "MALFORMED", "$");
+});
+
+test("venue: over-precision decimals are rejected, not rounded", async () => {
+  const v = clone();
+  v.accounts[1].collateral.USD = "500.000000001";
+  await expectVenueError(v, "PRECISION", "accounts[1].collateral.USD");
+  const w = clone();
+  w.instruments[0].mark = "65010.000000001";
+  await expectVenueError(w, "PRECISION", "instruments[0].mark");
+});
+
+test("venue: NaN, Infinity and exponents are not numbers", async () => {
+  for (const bad of ["NaN", "Infinity", "-Infinity", "1e5", "", " 1", "0x10"]) {
+    const v = clone();
+    v.underlyings[0].vol = bad;
+    await expectVenueError(v, "INVALID_NUMBER", "underlyings[0].vol");
+  }
+  const v = clone();
+  v.instruments[0].lotSize = NaN;
+  await expectVenueError(v, "INVALID_NUMBER", "instruments[0].lotSize");
+  const w = clone();
+  w.instruments[0].lotSize = 0.001;
+  await expectVenueError(w, "MALFORMED", "instruments[0].lotSize");
+});
+
+test("venue: unknown and duplicate ids", async () => {
+  const v = clone();
+  v.accounts[0].positions[0].instrument = "ETH-PERP";
+  await expectVenueError(v, "UNKNOWN_ID", "accounts[0].positions[0].instrument");
+  const w = clone();
+  w.accounts[1].id = "alice";
+  await expectVenueError(w, "DUPLICATE_ID", "accounts[1].id");
+  const x = clone();
+  x.instruments.push({ ...x.instruments[0] });
+  await expectVenueError(x, "DUPLICATE_ID", "instruments[3].id");
+  const y = clone();
+  y.accounts[0].positions.push({ instrument: "BTC-PERP", qty: "0.1", entry: "1" });
+  await expectVenueError(y, "DUPLICATE_ID", "accounts[0].positions[2].instrument");
+  const z = clone();
+  z.accounts[0].collateral.ETH = "1";
+  await expectVenueError(z, "UNKNOWN_ID", "accounts[0].collateral.ETH");
+  const p = clone();
+  p.params.optIM = "0.2";
+  await expectVenueError(p, "UNKNOWN_ID", "params.optIM");
+});
+
+test("venue: negative lot size and volatility", async () => {
+  const v = clone();
+  v.instruments[1].lotSize = "-0.1";
+  await expectVenueError(v, "OUT_OF_RANGE", "instruments[1].lotSize");
+  const w = clone();
+  w.underlyings[0].vol = "-0.55";
+  await expectVenueError(w, "OUT_OF_RANGE", "underlyings[0].vol");
+  const x = clone();
+  x.instruments[1].iv = "-0.6";
+  await expectVenueError(x, "OUT_OF_RANGE", "instruments[1].iv");
+});
+
+test("venue: an option already expired at load", async () => {
+  const v = clone();
+  v.instruments[1].expiry = "2026-11-24T00:00:00Z";
+  await expectVenueError(v, "EXPIRED", "instruments[1].expiry");
+});
+
+test("venue: a quantity that is not whole lots", async () => {
+  const v = clone();
+  v.accounts[1].positions[0].qty = "0.2005";
+  await expectVenueError(v, "NOT_WHOLE_LOTS", "accounts[1].positions[0].qty");
+});
+
+test("venue: limits + 1 are rejected with the field", async () => {
+  const v = clone();
+  v.instruments[0].mark = "10000000000.00000001";
+  await expectVenueError(v, "OUT_OF_RANGE", "instruments[0].mark");
+  const w = clone();
+  w.accounts[1].positions[0].qty = "900000.001"; // 900,000,001 lots of 0.001
+  await expectVenueError(w, "OUT_OF_RANGE", "accounts[1].positions[0].qty");
+  const x = clone();
+  x.insuranceFund = "1000000000000.000001";
+  await expectVenueError(x, "OUT_OF_RANGE", "insuranceFund");
+});
+
+test("setPosition: bad input changes nothing", async () => {
+  await rejectedWithoutChange((e) => e.setPosition("bob", "BTC-PERP", "0.0005", "65000"), "NOT_WHOLE_LOTS", "qty");
+  await rejectedWithoutChange((e) => e.setPosition("bob", "BTC-PERP", "0.1", "NaN"), "INVALID_NUMBER", "entry");
+  await rejectedWithoutChange((e) => e.setPosition("nobody", "BTC-PERP", "0.1", "65000"), "UNKNOWN_ID", "account");
+  await rejectedWithoutChange((e) => e.setPosition("bob", "ETH-PERP", "0.1", "65000"), "UNKNOWN_ID", "instrument");
+  // 153,847 BTC at an entry of 65,000 is past the 1e10 notional limit.
+  await rejectedWithoutChange((e) => e.setPosition("bob", "BTC-PERP", "153847", "65000"), "OUT_OF_RANGE", "qty");
+  await rejectedWithoutChange((e) => e.setPosition("bob", "BTC-PERP", "0.1", "65000.123456789"), "PRECISION", "entry");
+});
+
+test("setCollateral, setPrice, upserts: bad input changes nothing", async () => {
+  await rejectedWithoutChange((e) => e.setCollateral("bob", "USD", "Infinity"), "INVALID_NUMBER", "amount");
+  await rejectedWithoutChange((e) => e.setCollateral("bob", "DOGE", "1"), "UNKNOWN_ID", "asset");
+  await rejectedWithoutChange((e) => e.setCollateral("bob", "USD", "100000000000.00000001"), "OUT_OF_RANGE", "amount");
+  await rejectedWithoutChange((e) => e.setPrice("BTC", "NaN", Date.parse("2026-11-24T00:00:01Z")), "INVALID_NUMBER", "price");
+  await rejectedWithoutChange((e) => e.setPrice("BTC", "-1", Date.parse("2026-11-24T00:00:01Z")), "OUT_OF_RANGE", "price");
+  await rejectedWithoutChange((e) => e.setPrice("BTC", "0", Date.parse("2026-11-24T00:00:01Z")), "OUT_OF_RANGE", "price");
+  await rejectedWithoutChange((e) => e.setPrice("BTC", "66000", Date.parse("2026-11-23T00:00:00Z")), "OUT_OF_RANGE", "timestamp");
+  await rejectedWithoutChange((e) => e.setPrice("BTC", "66000", NaN), "INVALID_NUMBER", "timestamp");
+  await rejectedWithoutChange((e) => e.setPrice("XRP", "1", Date.parse("2026-11-24T00:00:01Z")), "UNKNOWN_ID", "id");
+  await rejectedWithoutChange((e) => e.upsertUnderlying({ id: "ETH", spot: "3500", vol: "-0.1" }), "OUT_OF_RANGE", "underlying.vol");
+  await rejectedWithoutChange((e) => e.upsertInstrument({ id: "X", kind: "perp", underlying: "BTC", lotSize: "-1", mark: "1", tiers: [] }), "OUT_OF_RANGE", "instrument.lotSize");
+  await rejectedWithoutChange((e) => e.upsertInstrument({
+    id: "BTC-PERP", kind: "perp", underlying: "BTC", lotSize: "0.01", mark: "65000",
+    tiers: [{ upTo: "1000000", imf: "0.02", mmf: "0.01" }],
+  }), "OUT_OF_RANGE", "instrument.lotSize");
+  await rejectedWithoutChange((e) => e.upsertInstrument({
+    id: "BTC-OLD", kind: "option", right: "call", underlying: "BTC", strike: "60000", lotSize: "0.1",
+    mark: "5000", expiry: "2026-11-01T00:00:00Z",
+  }), "EXPIRED", "instrument.expiry");
+  await rejectedWithoutChange((e) => e.upsertInstrument({
+    id: "Y", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "1",
+    tiers: [{ upTo: "100", imf: "0.02", mmf: "0.03" }],
+  }), "OUT_OF_RANGE", "instrument.tiers[0].mmf");
+  await rejectedWithoutChange((e) => e.upsertAsset({ id: "USD", price: "1.01" }), "OUT_OF_RANGE", "asset.price");
+});
+
+test("loadColumns: a bad row rejects the whole batch and changes nothing", async () => {
+  const columns = () => ({
+    count: 2, mode: new Uint8Array([0, 1]), parent: new Int32Array([-1, 0]),
+    positionOffsets: new Uint32Array([0, 1, 3]),
+    positionInstrument: new Uint16Array([0, 0, 2]),
+    positionLots: new Int32Array([100, -5, 7]),
+    positionEntry: new BigInt64Array([6_500_000_000_000n, 6_400_000_000_000n, 6_500_000_000_000n]),
+    collateralOffsets: new Uint32Array([0, 1, 2]),
+    collateralAsset: new Uint8Array([0, 1]),
+    collateralAmount: new BigInt64Array([100_000_000_000n, 10_000_000n]),
+  });
+  const engine = await MarginEngine.fromVenue(VENUE);
+  engine.loadColumns(columns()); // the unmodified batch is valid
+  assert.is(engine.account("acc-1").parent, "acc-0");
+
+  const cases = [
+    [(c) => { c.positionLots[2] = 0; }, "OUT_OF_RANGE", "columns.positionLots[2]"],
+    [(c) => { c.positionLots[1] = 900_000_001; }, "OUT_OF_RANGE", "columns.positionLots[1]"],
+    [(c) => { c.positionInstrument[2] = 3; }, "UNKNOWN_ID", "columns.positionInstrument[2]"],
+    [(c) => { c.positionInstrument[2] = 0; }, "DUPLICATE_ID", "columns.positionInstrument[2]"],
+    [(c) => { c.positionEntry[0] = 0n; }, "OUT_OF_RANGE", "columns.positionEntry[0]"],
+    [(c) => { c.collateralAsset[1] = 9; }, "UNKNOWN_ID", "columns.collateralAsset[1]"],
+    [(c) => { c.collateralAmount[0] = 10n ** 19n / 10n + 1n; }, "OUT_OF_RANGE", "columns.collateralAmount[0]"],
+    [(c) => { c.mode[1] = 2; }, "OUT_OF_RANGE", "columns.mode[1]"],
+    [(c) => { c.positionOffsets[1] = 4; }, "MALFORMED", "columns.positionOffsets[1]"],
+    [(c) => { c.parent[0] = 0; }, "MALFORMED", "columns.parent[0]"],
+    [(c) => { c.ids = ["a", "a"]; }, "DUPLICATE_ID", "columns.ids[1]"],
+  ];
+  for (const [mutate, code, field] of cases) {
+    const before = engine.snapshot();
+    const c = columns();
+    mutate(c);
+    expectError(() => engine.loadColumns(c), code, field);
+    assert.equal(engine.snapshot(), before, `snapshot changed after ${field}`);
+  }
+});
+
+test("restore rejects bytes that are not a snapshot", async () => {
+  try {
+    await MarginEngine.restore(new Uint8Array([1, 2, 3]));
+    assert.unreachable("restore accepted junk");
+  } catch (error) {
+    assert.instance(error, MarginError);
+    assert.is(error.code, "MALFORMED");
+    assert.is(error.field, "snapshot");
+  }
+});
+
+test.run();

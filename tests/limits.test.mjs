@@ -1,0 +1,105 @@
+// docs/limits.md at its edges: the largest accepted value loads, one raw unit more is rejected
+// naming the field, and accounts built from maxima compute exactly (checked against the BigInt
+// twin), i.e. nothing overflows.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { MarginEngine, MarginError } from "../build/index.js";
+import { referenceVenueRisk } from "./reference/standard-margin.mjs";
+import { parseDecimal } from "./reference/decimal.mjs";
+
+const NOW = "2026-11-24T00:00:00Z";
+const MAX_PRICE = "10000000000";
+
+function tiers(count) {
+  return Array.from({ length: count }, (_, k) => ({
+    upTo: String((k + 1) * 625_000_000), // 16 brackets end exactly at 1e10
+    imf: (0.02 + k * 0.05).toFixed(2), mmf: (0.01 + k * 0.05).toFixed(2),
+  }));
+}
+
+/** 64 perps on one underlying at the price limit and 16 assets at the collateral value limit. */
+function extremeVenue({ side, loans }) {
+  const instruments = Array.from({ length: 64 }, (_, k) => ({
+    id: `P${k}`, kind: "perp", underlying: "X", lotSize: "1", mark: MAX_PRICE, tiers: tiers(16),
+  }));
+  const assets = [{ id: "USD", price: "1", haircut: "0" }];
+  for (let k = 0; k < 15; k++) assets.push({ id: `A${k}`, price: MAX_PRICE, haircut: "0.999999999" });
+  const collateral = { USD: loans ? "-100000000000" : "100000000000" };
+  for (let k = 0; k < 15; k++) collateral[`A${k}`] = loans ? "-10" : "10";
+  return {
+    now: NOW, settlement: "USD", params: {},
+    assets, underlyings: [{ id: "X", spot: MAX_PRICE, vol: "10", rate: "1" }], instruments,
+    accounts: [{
+      id: "max", collateral,
+      // |qty| × max(mark, entry, index) = 1 × 1e10: exactly the notional limit.
+      positions: instruments.map((i) => ({ instrument: i.id, qty: side, entry: "0.00000001" })),
+    }],
+    insuranceFund: "1000000000000",
+  };
+}
+
+async function expectExact(venue) {
+  const engine = await MarginEngine.fromVenue(venue);
+  const expected = referenceVenueRisk(venue, () => 0n).accounts[0];
+  const got = engine.accountRaw("max");
+  assert.is(got.equity, expected.equity);
+  assert.is(got.initialMargin, expected.initialMargin);
+  assert.is(got.maintenanceMargin, expected.maintenanceMargin);
+  assert.is(got.status, expected.status);
+  return got;
+}
+
+test("an account built from maxima computes exactly (longs, positive collateral)", async () => {
+  const risk = await expectExact(extremeVenue({ side: "1", loans: false }));
+  // 64 × (1e10 − 1e-8) PnL, each floored to 9999999999.999999, + 1e11 USD + 15 × 100
+  // (a 0.999999999 haircut leaves a billionth of 1e11) — all exact.
+  assert.is(risk.equity, parseDecimal("740000001500", 6) - 64n);
+});
+
+test("an account built from maxima computes exactly (shorts and loans)", async () => {
+  const risk = await expectExact(extremeVenue({ side: "-1", loans: true }));
+  assert.ok(risk.equity < -(10n ** 18n), "deeply negative, far past 2^53, still exact");
+  assert.is(risk.status, "bankrupt");
+});
+
+function expectRejected(fn, field) {
+  try {
+    fn();
+  } catch (error) {
+    assert.instance(error, MarginError);
+    assert.is(error.code, "OUT_OF_RANGE", error.message);
+    assert.is(error.field, field);
+    return;
+  }
+  assert.unreachable(`expected OUT_OF_RANGE at ${field}`);
+}
+
+test("price, lots, notional, collateral and fund limits: max accepted, max + 1 rejected", async () => {
+  const engine = await MarginEngine.fromVenue({
+    now: NOW, assets: [{ id: "USD", price: "1" }, { id: "Z", price: "1" , haircut: "0.5" }],
+    underlyings: [{ id: "X", spot: "1", vol: "0.5" }],
+    instruments: [{ id: "P", kind: "perp", underlying: "X", lotSize: "0.00000001", mark: "1", tiers: [{ upTo: "10000000000", imf: "1", mmf: "1" }] }],
+    accounts: [{ id: "a" }],
+  });
+  const t = Date.parse(NOW) + 1000;
+  engine.setPrice("X", MAX_PRICE, t);
+  expectRejected(() => engine.setPrice("X", "10000000000.00000001", t), "price");
+  engine.setPrice("X", "1", t);
+  engine.setPosition("a", "P", "9", "1");                 // 900,000,000 lots of 1e-8
+  expectRejected(() => engine.setPosition("a", "P", "9.00000001", "1"), "qty");
+  // notional: 9 units × entry 1,111,111,111.11111111 = 9,999,999,999.99999999 ≤ 1e10
+  engine.setPosition("a", "P", "9", "1111111111.11111111");
+  expectRejected(() => engine.setPosition("a", "P", "9", "1111111111.11111112"), "qty");
+  // a price that would push the held position past the notional limit is refused
+  expectRejected(() => engine.setPrice("X", "1111111111.11111112", t + 1), "price");
+  engine.setCollateral("a", "Z", "10000000000");         // value 1e10 units × price 1
+  engine.setPrice("Z", "10", t);                           // 1e11: exactly the value limit
+  expectRejected(() => engine.setPrice("Z", "10.00000001", t), "price");
+  expectRejected(() => engine.setCollateral("a", "Z", "10000000000.00000001"), "amount");
+  // 9 units at mark 1 with a 100% rate: MM = notional = 9.
+  assert.is(engine.accountRaw("a").maintenanceMargin, 9_000_000n);
+  const fullFund = await MarginEngine.fromVenue({ now: NOW, insuranceFund: "1000000000000" });
+  assert.is(fullFund.toVenue().insuranceFund, "1000000000000");
+});
+
+test.run();
