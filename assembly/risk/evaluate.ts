@@ -50,15 +50,20 @@ const I64_SAFE: f64 = 9.0e18;
     return floorMul3Div(lots, lotSize, mark - entry, TO_MONEY, TO_MONEY_INVERSE);
   }
   const perLotEntry = lotSize * entry;
-  return lots * (money - perLotEntry / TO_MONEY) + floorDiv(lots * (rest - perLotEntry % TO_MONEY), TO_MONEY);
+  const entryMoney = perLotEntry / TO_MONEY;
+  return lots * (money - entryMoney) + floorDiv(lots * (rest - (perLotEntry - entryMoney * TO_MONEY)), TO_MONEY);
 }
 
 /** The maintenance half of the last `tierCharges` call. */
 let tierMaintenance: i64 = 0;
+/** Sub-µ rests are folded into whole µ-units once they pass this (keeps 16 brackets inside i64). */
+const REST_FOLD: i64 = 8_000_000_000_000_000_000;
 
 /**
  * IM = ⌈Σ_k part_k × imf_k / F⌉ (returned) and MM likewise with mmf (left in tierMaintenance),
  * over marginal brackets in one walk; beyond the last bound the last rates apply.
+ * part × rate can pass 2^63, so each part splits into high·F + low: high·rate is whole µ-units,
+ * low·rate (< 1e18) accumulates as a rest divided once at the end.
  */
 // @ts-ignore: decorator
 @inline function tierCharges(first: i32, last: i32, notional: i64): i64 {
@@ -67,14 +72,20 @@ let tierMaintenance: i64 = 0;
   for (let k = first; k <= last; k++) {
     const bound = k == last ? notional : min(notional, i64At(tierUpTo.ptr, k));
     if (bound <= floor) break;
-    // part × rate can pass 2^63: split part = high·F + low and keep the sub-µ rests apart.
-    const part = bound - floor, high = part / FRACTION, low = part % FRACTION;
+    const part = bound - floor, high = part / FRACTION, low = part - high * FRACTION;
     const imf = i64At(tierImf.ptr, k), mmf = i64At(tierMmf.ptr, k);
-    const initialFine = low * imf, maintenanceFine = low * mmf;
-    initialWhole += high * imf + initialFine / FRACTION;
-    initialRest += initialFine % FRACTION;
-    maintenanceWhole += high * mmf + maintenanceFine / FRACTION;
-    maintenanceRest += maintenanceFine % FRACTION;
+    initialWhole += high * imf;
+    maintenanceWhole += high * mmf;
+    initialRest += low * imf;
+    maintenanceRest += low * mmf;
+    if (initialRest >= REST_FOLD) {
+      initialWhole += initialRest / FRACTION;
+      initialRest %= FRACTION;
+    }
+    if (maintenanceRest >= REST_FOLD) {
+      maintenanceWhole += maintenanceRest / FRACTION;
+      maintenanceRest %= FRACTION;
+    }
     floor = bound;
   }
   tierMaintenance = maintenanceWhole + ceilDiv(maintenanceRest, FRACTION);
