@@ -4,6 +4,7 @@ import * as reference from "./store/reference";
 import * as accounts from "./store/accounts";
 import * as staging from "./store/staging";
 import { recomputeAll, evaluateAccount, totals, statusCounts } from "./risk/evaluate";
+import * as evaluate from "./risk/evaluate";
 import { prepareInstruments } from "./risk/prepare";
 
 export { columnCount, columnPointer, columnShift, liveBytes } from "./store/registry";
@@ -21,6 +22,8 @@ export function underlyingCount(): i32 { return reference.underlyingCount; }
 export function instrumentCount(): i32 { return reference.instrumentCount; }
 
 export function recompute(): void { recomputeAll(); }
+/** IM of the account last passed to evaluateAccount. */
+export function lastInitialMargin(): i64 { return evaluate.lastInitialMargin; }
 export function statusCount(status: i32): i32 { return statusCounts[status]; }
 
 /** Venue totals as two 64-bit words (0 equity, 1 IM, 2 MM). */

@@ -12,7 +12,7 @@ export const enum Col {
   TierUpTo, TierImf, TierMmf,
   AccountPositionStart, AccountPositionCount, AccountPositionCapacity,
   AccountCollateralStart, AccountCollateralCount, AccountCollateralCapacity,
-  AccountMode, AccountStatus, AccountEquity, AccountInitialMargin, AccountMaintenanceMargin,
+  AccountMode, AccountStatus, AccountEquity, AccountMaintenanceMargin,
   PositionInstrument, PositionLots, PositionEntry,
   CollateralAsset, CollateralAmount,
   StagedMode, StagedPositionOffsets, StagedPositionInstrument, StagedPositionLots, StagedPositionEntry,
@@ -23,7 +23,7 @@ const COLUMN_COUNT = Col.StagedCollateralAmount + 1;
 /** Element size (log2 bytes) each column is expected to have; checked against the module at start. */
 const SHIFTS: number[] = [
   3, 3, 3, 3, 3, 2, 3, 0, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3,
-  2, 0, 0, 2, 0, 0, 0, 0, 3, 3, 3, 1, 2, 3, 0, 3, 0, 2, 1, 2, 3, 2, 0, 3,
+  2, 0, 0, 2, 0, 0, 0, 0, 3, 3, 1, 2, 3, 0, 3, 0, 2, 1, 2, 3, 2, 0, 3,
 ];
 
 export class ColumnViews {

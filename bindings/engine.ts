@@ -489,12 +489,15 @@ export class MarginEngine {
 
   /** Raw fixed-point risk of one account, evaluated now. */
   accountRaw(id: string): RawAccountRisk {
-    const a = this.indexOfAccount(id, "account");
     this.prepare();
+    return this.evaluate(this.indexOfAccount(id, "account"));
+  }
+
+  private evaluate(a: number): RawAccountRisk {
     this.wasm.evaluateAccount(a);
     return {
       equity: this.views.i64(Col.AccountEquity)[a],
-      initialMargin: this.views.i64(Col.AccountInitialMargin)[a],
+      initialMargin: this.wasm.lastInitialMargin(),
       maintenanceMargin: this.views.i64(Col.AccountMaintenanceMargin)[a],
       status: STATUS_NAMES[this.views.u8(Col.AccountStatus)[a]],
     };
@@ -522,17 +525,13 @@ export class MarginEngine {
     };
   }
 
-  /** Every account's risk, in account order (recomputes first when anything changed). */
+  /** Every account's risk, in account order. */
   accounts(): AccountRisk[] {
-    this.ensureTotals();
+    this.prepare();
     const children = new Map<number, number[]>();
     for (const [c, p] of this.parents) children.set(p, [...(children.get(p) ?? []), c]);
-    const equity = this.views.i64(Col.AccountEquity), im = this.views.i64(Col.AccountInitialMargin);
-    const mm = this.views.i64(Col.AccountMaintenanceMargin), status = this.views.u8(Col.AccountStatus);
     const out: AccountRisk[] = [];
-    for (let a = 0; a < this.wasm.accountCount(); a++) {
-      out.push(this.describe(a, { equity: equity[a], initialMargin: im[a], maintenanceMargin: mm[a], status: STATUS_NAMES[status[a]] }, children.get(a) ?? []));
-    }
+    for (let a = 0; a < this.wasm.accountCount(); a++) out.push(this.describe(a, this.evaluate(a), children.get(a) ?? []));
     return out;
   }
 

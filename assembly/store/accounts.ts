@@ -18,7 +18,6 @@ export const accountCollateralCapacity = new Column(0); // u8
 export const accountMode = new Column(0);               // u8: 0 standard, 1 portfolio
 export const accountStatus = new Column(0);             // u8 AccountStatus (derived)
 export const accountEquity = new Column(3);             // i64 money (derived)
-export const accountInitialMargin = new Column(3);      // i64 money (derived)
 export const accountMaintenanceMargin = new Column(3);  // i64 money (derived)
 
 export let positionSlots: i32 = 0; // arena high-water mark
@@ -35,7 +34,7 @@ export const collateralAmount = new Column(3); // i64 amount, scale 1e8
 const accountColumns: Column[] = [
   accountPositionStart, accountPositionCount, accountPositionCapacity,
   accountCollateralStart, accountCollateralCount, accountCollateralCapacity,
-  accountMode, accountStatus, accountEquity, accountInitialMargin, accountMaintenanceMargin,
+  accountMode, accountStatus, accountEquity, accountMaintenanceMargin,
 ];
 
 /** Appends `count` empty accounts in the given mode; returns the first new index. */
