@@ -8,9 +8,10 @@ import { MarginEngine, MarginError } from "../build/index.js";
 const VENUE = JSON.parse(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
 const clone = () => structuredClone(VENUE);
 
-function expectError(fn, code, field) {
+/** Runs `operation` (sync or async) and asserts it rejects with this code and field. */
+async function expectError(operation, code, field) {
   try {
-    fn();
+    await operation();
   } catch (error) {
     assert.instance(error, MarginError, `expected MarginError, got ${error}`);
     assert.is(error.code, code, error.message);
@@ -20,24 +21,14 @@ function expectError(fn, code, field) {
   assert.unreachable(`expected ${code} at ${field}`);
 }
 
-async function expectVenueError(venue, code, field) {
-  try {
-    await MarginEngine.fromVenue(venue);
-  } catch (error) {
-    assert.instance(error, MarginError, `expected MarginError, got ${error}`);
-    assert.is(error.code, code, error.message);
-    assert.is(error.field, field, error.message);
-    return;
-  }
-  assert.unreachable(`expected ${code} at ${field}`);
-}
+const expectVenueError = (venue, code, field) => expectError(() => MarginEngine.fromVenue(venue), code, field);
 
 /** Runs a rejected operation and asserts the snapshot bytes did not change. */
 async function rejectedWithoutChange(operation, code, field) {
   const engine = await MarginEngine.fromVenue(VENUE);
   const before = engine.snapshot();
   const riskBefore = JSON.stringify(engine.accounts());
-  expectError(() => operation(engine), code, field);
+  await expectError(() => operation(engine), code, field);
   assert.equal(engine.snapshot(), before, "snapshot bytes changed");
   assert.is(JSON.stringify(engine.accounts()), riskBefore, "risk changed");
 }
@@ -195,20 +186,13 @@ test("loadColumns: a bad row rejects the whole batch and changes nothing", async
     const before = engine.snapshot();
     const c = columns();
     mutate(c);
-    expectError(() => engine.loadColumns(c), code, field);
+    await expectError(() => engine.loadColumns(c), code, field);
     assert.equal(engine.snapshot(), before, `snapshot changed after ${field}`);
   }
 });
 
 test("restore rejects bytes that are not a snapshot", async () => {
-  try {
-    await MarginEngine.restore(new Uint8Array([1, 2, 3]));
-    assert.unreachable("restore accepted junk");
-  } catch (error) {
-    assert.instance(error, MarginError);
-    assert.is(error.code, "MALFORMED");
-    assert.is(error.field, "snapshot");
-  }
+  await expectError(() => MarginEngine.restore(new Uint8Array([1, 2, 3])), "MALFORMED", "snapshot");
 });
 
 test.run();
