@@ -30,5 +30,12 @@ export function statusCount(status: i32): i32 { return statusCounts[status]; }
 export function totalLow(which: i32): u64 { return <u64>totals[which << 1]; }
 export function totalHigh(which: i32): i64 { return totals[(which << 1) + 1]; }
 
+export { black76Value, black76Greeks, normalCdf } from "./pricing";
+import * as black76 from "./pricing/black76";
+/** The last black76Greeks results: 0 delta, 1 gamma, 2 vega, 3 theta (per year). */
+export function black76Greek(which: i32): f64 {
+  return which == 0 ? black76.greekDelta : which == 1 ? black76.greekGamma : which == 2 ? black76.greekVega : black76.greekTheta;
+}
+
 /** Bytes of linear memory in use (pages × 64 KiB). */
 export function memoryBytes(): f64 { return <f64>memory.size() * 65536.0; }

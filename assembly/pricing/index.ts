@@ -1,2 +1,2 @@
-export { black76Value } from "./black76";
+export { black76Value, black76Greeks } from "./black76";
 export { normalCdf, normalPdf, erfc } from "./normal";
