@@ -9,7 +9,7 @@ import {
   MAX_ACCOUNTS, MAX_ASSETS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS,
   MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, MAX_FUND, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT,
 } from "./limits.js";
-import { indexFromSources } from "./oracle.js";
+import { indexFromSources, lastKnownIndex } from "./oracle.js";
 import { parseParams, type Params } from "./params.js";
 import {
   asObject, asArray, asId, indexIds, parseAsset, parseInstrument, parsePrice, parseUnderlying,
@@ -117,7 +117,7 @@ export class MarginEngine {
   }
 
   private loadReference(file: Record<string, unknown>): void {
-    const underlyings = asArray(file.underlyings ?? [], "underlyings").map((u, k) => this.withIndex(parseUnderlying(u, `underlyings[${k}]`, this.now), `underlyings[${k}]`));
+    const underlyings = asArray(file.underlyings ?? [], "underlyings").map((u, k) => this.withIndex(parseUnderlying(u, `underlyings[${k}]`, this.now)));
     const underlyingIds = indexIds(underlyings, "underlyings");
     const assetRows = asArray(file.assets ?? [], "assets");
     const assets = assetRows.map((a, k) => parseAsset(a, `assets[${k}]`, this.settlement, this.now));
@@ -144,17 +144,17 @@ export class MarginEngine {
     this.syncReference();
   }
 
-  private withIndex(row: Omit<UnderlyingRow, "index" | "stale">, field: string): UnderlyingRow {
+  private withIndex(row: Omit<UnderlyingRow, "index" | "stale">): UnderlyingRow {
     const fromSources = row.sources.length > 0 ? indexFromSources(row.sources, this.now, this.params) : null;
-    const index = fromSources ?? row.spot;
-    if (index === null) fail("OUT_OF_RANGE", `${field}.sources`, "no fresh source and no spot");
+    // With no fresh source the underlying is stale: it keeps its spot, or the sources' last prices.
+    const index = fromSources ?? row.spot ?? lastKnownIndex(row.sources);
     return { ...row, index, stale: row.sources.length > 0 && fromSources === null };
   }
 
   // ---- reference data ----------------------------------------------------------------------
 
   upsertUnderlying(value: unknown): void {
-    const row = this.withIndex(parseUnderlying(value, "underlying", this.now), "underlying");
+    const row = this.withIndex(parseUnderlying(value, "underlying", this.now));
     const existing = this.underlyingIds.get(row.id);
     if (existing === undefined) {
       checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");

@@ -11,6 +11,11 @@ function median(prices: bigint[]): bigint {
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2n;
 }
 
+/** The median of every source regardless of age: a stale underlying's last known index. */
+export function lastKnownIndex(sources: PriceSource[]): bigint {
+  return median(sources.map((s) => s.price));
+}
+
 /** The index, or null when no source is fresh (the underlying is stale). */
 export function indexFromSources(sources: PriceSource[], now: number, params: Params): bigint | null {
   const fresh = sources.filter((s) => s.time <= now && now - s.time <= params.maxPriceAgeMs).map((s) => s.price);

@@ -93,6 +93,15 @@ test("venue: negative lot size and volatility", async () => {
   await expectVenueError(x, "OUT_OF_RANGE", "instruments[1].iv");
 });
 
+test("venue: an underlying whose sources are all stale still loads, at their last prices", async () => {
+  const v = clone();
+  delete v.underlyings[0].spot;
+  v.underlyings[0].sources.forEach((s) => { s.time = "2026-11-23T23:00:00Z"; }); // an hour old: > maxPriceAge
+  const engine = await MarginEngine.fromVenue(v);
+  // median of 65,010 and 64,995 = 65,002.5; alice's 0.5 BTC collateral is valued at it
+  assert.is(engine.account("alice").equity, (await MarginEngine.fromVenue(VENUE)).account("alice").equity);
+});
+
 test("venue: an option already expired at load", async () => {
   const v = clone();
   v.instruments[1].expiry = "2026-11-24T00:00:00Z";
