@@ -11,6 +11,7 @@ export { columnCount, columnPointer, columnShift, liveBytes } from "./store/regi
 export { setCounts as setReferenceCounts, setParameters } from "./store/reference";
 export { addAccounts, setAccountMode, setPosition, setCollateral, compactArenas } from "./store/accounts";
 export { stageLoad, validateStaged, commitStaged, discardStaged } from "./store/staging";
+export { sumNetLots } from "./risk/open-interest";
 export { evaluateAccount, prepareInstruments };
 
 export function rejectedField(): i32 { return staging.rejectedField; }

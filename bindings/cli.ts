@@ -84,7 +84,7 @@ function writeMarginJson(engine: MarginEngine): void {
   const out: string[] = ['{"accounts":['];
   accounts.forEach((a, k) => out.push((k ? "," : "") + JSON.stringify(a)));
   const totals = engine.totals();
-  out.push(`],"totals":${JSON.stringify({ equity: totals.equity, initialMargin: totals.initialMargin, maintenanceMargin: totals.maintenanceMargin, statusCounts: totals.statusCounts })}}\n`);
+  out.push(`],"totals":${JSON.stringify({ equity: totals.equity, initialMargin: totals.initialMargin, maintenanceMargin: totals.maintenanceMargin, statusCounts: totals.statusCounts, greeks: totals.greeks })}}\n`);
   for (const chunk of out) process.stdout.write(chunk);
 }
 

@@ -24,6 +24,13 @@ const STATUS_NAMES: AccountStatus[] = ["healthy", "restricted", "liquidatable", 
 const MODE_NAMES = ["standard", "portfolio"] as const;
 const DEFAULT_NOW = "2026-11-24T00:00:00Z";
 
+/** Greeks of one underlying: delta and gamma in base units, vega and theta in money (methodology §5). */
+export interface Greeks { delta: string; gamma: string; vega: string; theta: string }
+/** Per-lot greeks as raw fixed point: delta and gamma at scale 1e9, vega and theta at 1e6. */
+export interface RawGreeks { delta: bigint; gamma: bigint; vega: bigint; theta: bigint }
+const GREEK_COLUMNS = [Col.LotDelta, Col.LotGamma, Col.LotVega, Col.LotTheta] as const;
+const GREEK_SCALES = [9, 9, MONEY_SCALE, MONEY_SCALE] as const;
+
 export interface AccountRisk {
   id: string;
   mode: "standard" | "portfolio";
@@ -35,6 +42,8 @@ export interface AccountRisk {
   /** MM / equity for display; null when equity ≤ 0. */
   marginRatio: number | null;
   status: AccountStatus;
+  /** Per underlying the account holds positions on. */
+  greeks: Record<string, Greeks>;
 }
 
 export interface VenueRisk {
@@ -43,6 +52,8 @@ export interface VenueRisk {
   initialMargin: string;
   maintenanceMargin: string;
   statusCounts: Record<AccountStatus, number>;
+  /** Net greeks of all accounts, per underlying with open positions. */
+  greeks: Record<string, Greeks>;
 }
 
 export interface EngineOptions {
@@ -522,7 +533,48 @@ export class MarginEngine {
       maintenanceMargin: formatDecimal(raw.maintenanceMargin, MONEY_SCALE),
       marginRatio: raw.equity > 0n ? Number(raw.maintenanceMargin) / Number(raw.equity) : null,
       status: raw.status,
+      greeks: this.accountGreeks(a),
     };
+  }
+
+  /** Σ lots × per-lot greeks per underlying, as exact bigints, over `lotsOf(instrument)`. */
+  private sumGreeks(entries: Iterable<[number, bigint]>): Record<string, Greeks> {
+    const columns = GREEK_COLUMNS.map((c) => this.views.i64(c));
+    const sums = new Map<string, bigint[]>();
+    for (const [i, lots] of entries) {
+      if (lots === 0n) continue;
+      const underlying = this.instruments[i].underlying;
+      const sum = sums.get(underlying) ?? [0n, 0n, 0n, 0n];
+      columns.forEach((column, k) => { sum[k] += lots * column[i]; });
+      sums.set(underlying, sum);
+    }
+    const out: Record<string, Greeks> = {};
+    for (const u of this.underlyings) {
+      const sum = sums.get(u.id);
+      if (sum) {
+        const [delta, gamma, vega, theta] = sum.map((x, k) => formatDecimal(x, GREEK_SCALES[k]));
+        out[u.id] = { delta, gamma, vega, theta };
+      }
+    }
+    return out;
+  }
+
+  private *positionsOf(a: number): Iterable<[number, bigint]> {
+    const start = this.views.i32(Col.AccountPositionStart)[a], count = this.views.u8(Col.AccountPositionCount)[a];
+    const instruments = this.views.u16(Col.PositionInstrument), lots = this.views.i32(Col.PositionLots);
+    for (let p = start; p < start + count; p++) yield [instruments[p], BigInt(lots[p])];
+  }
+
+  private accountGreeks(a: number): Record<string, Greeks> {
+    return this.sumGreeks(this.positionsOf(a));
+  }
+
+  /** The module's per-lot greeks of an instrument (raw; delta and gamma at 1e9, vega and theta at 1e6). */
+  lotGreeks(instrumentId: string): RawGreeks {
+    const i = this.instrumentIndex(instrumentId);
+    this.prepare();
+    const [delta, gamma, vega, theta] = GREEK_COLUMNS.map((c) => this.views.i64(c)[i]);
+    return { delta, gamma, vega, theta };
   }
 
   /** Every account's risk, in account order. */
@@ -548,7 +600,14 @@ export class MarginEngine {
       initialMargin: total(1),
       maintenanceMargin: total(2),
       statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
+      greeks: this.venueGreeks(),
     };
+  }
+
+  private venueGreeks(): Record<string, Greeks> {
+    this.wasm.sumNetLots();
+    const net = this.views.i64(Col.InstrumentNetLots);
+    return this.sumGreeks(this.instruments.map((_, i): [number, bigint] => [i, net[i]]));
   }
 
   /** The module's rounded Black-76 value per base unit of an option (raw, scale 1e8). */

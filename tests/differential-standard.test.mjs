@@ -1,5 +1,5 @@
-// Differential test: the module and the BigInt twin agree bit-exactly on equity, IM, MM and
-// status of every account, and on venue totals. ≥ 10,000 random accounts per run by default;
+// Differential test: the module and the BigInt twin agree bit-exactly on equity, IM, MM,
+// status and greeks of every account, and on venue totals. ≥ 10,000 random accounts per run by default;
 // set MARGIN_DIFF_ACCOUNTS for more.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -7,6 +7,7 @@ import { MarginEngine, generateVenue } from "../build/index.js";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
 import { randomVenue } from "./reference/random-venue.mjs";
+import { referenceGreeks } from "./reference/greeks.mjs";
 
 const TARGET = Number(process.env.MARGIN_DIFF_ACCOUNTS ?? 10_000);
 const PER_VENUE = 250;
@@ -24,6 +25,13 @@ async function compare(venue, label) {
   for (const key of ["equity", "initialMargin", "maintenanceMargin"]) {
     assert.is(parseDecimal(totals[key], 6), expected.totals[key], `${label} totals.${key}`);
   }
+  // Greeks: exact sums of lots × the module's per-lot greeks, per account and underlying.
+  const greeks = referenceGreeks(venue, (id) => engine.lotGreeks(id));
+  for (const want of greeks.accounts) {
+    const got = engine.account(want.id).greeks;
+    if (JSON.stringify(got) !== JSON.stringify(want.greeks)) assert.unreachable(`${label} account ${want.id} greeks: module ${JSON.stringify(got)}, twin ${JSON.stringify(want.greeks)}`);
+  }
+  assert.equal(totals.greeks, greeks.totals, `${label} venue greeks`);
   return expected.accounts;
 }
 

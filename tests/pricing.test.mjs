@@ -37,6 +37,25 @@ test("Hull's example: S=42, K=40, r=10%, σ=20%, T=0.5 → call 4.76, put 0.81",
   assert.is(wasm.black76Value(0, 42, 40, 0.5, 0.2, 0.1).toFixed(2), "0.81");
 });
 
+test("per-lot greeks: Hull's call scaled by methodology §5, against QuantLib", async () => {
+  const { MarginEngine } = await import("../build/index.js");
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-01-01T00:00:00Z", assets: [{ id: "USD", price: "1" }],
+    underlyings: [{ id: "S", spot: "42", vol: "0.2", rate: "0.1" }],
+    // 182.5 days = 0.5 years of 365 days
+    instruments: [{ id: "C", kind: "option", underlying: "S", right: "call", strike: "40", expiry: "2026-07-02T12:00:00Z", lotSize: "2", mark: "4.76" }],
+  });
+  const hull = vectors.cases.at(-2);
+  const round = (x) => BigInt(Math.sign(x) * Math.round(Math.abs(x)));
+  const lot = engine.lotGreeks("C");
+  // delta and gamma in base units at 1e9; vega per vol point and theta per day, in money at 1e6
+  assert.is(lot.delta, round(2 * hull.delta * 1e9));
+  assert.is(lot.gamma, round(2 * hull.gamma * 42 / 100 * 1e9));
+  assert.is(lot.vega, round(2 * hull.vega / 100 * 1e6));
+  assert.is(lot.theta, round(2 * hull.theta / 365 * 1e6));
+  assert.is(lot.delta, 1_558_262_582n); // 2 × 0.779131291: Hull's delta of 0.779 for this call
+});
+
 test("put–call parity on every vector: C − P = S − K·e^{−rT}", () => {
   for (const c of vectors.cases.filter((v) => v.right === "call")) {
     const call = wasm.black76Value(1, c.spot, c.strike, c.years, c.vol, c.rate);

@@ -14,7 +14,8 @@ import {
   wideDivideFloorWithRemainder, lastRemainder,
 } from "../fixed/wide";
 import { FRACTION_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
-import { black76Value } from "../pricing";
+import { black76Value, black76Greeks } from "../pricing";
+import * as black76 from "../pricing/black76";
 
 const MS_PER_YEAR: f64 = 365.0 * 86_400_000.0;
 
@@ -36,6 +37,12 @@ export const creditHigh = new Column(3);
 export const creditLow = new Column(3);
 export const loanHigh = new Column(3);
 export const loanLow = new Column(3);
+// Per-lot greeks (methodology §5), rounded half away from zero: delta and gamma in base units
+// at scale 1e9, vega and theta in money (1e6). Account greeks are exact sums of lots × these.
+export const lotDelta = new Column(3);
+export const lotGamma = new Column(3);
+export const lotVega = new Column(3);
+export const lotTheta = new Column(3);
 /** u8: 1 when the asset is priced 1 with no haircut, so a balance's value is amount / 100. */
 export const assetIsCash = new Column(0);
 
@@ -44,17 +51,52 @@ export function yearsToExpiry(instrument: i32): f64 {
   return <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / MS_PER_YEAR;
 }
 
-/** Black-76 value per base unit at the instrument's iv (or its underlying's vol), scale 1e8, half away from zero. */
-export function modelValue(instrument: i32): i64 {
+/** Round half away from zero to an integer; the cast compiles to i64.trunc_sat_f64_s, so it saturates. */
+// @ts-ignore: decorator
+@inline function roundTable(x: f64): i64 {
+  return <i64>(x + (x < 0 ? -0.5 : 0.5));
+}
+
+// The option inputs of the last `loadOptionInputs` call, as f64 in natural units.
+let optionSpot: f64 = 0, optionStrike: f64 = 0, optionYears: f64 = 0, optionSigma: f64 = 0, optionRate: f64 = 0;
+let optionIsCall: bool = false;
+
+function loadOptionInputs(instrument: i32): void {
   const u = i32At(instrumentUnderlying.ptr, instrument);
   const iv = i64At(instrumentIv.ptr, instrument);
-  const sigma = <f64>(iv > 0 ? iv : i64At(underlyingVol.ptr, u)) / <f64>FRACTION_SCALE;
-  const spot = <f64>i64At(underlyingIndex.ptr, u) / <f64>PRICE_SCALE;
-  const strike = <f64>i64At(instrumentStrike.ptr, instrument) / <f64>PRICE_SCALE;
-  const rate = <f64>i64At(underlyingRate.ptr, u) / <f64>FRACTION_SCALE;
-  const isCall = u8At(instrumentKind.ptr, instrument) == InstrumentKind.Call;
-  const value = black76Value(isCall, spot, strike, yearsToExpiry(instrument), sigma, rate);
-  return <i64>Math.floor(value * <f64>PRICE_SCALE + 0.5);
+  optionSigma = <f64>(iv > 0 ? iv : i64At(underlyingVol.ptr, u)) / <f64>FRACTION_SCALE;
+  optionSpot = <f64>i64At(underlyingIndex.ptr, u) / <f64>PRICE_SCALE;
+  optionStrike = <f64>i64At(instrumentStrike.ptr, instrument) / <f64>PRICE_SCALE;
+  optionRate = <f64>i64At(underlyingRate.ptr, u) / <f64>FRACTION_SCALE;
+  optionYears = yearsToExpiry(instrument);
+  optionIsCall = u8At(instrumentKind.ptr, instrument) == InstrumentKind.Call;
+}
+
+/** Black-76 value per base unit at the instrument's iv (or its underlying's vol), scale 1e8, half away from zero. */
+export function modelValue(instrument: i32): i64 {
+  loadOptionInputs(instrument);
+  return roundTable(black76Value(optionIsCall, optionSpot, optionStrike, optionYears, optionSigma, optionRate) * <f64>PRICE_SCALE);
+}
+
+/**
+ * Per-lot greeks: delta = ∂V/∂S, gamma = ∂²V/∂S² × S / 100, vega = ∂V/∂σ / 100, theta = ∂V/∂t / 365,
+ * each × lot size. A linear instrument's lot has delta = lot size and nothing else.
+ */
+function prepareGreeks(instrument: i32, kind: i32, lotSize: i64): void {
+  if (!isOption(kind)) {
+    setI64At(lotDelta.ptr, instrument, lotSize * 10); // scale 1e8 → 1e9
+    setI64At(lotGamma.ptr, instrument, 0);
+    setI64At(lotVega.ptr, instrument, 0);
+    setI64At(lotTheta.ptr, instrument, 0);
+    return;
+  }
+  loadOptionInputs(instrument);
+  black76Greeks(optionIsCall, optionSpot, optionStrike, optionYears, optionSigma, optionRate);
+  const units = <f64>lotSize / <f64>PRICE_SCALE;
+  setI64At(lotDelta.ptr, instrument, roundTable(units * black76.greekDelta * 1e9));
+  setI64At(lotGamma.ptr, instrument, roundTable(units * black76.greekGamma * optionSpot / 100.0 * 1e9));
+  setI64At(lotVega.ptr, instrument, roundTable(units * black76.greekVega / 100.0 * 1e6));
+  setI64At(lotTheta.ptr, instrument, roundTable(units * black76.greekTheta / 365.0 * 1e6));
 }
 
 function guardLinearMark(instrument: i32, index: i64): i64 {
@@ -114,7 +156,7 @@ function prepareShortOption(instrument: i32, lotSize: i64, index: i64, isCall: b
 }
 
 const instrumentConstants: Column[] = [
-  lotMarkMoney, lotMarkRest, shortImMoney, shortImRestHigh, shortImRestLow,
+  lotDelta, lotGamma, lotVega, lotTheta, lotMarkMoney, lotMarkRest, shortImMoney, shortImRestHigh, shortImRestLow,
   shortMmMoney, shortMmRestHigh, shortMmRestLow, putCapMoney, putCapRest,
 ];
 const assetConstants: Column[] = [creditHigh, creditLow, loanHigh, loanLow, assetIsCash];
@@ -143,6 +185,7 @@ export function prepareInstruments(): void {
     wideSetProduct(lotSize, mark);
     splitWide(i, <u64>QTY_PRICE_TO_MONEY, lotMarkMoney, lotMarkRest);
     if (isOption(kind)) prepareShortOption(i, lotSize, index, isCall, mark);
+    prepareGreeks(i, kind, lotSize);
   }
   for (let a = 0; a < assetCount; a++) prepareAsset(a);
 }

@@ -3,6 +3,8 @@ import { Column } from "./column";
 import * as reference from "./reference";
 import * as accounts from "./accounts";
 import * as staging from "./staging";
+import * as prepare from "../risk/prepare";
+import * as openInterest from "../risk/open-interest";
 
 const columns: Column[] = [
   reference.underlyingIndex, reference.underlyingVol, reference.underlyingRate,
@@ -20,6 +22,7 @@ const columns: Column[] = [
   staging.stagedMode, staging.stagedPositionOffsets, staging.stagedPositionInstrument,
   staging.stagedPositionLots, staging.stagedPositionEntry, staging.stagedCollateralOffsets,
   staging.stagedCollateralAsset, staging.stagedCollateralAmount,
+  prepare.lotDelta, prepare.lotGamma, prepare.lotVega, prepare.lotTheta, openInterest.instrumentNetLots,
 ];
 
 export function columnCount(): i32 { return columns.length; }
