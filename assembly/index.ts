@@ -12,6 +12,12 @@ export { setCounts as setReferenceCounts, setParameters } from "./store/referenc
 export { addAccounts, setAccountMode, setPosition, setCollateral, compactArenas } from "./store/accounts";
 export { stageLoad, validateStaged, commitStaged, discardStaged } from "./store/staging";
 export { sumNetLots } from "./risk/open-interest";
+export { setScenarioCount, setPortfolioParameters } from "./risk/scenarios";
+import * as portfolio from "./risk/portfolio";
+import * as scenarios from "./risk/scenarios";
+/** Buckets of the account last evaluated (portfolio accounts). */
+export function bucketCount(): i32 { return portfolio.bucketCount; }
+export function scenarioCount(): i32 { return scenarios.scenarioCount; }
 export { evaluateAccount, prepareInstruments };
 
 export function rejectedField(): i32 { return staging.rejectedField; }

@@ -18,14 +18,18 @@ export const enum Col {
   StagedMode, StagedPositionOffsets, StagedPositionInstrument, StagedPositionLots, StagedPositionEntry,
   StagedCollateralOffsets, StagedCollateralAsset, StagedCollateralAmount,
   LotDelta, LotGamma, LotVega, LotTheta, InstrumentNetLots,
+  ScenarioMove, ScenarioVol, ScenarioCover, RiskArray,
+  BucketUnderlying, BucketLoss, BucketBinding,
 }
-const COLUMN_COUNT = Col.InstrumentNetLots + 1;
+const COLUMN_COUNT = Col.BucketBinding + 1;
 
 /** Element size (log2 bytes) each column is expected to have; checked against the module at start. */
 const SHIFTS: number[] = [
   3, 3, 3, 3, 3, 2, 3, 0, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3,
   2, 0, 0, 2, 0, 0, 0, 0, 3, 3, 1, 2, 3, 0, 3, 0, 2, 1, 2, 3, 2, 0, 3,
   3, 3, 3, 3, 3,
+  3, 2, 3, 3,
+  2, 3, 2,
 ];
 
 export class ColumnViews {

@@ -1,5 +1,5 @@
 // The main job (`npm start`): a synthetic venue built through the bulk columns path, a full
-// standard-margin recompute, and a summary of accounts per status, venue totals and stage times.
+// margin recompute, and a summary of accounts per status, venue totals and stage times.
 import { MarginEngine } from "./engine.js";
 import { generateVenue } from "./generate.js";
 
@@ -18,7 +18,7 @@ export async function runDemo({ accounts, seed }: DemoOptions): Promise<void> {
   const { venue, columns } = timed(stages, `generate ${accounts.toLocaleString("en-US")} accounts (seed ${seed})`, () => generateVenue({ accounts, seed }));
   const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
   timed(stages, "load columns", () => engine.loadColumns(columns));
-  timed(stages, "recompute standard margin", () => engine.recompute());
+  timed(stages, "recompute margin (standard and portfolio)", () => engine.recompute());
   const totals = engine.totals();
   const stats = engine.stats();
 

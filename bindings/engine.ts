@@ -301,6 +301,13 @@ export class MarginEngine {
   private syncParameters(): void {
     const p = this.params;
     this.wasm.setParameters(BigInt(this.now), p.maxMarkDeviation, p.optIm, p.optImMin, p.optMm);
+    this.wasm.setPortfolioParameters(p.volUp, p.volDown, p.volTermShort, p.volTermLong, p.shockCollateral, p.imMultiplier, p.shortOptionMin);
+    this.wasm.setScenarioCount(p.grid.length);
+    p.grid.forEach((s, k) => {
+      this.views.i64(Col.ScenarioMove)[k] = s.move;
+      this.views.i32(Col.ScenarioVol)[k] = s.vol;
+      this.views.i64(Col.ScenarioCover)[k] = s.cover;
+    });
     this.instrumentsStale = true;
     this.totalsStale = true;
   }
@@ -567,6 +574,32 @@ export class MarginEngine {
 
   private accountGreeks(a: number): Record<string, Greeks> {
     return this.sumGreeks(this.positionsOf(a));
+  }
+
+  /** The scenario grid in force: moves and covers raw at 1e9, vol shift −1, 0 or +1. */
+  scenarioGrid(): { move: bigint; vol: number; cover: bigint }[] {
+    return this.params.grid.map((s) => ({ ...s }));
+  }
+
+  /** An instrument's risk array: P&L of one lot per scenario, raw money (zeros for linear instruments). */
+  riskArray(instrumentId: string): bigint[] {
+    const i = this.instrumentIndex(instrumentId);
+    this.prepare();
+    const n = this.params.grid.length;
+    return Array.from(this.views.i64(Col.RiskArray).subarray(i * n, i * n + n));
+  }
+
+  /** A portfolio account's buckets: per underlying, its margin (raw money) and the binding scenario (−1: none, or the short-option minimum). */
+  accountBuckets(id: string): { underlying: string; loss: bigint; binding: number }[] {
+    const a = this.indexOfAccount(id, "account");
+    this.prepare();
+    this.wasm.evaluateAccount(a);
+    if (this.views.u8(Col.AccountMode)[a] !== 1) return [];
+    return Array.from(this.views.i32(Col.BucketUnderlying).subarray(0, this.wasm.bucketCount()), (u) => ({
+      underlying: this.underlyings[u].id,
+      loss: this.views.i64(Col.BucketLoss)[u],
+      binding: this.views.i32(Col.BucketBinding)[u],
+    }));
   }
 
   /** The module's per-lot greeks of an instrument (raw; delta and gamma at 1e9, vega and theta at 1e6). */

@@ -2,6 +2,7 @@
 import { parseBounded, parseDecimal } from "./decimal.js";
 import { fail } from "./errors.js";
 import { ONE } from "./limits.js";
+import { buildGrid, type Scenario } from "./grid.js";
 
 export interface Params {
   maxMarkDeviation: bigint;
@@ -10,6 +11,14 @@ export interface Params {
   optMm: bigint;
   maxPriceAgeMs: number;
   maxSourceDeviation: bigint;
+  grid: Scenario[];
+  volUp: bigint;
+  volDown: bigint;
+  volTermShort: bigint;
+  volTermLong: bigint;
+  shockCollateral: boolean;
+  imMultiplier: bigint;
+  shortOptionMin: bigint;
 }
 
 const FRACTION_DEFAULTS = {
@@ -18,6 +27,15 @@ const FRACTION_DEFAULTS = {
   optImMin: 100_000_000n,
   optMm: 75_000_000n,
   maxSourceDeviation: 30_000_000n,
+  priceScan: 160_000_000n,
+  extremeMultiple: 3_000_000_000n,
+  extremeCover: 330_000_000n,
+  volUp: 500_000_000n,
+  volDown: 250_000_000n,
+  volTermShort: 300_000_000n,
+  volTermLong: 130_000_000n,
+  imMultiplier: 1_250_000_000n,
+  shortOptionMin: 10_000_000n,
 } as const;
 const DEFAULT_MAX_PRICE_AGE_S = 60n;
 
@@ -26,9 +44,7 @@ const DEFAULT_MAX_PRICE_AGE_S = 60n;
  * as given (and exported again by toVenue) so venue files written for them load today.
  */
 const DEFERRED = new Set([
-  "grid", "priceScan", "extremeMultiple", "extremeCover", "volTermShort", "volTermLong", "volUp",
-  "volDown", "shockCollateral", "correlation", "imMultiplier", "shortOptionMin", "dynamicMargin",
-  "ewmaLambda", "scanSigmas", "mporDays", "liquidationBuffer", "liquidationFee", "takerFee",
+  "dynamicMargin", "ewmaLambda", "scanSigmas", "mporDays", "liquidationBuffer", "liquidationFee", "takerFee",
 ]);
 
 export function parseParams(overrides: unknown, field = "params"): Params {
@@ -36,7 +52,8 @@ export function parseParams(overrides: unknown, field = "params"): Params {
   if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
   const given = overrides as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!(key in FRACTION_DEFAULTS) && key !== "maxPriceAge" && !DEFERRED.has(key)) {
+    if (key === "correlation") fail("OUT_OF_RANGE", `${field}.correlation`, "correlated aggregation across buckets is not available yet: bucket losses add up");
+    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "grid", "shockCollateral"].includes(key) && !DEFERRED.has(key)) {
       fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
     }
     if (DEFERRED.has(key)) assertJsonValue(given[key], `${field}.${key}`);
@@ -49,12 +66,34 @@ export function parseParams(overrides: unknown, field = "params"): Params {
     optImMin: fraction("optImMin", ONE, "[0, 1]"),
     optMm: fraction("optMm", ONE, "[0, 1]"),
     maxSourceDeviation: fraction("maxSourceDeviation", ONE, "[0, 1]"),
+    volUp: fraction("volUp", 10n * ONE, "[0, 10]"),
+    volDown: fraction("volDown", ONE, "[0, 1]"),
+    volTermShort: fraction("volTermShort", 2n * ONE, "[0, 2]"),
+    volTermLong: fraction("volTermLong", 2n * ONE, "[0, 2]"),
+    imMultiplier: fraction("imMultiplier", 10n * ONE, "[1, 10]"),
+    shortOptionMin: fraction("shortOptionMin", ONE, "[0, 1]"),
+    shockCollateral: given.shockCollateral === undefined ? true : asBoolean(given.shockCollateral, `${field}.shockCollateral`),
+    grid: [],
     maxPriceAgeMs: Number(given.maxPriceAge === undefined
       ? DEFAULT_MAX_PRICE_AGE_S * 1000n
       : parseBounded(given.maxPriceAge, 3, `${field}.maxPriceAge`, 1n, 86_400_000n, "(0, 86400] seconds")),
   };
   if (params.optImMin > params.optIm) fail("OUT_OF_RANGE", `${field}.optImMin`, "optImMin must not exceed optIm");
+  if (params.imMultiplier < ONE) fail("OUT_OF_RANGE", `${field}.imMultiplier`, "IM is at least MM: imMultiplier ≥ 1");
+  const gridParams = {
+    priceScan: fraction("priceScan", ONE, "[0, 1]"),
+    extremeMultiple: fraction("extremeMultiple", 10n * ONE, "[0, 10]"),
+    extremeCover: fraction("extremeCover", ONE, "(0, 1]"),
+  };
+  if (gridParams.extremeCover === 0n) fail("OUT_OF_RANGE", `${field}.extremeCover`, "a cover is in (0, 1]");
+  if (gridParams.extremeMultiple * gridParams.priceScan > ONE * ONE) fail("OUT_OF_RANGE", `${field}.extremeMultiple`, "extreme moves must stay within ±100 %");
+  params.grid = buildGrid(given.grid, gridParams, `${field}.grid`);
   return params;
+}
+
+function asBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== "boolean") fail("MALFORMED", field, "expected true or false");
+  return value;
 }
 
 /** Checks that a deferred parameter is a plain JSON value whose numeric strings are exact decimals. */

@@ -71,7 +71,7 @@ test("generate writes a venue file that margin reads back", () => {
 test("demo prints the summary table for a small venue", () => {
   const result = run("demo", "--accounts", "2000", "--seed", "5");
   assert.is(result.status, 0, result.stderr);
-  for (const row of ["accounts", "healthy", "liquidatable", "maintenance margin", "time: recompute standard margin"]) {
+  for (const row of ["accounts", "healthy", "liquidatable", "maintenance margin", "time: recompute margin"]) {
     assert.match(result.stdout, row);
   }
   assert.match(result.stdout, /accounts\s+2,000/);

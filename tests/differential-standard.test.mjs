@@ -12,13 +12,28 @@ import { referenceGreeks } from "./reference/greeks.mjs";
 const TARGET = Number(process.env.MARGIN_DIFF_ACCOUNTS ?? 10_000);
 const PER_VENUE = 250;
 
+/** The module's f64 tables, which the twin takes as inputs. */
+const engineTables = (engine) => ({
+  optionModelValue: (id) => engine.optionModelValue(id),
+  riskArray: (id) => engine.riskArray(id),
+  grid: engine.scenarioGrid(),
+});
+
 async function compare(venue, label) {
   const engine = await MarginEngine.fromVenue(venue);
-  const expected = referenceVenueRisk(venue, (id) => engine.optionModelValue(id));
+  const expected = referenceVenueRisk(venue, engineTables(engine));
   for (const want of expected.accounts) {
     const got = engine.accountRaw(want.id);
     for (const key of ["equity", "initialMargin", "maintenanceMargin", "status"]) {
       if (got[key] !== want[key]) assert.unreachable(`${label} account ${want.id} ${key}: module ${got[key]}, twin ${want[key]}`);
+    }
+    if (want.buckets) {
+      const buckets = engine.accountBuckets(want.id);
+      assert.is(buckets.length, want.buckets.size, `${label} account ${want.id} bucket count`);
+      for (const b of buckets) {
+        const w = want.buckets.get(b.underlying);
+        if (b.loss !== w.loss || b.binding !== w.binding) assert.unreachable(`${label} account ${want.id} bucket ${b.underlying}: module ${b.loss}@${b.binding}, twin ${w.loss}@${w.binding}`);
+      }
     }
   }
   const totals = engine.totals();

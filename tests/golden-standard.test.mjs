@@ -11,7 +11,7 @@ const money = (s) => parseDecimal(s, 6);
 
 async function riskOf(venue, id) {
   const engine = await MarginEngine.fromVenue(venue);
-  const twin = referenceVenueRisk(venue, (i) => engine.optionModelValue(i)).accounts.find((a) => a.id === id);
+  const twin = referenceVenueRisk(venue, { optionModelValue: (i) => engine.optionModelValue(i) }).accounts.find((a) => a.id === id);
   const raw = engine.accountRaw(id);
   assert.equal(raw, { equity: twin.equity, initialMargin: twin.initialMargin, maintenanceMargin: twin.maintenanceMargin, status: twin.status });
   return { engine, raw };
@@ -75,7 +75,7 @@ test("marginal tiers equal Binance's N × rate − maintenance amount, inside br
     })),
   };
   const engine = await MarginEngine.fromVenue(venue);
-  const twin = referenceVenueRisk(venue, () => 0n).accounts;
+  const twin = referenceVenueRisk(venue, { optionModelValue: () => 0n }).accounts;
   notionals.forEach((n, k) => {
     const risk = engine.accountRaw(`n${k}`);
     const mm = exchangeRequirement(money(n), 1), im = exchangeRequirement(money(n), 2);

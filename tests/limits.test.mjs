@@ -40,7 +40,7 @@ function extremeVenue({ side, loans }) {
 
 async function expectExact(venue) {
   const engine = await MarginEngine.fromVenue(venue);
-  const expected = referenceVenueRisk(venue, () => 0n).accounts[0];
+  const expected = referenceVenueRisk(venue, { optionModelValue: () => 0n }).accounts[0];
   const got = engine.accountRaw("max");
   assert.is(got.equity, expected.equity);
   assert.is(got.initialMargin, expected.initialMargin);

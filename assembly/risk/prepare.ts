@@ -16,6 +16,9 @@ import {
 import { FRACTION_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
 import { black76Value, black76Greeks } from "../pricing";
 import * as black76 from "../pricing/black76";
+import {
+  scenarioCount, scenarioMove, scenarioVol, VolShift, volUp, volDown, volTermShort, volTermLong, shortOptionMinRate,
+} from "./scenarios";
 
 const MS_PER_YEAR: f64 = 365.0 * 86_400_000.0;
 
@@ -43,6 +46,12 @@ export const lotDelta = new Column(3);
 export const lotGamma = new Column(3);
 export const lotVega = new Column(3);
 export const lotTheta = new Column(3);
+/** Risk arrays: per instrument and scenario, P&L of one lot in money (0 for linear instruments). */
+export const riskArray = new Column(3);
+// lotSize × S × shortOptionMin (scale 1e25) split as for short options: the per-lot minimum.
+export const shortMinMoney = new Column(3);
+export const shortMinRestHigh = new Column(3);
+export const shortMinRestLow = new Column(3);
 /** u8: 1 when the asset is priced 1 with no haircut, so a balance's value is amount / 100. */
 export const assetIsCash = new Column(0);
 
@@ -156,7 +165,7 @@ function prepareShortOption(instrument: i32, lotSize: i64, index: i64, isCall: b
 }
 
 const instrumentConstants: Column[] = [
-  lotDelta, lotGamma, lotVega, lotTheta, lotMarkMoney, lotMarkRest, shortImMoney, shortImRestHigh, shortImRestLow,
+  lotDelta, lotGamma, lotVega, lotTheta, lotMarkMoney, lotMarkRest, shortMinMoney, shortMinRestHigh, shortMinRestLow, shortImMoney, shortImRestHigh, shortImRestLow,
   shortMmMoney, shortMmRestHigh, shortMmRestLow, putCapMoney, putCapRest,
 ];
 const assetConstants: Column[] = [creditHigh, creditLow, loanHigh, loanLow, assetIsCash];
@@ -171,8 +180,42 @@ function prepareAsset(asset: i32): void {
   splitWide(asset, <u64>FRACTION_SCALE, loanHigh, loanLow);
 }
 
+const DAY_MS: f64 = 86_400_000.0;
+
+/** σ after a scenario's vol shift, scaled by time to expiry (methodology §4). */
+function shiftedVol(sigma: f64, shift: i32, daysToExpiry: f64): f64 {
+  if (shift == VolShift.None) return sigma;
+  const power = <f64>(daysToExpiry <= 30.0 ? volTermShort : volTermLong) / <f64>FRACTION_SCALE;
+  const term = Math.pow(30.0 / max(daysToExpiry, 1e-9), power);
+  if (shift == VolShift.Up) return sigma * (1.0 + <f64>volUp / <f64>FRACTION_SCALE * term);
+  return sigma * max(1.0 - <f64>volDown / <f64>FRACTION_SCALE * term, 0.05);
+}
+
+/** The risk array of an option: per scenario, lotSize × (V(S', σ') − V(S, σ)) in money, rounded. */
+function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
+  const row = riskArray.ptr + ((<usize>instrument * <usize>scenarioCount) << 3);
+  if (!isOption(kind)) {
+    memory.fill(row, 0, <usize>scenarioCount << 3);
+    return;
+  }
+  loadOptionInputs(instrument);
+  const base = black76Value(optionIsCall, optionSpot, optionStrike, optionYears, optionSigma, optionRate);
+  const days = <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / DAY_MS;
+  const units = <f64>lotSize / <f64>PRICE_SCALE;
+  for (let s = 0; s < scenarioCount; s++) {
+    const spot = optionSpot * (1.0 + <f64>i64At(scenarioMove.ptr, s) / <f64>FRACTION_SCALE);
+    const sigma = shiftedVol(optionSigma, i32At(scenarioVol.ptr, s), days);
+    const value = black76Value(optionIsCall, spot, optionStrike, optionYears, sigma, optionRate);
+    store<i64>(row + (<usize>s << 3), roundTable(units * (value - base) * 1e6));
+  }
+  // the short-option minimum per unit is S × shortOptionMin (scale 1e17), then per lot
+  wideSetProduct(i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, instrument)), shortOptionMinRate);
+  splitPerLotRequirement(instrument, lotSize, shortMinMoney, shortMinRestHigh, shortMinRestLow);
+}
+
 /** Recomputes guarded marks, model values and every per-lot and per-asset constant. */
 export function prepareInstruments(): void {
+  riskArray.reserve(instrumentCount * scenarioCount);
   for (let c = 0; c < instrumentConstants.length; c++) unchecked(instrumentConstants[c]).reserve(instrumentCount);
   for (let c = 0; c < assetConstants.length; c++) unchecked(assetConstants[c]).reserve(assetCount);
   for (let i = 0; i < instrumentCount; i++) {
@@ -186,6 +229,7 @@ export function prepareInstruments(): void {
     splitWide(i, <u64>QTY_PRICE_TO_MONEY, lotMarkMoney, lotMarkRest);
     if (isOption(kind)) prepareShortOption(i, lotSize, index, isCall, mark);
     prepareGreeks(i, kind, lotSize);
+    prepareRiskArray(i, kind, lotSize);
   }
   for (let a = 0; a < assetCount; a++) prepareAsset(a);
 }

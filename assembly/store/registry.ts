@@ -5,6 +5,8 @@ import * as accounts from "./accounts";
 import * as staging from "./staging";
 import * as prepare from "../risk/prepare";
 import * as openInterest from "../risk/open-interest";
+import * as scenarios from "../risk/scenarios";
+import * as portfolio from "../risk/portfolio";
 
 const columns: Column[] = [
   reference.underlyingIndex, reference.underlyingVol, reference.underlyingRate,
@@ -23,6 +25,8 @@ const columns: Column[] = [
   staging.stagedPositionLots, staging.stagedPositionEntry, staging.stagedCollateralOffsets,
   staging.stagedCollateralAsset, staging.stagedCollateralAmount,
   prepare.lotDelta, prepare.lotGamma, prepare.lotVega, prepare.lotTheta, openInterest.instrumentNetLots,
+  scenarios.scenarioMove, scenarios.scenarioVol, scenarios.scenarioCover, prepare.riskArray,
+  portfolio.bucketUnderlying, portfolio.bucketLoss, portfolio.bucketBinding,
 ];
 
 export function columnCount(): i32 { return columns.length; }

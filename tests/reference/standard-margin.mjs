@@ -1,6 +1,7 @@
 // The BigInt twin of the standard-margin kernels: docs/methodology.md §2–6, one line per rule,
 // over exact bigints. Slow and obvious on purpose; the differential tests hold the module to it.
 import { parseDecimal as dec, floorDiv, ceilDiv, max, min } from "./decimal.mjs";
+import { portfolioMargin } from "./portfolio-margin.mjs";
 
 const F = 10n ** 9n;              // fraction scale
 const TO_MONEY = 10n ** 10n;      // quantity (1e8) × price (1e8) → money (1e6)
@@ -73,20 +74,25 @@ function statusOf(equity, im, mm) {
 }
 
 /**
- * Equity, IM, MM and status of every account of a venue-file object.
- * `optionModelValue(id)` supplies the module's rounded Black-76 value (raw, scale 1e8).
+ * Equity, IM, MM and status of every account of a venue-file object. The module supplies its
+ * f64 tables: `optionModelValue(id)` (raw, scale 1e8), and for portfolio accounts `riskArray(id)`
+ * and `grid` (its scenario rows).
  */
-export function referenceVenueRisk(venue, optionModelValue) {
+export function referenceVenueRisk(venue, { optionModelValue, riskArray, grid }) {
   const given = venue.params ?? {};
   const params = {
     dev: fraction(given.maxMarkDeviation ?? "0.05"),
     optIm: fraction(given.optIm ?? "0.15"),
     optImMin: fraction(given.optImMin ?? "0.10"),
     optMm: fraction(given.optMm ?? "0.075"),
+    shockCollateral: given.shockCollateral ?? true,
+    imMultiplier: fraction(given.imMultiplier ?? "1.25"),
+    shortOptionMin: fraction(given.shortOptionMin ?? "0.01"),
   };
   const settlement = venue.settlement ?? "USD";
   const underlyings = new Map((venue.underlyings ?? []).map((u) => [u.id, indexOf(u)]));
   const assets = new Map((venue.assets ?? []).map((a) => [a.id, {
+    underlying: a.underlying ?? null,
     price: a.underlying ? underlyings.get(a.underlying) : price(a.price),
     haircut: a.id === settlement ? 0n : fraction(a.haircut ?? "0"),
   }]));
@@ -99,15 +105,23 @@ export function referenceVenueRisk(venue, optionModelValue) {
 
   const accounts = (venue.accounts ?? []).map((account) => {
     let equity = 0n, im = 0n, mm = 0n;
+    const book = { collateral: [], positions: [] };
     for (const [assetId, amount] of Object.entries(account.collateral ?? {})) {
       const asset = assets.get(assetId);
-      equity += collateralValue(dec(amount, 8), asset.price, asset.haircut);
+      const value = collateralValue(dec(amount, 8), asset.price, asset.haircut);
+      equity += value;
+      book.collateral.push({ underlying: asset.underlying, value });
     }
     for (const position of account.positions ?? []) {
       const instrument = instruments.get(position.instrument);
       const q = dec(position.qty, 8);
       const size = q < 0n ? -q : q;
       const mark = instrument.markUsed;
+      if (account.mode === "portfolio") {
+        book.positions.push({ instrument, q, lots: q / instrument.lotSize, riskArray: instrument.kind === "option" ? riskArray(instrument.id) : [] });
+        equity += floorDiv(q * (instrument.kind === "option" ? mark : mark - price(position.entry)), TO_MONEY);
+        continue;
+      }
       if (instrument.kind !== "option") {
         equity += floorDiv(q * (mark - price(position.entry)), TO_MONEY);
         const notional = ceilDiv(size * mark, TO_MONEY);
@@ -122,7 +136,14 @@ export function referenceVenueRisk(venue, optionModelValue) {
         }
       }
     }
-    return { id: account.id, equity, initialMargin: im, maintenanceMargin: mm, status: statusOf(equity, im, mm) };
+    let buckets = null;
+    if (account.mode === "portfolio") {
+      const portfolio = portfolioMargin(book, grid, params);
+      im = portfolio.initialMargin;
+      mm = portfolio.maintenanceMargin;
+      buckets = portfolio.buckets;
+    }
+    return { id: account.id, equity, initialMargin: im, maintenanceMargin: mm, status: statusOf(equity, im, mm), buckets };
   });
 
   const sum = (key) => accounts.reduce((total, a) => total + a[key], 0n);

@@ -1,0 +1,127 @@
+// Portfolio margin of one account (docs/methodology.md §5): per underlying bucket, the folded
+// linear exposure times each scenario move plus Σ lots × risk arrays; the worst covered loss,
+// at least the short-option minimum; MM the sum over buckets, IM = MM × imMultiplier.
+import { Column, i32At, i64At, setI32At, setI64At, u8At, u16At, setU8At } from "../store/column";
+import { isOption, instrumentKind, instrumentUnderlying, instrumentLotSize, instrumentMarkUsed, underlyingCount, assetUnderlying } from "../store/reference";
+import {
+  accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount,
+  positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount,
+} from "../store/accounts";
+import { floorDiv } from "../fixed/divide";
+import { mulDiv, Rounding } from "../fixed/wide";
+import { lotMarkMoney, lotMarkRest, riskArray, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
+import { scenarioCount, scenarioMove, scenarioCover, shockCollateral, imMultiplier } from "./scenarios";
+import { FRACTION, collateralValue, linearPnl, lotValue, perLotCharge } from "./terms";
+
+export let portfolioInitialMargin: i64 = 0;
+export let portfolioMaintenanceMargin: i64 = 0;
+/** Buckets of the last account evaluated, in the order first met (read by scenarios()). */
+export let bucketCount: i32 = 0;
+export const bucketUnderlying = new Column(2); // i32, bucketCount entries
+export const bucketLoss = new Column(3);       // i64 per underlying: the bucket's margin
+export const bucketBinding = new Column(2);    // i32 per underlying: the scenario that binds, or -1
+
+// Scratch per underlying, reused across accounts; only the buckets touched are read and reset.
+const exposure = new Column(3); // i64 money
+const minimum = new Column(3);  // i64 money
+const pnl = new Column(3);      // i64 money, underlying × scenario
+const inBucket = new Column(0); // u8
+
+/** ⌊x × f / F⌋ for any i64 x and 0 ≤ f ≤ F, splitting x = high·F + low so nothing overflows. */
+// @ts-ignore: decorator
+@inline function mulFraction(x: i64, f: i64): i64 {
+  const high = floorDiv(x, FRACTION);
+  return high * f + floorDiv((x - high * FRACTION) * f, FRACTION);
+}
+
+function touch(u: i32): void {
+  if (u8At(inBucket.ptr, u)) return;
+  setU8At(inBucket.ptr, u, 1);
+  setI32At(bucketUnderlying.ptr, bucketCount++, u);
+  setI64At(exposure.ptr, u, 0);
+  setI64At(minimum.ptr, u, 0);
+  memory.fill(pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3), 0, <usize>scenarioCount << 3);
+}
+
+/** The bucket's margin: the worst covered scenario loss, at least its short-option minimum. */
+function closeBucket(u: i32): i64 {
+  const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3);
+  const e = i64At(exposure.ptr, u);
+  let worst: i64 = 0, binding = -1;
+  for (let s = 0; s < scenarioCount; s++) {
+    const result = mulFraction(e, i64At(scenarioMove.ptr, s)) + load<i64>(row + (<usize>s << 3));
+    const cover = i64At(scenarioCover.ptr, s);
+    const loss = cover == FRACTION ? -result : mulDiv(-result, cover, <u64>FRACTION, Rounding.Ceil);
+    if (loss > worst) {
+      worst = loss;
+      binding = s;
+    }
+  }
+  const floor = i64At(minimum.ptr, u);
+  if (floor > worst) {
+    worst = floor;
+    binding = -1;
+  }
+  setI64At(bucketLoss.ptr, u, worst);
+  setI32At(bucketBinding.ptr, u, binding);
+  setU8At(inBucket.ptr, u, 0);
+  return worst;
+}
+
+/** Evaluates a portfolio account: returns its equity and leaves IM and MM in the globals above. */
+export function portfolioAccount(account: i32): i64 {
+  const scratch = underlyingCount;
+  exposure.reserve(scratch);
+  minimum.reserve(scratch);
+  inBucket.reserve(scratch);
+  bucketUnderlying.reserve(scratch);
+  bucketLoss.reserve(scratch);
+  bucketBinding.reserve(scratch);
+  pnl.reserve(scratch * scenarioCount);
+  bucketCount = 0;
+  let equity: i64 = 0;
+
+  const cs = i32At(accountCollateralStart.ptr, account), ce = cs + u8At(accountCollateralCount.ptr, account);
+  for (let c = cs; c < ce; c++) {
+    const asset = u8At(collateralAsset.ptr, c);
+    const value = collateralValue(asset, i64At(collateralAmount.ptr, c));
+    equity += value;
+    const u = i32At(assetUnderlying.ptr, asset);
+    if (shockCollateral && u >= 0) {
+      touch(u);
+      setI64At(exposure.ptr, u, i64At(exposure.ptr, u) + value);
+    }
+  }
+
+  const ps = i32At(accountPositionStart.ptr, account), pe = ps + u8At(accountPositionCount.ptr, account);
+  for (let p = ps; p < pe; p++) {
+    const instrument = u16At(positionInstrument.ptr, p);
+    const lots = <i64>i32At(positionLots.ptr, p);
+    const money = i64At(lotMarkMoney.ptr, instrument), rest = i64At(lotMarkRest.ptr, instrument);
+    const u = i32At(instrumentUnderlying.ptr, instrument);
+    touch(u);
+    if (!isOption(u8At(instrumentKind.ptr, instrument))) {
+      const mark = i64At(instrumentMarkUsed.ptr, instrument);
+      equity += linearPnl(lots, i64At(instrumentLotSize.ptr, instrument), mark, i64At(positionEntry.ptr, p), money, rest);
+      setI64At(exposure.ptr, u, i64At(exposure.ptr, u) + lotValue(lots, money, rest));
+      continue;
+    }
+    equity += lotValue(lots, money, rest);
+    const risk = riskArray.ptr + ((<usize>instrument * <usize>scenarioCount) << 3);
+    const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3);
+    for (let s = 0; s < scenarioCount; s++) {
+      const at = <usize>s << 3;
+      store<i64>(row + at, load<i64>(row + at) + lots * load<i64>(risk + at));
+    }
+    if (lots < 0) {
+      const floor = perLotCharge(-lots, instrument, shortMinMoney.ptr, shortMinRestHigh.ptr, shortMinRestLow.ptr);
+      setI64At(minimum.ptr, u, i64At(minimum.ptr, u) + floor);
+    }
+  }
+
+  let maintenance: i64 = 0;
+  for (let b = 0; b < bucketCount; b++) maintenance += closeBucket(i32At(bucketUnderlying.ptr, b));
+  portfolioMaintenanceMargin = maintenance;
+  portfolioInitialMargin = mulDiv(maintenance, imMultiplier, <u64>FRACTION, Rounding.Ceil);
+  return equity;
+}

@@ -1,0 +1,36 @@
+// The scenario grid (methodology §4) as the facade built it from the venue's parameters, and the
+// portfolio parameters the kernels read. Moves and covers are fractions at 1e9.
+import { Column } from "../store/column";
+
+export const MAX_SCENARIOS: i32 = 64;
+export const enum VolShift { Down = -1, None = 0, Up = 1 }
+
+export let scenarioCount: i32 = 0;
+export const scenarioMove = new Column(3);  // i64 fraction, in [−1, 1]
+export const scenarioVol = new Column(2);   // i32 VolShift
+export const scenarioCover = new Column(3); // i64 fraction, in (0, 1]
+
+export let volUp: i64 = 500_000_000;
+export let volDown: i64 = 250_000_000;
+export let volTermShort: i64 = 300_000_000;
+export let volTermLong: i64 = 130_000_000;
+export let shockCollateral: bool = true;
+export let imMultiplier: i64 = 1_250_000_000;
+export let shortOptionMinRate: i64 = 10_000_000;
+
+export function setScenarioCount(count: i32): void {
+  scenarioMove.reserve(count);
+  scenarioVol.reserve(count);
+  scenarioCover.reserve(count);
+  scenarioCount = count;
+}
+
+export function setPortfolioParameters(up: i64, down: i64, termShort: i64, termLong: i64, shock: bool, multiplier: i64, minimum: i64): void {
+  volUp = up;
+  volDown = down;
+  volTermShort = termShort;
+  volTermLong = termLong;
+  shockCollateral = shock;
+  imMultiplier = multiplier;
+  shortOptionMinRate = minimum;
+}

@@ -1,0 +1,88 @@
+// The per-term formulas of docs/methodology.md §3–5 shared by the standard and portfolio
+// kernels. Each multiplies lots by per-lot constants split into a money part and a sub-µ
+// remainder (prepare.ts), so every dividend fits i64 and every divisor is a constant.
+import { i64At, u8At } from "../store/column";
+import { tierUpTo, tierImf, tierMmf } from "../store/reference";
+import { floorDiv, ceilDiv } from "../fixed/divide";
+import { floorMul3Div, floorMulAddDiv } from "../fixed/guided";
+import { creditHigh, creditLow, loanHigh, loanLow, assetIsCash } from "./prepare";
+
+export const TO_MONEY: i64 = 10_000_000_000; // quantity × price (1e16) → money (1e6)
+const TO_MONEY_INVERSE: f64 = 1e-10;
+export const FRACTION: i64 = 1_000_000_000;
+const FRACTION_INVERSE: f64 = 1e-9;
+const CASH_TO_MONEY: i64 = 100;        // amount (1e8) × price 1 → money (1e6)
+const I64_SAFE: f64 = 9.0e18;
+
+/** Haircut value of a balance: ⌊a × p × (F ∓ h) / 1e19⌋ (methodology §3). */
+// @ts-ignore: decorator
+@inline export function collateralValue(asset: i32, amount: i64): i64 {
+  if (u8At(assetIsCash.ptr, asset)) return floorDiv(amount, CASH_TO_MONEY);
+  // p·(F ∓ h) = high·1e9 + low; the product needs more than 64 bits, so the division is guided.
+  const high = i64At(amount >= 0 ? creditHigh.ptr : loanHigh.ptr, asset);
+  const low = i64At(amount >= 0 ? creditLow.ptr : loanLow.ptr, asset);
+  const carry = floorMulAddDiv(amount, low, 0, FRACTION, FRACTION_INVERSE);
+  return floorMulAddDiv(amount, high, carry, TO_MONEY, TO_MONEY_INVERSE);
+}
+
+/** ⌊lots × lotSize × (mark − entry) / 1e10⌋ given the per-lot mark value split (money, rest). */
+// @ts-ignore: decorator
+@inline export function linearPnl(lots: i64, lotSize: i64, mark: i64, entry: i64, money: i64, rest: i64): i64 {
+  if (<f64>lotSize * <f64>entry >= I64_SAFE) {
+    return floorMul3Div(lots, lotSize, mark - entry, TO_MONEY, TO_MONEY_INVERSE);
+  }
+  const perLotEntry = lotSize * entry;
+  const entryMoney = perLotEntry / TO_MONEY;
+  return lots * (money - entryMoney) + floorDiv(lots * (rest - (perLotEntry - entryMoney * TO_MONEY)), TO_MONEY);
+}
+
+/** The maintenance half of the last `tierCharges` call. */
+export let tierMaintenance: i64 = 0;
+/** Sub-µ rests are folded into whole µ-units once they pass this (keeps 16 brackets inside i64). */
+const REST_FOLD: i64 = 8_000_000_000_000_000_000;
+
+/**
+ * IM = ⌈Σ_k part_k × imf_k / F⌉ (returned) and MM likewise with mmf (left in tierMaintenance),
+ * over marginal brackets in one walk; beyond the last bound the last rates apply.
+ * part × rate can pass 2^63, so each part splits into high·F + low: high·rate is whole µ-units,
+ * low·rate (< 1e18) accumulates as a rest divided once at the end.
+ */
+// @ts-ignore: decorator
+@inline export function tierCharges(first: i32, last: i32, notional: i64): i64 {
+  let initialWhole: i64 = 0, initialRest: i64 = 0, maintenanceWhole: i64 = 0, maintenanceRest: i64 = 0;
+  let floor: i64 = 0;
+  for (let k = first; k <= last; k++) {
+    const bound = k == last ? notional : min(notional, i64At(tierUpTo.ptr, k));
+    if (bound <= floor) break;
+    const part = bound - floor, high = part / FRACTION, low = part - high * FRACTION;
+    const imf = i64At(tierImf.ptr, k), mmf = i64At(tierMmf.ptr, k);
+    initialWhole += high * imf;
+    maintenanceWhole += high * mmf;
+    initialRest += low * imf;
+    maintenanceRest += low * mmf;
+    if (initialRest >= REST_FOLD) {
+      initialWhole += initialRest / FRACTION;
+      initialRest %= FRACTION;
+    }
+    if (maintenanceRest >= REST_FOLD) {
+      maintenanceWhole += maintenanceRest / FRACTION;
+      maintenanceRest %= FRACTION;
+    }
+    floor = bound;
+  }
+  tierMaintenance = maintenanceWhole + ceilDiv(maintenanceRest, FRACTION);
+  return initialWhole + ceilDiv(initialRest, FRACTION);
+}
+
+/** ⌈n × lotSize × u / 1e19⌉ for a per-unit requirement u, from its per-lot split money·1e19 + restHigh·1e9 + restLow; n > 0. */
+// @ts-ignore: decorator
+@inline export function perLotCharge(n: i64, instrument: i32, money: usize, restHigh: usize, restLow: usize): i64 {
+  const low = ceilDiv(n * i64At(restLow, instrument), FRACTION);
+  return n * i64At(money, instrument) + ceilDiv(n * i64At(restHigh, instrument) + low, TO_MONEY);
+}
+
+/** ⌊lots × lotSize × markUsed / 1e10⌋ from the per-lot split: an option's value, a linear position's signed notional. */
+// @ts-ignore: decorator
+@inline export function lotValue(lots: i64, money: i64, rest: i64): i64 {
+  return lots * money + floorDiv(lots * rest, TO_MONEY);
+}

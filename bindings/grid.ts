@@ -1,0 +1,47 @@
+// Scenario grids (methodology §4): span16, wide, or a custom list, built with exact fractions.
+import { parseBounded } from "./decimal.js";
+import { fail } from "./errors.js";
+import { ONE } from "./limits.js";
+import { asArray, asObject } from "./reference.js";
+
+/** A scenario: price move and cover at scale 1e9, vol shift −1 down, 0 none, +1 up. */
+export interface Scenario { move: bigint; vol: -1 | 0 | 1; cover: bigint }
+
+export const MAX_SCENARIOS = 64;
+const VOL_SHIFTS = { down: -1, none: 0, up: 1 } as const;
+
+/** n / d rounded half away from zero (d > 0). */
+function roundDiv(n: bigint, d: bigint): bigint {
+  const q = (2n * (n < 0n ? -n : n) + d) / (2n * d);
+  return n < 0n ? -q : q;
+}
+
+export interface GridParams { priceScan: bigint; extremeMultiple: bigint; extremeCover: bigint }
+
+function regularGrid(steps: number, vols: (-1 | 0 | 1)[], p: GridParams): Scenario[] {
+  const rows: Scenario[] = [];
+  for (const j of [0, ...Array.from({ length: steps }, (_, k) => [k + 1, -(k + 1)]).flat()]) {
+    for (const vol of vols) rows.push({ move: roundDiv(p.priceScan * BigInt(j), BigInt(steps)), vol, cover: ONE });
+  }
+  const extreme = roundDiv(p.extremeMultiple * p.priceScan, ONE);
+  rows.push({ move: extreme, vol: 0, cover: p.extremeCover }, { move: -extreme, vol: 0, cover: p.extremeCover });
+  return rows;
+}
+
+export function buildGrid(grid: unknown, p: GridParams, field = "params.grid"): Scenario[] {
+  if (grid === undefined || grid === "span16") return regularGrid(3, [1, -1], p);
+  if (grid === "wide") return regularGrid(4, [-1, 0, 1], p);
+  if (typeof grid === "string") fail("UNKNOWN_ID", field, `unknown grid "${grid}"; expected "span16", "wide" or a list`);
+  const rows = asArray(grid, field);
+  if (rows.length < 1 || rows.length > MAX_SCENARIOS) fail("OUT_OF_RANGE", field, `a grid has 1 to ${MAX_SCENARIOS} scenarios`);
+  return rows.map((r, k) => {
+    const row = asObject(r, `${field}[${k}]`);
+    const vol = row.vol ?? "none";
+    if (typeof vol !== "string" || !(vol in VOL_SHIFTS)) fail("MALFORMED", `${field}[${k}].vol`, 'expected "up", "down" or "none"');
+    return {
+      move: parseBounded(row.move, 9, `${field}[${k}].move`, -ONE, ONE, "[-1, 1]"),
+      vol: VOL_SHIFTS[vol as keyof typeof VOL_SHIFTS],
+      cover: parseBounded(row.cover ?? "1", 9, `${field}[${k}].cover`, 1n, ONE, "(0, 1]"),
+    };
+  });
+}
