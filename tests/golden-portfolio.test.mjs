@@ -1,0 +1,110 @@
+// Portfolio margin (methodology §4) on hand-built books, each checked against the BigInt twin and
+// against what the rules imply: hedges offset, a long spread never needs more than it can lose,
+// a naked short option pays at least the minimum. Grid parameters are validated at the boundary.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { MarginEngine, MarginError } from "../build/index.js";
+import { referenceVenueRisk } from "./reference/standard-margin.mjs";
+import { parseDecimal } from "./reference/decimal.mjs";
+
+const money = (s) => parseDecimal(s, 6);
+const option = (id, right, strike, mark) => ({
+  id, kind: "option", underlying: "BTC", right, strike, expiry: "2026-12-24T08:00:00Z", lotSize: "0.1", mark, iv: "0.6",
+});
+const BOOKS = {
+  callSpread: [["C65", "1"], ["C75", "-1"]],   // long 65,000 call, short 75,000 call, one BTC each
+  shortStraddle: [["C65", "-1"], ["P65", "-1"]],
+  nakedCall: [["C120", "-1"]],                 // far out of the money
+};
+
+async function booksInBothModes(params = {}) {
+  const venue = {
+    now: "2026-11-24T00:00:00Z", params, assets: [{ id: "USD", price: "1" }],
+    underlyings: [{ id: "BTC", spot: "65000", vol: "0.6" }],
+    instruments: [option("C65", "call", "65000", "4450"), option("P65", "put", "65000", "4450"), option("C75", "call", "75000", "1250"), option("C120", "call", "120000", "1")],
+    accounts: Object.entries(BOOKS).flatMap(([name, legs]) => ["standard", "portfolio"].map((mode) => ({
+      id: `${name}-${mode}`, mode, collateral: { USD: "100000" },
+      positions: legs.map(([instrument, qty]) => ({ instrument, qty, entry: "1" })),
+    }))),
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  const twin = referenceVenueRisk(venue, {
+    optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: engine.scenarioGrid(),
+  });
+  for (const want of twin.accounts) {
+    const got = engine.accountRaw(want.id);
+    assert.is(got.maintenanceMargin, want.maintenanceMargin, `${want.id} MM`);
+    assert.is(got.initialMargin, want.initialMargin, `${want.id} IM`);
+  }
+  return (name, mode) => engine.accountRaw(`${name}-${mode}`);
+}
+
+test("a call spread and a short straddle need far less portfolio margin than standard", async () => {
+  const risk = await booksInBothModes();
+  for (const name of ["callSpread", "shortStraddle"]) {
+    const standard = risk(name, "standard").maintenanceMargin, portfolio = risk(name, "portfolio").maintenanceMargin;
+    // standard charges the short leg alone (0.075 × S + mark per unit); the grid sees the offset
+    assert.ok(portfolio * 2n < standard, `${name}: portfolio ${portfolio} vs standard ${standard}`);
+  }
+  // standard, by hand: short 75,000 call: 0.075 × 65,000 + 1,250 = 6,125; IM max(9,750 − 10,000, 6,500) + 1,250 = 7,750
+  assert.is(risk("callSpread", "standard").maintenanceMargin, money("6125"));
+  assert.is(risk("callSpread", "standard").initialMargin, money("7750"));
+});
+
+test("a long call spread's maintenance margin never exceeds its value (its maximum loss)", async () => {
+  const risk = await booksInBothModes();
+  const value = money("3200"); // 1 × (4,450 − 1,250) at the marks
+  const spread = risk("callSpread", "portfolio");
+  assert.ok(spread.maintenanceMargin > 0n && spread.maintenanceMargin <= value, `MM ${spread.maintenanceMargin}`);
+  // IM = MM × 1.25, rounded up
+  assert.is(spread.initialMargin, (spread.maintenanceMargin * 125n + 99n) / 100n);
+});
+
+test("a naked short call needs at least the short-option minimum", async () => {
+  const risk = await booksInBothModes();
+  // 0.01 × 65,000 × 1 BTC = 650: the grid's losses on a 120,000 call are far smaller
+  assert.is(risk("nakedCall", "portfolio").maintenanceMargin, money("650"));
+  assert.is(risk("nakedCall", "portfolio").initialMargin, money("812.5"));
+  const doubled = await booksInBothModes({ shortOptionMin: "0.02" });
+  assert.is(doubled("nakedCall", "portfolio").maintenanceMargin, money("1300"));
+});
+
+test("the wide grid and a custom grid apply; span16 has 16 scenarios", async () => {
+  const engine = await MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", underlyings: [{ id: "BTC", spot: "65000", vol: "0.6" }] });
+  const grid = engine.scenarioGrid();
+  assert.is(grid.length, 16);
+  assert.equal(grid.slice(0, 4).map((s) => [s.move, s.vol]), [[0n, 1], [0n, -1], [53_333_333n, 1], [53_333_333n, -1]]);
+  assert.equal(grid.slice(14).map((s) => [s.move, s.cover]), [[480_000_000n, 330_000_000n], [-480_000_000n, 330_000_000n]]);
+  const wide = await booksInBothModes({ grid: "wide" });
+  const custom = await booksInBothModes({ grid: [{ move: "-0.5", vol: "up", cover: "1" }] });
+  // a single −50 % scenario with vol up: the short straddle's put leg loses heavily
+  assert.ok(custom("shortStraddle", "portfolio").maintenanceMargin > wide("shortStraddle", "portfolio").maintenanceMargin);
+});
+
+async function rejects(params, code, field) {
+  try {
+    await MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", params });
+  } catch (error) {
+    assert.instance(error, MarginError);
+    assert.is(error.code, code, error.message);
+    assert.is(error.field, field);
+    return;
+  }
+  assert.unreachable(`expected ${code} at ${field}`);
+}
+
+test("bad grid parameters are rejected naming the field", async () => {
+  await rejects({ grid: "span32" }, "UNKNOWN_ID", "params.grid");
+  await rejects({ grid: [{ move: "0.1", vol: "up", cover: "0" }] }, "OUT_OF_RANGE", "params.grid[0].cover");
+  await rejects({ grid: [{ move: "0.1", vol: "up", cover: "1.5" }] }, "OUT_OF_RANGE", "params.grid[0].cover");
+  await rejects({ grid: [{ move: "-1.2", vol: "none" }] }, "OUT_OF_RANGE", "params.grid[0].move");
+  await rejects({ grid: [{ move: "0.1", vol: "sideways" }] }, "MALFORMED", "params.grid[0].vol");
+  await rejects({ grid: [] }, "OUT_OF_RANGE", "params.grid");
+  await rejects({ priceScan: "NaN" }, "INVALID_NUMBER", "params.priceScan");
+  await rejects({ extremeMultiple: "8" }, "OUT_OF_RANGE", "params.extremeMultiple");
+  await rejects({ imMultiplier: "0.9" }, "OUT_OF_RANGE", "params.imMultiplier");
+  await rejects({ shockCollateral: "yes" }, "MALFORMED", "params.shockCollateral");
+  await rejects({ correlation: [[1]] }, "OUT_OF_RANGE", "params.correlation");
+});
+
+test.run();
