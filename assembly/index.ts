@@ -18,6 +18,7 @@ import * as scenarios from "./risk/scenarios";
 /** Buckets of the account last evaluated (portfolio accounts). */
 export function bucketCount(): i32 { return portfolio.bucketCount; }
 export function scenarioCount(): i32 { return scenarios.scenarioCount; }
+export { scenarioPnl, bucketMinimum } from "./risk/portfolio";
 export { evaluateAccount, prepareInstruments };
 
 export function rejectedField(): i32 { return staging.rejectedField; }

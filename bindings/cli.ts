@@ -28,6 +28,17 @@ const COMMANDS: Record<string, Command> = {
       writeMarginJson(engine);
     },
   },
+  scenarios: {
+    summary: "a portfolio account's scenario P&L grid per underlying, and the scenario that binds",
+    usage: "margin-core scenarios VENUE.json --account ID",
+    options: { ...help, account: { type: "string" } },
+    positionals: 1,
+    async run(values, [file]) {
+      if (typeof values.account !== "string") usageError("--account is required");
+      const engine = await MarginEngine.fromVenue(readVenue(file));
+      process.stdout.write(JSON.stringify(engine.scenarios(values.account)) + "\n");
+    },
+  },
   generate: {
     summary: "a seeded synthetic venue as a venue file",
     usage: "margin-core generate --accounts N [--seed S] > venue.json",

@@ -31,6 +31,19 @@ export interface RawGreeks { delta: bigint; gamma: bigint; vega: bigint; theta: 
 const GREEK_COLUMNS = [Col.LotDelta, Col.LotGamma, Col.LotVega, Col.LotTheta] as const;
 const GREEK_SCALES = [9, 9, MONEY_SCALE, MONEY_SCALE] as const;
 
+export interface ScenarioGrid {
+  account: string;
+  buckets: {
+    underlying: string;
+    scenarios: { move: string; vol: "down" | "none" | "up"; cover: string; pnl: string }[];
+    shortOptionMinimum: string;
+    margin: string;
+    /** Index of the scenario whose covered loss is the margin; null when the minimum (or nothing) binds. */
+    binding: number | null;
+  }[];
+}
+const VOL_NAMES = ["down", "none", "up"] as const;
+
 export interface AccountRisk {
   id: string;
   mode: "standard" | "portfolio";
@@ -587,6 +600,31 @@ export class MarginEngine {
     this.prepare();
     const n = this.params.grid.length;
     return Array.from(this.views.i64(Col.RiskArray).subarray(i * n, i * n + n));
+  }
+
+  /**
+   * The scenario grid of a portfolio account, per bucket: each scenario's move, vol shift, cover
+   * and P&L, the short-option minimum, the bucket's margin and the scenario that binds (null when
+   * the minimum or nothing binds). Standard accounts have no buckets.
+   */
+  scenarios(accountId: string): ScenarioGrid {
+    const buckets = this.accountBuckets(accountId);
+    const index = (id: string) => this.underlyingIds.get(id)!;
+    return {
+      account: accountId,
+      buckets: buckets.map((b) => ({
+        underlying: b.underlying,
+        scenarios: this.params.grid.map((s, k) => ({
+          move: formatDecimal(s.move, 9),
+          vol: VOL_NAMES[s.vol + 1],
+          cover: formatDecimal(s.cover, 9),
+          pnl: formatDecimal(this.wasm.scenarioPnl(index(b.underlying), k), MONEY_SCALE),
+        })),
+        shortOptionMinimum: formatDecimal(this.wasm.bucketMinimum(index(b.underlying)), MONEY_SCALE),
+        margin: formatDecimal(b.loss, MONEY_SCALE),
+        binding: b.binding < 0 ? null : b.binding,
+      })),
+    };
   }
 
   /** A portfolio account's buckets: per underlying, its margin (raw money) and the binding scenario (−1: none, or the short-option minimum). */

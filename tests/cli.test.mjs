@@ -45,10 +45,21 @@ test("bad input: one error line, exit code 2, nothing on stdout", () => {
   assert.is(noCount.stderr, "error: MALFORMED at argv: --accounts is required\n");
 });
 
+test("scenarios prints a portfolio account's grid", () => {
+  const result = run("scenarios", EXAMPLE, "--account", "alice");
+  assert.is(result.status, 0, result.stderr);
+  const grid = JSON.parse(result.stdout);
+  assert.is(grid.buckets[0].underlying, "BTC");
+  assert.is(grid.buckets[0].scenarios.length, 16);
+  const unknown = run("scenarios", EXAMPLE, "--account", "zed");
+  assert.is(unknown.status, 2);
+  assert.is(unknown.stderr, 'error: UNKNOWN_ID at account: no account "zed"\n');
+});
+
 test("--help on the program and on every command", () => {
   const overview = run("--help");
   assert.is(overview.status, 0);
-  for (const command of ["margin", "generate", "demo"]) {
+  for (const command of ["margin", "scenarios", "generate", "demo"]) {
     assert.match(overview.stdout, command);
     const help = run(command, "--help");
     assert.is(help.status, 0);

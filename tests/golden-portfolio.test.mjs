@@ -81,6 +81,24 @@ test("the wide grid and a custom grid apply; span16 has 16 scenarios", async () 
   assert.ok(custom("shortStraddle", "portfolio").maintenanceMargin > wide("shortStraddle", "portfolio").maintenanceMargin);
 });
 
+test("scenarios(): the binding scenario's covered loss is the bucket margin, and buckets sum to MM", async () => {
+  const { readFileSync } = await import("node:fs");
+  const engine = await MarginEngine.fromVenue(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
+  const grid = engine.scenarios("alice");
+  assert.is(grid.buckets.length, 1);
+  const btc = grid.buckets[0];
+  assert.is(btc.scenarios.length, 16);
+  const losses = btc.scenarios.map((s) => {
+    const loss = -parseDecimal(s.pnl, 6);
+    return s.cover === "1" ? loss : (loss * parseDecimal(s.cover, 9) + 999_999_999n) / 1_000_000_000n; // ⌈⌉ for loss > 0
+  });
+  const worst = losses.reduce((a, b) => (a > b ? a : b));
+  assert.is(btc.binding, losses.indexOf(worst));
+  assert.is(money(btc.margin), worst);
+  assert.is(engine.account("alice").maintenanceMargin, btc.margin);
+  assert.equal(engine.scenarios("bob").buckets, [], "standard accounts have no scenario buckets");
+});
+
 async function rejects(params, code, field) {
   try {
     await MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", params });

@@ -43,13 +43,20 @@ function touch(u: i32): void {
   memory.fill(pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3), 0, <usize>scenarioCount << 3);
 }
 
+/** A bucket's P&L in scenario s: the folded exposure's move plus its options' risk arrays. */
+export function scenarioPnl(u: i32, s: i32): i64 {
+  const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3);
+  return mulFraction(i64At(exposure.ptr, u), i64At(scenarioMove.ptr, s)) + load<i64>(row + (<usize>s << 3));
+}
+
+/** The bucket's short-option minimum (valid until the next account is evaluated). */
+export function bucketMinimum(u: i32): i64 { return i64At(minimum.ptr, u); }
+
 /** The bucket's margin: the worst covered scenario loss, at least its short-option minimum. */
 function closeBucket(u: i32): i64 {
-  const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3);
-  const e = i64At(exposure.ptr, u);
   let worst: i64 = 0, binding = -1;
   for (let s = 0; s < scenarioCount; s++) {
-    const result = mulFraction(e, i64At(scenarioMove.ptr, s)) + load<i64>(row + (<usize>s << 3));
+    const result = scenarioPnl(u, s);
     const cover = i64At(scenarioCover.ptr, s);
     const loss = cover == FRACTION ? -result : mulDiv(-result, cover, <u64>FRACTION, Rounding.Ceil);
     if (loss > worst) {
