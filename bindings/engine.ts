@@ -16,7 +16,7 @@ import {
   KIND_CALL, KIND_PUT, KIND_PERP, type AssetRow, type InstrumentRow, type UnderlyingRow,
 } from "./reference.js";
 import { lotsOf, parseMode, parseVenueAccounts } from "./venue-accounts.js";
-import { instantiate, wasmSize, type WasmExports } from "./wasm.js";
+import { instantiate, simdSupported, wasmSize, type WasmExports } from "./wasm.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotHeader } from "./snapshot.js";
 
 export type AccountStatus = "healthy" | "restricted" | "liquidatable" | "bankrupt";
@@ -69,7 +69,10 @@ export interface VenueRisk {
   greeks: Record<string, Greeks>;
 }
 
-export interface EngineOptions {
+/** How the module runs: `simd: false` forces the scalar build (default: SIMD where the host has it). */
+export interface RuntimeOptions { simd?: boolean }
+
+export interface EngineOptions extends RuntimeOptions {
   now?: string;
   settlement?: string;
   params?: Record<string, unknown>;
@@ -99,7 +102,10 @@ export class MarginEngine {
   private instrumentsStale = true;
   private totalsStale = true;
 
+  private readonly simd: boolean;
+
   private constructor(private readonly wasm: WasmExports, options: EngineOptions) {
+    this.simd = useSimd(options);
     this.views = new ColumnViews(wasm);
     this.now = parseTime(options.now ?? DEFAULT_NOW, "now");
     this.settlement = asId(options.settlement ?? "USD", "settlement");
@@ -111,13 +117,13 @@ export class MarginEngine {
 
   /** An empty engine holding only the settlement asset. */
   static async create(options: EngineOptions = {}): Promise<MarginEngine> {
-    const engine = new MarginEngine(await instantiate(), options);
+    const engine = new MarginEngine(await instantiate(useSimd(options)), options);
     engine.upsertAsset({ id: engine.settlement, price: "1", haircut: "0" });
     return engine;
   }
 
   /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. */
-  static async fromVenue(venue: unknown): Promise<MarginEngine> {
+  static async fromVenue(venue: unknown, runtime: RuntimeOptions = {}): Promise<MarginEngine> {
     if (typeof venue === "string") {
       try {
         venue = JSON.parse(venue);
@@ -126,8 +132,8 @@ export class MarginEngine {
       }
     }
     const file = asObject(venue, "$");
-    const engine = new MarginEngine(await instantiate(), {
-      now: file.now as string, settlement: file.settlement as string,
+    const engine = new MarginEngine(await instantiate(useSimd(runtime)), {
+      ...runtime, now: file.now as string, settlement: file.settlement as string,
       params: file.params as Record<string, unknown>, insuranceFund: file.insuranceFund as string,
     });
     engine.loadReference(file);
@@ -694,8 +700,9 @@ export class MarginEngine {
    * columns hold, `memoryBytes` the module's whole linear memory (the allocator grows it in
    * large steps, so it runs ahead of the live state).
    */
-  stats(): { accounts: number; positions: number; collaterals: number; liveBytes: number; memoryBytes: number; wasmBytes: number } {
+  stats(): { simd: boolean; accounts: number; positions: number; collaterals: number; liveBytes: number; memoryBytes: number; wasmBytes: number } {
     return {
+      simd: this.simd,
       accounts: this.wasm.accountCount(),
       positions: this.wasm.positionSlots(),
       collaterals: this.wasm.collateralSlots(),
@@ -770,10 +777,10 @@ export class MarginEngine {
     ]);
   }
 
-  static async restore(bytes: Uint8Array): Promise<MarginEngine> {
+  static async restore(bytes: Uint8Array, runtime: RuntimeOptions = {}): Promise<MarginEngine> {
     const { header, sections } = decodeSnapshot(bytes);
-    const engine = new MarginEngine(await instantiate(), {
-      now: formatTime(header.now), settlement: header.settlement, params: header.params,
+    const engine = new MarginEngine(await instantiate(useSimd(runtime)), {
+      ...runtime, now: formatTime(header.now), settlement: header.settlement, params: header.params,
       insuranceFund: formatDecimal(BigInt(header.insuranceFund), MONEY_SCALE),
     });
     engine.loadReference({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments });
@@ -796,6 +803,11 @@ export class MarginEngine {
     }, (c, r) => `snapshot.${c}[${r}]`);
     return engine;
   }
+}
+
+function useSimd(options: RuntimeOptions): boolean {
+  if (options.simd === true && !simdSupported) fail("OUT_OF_RANGE", "simd", "this host cannot run the SIMD build");
+  return options.simd ?? simdSupported;
 }
 
 function prefixSums(counts: Uint8Array): Uint32Array {

@@ -1,5 +1,5 @@
 export { MarginEngine } from "./engine.js";
-export type { AccountRisk, VenueRisk, AccountStatus, EngineOptions, RawAccountRisk, Greeks, RawGreeks, ScenarioGrid } from "./engine.js";
+export type { AccountRisk, VenueRisk, AccountStatus, EngineOptions, RuntimeOptions, RawAccountRisk, Greeks, RawGreeks, ScenarioGrid } from "./engine.js";
 export { MarginError } from "./errors.js";
 export type { MarginErrorCode } from "./errors.js";
 export type { AccountColumns } from "./account-columns.js";

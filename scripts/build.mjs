@@ -8,6 +8,7 @@ const run = (name, args) => execFileSync(bin(name), args, { stdio: "inherit" });
 
 mkdirSync("build", { recursive: true });
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "release"]);
+run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "scalar"]);
 
 const shared = { bundle: true, format: "esm", loader: { ".wasm": "binary" }, target: "es2022", logLevel: "warning" };
 await esbuild.build({ ...shared, entryPoints: ["bindings/index.ts"], outfile: "build/index.js", platform: "neutral" });
