@@ -27,11 +27,10 @@ const minimum = new Column(3);  // i64 money
 const pnl = new Column(3);      // i64 money, underlying × scenario
 const inBucket = new Column(0); // u8
 
-/** ⌊x × f / F⌋ for any i64 x and 0 ≤ f ≤ F, splitting x = high·F + low so nothing overflows. */
+/** ⌊x × f / F⌋ for x = high·F + low (0 ≤ low < F) and |f| ≤ F: neither product can overflow. */
 // @ts-ignore: decorator
-@inline function mulFraction(x: i64, f: i64): i64 {
-  const high = floorDiv(x, FRACTION);
-  return high * f + floorDiv((x - high * FRACTION) * f, FRACTION);
+@inline function mulFractionSplit(high: i64, low: i64, f: i64): i64 {
+  return high * f + floorDiv(low * f, FRACTION);
 }
 
 /** row[s] += lots × risk[s] for every scenario: two lanes at a time where SIMD is compiled in. */
@@ -62,8 +61,9 @@ function touch(u: i32): void {
 
 /** A bucket's P&L in scenario s: the folded exposure's move plus its options' risk arrays. */
 export function scenarioPnl(u: i32, s: i32): i64 {
+  const e = i64At(exposure.ptr, u), high = floorDiv(e, FRACTION);
   const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3);
-  return mulFraction(i64At(exposure.ptr, u), i64At(scenarioMove.ptr, s)) + load<i64>(row + (<usize>s << 3));
+  return mulFractionSplit(high, e - high * FRACTION, i64At(scenarioMove.ptr, s)) + load<i64>(row + (<usize>s << 3));
 }
 
 /** The bucket's short-option minimum (valid until the next account is evaluated). */
@@ -71,11 +71,18 @@ export function bucketMinimum(u: i32): i64 { return i64At(minimum.ptr, u); }
 
 /** The bucket's margin: the worst covered scenario loss, at least its short-option minimum. */
 function closeBucket(u: i32): i64 {
+  const e = i64At(exposure.ptr, u), high = floorDiv(e, FRACTION), low = e - high * FRACTION;
+  const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3);
   let worst: i64 = 0, binding = -1;
   for (let s = 0; s < scenarioCount; s++) {
-    const result = scenarioPnl(u, s);
+    const result = mulFractionSplit(high, low, i64At(scenarioMove.ptr, s)) + load<i64>(row + (<usize>s << 3));
     const cover = i64At(scenarioCover.ptr, s);
-    const loss = cover == FRACTION ? -result : mulDiv(-result, cover, <u64>FRACTION, Rounding.Ceil);
+    let loss = -result;
+    if (cover != FRACTION) {
+      // ⌈loss × cover / F⌉ = −⌊(−loss) × cover / F⌋, through the same split
+      const lossHigh = floorDiv(result, FRACTION);
+      loss = -mulFractionSplit(lossHigh, result - lossHigh * FRACTION, cover);
+    }
     if (loss > worst) {
       worst = loss;
       binding = s;
