@@ -7,7 +7,6 @@ import {
 } from "./limits.js";
 import type { PriceSource } from "./oracle.js";
 
-export type InstrumentKindName = "perp" | "future" | "option";
 export const KIND_PERP = 0, KIND_FUTURE = 1, KIND_CALL = 2, KIND_PUT = 3;
 
 export interface Tier { upTo: bigint; imf: bigint; mmf: bigint }

@@ -58,19 +58,13 @@ function udiv128(high: u64, low: u64, d: u64): u64 {
   return (q1 << 32) | q0;
 }
 
-export const enum Rounding { Floor = 0, Ceil = 1, HalfAway = 2 }
+export const enum Rounding { Floor = 0, Ceil = 1 }
 
 /** Applies a rounding mode to an unsigned quotient/remainder of a result with the given sign. */
 // @ts-ignore: decorator
-@inline function applyRounding(q: u64, r: u64, d: u64, negative: bool, mode: Rounding): i64 {
-  let magnitude = q;
-  if (r != 0) {
-    if (mode == Rounding.HalfAway) {
-      if (r >= d - r) magnitude++;
-    } else if ((mode == Rounding.Ceil) != negative) {
-      magnitude++;
-    }
-  }
+@inline function applyRounding(q: u64, r: u64, negative: bool, mode: Rounding): i64 {
+  // floor moves a negative inexact result down, ceil a positive one up: both grow the magnitude
+  const magnitude = r != 0 && (mode == Rounding.Ceil) != negative ? q + 1 : q;
   return negative ? -(<i64>magnitude) : <i64>magnitude;
 }
 
@@ -79,7 +73,7 @@ export function mulDiv(a: i64, b: i64, d: u64, mode: Rounding): i64 {
   const negative = (a ^ b) < 0 && a != 0 && b != 0;
   const low = umul64(<u64>abs(a), <u64>abs(b));
   const q = udiv128(productHigh, low, d);
-  return applyRounding(q, divisionRemainder, d, negative, mode);
+  return applyRounding(q, divisionRemainder, negative, mode);
 }
 
 /** round(a × b × c / d) with d > 0; the caller's limits keep |a × b × c| below 2^127. */
@@ -91,15 +85,9 @@ export function mul3Div(a: i64, b: i64, c: i64, d: u64, mode: Rounding): i64 {
   const low2 = umul64(low, uc);
   const high2 = productHigh + high * uc;
   const q = udiv128(high2, low2, d);
-  return applyRounding(q, divisionRemainder, d, negative, mode);
+  return applyRounding(q, divisionRemainder, negative, mode);
 }
 
-/** ⌊a × b / d⌋ */
-// @ts-ignore: decorator
-@inline export function mulDivFloor(a: i64, b: i64, d: u64): i64 { return mulDiv(a, b, d, Rounding.Floor); }
-/** ⌈a × b / d⌉ */
-// @ts-ignore: decorator
-@inline export function mulDivCeil(a: i64, b: i64, d: u64): i64 { return mulDiv(a, b, d, Rounding.Ceil); }
 
 /**
  * A signed 128-bit register for products of more than two factors. Callers' limits keep every
@@ -115,16 +103,6 @@ export function wideSetProduct(a: i64, b: i64): void {
   if ((a ^ b) < 0) wideNegate();
 }
 
-/** wide = wide × c (signed, truncated to 128 bits). */
-export function wideMultiply(c: i64): void {
-  const negative = <i64>wideHigh < 0;
-  if (negative) wideNegate();
-  const uc = <u64>abs(c);
-  const high = wideHigh * uc;
-  wideLow = umul64(wideLow, uc);
-  wideHigh = productHigh + high;
-  if (negative != (c < 0)) wideNegate();
-}
 
 /** wide = wide × (high:low), an unsigned 128-bit factor (truncated to 128 bits). */
 export function wideMultiplyWide(high: u64, low: u64): void {
@@ -153,20 +131,6 @@ function wideNegate(): void {
 export function wideHighWord(): u64 { return wideHigh; }
 export function wideLowWord(): u64 { return wideLow; }
 
-/** True when wide < 0. */
-export function wideIsNegative(): bool { return <i64>wideHigh < 0; }
-
-/** round(wide / d), d > 0; the quotient must fit i64. */
-export function wideDivide(d: u64, mode: Rounding): i64 {
-  const negative = <i64>wideHigh < 0;
-  let low = wideLow, high = wideHigh;
-  if (negative) {
-    low = ~low + 1;
-    high = ~high + (low == 0 ? 1 : 0);
-  }
-  const q = udiv128(high, low, d);
-  return applyRounding(q, divisionRemainder, d, negative, mode);
-}
 
 /** ⌊wide / d⌋ for wide ≥ 0, leaving the remainder for `lastRemainder`. */
 export function wideDivideFloorWithRemainder(d: u64): u64 {
