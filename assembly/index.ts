@@ -12,7 +12,7 @@ export { setCounts as setReferenceCounts, setParameters } from "./store/referenc
 export { addAccounts, setAccountMode, setPosition, setCollateral, compactArenas } from "./store/accounts";
 export { stageLoad, validateStaged, commitStaged, discardStaged } from "./store/staging";
 export { sumNetLots } from "./risk/open-interest";
-export { setScenarioCount, setPortfolioParameters } from "./risk/scenarios";
+export { setScenarioCount, setPortfolioParameters, setCorrelated } from "./risk/scenarios";
 import * as portfolio from "./risk/portfolio";
 import * as scenarios from "./risk/scenarios";
 /** Buckets of the account last evaluated (portfolio accounts). */

@@ -19,9 +19,9 @@ export const enum Col {
   StagedCollateralOffsets, StagedCollateralAsset, StagedCollateralAmount,
   LotDelta, LotGamma, LotVega, LotTheta, InstrumentNetLots,
   ScenarioMove, ScenarioVol, ScenarioCover, RiskArray,
-  BucketUnderlying, BucketLoss, BucketBinding,
+  BucketUnderlying, BucketLoss, BucketBinding, Correlation,
 }
-const COLUMN_COUNT = Col.BucketBinding + 1;
+const COLUMN_COUNT = Col.Correlation + 1;
 
 /** Element size (log2 bytes) each column is expected to have; checked against the module at start. */
 const SHIFTS: number[] = [
@@ -29,7 +29,7 @@ const SHIFTS: number[] = [
   2, 0, 0, 2, 0, 0, 0, 0, 3, 3, 1, 2, 3, 0, 3, 0, 2, 1, 2, 3, 2, 0, 3,
   3, 3, 3, 3, 3,
   3, 2, 3, 3,
-  2, 3, 2,
+  2, 3, 2, 3,
 ];
 
 export class ColumnViews {

@@ -163,6 +163,10 @@ export class MarginEngine {
       if (!underlyingIds.has(i.underlying)) fail("UNKNOWN_ID", `instruments[${k}].underlying`, `no underlying "${i.underlying}"`);
     });
     checkCount(underlyings.length, MAX_UNDERLYINGS, "underlyings");
+    // the matrix holds both orders of every pair, so each id named anywhere is one of its keys
+    for (const id of this.params.correlation?.keys() ?? []) {
+      if (!underlyingIds.has(id)) fail("UNKNOWN_ID", `params.correlation.${id}`, `no underlying "${id}"`);
+    }
     checkCount(assets.length, MAX_ASSETS, "assets");
     checkCount(instruments.length, MAX_INSTRUMENTS, "instruments");
     this.underlyings = underlyings;
@@ -364,6 +368,14 @@ export class MarginEngine {
         t++;
       }
     });
+    const correlation = this.params.correlation;
+    this.wasm.setCorrelated(correlation !== null, this.underlyings.length);
+    if (correlation !== null) {
+      const n = this.underlyings.length;
+      this.underlyings.forEach((a, i) => this.underlyings.forEach((b, j) => {
+        v.i64(Col.Correlation)[i * n + j] = i === j ? 1_000_000_000n : correlation.get(a.id)?.get(b.id) ?? 0n;
+      }));
+    }
     this.instrumentsStale = true;
     this.totalsStale = true;
   }

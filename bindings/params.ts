@@ -3,6 +3,7 @@ import { parseBounded, parseDecimal } from "./decimal.js";
 import { fail } from "./errors.js";
 import { ONE } from "./limits.js";
 import { buildGrid, type Scenario } from "./grid.js";
+import { asObject } from "./reference.js";
 
 export interface Params {
   maxMarkDeviation: bigint;
@@ -19,6 +20,8 @@ export interface Params {
   shockCollateral: boolean;
   imMultiplier: bigint;
   shortOptionMin: bigint;
+  /** ρ per pair of underlying ids (scale 1e9), both orders; null: bucket losses add up. */
+  correlation: Map<string, Map<string, bigint>> | null;
 }
 
 const FRACTION_DEFAULTS = {
@@ -52,8 +55,7 @@ export function parseParams(overrides: unknown, field = "params"): Params {
   if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
   const given = overrides as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (key === "correlation") fail("OUT_OF_RANGE", `${field}.correlation`, "correlated aggregation across buckets is not available yet: bucket losses add up");
-    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "grid", "shockCollateral"].includes(key) && !DEFERRED.has(key)) {
+    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "grid", "shockCollateral", "correlation"].includes(key) && !DEFERRED.has(key)) {
       fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
     }
     if (DEFERRED.has(key)) assertJsonValue(given[key], `${field}.${key}`);
@@ -74,6 +76,7 @@ export function parseParams(overrides: unknown, field = "params"): Params {
     shortOptionMin: fraction("shortOptionMin", ONE, "[0, 1]"),
     shockCollateral: given.shockCollateral === undefined ? true : asBoolean(given.shockCollateral, `${field}.shockCollateral`),
     grid: [],
+    correlation: given.correlation === undefined ? null : parseCorrelation(given.correlation, `${field}.correlation`),
     maxPriceAgeMs: Number(given.maxPriceAge === undefined
       ? DEFAULT_MAX_PRICE_AGE_S * 1000n
       : parseBounded(given.maxPriceAge, 3, `${field}.maxPriceAge`, 1n, 86_400_000n, "(0, 86400] seconds")),
@@ -89,6 +92,31 @@ export function parseParams(overrides: unknown, field = "params"): Params {
   if (gridParams.extremeMultiple * gridParams.priceScan > ONE * ONE) fail("OUT_OF_RANGE", `${field}.extremeMultiple`, "extreme moves must stay within ±100 %");
   params.grid = buildGrid(given.grid, gridParams, `${field}.grid`);
   return params;
+}
+
+/**
+ * `{ "BTC": { "ETH": "0.8" } }`: ρ per pair of underlyings in [−1, 1]; a pair given both ways
+ * must agree, an underlying with itself is 1, and a pair not given is 0.
+ */
+function parseCorrelation(value: unknown, field: string): Map<string, Map<string, bigint>> {
+  const rows = asObject(value, field);
+  const matrix = new Map<string, Map<string, bigint>>();
+  const set = (a: string, b: string, rho: bigint, at: string) => {
+    const known = matrix.get(a)?.get(b);
+    if (known !== undefined && known !== rho) fail("OUT_OF_RANGE", at, `not symmetric: ρ(${a}, ${b}) is also given as ${Number(known) / 1e9}`);
+    if (!matrix.has(a)) matrix.set(a, new Map());
+    matrix.get(a)!.set(b, rho);
+  };
+  for (const [a, row] of Object.entries(rows)) {
+    for (const [b, text] of Object.entries(asObject(row, `${field}.${a}`))) {
+      const at = `${field}.${a}.${b}`;
+      const rho = parseBounded(text, 9, at, -ONE, ONE, "[-1, 1]");
+      if (a === b && rho !== ONE) fail("OUT_OF_RANGE", at, "an underlying's correlation with itself is 1");
+      set(a, b, rho, at);
+      set(b, a, rho, at);
+    }
+  }
+  return matrix;
 }
 
 function asBoolean(value: unknown, field: string): boolean {

@@ -99,9 +99,29 @@ test("scenarios(): the binding scenario's covered loss is the bucket margin, and
   assert.equal(engine.scenarios("bob").buckets, [], "standard accounts have no scenario buckets");
 });
 
+test("correlated buckets: ⌈√(L₁² + L₂² + 2ρ·L₁·L₂)⌉ between the largest bucket and the sum", async () => {
+  const venue = (correlation) => ({
+    now: "2026-11-24T00:00:00Z", params: correlation ? { correlation } : {}, assets: [{ id: "USD", price: "1" }],
+    underlyings: [{ id: "BTC", spot: "65000", vol: "0.6" }, { id: "ETH", spot: "3500", vol: "0.7" }],
+    instruments: [option("C120", "call", "120000", "1"), { ...option("E9", "call", "9000", "0.1"), underlying: "ETH", lotSize: "1" }],
+    accounts: [{ id: "p", mode: "portfolio", collateral: { USD: "10000" }, positions: [{ instrument: "C120", qty: "-1", entry: "1" }, { instrument: "E9", qty: "-10", entry: "1" }] }],
+  });
+  // both naked calls are far out of the money: each bucket pays its short-option minimum,
+  // 0.01 × 65,000 × 1 = 650 and 0.01 × 3,500 × 10 = 350
+  const plain = await MarginEngine.fromVenue(venue(null));
+  assert.equal(plain.accountBuckets("p").map((b) => b.loss), [money("650"), money("350")]);
+  assert.is(plain.accountRaw("p").maintenanceMargin, money("1000"));
+  // ρ = 0.5: √(650² + 350² + 650 × 350) = √772,500 = 878.91979156… → 878.919792 rounded up to the µ-unit
+  const half = await MarginEngine.fromVenue(venue({ BTC: { ETH: "0.5" } }));
+  assert.is(half.accountRaw("p").maintenanceMargin, money("878.919792"));
+  // ρ = 1 is the plain sum; ρ = −1 leaves |650 − 350| = 300
+  assert.is((await MarginEngine.fromVenue(venue({ BTC: { ETH: "1" } }))).accountRaw("p").maintenanceMargin, money("1000"));
+  assert.is((await MarginEngine.fromVenue(venue({ ETH: { BTC: "-1" } }))).accountRaw("p").maintenanceMargin, money("300"));
+});
+
 async function rejects(params, code, field) {
   try {
-    await MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", params });
+    await MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", params, underlyings: [{ id: "BTC", spot: "65000", vol: "0.6" }, { id: "ETH", spot: "3500", vol: "0.7" }] });
   } catch (error) {
     assert.instance(error, MarginError);
     assert.is(error.code, code, error.message);
@@ -122,7 +142,12 @@ test("bad grid parameters are rejected naming the field", async () => {
   await rejects({ extremeMultiple: "8" }, "OUT_OF_RANGE", "params.extremeMultiple");
   await rejects({ imMultiplier: "0.9" }, "OUT_OF_RANGE", "params.imMultiplier");
   await rejects({ shockCollateral: "yes" }, "MALFORMED", "params.shockCollateral");
-  await rejects({ correlation: [[1]] }, "OUT_OF_RANGE", "params.correlation");
+  await rejects({ correlation: [[1]] }, "MALFORMED", "params.correlation");
+  await rejects({ correlation: { BTC: { ETH: "1.2" } } }, "OUT_OF_RANGE", "params.correlation.BTC.ETH");
+  await rejects({ correlation: { BTC: { ETH: "NaN" } } }, "INVALID_NUMBER", "params.correlation.BTC.ETH");
+  await rejects({ correlation: { BTC: { ETH: "0.5" }, ETH: { BTC: "0.6" } } }, "OUT_OF_RANGE", "params.correlation.ETH.BTC");
+  await rejects({ correlation: { BTC: { BTC: "0.9" } } }, "OUT_OF_RANGE", "params.correlation.BTC.BTC");
+  await rejects({ correlation: { BTC: { DOGE: "0.5" } } }, "UNKNOWN_ID", "params.correlation.DOGE");
 });
 
 test.run();

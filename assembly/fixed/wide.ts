@@ -2,13 +2,13 @@
 // Multi-word results travel through module globals, so nothing allocates.
 
 /** High 64 bits of the last `umul64` product. */
-let productHigh: u64 = 0;
+export let productHigh: u64 = 0;
 /** Remainder of the last `udiv128`. */
 let divisionRemainder: u64 = 0;
 
 /** Low 64 bits of a × b; the high half is left in `productHigh` (schoolbook on 32-bit limbs). */
 // @ts-ignore: decorator
-@inline function umul64(a: u64, b: u64): u64 {
+@inline export function umul64(a: u64, b: u64): u64 {
   const a0 = a & 0xFFFFFFFF, a1 = a >> 32;
   const b0 = b & 0xFFFFFFFF, b1 = b >> 32;
   const p00 = a0 * b0, p01 = a0 * b1, p10 = a1 * b0, p11 = a1 * b1;

@@ -10,7 +10,8 @@ import {
 import { floorDiv } from "../fixed/divide";
 import { mulDiv, Rounding } from "../fixed/wide";
 import { lotMarkMoney, lotMarkRest, riskArray, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
-import { scenarioCount, scenarioMove, scenarioCover, shockCollateral, imMultiplier } from "./scenarios";
+import { scenarioCount, scenarioMove, scenarioCover, shockCollateral, imMultiplier, correlated, correlation } from "./scenarios";
+import { correlatedReset, correlatedAdd, correlatedRoot } from "../fixed/correlated-sum";
 import { FRACTION, collateralValue, linearPnl, lotValue, perLotCharge } from "./terms";
 
 export let portfolioInitialMargin: i64 = 0;
@@ -99,6 +100,20 @@ function closeBucket(u: i32): i64 {
   return worst;
 }
 
+/** √(Σ_b Σ_c ρ_bc L_b L_c), rounded up, over the buckets just closed. */
+function correlatedMaintenance(): i64 {
+  correlatedReset();
+  const n = underlyingCount;
+  for (let b = 0; b < bucketCount; b++) {
+    const u = i32At(bucketUnderlying.ptr, b), lu = i64At(bucketLoss.ptr, u);
+    for (let c = 0; c < bucketCount; c++) {
+      const v = i32At(bucketUnderlying.ptr, c);
+      correlatedAdd(i64At(correlation.ptr, u * n + v), lu, i64At(bucketLoss.ptr, v));
+    }
+  }
+  return correlatedRoot(FRACTION);
+}
+
 /** Evaluates a portfolio account: returns its equity and leaves IM and MM in the globals above. */
 export function portfolioAccount(account: i32): i64 {
   const scratch = underlyingCount;
@@ -147,6 +162,7 @@ export function portfolioAccount(account: i32): i64 {
 
   let maintenance: i64 = 0;
   for (let b = 0; b < bucketCount; b++) maintenance += closeBucket(i32At(bucketUnderlying.ptr, b));
+  if (correlated && bucketCount > 1) maintenance = correlatedMaintenance();
   portfolioMaintenanceMargin = maintenance;
   portfolioInitialMargin = mulDiv(maintenance, imMultiplier, <u64>FRACTION, Rounding.Ceil);
   return equity;

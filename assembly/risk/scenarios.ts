@@ -17,6 +17,14 @@ export let volTermLong: i64 = 130_000_000;
 export let shockCollateral: bool = true;
 export let imMultiplier: i64 = 1_250_000_000;
 export let shortOptionMinRate: i64 = 10_000_000;
+/** Whether buckets aggregate through `correlation` (ρ per pair of underlyings at 1e9) or add up. */
+export let correlated: bool = false;
+export const correlation = new Column(3); // i64, underlyings × underlyings, diagonal 1e9
+
+export function setCorrelated(on: bool, underlyings: i32): void {
+  correlated = on;
+  correlation.reserve(underlyings * underlyings);
+}
 
 export function setScenarioCount(count: i32): void {
   scenarioMove.reserve(count);

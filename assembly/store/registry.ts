@@ -26,7 +26,7 @@ const columns: Column[] = [
   staging.stagedCollateralAsset, staging.stagedCollateralAmount,
   prepare.lotDelta, prepare.lotGamma, prepare.lotVega, prepare.lotTheta, openInterest.instrumentNetLots,
   scenarios.scenarioMove, scenarios.scenarioVol, scenarios.scenarioCover, prepare.riskArray,
-  portfolio.bucketUnderlying, portfolio.bucketLoss, portfolio.bucketBinding,
+  portfolio.bucketUnderlying, portfolio.bucketLoss, portfolio.bucketBinding, scenarios.correlation,
 ];
 
 export function columnCount(): i32 { return columns.length; }

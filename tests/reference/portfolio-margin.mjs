@@ -1,6 +1,7 @@
 // The BigInt twin of portfolio margin (docs/methodology.md §5). The module's risk arrays and
 // scenario grid are inputs (they are the f64 step); everything after is exact aggregation.
-import { floorDiv, ceilDiv, max } from "./decimal.mjs";
+import { floorDiv, ceilDiv } from "./decimal.mjs";
+import { correlatedMaintenance } from "./correlation.mjs";
 
 const F = 10n ** 9n;
 const TO_MONEY = 10n ** 10n;
@@ -40,6 +41,9 @@ export function portfolioMargin(book, grid, params) {
     if (b.minimum > worst) { worst = b.minimum; binding = -1; }
     result.set(u, { loss: worst, binding });
     maintenance += worst;
+  }
+  if (params.correlation && buckets.size > 1) {
+    maintenance = correlatedMaintenance(new Map([...result].map(([u, b]) => [u, b.loss])), params.correlation);
   }
   return { maintenanceMargin: maintenance, initialMargin: ceilDiv(maintenance * params.imMultiplier, F), buckets: result };
 }

@@ -39,6 +39,13 @@ export function randomVenue(seed, { accounts = 200 } = {}) {
     params.optImMin = fractionText(big(0n, optIm));
     params.optMm = fractionText(big(0n, F));
   }
+  if (underlyings.length > 1 && chance(0.4)) {
+    // symmetric, |ρ| ≤ 1; not always positive semi-definite, which aggregates to 0
+    params.correlation = {};
+    underlyings.forEach((a, i) => underlyings.slice(i + 1).forEach((b) => {
+      if (chance(0.8)) (params.correlation[a.id] ??= {})[b.id] = fractionText(big(-F / 2n, F));
+    }));
+  }
   const dev = params.maxMarkDeviation ? BigInt(params.maxMarkDeviation.replace(".", "").padEnd(10, "0")) / 10n : 50_000_000n;
 
   const assets = [{ id: "USD", price: 100_000_000n, haircut: 0n, underlying: null }];

@@ -2,6 +2,7 @@
 // over exact bigints. Slow and obvious on purpose; the differential tests hold the module to it.
 import { parseDecimal as dec, floorDiv, ceilDiv, max, min } from "./decimal.mjs";
 import { portfolioMargin } from "./portfolio-margin.mjs";
+import { correlationOf } from "./correlation.mjs";
 
 const F = 10n ** 9n;              // fraction scale
 const TO_MONEY = 10n ** 10n;      // quantity (1e8) × price (1e8) → money (1e6)
@@ -88,6 +89,7 @@ export function referenceVenueRisk(venue, { optionModelValue, riskArray, grid })
     shockCollateral: given.shockCollateral ?? true,
     imMultiplier: fraction(given.imMultiplier ?? "1.25"),
     shortOptionMin: fraction(given.shortOptionMin ?? "0.01"),
+    correlation: correlationOf(given),
   };
   const settlement = venue.settlement ?? "USD";
   const underlyings = new Map((venue.underlyings ?? []).map((u) => [u.id, indexOf(u)]));
