@@ -12,6 +12,9 @@ export { setCounts as setReferenceCounts, setParameters } from "./store/referenc
 export { addAccounts, setAccountMode, setPosition, setCollateral, compactArenas } from "./store/accounts";
 export { stageLoad, validateStaged, commitStaged, discardStaged } from "./store/staging";
 export { sumNetLots } from "./risk/open-interest";
+export { markUnderlyingDirty, refreshUnderlyings, refreshAccount } from "./risk/refresh";
+export { invalidateExposure } from "./store/exposure";
+import { clearDirty } from "./risk/refresh";
 export { setScenarioCount, setPortfolioParameters, setCorrelated } from "./risk/scenarios";
 import * as portfolio from "./risk/portfolio";
 import * as scenarios from "./risk/scenarios";
@@ -29,7 +32,10 @@ export function collateralSlots(): i32 { return accounts.collateralSlots; }
 export function underlyingCount(): i32 { return reference.underlyingCount; }
 export function instrumentCount(): i32 { return reference.instrumentCount; }
 
-export function recompute(): void { recomputeAll(); }
+export function recompute(): void {
+  clearDirty();
+  recomputeAll();
+}
 /** IM of the account last passed to evaluateAccount. */
 export function lastInitialMargin(): i64 { return evaluate.lastInitialMargin; }
 export function statusCount(status: i32): i32 { return statusCounts[status]; }

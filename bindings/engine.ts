@@ -80,6 +80,16 @@ export interface EngineOptions extends RuntimeOptions {
 }
 
 /** A fixed-point figure straight from the module: raw units and their scale. */
+/** Stored per-account results; status codes index STATUS_NAMES (0 healthy … 3 bankrupt). */
+export interface RiskColumns {
+  equity: BigInt64Array;
+  maintenanceMargin: BigInt64Array;
+  status: Uint8Array;
+  equityTotal: bigint;
+  maintenanceMarginTotal: bigint;
+  statusCounts: Record<AccountStatus, number>;
+}
+
 export interface RawAccountRisk { equity: bigint; initialMargin: bigint; maintenanceMargin: bigint; status: AccountStatus }
 
 export class MarginEngine {
@@ -99,8 +109,13 @@ export class MarginEngine {
   private accountIds: string[] | null = [];
   private accountIndexCache: Map<string, number> | null = null;
   private parents = new Map<number, number>();
-  private instrumentsStale = true;
-  private totalsStale = true;
+  // What the stored per-account results (equity, MM, status, totals) have not yet absorbed:
+  // everything, or ticks on some underlyings and edits to some accounts (the incremental path).
+  private pendingAll = true;
+  private readonly pendingUnderlyings = new Set<number>();
+  private readonly pendingAccounts = new Set<number>();
+  /** IM is not stored per account, so after an incremental refresh its total needs a full pass. */
+  private initialTotalStale = true;
 
   private readonly simd: boolean;
 
@@ -280,7 +295,7 @@ export class MarginEngine {
         this.assertUnderlyingPriceFits(u, raw, "price");
         this.underlyings[u] = { ...row, spot: raw, index: raw, priceTime: timestampMs };
       }
-      return this.syncReference();
+      return this.syncReference(u);
     }
     const i = this.instrumentIds.get(id);
     if (i !== undefined) {
@@ -291,7 +306,7 @@ export class MarginEngine {
         fail("OUT_OF_RANGE", "price", "an open position would exceed the notional limit");
       }
       this.instruments[i] = { ...row, mark: raw, priceTime: timestampMs };
-      return this.syncReference();
+      return this.syncReference(this.underlyingIds.get(row.underlying)!);
     }
     const a = this.assetIds.get(id);
     if (a === undefined) fail("UNKNOWN_ID", "id", `no underlying, instrument or asset "${id}"`);
@@ -331,12 +346,14 @@ export class MarginEngine {
       this.views.i32(Col.ScenarioVol)[k] = s.vol;
       this.views.i64(Col.ScenarioCover)[k] = s.cover;
     });
-    this.instrumentsStale = true;
-    this.totalsStale = true;
+    this.pendingAll = true;
   }
 
-  /** Mirrors every reference row into the module (hundreds of rows: cheap, and simple to keep right). */
-  private syncReference(): void {
+  /**
+   * Mirrors every reference row into the module (hundreds of rows: cheap, and simple to keep
+   * right). `moved` names the one underlying whose prices changed, when that is all that did.
+   */
+  private syncReference(moved?: number): void {
     const tiers = this.instruments.reduce((n, i) => n + i.tiers.length, 0);
     this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, tiers);
     const v = this.views;
@@ -376,8 +393,12 @@ export class MarginEngine {
         v.i64(Col.Correlation)[i * n + j] = i === j ? 1_000_000_000n : correlation.get(a.id)?.get(b.id) ?? 0n;
       }));
     }
-    this.instrumentsStale = true;
-    this.totalsStale = true;
+    if (moved !== undefined) {
+      this.pendingUnderlyings.add(moved);
+    } else {
+      this.wasm.invalidateExposure();
+      this.pendingAll = true;
+    }
   }
 
   // ---- accounts ----------------------------------------------------------------------------
@@ -436,7 +457,7 @@ export class MarginEngine {
     this.accountIndexCache = null;
     this.parents = new Map();
     for (let a = 0; a < n; a++) if (columns.parent[a] >= 0) this.parents.set(a, columns.parent[a]);
-    this.totalsStale = true;
+    this.pendingAll = true;
   }
 
   /** Creates an account, or changes its mode and parent. */
@@ -457,12 +478,13 @@ export class MarginEngine {
       this.materializeIds().push(id);
       a = this.wasm.addAccounts(1, mode);
       this.accountIndexCache?.set(id, a);
+      this.pendingAll = true;
     } else {
       this.wasm.setAccountMode(a, mode);
+      this.pendingAccounts.add(a);
     }
     if (parent >= 0) this.parents.set(a, parent);
     else this.parents.delete(a);
-    this.totalsStale = true;
   }
 
   /** Sets an account's position in an instrument (qty in base units, whole lots; "0" closes it). */
@@ -476,7 +498,7 @@ export class MarginEngine {
     const bound = [row.mark, row.strike, index, entryRaw].reduce(maxBig);
     if (BigInt(Math.abs(lots)) * row.lotSize * bound > MAX_POSITION_NOTIONAL) fail("OUT_OF_RANGE", "qty", "the position would exceed the notional limit");
     if (this.wasm.setPosition(a, i, lots, entryRaw) !== 0) fail("OUT_OF_RANGE", "qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
-    this.totalsStale = true;
+    this.pendingAccounts.add(a);
   }
 
   /** Sets an account's balance of an asset (asset units; negative is a loan; "0" removes it). */
@@ -487,7 +509,7 @@ export class MarginEngine {
     const magnitude = raw < 0n ? -raw : raw;
     if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.assetPrice(k) > MAX_COLLATERAL_VALUE) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
     if (this.wasm.setCollateral(a, k, raw) !== 0) fail("OUT_OF_RANGE", "amount", `an account holds at most ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
-    this.totalsStale = true;
+    this.pendingAccounts.add(a);
   }
 
   private assetPrice(k: number): bigint {
@@ -525,20 +547,35 @@ export class MarginEngine {
   /** Full recompute of every account and the venue totals. */
   recompute(): void {
     this.wasm.recompute();
-    this.instrumentsStale = false;
-    this.totalsStale = false;
+    this.pendingAll = false;
+    this.pendingUnderlyings.clear();
+    this.pendingAccounts.clear();
+    this.initialTotalStale = false;
   }
 
-  private prepare(): void {
-    if (this.instrumentsStale) {
-      this.wasm.prepareInstruments();
-      this.instrumentsStale = false;
+  /**
+   * Brings the stored results up to date: a full recompute when reference data, parameters or
+   * the account set changed; otherwise only the ticked underlyings' instruments and the accounts
+   * exposed to them, then the accounts edited since (docs/architecture.md, incremental path).
+   */
+  private refresh(): void {
+    if (this.pendingAll) return this.recompute();
+    if (this.pendingUnderlyings.size > 0) {
+      for (const u of this.pendingUnderlyings) this.wasm.markUnderlyingDirty(u);
+      this.wasm.refreshUnderlyings();
+      this.pendingUnderlyings.clear();
+      this.initialTotalStale = true;
+    }
+    if (this.pendingAccounts.size > 0) {
+      for (const a of this.pendingAccounts) this.wasm.refreshAccount(a);
+      this.pendingAccounts.clear();
+      this.initialTotalStale = true;
     }
   }
 
   /** Raw fixed-point risk of one account, evaluated now. */
   accountRaw(id: string): RawAccountRisk {
-    this.prepare();
+    this.refresh();
     return this.evaluate(this.indexOfAccount(id, "account"));
   }
 
@@ -615,7 +652,7 @@ export class MarginEngine {
   /** An instrument's risk array: P&L of one lot per scenario, raw money (zeros for linear instruments). */
   riskArray(instrumentId: string): bigint[] {
     const i = this.instrumentIndex(instrumentId);
-    this.prepare();
+    this.refresh();
     const n = this.params.grid.length;
     return Array.from(this.views.i64(Col.RiskArray).subarray(i * n, i * n + n));
   }
@@ -648,7 +685,7 @@ export class MarginEngine {
   /** A portfolio account's buckets: per underlying, its margin (raw money) and the binding scenario (−1: none, or the short-option minimum). */
   accountBuckets(id: string): { underlying: string; loss: bigint; binding: number }[] {
     const a = this.indexOfAccount(id, "account");
-    this.prepare();
+    this.refresh();
     this.wasm.evaluateAccount(a);
     if (this.views.u8(Col.AccountMode)[a] !== 1) return [];
     return Array.from(this.views.i32(Col.BucketUnderlying).subarray(0, this.wasm.bucketCount()), (u) => ({
@@ -661,14 +698,14 @@ export class MarginEngine {
   /** The module's per-lot greeks of an instrument (raw; delta and gamma at 1e9, vega and theta at 1e6). */
   lotGreeks(instrumentId: string): RawGreeks {
     const i = this.instrumentIndex(instrumentId);
-    this.prepare();
+    this.refresh();
     const [delta, gamma, vega, theta] = GREEK_COLUMNS.map((c) => this.views.i64(c)[i]);
     return { delta, gamma, vega, theta };
   }
 
   /** Every account's risk, in account order. */
   accounts(): AccountRisk[] {
-    this.prepare();
+    this.refresh();
     const children = new Map<number, number[]>();
     for (const [c, p] of this.parents) children.set(p, [...(children.get(p) ?? []), c]);
     const out: AccountRisk[] = [];
@@ -676,8 +713,28 @@ export class MarginEngine {
     return out;
   }
 
+  /**
+   * Every account's equity, MM and status in account order (the bulk read path: raw money
+   * units, copied out), with their exact totals and the status counts, brought up to date
+   * incrementally after ticks.
+   */
+  riskColumns(): RiskColumns {
+    this.refresh();
+    const n = this.wasm.accountCount();
+    const total = (which: number) => (this.wasm.totalHigh(which) << 64n) + BigInt.asUintN(64, this.wasm.totalLow(which));
+    return {
+      equity: this.views.i64(Col.AccountEquity).slice(0, n),
+      maintenanceMargin: this.views.i64(Col.AccountMaintenanceMargin).slice(0, n),
+      status: this.views.u8(Col.AccountStatus).slice(0, n),
+      equityTotal: total(0),
+      maintenanceMarginTotal: total(2),
+      statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
+    };
+  }
+
   private ensureTotals(): void {
-    if (this.totalsStale || this.instrumentsStale) this.recompute();
+    this.refresh();
+    if (this.initialTotalStale) this.recompute();
   }
 
   totals(): VenueRisk {
@@ -703,7 +760,7 @@ export class MarginEngine {
   optionModelValue(instrumentId: string): bigint {
     const i = this.instrumentIndex(instrumentId);
     if (this.instruments[i].kind < KIND_CALL) fail("MALFORMED", "instrument", `"${instrumentId}" is not an option`);
-    this.prepare();
+    this.refresh();
     return this.views.i64(Col.InstrumentModelValue)[i];
   }
 

@@ -6,7 +6,7 @@ import {
   InstrumentKind, isOption, instrumentCount, instrumentKind, instrumentUnderlying, instrumentMark,
   instrumentStrike, instrumentExpiry, instrumentIv, instrumentLotSize, instrumentMarkUsed, instrumentModelValue,
   underlyingIndex, underlyingVol, underlyingRate, nowMs, maxMarkDeviation,
-  optionImRate, optionImMinRate, optionMmRate, assetCount, assetHaircut,
+  optionImRate, optionImMinRate, optionMmRate, assetCount, assetHaircut, assetUnderlying,
 } from "../store/reference";
 import { assetPriceOf } from "../store/staging";
 import {
@@ -213,23 +213,41 @@ function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
   splitPerLotRequirement(instrument, lotSize, shortMinMoney, shortMinRestHigh, shortMinRestLow);
 }
 
-/** Recomputes guarded marks, model values and every per-lot and per-asset constant. */
-export function prepareInstruments(): void {
+function reserveConstants(): void {
   riskArray.reserve(instrumentCount * scenarioCount);
   for (let c = 0; c < instrumentConstants.length; c++) unchecked(instrumentConstants[c]).reserve(instrumentCount);
   for (let c = 0; c < assetConstants.length; c++) unchecked(assetConstants[c]).reserve(assetCount);
-  for (let i = 0; i < instrumentCount; i++) {
-    const kind = u8At(instrumentKind.ptr, i);
-    const lotSize = i64At(instrumentLotSize.ptr, i);
-    const index = i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, i));
-    const isCall = kind == InstrumentKind.Call;
-    const mark = isOption(kind) ? guardOptionMark(i, index, isCall) : guardLinearMark(i, index);
-    setI64At(instrumentMarkUsed.ptr, i, mark);
-    wideSetProduct(lotSize, mark);
-    splitWide(i, <u64>QTY_PRICE_TO_MONEY, lotMarkMoney, lotMarkRest);
-    if (isOption(kind)) prepareShortOption(i, lotSize, index, isCall, mark);
-    prepareGreeks(i, kind, lotSize);
-    prepareRiskArray(i, kind, lotSize);
-  }
+}
+
+function prepareInstrument(i: i32): void {
+  const kind = u8At(instrumentKind.ptr, i);
+  const lotSize = i64At(instrumentLotSize.ptr, i);
+  const index = i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, i));
+  const isCall = kind == InstrumentKind.Call;
+  const mark = isOption(kind) ? guardOptionMark(i, index, isCall) : guardLinearMark(i, index);
+  setI64At(instrumentMarkUsed.ptr, i, mark);
+  wideSetProduct(lotSize, mark);
+  splitWide(i, <u64>QTY_PRICE_TO_MONEY, lotMarkMoney, lotMarkRest);
+  if (isOption(kind)) prepareShortOption(i, lotSize, index, isCall, mark);
+  prepareGreeks(i, kind, lotSize);
+  prepareRiskArray(i, kind, lotSize);
+}
+
+/** Recomputes guarded marks, model values and every per-lot and per-asset constant. */
+export function prepareInstruments(): void {
+  reserveConstants();
+  for (let i = 0; i < instrumentCount; i++) prepareInstrument(i);
   for (let a = 0; a < assetCount; a++) prepareAsset(a);
+}
+
+/** Re-prepares only the instruments and assets priced from underlyings flagged in `dirty` (u8 each). */
+export function prepareUnderlyings(dirty: usize): void {
+  reserveConstants();
+  for (let i = 0; i < instrumentCount; i++) {
+    if (load<u8>(dirty + <usize>i32At(instrumentUnderlying.ptr, i))) prepareInstrument(i);
+  }
+  for (let a = 0; a < assetCount; a++) {
+    const u = i32At(assetUnderlying.ptr, a);
+    if (u >= 0 && load<u8>(dirty + <usize>u)) prepareAsset(a);
+  }
 }

@@ -3,7 +3,8 @@
 // arena (sorted by asset). A segment that outgrows its capacity moves to the arena's end; the
 // hole it leaves is reclaimed by `compactArenas`, so bulk loads stay dense and upserts stay O(book).
 import { Column, i32At, setI32At, u8At, setU8At, u16At, setU16At, i64At, setI64At } from "./column";
-import { instrumentUnderlying, instrumentMaxLots, assetMaxAmount } from "./reference";
+import { instrumentUnderlying, instrumentMaxLots, assetMaxAmount, assetUnderlying } from "./reference";
+import { markExposed } from "./exposure";
 
 export const MAX_POSITIONS_PER_ACCOUNT: i32 = 64;
 export const MAX_COLLATERAL_PER_ACCOUNT: i32 = 16;
@@ -109,6 +110,7 @@ export function setPosition(account: i32, instrument: i32, lots: i32, entry: i64
   setI64At(positionEntry.ptr, start + at, entry);
   setU8At(accountPositionCount.ptr, account, count + 1);
   trackLots(instrument, lots);
+  markExposed(account, i32At(instrumentUnderlying.ptr, instrument));
   return 0;
 }
 
@@ -141,6 +143,7 @@ export function setCollateral(account: i32, asset: i32, amount: i64): i32 {
   setI64At(collateralAmount.ptr, start + at, amount);
   setU8At(accountCollateralCount.ptr, account, count + 1);
   trackAmount(asset, amount);
+  markExposed(account, i32At(assetUnderlying.ptr, asset));
   return 0;
 }
 

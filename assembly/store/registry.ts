@@ -7,6 +7,7 @@ import * as prepare from "../risk/prepare";
 import * as openInterest from "../risk/open-interest";
 import * as scenarios from "../risk/scenarios";
 import * as portfolio from "../risk/portfolio";
+import * as exposure from "./exposure";
 
 const columns: Column[] = [
   reference.underlyingIndex, reference.underlyingVol, reference.underlyingRate,
@@ -27,6 +28,7 @@ const columns: Column[] = [
   prepare.lotDelta, prepare.lotGamma, prepare.lotVega, prepare.lotTheta, openInterest.instrumentNetLots,
   scenarios.scenarioMove, scenarios.scenarioVol, scenarios.scenarioCover, prepare.riskArray,
   portfolio.bucketUnderlying, portfolio.bucketLoss, portfolio.bucketBinding, scenarios.correlation,
+  exposure.exposureBits,
 ];
 
 export function columnCount(): i32 { return columns.length; }

@@ -12,6 +12,7 @@ import {
   accountCollateralStart, accountCollateralCount, accountCollateralCapacity,
   positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount,
 } from "./accounts";
+import { invalidateExposure } from "./exposure";
 import { mul3Div, mulDiv, Rounding } from "../fixed/wide";
 import { QTY_PRICE_TO_MONEY } from "../fixed/scales";
 
@@ -223,6 +224,7 @@ export function commitStaged(): void {
   collateralAsset.adopt(stagedCollateralAsset);
   collateralAmount.adopt(stagedCollateralAmount);
   setArenaState(stagedPositions, stagedCollaterals);
+  invalidateExposure();
   memory.fill(instrumentMaxLots.ptr, 0, <usize>instrumentCount << 3);
   memory.fill(assetMaxAmount.ptr, 0, <usize>assetCount << 3);
   for (let p = 0; p < stagedPositions; p++) trackLots(u16At(positionInstrument.ptr, p), i32At(positionLots.ptr, p));
