@@ -12,8 +12,10 @@ export { setCounts as setReferenceCounts, setParameters } from "./store/referenc
 export { addAccounts, setAccountMode, setPosition, setCollateral, compactArenas } from "./store/accounts";
 export { stageLoad, validateStaged, commitStaged, discardStaged } from "./store/staging";
 export { sumNetLots } from "./risk/open-interest";
-export { markUnderlyingDirty, refreshUnderlyings, refreshAccount } from "./risk/refresh";
+export { markUnderlyingDirty, refreshUnderlyings, refreshAccount, prepareUnderlyingOnly } from "./risk/refresh";
 export { invalidateExposure } from "./store/exposure";
+export { buildQueue } from "./risk/queue";
+export { standaloneMaintenance } from "./risk/position-charges";
 import { clearDirty } from "./risk/refresh";
 export { setScenarioCount, setPortfolioParameters, setCorrelated } from "./risk/scenarios";
 import * as portfolio from "./risk/portfolio";

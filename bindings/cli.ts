@@ -28,6 +28,29 @@ const COMMANDS: Record<string, Command> = {
       writeMarginJson(engine);
     },
   },
+  liquidations: {
+    summary: "the liquidation queue in order, with each entry's orders, fee and bankruptcy waterfall (nothing is applied)",
+    usage: "margin-core liquidations VENUE.json [--limit N]",
+    options: { ...help, limit: { type: "string" } },
+    positionals: 1,
+    async run(values, [file]) {
+      const limit = values.limit === undefined ? undefined : integerOption(values.limit, "--limit", 0, 50_000_000, undefined);
+      const engine = await MarginEngine.fromVenue(readVenue(file));
+      process.stdout.write(JSON.stringify(engine.liquidationQueue({ limit })) + "\n");
+    },
+  },
+  check: {
+    summary: "pre-trade check of one order against an account (nothing is applied)",
+    usage: "margin-core check VENUE.json --account ID --instrument ID --qty Q --price P",
+    options: { ...help, account: { type: "string" }, instrument: { type: "string" }, qty: { type: "string" }, price: { type: "string" } },
+    positionals: 1,
+    async run(values, [file]) {
+      for (const name of ["account", "instrument", "qty", "price"]) if (typeof values[name] !== "string") usageError(`--${name} is required`);
+      const engine = await MarginEngine.fromVenue(readVenue(file));
+      const order = { account: values.account as string, instrument: values.instrument as string, qty: values.qty as string, price: values.price as string };
+      process.stdout.write(JSON.stringify(engine.checkOrder(order)) + "\n");
+    },
+  },
   scenarios: {
     summary: "a portfolio account's scenario P&L grid per underlying, and the scenario that binds",
     usage: "margin-core scenarios VENUE.json --account ID",
@@ -54,14 +77,16 @@ const COMMANDS: Record<string, Command> = {
     },
   },
   demo: {
-    summary: "the main job: a synthetic venue of N accounts, margined, with a summary",
-    usage: "margin-core demo [--accounts N] [--seed S]",
-    options: { ...help, accounts: { type: "string" }, seed: { type: "string" } },
+    summary: "the main job: a synthetic venue of N accounts, margined, then a crash replayed tick by tick with liquidations",
+    usage: "margin-core demo [--accounts N] [--seed S] [--ticks T] [--report FILE.html]",
+    options: { ...help, accounts: { type: "string" }, seed: { type: "string" }, ticks: { type: "string" }, report: { type: "string" } },
     positionals: 0,
     async run(values) {
       await runDemo({
         accounts: integerOption(values.accounts, "--accounts", 1, 50_000_000, 1_000_000),
         seed: integerOption(values.seed, "--seed", 0, 2 ** 31 - 1, 1),
+        ticks: integerOption(values.ticks, "--ticks", 1, 10_000, 60),
+        report: typeof values.report === "string" ? values.report : undefined,
       });
     },
   },
@@ -91,7 +116,7 @@ function readVenue(file: string): string {
 
 /** Streams the margin JSON account by account, so a million accounts never form one string. */
 function writeMarginJson(engine: MarginEngine): void {
-  const accounts = engine.accounts();
+  const accounts = engine.accounts({ liquidationPrices: true });
   const out: string[] = ['{"accounts":['];
   accounts.forEach((a, k) => out.push((k ? "," : "") + JSON.stringify(a)));
   const totals = engine.totals();

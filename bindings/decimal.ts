@@ -48,3 +48,15 @@ export function parseTime(value: unknown, field: string): number {
 export function formatTime(ms: number): string {
   return new Date(ms).toISOString().replace(".000Z", "Z");
 }
+
+/** ⌈n / d⌉ for d > 0 (a requirement or a fee owed rounds up). */
+export function ceilDiv(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  return q * d < n ? q + 1n : q;
+}
+
+/** ⌊n / d⌋ for d > 0 (equity and credits round down). */
+export function floorDiv(n: bigint, d: bigint): bigint {
+  const q = n / d;
+  return q * d > n ? q - 1n : q;
+}

@@ -3,13 +3,15 @@
 import type { AccountColumns, StagedFieldName } from "./account-columns.js";
 import { STAGED_FIELDS } from "./account-columns.js";
 import { Col, ColumnViews } from "./columns.js";
-import { formatDecimal, formatTime, parseDecimal, parseTime, MONEY_SCALE, PRICE_SCALE } from "./decimal.js";
+import { ceilDiv, floorDiv, formatDecimal, formatTime, parseDecimal, parseTime, MONEY_SCALE, PRICE_SCALE } from "./decimal.js";
 import { fail, MarginError } from "./errors.js";
 import {
   MAX_ACCOUNTS, MAX_ASSETS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS,
-  MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, MAX_FUND, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT,
+  MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, MAX_FUND, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS,
 } from "./limits.js";
 import { indexFromSources, lastKnownIndex } from "./oracle.js";
+import { Liquidator, type PassResult } from "./liquidation.js";
+import { LiquidationPriceSearch } from "./liquidation-price.js";
 import { parseParams, type Params } from "./params.js";
 import {
   asObject, asArray, asId, indexIds, parseAsset, parseInstrument, parsePrice, parseUnderlying,
@@ -57,6 +59,8 @@ export interface AccountRisk {
   status: AccountStatus;
   /** Per underlying the account holds positions on. */
   greeks: Record<string, Greeks>;
+  /** Per underlying held: the nearest index price at which the account is liquidatable (null: none within ±99 %). */
+  liquidationPrice?: Record<string, string | null>;
 }
 
 export interface VenueRisk {
@@ -80,6 +84,46 @@ export interface EngineOptions extends RuntimeOptions {
 }
 
 /** A fixed-point figure straight from the module: raw units and their scale. */
+export interface LiquidationOrder { instrument: string; qty: string; price: string }
+export interface AdlOrder { account: string; instrument: string; qty: string; price: string; amount: string }
+export interface Liquidation {
+  id: string;
+  rank: number;
+  equity: string;
+  maintenanceMargin: string;
+  shortfall: string;
+  /** equity / MM for display; null stands for −∞ (negative equity with no MM). */
+  health: number | null;
+  /** An underlying the account is exposed to has no fresh price: no orders until it has. */
+  deferred: boolean;
+  orders: LiquidationOrder[];
+  /** Liquidation fee paid to the insurance fund. */
+  fee: string;
+  bankruptcy: boolean;
+  /** What the insurance fund paid towards the deficit. */
+  insurancePaid: string;
+  adl: AdlOrder[];
+  /** Deficit nothing could cover (no fund left and no opposing position). */
+  uncoveredDeficit: string;
+}
+export interface LiquidationReport {
+  queue: Liquidation[];
+  insuranceFund: string;
+  feesPaid: string;
+  insurancePaid: string;
+  socializedLoss: string;
+}
+
+export interface OrderRequest { account: string; instrument: string; qty: string; price: string }
+export type OrderRejection = "INSUFFICIENT_MARGIN" | "STALE_PRICE" | "ACCOUNT_BANKRUPT" | "OVER_TIER_LIMIT";
+export interface OrderCheck {
+  accepted: boolean;
+  reason: OrderRejection | null;
+  initialMarginBefore: string;
+  initialMarginAfter: string;
+  equityAfter: string;
+}
+
 /** Stored per-account results; status codes index STATUS_NAMES (0 healthy … 3 bankrupt). */
 export interface RiskColumns {
   equity: BigInt64Array;
@@ -91,6 +135,12 @@ export interface RiskColumns {
 }
 
 export interface RawAccountRisk { equity: bigint; initialMargin: bigint; maintenanceMargin: bigint; status: AccountStatus }
+
+function limitOf(limit: number | undefined): number {
+  if (limit === undefined) return Infinity;
+  if (!Number.isInteger(limit) || limit < 0) fail("OUT_OF_RANGE", "limit", "must be a non-negative integer");
+  return limit;
+}
 
 export class MarginEngine {
   private readonly views: ColumnViews;
@@ -116,6 +166,10 @@ export class MarginEngine {
   private readonly pendingAccounts = new Set<number>();
   /** IM is not stored per account, so after an incremental refresh its total needs a full pass. */
   private initialTotalStale = true;
+  /** The oracle clock: the latest price time accepted (staleness is judged against it). */
+  private clock: number;
+  private readonly liquidator: Liquidator;
+  private readonly priceSearch: LiquidationPriceSearch;
 
   private readonly simd: boolean;
 
@@ -123,6 +177,21 @@ export class MarginEngine {
     this.simd = useSimd(options);
     this.views = new ColumnViews(wasm);
     this.now = parseTime(options.now ?? DEFAULT_NOW, "now");
+    this.clock = this.now;
+    this.priceSearch = new LiquidationPriceSearch(wasm, this.views, () => this.instruments);
+    this.liquidator = new Liquidator({
+      wasm, views: this.views,
+      params: () => this.params,
+      instruments: () => this.instruments,
+      instrumentUnderlying: (i) => this.underlyingIds.get(this.instruments[i].underlying)!,
+      settlementAsset: () => this.assetIds.get(this.settlement)!,
+      accountId: (a) => this.accountId(a),
+      exposedToStale: (a) => this.exposedToStale(a),
+      fund: () => this.insuranceFund,
+      setFund: (value) => {
+        this.insuranceFund = value;
+      },
+    });
     this.settlement = asId(options.settlement ?? "USD", "settlement");
     this.paramOverrides = { ...asObject(options.params ?? {}, "params") };
     this.params = parseParams(this.paramOverrides);
@@ -287,14 +356,15 @@ export class MarginEngine {
         if (s < 0) fail("UNKNOWN_ID", "source", `underlying "${id}" has no source "${source}"`);
         if (timestampMs < row.sources[s].time) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
         const sources = row.sources.map((x, k) => (k === s ? { ...x, price: raw, time: timestampMs } : x));
-        const index = indexFromSources(sources, Math.max(this.now, timestampMs), this.params);
+        const index = indexFromSources(sources, Math.max(this.clock, timestampMs), this.params);
         if (index !== null) this.assertUnderlyingPriceFits(u, index, "price");
-        this.underlyings[u] = { ...row, sources, index: index ?? row.index, stale: index === null, priceTime: timestampMs };
+        this.underlyings[u] = { ...row, sources, index: index ?? row.index, stale: index === null, priceTime: Math.max(row.priceTime, timestampMs) };
       } else {
         if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
         this.assertUnderlyingPriceFits(u, raw, "price");
         this.underlyings[u] = { ...row, spot: raw, index: raw, priceTime: timestampMs };
       }
+      this.advanceClock(timestampMs);
       return this.syncReference(u);
     }
     const i = this.instrumentIds.get(id);
@@ -317,6 +387,36 @@ export class MarginEngine {
     this.assertAssetPriceFits(a, raw, "price");
     this.assets[a] = { ...row, price: raw, priceTime: timestampMs };
     this.syncReference();
+  }
+
+  /**
+   * Moves the oracle clock to `timestampMs` (never back): sources older than maxPriceAge drop
+   * out of their medians, and an underlying left with no fresh source turns stale, keeping its
+   * last index (methodology §7). Underlyings whose index or staleness changed are re-priced.
+   */
+  private advanceClock(timestampMs: number): void {
+    if (timestampMs <= this.clock) return;
+    this.clock = timestampMs;
+    this.underlyings.forEach((row, u) => {
+      if (row.sources.length === 0) return;
+      const index = indexFromSources(row.sources, this.clock, this.params);
+      const next = { index: index ?? row.index, stale: index === null };
+      if (next.index === row.index && next.stale === row.stale) return;
+      this.underlyings[u] = { ...row, ...next };
+      this.pendingUnderlyings.add(u);
+    });
+  }
+
+  /** An underlying's index (raw, scale 1e8): the median of its fresh sources, or its last one. */
+  underlyingIndex(id: string): bigint {
+    const u = this.underlyingIds.get(id);
+    if (u === undefined) fail("UNKNOWN_ID", "underlying", `no underlying "${id}"`);
+    return this.underlyings[u].index;
+  }
+
+  /** Underlyings with no fresh oracle source at the current clock. */
+  staleUnderlyings(): string[] {
+    return this.underlyings.filter((u) => u.stale).map((u) => u.id);
   }
 
   private assertUnderlyingPriceFits(u: number, index: bigint, field: string): void {
@@ -589,10 +689,22 @@ export class MarginEngine {
     };
   }
 
+  /** One account's risk, with its liquidation price per underlying it holds (methodology §8). */
   account(id: string): AccountRisk {
     const raw = this.accountRaw(id);
     const a = this.indexOfAccount(id, "account");
-    return this.describe(a, raw);
+    return { ...this.describe(a, raw), liquidationPrice: this.liquidationPrices(a) };
+  }
+
+  /** Per underlying the account holds positions on: the nearest liquidation price, or null within ±99 %. */
+  private liquidationPrices(a: number): Record<string, string | null> {
+    const held = new Set(this.liquidator.positions(a).map((h) => this.underlyingIds.get(this.instruments[h.instrument].underlying)!));
+    const out: Record<string, string | null> = {};
+    for (const u of [...held].sort((x, y) => x - y)) {
+      const price = this.priceSearch.find(a, u);
+      out[this.underlyings[u].id] = price === null ? null : formatDecimal(price, PRICE_SCALE);
+    }
+    return out;
   }
 
   private describe(a: number, raw: RawAccountRisk, children?: number[]): AccountRisk {
@@ -704,13 +816,33 @@ export class MarginEngine {
   }
 
   /** Every account's risk, in account order. */
-  accounts(): AccountRisk[] {
+  /** Every account's risk; liquidation prices (a search per account and underlying) when asked for. */
+  accounts(options: { liquidationPrices?: boolean } = {}): AccountRisk[] {
     this.refresh();
     const children = new Map<number, number[]>();
     for (const [c, p] of this.parents) children.set(p, [...(children.get(p) ?? []), c]);
     const out: AccountRisk[] = [];
-    for (let a = 0; a < this.wasm.accountCount(); a++) out.push(this.describe(a, this.evaluate(a), children.get(a) ?? []));
+    for (let a = 0; a < this.wasm.accountCount(); a++) {
+      const risk = this.describe(a, this.evaluate(a), children.get(a) ?? []);
+      out.push(options.liquidationPrices ? { ...risk, liquidationPrice: this.liquidationPrices(a) } : risk);
+    }
     return out;
+  }
+
+  /** Exact Σ equity and Σ MM and the status counts, brought up to date incrementally (no copies). */
+  runningTotals(): { equity: bigint; maintenanceMargin: bigint; statusCounts: Record<AccountStatus, number> } {
+    this.refresh();
+    const total = (which: number) => (this.wasm.totalHigh(which) << 64n) + BigInt.asUintN(64, this.wasm.totalLow(which));
+    return {
+      equity: total(0),
+      maintenanceMargin: total(2),
+      statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
+    };
+  }
+
+  /** Raw insurance fund balance (money units). */
+  fundRaw(): bigint {
+    return this.insuranceFund;
   }
 
   /**
@@ -729,6 +861,128 @@ export class MarginEngine {
       equityTotal: total(0),
       maintenanceMarginTotal: total(2),
       statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
+    };
+  }
+
+  /**
+   * The liquidation queue as one pass would process it now, with each entry's orders, fees and
+   * bankruptcy waterfall, computed on the live books and put back: nothing changes.
+   */
+  liquidationQueue(options: { limit?: number } = {}): LiquidationReport {
+    this.refresh();
+    return this.describePass(this.liquidator.dryRun(limitOf(options.limit)));
+  }
+
+  /** Applies one liquidation pass (methodology §6) and reports what it did. */
+  liquidate(options: { limit?: number } = {}): LiquidationReport {
+    this.refresh();
+    const result = this.liquidator.pass(limitOf(options.limit));
+    if (result.touched.length > 0) this.initialTotalStale = true;
+    return this.describePass(result);
+  }
+
+  /**
+   * Pre-trade check (methodology §8): the account's IM and equity after the order fills at
+   * `price`, paying the taker fee. Accepted when equity after ≥ IM after, or when the order
+   * reduces risk (IM after ≤ before) and the account is not bankrupt; a risk-adding order on an
+   * underlying without a fresh price is refused (STALE_PRICE). Never changes state.
+   */
+  checkOrder(order: OrderRequest): OrderCheck {
+    const request = asObject(order, "order");
+    const a = this.indexOfAccount(asId(request.account, "order.account"), "order.account");
+    const i = this.instrumentIndex(asId(request.instrument, "order.instrument"));
+    const row = this.instruments[i];
+    const lots = lotsOf(request.qty, row.lotSize, "order.qty");
+    const price = parsePrice(request.price, "order.price");
+    this.refresh();
+    const before = this.evaluate(a);
+    const held = this.liquidator.positions(a).find((h) => h.instrument === i);
+    const heldLots = held?.lots ?? 0;
+    const after = heldLots + lots;
+    const underlying = this.underlyings[this.underlyingIds.get(row.underlying)!];
+    const bound = [row.mark, row.strike, underlying.index, price].reduce(maxBig);
+    if (Math.abs(after) > Number(MAX_LOTS) || BigInt(Math.abs(after)) * row.lotSize * bound > MAX_POSITION_NOTIONAL) {
+      fail("OUT_OF_RANGE", "order.qty", "the position would exceed the notional limit");
+    }
+    if (held === undefined && this.liquidator.positions(a).length >= MAX_POSITIONS_PER_ACCOUNT) {
+      fail("OUT_OF_RANGE", "order.qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
+    }
+    const entry = held?.entry ?? price;
+    // cash moved by the fill: a linear fill realizes (entry − price) on the lots at the held
+    // entry; an option fill pays or receives its premium; the fee is owed (rounded up)
+    const notional = BigInt(lots) * row.lotSize;
+    const fill = row.kind <= 1 ? notional * (entry - price) : -notional * price;
+    const fee = ceilDiv((notional < 0n ? -notional : notional) * price * this.params.takerFee, 10n ** 19n);
+    const cash = floorDiv(fill, 10n ** 10n) - fee;
+
+    const maxLots = this.views.i64(Col.InstrumentMaxLots)[i];
+    this.wasm.setPosition(a, i, after, entry);
+    const trial = this.evaluate(a);
+    this.wasm.setPosition(a, i, heldLots, entry);
+    this.views.i64(Col.InstrumentMaxLots)[i] = maxLots;
+    this.wasm.evaluateAccount(a);
+
+    const equityAfter = trial.equity + cash;
+    const reduces = trial.initialMargin <= before.initialMargin;
+    let reason: OrderRejection | null = null;
+    if (!reduces && underlying.stale) reason = "STALE_PRICE";
+    else if (!reduces && row.kind <= 1 && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
+    else if (equityAfter < trial.initialMargin && !reduces) reason = "INSUFFICIENT_MARGIN";
+    else if (equityAfter < trial.initialMargin && before.status === "bankrupt") reason = "ACCOUNT_BANKRUPT";
+    return {
+      accepted: reason === null,
+      reason,
+      initialMarginBefore: formatDecimal(before.initialMargin, MONEY_SCALE),
+      initialMarginAfter: formatDecimal(trial.initialMargin, MONEY_SCALE),
+      equityAfter: formatDecimal(equityAfter, MONEY_SCALE),
+    };
+  }
+
+  /** True when `lots` of a linear instrument at its guarded mark pass its last tier bound. */
+  private beyondLastTier(i: number, lots: number): boolean {
+    const tiers = this.instruments[i].tiers;
+    if (tiers.length === 0) return false;
+    const notional = BigInt(Math.abs(lots)) * this.instruments[i].lotSize * this.views.i64(Col.InstrumentMarkUsed)[i];
+    return notional > tiers[tiers.length - 1].upTo * 10n ** 10n;
+  }
+
+  /** The insurance fund balance. */
+  fund(): string {
+    return formatDecimal(this.insuranceFund, MONEY_SCALE);
+  }
+
+  private exposedToStale(a: number): boolean {
+    if (!this.underlyings.some((u) => u.stale)) return false;
+    return this.liquidator.positions(a).some((h) => this.underlyings[this.underlyingIds.get(this.instruments[h.instrument].underlying)!].stale);
+  }
+
+  private describePass(result: PassResult): LiquidationReport {
+    const money = (x: bigint) => formatDecimal(x, MONEY_SCALE);
+    const qty = (i: number, lots: number) => formatDecimal(BigInt(lots) * this.instruments[i].lotSize, PRICE_SCALE);
+    const marks = this.views.i64(Col.InstrumentMarkUsed);
+    return {
+      queue: result.entries.map((e) => ({
+        id: this.accountId(e.account),
+        rank: e.rank,
+        equity: money(e.equity),
+        maintenanceMargin: money(e.maintenanceMargin),
+        shortfall: money(e.maintenanceMargin - e.equity),
+        health: e.maintenanceMargin === 0n ? null : Number(e.equity) / Number(e.maintenanceMargin),
+        deferred: e.deferred,
+        orders: e.orders.map((o) => ({ instrument: this.instruments[o.instrument].id, qty: qty(o.instrument, o.lots), price: formatDecimal(marks[o.instrument], PRICE_SCALE) })),
+        fee: money(e.feePaid),
+        bankruptcy: e.bankruptcy,
+        insurancePaid: money(e.fundPaid),
+        adl: e.adl.map((f) => ({
+          account: this.accountId(f.account), instrument: this.instruments[f.instrument].id, qty: qty(f.instrument, f.lots),
+          price: formatDecimal(f.price, PRICE_SCALE), amount: money(f.amount),
+        })),
+        uncoveredDeficit: money(e.uncovered),
+      })),
+      insuranceFund: money(result.fundAfter),
+      feesPaid: money(result.feesPaid),
+      insurancePaid: money(result.fundPaid),
+      socializedLoss: money(result.socializedLoss),
     };
   }
 

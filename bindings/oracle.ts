@@ -16,7 +16,11 @@ export function lastKnownIndex(sources: PriceSource[]): bigint {
   return median(sources.map((s) => s.price));
 }
 
-/** The index, or null when no source is fresh (the underlying is stale). */
+/**
+ * The index, or null when no source is fresh — or when the fresh sources disagree so much that
+ * none lies within maxSourceDeviation of their median (two feeds far apart): the underlying is
+ * stale either way, since neither price can be trusted.
+ */
 export function indexFromSources(sources: PriceSource[], now: number, params: Params): bigint | null {
   const fresh = sources.filter((s) => s.time <= now && now - s.time <= params.maxPriceAgeMs).map((s) => s.price);
   if (fresh.length === 0) return null;
@@ -25,5 +29,5 @@ export function indexFromSources(sources: PriceSource[], now: number, params: Pa
     const distance = p > center ? p - center : center - p;
     return distance * 1_000_000_000n <= params.maxSourceDeviation * center;
   });
-  return median(kept);
+  return kept.length === 0 ? null : median(kept);
 }

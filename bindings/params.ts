@@ -20,6 +20,9 @@ export interface Params {
   shockCollateral: boolean;
   imMultiplier: bigint;
   shortOptionMin: bigint;
+  liquidationBuffer: bigint;
+  liquidationFee: bigint;
+  takerFee: bigint;
   /** ρ per pair of underlying ids (scale 1e9), both orders; null: bucket losses add up. */
   correlation: Map<string, Map<string, bigint>> | null;
 }
@@ -39,6 +42,9 @@ const FRACTION_DEFAULTS = {
   volTermLong: 130_000_000n,
   imMultiplier: 1_250_000_000n,
   shortOptionMin: 10_000_000n,
+  liquidationBuffer: 100_000_000n,
+  liquidationFee: 5_000_000n,
+  takerFee: 0n,
 } as const;
 const DEFAULT_MAX_PRICE_AGE_S = 60n;
 
@@ -47,7 +53,7 @@ const DEFAULT_MAX_PRICE_AGE_S = 60n;
  * as given (and exported again by toVenue) so venue files written for them load today.
  */
 const DEFERRED = new Set([
-  "dynamicMargin", "ewmaLambda", "scanSigmas", "mporDays", "liquidationBuffer", "liquidationFee", "takerFee",
+  "dynamicMargin", "ewmaLambda", "scanSigmas", "mporDays",
 ]);
 
 export function parseParams(overrides: unknown, field = "params"): Params {
@@ -74,6 +80,9 @@ export function parseParams(overrides: unknown, field = "params"): Params {
     volTermLong: fraction("volTermLong", 2n * ONE, "[0, 2]"),
     imMultiplier: fraction("imMultiplier", 10n * ONE, "[1, 10]"),
     shortOptionMin: fraction("shortOptionMin", ONE, "[0, 1]"),
+    liquidationBuffer: fraction("liquidationBuffer", 10n * ONE, "[0, 10]"),
+    liquidationFee: fraction("liquidationFee", ONE / 10n, "[0, 0.1]"),
+    takerFee: fraction("takerFee", ONE / 10n, "[0, 0.1]"),
     shockCollateral: given.shockCollateral === undefined ? true : asBoolean(given.shockCollateral, `${field}.shockCollateral`),
     grid: [],
     correlation: given.correlation === undefined ? null : parseCorrelation(given.correlation, `${field}.correlation`),

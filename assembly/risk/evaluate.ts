@@ -1,20 +1,14 @@
 // Per-account equity and margin (docs/methodology.md §3–6), and the full recompute.
 import { i32At, i64At, setI64At, u8At, u16At, setU8At } from "../store/column";
-import {
-  isOption, InstrumentKind, instrumentKind, instrumentLotSize, instrumentMarkUsed,
-  instrumentTierStart, instrumentTierCount,
-} from "../store/reference";
+import { isOption, instrumentKind, instrumentLotSize, instrumentMarkUsed } from "../store/reference";
 import {
   accountCount, accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount,
   accountEquity, accountMaintenanceMargin, accountStatus, accountMode,
   positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount,
 } from "../store/accounts";
-import { ceilDiv } from "../fixed/divide";
-import {
-  prepareInstruments, lotMarkMoney, lotMarkRest, shortImMoney, shortImRestHigh, shortImRestLow,
-  shortMmMoney, shortMmRestHigh, shortMmRestLow, putCapMoney, putCapRest,
-} from "./prepare";
-import { TO_MONEY, collateralValue, linearPnl, tierCharges, tierMaintenance, perLotCharge, lotValue } from "./terms";
+import { prepareInstruments, lotMarkMoney, lotMarkRest } from "./prepare";
+import { collateralValue, linearPnl, lotValue } from "./terms";
+import { positionCharges, positionMaintenance } from "./position-charges";
 import { portfolioAccount, portfolioInitialMargin, portfolioMaintenanceMargin } from "./portfolio";
 
 export const enum AccountStatus { Healthy = 0, Restricted = 1, Liquidatable = 2, Bankrupt = 3 }
@@ -47,7 +41,6 @@ export function evaluateAccount(account: i32): void {
     const instruments = positionInstrument.ptr, lotsColumn = positionLots.ptr, entries = positionEntry.ptr;
     const kinds = instrumentKind.ptr, moneyColumn = lotMarkMoney.ptr, restColumn = lotMarkRest.ptr;
     const marks = instrumentMarkUsed.ptr, lotSizes = instrumentLotSize.ptr;
-    const tierStarts = instrumentTierStart.ptr, tierCounts = instrumentTierCount.ptr;
     const ps = i32At(accountPositionStart.ptr, account), pe = ps + u8At(accountPositionCount.ptr, account);
     for (let p = ps; p < pe; p++) {
       const instrument = u16At(instruments, p);
@@ -56,27 +49,13 @@ export function evaluateAccount(account: i32): void {
       const money = i64At(moneyColumn, instrument);
       const rest = i64At(restColumn, instrument);
       if (!isOption(kind)) {
-        const mark = i64At(marks, instrument);
-        equity += linearPnl(lots, i64At(lotSizes, instrument), mark, i64At(entries, p), money, rest);
-        const size = abs(lots);
-        const notional = size * money + ceilDiv(size * rest, TO_MONEY);
-        const first = i32At(tierStarts, instrument);
-        initial += tierCharges(first, first + i32At(tierCounts, instrument) - 1, notional);
-        maintenance += tierMaintenance;
-        continue;
+        equity += linearPnl(lots, i64At(lotSizes, instrument), i64At(marks, instrument), i64At(entries, p), money, rest);
+      } else {
+        equity += lotValue(lots, money, rest);
+        if (lots > 0) continue;
       }
-      equity += lotValue(lots, money, rest);
-      if (lots > 0) continue;
-      const size = -lots;
-      let im = perLotCharge(size, instrument, shortImMoney.ptr, shortImRestHigh.ptr, shortImRestLow.ptr);
-      let mm = perLotCharge(size, instrument, shortMmMoney.ptr, shortMmRestHigh.ptr, shortMmRestLow.ptr);
-      if (kind == InstrumentKind.Put) {
-        const cap = size * i64At(putCapMoney.ptr, instrument) + ceilDiv(size * i64At(putCapRest.ptr, instrument), TO_MONEY);
-        im = min(im, cap);
-        mm = min(mm, cap);
-      }
-      initial += im;
-      maintenance += mm;
+      initial += positionCharges(instrument, lots);
+      maintenance += positionMaintenance;
     }
   }
 

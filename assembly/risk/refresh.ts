@@ -79,3 +79,11 @@ export function clearDirty(): void {
   memory.fill(underlyingDirty.ptr, 0, <usize>underlyingCount);
   dirtyCount = 0;
 }
+
+/** Re-prepares one underlying's instruments and assets and no account (what-if pricing). */
+export function prepareUnderlyingOnly(u: i32): void {
+  underlyingDirty.reserve(underlyingCount);
+  setU8At(underlyingDirty.ptr, u, 1);
+  prepareUnderlyings(underlyingDirty.ptr);
+  setU8At(underlyingDirty.ptr, u, 0);
+}

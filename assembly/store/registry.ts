@@ -8,6 +8,7 @@ import * as openInterest from "../risk/open-interest";
 import * as scenarios from "../risk/scenarios";
 import * as portfolio from "../risk/portfolio";
 import * as exposure from "./exposure";
+import * as queue from "../risk/queue";
 
 const columns: Column[] = [
   reference.underlyingIndex, reference.underlyingVol, reference.underlyingRate,
@@ -28,7 +29,7 @@ const columns: Column[] = [
   prepare.lotDelta, prepare.lotGamma, prepare.lotVega, prepare.lotTheta, openInterest.instrumentNetLots,
   scenarios.scenarioMove, scenarios.scenarioVol, scenarios.scenarioCover, prepare.riskArray,
   portfolio.bucketUnderlying, portfolio.bucketLoss, portfolio.bucketBinding, scenarios.correlation,
-  exposure.exposureBits,
+  exposure.exposureBits, queue.queueAccounts,
 ];
 
 export function columnCount(): i32 { return columns.length; }

@@ -18,7 +18,7 @@ function indexOf(underlying) {
 }
 
 /** Methodology §2: linear marks within index × (1 ± dev); option marks within [intrinsic, model × (1 + dev)]. */
-function guardedMark(instrument, index, dev, modelValue) {
+export function guardedMark(instrument, index, dev, modelValue) {
   const mark = price(instrument.mark);
   if (instrument.kind !== "option") {
     const low = ceilDiv(index * (F - dev), F);

@@ -1,0 +1,255 @@
+// Liquidations (methodology §6–8): the queue and its sizing against the BigInt twin, money
+// conservation, bankruptcy with the fund and ADL, stale and deviating oracles, the pre-trade
+// check, and the liquidation price of a worked exchange example.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { MarginEngine, generateVenue } from "../build/index.js";
+import { randomVenue } from "./reference/random-venue.mjs";
+import { referenceVenueRisk } from "./reference/standard-margin.mjs";
+import { referenceQueue, referenceSizing } from "./reference/liquidation.mjs";
+import { parseDecimal, formatDecimal } from "./reference/decimal.mjs";
+
+const money = (s) => parseDecimal(s, 6);
+const tables = (engine) => {
+  const models = new Map(), arrays = new Map();
+  return {
+    optionModelValue: (id) => (models.has(id) ? models.get(id) : models.set(id, engine.optionModelValue(id)).get(id)),
+    riskArray: (id) => (arrays.has(id) ? arrays.get(id) : arrays.set(id, engine.riskArray(id)).get(id)),
+    grid: engine.scenarioGrid(),
+  };
+};
+
+/**
+ * The planned pass, or null when it would take a settlement balance past its limit (edge-case
+ * venues hold books that can realize more than 1e10 units in one account): then the engine
+ * must say so with OUT_OF_RANGE and be left exactly as it was.
+ */
+function planOrReject(engine, apply = false) {
+  const bytes = engine.snapshot(), before = wealth(engine);
+  try {
+    return apply ? engine.liquidate() : engine.liquidationQueue();
+  } catch (error) {
+    assert.is(error.code, "OUT_OF_RANGE");
+    assert.ok(error.field.endsWith(".collateral"), error.field);
+    assert.equal(engine.snapshot(), bytes, "a rejected pass changes nothing");
+    assert.is(wealth(engine), before);
+    rejectedPasses++;
+    return null;
+  }
+}
+let rejectedPasses = 0;
+
+/** A generated venue as a venue file (realistic books, every account with an id). */
+async function generatedVenue(seed, accounts, fund) {
+  const { venue, columns } = generateVenue({ accounts, seed });
+  const engine = await MarginEngine.fromVenue({ ...venue, insuranceFund: fund, accounts: [] });
+  engine.loadColumns(columns);
+  return engine.toVenue();
+}
+
+/** Σ equity + fund, exactly. */
+const wealth = (engine) => engine.runningTotals().equity + engine.fundRaw();
+
+test("the twin orders the queue and sizes every partial liquidation identically (≥ 5,000 accounts)", async () => {
+  let accounts = 0, queued = 0, sized = 0;
+  for (let seed = 501; accounts < 5000; seed++) {
+    // a fund deep enough that no ADL couples one entry's sizing to another's
+    const venue = seed % 3 === 0 ? { ...randomVenue(seed, { accounts: 150 }), insuranceFund: "1000000000000" } : await generatedVenue(seed, 1000, "1000000000000");
+    accounts += venue.accounts.length;
+    const engine = await MarginEngine.fromVenue(venue);
+    const t = tables(engine);
+    const expected = referenceVenueRisk(venue, t).accounts;
+    const plan = planOrReject(engine);
+    if (plan === null) continue;
+    assert.equal(plan.queue.map((q) => q.id), referenceQueue(expected).map((a) => venue.accounts[a].id), `seed ${seed}: queue order`);
+    queued += plan.queue.length;
+    for (const entry of plan.queue) {
+      const account = venue.accounts.find((a) => a.id === entry.id);
+      if (entry.bankruptcy) {
+        assert.is(entry.orders.length, account.positions.length, `seed ${seed} ${entry.id}: closed whole`);
+        continue;
+      }
+      const lotSize = (id) => parseDecimal(venue.instruments.find((i) => i.id === id).lotSize, 8);
+      const twin = referenceSizing(venue, account, t).map((o) => ({ instrument: o.instrument, qty: String(BigInt(o.lots) * lotSize(o.instrument)) }));
+      const ours = entry.orders.map((o) => ({ instrument: o.instrument, qty: String(parseDecimal(o.qty, 8)) }));
+      assert.equal(ours, twin, `seed ${seed} ${entry.id}: sizing`);
+      sized++;
+    }
+  }
+  assert.ok(accounts >= 5000 && queued > 150 && sized > 100, `${accounts} accounts, ${queued} queued, ${sized} sized`);
+});
+
+test("a pass conserves Σ equity + fund exactly, and the planned queue is what the pass does", async () => {
+  let passes = 0;
+  for (let seed = 601; seed <= 612; seed++) {
+    const engine = await MarginEngine.fromVenue(seed % 2 ? randomVenue(seed, { accounts: 150 }) : await generatedVenue(seed, 800, "5000"));
+    const bytes = engine.snapshot(), before = wealth(engine);
+    const plan = planOrReject(engine);
+    if (plan === null) continue;
+    assert.equal(engine.snapshot(), bytes, `seed ${seed}: planning changes nothing`);
+    assert.is(wealth(engine), before);
+    const done = planOrReject(engine, true);
+    assert.equal(done, plan, `seed ${seed}: the pass did what was planned`);
+    assert.is(wealth(engine), before, `seed ${seed}: conservation`);
+    passes++;
+  }
+  assert.ok(passes >= 6, `${passes} passes applied, ${rejectedPasses} rejected whole`);
+  const { venue, columns } = generateVenue({ accounts: 3000, seed: 5 });
+  const engine = await MarginEngine.fromVenue({ ...venue, insuranceFund: "2000", accounts: [] });
+  engine.loadColumns(columns);
+  let time = Date.parse(venue.now), adl = 0, bankrupt = 0;
+  for (let k = 0; k <= 20; k++) {
+    engine.setPrice("BTC", String(65000 - 1200 * k), (time += 1000));
+    engine.setPrice("ETH", String(3500 - 70 * k), time);
+    const start = wealth(engine);
+    let fund = engine.fundRaw();
+    const pass = engine.liquidate();
+    assert.is(wealth(engine), start, `tick ${k}: conservation`);
+    for (const q of pass.queue) {
+      fund += money(q.fee) - money(q.insurancePaid);
+      if (q.adl.length > 0) assert.is(fund, 0n, "ADL only once the fund is empty");
+    }
+    assert.is(fund, engine.fundRaw(), "the fund moves only by fees and payouts");
+    adl += pass.queue.reduce((n, q) => n + q.adl.length, 0);
+    bankrupt += pass.queue.filter((q) => q.bankruptcy).length;
+  }
+  assert.ok(bankrupt > 0 && adl > 0, `bankruptcies ${bankrupt}, ADL fills ${adl}`);
+});
+
+const BTC_PERP = { id: "BTCUSDT", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "20000", tiers: [{ upTo: "2000000", imf: "0.02", mmf: "0.005" }] };
+
+test("Bybit-style isolated long: liquidation price 19,698.49 on mark notional", async () => {
+  // Bybit's help centre example (isolated margin, USDT perpetual): 1 BTC long at 20,000, 50×,
+  // MMR 0.5 %, no fees: liquidation price 19,700, with MM charged on the entry value (100 USD).
+  // Ours charges MM on the mark notional (0.005 × P), so 400 + (P − 20,000) = 0.005 × P gives
+  // P = 19,600 / 0.995 = 19,698.49…; µ-unit rounding puts the crossing at 19,698.49246299.
+  const venue = {
+    now: "2026-11-24T00:00:00Z", params: { maxMarkDeviation: "0" },
+    underlyings: [{ id: "BTC", spot: "20000", vol: "0.5" }], instruments: [BTC_PERP],
+    accounts: [
+      { id: "main", mode: "standard", collateral: { USD: "10000" }, positions: [] },
+      { id: "isolated", parent: "main", mode: "standard", collateral: { USD: "400" }, positions: [{ instrument: "BTCUSDT", qty: "1", entry: "20000" }] },
+    ],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  const price = engine.account("isolated").liquidationPrice.BTC;
+  assert.is(price, "19698.49246299");
+  assert.is(Number(price).toFixed(2), "19698.49");
+  assert.is(engine.account("main").status, "healthy");
+  for (const [p, status] of [["19698.49246300", "healthy"], ["19698.49246299", "liquidatable"]]) {
+    const probe = await MarginEngine.fromVenue({ ...venue, underlyings: [{ ...venue.underlyings[0], spot: p }], instruments: [{ ...BTC_PERP, mark: p }] });
+    assert.is(probe.account("isolated").status === "healthy" || probe.account("isolated").status === "restricted" ? "healthy" : probe.account("isolated").status, status, p);
+  }
+});
+
+test("a deficit beyond the fund is taken from the top-ranked opponent by ADL", async () => {
+  const venue = {
+    now: "2026-11-24T00:00:00Z", params: { maxMarkDeviation: "0" }, insuranceFund: "10",
+    underlyings: [{ id: "BTC", spot: "19000", vol: "0.5" }], instruments: [{ ...BTC_PERP, mark: "19000" }],
+    accounts: [
+      { id: "bust", mode: "standard", collateral: { USD: "500" }, positions: [{ instrument: "BTCUSDT", qty: "1", entry: "20000" }] },
+      // PnL% 24 %, leverage 19,000 / 16,000: score 0.285
+      { id: "patient", mode: "standard", collateral: { USD: "10000" }, positions: [{ instrument: "BTCUSDT", qty: "-1", entry: "25000" }] },
+      // PnL% 2.6 %, leverage 19,000 / 1,500: score 0.325 — ranked first
+      { id: "levered", mode: "standard", collateral: { USD: "1000" }, positions: [{ instrument: "BTCUSDT", qty: "-1", entry: "19500" }] },
+    ],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  const before = wealth(engine);
+  const pass = engine.liquidate();
+  assert.is(pass.queue.length, 1);
+  const [entry] = pass.queue;
+  assert.ok(entry.bankruptcy);
+  assert.is(entry.insurancePaid, "10");
+  assert.equal(entry.adl, [{ account: "levered", instrument: "BTCUSDT", qty: "-1", price: "19490", amount: "490" }]);
+  assert.is(pass.socializedLoss, "490");
+  assert.is(pass.insuranceFund, "0");
+  assert.is(engine.account("bust").equity, "0");
+  assert.is(engine.account("levered").equity, "1010");
+  assert.is(wealth(engine), before);
+});
+
+test("stale and deviating oracles: deferral, STALE_PRICE, and a bad print ignored", async () => {
+  const t0 = Date.parse("2026-11-24T00:00:00Z");
+  const at = (s) => new Date(t0 + s * 1000).toISOString();
+  const venue = {
+    now: at(0), params: { maxMarkDeviation: "0" },
+    underlyings: [
+      { id: "BTC", vol: "0.5", sources: [{ id: "a", price: "20000", time: at(0) }, { id: "b", price: "20010", time: at(0) }, { id: "c", price: "19990", time: at(0) }] },
+      { id: "ETH", vol: "0.6", sources: [{ id: "a", price: "1000", time: at(0) }] },
+    ],
+    instruments: [{ ...BTC_PERP }, { id: "ETHUSDT", kind: "perp", underlying: "ETH", lotSize: "0.01", mark: "1000", tiers: [{ upTo: "1000000", imf: "0.02", mmf: "0.01" }] }],
+    accounts: [
+      { id: "eth-long", mode: "standard", collateral: { USD: "200" }, positions: [{ instrument: "ETHUSDT", qty: "10", entry: "1015" }] },
+      { id: "btc-long", mode: "standard", collateral: { USD: "500" }, positions: [{ instrument: "BTCUSDT", qty: "1", entry: "20000" }] },
+    ],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  assert.is(engine.underlyingIndex("BTC"), 2_000_000_000_000n);
+  // a bad print 25 % below is dropped by the deviation filter: the index stays the median of the rest
+  engine.setPrice("BTC", "15000", t0 + 10_000, "b");
+  assert.is(engine.underlyingIndex("BTC"), 1_999_500_000_000n);
+  assert.is(engine.account("btc-long").status, "healthy");
+  engine.setPrice("BTC", "20005", t0 + 20_000, "b");
+  // ETH's only feed falls silent: after maxPriceAge (60 s) ETH is stale
+  engine.setPrice("BTC", "20000", t0 + 61_000, "a");
+  engine.setPrice("BTC", "20000", t0 + 61_000, "c");
+  assert.equal(engine.staleUnderlyings(), ["ETH"]);
+  const queue = engine.liquidationQueue().queue;
+  const eth = queue.find((q) => q.id === "eth-long");
+  assert.ok(eth && eth.deferred && eth.orders.length === 0, "the exposed account is reported, deferred, with no orders");
+  const adding = engine.checkOrder({ account: "eth-long", instrument: "ETHUSDT", qty: "1", price: "1000" });
+  assert.equal([adding.accepted, adding.reason], [false, "STALE_PRICE"]);
+  const reducing = engine.checkOrder({ account: "eth-long", instrument: "ETHUSDT", qty: "-5", price: "1000" });
+  assert.equal([reducing.accepted, reducing.reason], [true, null]);
+  // out-of-order, non-finite and non-positive prices are rejected and change nothing
+  const bytes = engine.snapshot();
+  assert.throws(() => engine.setPrice("BTC", "20000", t0 + 1_000, "a"), (e) => e.code === "OUT_OF_RANGE" && e.field === "timestamp");
+  assert.throws(() => engine.setPrice("BTC", "-1", t0 + 90_000, "a"), (e) => e.field === "price");
+  assert.throws(() => engine.setPrice("BTC", "NaN", t0 + 90_000, "a"), (e) => e.field === "price");
+  assert.throws(() => engine.setPrice("BTC", "20000", Number.NaN, "a"), (e) => e.field === "timestamp");
+  assert.equal(engine.snapshot(), bytes);
+  // the feed returns: ETH is fresh again and the account is liquidated for real
+  engine.setPrice("ETH", "1000", t0 + 70_000, "a");
+  assert.equal(engine.staleUnderlyings(), []);
+  const entry = engine.liquidationQueue().queue.find((q) => q.id === "eth-long");
+  assert.ok(entry && !entry.deferred && entry.orders.length > 0);
+});
+
+test("checkOrder never mutates, and its figures are those of the order really applied", async () => {
+  let checked = 0;
+  for (let seed = 701; seed <= 706; seed++) {
+    const venue = await generatedVenue(seed, 60, "1000000");
+    const engine = await MarginEngine.fromVenue(venue);
+    const bytes = engine.snapshot();
+    for (const account of venue.accounts.slice(0, 25)) {
+      const instrument = venue.instruments[(checked * 7) % venue.instruments.length];
+      const lots = BigInt(((checked * 13) % 9) - 4 || 1);
+      const order = { account: account.id, instrument: instrument.id, qty: formatDecimal(lots * parseDecimal(instrument.lotSize, 8), 8), price: instrument.mark };
+      let check;
+      try {
+        check = engine.checkOrder(order);
+      } catch (error) {
+        assert.is(error.code, "OUT_OF_RANGE");
+        continue;
+      }
+      checked++;
+      const before = money(check.initialMarginBefore), after = money(check.initialMarginAfter), equity = money(check.equityAfter);
+      const status = engine.account(account.id).status;
+      const expected = equity >= after || (after <= before && status !== "bankrupt");
+      if (check.reason !== "OVER_TIER_LIMIT") assert.is(check.accepted, expected, `${seed} ${account.id}`);
+      // apply the same fill for real on a copy: the same IM and equity result
+      const copy = await MarginEngine.restore(bytes);
+      const held = venue.accounts.find((a) => a.id === account.id).positions.find((p) => p.instrument === instrument.id);
+      const heldRaw = held ? parseDecimal(held.qty, 8) : 0n;
+      const entry = held ? held.entry : instrument.mark;
+      copy.setPosition(account.id, instrument.id, formatDecimal(heldRaw + parseDecimal(order.qty, 8), 8), entry);
+      const real = copy.accountRaw(account.id);
+      assert.is(real.initialMargin, after, `${seed} ${account.id}: IM after`);
+    }
+    assert.equal(engine.snapshot(), bytes, `seed ${seed}: snapshot bytes unchanged`);
+  }
+  assert.ok(checked > 60, `${checked} orders checked`);
+});
+
+test.run();

@@ -1,0 +1,170 @@
+// The crash-replay HTML report: bundled the way build/cli.js is (packages external), uPlot is
+// embedded in the bundle; the page it renders opens from file:// in Debian's Chromium with no
+// network request and no console error, draws its four charts and lists every tick.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import * as esbuild from "esbuild";
+import { chromium } from "playwright-core";
+import { browserLaunchOptions } from "./helpers/chromium.mjs";
+
+const root = new URL("../", import.meta.url);
+const uplotBanner = readFileSync(new URL("node_modules/uplot/dist/uPlot.iife.min.js", root), "utf8").slice(0, 60);
+const work = mkdtempSync(join(tmpdir(), "margin-core-report-"));
+
+/** bindings/report.ts bundled with build/cli.js's settings, so a bare `uplot` import would stay external. */
+async function bundleReport() {
+  const result = await esbuild.build({
+    entryPoints: [new URL("bindings/report.ts", root).pathname],
+    bundle: true, format: "esm", platform: "node", packages: "external", target: "es2022",
+    loader: { ".wasm": "binary" }, write: false, logLevel: "silent",
+  });
+  return result.outputFiles[0].text;
+}
+
+let bundled;
+async function reportModule() {
+  bundled ??= await bundleReport();
+  const file = join(work, "report.mjs");
+  writeFileSync(file, bundled);
+  return import(pathToFileURL(file).href);
+}
+
+const fixed = (n, digits = 2) => n.toFixed(digits);
+
+/** ~60 ticks of a crash: BTC falls 35 %, ETH 40 % with a stale oracle window, the queue rises and drains. */
+function syntheticReport() {
+  const start = Date.UTC(2024, 2, 12, 9, 30, 0);
+  const ticks = [];
+  let fund = 2_500_000;
+  let socialized = 0;
+  for (let tick = 0; tick <= 60; tick++) {
+    const fall = Math.min(1, Math.max(0, (tick - 5) / 25)); // 0 before tick 5, 1 from tick 30
+    const rebound = Math.max(0, (tick - 40) / 20) * 0.08;
+    const btc = 64_000 * (1 - 0.35 * fall + rebound);
+    const stale = tick >= 18 && tick <= 25 ? ["ETH"] : [];
+    const eth = 3_400 * (1 - 0.4 * Math.min(1, Math.max(0, ((stale.length ? 17 : tick) - 5) / 25)) + rebound);
+    const queueLength = Math.round(420 * Math.exp(-(((tick - 28) / 9) ** 2)));
+    const deferred = stale.length ? Math.round(queueLength * 0.6) : 0;
+    const liquidations = Math.round(queueLength * 0.15);
+    const bankruptcies = tick >= 26 && tick <= 36 ? Math.round(3 + (tick % 4)) : 0;
+    const fees = liquidations * 412.5;
+    fund += fees - bankruptcies * 38_000;
+    if (fund < 1_900_000) {
+      socialized += 1_900_000 - fund;
+      fund = 1_900_000;
+    }
+    ticks.push({
+      tick,
+      timeMs: start + tick * 1000,
+      prices: { BTC: fixed(btc), ETH: fixed(eth) },
+      staleUnderlyings: stale,
+      ignoredSources: tick >= 10 && tick <= 14 ? 2 : 0,
+      queueLength,
+      deferred,
+      liquidations,
+      bankruptcies,
+      fees: fixed(fees),
+      insuranceFund: fixed(fund),
+      adlFills: socialized > 0 && bankruptcies > 0 ? 2 : 0,
+      socializedLoss: fixed(socialized),
+      ms: 3 + (tick % 7) * 0.37,
+    });
+  }
+  return {
+    title: "Crash replay <BTC −35%> & stale ETH",
+    accounts: 250_000,
+    seed: 42,
+    generatedAt: "2024-03-12T09:31:00.000Z",
+    summary: [
+      ["liquidations", "1,234"],
+      ["<script>alert(1)</script>", "a < b & \"c\" > 'd'"],
+    ],
+    ticks,
+  };
+}
+
+test("bundled with packages external, the uPlot build is embedded rather than imported", async () => {
+  const code = await bundleReport();
+  assert.ok(code.includes(uplotBanner.slice(0, 40)), "uPlot's minified build is in the bundle");
+  assert.ok(code.includes(".uplot"), "uPlot's stylesheet is in the bundle");
+  assert.not.match(code, /^\s*import\b/m, "the bundle imports nothing");
+  assert.not.match(code, /(?:\bfrom|\bimport)\s*\(?\s*["'][^"']*uplot/i, "nothing loads uplot at run time");
+});
+
+test("the built bundles embed uPlot wherever they ship the report", () => {
+  for (const name of ["build/index.js", "build/cli.js"]) {
+    const code = readFileSync(new URL(name, root), "utf8");
+    if (!code.includes("chart-prices")) continue; // the report is not wired into this entry yet
+    assert.ok(code.includes(uplotBanner.slice(0, 40)), `${name} embeds uPlot`);
+    assert.not.match(code, /(?:\bfrom|\bimport)\s*\(?\s*["'][^"']*uplot/i, `${name} imports uplot at run time`);
+  }
+});
+
+test("the HTML is self-contained and escapes every string", async () => {
+  const { renderReport } = await reportModule();
+  const html = renderReport(syntheticReport());
+  assert.ok(html.startsWith("<!doctype html>"));
+  assert.not.match(html, /\b(?:src|href)\s*=\s*["']?\s*(?:[a-z][a-z0-9+.-]*:)?\/\//i, "no external src/href");
+  assert.not.match(html, /\b(?:src|href)\s*=\s*["']?\s*https?:/i);
+  assert.not.match(html, /@import|url\(\s*["']?\s*(?:https?:)?\/\//i, "no stylesheet fetches");
+  assert.not.ok(html.includes("<script>alert(1)"), "summary keys are escaped");
+  assert.ok(html.includes("&lt;script&gt;alert(1)&lt;/script&gt;"));
+  assert.ok(html.includes("Crash replay &lt;BTC −35%&gt; &amp; stale ETH"));
+  const json = /<script type="application\/json" id="report-data">([^]*?)<\/script>/.exec(html)[1];
+  assert.not.ok(json.includes("<"), "the embedded JSON has no raw <");
+  assert.is(JSON.parse(json).ticks.length, 61);
+  assert.is((html.match(/<\/script>/g) ?? []).length, 3, "nothing embedded closes a script early");
+});
+
+test("Chromium opens the report from file:// and draws every chart offline", async () => {
+  const { renderReport } = await reportModule();
+  const report = syntheticReport();
+  const html = renderReport(report);
+  const file = join(work, "crash-report.html");
+  writeFileSync(file, html);
+  const screenshot = join(work, "crash-report.png");
+
+  const browser = await chromium.launch(browserLaunchOptions());
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const requests = [];
+    const errors = [];
+    page.on("request", (request) => requests.push(request.url()));
+    page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+    page.on("pageerror", (error) => errors.push(error.message));
+    page.on("dialog", (dialog) => { errors.push(`dialog: ${dialog.message()}`); dialog.dismiss(); });
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector("body[data-ready=true]", { timeout: 10_000 });
+
+    for (const id of ["chart-prices", "chart-queue", "chart-fund", "chart-losses"]) {
+      const sizes = await page.$$eval(`#${id} canvas`, (canvases) => canvases.map((c) => [c.width, c.height, c.clientWidth, c.clientHeight]));
+      assert.ok(sizes.length >= 1, `${id} has a canvas`);
+      for (const size of sizes) assert.ok(size.every((n) => n > 0), `${id} canvas is ${size.join("×")}`);
+    }
+    const series = await page.$$eval("#chart-prices .u-legend .u-label", (labels) => labels.map((l) => l.textContent));
+    assert.ok(series.includes("BTC") && series.includes("ETH"), `price series ${series}`);
+    assert.is(await page.locator("#ticks tbody tr").count(), 61);
+    assert.is(await page.locator("#ticks tbody tr.stale").count(), 8);
+    assert.is(await page.title(), report.title);
+
+    await page.screenshot({ path: screenshot, fullPage: true });
+    assert.equal(errors, []);
+    const foreign = requests.filter((url) => !/^(file|data):/.test(url));
+    assert.equal(foreign, [], "the page made no network request");
+  } finally {
+    await browser.close();
+  }
+  const png = readFileSync(screenshot);
+  assert.equal([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], "a PNG");
+  assert.ok(statSync(screenshot).size > 10_000, `screenshot is ${statSync(screenshot).size} bytes`);
+  if (process.env.REPORT_SCREENSHOT) writeFileSync(process.env.REPORT_SCREENSHOT, png);
+  if (process.env.REPORT_HTML) writeFileSync(process.env.REPORT_HTML, html);
+});
+
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+test.run();
