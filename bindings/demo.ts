@@ -59,8 +59,8 @@ export async function runDemo({ accounts, seed, ticks = 60, report }: DemoOption
     ...u,
     sources: FEEDS[u.id as Underlying].map((feed) => ({ id: feed, price: u.spot, time: venue.now })),
   }));
-  // a fund of 25 USD an account runs dry part-way through the crash, so ADL has to step in
-  const engine = await MarginEngine.fromVenue({ ...venue, underlyings, insuranceFund: String(25 * accounts), accounts: [] });
+  // a fund of 2 USD an account runs dry early in the crash, so ADL has to step in
+  const engine = await MarginEngine.fromVenue({ ...venue, underlyings, insuranceFund: String(2 * accounts), accounts: [] });
   timed(stages, "load columns", () => engine.loadColumns(columns));
   timed(stages, "recompute margin (standard and portfolio)", () => engine.recompute());
   const before = engine.totals();

@@ -70,6 +70,8 @@ interface JournalEntry { positions: Held[]; cash: bigint; counted: [bigint, bigi
 export class Liquidator {
   /** Books as they were before a dry run first changed them (null outside dry runs). */
   private journal: Map<number, JournalEntry> | null = null;
+  /** ADL rankings per instrument and side, computed at first need within a pass. */
+  private readonly rankings = new Map<string, Ranked[]>();
 
   constructor(private readonly host: LiquidationHost) {}
 
@@ -315,9 +317,16 @@ export class Liquidator {
       const perUnit = (share * 10n ** 10n) / (BigInt(size) * lotSize);
       const price = h.lots > 0 ? mark + perUnit : mark - perUnit;
       let open = size, paid = 0n;
-      for (const opponent of this.rank(h.instrument, Math.sign(h.lots), a)) {
+      const key = `${h.instrument}:${Math.sign(h.lots)}`;
+      if (!this.rankings.has(key)) this.rankings.set(key, this.rank(h.instrument, Math.sign(h.lots), a));
+      for (const opponent of this.rankings.get(key)!) {
         if (open === 0) break;
-        const lots = Math.min(open, Math.abs(opponent.lots));
+        if (opponent.account === a) continue;
+        // the ranking is fixed at its first use in a pass; the lots are read as they are now
+        const current = this.positions(opponent.account).find((x) => x.instrument === h.instrument)?.lots ?? 0;
+        if (Math.sign(current) !== Math.sign(opponent.lots)) continue;
+        opponent.lots = current;
+        const lots = Math.min(open, Math.abs(current));
         open -= lots;
         const amount = open === 0 ? share - paid : ceilDiv(share * BigInt(lots), BigInt(size));
         paid += amount;
@@ -335,6 +344,7 @@ export class Liquidator {
   }
 
   private run(limit: number): PassResult {
+    this.rankings.clear();
     const result: PassResult = { entries: [], feesPaid: 0n, fundPaid: 0n, socializedLoss: 0n, fundAfter: 0n, touched: [] };
     const queue = this.order();
     const equities = this.host.views.i64(Col.AccountEquity), margins = this.host.views.i64(Col.AccountMaintenanceMargin);
