@@ -832,12 +832,16 @@ export class MarginEngine {
   /** Exact Σ equity and Σ MM and the status counts, brought up to date incrementally (no copies). */
   runningTotals(): { equity: bigint; maintenanceMargin: bigint; statusCounts: Record<AccountStatus, number> } {
     this.refresh();
-    const total = (which: number) => (this.wasm.totalHigh(which) << 64n) + BigInt.asUintN(64, this.wasm.totalLow(which));
     return {
-      equity: total(0),
-      maintenanceMargin: total(2),
+      equity: this.venueTotal(0),
+      maintenanceMargin: this.venueTotal(2),
       statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
     };
+  }
+
+  /** A 128-bit venue total from the module (0 equity, 1 IM, 2 MM), raw money units. */
+  private venueTotal(which: number): bigint {
+    return (this.wasm.totalHigh(which) << 64n) + BigInt.asUintN(64, this.wasm.totalLow(which));
   }
 
   /** Raw insurance fund balance (money units). */
@@ -853,13 +857,12 @@ export class MarginEngine {
   riskColumns(): RiskColumns {
     this.refresh();
     const n = this.wasm.accountCount();
-    const total = (which: number) => (this.wasm.totalHigh(which) << 64n) + BigInt.asUintN(64, this.wasm.totalLow(which));
     return {
       equity: this.views.i64(Col.AccountEquity).slice(0, n),
       maintenanceMargin: this.views.i64(Col.AccountMaintenanceMargin).slice(0, n),
       status: this.views.u8(Col.AccountStatus).slice(0, n),
-      equityTotal: total(0),
-      maintenanceMarginTotal: total(2),
+      equityTotal: this.venueTotal(0),
+      maintenanceMarginTotal: this.venueTotal(2),
       statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
     };
   }
@@ -993,7 +996,7 @@ export class MarginEngine {
 
   totals(): VenueRisk {
     this.ensureTotals();
-    const total = (which: number) => formatDecimal((this.wasm.totalHigh(which) << 64n) + BigInt.asUintN(64, this.wasm.totalLow(which)), MONEY_SCALE);
+    const total = (which: number) => formatDecimal(this.venueTotal(which), MONEY_SCALE);
     return {
       accounts: this.wasm.accountCount(),
       equity: total(0),
