@@ -18,6 +18,7 @@ export { buildQueue } from "./risk/queue";
 export { standaloneMaintenance } from "./risk/position-charges";
 import { clearDirty } from "./risk/refresh";
 export { setScenarioCount, setPortfolioParameters, setCorrelated } from "./risk/scenarios";
+export { ewmaDailyVariance, scanCandidate } from "./risk/scan-range";
 import * as portfolio from "./risk/portfolio";
 import * as scenarios from "./risk/scenarios";
 /** Buckets of the account last evaluated (portfolio accounts). */

@@ -13,6 +13,8 @@ import { indexFromSources, lastKnownIndex } from "./oracle.js";
 import { Liquidator, type PassResult } from "./liquidation.js";
 import { LiquidationPriceSearch } from "./liquidation-price.js";
 import { parseParams, type Params } from "./params.js";
+import { gridForRange, type Scenario } from "./grid.js";
+import { advanceScan, initialScan, restoreScan, type ScanState } from "./scan-range.js";
 import {
   asObject, asArray, asId, indexIds, parseAsset, parseInstrument, parsePrice, parseUnderlying,
   KIND_CALL, KIND_PUT, KIND_PERP, type AssetRow, type InstrumentRow, type UnderlyingRow,
@@ -172,6 +174,8 @@ export class MarginEngine {
   private readonly priceSearch: LiquidationPriceSearch;
 
   private readonly simd: boolean;
+  /** Grids built for each scan range met (dynamic margin moves few ranges, and rarely). */
+  private readonly gridsByRange = new Map<bigint, Scenario[]>();
 
   private constructor(private readonly wasm: WasmExports, options: EngineOptions) {
     this.simd = useSimd(options);
@@ -278,6 +282,9 @@ export class MarginEngine {
       checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
     } else {
       this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
+      // the variance estimate is the index's history, which a new definition does not erase
+      const scan = this.underlyings[existing].scan;
+      if (scan !== undefined) row.scan = this.withSample(scan, row.index, this.clock);
     }
     this.replaceRow(this.underlyings, this.underlyingIds, row);
     this.syncReference();
@@ -358,11 +365,15 @@ export class MarginEngine {
         const sources = row.sources.map((x, k) => (k === s ? { ...x, price: raw, time: timestampMs } : x));
         const index = indexFromSources(sources, Math.max(this.clock, timestampMs), this.params);
         if (index !== null) this.assertUnderlyingPriceFits(u, index, "price");
-        this.underlyings[u] = { ...row, sources, index: index ?? row.index, stale: index === null, priceTime: Math.max(row.priceTime, timestampMs) };
+        const time = Math.max(this.clock, timestampMs);
+        this.underlyings[u] = {
+          ...row, sources, index: index ?? row.index, stale: index === null, priceTime: Math.max(row.priceTime, timestampMs),
+          scan: index === null || row.scan === undefined ? row.scan : this.withSample(row.scan, index, time),
+        };
       } else {
         if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
         this.assertUnderlyingPriceFits(u, raw, "price");
-        this.underlyings[u] = { ...row, spot: raw, index: raw, priceTime: timestampMs };
+        this.underlyings[u] = { ...row, spot: raw, index: raw, priceTime: timestampMs, scan: row.scan && this.withSample(row.scan, raw, timestampMs) };
       }
       this.advanceClock(timestampMs);
       return this.syncReference(u);
@@ -402,9 +413,15 @@ export class MarginEngine {
       const index = indexFromSources(row.sources, this.clock, this.params);
       const next = { index: index ?? row.index, stale: index === null };
       if (next.index === row.index && next.stale === row.stale) return;
-      this.underlyings[u] = { ...row, ...next };
+      const scan = index === null || row.scan === undefined ? row.scan : this.withSample(row.scan, index, this.clock);
+      this.underlyings[u] = { ...row, ...next, scan };
       this.pendingUnderlyings.add(u);
     });
+  }
+
+  /** An accepted index price, fed to the underlying's dynamic scan range. */
+  private withSample(scan: ScanState, index: bigint, time: number): ScanState {
+    return advanceScan(this.wasm, this.params.dynamicScan!, scan, index, time);
   }
 
   /** An underlying's index (raw, scale 1e8): the median of its fresh sources, or its last one. */
@@ -440,9 +457,8 @@ export class MarginEngine {
     const p = this.params;
     this.wasm.setParameters(BigInt(this.now), p.maxMarkDeviation, p.optIm, p.optImMin, p.optMm);
     this.wasm.setPortfolioParameters(p.volUp, p.volDown, p.volTermShort, p.volTermLong, p.shockCollateral, p.imMultiplier, p.shortOptionMin);
-    this.wasm.setScenarioCount(p.grid.length);
+    this.wasm.setScenarioCount(p.grid.length, this.underlyings.length);
     p.grid.forEach((s, k) => {
-      this.views.i64(Col.ScenarioMove)[k] = s.move;
       this.views.i32(Col.ScenarioVol)[k] = s.vol;
       this.views.i64(Col.ScenarioCover)[k] = s.cover;
     });
@@ -457,10 +473,15 @@ export class MarginEngine {
     const tiers = this.instruments.reduce((n, i) => n + i.tiers.length, 0);
     this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, tiers);
     const v = this.views;
+    const scenarios = this.params.grid.length;
+    this.wasm.setScenarioCount(scenarios, this.underlyings.length);
     this.underlyings.forEach((u, k) => {
       v.i64(Col.UnderlyingIndex)[k] = u.index;
       v.i64(Col.UnderlyingVol)[k] = u.vol;
       v.i64(Col.UnderlyingRate)[k] = u.rate;
+      const dynamic = this.params.dynamicScan;
+      if (dynamic !== null && u.scan === undefined) u.scan = initialScan(this.wasm, dynamic, u.vol, u.index, u.priceTime);
+      v.i64(Col.ScenarioMove).set(this.gridOf(k).map((s) => s.move), k * scenarios);
     });
     this.assets.forEach((a, k) => {
       v.i64(Col.AssetPrice)[k] = a.price;
@@ -756,9 +777,35 @@ export class MarginEngine {
     return this.sumGreeks(this.positionsOf(a));
   }
 
-  /** The scenario grid in force: moves and covers raw at 1e9, vol shift −1, 0 or +1. */
-  scenarioGrid(): { move: bigint; vol: number; cover: bigint }[] {
-    return this.params.grid.map((s) => ({ ...s }));
+  /**
+   * The scenario grid in force for an underlying (its moves follow its dynamic scan range when
+   * `dynamicMargin` is on), or the venue's base grid: moves and covers raw at 1e9, vol shift −1, 0 or +1.
+   */
+  scenarioGrid(underlyingId?: string): { move: bigint; vol: number; cover: bigint }[] {
+    const grid = underlyingId === undefined ? this.params.grid : this.gridOf(this.underlyingIndexOf(underlyingId));
+    return grid.map((s) => ({ ...s }));
+  }
+
+  /** The price scan range charged for an underlying (fraction, 1e9 raw): its dynamic range, or priceScan. */
+  scanRange(underlyingId: string): bigint {
+    return this.underlyings[this.underlyingIndexOf(underlyingId)].scan?.range ?? this.params.gridParams.priceScan;
+  }
+
+  private gridOf(u: number): Scenario[] {
+    const p = this.params;
+    const range = this.underlyings[u].scan?.range ?? p.gridParams.priceScan;
+    let grid = this.gridsByRange.get(range);
+    if (grid === undefined) {
+      grid = gridForRange(p.grid, p.gridSpec, p.gridParams, range);
+      this.gridsByRange.set(range, grid);
+    }
+    return grid;
+  }
+
+  private underlyingIndexOf(id: string): number {
+    const u = this.underlyingIds.get(id);
+    if (u === undefined) fail("UNKNOWN_ID", "underlying", `no underlying "${id}"`);
+    return u;
   }
 
   /** An instrument's risk array: P&L of one lot per scenario, raw money (zeros for linear instruments). */
@@ -781,7 +828,7 @@ export class MarginEngine {
       account: accountId,
       buckets: buckets.map((b) => ({
         underlying: b.underlying,
-        scenarios: this.params.grid.map((s, k) => ({
+        scenarios: this.gridOf(index(b.underlying)).map((s, k) => ({
           move: formatDecimal(s.move, 9),
           vol: VOL_NAMES[s.vol + 1],
           cover: formatDecimal(s.cover, 9),
@@ -1085,7 +1132,10 @@ export class MarginEngine {
     const header: SnapshotHeader = {
       now: this.now, settlement: this.settlement, params: this.paramOverrides,
       insuranceFund: this.insuranceFund.toString(),
-      underlyings: this.underlyings.map((u) => ({ ...underlyingToVenue(u), index: u.index.toString(), stale: u.stale, priceTime: u.priceTime })),
+      underlyings: this.underlyings.map((u) => ({
+        ...underlyingToVenue(u), index: u.index.toString(), stale: u.stale, priceTime: u.priceTime,
+        ...(u.scan === undefined ? {} : { scan: { ...u.scan, sampleIndex: u.scan.sampleIndex.toString(), range: u.scan.range.toString() } }),
+      })),
       assets: this.assets.map((a) => ({ ...assetToVenue(a), priceTime: a.priceTime })),
       instruments: this.instruments.map((i) => ({ ...instrumentToVenue(i), priceTime: i.priceTime })),
       accountIds: this.accountIds,
@@ -1111,7 +1161,7 @@ export class MarginEngine {
     });
     engine.loadReference({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments });
     header.underlyings.forEach((u, k) => {
-      engine.underlyings[k] = { ...engine.underlyings[k], index: BigInt(u.index), stale: u.stale, priceTime: u.priceTime };
+      engine.underlyings[k] = { ...engine.underlyings[k], index: BigInt(u.index), stale: u.stale, priceTime: u.priceTime, scan: restoreScan(u.scan, `snapshot.underlyings[${k}].scan`) };
     });
     header.assets.forEach((a, k) => { engine.assets[k].priceTime = a.priceTime; });
     header.instruments.forEach((i, k) => { engine.instruments[k].priceTime = i.priceTime; });

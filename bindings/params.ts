@@ -1,8 +1,8 @@
 // Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
-import { parseBounded, parseDecimal } from "./decimal.js";
+import { parseBounded } from "./decimal.js";
 import { fail } from "./errors.js";
 import { ONE } from "./limits.js";
-import { buildGrid, type Scenario } from "./grid.js";
+import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 import { asObject } from "./reference.js";
 
 export interface Params {
@@ -13,6 +13,11 @@ export interface Params {
   maxPriceAgeMs: number;
   maxSourceDeviation: bigint;
   grid: Scenario[];
+  /** The grid as given (a name, a list or absent) and the fractions a named grid is built from. */
+  gridSpec: unknown;
+  gridParams: GridParams;
+  /** The EWMA scan range (methodology §4), or null when `dynamicMargin` is off. */
+  dynamicScan: DynamicScan | null;
   volUp: bigint;
   volDown: bigint;
   volTermShort: bigint;
@@ -25,6 +30,16 @@ export interface Params {
   takerFee: bigint;
   /** ρ per pair of underlying ids (scale 1e9), both orders; null: bucket losses add up. */
   correlation: Map<string, Map<string, bigint>> | null;
+}
+
+export interface DynamicScan {
+  /** λ, √mpor and σ multiple as f64: they only steer the f64 variance estimate. */
+  lambda: number;
+  sigmas: number;
+  mporDays: number;
+  /** The range never falls below priceScan nor rises past the moves' ±100 % limit (1e9). */
+  floor: bigint;
+  cap: bigint;
 }
 
 const FRACTION_DEFAULTS = {
@@ -45,26 +60,20 @@ const FRACTION_DEFAULTS = {
   liquidationBuffer: 100_000_000n,
   liquidationFee: 5_000_000n,
   takerFee: 0n,
+  ewmaLambda: 940_000_000n,
+  scanSigmas: 3_500_000_000n,
+  mporDays: 1_000_000_000n,
 } as const;
 const DEFAULT_MAX_PRICE_AGE_S = 60n;
-
-/**
- * Parameters named in the methodology that later kernels consume; they are accepted and kept
- * as given (and exported again by toVenue) so venue files written for them load today.
- */
-const DEFERRED = new Set([
-  "dynamicMargin", "ewmaLambda", "scanSigmas", "mporDays",
-]);
 
 export function parseParams(overrides: unknown, field = "params"): Params {
   if (overrides === undefined) overrides = {};
   if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
   const given = overrides as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "grid", "shockCollateral", "correlation"].includes(key) && !DEFERRED.has(key)) {
+    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "grid", "shockCollateral", "correlation", "dynamicMargin"].includes(key)) {
       fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
     }
-    if (DEFERRED.has(key)) assertJsonValue(given[key], `${field}.${key}`);
   }
   const fraction = (key: keyof typeof FRACTION_DEFAULTS, high: bigint, rule: string) =>
     given[key] === undefined ? FRACTION_DEFAULTS[key] : parseBounded(given[key], 9, `${field}.${key}`, 0n, high, rule);
@@ -85,6 +94,9 @@ export function parseParams(overrides: unknown, field = "params"): Params {
     takerFee: fraction("takerFee", ONE / 10n, "[0, 0.1]"),
     shockCollateral: given.shockCollateral === undefined ? true : asBoolean(given.shockCollateral, `${field}.shockCollateral`),
     grid: [],
+    gridSpec: given.grid,
+    gridParams: { priceScan: 0n, extremeMultiple: 0n, extremeCover: ONE },
+    dynamicScan: null,
     correlation: given.correlation === undefined ? null : parseCorrelation(given.correlation, `${field}.correlation`),
     maxPriceAgeMs: Number(given.maxPriceAge === undefined
       ? DEFAULT_MAX_PRICE_AGE_S * 1000n
@@ -100,6 +112,19 @@ export function parseParams(overrides: unknown, field = "params"): Params {
   if (gridParams.extremeCover === 0n) fail("OUT_OF_RANGE", `${field}.extremeCover`, "a cover is in (0, 1]");
   if (gridParams.extremeMultiple * gridParams.priceScan > ONE * ONE) fail("OUT_OF_RANGE", `${field}.extremeMultiple`, "extreme moves must stay within ±100 %");
   params.grid = buildGrid(given.grid, gridParams, `${field}.grid`);
+  params.gridParams = gridParams;
+  const lambda = fraction("ewmaLambda", ONE - 1n, "(0, 1)");
+  if (lambda === 0n) fail("OUT_OF_RANGE", `${field}.ewmaLambda`, "λ is in (0, 1)");
+  const sigmas = fraction("scanSigmas", 20n * ONE, "[0, 20]");
+  const mporDays = fraction("mporDays", 30n * ONE, "(0, 30] days");
+  if (mporDays === 0n) fail("OUT_OF_RANGE", `${field}.mporDays`, "the margin period of risk is in (0, 30] days");
+  const dynamic = given.dynamicMargin === undefined ? false : asBoolean(given.dynamicMargin, `${field}.dynamicMargin`);
+  if (dynamic) {
+    params.dynamicScan = {
+      lambda: Number(lambda) / 1e9, sigmas: Number(sigmas) / 1e9, mporDays: Number(mporDays) / 1e9,
+      floor: gridParams.priceScan, cap: maxScanRange(params.grid, given.grid, gridParams),
+    };
+  }
   return params;
 }
 
@@ -133,8 +158,3 @@ function asBoolean(value: unknown, field: string): boolean {
   return value;
 }
 
-/** Checks that a deferred parameter is a plain JSON value whose numeric strings are exact decimals. */
-function assertJsonValue(value: unknown, field: string): void {
-  if (typeof value === "number" && !Number.isFinite(value)) fail("INVALID_NUMBER", field, `${value} is not finite`);
-  if (typeof value === "string" && /^-?\d/.test(value)) parseDecimal(value, 9, field);
-}

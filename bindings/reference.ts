@@ -1,6 +1,7 @@
 // Reference rows (underlyings, assets, instruments) parsed from venue-file objects with exact
 // decimal arithmetic. Each parser checks one row completely and returns raw fixed-point values.
 import { parseBounded, parseTime } from "./decimal.js";
+import type { ScanState } from "./scan-range.js";
 import { fail } from "./errors.js";
 import {
   MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS, MAX_TIER_BOUND, ONE, MAX_VOL,
@@ -13,6 +14,8 @@ export interface Tier { upTo: bigint; imf: bigint; mmf: bigint }
 export interface UnderlyingRow {
   id: string; spot: bigint | null; vol: bigint; rate: bigint; sources: PriceSource[];
   index: bigint; stale: boolean; priceTime: number;
+  /** The dynamic scan range's state, when `dynamicMargin` is on. */
+  scan?: ScanState;
 }
 export interface AssetRow { id: string; price: bigint; haircut: bigint; underlying: string | null; priceTime: number }
 export interface InstrumentRow {

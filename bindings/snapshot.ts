@@ -9,7 +9,7 @@ export interface SnapshotHeader {
   settlement: string;
   params: Record<string, unknown>;
   insuranceFund: string;
-  underlyings: (Record<string, unknown> & { index: string; stale: boolean; priceTime: number })[];
+  underlyings: (Record<string, unknown> & { index: string; stale: boolean; priceTime: number; scan?: unknown })[];
   assets: (Record<string, unknown> & { priceTime: number })[];
   instruments: (Record<string, unknown> & { priceTime: number })[];
   accountIds: string[] | null;

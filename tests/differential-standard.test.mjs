@@ -16,7 +16,7 @@ const PER_VENUE = 250;
 const engineTables = (engine) => ({
   optionModelValue: (id) => engine.optionModelValue(id),
   riskArray: (id) => engine.riskArray(id),
-  grid: engine.scenarioGrid(),
+  grid: (u) => engine.scenarioGrid(u),
 });
 
 async function compare(venue, label) {

@@ -29,7 +29,7 @@ async function booksInBothModes(params = {}) {
   };
   const engine = await MarginEngine.fromVenue(venue);
   const twin = referenceVenueRisk(venue, {
-    optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: engine.scenarioGrid(),
+    optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u),
   });
   for (const want of twin.accounts) {
     const got = engine.accountRaw(want.id);

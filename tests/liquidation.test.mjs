@@ -15,7 +15,7 @@ const tables = (engine) => {
   return {
     optionModelValue: (id) => (models.has(id) ? models.get(id) : models.set(id, engine.optionModelValue(id)).get(id)),
     riskArray: (id) => (arrays.has(id) ? arrays.get(id) : arrays.set(id, engine.riskArray(id)).get(id)),
-    grid: engine.scenarioGrid(),
+    grid: (u) => engine.scenarioGrid(u),
   };
 };
 

@@ -10,7 +10,7 @@ import {
 import { floorDiv } from "../fixed/divide";
 import { mulDiv, Rounding } from "../fixed/wide";
 import { lotMarkMoney, lotMarkRest, riskArray, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
-import { scenarioCount, scenarioMove, scenarioCover, shockCollateral, imMultiplier, correlated, correlation } from "./scenarios";
+import { scenarioCount, movesOf, scenarioCover, shockCollateral, imMultiplier, correlated, correlation } from "./scenarios";
 import { correlatedReset, correlatedAdd, correlatedRoot } from "../fixed/correlated-sum";
 import { FRACTION, collateralValue, linearPnl, lotValue, perLotCharge } from "./terms";
 
@@ -64,7 +64,7 @@ function touch(u: i32): void {
 export function scenarioPnl(u: i32, s: i32): i64 {
   const e = i64At(exposure.ptr, u), high = floorDiv(e, FRACTION);
   const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3);
-  return mulFractionSplit(high, e - high * FRACTION, i64At(scenarioMove.ptr, s)) + load<i64>(row + (<usize>s << 3));
+  return mulFractionSplit(high, e - high * FRACTION, i64At(movesOf(u), s)) + load<i64>(row + (<usize>s << 3));
 }
 
 /** The bucket's short-option minimum (valid until the next account is evaluated). */
@@ -73,10 +73,10 @@ export function bucketMinimum(u: i32): i64 { return i64At(minimum.ptr, u); }
 /** The bucket's margin: the worst covered scenario loss, at least its short-option minimum. */
 function closeBucket(u: i32): i64 {
   const e = i64At(exposure.ptr, u), high = floorDiv(e, FRACTION), low = e - high * FRACTION;
-  const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3);
+  const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3), moves = movesOf(u);
   let worst: i64 = 0, binding = -1;
   for (let s = 0; s < scenarioCount; s++) {
-    const result = mulFractionSplit(high, low, i64At(scenarioMove.ptr, s)) + load<i64>(row + (<usize>s << 3));
+    const result = mulFractionSplit(high, low, i64At(moves, s)) + load<i64>(row + (<usize>s << 3));
     const cover = i64At(scenarioCover.ptr, s);
     let loss = -result;
     if (cover != FRACTION) {

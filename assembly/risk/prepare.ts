@@ -17,7 +17,7 @@ import { FRACTION_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_
 import { black76Value, black76Greeks } from "../pricing";
 import * as black76 from "../pricing/black76";
 import {
-  scenarioCount, scenarioMove, scenarioVol, VolShift, volUp, volDown, volTermShort, volTermLong, shortOptionMinRate,
+  scenarioCount, movesOf, scenarioVol, VolShift, volUp, volDown, volTermShort, volTermLong, shortOptionMinRate,
 } from "./scenarios";
 
 const MS_PER_YEAR: f64 = 365.0 * 86_400_000.0;
@@ -202,8 +202,9 @@ function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
   const base = black76Value(optionIsCall, optionSpot, optionStrike, optionYears, optionSigma, optionRate);
   const days = <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / DAY_MS;
   const units = <f64>lotSize / <f64>PRICE_SCALE;
+  const moves = movesOf(i32At(instrumentUnderlying.ptr, instrument));
   for (let s = 0; s < scenarioCount; s++) {
-    const spot = optionSpot * (1.0 + <f64>i64At(scenarioMove.ptr, s) / <f64>FRACTION_SCALE);
+    const spot = optionSpot * (1.0 + <f64>i64At(moves, s) / <f64>FRACTION_SCALE);
     const sigma = shiftedVol(optionSigma, i32At(scenarioVol.ptr, s), days);
     const value = black76Value(optionIsCall, spot, optionStrike, optionYears, sigma, optionRate);
     store<i64>(row + (<usize>s << 3), roundTable(units * (value - base) * 1e6));

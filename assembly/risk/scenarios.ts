@@ -6,7 +6,8 @@ export const MAX_SCENARIOS: i32 = 64;
 export const enum VolShift { Down = -1, None = 0, Up = 1 }
 
 export let scenarioCount: i32 = 0;
-export const scenarioMove = new Column(3);  // i64 fraction, in [−1, 1]
+/** i64 fraction in [−1, 1], underlying × scenario: each underlying's moves scale with its own scan range. */
+export const scenarioMove = new Column(3);
 export const scenarioVol = new Column(2);   // i32 VolShift
 export const scenarioCover = new Column(3); // i64 fraction, in (0, 1]
 
@@ -26,11 +27,16 @@ export function setCorrelated(on: bool, underlyings: i32): void {
   correlation.reserve(underlyings * underlyings);
 }
 
-export function setScenarioCount(count: i32): void {
-  scenarioMove.reserve(count);
+export function setScenarioCount(count: i32, underlyings: i32): void {
+  scenarioMove.reserve(count * underlyings);
   scenarioVol.reserve(count);
   scenarioCover.reserve(count);
   scenarioCount = count;
+}
+
+/** The moves of underlying u's grid start here (scenarioCount entries). */
+@inline export function movesOf(u: i32): usize {
+  return scenarioMove.ptr + ((<usize>u * <usize>scenarioCount) << 3);
 }
 
 export function setPortfolioParameters(up: i64, down: i64, termShort: i64, termLong: i64, shock: bool, multiplier: i64, minimum: i64): void {

@@ -9,12 +9,12 @@ const TO_MONEY_FRACTION = 10n ** 19n;
 
 /**
  * `book` lists the account's collateral values by underlying and its positions with their
- * instrument rows; returns { initialMargin, maintenanceMargin, buckets: Map(underlying → { loss, binding }) }.
+ * instrument rows; `grid(underlying)` gives each bucket's scenario rows; returns { initialMargin, maintenanceMargin, buckets: Map(underlying → { loss, binding }) }.
  */
 export function portfolioMargin(book, grid, params) {
   const buckets = new Map();
   const bucket = (u) => {
-    if (!buckets.has(u)) buckets.set(u, { exposure: 0n, pnl: grid.map(() => 0n), minimum: 0n });
+    if (!buckets.has(u)) buckets.set(u, { exposure: 0n, pnl: grid(u).map(() => 0n), minimum: 0n });
     return buckets.get(u);
   };
   if (params.shockCollateral) {
@@ -33,7 +33,7 @@ export function portfolioMargin(book, grid, params) {
   const result = new Map();
   for (const [u, b] of buckets) {
     let worst = 0n, binding = -1;
-    grid.forEach((scenario, s) => {
+    grid(u).forEach((scenario, s) => {
       const pnl = floorDiv(b.exposure * scenario.move, F) + b.pnl[s];
       const loss = scenario.cover === F ? -pnl : ceilDiv(-pnl * scenario.cover, F);
       if (loss > worst) { worst = loss; binding = s; }

@@ -77,7 +77,7 @@ function statusOf(equity, im, mm) {
 /**
  * Equity, IM, MM and status of every account of a venue-file object. The module supplies its
  * f64 tables: `optionModelValue(id)` (raw, scale 1e8), and for portfolio accounts `riskArray(id)`
- * and `grid` (its scenario rows).
+ * and `grid` (an underlying id → its scenario rows).
  */
 export function referenceVenueRisk(venue, { optionModelValue, riskArray, grid }) {
   const given = venue.params ?? {};

@@ -1,0 +1,58 @@
+// The dynamic scan range of one underlying (methodology §4): EWMA variance of index log returns,
+// the candidate range it implies, and the anti-procyclicality band the charged range stays in.
+import type { DynamicScan } from "./params.js";
+import { fail } from "./errors.js";
+import type { WasmExports } from "./wasm.js";
+
+/** Per underlying: the variance per day (f64), the last sample it used, and the range charged (1e9). */
+export interface ScanState { variance: number; sampleIndex: bigint; sampleTime: number; range: bigint }
+
+/** EMIR RTS art. 28(1)(a): a buffer of 25 % above the candidate, spent before margin rises. */
+const BUFFER_NUMERATOR = 5n, BUFFER_DENOMINATOR = 4n;
+
+const DAYS_PER_YEAR = 365;
+
+function buffered(candidate: bigint, cap: bigint): bigint {
+  const high = (candidate * BUFFER_NUMERATOR + BUFFER_DENOMINATOR - 1n) / BUFFER_DENOMINATOR;
+  return high < cap ? high : cap;
+}
+
+/** A new underlying starts from its annual vol, with its buffer full. */
+export function initialScan(wasm: WasmExports, d: DynamicScan, annualVol: bigint, index: bigint, time: number): ScanState {
+  const sigma = Number(annualVol) / 1e9;
+  const variance = (sigma * sigma) / DAYS_PER_YEAR;
+  const candidate = wasm.scanCandidate(variance, d.sigmas, d.mporDays, d.floor, d.cap);
+  return { variance, sampleIndex: index, sampleTime: time, range: buffered(candidate, d.cap) };
+}
+
+/**
+ * One accepted index price. The charged range moves only as far as it must to stay within
+ * [candidate, 1.25 × candidate]: rises eat the buffer first, falls rebuild it.
+ */
+export function advanceScan(wasm: WasmExports, d: DynamicScan, state: ScanState, index: bigint, time: number): ScanState {
+  if (time <= state.sampleTime) return state;
+  const variance = wasm.ewmaDailyVariance(state.variance, state.sampleIndex, index, time - state.sampleTime, d.lambda);
+  const candidate = wasm.scanCandidate(variance, d.sigmas, d.mporDays, d.floor, d.cap);
+  const high = buffered(candidate, d.cap);
+  const range = state.range < candidate ? candidate : state.range > high ? high : state.range;
+  return { variance, sampleIndex: index, sampleTime: time, range };
+}
+
+/** A scan state read back from a snapshot header (bigints travel as decimal strings). */
+export function restoreScan(value: unknown, field: string): ScanState | undefined {
+  if (value === undefined) return undefined;
+  const row = value as Record<string, unknown>;
+  const integer = (text: unknown, name: string) => {
+    if (typeof text !== "string" || !/^-?\d+$/.test(text)) fail("MALFORMED", `${field}.${name}`, "expected an integer string");
+    return BigInt(text);
+  };
+  const finite = (x: unknown, name: string) => {
+    if (typeof x !== "number" || !Number.isFinite(x) || x < 0) fail("MALFORMED", `${field}.${name}`, "expected a finite number ≥ 0");
+    return x;
+  };
+  if (typeof value !== "object" || value === null) fail("MALFORMED", field, "expected an object");
+  return {
+    variance: finite(row.variance, "variance"), sampleIndex: integer(row.sampleIndex, "sampleIndex"),
+    sampleTime: finite(row.sampleTime, "sampleTime"), range: integer(row.range, "range"),
+  };
+}
