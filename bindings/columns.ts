@@ -48,7 +48,8 @@ export class ColumnViews {
 
   private view<T extends ArrayBufferView>(id: Col, make: (buffer: ArrayBuffer, ptr: number) => T): T {
     const buffer = this.wasm.memory.buffer;
-    const ptr = this.wasm.columnPointer(id);
+    // pointers past 2 GiB arrive as negative i32s
+    const ptr = this.wasm.columnPointer(id) >>> 0;
     if (buffer !== this.buffer) {
       this.buffer = buffer;
       this.pointers.fill(-1);

@@ -353,30 +353,44 @@ export class MarginEngine {
    * an instrument's mark, or an asset's own price. Older timestamps are rejected.
    */
   setPrice(id: string, price: string, timestampMs: number, source?: string): void {
+    this.planPrice(id, price, timestampMs, source)();
+  }
+
+  /** Validates a price exactly as setPrice would, changing nothing (sharded venues check every shard first). */
+  checkPrice(id: string, price: string, timestampMs: number, source?: string): void {
+    this.planPrice(id, price, timestampMs, source);
+  }
+
+  /** Every check of a price update, then the update itself as a function that cannot fail. */
+  private planPrice(id: string, price: string, timestampMs: number, source?: string): () => void {
     const raw = parsePrice(price, "price");
     if (!Number.isFinite(timestampMs)) fail("INVALID_NUMBER", "timestamp", `${timestampMs} is not a finite time`);
     const u = this.underlyingIds.get(id);
     if (u !== undefined) {
       const row = this.underlyings[u];
+      let next: UnderlyingRow;
       if (source !== undefined) {
         const s = row.sources.findIndex((x) => x.id === source);
         if (s < 0) fail("UNKNOWN_ID", "source", `underlying "${id}" has no source "${source}"`);
         if (timestampMs < row.sources[s].time) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
         const sources = row.sources.map((x, k) => (k === s ? { ...x, price: raw, time: timestampMs } : x));
-        const index = indexFromSources(sources, Math.max(this.clock, timestampMs), this.params);
-        if (index !== null) this.assertUnderlyingPriceFits(u, index, "price");
         const time = Math.max(this.clock, timestampMs);
-        this.underlyings[u] = {
+        const index = indexFromSources(sources, time, this.params);
+        if (index !== null) this.assertUnderlyingPriceFits(u, index, "price");
+        next = {
           ...row, sources, index: index ?? row.index, stale: index === null, priceTime: Math.max(row.priceTime, timestampMs),
           scan: index === null || row.scan === undefined ? row.scan : this.withSample(row.scan, index, time),
         };
       } else {
         if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
         this.assertUnderlyingPriceFits(u, raw, "price");
-        this.underlyings[u] = { ...row, spot: raw, index: raw, priceTime: timestampMs, scan: row.scan && this.withSample(row.scan, raw, timestampMs) };
+        next = { ...row, spot: raw, index: raw, priceTime: timestampMs, scan: row.scan && this.withSample(row.scan, raw, timestampMs) };
       }
-      this.advanceClock(timestampMs);
-      return this.syncReference(u);
+      return () => {
+        this.underlyings[u] = next;
+        this.advanceClock(timestampMs);
+        this.syncReference(u);
+      };
     }
     const i = this.instrumentIds.get(id);
     if (i !== undefined) {
@@ -386,8 +400,10 @@ export class MarginEngine {
       if (this.views.i64(Col.InstrumentMaxLots)[i] * row.lotSize * bound > MAX_POSITION_NOTIONAL) {
         fail("OUT_OF_RANGE", "price", "an open position would exceed the notional limit");
       }
-      this.instruments[i] = { ...row, mark: raw, priceTime: timestampMs };
-      return this.syncReference(this.underlyingIds.get(row.underlying)!);
+      return () => {
+        this.instruments[i] = { ...row, mark: raw, priceTime: timestampMs };
+        this.syncReference(this.underlyingIds.get(row.underlying)!);
+      };
     }
     const a = this.assetIds.get(id);
     if (a === undefined) fail("UNKNOWN_ID", "id", `no underlying, instrument or asset "${id}"`);
@@ -396,8 +412,10 @@ export class MarginEngine {
     if (row.id === this.settlement) fail("OUT_OF_RANGE", "price", "the settlement asset is priced 1");
     if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
     this.assertAssetPriceFits(a, raw, "price");
-    this.assets[a] = { ...row, price: raw, priceTime: timestampMs };
-    this.syncReference();
+    return () => {
+      this.assets[a] = { ...row, price: raw, priceTime: timestampMs };
+      this.syncReference();
+    };
   }
 
   /**
@@ -921,6 +939,23 @@ export class MarginEngine {
   liquidationQueue(options: { limit?: number } = {}): LiquidationReport {
     this.refresh();
     return this.describePass(this.liquidator.dryRun(limitOf(options.limit)));
+  }
+
+  /**
+   * Account indexes in liquidation order (liquidatable and bankrupt accounts, exact health
+   * order) with their raw equity and MM, brought up to date incrementally: the queue refresh a
+   * venue runs on every tick.
+   */
+  queueOrder(): { accounts: Int32Array; equity: BigInt64Array; maintenanceMargin: BigInt64Array } {
+    this.refresh();
+    const length = this.wasm.buildQueue();
+    const accounts = this.views.i32(Col.QueueAccounts).slice(0, length);
+    const equity = this.views.i64(Col.AccountEquity), mm = this.views.i64(Col.AccountMaintenanceMargin);
+    return {
+      accounts,
+      equity: BigInt64Array.from(accounts, (a) => equity[a]),
+      maintenanceMargin: BigInt64Array.from(accounts, (a) => mm[a]),
+    };
   }
 
   /** Applies one liquidation pass (methodology §6) and reports what it did. */

@@ -11,7 +11,11 @@ run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "relea
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "scalar"]);
 
 const shared = { bundle: true, format: "esm", loader: { ".wasm": "binary" }, target: "es2022", logLevel: "warning" };
-await esbuild.build({ ...shared, entryPoints: ["bindings/index.ts"], outfile: "build/index.js", platform: "neutral" });
+// The Node entries share one chunk graph, so classes such as MarginError are one class across them.
+await esbuild.build({
+  ...shared, entryPoints: ["bindings/index.ts", "bindings/sharded-engine.ts", "bindings/shard-worker.ts"],
+  outdir: "build", splitting: true, chunkNames: "chunks/[name]-[hash]", platform: "neutral", external: ["node:*"],
+});
 await esbuild.build({ ...shared, entryPoints: ["bindings/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external" });
 await esbuild.build({ ...shared, entryPoints: ["bindings/index.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true });
 run("tsc", ["-p", "tsconfig.json"]);

@@ -1,0 +1,135 @@
+// A venue sharded by account over worker threads (Node): each worker holds its own module
+// instance and a contiguous range of accounts; prices are broadcast, totals add up exactly and
+// the liquidation queues merge into the single-engine order. Node's own worker_threads suffice:
+// shards keep state between requests, which task-pool libraries do not model.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { AccountColumns } from "./account-columns.js";
+import type { AccountStatus } from "./engine.js";
+import { MarginError, type MarginErrorCode } from "./errors.js";
+import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
+import { shardBoundaries, sliceColumns } from "./shard-plan.js";
+
+export type ShardRequest =
+  | { op: "load"; venue: Record<string, unknown>; columns: AccountColumns; offset: number; simd?: boolean }
+  | { op: "checkPrice" | "setPrice"; id: string; price: string; time: number; source?: string }
+  | { op: "recompute" | "totals" | "riskColumns" | "queue" };
+
+type Reply = { ok: true; result: unknown } | { ok: false; code?: MarginErrorCode; field?: string; detail?: string; message?: string };
+
+export interface ShardedTotals { equity: bigint; maintenanceMargin: bigint; statusCounts: Record<AccountStatus, number> }
+
+/** One worker: requests answered in the order sent. */
+class Shard {
+  private readonly worker: Worker;
+  private readonly waiting: ((reply: Reply) => void)[] = [];
+  constructor(readonly offset: number, readonly count: number) {
+    this.worker = new Worker(new URL("./shard-worker.js", import.meta.url));
+    this.worker.on("message", (reply: Reply) => this.waiting.shift()!(reply));
+    this.worker.on("error", (error) => {
+      for (const resolve of this.waiting.splice(0)) resolve({ ok: false, message: String(error) });
+    });
+  }
+
+  request<T>(request: ShardRequest): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.push((reply) => {
+        if (reply.ok) resolve(reply.result as T);
+        else if (reply.code !== undefined) reject(new MarginError(reply.code, reply.field!, reply.detail!));
+        else reject(new Error(reply.message));
+      });
+      this.worker.postMessage(request);
+    });
+  }
+
+  close(): Promise<number> {
+    return this.worker.terminate();
+  }
+}
+
+export interface ShardOptions {
+  /** Worker count; default: the cores Node reports. */
+  shards?: number;
+  simd?: boolean;
+}
+
+export class ShardedEngine {
+  private constructor(private readonly shards: Shard[], readonly accountCount: number) {}
+
+  /**
+   * Starts the workers and loads each with its range of `columns` (whole families of
+   * sub-accounts stay together). `venue` is a venue file without accounts, or whose accounts are ignored.
+   */
+  static async create(venue: Record<string, unknown>, columns: AccountColumns, options: ShardOptions = {}): Promise<ShardedEngine> {
+    const count = options.shards ?? availableParallelism();
+    if (!Number.isInteger(count) || count < 1) throw new MarginError("OUT_OF_RANGE", "shards", "must be a positive integer");
+    const cuts = shardBoundaries(columns.parent, columns.count, count);
+    const shards = cuts.slice(0, -1).map((from, k) => new Shard(from, cuts[k + 1] - from));
+    const engine = new ShardedEngine(shards, columns.count);
+    try {
+      await Promise.all(shards.map((s) => s.request({
+        op: "load", venue: { ...venue, accounts: [] }, columns: sliceColumns(columns, s.offset, s.offset + s.count), offset: s.offset, simd: options.simd,
+      })));
+    } catch (error) {
+      await engine.close();
+      throw error;
+    }
+    return engine;
+  }
+
+  get shardCount(): number {
+    return this.shards.length;
+  }
+
+  /** Full recompute on every shard at once; exact venue totals. */
+  async recompute(): Promise<ShardedTotals> {
+    return sumTotals(await Promise.all(this.shards.map((s) => s.request<ShardedTotals>({ op: "recompute" }))));
+  }
+
+  async totals(): Promise<ShardedTotals> {
+    return sumTotals(await Promise.all(this.shards.map((s) => s.request<ShardedTotals>({ op: "totals" }))));
+  }
+
+  /** A price for every shard: checked on all of them first, so a rejection changes no shard. */
+  async setPrice(id: string, price: string, timestampMs: number, source?: string): Promise<void> {
+    const update = { id, price, time: timestampMs, source };
+    await Promise.all(this.shards.map((s) => s.request({ op: "checkPrice", ...update })));
+    await Promise.all(this.shards.map((s) => s.request({ op: "setPrice", ...update })));
+  }
+
+  /** The venue's liquidation queue: every shard's queue, merged exactly (global account indexes). */
+  async queueOrder(limit = Infinity): Promise<QueueEntry[]> {
+    return mergeQueues(await Promise.all(this.shards.map((s) => s.request<ShardQueue>({ op: "queue" }))), limit);
+  }
+
+  /** Equity, MM and status of every account in global order (raw money). */
+  async riskColumns(): Promise<{ equity: BigInt64Array; maintenanceMargin: BigInt64Array; status: Uint8Array }> {
+    type Part = { equity: BigInt64Array; maintenanceMargin: BigInt64Array; status: Uint8Array };
+    const parts = await Promise.all(this.shards.map((s) => s.request<Part>({ op: "riskColumns" })));
+    const out = { equity: new BigInt64Array(this.accountCount), maintenanceMargin: new BigInt64Array(this.accountCount), status: new Uint8Array(this.accountCount) };
+    parts.forEach((part, k) => {
+      const at = this.shards[k].offset;
+      out.equity.set(part.equity, at);
+      out.maintenanceMargin.set(part.maintenanceMargin, at);
+      out.status.set(part.status, at);
+    });
+    return out;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.shards.map((s) => s.close()));
+  }
+}
+
+function sumTotals(parts: ShardedTotals[]): ShardedTotals {
+  const statusCounts = { ...parts[0].statusCounts };
+  for (const part of parts.slice(1)) {
+    for (const key of Object.keys(statusCounts) as AccountStatus[]) statusCounts[key] += part.statusCounts[key];
+  }
+  return {
+    equity: parts.reduce((sum, p) => sum + p.equity, 0n),
+    maintenanceMargin: parts.reduce((sum, p) => sum + p.maintenanceMargin, 0n),
+    statusCounts,
+  };
+}
+export { shardBoundaries } from "./shard-plan.js";
