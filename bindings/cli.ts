@@ -1,6 +1,8 @@
 // The margin-core command line. Output is JSON on stdout; errors are one line on stderr,
 // `error: CODE at FIELD: message`, with exit code 2.
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { MarginEngine } from "./engine.js";
 import { MarginError } from "./errors.js";
@@ -74,6 +76,21 @@ const COMMANDS: Record<string, Command> = {
       const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
       engine.loadColumns(columns);
       process.stdout.write(JSON.stringify(engine.toVenue()) + "\n");
+    },
+  },
+  bench: {
+    summary: "the benchmark suite: medians of every case and ratios against baselines measured in the same run",
+    usage: "margin-core bench [--accounts N] [--seed S] [--json]",
+    options: { ...help, accounts: { type: "string" }, seed: { type: "string" }, json: { type: "boolean" } },
+    positionals: 0,
+    async run(values) {
+      const accounts = integerOption(values.accounts, "--accounts", 1, 10_000_000, 1_000_000);
+      const seed = integerOption(values.seed, "--seed", 0, 2 ** 31 - 1, 1);
+      // the suite lives beside the package's build, with its baselines and the BigInt twin
+      const script = fileURLToPath(new URL("../bench/run.mjs", import.meta.url));
+      const args = [script, "--accounts", String(accounts), "--seed", String(seed), ...(values.json ? ["--json"] : [])];
+      const run = spawnSync(process.execPath, args, { stdio: "inherit" });
+      process.exitCode = run.status ?? 1;
     },
   },
   demo: {

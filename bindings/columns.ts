@@ -46,6 +46,7 @@ export class ColumnViews {
     }
   }
 
+  // lengths by division: memory past 2 GiB overflows the int32 shift operators
   private view<T extends ArrayBufferView>(id: Col, make: (buffer: ArrayBuffer, ptr: number) => T): T {
     const buffer = this.wasm.memory.buffer;
     // pointers past 2 GiB arrive as negative i32s
@@ -62,13 +63,13 @@ export class ColumnViews {
   }
 
   i64(id: Col): BigInt64Array {
-    return this.view(id, (b, p) => new BigInt64Array(b, p, (b.byteLength - p) >> 3));
+    return this.view(id, (b, p) => new BigInt64Array(b, p, Math.floor((b.byteLength - p) / 8)));
   }
   i32(id: Col): Int32Array {
-    return this.view(id, (b, p) => new Int32Array(b, p, (b.byteLength - p) >> 2));
+    return this.view(id, (b, p) => new Int32Array(b, p, Math.floor((b.byteLength - p) / 4)));
   }
   u16(id: Col): Uint16Array {
-    return this.view(id, (b, p) => new Uint16Array(b, p, (b.byteLength - p) >> 1));
+    return this.view(id, (b, p) => new Uint16Array(b, p, Math.floor((b.byteLength - p) / 2)));
   }
   u8(id: Col): Uint8Array {
     return this.view(id, (b, p) => new Uint8Array(b, p, b.byteLength - p));

@@ -20,7 +20,7 @@ import {
   KIND_CALL, KIND_PUT, KIND_PERP, type AssetRow, type InstrumentRow, type UnderlyingRow,
 } from "./reference.js";
 import { lotsOf, parseMode, parseVenueAccounts } from "./venue-accounts.js";
-import { instantiate, simdSupported, wasmSize, type WasmExports } from "./wasm.js";
+import { instantiate, simdSupported, wasmSize, MAX_MEMORY_BYTES, type WasmExports } from "./wasm.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotHeader } from "./snapshot.js";
 
 export type AccountStatus = "healthy" | "restricted" | "liquidatable" | "bankrupt";
@@ -76,7 +76,11 @@ export interface VenueRisk {
 }
 
 /** How the module runs: `simd: false` forces the scalar build (default: SIMD where the host has it). */
-export interface RuntimeOptions { simd?: boolean }
+export interface RuntimeOptions {
+  simd?: boolean;
+  /** Wasm memory to start with, in bytes (at most 4 GiB): sized for a large venue, it is never grown. */
+  initialMemory?: number;
+}
 
 export interface EngineOptions extends RuntimeOptions {
   now?: string;
@@ -205,9 +209,19 @@ export class MarginEngine {
 
   /** An empty engine holding only the settlement asset. */
   static async create(options: EngineOptions = {}): Promise<MarginEngine> {
-    const engine = new MarginEngine(await instantiate(useSimd(options)), options);
+    const engine = new MarginEngine(await instantiate(useSimd(options), initialMemoryOf(options)), options);
     engine.upsertAsset({ id: engine.settlement, price: "1", haircut: "0" });
     return engine;
+  }
+
+  /**
+   * Wasm memory (bytes) for one bulk load of this size and its recomputes, to pass as
+   * `initialMemory`: positions 14 bytes, collateral rows 9, accounts 48 (their columns, the
+   * staged offsets, queue and exposure index), 16 MiB for reference data and scratch, 5 % slack.
+   */
+  static memoryEstimate(size: { accounts: number; positions: number; collaterals: number }): number {
+    const bytes = size.positions * 14 + size.collaterals * 9 + size.accounts * 48 + 16 * 2 ** 20;
+    return Math.min(MAX_MEMORY_BYTES, Math.ceil(bytes * 1.05));
   }
 
   /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. */
@@ -220,7 +234,7 @@ export class MarginEngine {
       }
     }
     const file = asObject(venue, "$");
-    const engine = new MarginEngine(await instantiate(useSimd(runtime)), {
+    const engine = new MarginEngine(await instantiate(useSimd(runtime), initialMemoryOf(runtime)), {
       ...runtime, now: file.now as string, settlement: file.settlement as string,
       params: file.params as Record<string, unknown>, insuranceFund: file.insuranceFund as string,
     });
@@ -1190,7 +1204,7 @@ export class MarginEngine {
 
   static async restore(bytes: Uint8Array, runtime: RuntimeOptions = {}): Promise<MarginEngine> {
     const { header, sections } = decodeSnapshot(bytes);
-    const engine = new MarginEngine(await instantiate(useSimd(runtime)), {
+    const engine = new MarginEngine(await instantiate(useSimd(runtime), initialMemoryOf(runtime)), {
       ...runtime, now: formatTime(header.now), settlement: header.settlement, params: header.params,
       insuranceFund: formatDecimal(BigInt(header.insuranceFund), MONEY_SCALE),
     });
@@ -1214,6 +1228,12 @@ export class MarginEngine {
     }, (c, r) => `snapshot.${c}[${r}]`);
     return engine;
   }
+}
+
+function initialMemoryOf(options: RuntimeOptions): number {
+  const bytes = options.initialMemory ?? 0;
+  if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", "initialMemory", `bytes in [0, ${MAX_MEMORY_BYTES}]`);
+  return bytes;
 }
 
 function useSimd(options: RuntimeOptions): boolean {

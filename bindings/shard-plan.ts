@@ -1,41 +1,58 @@
-// Splitting a bulk load into contiguous account ranges, one per shard, never separating a
-// sub-account from its parent, and cutting the CSR columns so each shard loads its own range.
+// Splitting a bulk load over shards: each account goes with its family (a sub-account with its
+// parent), families are dealt to shards by the position of their root, and each shard's
+// accounts are gathered into CSR columns of their own, in ascending global order.
 import type { AccountColumns } from "./account-columns.js";
 
 /**
- * Start indexes of `shards` contiguous ranges of about equal size (plus the end). A cut at c is
- * legal when no account at or after c names a parent before c.
+ * The global indexes each shard holds, ascending. The root (the parent, or the account itself)
+ * decides: roots in [k·N/S, (k+1)·N/S) go to shard k, so shards hold about N/S accounts each even
+ * when sub-accounts sit far from their parents.
  */
-export function shardBoundaries(parent: Int32Array, count: number, shards: number): number[] {
-  // earliest[c] = the smallest family root among accounts c … count − 1
-  const earliest = new Int32Array(count + 1).fill(count);
-  for (let a = count - 1; a >= 0; a--) earliest[a] = Math.min(earliest[a + 1], parent[a] >= 0 ? parent[a] : a);
-  const cuts = [0];
-  for (let k = 1; k < shards; k++) {
-    let c = Math.max(cuts[k - 1], Math.round((count * k) / shards));
-    while (c < count && earliest[c] < c) c++;
-    cuts.push(c);
+export function assignShards(parent: Int32Array, count: number, shards: number): Int32Array[] {
+  const shardOf = new Int32Array(count);
+  const sizes = new Array<number>(shards).fill(0);
+  for (let a = 0; a < count; a++) {
+    const root = parent[a] >= 0 ? parent[a] : a;
+    shardOf[a] = Math.min(shards - 1, Math.floor((root * shards) / count));
+    sizes[shardOf[a]]++;
   }
-  cuts.push(count);
-  return cuts;
+  const members = sizes.map((n) => new Int32Array(n));
+  const filled = new Array<number>(shards).fill(0);
+  for (let a = 0; a < count; a++) members[shardOf[a]][filled[shardOf[a]]++] = a;
+  return members;
 }
 
-/** Accounts [from, to) as columns of their own: offsets and parents rebased, rows shared by view. */
-export function sliceColumns(columns: AccountColumns, from: number, to: number): AccountColumns {
-  const p0 = columns.positionOffsets[from], p1 = columns.positionOffsets[to];
-  const c0 = columns.collateralOffsets[from], c1 = columns.collateralOffsets[to];
-  const rebase = (offsets: Uint32Array, base: number) => offsets.slice(from, to + 1).map((o) => o - base);
+/** The accounts at `indexes` (ascending) as columns of their own, parents renumbered locally. */
+export function gatherColumns(columns: AccountColumns, indexes: Int32Array): AccountColumns {
+  const n = indexes.length;
+  const local = new Map<number, number>();
+  indexes.forEach((a, k) => local.set(a, k));
+  const positionOffsets = new Uint32Array(n + 1), collateralOffsets = new Uint32Array(n + 1);
+  for (let k = 0; k < n; k++) {
+    const a = indexes[k];
+    positionOffsets[k + 1] = positionOffsets[k] + columns.positionOffsets[a + 1] - columns.positionOffsets[a];
+    collateralOffsets[k + 1] = collateralOffsets[k] + columns.collateralOffsets[a + 1] - columns.collateralOffsets[a];
+  }
+  const positionInstrument = new Uint16Array(positionOffsets[n]), positionLots = new Int32Array(positionOffsets[n]);
+  const positionEntry = new BigInt64Array(positionOffsets[n]);
+  const collateralAsset = new Uint8Array(collateralOffsets[n]), collateralAmount = new BigInt64Array(collateralOffsets[n]);
+  const mode = new Uint8Array(n), parent = new Int32Array(n);
+  for (let k = 0; k < n; k++) {
+    const a = indexes[k];
+    mode[k] = columns.mode[a];
+    parent[k] = columns.parent[a] >= 0 ? local.get(columns.parent[a])! : -1;
+    const p0 = columns.positionOffsets[a], p1 = columns.positionOffsets[a + 1];
+    positionInstrument.set(columns.positionInstrument.subarray(p0, p1), positionOffsets[k]);
+    positionLots.set(columns.positionLots.subarray(p0, p1), positionOffsets[k]);
+    positionEntry.set(columns.positionEntry.subarray(p0, p1), positionOffsets[k]);
+    const c0 = columns.collateralOffsets[a], c1 = columns.collateralOffsets[a + 1];
+    collateralAsset.set(columns.collateralAsset.subarray(c0, c1), collateralOffsets[k]);
+    collateralAmount.set(columns.collateralAmount.subarray(c0, c1), collateralOffsets[k]);
+  }
   return {
-    count: to - from,
-    ...(columns.ids === undefined ? {} : { ids: columns.ids.slice(from, to) }),
-    mode: columns.mode.subarray(from, to),
-    parent: columns.parent.slice(from, to).map((p) => (p >= 0 ? p - from : -1)),
-    positionOffsets: rebase(columns.positionOffsets, p0),
-    positionInstrument: columns.positionInstrument.subarray(p0, p1),
-    positionLots: columns.positionLots.subarray(p0, p1),
-    positionEntry: columns.positionEntry.subarray(p0, p1),
-    collateralOffsets: rebase(columns.collateralOffsets, c0),
-    collateralAsset: columns.collateralAsset.subarray(c0, c1),
-    collateralAmount: columns.collateralAmount.subarray(c0, c1),
+    count: n,
+    ...(columns.ids === undefined ? {} : { ids: Array.from(indexes, (a) => columns.ids![a]) }),
+    mode, parent, positionOffsets, positionInstrument, positionLots, positionEntry,
+    collateralOffsets, collateralAsset, collateralAmount,
   };
 }

@@ -1,4 +1,4 @@
-// One shard of a ShardedEngine: its own module instance holding a contiguous range of accounts,
+// One shard of a ShardedEngine: its own module instance holding a share of the accounts,
 // answering the main thread's requests in order. Errors travel back as their code and field.
 import { parentPort } from "node:worker_threads";
 import { MarginEngine } from "./engine.js";
@@ -6,14 +6,15 @@ import { MarginError } from "./errors.js";
 import type { ShardRequest } from "./sharded-engine.js";
 
 let engine: MarginEngine;
-let offset = 0;
+/** Local account index → the venue-wide index (ascending, so local order is global order). */
+let globalIndex: Int32Array = new Int32Array(0);
 
 async function handle(request: ShardRequest): Promise<{ result: unknown; transfer: ArrayBuffer[] }> {
   switch (request.op) {
     case "load":
       engine = await MarginEngine.fromVenue({ ...request.venue, accounts: [] }, { simd: request.simd });
       engine.loadColumns(request.columns);
-      offset = request.offset;
+      globalIndex = request.globalIndex;
       return { result: engine.stats(), transfer: [] };
     case "checkPrice":
       engine.checkPrice(request.id, request.price, request.time, request.source);
@@ -32,7 +33,7 @@ async function handle(request: ShardRequest): Promise<{ result: unknown; transfe
     }
     case "queue": {
       const queue = engine.queueOrder();
-      for (let k = 0; k < queue.accounts.length; k++) queue.accounts[k] += offset;
+      for (let k = 0; k < queue.accounts.length; k++) queue.accounts[k] = globalIndex[queue.accounts[k]];
       return { result: queue, transfer: [queue.accounts.buffer, queue.equity.buffer, queue.maintenanceMargin.buffer] as ArrayBuffer[] };
     }
   }

@@ -1,5 +1,5 @@
 // A venue sharded by account over worker threads (Node): each worker holds its own module
-// instance and a contiguous range of accounts; prices are broadcast, totals add up exactly and
+// instance and a share of the accounts (whole families); prices are broadcast, totals add up exactly and
 // the liquidation queues merge into the single-engine order. Node's own worker_threads suffice:
 // shards keep state between requests, which task-pool libraries do not model.
 import { availableParallelism } from "node:os";
@@ -8,10 +8,10 @@ import type { AccountColumns } from "./account-columns.js";
 import type { AccountStatus } from "./engine.js";
 import { MarginError, type MarginErrorCode } from "./errors.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
-import { shardBoundaries, sliceColumns } from "./shard-plan.js";
+import { assignShards, gatherColumns } from "./shard-plan.js";
 
 export type ShardRequest =
-  | { op: "load"; venue: Record<string, unknown>; columns: AccountColumns; offset: number; simd?: boolean }
+  | { op: "load"; venue: Record<string, unknown>; columns: AccountColumns; globalIndex: Int32Array; simd?: boolean }
   | { op: "checkPrice" | "setPrice"; id: string; price: string; time: number; source?: string }
   | { op: "recompute" | "totals" | "riskColumns" | "queue" };
 
@@ -23,7 +23,7 @@ export interface ShardedTotals { equity: bigint; maintenanceMargin: bigint; stat
 class Shard {
   private readonly worker: Worker;
   private readonly waiting: ((reply: Reply) => void)[] = [];
-  constructor(readonly offset: number, readonly count: number) {
+  constructor(readonly globalIndex: Int32Array) {
     this.worker = new Worker(new URL("./shard-worker.js", import.meta.url));
     this.worker.on("message", (reply: Reply) => this.waiting.shift()!(reply));
     this.worker.on("error", (error) => {
@@ -57,18 +57,17 @@ export class ShardedEngine {
   private constructor(private readonly shards: Shard[], readonly accountCount: number) {}
 
   /**
-   * Starts the workers and loads each with its range of `columns` (whole families of
+   * Starts the workers and loads each with its share of `columns` (whole families of
    * sub-accounts stay together). `venue` is a venue file without accounts, or whose accounts are ignored.
    */
   static async create(venue: Record<string, unknown>, columns: AccountColumns, options: ShardOptions = {}): Promise<ShardedEngine> {
     const count = options.shards ?? availableParallelism();
     if (!Number.isInteger(count) || count < 1) throw new MarginError("OUT_OF_RANGE", "shards", "must be a positive integer");
-    const cuts = shardBoundaries(columns.parent, columns.count, count);
-    const shards = cuts.slice(0, -1).map((from, k) => new Shard(from, cuts[k + 1] - from));
+    const shards = assignShards(columns.parent, columns.count, count).map((members) => new Shard(members));
     const engine = new ShardedEngine(shards, columns.count);
     try {
       await Promise.all(shards.map((s) => s.request({
-        op: "load", venue: { ...venue, accounts: [] }, columns: sliceColumns(columns, s.offset, s.offset + s.count), offset: s.offset, simd: options.simd,
+        op: "load", venue: { ...venue, accounts: [] }, columns: gatherColumns(columns, s.globalIndex), globalIndex: s.globalIndex, simd: options.simd,
       })));
     } catch (error) {
       await engine.close();
@@ -108,10 +107,11 @@ export class ShardedEngine {
     const parts = await Promise.all(this.shards.map((s) => s.request<Part>({ op: "riskColumns" })));
     const out = { equity: new BigInt64Array(this.accountCount), maintenanceMargin: new BigInt64Array(this.accountCount), status: new Uint8Array(this.accountCount) };
     parts.forEach((part, k) => {
-      const at = this.shards[k].offset;
-      out.equity.set(part.equity, at);
-      out.maintenanceMargin.set(part.maintenanceMargin, at);
-      out.status.set(part.status, at);
+      this.shards[k].globalIndex.forEach((a, local) => {
+        out.equity[a] = part.equity[local];
+        out.maintenanceMargin[a] = part.maintenanceMargin[local];
+        out.status[a] = part.status[local];
+      });
     });
     return out;
   }
@@ -132,4 +132,4 @@ function sumTotals(parts: ShardedTotals[]): ShardedTotals {
     statusCounts,
   };
 }
-export { shardBoundaries } from "./shard-plan.js";
+export { assignShards } from "./shard-plan.js";

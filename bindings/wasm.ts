@@ -14,10 +14,23 @@ const compiled = new Map<boolean, Promise<WebAssembly.Module>>();
 /** Whether this host runs the SIMD build. */
 export const simdSupported = WebAssembly.validate(simdBytes);
 
-export async function instantiate(simd: boolean): Promise<WasmExports> {
+const PAGE = 65536;
+/** wasm32 addresses 4 GiB: 65,536 pages of 64 KiB. */
+export const MAX_MEMORY_BYTES = 65536 * PAGE;
+/** The module's own minimum (asconfig initialMemory: 16 pages). */
+const MIN_PAGES = 16;
+
+/**
+ * A fresh instance. The module imports its memory so a large venue can start with all it will
+ * need: the allocator takes the whole initial memory as one free region, whereas growing on
+ * demand at least doubles memory each time (2.4 GiB for a load that needs 1.75).
+ */
+export async function instantiate(simd: boolean, initialMemoryBytes = 0): Promise<WasmExports> {
   const bytes = simd ? simdBytes : scalarBytes;
   if (!compiled.has(simd)) compiled.set(simd, WebAssembly.compile(bytes));
-  return instantiateRaw(await compiled.get(simd)!, { env: {} });
+  const initial = Math.max(MIN_PAGES, Math.ceil(initialMemoryBytes / PAGE));
+  const memory = new WebAssembly.Memory({ initial, maximum: MAX_MEMORY_BYTES / PAGE });
+  return instantiateRaw(await compiled.get(simd)!, { env: { memory } });
 }
 
 /** Size of the SIMD module in bytes. */

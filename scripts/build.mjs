@@ -1,12 +1,13 @@
 // Builds the module (asc) and the facade bundles (esbuild); declarations come from tsc.
 import { execFileSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, rmSync } from "node:fs";
 import * as esbuild from "esbuild";
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 const run = (name, args) => execFileSync(bin(name), args, { stdio: "inherit" });
 
 mkdirSync("build", { recursive: true });
+rmSync("build/chunks", { recursive: true, force: true });
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "release"]);
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "scalar"]);
 

@@ -59,12 +59,19 @@ test("scenarios prints a portfolio account's grid", () => {
 test("--help on the program and on every command", () => {
   const overview = run("--help");
   assert.is(overview.status, 0);
-  for (const command of ["margin", "scenarios", "generate", "demo"]) {
+  for (const command of ["margin", "liquidations", "check", "scenarios", "generate", "bench", "demo"]) {
     assert.match(overview.stdout, command);
     const help = run(command, "--help");
     assert.is(help.status, 0);
     assert.match(help.stdout, `usage: margin-core ${command}`);
   }
+});
+
+test("bench refuses a bad account count before running anything", () => {
+  const result = run("bench", "--accounts", "0");
+  assert.is(result.status, 2);
+  assert.is(result.stdout, "");
+  assert.match(result.stderr, "--accounts must be an integer in [1, 10000000]");
 });
 
 test("generate writes a venue file that margin reads back", () => {

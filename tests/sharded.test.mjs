@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MarginEngine, MarginError, generateVenue } from "../build/index.js";
-import { ShardedEngine, shardBoundaries } from "../build/sharded-engine.js";
+import { ShardedEngine, assignShards } from "../build/sharded-engine.js";
 
 const ACCOUNTS = 20_000;
 const { venue, columns } = generateVenue({ accounts: ACCOUNTS, seed: 11 });
@@ -73,11 +73,16 @@ test("two and three shards equal one engine through a crash", async () => {
   }
 });
 
-test("sub-accounts stay in their parent's shard", async () => {
-  const parent = Int32Array.from([-1, -1, 1, 1, -1, 4, -1, -1]);
-  assert.equal(shardBoundaries(parent, 8, 2), [0, 4, 8]);
-  assert.equal(shardBoundaries(Int32Array.from([-1, -1, -1, 0, -1, -1]), 6, 2), [0, 4, 6]);
-  assert.equal(shardBoundaries(Int32Array.from([-1, 0, 0, 0]), 4, 3), [0, 4, 4, 4]);
+test("families share a shard and shards stay even when parents are far away", async () => {
+  const parent = Int32Array.from([-1, -1, 1, 0, -1, 4, 0, 1]);
+  assert.equal(assignShards(parent, 8, 2).map((s) => Array.from(s)), [[0, 1, 2, 3, 6, 7], [4, 5]]);
+  const sizes = assignShards(columns.parent, ACCOUNTS, 2).map((s) => s.length);
+  assert.ok(columns.parent.some((p, a) => p >= 0 && p < ACCOUNTS / 2 && a >= ACCOUNTS / 2), "the venue has far-off parents");
+  assert.ok(Math.abs(sizes[0] - sizes[1]) < ACCOUNTS / 10, `shard sizes ${sizes}`);
+  for (const members of assignShards(columns.parent, ACCOUNTS, 3)) {
+    const held = new Set(members);
+    for (const a of members) if (columns.parent[a] >= 0) assert.ok(held.has(columns.parent[a]), `${a} without its parent`);
+  }
 });
 
 test.run();

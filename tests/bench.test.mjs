@@ -1,0 +1,108 @@
+// The benchmark suite's report: `margin-core bench --accounts 2000 --json` prints only JSON on
+// stdout, every case carries the report's fields with positive finite timings, the baselines
+// are there (the native one, or the reason it was skipped) and every ratio is a positive
+// finite number.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+
+const BIN = new URL("../bin/margin-core.js", import.meta.url).pathname;
+const FIELDS = ["name", "accounts", "positionsPerAccount", "scenarios", "medianMs", "minMs", "samples", "bytesPerAccount"];
+const REQUIRED = [
+  "standard recompute", "portfolio recompute", "portfolio recompute scalar", "portfolio recompute wide",
+  "portfolio recompute linear-only", "JS f64", "BigInt twin (scaled)", "loadColumns", "snapshot", "restore",
+  "risk-array rebuild", "risk-array rebuild 10k options", "tick refresh", "queue refresh", "tick + queue refresh",
+  "checkOrder", "portfolio recompute 1 worker", "portfolio recompute 2 workers",
+];
+const REQUIRED_RATIOS = [
+  "portfolio recompute scalar/portfolio recompute", "JS f64/portfolio recompute", "BigInt twin (scaled)/portfolio recompute",
+  "tick + queue refresh/portfolio recompute", "portfolio recompute 1 worker/portfolio recompute 2 workers",
+];
+
+const positiveFinite = (x) => typeof x === "number" && Number.isFinite(x) && x > 0;
+let finished = null;
+/** The one benchmark run every test reads (started by the first test that needs it). */
+function bench() {
+  finished ??= spawnSync(process.execPath, [BIN, "bench", "--accounts", "2000", "--json"], { encoding: "utf8", maxBuffer: 1 << 26, timeout: 120_000 });
+  return finished;
+}
+const reportOf = () => JSON.parse(bench().stdout);
+
+test("the run succeeds and stdout is one JSON document", () => {
+  const run = bench();
+  assert.is(run.error, undefined, String(run.error));
+  assert.is(run.status, 0, run.stderr);
+  assert.type(JSON.parse(run.stdout), "object");
+});
+
+test("host and results have the report's shape", () => {
+  const report = reportOf();
+  assert.type(report.host.node, "string");
+  assert.ok(report.host.node.startsWith("v"), report.host.node);
+  assert.type(report.host.cpu, "string");
+  assert.ok(Number.isInteger(report.host.cores) && report.host.cores > 0, `cores ${report.host.cores}`);
+  assert.ok(Array.isArray(report.results) && report.results.length > 0);
+  for (const result of report.results) {
+    for (const field of FIELDS) assert.ok(field in result, `${result.name} lacks ${field}`);
+    assert.type(result.name, "string");
+    assert.ok(positiveFinite(result.medianMs), `${result.name} medianMs ${result.medianMs}`);
+    assert.ok(positiveFinite(result.minMs), `${result.name} minMs ${result.minMs}`);
+    assert.ok(result.minMs <= result.medianMs, `${result.name}: min ${result.minMs} > median ${result.medianMs}`);
+    assert.ok(Number.isInteger(result.samples) && result.samples >= 1, `${result.name} samples ${result.samples}`);
+    assert.ok(Number.isInteger(result.accounts) && result.accounts >= 0, `${result.name} accounts ${result.accounts}`);
+    for (const field of ["positionsPerAccount", "scenarios", "bytesPerAccount"]) {
+      const value = result[field];
+      assert.ok(value === null || (Number.isFinite(value) && value >= 0), `${result.name} ${field} ${value}`);
+    }
+  }
+  const names = report.results.map((r) => r.name);
+  assert.is(new Set(names).size, names.length, "case names are unique");
+  for (const name of REQUIRED) assert.ok(names.includes(name), `missing case "${name}"`);
+  const portfolio = report.results.find((r) => r.name === "portfolio recompute");
+  assert.is(portfolio.accounts, 2000);
+  assert.is(portfolio.scenarios, 16);
+  assert.ok(report.results.find((r) => r.name === "portfolio recompute wide").scenarios > 16);
+});
+
+test("the baselines: native C measured and checked, or skipped with a reason; f64 error and twin scaling reported", () => {
+  const report = reportOf();
+  const native = report.results.find((r) => r.name === "native C");
+  const skip = (report.skipped ?? []).find((s) => s.name === "native C");
+  assert.ok(Boolean(native) !== Boolean(skip), "native C is either measured or skipped");
+  if (native) {
+    assert.is(native.checkedAccounts, 2000);
+    assert.ok(Number.isInteger(native.mismatches) && native.mismatches >= 0 && native.mismatches <= 2000, `mismatches ${native.mismatches}`);
+    assert.match(bench().stderr, /native C: [\d,]+ of 2,000 accounts differ/);
+    assert.ok(positiveFinite(report.ratios["portfolio recompute/native C"]));
+  } else {
+    assert.type(skip.reason, "string");
+    assert.ok(skip.reason.length > 0);
+    assert.match(bench().stderr, /native C skipped: /);
+  }
+  const f64 = report.results.find((r) => r.name === "JS f64");
+  assert.ok(Number.isFinite(f64.maxRelativeError) && f64.maxRelativeError >= 0);
+  assert.ok(Number.isFinite(f64.meanRelativeError) && f64.meanRelativeError <= f64.maxRelativeError);
+  const check = report.results.find((r) => r.name === "checkOrder");
+  assert.is(check.positionsPerAccount, 8);
+  assert.ok(check.samples >= 10_000 && positiveFinite(check.p99Ms) && check.p99Ms >= check.medianMs, `checkOrder p99 ${check.p99Ms}`);
+  const twin = report.results.find((r) => r.name === "BigInt twin (scaled)");
+  assert.is(twin.scaled, true);
+  assert.ok(twin.sampleAccounts > 0 && twin.sampleAccounts <= 2000);
+  assert.ok(Number.isInteger(twin.mismatches) && twin.mismatches >= 0 && twin.mismatches <= twin.sampleAccounts, `twin mismatches ${twin.mismatches}`);
+  assert.match(bench().stderr, /scaled/);
+});
+
+test("every ratio is a positive finite number between two cases of the run", () => {
+  const report = reportOf();
+  const names = new Set(report.results.map((r) => r.name));
+  const entries = Object.entries(report.ratios);
+  assert.ok(entries.length > 0);
+  for (const [key, value] of entries) {
+    assert.ok(positiveFinite(value), `${key}: ${value}`);
+    const cut = [...names].find((n) => key.startsWith(`${n}/`) && names.has(key.slice(n.length + 1)));
+    assert.ok(cut !== undefined, `${key} does not name two cases of the run`);
+  }
+  for (const key of REQUIRED_RATIOS) assert.ok(key in report.ratios, `missing ratio "${key}"`);
+});
+
+test.run();
