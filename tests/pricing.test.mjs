@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import { instantiate } from "../build/margin-core.js";
 
 const root = new URL("../", import.meta.url);
-const wasm = await instantiate(await WebAssembly.compile(readFileSync(new URL("build/margin-core.wasm", root))), { env: {} });
+const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
+const wasm = await instantiate(await WebAssembly.compile(readFileSync(new URL("build/margin-core.wasm", root))), { env: { memory } });
 const vectors = JSON.parse(readFileSync(new URL("tests/vectors/black76.json", root), "utf8"));
 const GREEKS = ["delta", "gamma", "vega", "theta"];
 
