@@ -56,3 +56,11 @@ export function black76Greek(which: i32): f64 {
 
 /** Bytes of linear memory in use (pages × 64 KiB). */
 export function memoryBytes(): f64 { return <f64>memory.size() * 65536.0; }
+
+export { heldPosition, trialOrder } from "./risk/order-trial";
+import * as orderTrial from "./risk/order-trial";
+/** The last heldPosition / trialOrder results: 0 held lots, 1 held entry, 2 IM before, 3 IM after, 4 equity after, 5 status before. */
+export function trialResult(which: i32): i64 {
+  return which == 0 ? <i64>orderTrial.heldLots : which == 1 ? orderTrial.heldEntry : which == 2 ? orderTrial.trialInitialBefore
+    : which == 3 ? orderTrial.trialInitialAfter : which == 4 ? orderTrial.trialEquityAfter : <i64>orderTrial.trialStatusBefore;
+}

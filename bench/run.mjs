@@ -23,7 +23,7 @@
 import { parseArgs } from "node:util";
 import { cpus } from "node:os";
 import Benchmark from "benchmark";
-import { MarginEngine, generateVenue } from "../build/index.js";
+import { MarginEngine, generateVenue, parseDecimal, PRICE_SCALE } from "../build/index.js";
 import { ShardedEngine } from "../build/sharded-engine.js";
 import { referenceVenueRisk } from "../tests/reference/standard-margin.mjs";
 import { kernelInputs, twinVenue } from "./baselines/kernel-inputs.mjs";
@@ -236,26 +236,33 @@ measure("tick + queue refresh", () => {
   portfolioSimd.queueOrder();
 }, { ...portfolioCase, instruments: btcInstruments, queueLength });
 
-// Pre-trade check from JS on an 8-position portfolio account: each call timed on its own, so
-// the median and the 99th percentile are per call (benchmark.js reports means of cycles).
+// Pre-trade check from JS on an 8-position portfolio account, through the string API and the
+// raw one (indexes, lots, raw price): each call timed on its own, so the median and the 99th
+// percentile are per call (benchmark.js reports means of cycles).
 {
   let target = 0;
   while (target < accounts - 1 && columns.positionOffsets[target + 1] - columns.positionOffsets[target] !== 8) target++;
   const held = columns.positionInstrument[columns.positionOffsets[target]];
   const instrument = venue.instruments[held];
   const order = { account: `acc-${target}`, instrument: instrument.id, qty: instrument.lotSize, price: instrument.mark };
-  const calls = 20_000, times = new Float64Array(calls);
-  for (let k = 0; k < 2_000; k++) portfolioSimd.checkOrder(order);
-  for (let k = 0; k < calls; k++) {
-    const start = process.hrtime.bigint();
-    portfolioSimd.checkOrder(order);
-    times[k] = Number(process.hrtime.bigint() - start) / 1e6;
-  }
-  const sorted = Float64Array.from(times).sort();
+  const rawPrice = parseDecimal(instrument.mark, PRICE_SCALE, "price");
   const bookSize = columns.positionOffsets[target + 1] - columns.positionOffsets[target];
-  const p99Ms = sorted[Math.floor(calls * 0.99)];
-  log(`checkOrder on ${order.account} (${bookSize} positions): p50 ${(sorted[calls >> 1] * 1000).toFixed(2)} µs, p99 ${(p99Ms * 1000).toFixed(2)} µs`);
-  record("checkOrder", Array.from(times), { accounts: 1, positionsPerAccount: bookSize, scenarios, p99Ms });
+  for (const [name, check] of [
+    ["checkOrder", () => portfolioSimd.checkOrder(order)],
+    ["checkOrderRaw", () => portfolioSimd.checkOrderRaw(target, held, 1, rawPrice)],
+  ]) {
+    const calls = 20_000, times = new Float64Array(calls);
+    for (let k = 0; k < 2_000; k++) check();
+    for (let k = 0; k < calls; k++) {
+      const start = process.hrtime.bigint();
+      check();
+      times[k] = Number(process.hrtime.bigint() - start) / 1e6;
+    }
+    const sorted = Float64Array.from(times).sort();
+    const p99Ms = sorted[Math.floor(calls * 0.99)];
+    log(`${name} on ${order.account} (${bookSize} positions): p50 ${(sorted[calls >> 1] * 1000).toFixed(2)} µs, p99 ${(p99Ms * 1000).toFixed(2)} µs`);
+    record(name, Array.from(times), { accounts: 1, positionsPerAccount: bookSize, scenarios, p99Ms });
+  }
 }
 
 // Sharding over worker threads: the same portfolio accounts recomputed by one worker and by
@@ -284,6 +291,7 @@ for (const [name, baseline] of [
   ["tick refresh", "portfolio recompute"],
   ["tick + queue refresh", "portfolio recompute"],
   ["queue refresh", "portfolio recompute"],
+  ["checkOrder", "checkOrderRaw"],
   ["portfolio recompute 1 worker", "portfolio recompute 2 workers"],
 ]) {
   const a = results.find((r) => r.name === name), b = results.find((r) => r.name === baseline);
@@ -302,6 +310,6 @@ log(Object.entries(report.ratios).map(([k, v]) => `${k}: ${v.toFixed(2)}`).join(
 if (values.json) {
   process.stdout.write(JSON.stringify(report, null, 2) + "\n");
 } else {
-  console.table(results.map((r) => ({ name: r.name, accounts: r.accounts, "median ms": +r.medianMs.toFixed(3), "min ms": +r.minMs.toFixed(3), samples: r.samples, "bytes/account": r.bytesPerAccount === null ? "" : +r.bytesPerAccount.toFixed(1) })));
+  console.table(results.map((r) => ({ name: r.name, accounts: r.accounts, "median ms": +r.medianMs.toPrecision(4), "min ms": +r.minMs.toPrecision(4), samples: r.samples, "bytes/account": r.bytesPerAccount === null ? "" : +r.bytesPerAccount.toFixed(1) })));
   console.table(Object.entries(ratios).map(([ratio, x]) => ({ ratio, "×": +x.toFixed(3) })));
 }

@@ -20,9 +20,9 @@ export const enum Col {
   LotDelta, LotGamma, LotVega, LotTheta, InstrumentNetLots,
   ScenarioMove, ScenarioVol, ScenarioCover, RiskArray,
   BucketUnderlying, BucketLoss, BucketBinding, Correlation,
-  ExposureBits, QueueAccounts,
+  ExposureBits, QueueAccounts, QueueEquity, QueueMaintenanceMargin,
 }
-const COLUMN_COUNT = Col.QueueAccounts + 1;
+const COLUMN_COUNT = Col.QueueMaintenanceMargin + 1;
 
 /** Element size (log2 bytes) each column is expected to have; checked against the module at start. */
 const SHIFTS: number[] = [
@@ -31,7 +31,7 @@ const SHIFTS: number[] = [
   3, 3, 3, 3, 3,
   3, 2, 3, 3,
   2, 3, 2, 3,
-  2, 2,
+  2, 2, 3, 3,
 ];
 
 export class ColumnViews {

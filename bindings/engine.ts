@@ -7,7 +7,7 @@ import { ceilDiv, floorDiv, formatDecimal, formatTime, parseDecimal, parseTime, 
 import { fail, MarginError } from "./errors.js";
 import {
   MAX_ACCOUNTS, MAX_ASSETS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS,
-  MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, MAX_FUND, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS,
+  MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, MAX_FUND, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS, MAX_PRICE,
 } from "./limits.js";
 import { indexFromSources, lastKnownIndex } from "./oracle.js";
 import { Liquidator, type PassResult } from "./liquidation.js";
@@ -128,6 +128,18 @@ export interface OrderCheck {
   initialMarginBefore: string;
   initialMarginAfter: string;
   equityAfter: string;
+}
+/** quantity (1e8) × price (1e8) → money (1e6), and × a fraction (1e9) as well. */
+const QTY_PRICE_TO_MONEY = 10n ** 10n, QTY_PRICE_FRACTION_TO_MONEY = 10n ** 19n;
+/** trialResult slots (assembly/index.ts). */
+const TRIAL_HELD_LOTS = 0, TRIAL_HELD_ENTRY = 1, TRIAL_IM_BEFORE = 2, TRIAL_IM_AFTER = 3, TRIAL_EQUITY_AFTER = 4, TRIAL_STATUS_BEFORE = 5;
+/** checkOrderRaw's answer: money raw at 1e6. */
+export interface RawOrderCheck {
+  accepted: boolean;
+  reason: OrderRejection | null;
+  initialMarginBefore: bigint;
+  initialMarginAfter: bigint;
+  equityAfter: bigint;
 }
 
 /** Stored per-account results; status codes index STATUS_NAMES (0 healthy … 3 bankrupt). */
@@ -963,12 +975,10 @@ export class MarginEngine {
   queueOrder(): { accounts: Int32Array; equity: BigInt64Array; maintenanceMargin: BigInt64Array } {
     this.refresh();
     const length = this.wasm.buildQueue();
-    const accounts = this.views.i32(Col.QueueAccounts).slice(0, length);
-    const equity = this.views.i64(Col.AccountEquity), mm = this.views.i64(Col.AccountMaintenanceMargin);
     return {
-      accounts,
-      equity: BigInt64Array.from(accounts, (a) => equity[a]),
-      maintenanceMargin: BigInt64Array.from(accounts, (a) => mm[a]),
+      accounts: this.views.i32(Col.QueueAccounts).slice(0, length),
+      equity: this.views.i64(Col.QueueEquity).slice(0, length),
+      maintenanceMargin: this.views.i64(Col.QueueMaintenanceMargin).slice(0, length),
     };
   }
 
@@ -990,51 +1000,58 @@ export class MarginEngine {
     const request = asObject(order, "order");
     const a = this.indexOfAccount(asId(request.account, "order.account"), "order.account");
     const i = this.instrumentIndex(asId(request.instrument, "order.instrument"));
+    const check = this.checkOrderRaw(a, i, lotsOf(request.qty, this.instruments[i].lotSize, "order.qty"), parsePrice(request.price, "order.price"));
+    return {
+      accepted: check.accepted,
+      reason: check.reason,
+      initialMarginBefore: formatDecimal(check.initialMarginBefore, MONEY_SCALE),
+      initialMarginAfter: formatDecimal(check.initialMarginAfter, MONEY_SCALE),
+      equityAfter: formatDecimal(check.equityAfter, MONEY_SCALE),
+    };
+  }
+
+  /**
+   * checkOrder for a matching engine's hot path: account and instrument by index, signed whole
+   * lots, the price raw at 1e8; no strings either way. Never changes state.
+   */
+  checkOrderRaw(a: number, i: number, lots: number, price: bigint): RawOrderCheck {
+    if (!Number.isInteger(a) || a < 0 || a >= this.wasm.accountCount()) fail("UNKNOWN_ID", "order.account", `no account index ${a}`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.instruments.length) fail("UNKNOWN_ID", "order.instrument", `no instrument index ${i}`);
+    if (!Number.isSafeInteger(lots) || Math.abs(lots) > Number(MAX_LOTS)) fail("OUT_OF_RANGE", "order.qty", `more than ${MAX_LOTS} lots`);
+    if (typeof price !== "bigint" || price <= 0n || price > MAX_PRICE) fail("OUT_OF_RANGE", "order.price", "outside (0, the price limit]");
     const row = this.instruments[i];
-    const lots = lotsOf(request.qty, row.lotSize, "order.qty");
-    const price = parsePrice(request.price, "order.price");
     this.refresh();
-    const before = this.evaluate(a);
-    const held = this.liquidator.positions(a).find((h) => h.instrument === i);
-    const heldLots = held?.lots ?? 0;
+    const held = this.wasm.heldPosition(a, i);
+    const heldLots = Number(this.wasm.trialResult(TRIAL_HELD_LOTS));
+    const entry = held ? this.wasm.trialResult(TRIAL_HELD_ENTRY) : price;
     const after = heldLots + lots;
     const underlying = this.underlyings[this.underlyingIds.get(row.underlying)!];
-    const bound = [row.mark, row.strike, underlying.index, price].reduce(maxBig);
+    const bound = maxBig(maxBig(row.mark, row.strike), maxBig(underlying.index, price));
     if (Math.abs(after) > Number(MAX_LOTS) || BigInt(Math.abs(after)) * row.lotSize * bound > MAX_POSITION_NOTIONAL) {
       fail("OUT_OF_RANGE", "order.qty", "the position would exceed the notional limit");
     }
-    if (held === undefined && this.liquidator.positions(a).length >= MAX_POSITIONS_PER_ACCOUNT) {
+    if (!held && this.views.u8(Col.AccountPositionCount)[a] >= MAX_POSITIONS_PER_ACCOUNT) {
       fail("OUT_OF_RANGE", "order.qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
     }
-    const entry = held?.entry ?? price;
     // cash moved by the fill: a linear fill realizes (entry − price) on the lots at the held
     // entry; an option fill pays or receives its premium; the fee is owed (rounded up)
     const notional = BigInt(lots) * row.lotSize;
     const fill = row.kind <= 1 ? notional * (entry - price) : -notional * price;
-    const fee = ceilDiv((notional < 0n ? -notional : notional) * price * this.params.takerFee, 10n ** 19n);
-    const cash = floorDiv(fill, 10n ** 10n) - fee;
+    const fee = this.params.takerFee === 0n ? 0n : ceilDiv((notional < 0n ? -notional : notional) * price * this.params.takerFee, QTY_PRICE_FRACTION_TO_MONEY);
+    const cash = floorDiv(fill, QTY_PRICE_TO_MONEY) - fee;
 
-    const maxLots = this.views.i64(Col.InstrumentMaxLots)[i];
-    this.wasm.setPosition(a, i, after, entry);
-    const trial = this.evaluate(a);
-    this.wasm.setPosition(a, i, heldLots, entry);
-    this.views.i64(Col.InstrumentMaxLots)[i] = maxLots;
-    this.wasm.evaluateAccount(a);
+    this.wasm.trialOrder(a, i, after, entry);
+    const imBefore = this.wasm.trialResult(TRIAL_IM_BEFORE), imAfter = this.wasm.trialResult(TRIAL_IM_AFTER);
+    const equityAfter = this.wasm.trialResult(TRIAL_EQUITY_AFTER) + cash;
+    const statusBefore = Number(this.wasm.trialResult(TRIAL_STATUS_BEFORE));
 
-    const equityAfter = trial.equity + cash;
-    const reduces = trial.initialMargin <= before.initialMargin;
+    const reduces = imAfter <= imBefore;
     let reason: OrderRejection | null = null;
     if (!reduces && underlying.stale) reason = "STALE_PRICE";
     else if (!reduces && row.kind <= 1 && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
-    else if (equityAfter < trial.initialMargin && !reduces) reason = "INSUFFICIENT_MARGIN";
-    else if (equityAfter < trial.initialMargin && before.status === "bankrupt") reason = "ACCOUNT_BANKRUPT";
-    return {
-      accepted: reason === null,
-      reason,
-      initialMarginBefore: formatDecimal(before.initialMargin, MONEY_SCALE),
-      initialMarginAfter: formatDecimal(trial.initialMargin, MONEY_SCALE),
-      equityAfter: formatDecimal(equityAfter, MONEY_SCALE),
-    };
+    else if (equityAfter < imAfter && !reduces) reason = "INSUFFICIENT_MARGIN";
+    else if (equityAfter < imAfter && STATUS_NAMES[statusBefore] === "bankrupt") reason = "ACCOUNT_BANKRUPT";
+    return { accepted: reason === null, reason, initialMarginBefore: imBefore, initialMarginAfter: imAfter, equityAfter };
   }
 
   /** True when `lots` of a linear instrument at its guarded mark pass its last tier bound. */

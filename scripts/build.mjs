@@ -7,11 +7,11 @@ const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).p
 const run = (name, args) => execFileSync(bin(name), args, { stdio: "inherit" });
 
 mkdirSync("build", { recursive: true });
-rmSync("build/chunks", { recursive: true, force: true });
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "release"]);
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "scalar"]);
 
 const shared = { bundle: true, format: "esm", loader: { ".wasm": "binary" }, target: "es2022", logLevel: "warning" };
+rmSync("build/chunks", { recursive: true, force: true });
 // The Node entries share one chunk graph, so classes such as MarginError are one class across them.
 await esbuild.build({
   ...shared, entryPoints: ["bindings/index.ts", "bindings/sharded-engine.ts", "bindings/shard-worker.ts"],

@@ -12,7 +12,7 @@ const REQUIRED = [
   "standard recompute", "portfolio recompute", "portfolio recompute scalar", "portfolio recompute wide",
   "portfolio recompute linear-only", "JS f64", "BigInt twin (scaled)", "loadColumns", "snapshot", "restore",
   "risk-array rebuild", "risk-array rebuild 10k options", "tick refresh", "queue refresh", "tick + queue refresh",
-  "checkOrder", "portfolio recompute 1 worker", "portfolio recompute 2 workers",
+  "checkOrder", "checkOrderRaw", "portfolio recompute 1 worker", "portfolio recompute 2 workers",
 ];
 const REQUIRED_RATIOS = [
   "portfolio recompute scalar/portfolio recompute", "JS f64/portfolio recompute", "BigInt twin (scaled)/portfolio recompute",

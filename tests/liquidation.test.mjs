@@ -3,7 +3,7 @@
 // check, and the liquidation price of a worked exchange example.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { MarginEngine, generateVenue } from "../build/index.js";
+import { MarginEngine, MarginError, generateVenue } from "../build/index.js";
 import { randomVenue } from "./reference/random-venue.mjs";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { referenceQueue, referenceSizing } from "./reference/liquidation.mjs";
@@ -216,12 +216,13 @@ test("stale and deviating oracles: deferral, STALE_PRICE, and a bad print ignore
   assert.ok(entry && !entry.deferred && entry.orders.length > 0);
 });
 
-test("checkOrder never mutates, and its figures are those of the order really applied", async () => {
+test("checkOrder never mutates, checkOrderRaw agrees, and the figures are those of the order really applied", async () => {
   let checked = 0;
   for (let seed = 701; seed <= 706; seed++) {
     const venue = await generatedVenue(seed, 60, "1000000");
     const engine = await MarginEngine.fromVenue(venue);
     const bytes = engine.snapshot();
+    const stored = engine.riskColumns();
     for (const account of venue.accounts.slice(0, 25)) {
       const instrument = venue.instruments[(checked * 7) % venue.instruments.length];
       const lots = BigInt(((checked * 13) % 9) - 4 || 1);
@@ -234,6 +235,8 @@ test("checkOrder never mutates, and its figures are those of the order really ap
         continue;
       }
       checked++;
+      const raw = engine.checkOrderRaw(venue.accounts.indexOf(account), engine.instrumentIndex(instrument.id), Number(lots), parseDecimal(instrument.mark, 8));
+      assert.equal(raw, { ...check, initialMarginBefore: money(check.initialMarginBefore), initialMarginAfter: money(check.initialMarginAfter), equityAfter: money(check.equityAfter) });
       const before = money(check.initialMarginBefore), after = money(check.initialMarginAfter), equity = money(check.equityAfter);
       const status = engine.account(account.id).status;
       const expected = equity >= after || (after <= before && status !== "bankrupt");
@@ -248,8 +251,33 @@ test("checkOrder never mutates, and its figures are those of the order really ap
       assert.is(real.initialMargin, after, `${seed} ${account.id}: IM after`);
     }
     assert.equal(engine.snapshot(), bytes, `seed ${seed}: snapshot bytes unchanged`);
+    assert.equal(engine.riskColumns(), stored, `seed ${seed}: stored results unchanged`);
   }
   assert.ok(checked > 60, `${checked} orders checked`);
+});
+
+test("checkOrderRaw names the bad argument", async () => {
+  const venue = await generatedVenue(709, 10, "1000000");
+  const engine = await MarginEngine.fromVenue(venue);
+  const bytes = engine.snapshot();
+  for (const [args, code, field] of [
+    [[-1, 0, 1, 100n], "UNKNOWN_ID", "order.account"],
+    [[10, 0, 1, 100n], "UNKNOWN_ID", "order.account"],
+    [[0, 9999, 1, 100n], "UNKNOWN_ID", "order.instrument"],
+    [[0, 0, 1.5, 100n], "OUT_OF_RANGE", "order.qty"],
+    [[0, 0, 1, 0n], "OUT_OF_RANGE", "order.price"],
+    [[0, 0, 1, 100], "OUT_OF_RANGE", "order.price"],
+  ]) {
+    try {
+      engine.checkOrderRaw(...args);
+      assert.unreachable(`accepted ${args}`);
+    } catch (error) {
+      assert.instance(error, MarginError);
+      assert.is(error.code, code);
+      assert.is(error.field, field);
+    }
+  }
+  assert.equal(engine.snapshot(), bytes);
 });
 
 test.run();

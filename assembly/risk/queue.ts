@@ -1,18 +1,25 @@
 // The liquidation queue (methodology §6): liquidatable and bankrupt accounts in ascending
 // health = equity / MM, compared exactly by cross-multiplying in 128 bits; ties by larger MM,
 // then by account index. Members are gathered from the status column (one byte an account,
-// kept current by the full and incremental paths), ordered by an LSD radix sort on an f64
-// health key, then an insertion pass with the exact comparison repairs what the key rounded.
-import { Column, i32At, setI32At, i64At, u8At } from "../store/column";
+// kept current by the full and incremental paths) with their equity and MM in one ascending
+// sweep, so the sort and the comparisons after it read dense arrays, never the scattered account
+// columns. An LSD radix sort on an f64 health key orders them; an insertion pass with the exact
+// comparison then repairs what the key rounded.
+import { Column } from "../store/column";
 import { accountCount, accountStatus, accountEquity, accountMaintenanceMargin } from "../store/accounts";
 import { umul64, productHigh } from "../fixed/wide";
 import { AccountStatus } from "./evaluate";
 
-export const queueAccounts = new Column(2); // i32 account indices, in liquidation order
+/** The queue: account indices with their equity and MM (i64 money), in liquidation order. */
+export const queueAccounts = new Column(2);
+export const queueEquity = new Column(3);
+export const queueMaintenanceMargin = new Column(3);
 export let queueLength: i32 = 0;
 const keys = new Column(3);        // u64 order-preserving health keys
-const spareAccounts = new Column(2);
 const spareKeys = new Column(3);
+const spareAccounts = new Column(2);
+const spareEquity = new Column(3);
+const spareMaintenance = new Column(3);
 const digitCounts = new StaticArray<i32>(256);
 
 /** Compares |a|·b with |c|·d as unsigned 128-bit products (b, d ≥ 0): −1, 0 or 1. */
@@ -34,10 +41,8 @@ function compareHealth(e1: i64, m1: i64, e2: i64, m2: i64): i32 {
   return s1 > 0 ? magnitude : -magnitude;
 }
 
-/** True when account a liquidates before account b. */
-function before(a: i32, b: i32): bool {
-  const ea = i64At(accountEquity.ptr, a), ma = i64At(accountMaintenanceMargin.ptr, a);
-  const eb = i64At(accountEquity.ptr, b), mb = i64At(accountMaintenanceMargin.ptr, b);
+/** True when the account (a, ea, ma) liquidates before (b, eb, mb). */
+function before(a: i32, ea: i64, ma: i64, b: i32, eb: i64, mb: i64): bool {
   // MM = 0 in the queue means equity < 0: health −∞, ahead of every finite health
   const infiniteA = ma == 0, infiniteB = mb == 0;
   if (infiniteA != infiniteB) return infiniteA;
@@ -49,10 +54,9 @@ function before(a: i32, b: i32): bool {
   return a < b;
 }
 
-/** A u64 whose unsigned order follows the approximate health of the account. */
-function healthKey(a: i32): u64 {
-  const m = i64At(accountMaintenanceMargin.ptr, a);
-  const health = m == 0 ? -Infinity : <f64>i64At(accountEquity.ptr, a) / <f64>m;
+/** A u64 whose unsigned order follows the approximate health. */
+function healthKey(equity: i64, maintenance: i64): u64 {
+  const health = maintenance == 0 ? -Infinity : <f64>equity / <f64>maintenance;
   const bits = reinterpret<u64>(health);
   return (bits >> 63) != 0 ? ~bits : bits | (<u64>1 << 63);
 }
@@ -61,38 +65,62 @@ function healthKey(a: i32): u64 {
 export function buildQueue(): i32 {
   const n = accountCount;
   let count = 0;
-  for (let a = 0; a < n; a++) if (u8At(accountStatus.ptr, a) >= AccountStatus.Liquidatable) count++;
-  queueAccounts.reserve(count);
+  for (let a = 0; a < n; a++) if (<i32>load<u8>(accountStatus.ptr + <usize>a) >= AccountStatus.Liquidatable) count++;
   keys.reserve(count);
-  spareAccounts.reserve(count);
   spareKeys.reserve(count);
+  queueAccounts.reserve(count);
+  spareAccounts.reserve(count);
+  queueEquity.reserve(count);
+  spareEquity.reserve(count);
+  queueMaintenanceMargin.reserve(count);
+  spareMaintenance.reserve(count);
   let k = 0;
   for (let a = 0; a < n; a++) {
-    if (u8At(accountStatus.ptr, a) < AccountStatus.Liquidatable) continue;
-    setI32At(queueAccounts.ptr, k, a);
-    store<u64>(keys.ptr + (<usize>k << 3), healthKey(a));
+    if (<i32>load<u8>(accountStatus.ptr + <usize>a) < AccountStatus.Liquidatable) continue;
+    const equity = load<i64>(accountEquity.ptr + (<usize>a << 3)), maintenance = load<i64>(accountMaintenanceMargin.ptr + (<usize>a << 3));
+    store<i32>(queueAccounts.ptr + (<usize>k << 2), a);
+    store<i64>(queueEquity.ptr + (<usize>k << 3), equity);
+    store<i64>(queueMaintenanceMargin.ptr + (<usize>k << 3), maintenance);
+    store<u64>(keys.ptr + (<usize>k << 3), healthKey(equity, maintenance));
     k++;
   }
   radixSort(count);
-  // exact repair: the keys are ordered up to f64 rounding, so this moves few entries
-  for (let i = 1; i < count; i++) {
-    const a = i32At(queueAccounts.ptr, i);
-    let j = i;
-    while (j > 0 && before(a, i32At(queueAccounts.ptr, j - 1))) {
-      setI32At(queueAccounts.ptr, j, i32At(queueAccounts.ptr, j - 1));
-      j--;
-    }
-    setI32At(queueAccounts.ptr, j, a);
-  }
+  repair(count);
   queueLength = count;
   return count;
 }
 
-/** Stable LSD radix sort of (key, account) pairs by key, one byte a pass; stable keeps index order on equal keys. */
+/** Exact insertion pass: the keys ordered the queue up to f64 rounding, so this moves few entries. */
+function repair(count: i32): void {
+  const accounts = queueAccounts.ptr, equities = queueEquity.ptr, margins = queueMaintenanceMargin.ptr;
+  for (let i = 1; i < count; i++) {
+    const a = load<i32>(accounts + (<usize>i << 2));
+    const ea = load<i64>(equities + (<usize>i << 3)), ma = load<i64>(margins + (<usize>i << 3));
+    let j = i;
+    while (j > 0) {
+      const at = <usize>(j - 1);
+      const b = load<i32>(accounts + (at << 2));
+      if (!before(a, ea, ma, b, load<i64>(equities + (at << 3)), load<i64>(margins + (at << 3)))) break;
+      store<i32>(accounts + (<usize>j << 2), b);
+      store<i64>(equities + (<usize>j << 3), load<i64>(equities + (at << 3)));
+      store<i64>(margins + (<usize>j << 3), load<i64>(margins + (at << 3)));
+      j--;
+    }
+    store<i32>(accounts + (<usize>j << 2), a);
+    store<i64>(equities + (<usize>j << 3), ea);
+    store<i64>(margins + (<usize>j << 3), ma);
+  }
+}
+
+/**
+ * Stable LSD radix sort of the (key, account, equity, MM) rows on the key's top 48 bits, one
+ * byte a pass; stable keeps index order on equal keys. The low 16 bits of an f64 health are
+ * below 1e-11 relative: accounts they would separate are near-ties the exact repair orders anyway.
+ */
 function radixSort(count: i32): void {
-  let fromKeys = keys.ptr, fromAccounts = queueAccounts.ptr;
-  let toKeys = spareKeys.ptr, toAccounts = spareAccounts.ptr;
-  for (let shift: u64 = 0; shift < 64; shift += 8) {
+  let fromKeys = keys.ptr, fromAccounts = queueAccounts.ptr, fromEquity = queueEquity.ptr, fromMaintenance = queueMaintenanceMargin.ptr;
+  let toKeys = spareKeys.ptr, toAccounts = spareAccounts.ptr, toEquity = spareEquity.ptr, toMaintenance = spareMaintenance.ptr;
+  for (let shift: u64 = 16; shift < 64; shift += 8) {
     for (let d = 0; d < 256; d++) unchecked(digitCounts[d] = 0);
     for (let i = 0; i < count; i++) {
       const digit = <i32>((load<u64>(fromKeys + (<usize>i << 3)) >> shift) & 255);
@@ -105,15 +133,21 @@ function radixSort(count: i32): void {
       total += c;
     }
     for (let i = 0; i < count; i++) {
-      const key = load<u64>(fromKeys + (<usize>i << 3));
+      const from8 = <usize>i << 3;
+      const key = load<u64>(fromKeys + from8);
       const digit = <i32>((key >> shift) & 255);
       const to = unchecked(digitCounts[digit]);
       unchecked(digitCounts[digit] = to + 1);
-      store<u64>(toKeys + (<usize>to << 3), key);
+      const to8 = <usize>to << 3;
+      store<u64>(toKeys + to8, key);
       store<i32>(toAccounts + (<usize>to << 2), load<i32>(fromAccounts + (<usize>i << 2)));
+      store<i64>(toEquity + to8, load<i64>(fromEquity + from8));
+      store<i64>(toMaintenance + to8, load<i64>(fromMaintenance + from8));
     }
-    const swapKeys = fromKeys; fromKeys = toKeys; toKeys = swapKeys;
-    const swapAccounts = fromAccounts; fromAccounts = toAccounts; toAccounts = swapAccounts;
+    let swap = fromKeys; fromKeys = toKeys; toKeys = swap;
+    swap = fromAccounts; fromAccounts = toAccounts; toAccounts = swap;
+    swap = fromEquity; fromEquity = toEquity; toEquity = swap;
+    swap = fromMaintenance; fromMaintenance = toMaintenance; toMaintenance = swap;
   }
-  // eight passes: the sorted pairs are back in the original columns
+  // six passes, an even number: the sorted rows are back in the queue's own columns
 }

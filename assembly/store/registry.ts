@@ -29,7 +29,7 @@ const columns: Column[] = [
   prepare.lotDelta, prepare.lotGamma, prepare.lotVega, prepare.lotTheta, openInterest.instrumentNetLots,
   scenarios.scenarioMove, scenarios.scenarioVol, scenarios.scenarioCover, prepare.riskArray,
   portfolio.bucketUnderlying, portfolio.bucketLoss, portfolio.bucketBinding, scenarios.correlation,
-  exposure.exposureBits, queue.queueAccounts,
+  exposure.exposureBits, queue.queueAccounts, queue.queueEquity, queue.queueMaintenanceMargin,
 ];
 
 export function columnCount(): i32 { return columns.length; }

@@ -1,0 +1,52 @@
+// The pre-trade trial (methodology §8) in one call: the account evaluated as it stands and with
+// one position changed, then put back exactly — its book, the open-interest bound and its stored
+// results — so a check costs two evaluations and no trips through the facade in between.
+import { i32At, i64At, setI64At, u8At, u16At, setU8At } from "../store/column";
+import { instrumentMaxLots } from "../store/reference";
+import {
+  accountPositionStart, accountPositionCount, accountEquity, accountMaintenanceMargin, accountStatus,
+  positionLots, positionEntry, positionInstrument, setPosition,
+} from "../store/accounts";
+import { evaluateAccount, lastInitialMargin } from "./evaluate";
+
+/** The held position found by heldPosition: lots (0 when none) and entry. */
+export let heldLots: i32 = 0;
+export let heldEntry: i64 = 0;
+/** The trial's results: IM before and after, equity after (before the fill's cash), status before. */
+export let trialInitialBefore: i64 = 0;
+export let trialInitialAfter: i64 = 0;
+export let trialEquityAfter: i64 = 0;
+export let trialStatusBefore: i32 = 0;
+
+/** Finds the account's position in `instrument`: returns whether it holds one (heldLots, heldEntry). */
+export function heldPosition(account: i32, instrument: i32): bool {
+  const start = i32At(accountPositionStart.ptr, account), end = start + u8At(accountPositionCount.ptr, account);
+  for (let p = start; p < end; p++) {
+    if (u16At(positionInstrument.ptr, p) != instrument) continue;
+    heldLots = i32At(positionLots.ptr, p);
+    heldEntry = i64At(positionEntry.ptr, p);
+    return true;
+  }
+  heldLots = 0;
+  heldEntry = 0;
+  return false;
+}
+
+/** Evaluates the account, then with `lots` at `entry` in `instrument`, then restores it (after heldPosition). */
+export function trialOrder(account: i32, instrument: i32, lots: i32, entry: i64): void {
+  evaluateAccount(account);
+  trialInitialBefore = lastInitialMargin;
+  const equity = i64At(accountEquity.ptr, account), maintenance = i64At(accountMaintenanceMargin.ptr, account);
+  trialStatusBefore = u8At(accountStatus.ptr, account);
+  const held = heldLots, heldAt = heldEntry;
+  const bound = i64At(instrumentMaxLots.ptr, instrument);
+  setPosition(account, instrument, lots, entry);
+  evaluateAccount(account);
+  trialInitialAfter = lastInitialMargin;
+  trialEquityAfter = i64At(accountEquity.ptr, account);
+  setPosition(account, instrument, held, held == 0 ? entry : heldAt);
+  setI64At(instrumentMaxLots.ptr, instrument, bound);
+  setI64At(accountEquity.ptr, account, equity);
+  setI64At(accountMaintenanceMargin.ptr, account, maintenance);
+  setU8At(accountStatus.ptr, account, trialStatusBefore);
+}
