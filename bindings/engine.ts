@@ -89,7 +89,6 @@ export interface EngineOptions extends RuntimeOptions {
   insuranceFund?: string;
 }
 
-/** A fixed-point figure straight from the module: raw units and their scale. */
 export interface LiquidationOrder { instrument: string; qty: string; price: string }
 export interface AdlOrder { account: string; instrument: string; qty: string; price: string; amount: string }
 export interface Liquidation {

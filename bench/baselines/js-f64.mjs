@@ -15,31 +15,29 @@ export function createF64Kernel(inputs) {
   const inBucket = new Uint8Array(U), bucketList = new Int32Array(U);
   const mm = new Float64Array(N);
 
+  /** Starts bucket u for the account (its scratch zeroed); returns the new bucket count. */
+  function open(u, buckets) {
+    inBucket[u] = 1;
+    bucketList[buckets] = u;
+    exposure[u] = 0;
+    minimum[u] = 0;
+    pnl.fill(0, u * S, u * S + S);
+    return buckets + 1;
+  }
+
   return function run() {
     for (let a = 0; a < N; a++) {
       let buckets = 0;
       for (let c = collateralOffsets[a], ce = collateralOffsets[a + 1]; c < ce; c++) {
         const asset = collateralAsset[c], u = assetUnderlying[asset];
         if (u < 0) continue;
-        if (inBucket[u] === 0) {
-          inBucket[u] = 1;
-          bucketList[buckets++] = u;
-          exposure[u] = 0;
-          minimum[u] = 0;
-          pnl.fill(0, u * S, u * S + S);
-        }
+        if (inBucket[u] === 0) buckets = open(u, buckets);
         const amount = collateralAmount[c];
         exposure[u] += amount * (amount >= 0 ? credit[asset] : loan[asset]);
       }
       for (let p = positionOffsets[a], pe = positionOffsets[a + 1]; p < pe; p++) {
         const i = positionInstrument[p], lots = positionLots[p], u = instrumentUnderlying[i];
-        if (inBucket[u] === 0) {
-          inBucket[u] = 1;
-          bucketList[buckets++] = u;
-          exposure[u] = 0;
-          minimum[u] = 0;
-          pnl.fill(0, u * S, u * S + S);
-        }
+        if (inBucket[u] === 0) buckets = open(u, buckets);
         if (instrumentIsOption[i] === 0) {
           exposure[u] += lots * lotValue[i];
           continue;
