@@ -7,7 +7,7 @@ import { ceilDiv, floorDiv, formatDecimal, formatTime, parseDecimal, parseTime, 
 import { fail, MarginError } from "./errors.js";
 import {
   MAX_ACCOUNTS, MAX_ASSETS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS,
-  MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, MAX_FUND, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS, MAX_PRICE,
+  MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, MAX_FUND, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS, MAX_PRICE, MAX_ROWS,
 } from "./limits.js";
 import { indexFromSources, lastKnownIndex } from "./oracle.js";
 import { Liquidator, type PassResult } from "./liquidation.js";
@@ -231,8 +231,7 @@ export class MarginEngine {
    * staged offsets, queue and exposure index), 16 MiB for reference data and scratch, 5 % slack.
    */
   static memoryEstimate(size: { accounts: number; positions: number; collaterals: number }): number {
-    const bytes = size.positions * 14 + size.collaterals * 9 + size.accounts * 48 + 16 * 2 ** 20;
-    return Math.min(MAX_MEMORY_BYTES, Math.ceil(bytes * 1.05));
+    return Math.min(MAX_MEMORY_BYTES, memoryNeeded(size));
   }
 
   /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. */
@@ -579,6 +578,10 @@ export class MarginEngine {
     expectLength(columns.positionOffsets, n + 1, "columns.positionOffsets");
     expectLength(columns.collateralOffsets, n + 1, "columns.collateralOffsets");
     const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
+    if (positions > MAX_ROWS) fail("OUT_OF_RANGE", "columns.positionOffsets", `more than ${MAX_ROWS} positions in one load`);
+    if (collaterals > MAX_ROWS) fail("OUT_OF_RANGE", "columns.collateralOffsets", `more than ${MAX_ROWS} collateral balances in one load`);
+    const needed = memoryNeeded({ accounts: n, positions, collaterals });
+    if (needed > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", "columns.count", `needs about ${(needed / 2 ** 30).toFixed(1)} GiB of wasm memory; wasm32 addresses 4 GiB`);
     expectLength(columns.positionInstrument, positions, "columns.positionInstrument");
     expectLength(columns.positionLots, positions, "columns.positionLots");
     expectLength(columns.positionEntry, positions, "columns.positionEntry");
@@ -1244,6 +1247,11 @@ export class MarginEngine {
     }, (c, r) => `snapshot.${c}[${r}]`);
     return engine;
   }
+}
+
+/** The bytes memoryEstimate describes, before it is capped at what wasm32 can address. */
+function memoryNeeded(size: { accounts: number; positions: number; collaterals: number }): number {
+  return Math.ceil((size.positions * 14 + size.collaterals * 9 + size.accounts * 48 + 16 * 2 ** 20) * 1.05);
 }
 
 function initialMemoryOf(options: RuntimeOptions): number {

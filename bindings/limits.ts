@@ -16,4 +16,6 @@ export const MAX_INSTRUMENTS = 65_535;
 export const MAX_UNDERLYINGS = 1_024;
 export const MAX_ASSETS = 255;
 export const MAX_ACCOUNTS = 50_000_000;
+/** Position rows and collateral rows in one load: an i64 column of them stays under the allocator's 1 GiB block. */
+export const MAX_ROWS = 120_000_000;
 export const MAX_FUND = 10n ** 18n;                  // 1e12 units in money

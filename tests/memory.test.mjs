@@ -1,6 +1,7 @@
 // Wasm memory sized up front: an engine given memoryEstimate() for its load never grows its
 // memory (the allocator's doubling is what kept 10M accounts out of 2 GiB) and computes what an
-// engine growing on demand computes; a bad size is refused naming the option.
+// engine growing on demand computes; a bad size is refused naming the option, and a load past
+// what wasm32 can hold is refused before it is staged.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MarginEngine, MarginError, generateVenue } from "../build/index.js";
@@ -38,6 +39,35 @@ test("initialMemory outside [0, 4 GiB] is refused naming it", async () => {
       assert.is(error.field, "initialMemory");
     }
   }
+});
+
+test("a load the module cannot hold is refused before anything is staged", async () => {
+  const engine = await MarginEngine.create();
+  const empty = { mode: new Uint8Array(1), parent: Int32Array.of(-1), positionInstrument: new Uint16Array(0), positionLots: new Int32Array(0),
+    positionEntry: new BigInt64Array(0), collateralAsset: new Uint8Array(0), collateralAmount: new BigInt64Array(0) };
+  const rejects = (columns, field) => {
+    try {
+      engine.loadColumns(columns);
+      assert.unreachable("accepted");
+    } catch (error) {
+      assert.instance(error, MarginError);
+      assert.is(error.code, "OUT_OF_RANGE");
+      assert.is(error.field, field);
+    }
+  };
+  rejects({ ...empty, count: 1, positionOffsets: Uint32Array.of(0, 120_000_001), collateralOffsets: Uint32Array.of(0, 0) }, "columns.positionOffsets");
+  rejects({ ...empty, count: 1, positionOffsets: Uint32Array.of(0, 0), collateralOffsets: Uint32Array.of(0, 120_000_001) }, "columns.collateralOffsets");
+  // 30M accounts with 119M positions and 119M balances: about 4.3 GiB with staging, past wasm32
+  const count = 30_000_000, offsets = (last) => {
+    const column = new Uint32Array(count + 1);
+    column[count] = last;
+    return column;
+  };
+  rejects({
+    ...empty, count, mode: new Uint8Array(count), parent: new Int32Array(count).fill(-1),
+    positionOffsets: offsets(119_000_000), collateralOffsets: offsets(119_000_000),
+  }, "columns.count");
+  assert.is(engine.stats().accounts, 0);
 });
 
 test.run();
