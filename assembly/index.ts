@@ -17,7 +17,12 @@ export { invalidateExposure } from "./store/exposure";
 export { buildQueue } from "./risk/queue";
 export { standaloneMaintenance } from "./risk/position-charges";
 import { clearDirty } from "./risk/refresh";
-export { setScenarioCount, setPortfolioParameters, setCorrelated } from "./risk/scenarios";
+export { setPortfolioParameters, setCorrelated } from "./risk/scenarios";
+/** The grid's size and the underlying count its moves are kept for; sizes the portfolio scratch too. */
+export function setScenarioCount(count: i32, underlyings: i32): void {
+  scenarios.setScenarioCount(count, underlyings);
+  portfolio.reservePortfolioScratch(underlyings, count);
+}
 export { ewmaDailyVariance, scanCandidate } from "./risk/scan-range";
 import * as portfolio from "./risk/portfolio";
 import * as scenarios from "./risk/scenarios";

@@ -73,11 +73,12 @@ export function bucketMinimum(u: i32): i64 { return i64At(minimum.ptr, u); }
 /** The bucket's margin: the worst covered scenario loss, at least its short-option minimum. */
 function closeBucket(u: i32): i64 {
   const e = i64At(exposure.ptr, u), high = floorDiv(e, FRACTION), low = e - high * FRACTION;
-  const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3), moves = movesOf(u);
+  const count = scenarioCount, covers = scenarioCover.ptr;
+  const row = pnl.ptr + ((<usize>u * <usize>count) << 3), moves = movesOf(u);
   let worst: i64 = 0, binding = -1;
-  for (let s = 0; s < scenarioCount; s++) {
+  for (let s = 0; s < count; s++) {
     const result = mulFractionSplit(high, low, i64At(moves, s)) + load<i64>(row + (<usize>s << 3));
-    const cover = i64At(scenarioCover.ptr, s);
+    const cover = i64At(covers, s);
     let loss = -result;
     if (cover != FRACTION) {
       // ⌈loss × cover / F⌉ = −⌊(−loss) × cover / F⌋, through the same split
@@ -114,16 +115,19 @@ function correlatedMaintenance(): i64 {
   return correlatedRoot(FRACTION);
 }
 
+/** Sizes the per-underlying scratch; called whenever the underlying or scenario count changes. */
+export function reservePortfolioScratch(underlyings: i32, scenarios: i32): void {
+  exposure.reserve(underlyings);
+  minimum.reserve(underlyings);
+  inBucket.reserve(underlyings);
+  bucketUnderlying.reserve(underlyings);
+  bucketLoss.reserve(underlyings);
+  bucketBinding.reserve(underlyings);
+  pnl.reserve(underlyings * scenarios);
+}
+
 /** Evaluates a portfolio account: returns its equity and leaves IM and MM in the globals above. */
 export function portfolioAccount(account: i32): i64 {
-  const scratch = underlyingCount;
-  exposure.reserve(scratch);
-  minimum.reserve(scratch);
-  inBucket.reserve(scratch);
-  bucketUnderlying.reserve(scratch);
-  bucketLoss.reserve(scratch);
-  bucketBinding.reserve(scratch);
-  pnl.reserve(scratch * scenarioCount);
   bucketCount = 0;
   let equity: i64 = 0;
 
@@ -139,24 +143,30 @@ export function portfolioAccount(account: i32): i64 {
     }
   }
 
+  // Column addresses in locals: the stores into the bucket scratch would otherwise make every
+  // position reload them from the column objects (as in the standard kernel).
+  const instruments = positionInstrument.ptr, lotsColumn = positionLots.ptr, entries = positionEntry.ptr;
+  const moneyColumn = lotMarkMoney.ptr, restColumn = lotMarkRest.ptr, underlyings = instrumentUnderlying.ptr;
+  const kinds = instrumentKind.ptr, marks = instrumentMarkUsed.ptr, lotSizes = instrumentLotSize.ptr;
+  const exposures = exposure.ptr, minimums = minimum.ptr, rows = pnl.ptr, risks = riskArray.ptr;
+  const scenarios = <usize>scenarioCount;
   const ps = i32At(accountPositionStart.ptr, account), pe = ps + u8At(accountPositionCount.ptr, account);
   for (let p = ps; p < pe; p++) {
-    const instrument = u16At(positionInstrument.ptr, p);
-    const lots = <i64>i32At(positionLots.ptr, p);
-    const money = i64At(lotMarkMoney.ptr, instrument), rest = i64At(lotMarkRest.ptr, instrument);
-    const u = i32At(instrumentUnderlying.ptr, instrument);
+    const instrument = u16At(instruments, p);
+    const lots = <i64>i32At(lotsColumn, p);
+    const money = i64At(moneyColumn, instrument), rest = i64At(restColumn, instrument);
+    const u = i32At(underlyings, instrument);
     touch(u);
-    if (!isOption(u8At(instrumentKind.ptr, instrument))) {
-      const mark = i64At(instrumentMarkUsed.ptr, instrument);
-      equity += linearPnl(lots, i64At(instrumentLotSize.ptr, instrument), mark, i64At(positionEntry.ptr, p), money, rest);
-      setI64At(exposure.ptr, u, i64At(exposure.ptr, u) + lotValue(lots, money, rest));
+    if (!isOption(u8At(kinds, instrument))) {
+      equity += linearPnl(lots, i64At(lotSizes, instrument), i64At(marks, instrument), i64At(entries, p), money, rest);
+      setI64At(exposures, u, i64At(exposures, u) + lotValue(lots, money, rest));
       continue;
     }
     equity += lotValue(lots, money, rest);
-    accumulateRiskArray(pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3), riskArray.ptr + ((<usize>instrument * <usize>scenarioCount) << 3), lots);
+    accumulateRiskArray(rows + ((<usize>u * scenarios) << 3), risks + ((<usize>instrument * scenarios) << 3), lots);
     if (lots < 0) {
       const floor = perLotCharge(-lots, instrument, shortMinMoney.ptr, shortMinRestHigh.ptr, shortMinRestLow.ptr);
-      setI64At(minimum.ptr, u, i64At(minimum.ptr, u) + floor);
+      setI64At(minimums, u, i64At(minimums, u) + floor);
     }
   }
 
