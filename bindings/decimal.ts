@@ -5,21 +5,36 @@ export const PRICE_SCALE = 8;
 export const MONEY_SCALE = 6;
 export const FRACTION_SCALE = 9;
 
-const DECIMAL = /^-?\d+(\.\d+)?$/;
+const MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
+/** Integers of up to 15 digits are exact in a double: BigInt(number) then beats parsing text. */
+const EXACT_DIGITS = 15;
 
-/** Parses a decimal string into raw units at `scale` decimals; rejects anything inexact. */
+/**
+ * Parses a decimal string (`-?digits(.digits)?`) into raw units at `scale` decimals; rejects
+ * anything inexact. One pass over the characters, no intermediate strings.
+ */
 export function parseDecimal(value: unknown, scale: number, field: string): bigint {
   if (typeof value !== "string") {
     if (typeof value === "number" && !Number.isFinite(value)) fail("INVALID_NUMBER", field, `${value} is not a finite number`);
     fail("MALFORMED", field, `expected a decimal string, got ${typeof value}`);
   }
-  if (!DECIMAL.test(value)) fail("INVALID_NUMBER", field, `"${value}" is not a decimal number`);
-  const negative = value.startsWith("-");
-  const [whole, fraction = ""] = (negative ? value.slice(1) : value).split(".");
-  if (fraction.length > scale) fail("PRECISION", field, `"${value}" has more than ${scale} decimals`);
-  const digits = whole + fraction.padEnd(scale, "0");
-  // up to 15 digits a double holds the integer exactly, and BigInt(number) is far cheaper than parsing
-  const raw = digits.length <= 15 ? BigInt(Number(digits)) : BigInt(digits);
+  const negative = value.charCodeAt(0) === MINUS;
+  const start = negative ? 1 : 0, length = value.length;
+  let point = -1, small = 0;
+  for (let k = start; k < length; k++) {
+    const c = value.charCodeAt(k);
+    if (c === POINT && point < 0) point = k;
+    else if (c >= ZERO && c <= NINE) small = small * 10 + (c - ZERO);
+    else fail("INVALID_NUMBER", field, `"${value}" is not a decimal number`);
+  }
+  const wholeEnd = point < 0 ? length : point;
+  if (wholeEnd === start || point === length - 1) fail("INVALID_NUMBER", field, `"${value}" is not a decimal number`);
+  const decimals = point < 0 ? 0 : length - point - 1;
+  if (decimals > scale) fail("PRECISION", field, `"${value}" has more than ${scale} decimals`);
+  const digits = wholeEnd - start + scale;
+  const raw = digits <= EXACT_DIGITS
+    ? BigInt(small * 10 ** (scale - decimals))
+    : BigInt(value.slice(start, wholeEnd) + (point < 0 ? "" : value.slice(point + 1)) + "0".repeat(scale - decimals));
   return negative ? -raw : raw;
 }
 
