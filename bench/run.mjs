@@ -2,7 +2,7 @@
 // [--twin-sample N]` (`npm run -s` keeps npm's own banner off stdout). Every figure is a median
 // of samples (at least 5, over at least --max-time seconds, default 0.5) taken in this process
 // on the same generated accounts; every ratio compares two figures of this same run. Progress
-// and checks go to stderr; with --json, stdout holds only the report:
+// and checks go to stderr; stdout holds a table of cases and ratios, or with --json only the report:
 //
 //   { host: { node, cpu, cores }, module: {…}, results: [{ name, accounts, positionsPerAccount,
 //     scenarios, medianMs, minMs, samples, bytesPerAccount, …extra }], ratios: { "<name>/<baseline>": x },
@@ -11,7 +11,9 @@
 // bytesPerAccount is the size per account of what the case works on: the engine's live state
 // for its own cases, the snapshot for snapshot/restore, the flat input arrays for the native C
 // and JS f64 baselines; null where no per-account figure applies (risk-array rebuilds, the twin).
-// positionsPerAccount is null, and accounts 0, for cases that walk no accounts.
+// positionsPerAccount is null, and accounts 0, for cases that walk no accounts. checkOrder and
+// checkOrderRaw are timed call by call (20,000 calls: median and p99Ms per call); the worker
+// cases recompute through ShardedEngine with one worker and with two.
 //
 // Baselines of the portfolio recompute, on the same accounts and the engine's own risk arrays
 // (bench/baselines/): a native C kernel compiled at run time (skipped with a reason when no
