@@ -307,8 +307,7 @@ export class MarginEngine {
     } else {
       this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
       // the variance estimate is the index's history, which a new definition does not erase
-      const scan = this.underlyings[existing].scan;
-      if (scan !== undefined) row.scan = this.withSample(scan, row.index, this.clock);
+      row.scan = this.withSample(this.underlyings[existing].scan, row.index, this.clock);
     }
     this.replaceRow(this.underlyings, this.underlyingIds, row);
     this.syncReference();
@@ -403,12 +402,12 @@ export class MarginEngine {
         if (index !== null) this.assertUnderlyingPriceFits(u, index, "price");
         next = {
           ...row, sources, index: index ?? row.index, stale: index === null, priceTime: Math.max(row.priceTime, timestampMs),
-          scan: index === null || row.scan === undefined ? row.scan : this.withSample(row.scan, index, time),
+          scan: this.withSample(row.scan, index, time),
         };
       } else {
         if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
         this.assertUnderlyingPriceFits(u, raw, "price");
-        next = { ...row, spot: raw, index: raw, priceTime: timestampMs, scan: row.scan && this.withSample(row.scan, raw, timestampMs) };
+        next = { ...row, spot: raw, index: raw, priceTime: timestampMs, scan: this.withSample(row.scan, raw, timestampMs) };
       }
       return () => {
         this.underlyings[u] = next;
@@ -455,22 +454,19 @@ export class MarginEngine {
       const index = indexFromSources(row.sources, this.clock, this.params);
       const next = { index: index ?? row.index, stale: index === null };
       if (next.index === row.index && next.stale === row.stale) return;
-      const scan = index === null || row.scan === undefined ? row.scan : this.withSample(row.scan, index, this.clock);
-      this.underlyings[u] = { ...row, ...next, scan };
+      this.underlyings[u] = { ...row, ...next, scan: this.withSample(row.scan, index, this.clock) };
       this.pendingUnderlyings.add(u);
     });
   }
 
-  /** An accepted index price, fed to the underlying's dynamic scan range. */
-  private withSample(scan: ScanState, index: bigint, time: number): ScanState {
-    return advanceScan(this.wasm, this.params.dynamicScan!, scan, index, time);
+  /** An accepted index price fed to a dynamic scan range; none kept (dynamic margin off) or no index (stale): as it was. */
+  private withSample(scan: ScanState | undefined, index: bigint | null, time: number): ScanState | undefined {
+    return scan === undefined || index === null ? scan : advanceScan(this.wasm, this.params.dynamicScan!, scan, index, time);
   }
 
   /** An underlying's index (raw, scale 1e8): the median of its fresh sources, or its last one. */
   underlyingIndex(id: string): bigint {
-    const u = this.underlyingIds.get(id);
-    if (u === undefined) fail("UNKNOWN_ID", "underlying", `no underlying "${id}"`);
-    return this.underlyings[u].index;
+    return this.underlyings[this.underlyingIndexOf(id)].index;
   }
 
   /** Underlyings with no fresh oracle source at the current clock. */
@@ -515,13 +511,12 @@ export class MarginEngine {
     const tiers = this.instruments.reduce((n, i) => n + i.tiers.length, 0);
     this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, tiers);
     const v = this.views;
-    const scenarios = this.params.grid.length;
+    const scenarios = this.params.grid.length, dynamic = this.params.dynamicScan;
     this.wasm.setScenarioCount(scenarios, this.underlyings.length);
     this.underlyings.forEach((u, k) => {
       v.i64(Col.UnderlyingIndex)[k] = u.index;
       v.i64(Col.UnderlyingVol)[k] = u.vol;
       v.i64(Col.UnderlyingRate)[k] = u.rate;
-      const dynamic = this.params.dynamicScan;
       if (dynamic !== null && u.scan === undefined) u.scan = initialScan(this.wasm, dynamic, u.vol, u.index, u.priceTime);
       v.i64(Col.ScenarioMove).set(this.gridOf(k).map((s) => s.move), k * scenarios);
     });

@@ -1,6 +1,7 @@
 // The dynamic scan range of one underlying (methodology §4): EWMA variance of index log returns,
 // the candidate range it implies, and the anti-procyclicality band the charged range stays in.
 import type { DynamicScan } from "./params.js";
+import { ceilDiv } from "./decimal.js";
 import { fail } from "./errors.js";
 import type { WasmExports } from "./wasm.js";
 
@@ -13,7 +14,7 @@ const BUFFER_NUMERATOR = 5n, BUFFER_DENOMINATOR = 4n;
 const DAYS_PER_YEAR = 365;
 
 function buffered(candidate: bigint, cap: bigint): bigint {
-  const high = (candidate * BUFFER_NUMERATOR + BUFFER_DENOMINATOR - 1n) / BUFFER_DENOMINATOR;
+  const high = ceilDiv(candidate * BUFFER_NUMERATOR, BUFFER_DENOMINATOR);
   return high < cap ? high : cap;
 }
 
@@ -41,6 +42,7 @@ export function advanceScan(wasm: WasmExports, d: DynamicScan, state: ScanState,
 /** A scan state read back from a snapshot header (bigints travel as decimal strings). */
 export function restoreScan(value: unknown, field: string): ScanState | undefined {
   if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null) fail("MALFORMED", field, "expected an object");
   const row = value as Record<string, unknown>;
   const integer = (text: unknown, name: string) => {
     if (typeof text !== "string" || !/^-?\d+$/.test(text)) fail("MALFORMED", `${field}.${name}`, "expected an integer string");
@@ -50,7 +52,6 @@ export function restoreScan(value: unknown, field: string): ScanState | undefine
     if (typeof x !== "number" || !Number.isFinite(x) || x < 0) fail("MALFORMED", `${field}.${name}`, "expected a finite number ≥ 0");
     return x;
   };
-  if (typeof value !== "object" || value === null) fail("MALFORMED", field, "expected an object");
   return {
     variance: finite(row.variance, "variance"), sampleIndex: integer(row.sampleIndex, "sampleIndex"),
     sampleTime: finite(row.sampleTime, "sampleTime"), range: integer(row.range, "range"),

@@ -5,7 +5,7 @@
 // sweep, so the sort and the comparisons after it read dense arrays, never the scattered account
 // columns. An LSD radix sort on an f64 health key orders them; an insertion pass with the exact
 // comparison then repairs what the key rounded.
-import { Column } from "../store/column";
+import { Column, i32At, setI32At, i64At, setI64At, u8At } from "../store/column";
 import { accountCount, accountStatus, accountEquity, accountMaintenanceMargin } from "../store/accounts";
 import { umul64, productHigh } from "../fixed/wide";
 import { AccountStatus } from "./evaluate";
@@ -65,7 +65,7 @@ function healthKey(equity: i64, maintenance: i64): u64 {
 export function buildQueue(): i32 {
   const n = accountCount;
   let count = 0;
-  for (let a = 0; a < n; a++) if (<i32>load<u8>(accountStatus.ptr + <usize>a) >= AccountStatus.Liquidatable) count++;
+  for (let a = 0; a < n; a++) if (u8At(accountStatus.ptr, a) >= AccountStatus.Liquidatable) count++;
   keys.reserve(count);
   spareKeys.reserve(count);
   queueAccounts.reserve(count);
@@ -76,12 +76,12 @@ export function buildQueue(): i32 {
   spareMaintenance.reserve(count);
   let k = 0;
   for (let a = 0; a < n; a++) {
-    if (<i32>load<u8>(accountStatus.ptr + <usize>a) < AccountStatus.Liquidatable) continue;
-    const equity = load<i64>(accountEquity.ptr + (<usize>a << 3)), maintenance = load<i64>(accountMaintenanceMargin.ptr + (<usize>a << 3));
-    store<i32>(queueAccounts.ptr + (<usize>k << 2), a);
-    store<i64>(queueEquity.ptr + (<usize>k << 3), equity);
-    store<i64>(queueMaintenanceMargin.ptr + (<usize>k << 3), maintenance);
-    store<u64>(keys.ptr + (<usize>k << 3), healthKey(equity, maintenance));
+    if (u8At(accountStatus.ptr, a) < AccountStatus.Liquidatable) continue;
+    const equity = i64At(accountEquity.ptr, a), maintenance = i64At(accountMaintenanceMargin.ptr, a);
+    setI32At(queueAccounts.ptr, k, a);
+    setI64At(queueEquity.ptr, k, equity);
+    setI64At(queueMaintenanceMargin.ptr, k, maintenance);
+    setI64At(keys.ptr, k, <i64>healthKey(equity, maintenance));
     k++;
   }
   radixSort(count);
@@ -94,21 +94,19 @@ export function buildQueue(): i32 {
 function repair(count: i32): void {
   const accounts = queueAccounts.ptr, equities = queueEquity.ptr, margins = queueMaintenanceMargin.ptr;
   for (let i = 1; i < count; i++) {
-    const a = load<i32>(accounts + (<usize>i << 2));
-    const ea = load<i64>(equities + (<usize>i << 3)), ma = load<i64>(margins + (<usize>i << 3));
+    const a = i32At(accounts, i), ea = i64At(equities, i), ma = i64At(margins, i);
     let j = i;
     while (j > 0) {
-      const at = <usize>(j - 1);
-      const b = load<i32>(accounts + (at << 2));
-      if (!before(a, ea, ma, b, load<i64>(equities + (at << 3)), load<i64>(margins + (at << 3)))) break;
-      store<i32>(accounts + (<usize>j << 2), b);
-      store<i64>(equities + (<usize>j << 3), load<i64>(equities + (at << 3)));
-      store<i64>(margins + (<usize>j << 3), load<i64>(margins + (at << 3)));
+      const b = i32At(accounts, j - 1), eb = i64At(equities, j - 1), mb = i64At(margins, j - 1);
+      if (!before(a, ea, ma, b, eb, mb)) break;
+      setI32At(accounts, j, b);
+      setI64At(equities, j, eb);
+      setI64At(margins, j, mb);
       j--;
     }
-    store<i32>(accounts + (<usize>j << 2), a);
-    store<i64>(equities + (<usize>j << 3), ea);
-    store<i64>(margins + (<usize>j << 3), ma);
+    setI32At(accounts, j, a);
+    setI64At(equities, j, ea);
+    setI64At(margins, j, ma);
   }
 }
 

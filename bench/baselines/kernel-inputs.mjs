@@ -4,15 +4,13 @@
 // baseline margins exactly what the engine margins.
 import { writeFileSync } from "node:fs";
 import { formatDecimal, parseDecimal } from "../../build/index.js";
+import { guardedMark } from "../../tests/reference/standard-margin.mjs";
 
 const F = 10n ** 9n;
 const TO_MONEY = 10n ** 10n;            // quantity (1e8) × price (1e8) → money (1e6)
 const TO_MONEY_FRACTION = 10n ** 19n;   // quantity × price × fraction → money
 const DEFAULTS = { maxMarkDeviation: "0.05", shortOptionMin: "0.01" };
 
-const ceilDiv = (n, d) => (n % d !== 0n && n > 0n ? n / d + 1n : n / d);
-const floorDiv = (n, d) => (n % d !== 0n && n < 0n ? n / d - 1n : n / d);
-const clamp = (x, lo, hi) => (x < lo ? lo : x > hi ? hi : x);
 
 /**
  * Flat tables for the kernels, from an engine holding `columns` in portfolio mode (evaluated:
@@ -51,8 +49,8 @@ export function kernelInputs(engine, venue, columns) {
     const lotSize = parseDecimal(row.lotSize, 8, "lotSize");
     instrumentUnderlying[i] = u;
     if (row.kind !== "option") {
-      // the guarded linear mark (methodology §2): the mark clamped to the index × (1 ± dev)
-      const markUsed = clamp(parseDecimal(row.mark, 8, "mark"), ceilDiv(S0 * (F - dev), F), floorDiv(S0 * (F + dev), F));
+      // the guarded linear mark (methodology §2), by the twin's own rule
+      const markUsed = guardedMark(row, S0, dev);
       const perLot = lotSize * markUsed;
       linearMoney[i] = perLot / TO_MONEY;
       linearRest[i] = perLot % TO_MONEY;
