@@ -14,9 +14,14 @@ const shared = { bundle: true, format: "esm", loader: { ".wasm": "binary" }, tar
 rmSync("build/chunks", { recursive: true, force: true });
 // The Node entries share one chunk graph, so classes such as MarginError are one class across them.
 await esbuild.build({
-  ...shared, entryPoints: ["bindings/index.ts", "bindings/sharded-engine.ts", "bindings/shard-worker.ts"],
+  ...shared,
+  entryPoints: {
+    index: "bindings/index.ts", report: "bindings/report.ts", generate: "bindings/generate.ts",
+    "sharded-engine": "bindings/node/sharded-engine.ts", "shard-worker": "bindings/node/shard-worker.ts",
+  },
   outdir: "build", splitting: true, chunkNames: "chunks/[name]-[hash]", platform: "neutral", external: ["node:*"],
 });
-await esbuild.build({ ...shared, entryPoints: ["bindings/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external" });
-await esbuild.build({ ...shared, entryPoints: ["bindings/index.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true });
+await esbuild.build({ ...shared, entryPoints: ["bindings/tools/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external" });
+// The browser build is the lean entry: no report renderer, uPlot or generator.
+await esbuild.build({ ...shared, entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true });
 run("tsc", ["-p", "tsconfig.json"]);

@@ -1,8 +1,8 @@
 // One shard of a ShardedEngine: its own module instance holding a share of the accounts,
 // answering the main thread's requests in order. Errors travel back as their code and field.
 import { parentPort } from "node:worker_threads";
-import { MarginEngine } from "./engine.js";
-import { MarginError } from "./errors.js";
+import { MarginEngine } from "../engine.js";
+import { MarginError } from "../core/errors.js";
 import type { ShardRequest } from "./sharded-engine.js";
 
 let engine: MarginEngine;

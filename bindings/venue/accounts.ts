@@ -1,10 +1,11 @@
 // Venue-file accounts → AccountColumns, checking ids, modes, parents and whole lots on the way.
 // Limits that need the reference data (notional, collateral value) are checked by the module.
+import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { asArray, asId, asObject } from "../core/json.js";
+import { MAX_ACCOUNTS, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT } from "../core/limits.js";
 import type { AccountColumns, StagedFieldName } from "./account-columns.js";
-import { parseDecimal } from "./decimal.js";
-import { fail } from "./errors.js";
-import { MAX_ACCOUNTS, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT } from "./limits.js";
-import { asArray, asId, asObject, parsePrice } from "./reference.js";
+import { parsePrice } from "./reference.js";
 
 export interface Lookup {
   instrumentIndex: Map<string, number>;
@@ -18,6 +19,9 @@ export interface ParsedAccounts {
   fieldOf(column: StagedFieldName, row: number): string;
 }
 
+/** Account modes by code. */
+export const MODE_NAMES = ["standard", "portfolio"] as const;
+
 export function parseMode(value: unknown, field: string): number {
   if (value === undefined || value === "standard") return 0;
   if (value === "portfolio") return 1;
@@ -26,7 +30,7 @@ export function parseMode(value: unknown, field: string): number {
 
 /** Whole lots of a base-unit quantity string. */
 export function lotsOf(qty: unknown, lotSize: bigint, field: string): number {
-  const raw = parseDecimal(qty, 8, field);
+  const raw = parseDecimal(qty, PRICE_SCALE, field);
   if (raw % lotSize !== 0n) fail("NOT_WHOLE_LOTS", field, `${qty} is not a whole number of lots`);
   const lots = raw / lotSize;
   if (lots > MAX_LOTS || lots < -MAX_LOTS) fail("OUT_OF_RANGE", field, `more than ${MAX_LOTS} lots`);
@@ -81,7 +85,7 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
     for (const key of keys) {
       const asset = lookup.assetIndex.get(key);
       if (asset === undefined) fail("UNKNOWN_ID", `${field}.collateral.${key}`, `no asset "${key}"`);
-      const amount = parseDecimal(collateral[key], 8, `${field}.collateral.${key}`);
+      const amount = parseDecimal(collateral[key], PRICE_SCALE, `${field}.collateral.${key}`);
       if (amount === 0n) continue;
       assets.push(asset);
       amounts.push(amount);

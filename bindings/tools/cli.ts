@@ -4,8 +4,8 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { MarginEngine } from "./engine.js";
-import { MarginError } from "./errors.js";
+import { MarginEngine } from "../engine.js";
+import { MarginError } from "../core/errors.js";
 import { generateVenue } from "./generate.js";
 import { runDemo } from "./demo.js";
 

@@ -54,18 +54,6 @@ export function parseBounded(value: unknown, scale: number, field: string, low: 
   return raw;
 }
 
-/** ISO-8601 timestamp → ms since the epoch. */
-export function parseTime(value: unknown, field: string): number {
-  if (typeof value !== "string") fail("MALFORMED", field, "expected an ISO-8601 timestamp string");
-  const ms = Date.parse(value);
-  if (!Number.isFinite(ms) || !/^\d{4}-\d\d-\d\dT/.test(value)) fail("MALFORMED", field, `"${value}" is not an ISO-8601 timestamp`);
-  return ms;
-}
-
-export function formatTime(ms: number): string {
-  return new Date(ms).toISOString().replace(".000Z", "Z");
-}
-
 /** ⌈n / d⌉ for d > 0 (a requirement or a fee owed rounds up). */
 export function ceilDiv(n: bigint, d: bigint): bigint {
   const q = n / d;
@@ -76,4 +64,9 @@ export function ceilDiv(n: bigint, d: bigint): bigint {
 export function floorDiv(n: bigint, d: bigint): bigint {
   const q = n / d;
   return q * d > n ? q - 1n : q;
+}
+
+/** The larger of two raw values. */
+export function maxBig(a: bigint, b: bigint): bigint {
+  return a > b ? a : b;
 }

@@ -1,12 +1,9 @@
 // The dynamic scan range of one underlying (methodology §4): EWMA variance of index log returns,
 // the candidate range it implies, and the anti-procyclicality band the charged range stays in.
-import type { DynamicScan } from "./params.js";
-import { ceilDiv } from "./decimal.js";
-import { fail } from "./errors.js";
-import type { WasmExports } from "./wasm.js";
-
-/** Per underlying: the variance per day (f64), the last sample it used, and the range charged (1e9). */
-export interface ScanState { variance: number; sampleIndex: bigint; sampleTime: number; range: bigint }
+import { ceilDiv } from "../core/decimal.js";
+import type { WasmExports } from "../module/wasm.js";
+import type { DynamicScan } from "../venue/params.js";
+import type { ScanState } from "../venue/snapshot.js";
 
 /** EMIR RTS art. 28(1)(a): a buffer of 25 % above the candidate, spent before margin rises. */
 const BUFFER_NUMERATOR = 5n, BUFFER_DENOMINATOR = 4n;
@@ -37,23 +34,4 @@ export function advanceScan(wasm: WasmExports, d: DynamicScan, state: ScanState,
   const high = buffered(candidate, d.cap);
   const range = state.range < candidate ? candidate : state.range > high ? high : state.range;
   return { variance, sampleIndex: index, sampleTime: time, range };
-}
-
-/** A scan state read back from a snapshot header (bigints travel as decimal strings). */
-export function restoreScan(value: unknown, field: string): ScanState | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null) fail("MALFORMED", field, "expected an object");
-  const row = value as Record<string, unknown>;
-  const integer = (text: unknown, name: string) => {
-    if (typeof text !== "string" || !/^-?\d+$/.test(text)) fail("MALFORMED", `${field}.${name}`, "expected an integer string");
-    return BigInt(text);
-  };
-  const finite = (x: unknown, name: string) => {
-    if (typeof x !== "number" || !Number.isFinite(x) || x < 0) fail("MALFORMED", `${field}.${name}`, "expected a finite number ≥ 0");
-    return x;
-  };
-  return {
-    variance: finite(row.variance, "variance"), sampleIndex: integer(row.sampleIndex, "sampleIndex"),
-    sampleTime: finite(row.sampleTime, "sampleTime"), range: integer(row.range, "range"),
-  };
 }

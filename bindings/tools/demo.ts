@@ -5,9 +5,9 @@
 // moved money (Σ equity + fund unchanged to the µ-unit).
 import { writeFileSync } from "node:fs";
 import { SingleBar, Presets } from "cli-progress";
-import { MarginEngine } from "./engine.js";
+import { MarginEngine } from "../engine.js";
 import { generateVenue } from "./generate.js";
-import { formatDecimal, parseDecimal, MONEY_SCALE } from "./decimal.js";
+import { formatDecimal, parseDecimal, MONEY_SCALE } from "../core/decimal.js";
 import { renderReport, type CrashReport, type CrashTick } from "./report.js";
 
 export interface DemoOptions { accounts: number; seed: number; ticks?: number; report?: string }

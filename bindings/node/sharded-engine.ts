@@ -4,9 +4,9 @@
 // shards keep state between requests, which task-pool libraries do not model.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { AccountColumns } from "./account-columns.js";
-import type { AccountStatus } from "./engine.js";
-import { MarginError, type MarginErrorCode } from "./errors.js";
+import type { AccountColumns } from "../venue/account-columns.js";
+import type { AccountStatus } from "../engine.js";
+import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
 import { assignShards, gatherColumns } from "./shard-plan.js";
 

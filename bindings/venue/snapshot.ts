@@ -1,8 +1,11 @@
 // Snapshot byte format: magic, a JSON header (reference data and ids), then the account
 // columns as little-endian sections, each 8-byte aligned and prefixed by its byte length.
-import { fail } from "./errors.js";
+import { fail } from "../core/errors.js";
 
 const MAGIC = "MCSNAP01";
+
+/** Per underlying: the variance per day (f64), the last sample it used, and the range charged (1e9). */
+export interface ScanState { variance: number; sampleIndex: bigint; sampleTime: number; range: bigint }
 
 export interface SnapshotHeader {
   now: number;
@@ -66,4 +69,23 @@ export function decodeSnapshot(bytes: Uint8Array): { header: SnapshotHeader; sec
     return new Type(copy.buffer, 0, length / Type.BYTES_PER_ELEMENT);
   });
   return { header, sections };
+}
+
+/** A scan state read back from a snapshot header (bigints travel as decimal strings). */
+export function restoreScan(value: unknown, field: string): ScanState | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null) fail("MALFORMED", field, "expected an object");
+  const row = value as Record<string, unknown>;
+  const integer = (text: unknown, name: string) => {
+    if (typeof text !== "string" || !/^-?\d+$/.test(text)) fail("MALFORMED", `${field}.${name}`, "expected an integer string");
+    return BigInt(text);
+  };
+  const finite = (x: unknown, name: string) => {
+    if (typeof x !== "number" || !Number.isFinite(x) || x < 0) fail("MALFORMED", `${field}.${name}`, "expected a finite number ≥ 0");
+    return x;
+  };
+  return {
+    variance: finite(row.variance, "variance"), sampleIndex: integer(row.sampleIndex, "sampleIndex"),
+    sampleTime: finite(row.sampleTime, "sampleTime"), range: integer(row.range, "range"),
+  };
 }

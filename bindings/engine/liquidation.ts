@@ -4,35 +4,18 @@
 // (opponent → bankrupt account); closing lots at the mark credits cash by exactly the change of
 // the position's equity term, so equity moves only by those transfers and the pass conserves
 // Σ equity + fund to the µ-unit.
-import { Col, type ColumnViews } from "./columns.js";
-import type { WasmExports } from "./wasm.js";
-import type { Params } from "./params.js";
-import type { InstrumentRow } from "./reference.js";
-import { ceilDiv } from "./decimal.js";
-import { fail } from "./errors.js";
-import { MAX_COLLATERAL_AMOUNT } from "./limits.js";
-
-const ONE = 1_000_000_000n;
+import { ceilDiv } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { MAX_COLLATERAL_AMOUNT, ONE } from "../core/limits.js";
+import { Col, type ColumnViews } from "../module/views.js";
+import type { WasmExports } from "../module/wasm.js";
+import type { AccountBook, Held } from "./accounts.js";
+import type { Catalog } from "./catalog.js";
 /** lots × lotSize (1e8) × price (1e8) × fraction (1e9) → money (1e6). */
 const NOTIONAL_FEE_TO_MONEY = 10n ** 19n;
 /** money (1e6) → settlement balance (1e8). */
 const MONEY_TO_CASH = 100n;
 
-export interface LiquidationHost {
-  wasm: WasmExports;
-  views: ColumnViews;
-  params(): Params;
-  instruments(): InstrumentRow[];
-  instrumentUnderlying(i: number): number;
-  settlementAsset(): number;
-  accountId(a: number): string;
-  /** True when the account holds a position on an underlying with no fresh price. */
-  exposedToStale(a: number): boolean;
-  fund(): bigint;
-  setFund(value: bigint): void;
-}
-
-export interface Held { instrument: number; lots: number; entry: bigint }
 export interface PlannedOrder { instrument: number; lots: number; fee: bigint }
 export interface AdlFill { account: number; instrument: number; lots: number; amount: bigint; price: bigint }
 
@@ -73,7 +56,14 @@ export class Liquidator {
   /** ADL rankings per instrument and side, computed at first need within a pass. */
   private readonly rankings = new Map<string, Ranked[]>();
 
-  constructor(private readonly host: LiquidationHost) {}
+  constructor(
+    private readonly wasm: WasmExports,
+    private readonly views: ColumnViews,
+    private readonly catalog: Catalog,
+    private readonly book: AccountBook,
+    /** The insurance fund, raw money. */
+    public fund: bigint,
+  ) {}
 
   /** What a pass would do now, then every account and the fund put back as they were. */
   dryRun(limit = Infinity): PassResult {
@@ -92,7 +82,7 @@ export class Liquidator {
   /** Runs `work` recording each account's book before its first change; undoes it unless kept. */
   private journaled(work: () => PassResult, keep: boolean): PassResult {
     const journal = new Map<number, JournalEntry>();
-    const fund = this.host.fund();
+    const fund = this.fund;
     this.journal = journal;
     let done = false;
     try {
@@ -107,32 +97,33 @@ export class Liquidator {
 
   private undo(journal: Map<number, JournalEntry>, fund: bigint): void {
     for (const [a, before] of [...journal].reverse()) {
-      for (const h of this.positions(a)) this.host.wasm.setPosition(a, h.instrument, 0, h.entry);
-      for (const h of before.positions) this.host.wasm.setPosition(a, h.instrument, h.lots, h.entry);
-      this.host.wasm.setCollateral(a, this.host.settlementAsset(), before.cash);
+      for (const h of this.book.positions(a)) this.wasm.setPosition(a, h.instrument, 0, h.entry);
+      for (const h of before.positions) this.wasm.setPosition(a, h.instrument, h.lots, h.entry);
+      this.wasm.setCollateral(a, this.settlementAsset(), before.cash);
       this.commit(a, before.counted);
     }
-    this.host.setFund(fund);
+    this.fund = fund;
   }
 
   /** The queue in liquidation order (the module's exact order; stored results must be current). */
   order(): number[] {
-    const n = this.host.wasm.buildQueue();
-    return Array.from(this.host.views.i32(Col.QueueAccounts).subarray(0, n));
+    const n = this.wasm.buildQueue();
+    return Array.from(this.views.i32(Col.QueueAccounts).subarray(0, n));
   }
 
-  positions(a: number): Held[] {
-    const v = this.host.views;
-    const start = v.i32(Col.AccountPositionStart)[a], count = v.u8(Col.AccountPositionCount)[a];
-    const out: Held[] = [];
-    for (let p = start; p < start + count; p++) {
-      out.push({ instrument: v.u16(Col.PositionInstrument)[p], lots: v.i32(Col.PositionLots)[p], entry: v.i64(Col.PositionEntry)[p] });
-    }
-    return out;
+  private settlementAsset(): number {
+    return this.catalog.assetIndex(this.catalog.settings.settlement);
+  }
+
+  /** True when the account holds a position on an underlying with no fresh price. */
+  private exposedToStale(a: number): boolean {
+    const underlyings = this.catalog.underlyings;
+    if (!underlyings.some((u) => u.stale)) return false;
+    return this.book.positions(a).some((h) => underlyings[this.catalog.underlyingOf(h.instrument)].stale);
   }
 
   private cash(a: number): bigint {
-    const v = this.host.views, asset = this.host.settlementAsset();
+    const v = this.views, asset = this.settlementAsset();
     const start = v.i32(Col.AccountCollateralStart)[a], count = v.u8(Col.AccountCollateralCount)[a];
     for (let c = start; c < start + count; c++) if (v.u8(Col.CollateralAsset)[c] === asset) return v.i64(Col.CollateralAmount)[c];
     return 0n;
@@ -141,39 +132,39 @@ export class Liquidator {
   private addCash(a: number, money: bigint): void {
     if (money === 0n) return;
     const next = this.cash(a) + money * MONEY_TO_CASH;
-    if (next > MAX_COLLATERAL_AMOUNT || next < -MAX_COLLATERAL_AMOUNT || this.host.wasm.setCollateral(a, this.host.settlementAsset(), next) !== 0) {
-      fail("OUT_OF_RANGE", `accounts.${this.host.accountId(a)}.collateral`, "the liquidation would take the settlement balance beyond its limit (docs/limits.md)");
+    if (next > MAX_COLLATERAL_AMOUNT || next < -MAX_COLLATERAL_AMOUNT || this.wasm.setCollateral(a, this.settlementAsset(), next) !== 0) {
+      fail("OUT_OF_RANGE", `accounts.${this.book.accountId(a)}.collateral`, "the liquidation would take the settlement balance beyond its limit (docs/limits.md)");
     }
   }
 
   /** The account's stored results (equity, MM, status), as the venue totals count them. */
   private stored(a: number): [bigint, bigint, number] {
-    const v = this.host.views;
+    const v = this.views;
     const results: [bigint, bigint, number] = [v.i64(Col.AccountEquity)[a], v.i64(Col.AccountMaintenanceMargin)[a], v.u8(Col.AccountStatus)[a]];
-    if (this.journal !== null && !this.journal.has(a)) this.journal.set(a, { positions: this.positions(a), cash: this.cash(a), counted: results });
+    if (this.journal !== null && !this.journal.has(a)) this.journal.set(a, { positions: this.book.positions(a), cash: this.cash(a), counted: results });
     return results;
   }
 
   /** Puts back the results the totals count, then lets the module re-evaluate and move the totals. */
   private commit(a: number, [equity, mm, status]: [bigint, bigint, number]): void {
-    const v = this.host.views;
+    const v = this.views;
     v.i64(Col.AccountEquity)[a] = equity;
     v.i64(Col.AccountMaintenanceMargin)[a] = mm;
     v.u8(Col.AccountStatus)[a] = status;
-    this.host.wasm.refreshAccount(a);
+    this.wasm.refreshAccount(a);
     const entry = this.journal?.get(a);
     if (entry !== undefined) entry.counted = [v.i64(Col.AccountEquity)[a], v.i64(Col.AccountMaintenanceMargin)[a], v.u8(Col.AccountStatus)[a]];
   }
 
   /** Evaluates the account as its book stands now: [equity, MM]. */
   private evaluate(a: number): [bigint, bigint] {
-    this.host.wasm.evaluateAccount(a);
-    return [this.host.views.i64(Col.AccountEquity)[a], this.host.views.i64(Col.AccountMaintenanceMargin)[a]];
+    this.wasm.evaluateAccount(a);
+    return [this.views.i64(Col.AccountEquity)[a], this.views.i64(Col.AccountMaintenanceMargin)[a]];
   }
 
   /** Evaluates the account with some positions' lots replaced (written in place, then restored). */
   private evaluateWith(a: number, lots: Map<number, number>): [bigint, bigint] {
-    const v = this.host.views;
+    const v = this.views;
     const start = v.i32(Col.AccountPositionStart)[a], count = v.u8(Col.AccountPositionCount)[a];
     const saved: [number, number][] = [];
     for (let p = start; p < start + count; p++) {
@@ -184,20 +175,20 @@ export class Liquidator {
     }
     const result = this.evaluate(a);
     for (const [p, before] of saved) v.i32(Col.PositionLots)[p] = before;
-    this.host.wasm.evaluateAccount(a);
+    this.wasm.evaluateAccount(a);
     return result;
   }
 
   /** The liquidation fee on `lots` of an instrument at its guarded mark, rounded up (a fee owed). */
   fee(instrument: number, lots: number): bigint {
-    const mark = this.host.views.i64(Col.InstrumentMarkUsed)[instrument];
+    const mark = this.views.i64(Col.InstrumentMarkUsed)[instrument];
     const size = BigInt(Math.abs(lots));
-    return ceilDiv(size * this.host.instruments()[instrument].lotSize * mark * this.host.params().liquidationFee, NOTIONAL_FEE_TO_MONEY);
+    return ceilDiv(size * this.catalog.instruments[instrument].lotSize * mark * this.catalog.params.liquidationFee, NOTIONAL_FEE_TO_MONEY);
   }
 
   /** Positions in sizing order: largest standalone (standard-method) MM first, then instrument index. */
   sizingOrder(a: number): Held[] {
-    const held = this.positions(a).map((h) => ({ h, mm: this.host.wasm.standaloneMaintenance(h.instrument, BigInt(h.lots)) }));
+    const held = this.book.positions(a).map((h) => ({ h, mm: this.wasm.standaloneMaintenance(h.instrument, BigInt(h.lots)) }));
     held.sort((x, y) => (x.mm !== y.mm ? (x.mm > y.mm ? -1 : 1) : x.h.instrument - y.h.instrument));
     return held.map((x) => x.h);
   }
@@ -208,7 +199,7 @@ export class Liquidator {
    * bisection. An account that cannot be restored is closed flat.
    */
   size(a: number, equity: bigint): PlannedOrder[] {
-    const buffer = ONE + this.host.params().liquidationBuffer;
+    const buffer = ONE + this.catalog.params.liquidationBuffer;
     const payable = equity > 0n ? equity : 0n;
     const lots = new Map<number, number>();
     const orders: PlannedOrder[] = [];
@@ -241,17 +232,17 @@ export class Liquidator {
 
   /** Reduces a position at the mark; the cash credited is exactly the drop of its equity term. */
   private closeLots(a: number, instrument: number, change: number): void {
-    const held = this.positions(a).find((h) => h.instrument === instrument)!;
+    const held = this.book.positions(a).find((h) => h.instrument === instrument)!;
     const [before] = this.evaluate(a);
-    this.host.wasm.setPosition(a, instrument, held.lots + change, held.entry);
+    this.wasm.setPosition(a, instrument, held.lots + change, held.entry);
     const [after] = this.evaluate(a);
     this.addCash(a, before - after);
   }
 
   /** ADL ranking of the accounts holding `instrument` against `side`: PnL% × leverage, highest first. */
   private rank(instrument: number, side: number, exclude: number): Ranked[] {
-    const v = this.host.views, wasm = this.host.wasm;
-    const row = this.host.instruments()[instrument];
+    const v = this.views, wasm = this.wasm;
+    const row = this.catalog.instruments[instrument];
     const mark = Number(v.i64(Col.InstrumentMarkUsed)[instrument]), lotSize = Number(row.lotSize);
     const starts = v.i32(Col.AccountPositionStart), counts = v.u8(Col.AccountPositionCount);
     const instruments = v.u16(Col.PositionInstrument), lotsColumn = v.i32(Col.PositionLots), entries = v.i64(Col.PositionEntry);
@@ -286,18 +277,18 @@ export class Liquidator {
    */
   private bankrupt(entry: QueueEntry, result: PassResult): void {
     const a = entry.account;
-    const book = this.positions(a);
-    const notionals = book.map((h) => BigInt(Math.abs(h.lots)) * this.host.instruments()[h.instrument].lotSize * this.host.views.i64(Col.InstrumentMarkUsed)[h.instrument]);
+    const book = this.book.positions(a);
+    const notionals = book.map((h) => BigInt(Math.abs(h.lots)) * this.catalog.instruments[h.instrument].lotSize * this.views.i64(Col.InstrumentMarkUsed)[h.instrument]);
     for (const h of book) {
       entry.orders.push({ instrument: h.instrument, lots: -h.lots, fee: 0n });
       this.closeLots(a, h.instrument, -h.lots);
     }
     const [equity] = this.evaluate(a);
     if (equity >= 0n) return;
-    const fund = this.host.fund();
+    const fund = this.fund;
     entry.fundPaid = -equity < fund ? -equity : fund;
     this.addCash(a, entry.fundPaid);
-    this.host.setFund(fund - entry.fundPaid);
+    this.fund = fund - entry.fundPaid;
     result.fundPaid += entry.fundPaid;
     let remaining = -equity - entry.fundPaid;
     if (remaining === 0n) return;
@@ -310,8 +301,8 @@ export class Liquidator {
       unassigned -= share;
       if (share === 0n) return;
       const size = Math.abs(h.lots);
-      const mark = this.host.views.i64(Col.InstrumentMarkUsed)[h.instrument];
-      const lotSize = this.host.instruments()[h.instrument].lotSize;
+      const mark = this.views.i64(Col.InstrumentMarkUsed)[h.instrument];
+      const lotSize = this.catalog.instruments[h.instrument].lotSize;
       // the price at which closing the bankrupt position would have paid the share: a long
       // sells above the mark, a short buys below it
       const perUnit = (share * 10n ** 10n) / (BigInt(size) * lotSize);
@@ -323,7 +314,7 @@ export class Liquidator {
         if (open === 0) break;
         if (opponent.account === a) continue;
         // the ranking is fixed at its first use in a pass; the lots are read as they are now
-        const current = this.positions(opponent.account).find((x) => x.instrument === h.instrument)?.lots ?? 0;
+        const current = this.book.positions(opponent.account).find((x) => x.instrument === h.instrument)?.lots ?? 0;
         if (Math.sign(current) !== Math.sign(opponent.lots)) continue;
         opponent.lots = current;
         const lots = Math.min(open, Math.abs(current));
@@ -347,11 +338,11 @@ export class Liquidator {
     this.rankings.clear();
     const result: PassResult = { entries: [], feesPaid: 0n, fundPaid: 0n, socializedLoss: 0n, fundAfter: 0n, touched: [] };
     const queue = this.order();
-    const equities = this.host.views.i64(Col.AccountEquity), margins = this.host.views.i64(Col.AccountMaintenanceMargin);
+    const equities = this.views.i64(Col.AccountEquity), margins = this.views.i64(Col.AccountMaintenanceMargin);
     const snapshot = queue.slice(0, Math.min(limit, queue.length)).map((a) => [a, equities[a], margins[a]] as const);
     snapshot.forEach(([a, equity, mm], rank) => {
       const entry: QueueEntry = {
-        account: a, rank: rank + 1, equity, maintenanceMargin: mm, deferred: this.host.exposedToStale(a),
+        account: a, rank: rank + 1, equity, maintenanceMargin: mm, deferred: this.exposedToStale(a),
         bankruptcy: false, orders: [], feePaid: 0n, fundPaid: 0n, adl: [], uncovered: 0n,
       };
       result.entries.push(entry);
@@ -370,12 +361,12 @@ export class Liquidator {
         entry.feePaid = fees < current ? fees : current;
         for (const order of entry.orders) this.closeLots(a, order.instrument, order.lots);
         this.addCash(a, -entry.feePaid);
-        this.host.setFund(this.host.fund() + entry.feePaid);
+        this.fund += entry.feePaid;
         result.feesPaid += entry.feePaid;
       }
       this.commit(a, stored);
     });
-    result.fundAfter = this.host.fund();
+    result.fundAfter = this.fund;
     return result;
   }
 }

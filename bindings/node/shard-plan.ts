@@ -1,7 +1,7 @@
 // Splitting a bulk load over shards: each account goes with its family (a sub-account with its
 // parent), families are dealt to shards by the position of their root, and each shard's
 // accounts are gathered into CSR columns of their own, in ascending global order.
-import type { AccountColumns } from "./account-columns.js";
+import type { AccountColumns } from "../venue/account-columns.js";
 
 /**
  * The global indexes each shard holds, ascending. The root (the parent, or the account itself)

@@ -1,21 +1,20 @@
 // Reference rows (underlyings, assets, instruments) parsed from venue-file objects with exact
 // decimal arithmetic. Each parser checks one row completely and returns raw fixed-point values.
-import { parseBounded, parseTime } from "./decimal.js";
-import type { ScanState } from "./scan-range.js";
-import { fail } from "./errors.js";
+import { parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { asArray, asId, asObject } from "../core/json.js";
 import {
   MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS, MAX_TIER_BOUND, ONE, MAX_VOL,
-} from "./limits.js";
+} from "../core/limits.js";
+import { parseTime } from "../core/time.js";
 import type { PriceSource } from "./oracle.js";
 
 export const KIND_PERP = 0, KIND_FUTURE = 1, KIND_CALL = 2, KIND_PUT = 3;
 
 export interface Tier { upTo: bigint; imf: bigint; mmf: bigint }
-export interface UnderlyingRow {
-  id: string; spot: bigint | null; vol: bigint; rate: bigint; sources: PriceSource[];
-  index: bigint; stale: boolean; priceTime: number;
-  /** The dynamic scan range's state, when `dynamicMargin` is on. */
-  scan?: ScanState;
+/** An underlying as defined; the engine adds its index, staleness and scan state. */
+export interface UnderlyingSpec {
+  id: string; spot: bigint | null; vol: bigint; rate: bigint; sources: PriceSource[]; priceTime: number;
 }
 export interface AssetRow { id: string; price: bigint; haircut: bigint; underlying: string | null; priceTime: number }
 export interface InstrumentRow {
@@ -23,25 +22,10 @@ export interface InstrumentRow {
   strike: bigint; expiry: number; iv: bigint; tiers: Tier[]; priceTime: number;
 }
 
-export function asObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail("MALFORMED", field, "expected an object");
-  return value as Record<string, unknown>;
-}
-
-export function asArray(value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value)) fail("MALFORMED", field, "expected an array");
-  return value;
-}
-
-export function asId(value: unknown, field: string): string {
-  if (typeof value !== "string" || value.length === 0 || value.length > 128) fail("MALFORMED", field, "expected a non-empty id string of at most 128 characters");
-  return value;
-}
-
 export const parsePrice = (value: unknown, field: string) =>
-  parseBounded(value, 8, field, 1n, MAX_PRICE, "(0, 10000000000]");
+  parseBounded(value, PRICE_SCALE, field, 1n, MAX_PRICE, "(0, 10000000000]");
 
-export function parseUnderlying(value: unknown, field: string, now: number): Omit<UnderlyingRow, "index" | "stale"> {
+export function parseUnderlying(value: unknown, field: string, now: number): UnderlyingSpec {
   const row = asObject(value, field);
   const sources: PriceSource[] = row.sources === undefined ? [] : asArray(row.sources, `${field}.sources`).map((s, k) => {
     const source = asObject(s, `${field}.sources[${k}]`);
@@ -60,8 +44,8 @@ export function parseUnderlying(value: unknown, field: string, now: number): Omi
   return {
     id: asId(row.id, `${field}.id`),
     spot: row.spot === undefined ? null : parsePrice(row.spot, `${field}.spot`),
-    vol: parseBounded(row.vol, 9, `${field}.vol`, 1n, MAX_VOL, "(0, 10]"),
-    rate: row.rate === undefined ? 0n : parseBounded(row.rate, 9, `${field}.rate`, -ONE, ONE, "[-1, 1]"),
+    vol: parseBounded(row.vol, FRACTION_SCALE, `${field}.vol`, 1n, MAX_VOL, "(0, 10]"),
+    rate: row.rate === undefined ? 0n : parseBounded(row.rate, FRACTION_SCALE, `${field}.rate`, -ONE, ONE, "[-1, 1]"),
     sources,
     priceTime: now,
   };
@@ -71,7 +55,7 @@ export function parseAsset(value: unknown, field: string, settlement: string, no
   const row = asObject(value, field);
   const id = asId(row.id, `${field}.id`);
   const price = parsePrice(row.price, `${field}.price`);
-  const haircut = parseBounded(row.haircut ?? "0", 9, `${field}.haircut`, 0n, ONE - 1n, "[0, 1)");
+  const haircut = parseBounded(row.haircut ?? "0", FRACTION_SCALE, `${field}.haircut`, 0n, ONE - 1n, "[0, 1)");
   if (id === settlement && (price !== 100_000_000n || haircut !== 0n)) {
     fail("OUT_OF_RANGE", `${field}.price`, "the settlement asset has price 1 and haircut 0");
   }
@@ -84,11 +68,11 @@ function parseTiers(value: unknown, field: string): Tier[] {
   let previous = 0n;
   return rows.map((r, k) => {
     const tier = asObject(r, `${field}[${k}]`);
-    const upTo = parseBounded(tier.upTo, 6, `${field}[${k}].upTo`, 1n, MAX_TIER_BOUND, "(0, 10000000000]");
+    const upTo = parseBounded(tier.upTo, MONEY_SCALE, `${field}[${k}].upTo`, 1n, MAX_TIER_BOUND, "(0, 10000000000]");
     if (upTo <= previous) fail("OUT_OF_RANGE", `${field}[${k}].upTo`, "tier bounds must increase");
     previous = upTo;
-    const imf = parseBounded(tier.imf, 9, `${field}[${k}].imf`, 0n, ONE, "[0, 1]");
-    const mmf = parseBounded(tier.mmf, 9, `${field}[${k}].mmf`, 0n, imf, "[0, imf]");
+    const imf = parseBounded(tier.imf, FRACTION_SCALE, `${field}[${k}].imf`, 0n, ONE, "[0, 1]");
+    const mmf = parseBounded(tier.mmf, FRACTION_SCALE, `${field}[${k}].mmf`, 0n, imf, "[0, imf]");
     return { upTo, imf, mmf };
   });
 }
@@ -98,7 +82,7 @@ export function parseInstrument(value: unknown, field: string, now: number, atLo
   const id = asId(row.id, `${field}.id`);
   const kindName = row.kind;
   if (kindName !== "perp" && kindName !== "future" && kindName !== "option") fail("MALFORMED", `${field}.kind`, 'expected "perp", "future" or "option"');
-  const lotSize = parseBounded(row.lotSize, 8, `${field}.lotSize`, MIN_LOT_SIZE, MAX_LOT_SIZE, "[0.00000001, 10000]");
+  const lotSize = parseBounded(row.lotSize, PRICE_SCALE, `${field}.lotSize`, MIN_LOT_SIZE, MAX_LOT_SIZE, "[0.00000001, 10000]");
   const base = { id, underlying: asId(row.underlying, `${field}.underlying`), lotSize, mark: parsePrice(row.mark, `${field}.mark`), priceTime: now };
   const expiry = kindName === "perp" ? 0 : parseTime(row.expiry, `${field}.expiry`);
   if (kindName !== "perp" && atLoad && expiry <= now) fail("EXPIRED", `${field}.expiry`, `${row.expiry} is not after now`);
@@ -111,7 +95,7 @@ export function parseInstrument(value: unknown, field: string, now: number, atLo
     kind: row.right === "call" ? KIND_CALL : KIND_PUT,
     strike: parsePrice(row.strike, `${field}.strike`),
     expiry,
-    iv: row.iv === undefined ? 0n : parseBounded(row.iv, 9, `${field}.iv`, 1n, MAX_VOL, "(0, 10]"),
+    iv: row.iv === undefined ? 0n : parseBounded(row.iv, FRACTION_SCALE, `${field}.iv`, 1n, MAX_VOL, "(0, 10]"),
     tiers: [],
   };
 }

@@ -1,9 +1,9 @@
 // Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
-import { parseBounded } from "./decimal.js";
-import { fail } from "./errors.js";
-import { ONE } from "./limits.js";
+import { parseBounded, FRACTION_SCALE } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { asBoolean, asObject } from "../core/json.js";
+import { ONE } from "../core/limits.js";
 import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
-import { asObject } from "./reference.js";
 
 export interface Params {
   maxMarkDeviation: bigint;
@@ -76,7 +76,7 @@ export function parseParams(overrides: unknown, field = "params"): Params {
     }
   }
   const fraction = (key: keyof typeof FRACTION_DEFAULTS, high: bigint, rule: string) =>
-    given[key] === undefined ? FRACTION_DEFAULTS[key] : parseBounded(given[key], 9, `${field}.${key}`, 0n, high, rule);
+    given[key] === undefined ? FRACTION_DEFAULTS[key] : parseBounded(given[key], FRACTION_SCALE, `${field}.${key}`, 0n, high, rule);
   const params: Params = {
     maxMarkDeviation: fraction("maxMarkDeviation", ONE - 1n, "[0, 1)"),
     optIm: fraction("optIm", ONE, "[0, 1]"),
@@ -144,17 +144,12 @@ function parseCorrelation(value: unknown, field: string): Map<string, Map<string
   for (const [a, row] of Object.entries(rows)) {
     for (const [b, text] of Object.entries(asObject(row, `${field}.${a}`))) {
       const at = `${field}.${a}.${b}`;
-      const rho = parseBounded(text, 9, at, -ONE, ONE, "[-1, 1]");
+      const rho = parseBounded(text, FRACTION_SCALE, at, -ONE, ONE, "[-1, 1]");
       if (a === b && rho !== ONE) fail("OUT_OF_RANGE", at, "an underlying's correlation with itself is 1");
       set(a, b, rho, at);
       set(b, a, rho, at);
     }
   }
   return matrix;
-}
-
-function asBoolean(value: unknown, field: string): boolean {
-  if (typeof value !== "boolean") fail("MALFORMED", field, "expected true or false");
-  return value;
 }
 

@@ -1,8 +1,8 @@
 // Scenario grids (methodology §4): span16, wide, or a custom list, built with exact fractions.
-import { parseBounded } from "./decimal.js";
-import { fail } from "./errors.js";
-import { ONE } from "./limits.js";
-import { asArray, asObject } from "./reference.js";
+import { parseBounded, FRACTION_SCALE } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { asArray, asObject } from "../core/json.js";
+import { ONE } from "../core/limits.js";
 
 /** A scenario: price move and cover at scale 1e9, vol shift −1 down, 0 none, +1 up. */
 export interface Scenario { move: bigint; vol: -1 | 0 | 1; cover: bigint }
@@ -39,9 +39,9 @@ export function buildGrid(grid: unknown, p: GridParams, field = "params.grid"): 
     const vol = row.vol ?? "none";
     if (typeof vol !== "string" || !(vol in VOL_SHIFTS)) fail("MALFORMED", `${field}[${k}].vol`, 'expected "up", "down" or "none"');
     return {
-      move: parseBounded(row.move, 9, `${field}[${k}].move`, -ONE, ONE, "[-1, 1]"),
+      move: parseBounded(row.move, FRACTION_SCALE, `${field}[${k}].move`, -ONE, ONE, "[-1, 1]"),
       vol: VOL_SHIFTS[vol as keyof typeof VOL_SHIFTS],
-      cover: parseBounded(row.cover ?? "1", 9, `${field}[${k}].cover`, 1n, ONE, "(0, 1]"),
+      cover: parseBounded(row.cover ?? "1", FRACTION_SCALE, `${field}[${k}].cover`, 1n, ONE, "(0, 1]"),
     };
   });
 }

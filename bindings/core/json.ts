@@ -1,0 +1,22 @@
+// Shape guards for values read from JSON: each returns the value typed, or fails naming the field.
+import { fail } from "./errors.js";
+
+export function asObject(value: unknown, field: string): Record<string, unknown> {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) fail("MALFORMED", field, "expected an object");
+  return value as Record<string, unknown>;
+}
+
+export function asArray(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value)) fail("MALFORMED", field, "expected an array");
+  return value;
+}
+
+export function asId(value: unknown, field: string): string {
+  if (typeof value !== "string" || value.length === 0 || value.length > 128) fail("MALFORMED", field, "expected a non-empty id string of at most 128 characters");
+  return value;
+}
+
+export function asBoolean(value: unknown, field: string): boolean {
+  if (typeof value !== "boolean") fail("MALFORMED", field, "expected true or false");
+  return value;
+}

@@ -1,0 +1,229 @@
+// Accounts: their ids and parents (kept here; books live in the module), bulk loads through the
+// module's staging columns, and single-account edits. Each change marks what it invalidates.
+import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { fail, MarginError } from "../core/errors.js";
+import { asId, asObject } from "../core/json.js";
+import {
+  MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_COLLATERAL_VALUE, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
+} from "../core/limits.js";
+import { Col, type ColumnViews } from "../module/views.js";
+import { MAX_MEMORY_BYTES, memoryNeeded, type WasmExports } from "../module/wasm.js";
+import { STAGED_FIELDS, type AccountColumns, type StagedFieldName } from "../venue/account-columns.js";
+import { lotsOf, parseMode } from "../venue/accounts.js";
+import { parsePrice } from "../venue/reference.js";
+import { beyondNotional, type Catalog } from "./catalog.js";
+import type { Refresh } from "./refresh.js";
+
+/** One position of an account's book: instrument index, signed whole lots, entry price (1e8). */
+export interface Held { instrument: number; lots: number; entry: bigint }
+
+export class AccountBook {
+  /** null: account i is `acc-${i}` (bulk loads without ids). */
+  private ids: string[] | null = [];
+  private indexCache: Map<string, number> | null = null;
+  /** Sub-account → parent. */
+  private parents = new Map<number, number>();
+
+  constructor(
+    private readonly wasm: WasmExports,
+    private readonly views: ColumnViews,
+    private readonly catalog: Catalog,
+    private readonly refresh: Refresh,
+  ) {}
+
+  count(): number {
+    return this.wasm.accountCount();
+  }
+
+  /**
+   * Replaces every account with the given columns. The whole batch is validated before any of
+   * it is applied; a rejection names the column and row (or the venue field, via `fieldOf`).
+   */
+  loadColumns(columns: AccountColumns, fieldOf: (column: StagedFieldName, row: number) => string = (c, r) => `columns.${c}[${r}]`): void {
+    checkShape(columns);
+    const n = columns.count;
+    const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
+    this.wasm.stageLoad(n, positions, collaterals);
+    const v = this.views;
+    v.u8(Col.StagedMode).set(columns.mode);
+    v.i32(Col.StagedPositionOffsets).set(columns.positionOffsets);
+    v.u16(Col.StagedPositionInstrument).set(columns.positionInstrument);
+    v.i32(Col.StagedPositionLots).set(columns.positionLots);
+    v.i64(Col.StagedPositionEntry).set(columns.positionEntry);
+    v.i32(Col.StagedCollateralOffsets).set(columns.collateralOffsets);
+    v.u8(Col.StagedCollateralAsset).set(columns.collateralAsset);
+    v.i64(Col.StagedCollateralAmount).set(columns.collateralAmount);
+    const rejection = this.wasm.validateStaged();
+    if (rejection !== 0) {
+      const field = fieldOf(STAGED_FIELDS[this.wasm.rejectedField()], this.wasm.rejectedRow());
+      this.wasm.discardStaged();
+      throw stagedError(rejection, field);
+    }
+    this.wasm.commitStaged();
+    this.ids = columns.ids ? [...columns.ids] : null;
+    this.indexCache = null;
+    this.parents = new Map();
+    for (let a = 0; a < n; a++) if (columns.parent[a] >= 0) this.parents.set(a, columns.parent[a]);
+    this.refresh.everything();
+  }
+
+  /** Creates an account, or changes its mode and parent. */
+  upsertAccount(value: unknown): void {
+    const row = asObject(value, "account");
+    const id = asId(row.id, "account.id");
+    const mode = parseMode(row.mode, "account.mode");
+    let parent = -1;
+    if (row.parent !== undefined && row.parent !== null) {
+      parent = this.indexOf(asId(row.parent, "account.parent"), "account.parent");
+      if (this.parents.has(parent)) fail("MALFORMED", "account.parent", "a sub-account cannot have sub-accounts");
+    }
+    let a = this.find(id);
+    if (a !== undefined && parent === a) fail("MALFORMED", "account.parent", "an account cannot be its own parent");
+    if (a !== undefined && parent >= 0 && [...this.parents.values()].includes(a)) fail("MALFORMED", "account.parent", "an account with sub-accounts cannot become one");
+    if (a === undefined) {
+      if (this.count() >= MAX_ACCOUNTS) fail("OUT_OF_RANGE", "account", `more than ${MAX_ACCOUNTS} accounts`);
+      this.materializeIds().push(id);
+      a = this.wasm.addAccounts(1, mode);
+      this.indexCache?.set(id, a);
+      this.refresh.everything();
+    } else {
+      this.wasm.setAccountMode(a, mode);
+      this.refresh.account(a);
+    }
+    if (parent >= 0) this.parents.set(a, parent);
+    else this.parents.delete(a);
+  }
+
+  /** Sets an account's position in an instrument (qty in base units, whole lots; "0" closes it). */
+  setPosition(accountId: string, instrumentId: string, qty: string, entry: string): void {
+    const a = this.indexOf(accountId, "account");
+    const i = this.catalog.instrumentIndex(instrumentId);
+    const row = this.catalog.instruments[i];
+    const lots = lotsOf(qty, row.lotSize, "qty");
+    const entryRaw = parsePrice(entry, "entry");
+    if (beyondNotional(BigInt(Math.abs(lots)), row, this.catalog.underlying(row.underlying).index, entryRaw)) {
+      fail("OUT_OF_RANGE", "qty", "the position would exceed the notional limit");
+    }
+    if (this.wasm.setPosition(a, i, lots, entryRaw) !== 0) fail("OUT_OF_RANGE", "qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
+    this.refresh.account(a);
+  }
+
+  /** Sets an account's balance of an asset (asset units; negative is a loan; "0" removes it). */
+  setCollateral(accountId: string, assetId: string, amount: string): void {
+    const a = this.indexOf(accountId, "account");
+    const k = this.catalog.assetIndex(assetId);
+    const raw = parseDecimal(amount, PRICE_SCALE, "amount");
+    const magnitude = raw < 0n ? -raw : raw;
+    if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.catalog.assetPrice(k) > MAX_COLLATERAL_VALUE) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
+    if (this.wasm.setCollateral(a, k, raw) !== 0) fail("OUT_OF_RANGE", "amount", `an account holds at most ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
+    this.refresh.account(a);
+  }
+
+  accountId(a: number): string {
+    return this.ids === null ? `acc-${a}` : this.ids[a];
+  }
+
+  /** Every account's id, or null when they are all `acc-${i}`. */
+  idList(): string[] | null {
+    return this.ids;
+  }
+
+  /** Sub-account → parent pairs, in account order. */
+  parentPairs(): [number, number][] {
+    return [...this.parents].sort((x, y) => x[0] - y[0]);
+  }
+
+  parentOf(a: number): number | undefined {
+    return this.parents.get(a);
+  }
+
+  /** Parent → its sub-accounts, for describing every account in one pass. */
+  children(): Map<number, number[]> {
+    const out = new Map<number, number[]>();
+    for (const [c, p] of this.parents) out.set(p, [...(out.get(p) ?? []), c]);
+    return out;
+  }
+
+  subAccountsOf(a: number): number[] {
+    return [...this.parents].filter(([, p]) => p === a).map(([c]) => c);
+  }
+
+  private materializeIds(): string[] {
+    if (this.ids === null) this.ids = Array.from({ length: this.count() }, (_, a) => `acc-${a}`);
+    return this.ids;
+  }
+
+  find(id: string): number | undefined {
+    if (this.ids === null) {
+      const match = /^acc-(0|[1-9]\d*)$/.exec(id);
+      const a = match ? Number(match[1]) : -1;
+      return a >= 0 && a < this.count() ? a : undefined;
+    }
+    if (this.indexCache === null) this.indexCache = new Map(this.ids.map((id, a) => [id, a]));
+    return this.indexCache.get(id);
+  }
+
+  indexOf(id: string, field: string): number {
+    const a = this.find(id);
+    if (a === undefined) fail("UNKNOWN_ID", field, `no account "${id}"`);
+    return a;
+  }
+
+  /** Account `a`'s positions, in book order (by underlying, then instrument). */
+  positions(a: number): Held[] {
+    const v = this.views;
+    const start = v.i32(Col.AccountPositionStart)[a], count = v.u8(Col.AccountPositionCount)[a];
+    const instruments = v.u16(Col.PositionInstrument), lots = v.i32(Col.PositionLots), entries = v.i64(Col.PositionEntry);
+    const out: Held[] = [];
+    for (let p = start; p < start + count; p++) out.push({ instrument: instruments[p], lots: lots[p], entry: entries[p] });
+    return out;
+  }
+}
+
+/** Checks the columns' sizes, ids and parents before anything reaches the module. */
+function checkShape(columns: AccountColumns): void {
+  const n = columns.count;
+  if (!Number.isInteger(n) || n < 0 || n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "columns.count", `must be an integer in [0, ${MAX_ACCOUNTS}]`);
+  expectLength(columns.mode, n, "columns.mode");
+  expectLength(columns.parent, n, "columns.parent");
+  expectLength(columns.positionOffsets, n + 1, "columns.positionOffsets");
+  expectLength(columns.collateralOffsets, n + 1, "columns.collateralOffsets");
+  const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
+  if (positions > MAX_ROWS) fail("OUT_OF_RANGE", "columns.positionOffsets", `more than ${MAX_ROWS} positions in one load`);
+  if (collaterals > MAX_ROWS) fail("OUT_OF_RANGE", "columns.collateralOffsets", `more than ${MAX_ROWS} collateral balances in one load`);
+  const needed = memoryNeeded({ accounts: n, positions, collaterals });
+  if (needed > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", "columns.count", `needs about ${(needed / 2 ** 30).toFixed(1)} GiB of wasm memory; wasm32 addresses 4 GiB`);
+  expectLength(columns.positionInstrument, positions, "columns.positionInstrument");
+  expectLength(columns.positionLots, positions, "columns.positionLots");
+  expectLength(columns.positionEntry, positions, "columns.positionEntry");
+  expectLength(columns.collateralAsset, collaterals, "columns.collateralAsset");
+  expectLength(columns.collateralAmount, collaterals, "columns.collateralAmount");
+  if (columns.ids !== undefined) {
+    if (columns.ids.length !== n) fail("MALFORMED", "columns.ids", `expected ${n} ids`);
+    const seen = new Set<string>();
+    columns.ids.forEach((id, a) => {
+      asId(id, `columns.ids[${a}]`);
+      if (seen.has(id)) fail("DUPLICATE_ID", `columns.ids[${a}]`, `account "${id}" appears twice`);
+      seen.add(id);
+    });
+  }
+  for (let a = 0; a < n; a++) {
+    const p = columns.parent[a];
+    if (p === -1) continue;
+    if (p < 0 || p >= n || p === a) fail("MALFORMED", `columns.parent[${a}]`, "parent must be another account's index");
+    if (columns.parent[p] !== -1) fail("MALFORMED", `columns.parent[${a}]`, "a sub-account cannot have sub-accounts");
+  }
+}
+
+function expectLength(array: ArrayLike<unknown> | undefined, length: number, field: string): void {
+  if (array === undefined || array.length !== length) fail("MALFORMED", field, `expected ${length} elements`);
+}
+
+function stagedError(rejection: number, field: string): MarginError {
+  switch (rejection) {
+    case 1: return new MarginError("OUT_OF_RANGE", field, "outside the documented limits (docs/limits.md)");
+    case 2: return new MarginError("UNKNOWN_ID", field, "refers to no such row");
+    case 3: return new MarginError("DUPLICATE_ID", field, "appears twice in one account");
+    default: return new MarginError("MALFORMED", field, "offsets are not a valid CSR layout");
+  }
+}

@@ -1,0 +1,347 @@
+// The venue's reference data: underlyings (with their index, staleness and dynamic scan range),
+// assets and instruments, validated with exact bigint arithmetic, indexed by id, and mirrored
+// into the module's columns. Also the venue settings every part reads: valuation time,
+// settlement asset, parameters, and the oracle clock.
+import { maxBig, PRICE_SCALE } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { asArray } from "../core/json.js";
+import {
+  MAX_ASSETS, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS, MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, ONE,
+} from "../core/limits.js";
+import type { WasmExports } from "../module/wasm.js";
+import { Col, type ColumnViews } from "../module/views.js";
+import { gridForRange, type Scenario } from "../venue/grid.js";
+import { indexFromSources, lastKnownIndex } from "../venue/oracle.js";
+import type { Params } from "../venue/params.js";
+import type { Lookup } from "../venue/accounts.js";
+import {
+  indexIds, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow, type UnderlyingSpec,
+} from "../venue/reference.js";
+import type { ScanState } from "../venue/snapshot.js";
+import type { Refresh } from "./refresh.js";
+import { advanceScan, initialScan } from "./scan-range.js";
+
+/** An underlying as the engine holds it: its definition, its current index and whether it is stale. */
+export interface UnderlyingRow extends UnderlyingSpec {
+  index: bigint;
+  stale: boolean;
+  /** The dynamic scan range's state, when `dynamicMargin` is on. */
+  scan?: ScanState;
+}
+
+export interface VenueSettings {
+  /** Valuation time, ms since the epoch. */
+  now: number;
+  settlement: string;
+  params: Params;
+  /** The `params` object as given, written back by toVenue() and snapshots. */
+  paramOverrides: Record<string, unknown>;
+}
+
+export class Catalog {
+  underlyings: UnderlyingRow[] = [];
+  assets: AssetRow[] = [];
+  instruments: InstrumentRow[] = [];
+  private underlyingIds = new Map<string, number>();
+  private assetIds = new Map<string, number>();
+  private instrumentIds = new Map<string, number>();
+  /** The oracle clock: the latest price time accepted (staleness is judged against it). */
+  clock: number;
+  /** Grids built for each scan range met (dynamic margin moves few ranges, and rarely). */
+  private readonly gridsByRange = new Map<bigint, Scenario[]>();
+
+  constructor(
+    private readonly wasm: WasmExports,
+    private readonly views: ColumnViews,
+    private readonly refresh: Refresh,
+    readonly settings: VenueSettings,
+  ) {
+    this.clock = settings.now;
+    this.syncParameters();
+  }
+
+  get params(): Params {
+    return this.settings.params;
+  }
+
+  /** Replaces all reference data with the rows of a venue file (or a snapshot header). */
+  load(file: Record<string, unknown>): void {
+    const { now, settlement } = this.settings;
+    const underlyings = asArray(file.underlyings ?? [], "underlyings").map((u, k) => this.withIndex(parseUnderlying(u, `underlyings[${k}]`, now)));
+    const underlyingIds = indexIds(underlyings, "underlyings");
+    const assetRows = asArray(file.assets ?? [], "assets");
+    const assets = assetRows.map((a, k) => parseAsset(a, `assets[${k}]`, settlement, now));
+    if (!assets.some((a) => a.id === settlement)) assets.unshift({ id: settlement, price: 10n ** BigInt(PRICE_SCALE), haircut: 0n, underlying: null, priceTime: now });
+    const offset = assets.length - assetRows.length;
+    const assetIds = indexIds(assets, "assets");
+    assets.forEach((a, k) => {
+      if (a.underlying !== null && !underlyingIds.has(a.underlying)) fail("UNKNOWN_ID", `assets[${k - offset}].underlying`, `no underlying "${a.underlying}"`);
+    });
+    const instruments = asArray(file.instruments ?? [], "instruments").map((i, k) => parseInstrument(i, `instruments[${k}]`, now, true));
+    const instrumentIds = indexIds(instruments, "instruments");
+    instruments.forEach((i, k) => {
+      if (!underlyingIds.has(i.underlying)) fail("UNKNOWN_ID", `instruments[${k}].underlying`, `no underlying "${i.underlying}"`);
+    });
+    checkCount(underlyings.length, MAX_UNDERLYINGS, "underlyings");
+    // the matrix holds both orders of every pair, so each id named anywhere is one of its keys
+    for (const id of this.params.correlation?.keys() ?? []) {
+      if (!underlyingIds.has(id)) fail("UNKNOWN_ID", `params.correlation.${id}`, `no underlying "${id}"`);
+    }
+    checkCount(assets.length, MAX_ASSETS, "assets");
+    checkCount(instruments.length, MAX_INSTRUMENTS, "instruments");
+    this.underlyings = underlyings;
+    this.underlyingIds = underlyingIds;
+    this.assets = assets;
+    this.assetIds = assetIds;
+    this.instruments = instruments;
+    this.instrumentIds = instrumentIds;
+    this.sync();
+  }
+
+  private withIndex(spec: UnderlyingSpec): UnderlyingRow {
+    const fromSources = spec.sources.length > 0 ? indexFromSources(spec.sources, this.settings.now, this.params) : null;
+    // With no fresh source the underlying is stale: it keeps its spot, or the sources' last prices.
+    const index = fromSources ?? spec.spot ?? lastKnownIndex(spec.sources);
+    return { ...spec, index, stale: spec.sources.length > 0 && fromSources === null };
+  }
+
+  upsertUnderlying(value: unknown): void {
+    const row = this.withIndex(parseUnderlying(value, "underlying", this.settings.now));
+    const existing = this.underlyingIds.get(row.id);
+    if (existing === undefined) {
+      checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
+    } else {
+      this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
+      // the variance estimate is the index's history, which a new definition does not erase
+      row.scan = this.withSample(this.underlyings[existing].scan, row.index, this.clock);
+    }
+    replaceRow(this.underlyings, this.underlyingIds, row);
+    this.sync();
+  }
+
+  upsertAsset(value: unknown): void {
+    const row = parseAsset(value, "asset", this.settings.settlement, this.settings.now);
+    if (row.underlying !== null && !this.underlyingIds.has(row.underlying)) fail("UNKNOWN_ID", "asset.underlying", `no underlying "${row.underlying}"`);
+    const existing = this.assetIds.get(row.id);
+    if (existing === undefined) {
+      checkCount(this.assets.length + 1, MAX_ASSETS, "assets");
+    } else {
+      const price = row.underlying === null ? row.price : this.underlying(row.underlying).index;
+      this.assertAssetPriceFits(existing, price, "asset.price");
+    }
+    replaceRow(this.assets, this.assetIds, row);
+    this.sync();
+  }
+
+  upsertInstrument(value: unknown): void {
+    const row = parseInstrument(value, "instrument", this.settings.now, true);
+    const u = this.underlyingIds.get(row.underlying);
+    if (u === undefined) fail("UNKNOWN_ID", "instrument.underlying", `no underlying "${row.underlying}"`);
+    const existing = this.instrumentIds.get(row.id);
+    if (existing === undefined) {
+      checkCount(this.instruments.length + 1, MAX_INSTRUMENTS, "instruments");
+    } else {
+      const before = this.instruments[existing];
+      const held = this.maxLotsHeld(existing);
+      if (held > 0n && (before.lotSize !== row.lotSize || before.kind !== row.kind || before.underlying !== row.underlying)) {
+        fail("OUT_OF_RANGE", "instrument.lotSize", "kind, underlying and lot size cannot change while positions are open");
+      }
+      if (beyondNotional(held, row, this.underlyings[u].index)) fail("OUT_OF_RANGE", "instrument.mark", "an open position would exceed the notional limit");
+    }
+    replaceRow(this.instruments, this.instrumentIds, row);
+    this.sync();
+  }
+
+  /** Position of an instrument in definition order (the `positionInstrument` of loadColumns). */
+  instrumentIndex(id: string, field = "instrument"): number {
+    const i = this.instrumentIds.get(id);
+    if (i === undefined) fail("UNKNOWN_ID", field, `no instrument "${id}"`);
+    return i;
+  }
+
+  /** Position of an asset in definition order (the `collateralAsset` of loadColumns). */
+  assetIndex(id: string): number {
+    const a = this.assetIds.get(id);
+    if (a === undefined) fail("UNKNOWN_ID", "asset", `no asset "${id}"`);
+    return a;
+  }
+
+  /** Position of an underlying in definition order. */
+  underlyingIndex(id: string): number {
+    const u = this.underlyingIds.get(id);
+    if (u === undefined) fail("UNKNOWN_ID", "underlying", `no underlying "${id}"`);
+    return u;
+  }
+
+  /** An underlying's row by id (the id must be known). */
+  underlying(id: string): UnderlyingRow {
+    return this.underlyings[this.underlyingIds.get(id)!];
+  }
+
+  /** Position of the underlying instrument `i` is written on. */
+  underlyingOf(i: number): number {
+    return this.underlyingIds.get(this.instruments[i].underlying)!;
+  }
+
+  /** The ids a venue file's accounts are resolved against. */
+  accountLookup(): Lookup {
+    return { instrumentIndex: this.instrumentIds, instrumentLotSize: (i) => this.instruments[i].lotSize, assetIndex: this.assetIds };
+  }
+
+  /** The scenario grid in force for an underlying, or the venue's base grid (copies). */
+  scenarioGrid(underlyingId?: string): Scenario[] {
+    const grid = underlyingId === undefined ? this.params.grid : this.gridOf(this.underlyingIndex(underlyingId));
+    return grid.map((s) => ({ ...s }));
+  }
+
+  /** The price scan range charged for an underlying (fraction, 1e9 raw): its dynamic range, or priceScan. */
+  scanRange(underlyingId: string): bigint {
+    return this.underlyings[this.underlyingIndex(underlyingId)].scan?.range ?? this.params.gridParams.priceScan;
+  }
+
+  /** Looks an id up among underlyings, instruments and assets, in that order. */
+  find(id: string): { underlying: number } | { instrument: number } | { asset: number } | undefined {
+    const u = this.underlyingIds.get(id);
+    if (u !== undefined) return { underlying: u };
+    const i = this.instrumentIds.get(id);
+    if (i !== undefined) return { instrument: i };
+    const a = this.assetIds.get(id);
+    return a === undefined ? undefined : { asset: a };
+  }
+
+  /** An asset's price now: its own, or its underlying's index. */
+  assetPrice(a: number): bigint {
+    const row = this.assets[a];
+    return row.underlying === null ? row.price : this.underlying(row.underlying).index;
+  }
+
+  /** The largest |lots| any account has held in instrument `i` (the module's high-water mark). */
+  maxLotsHeld(i: number): bigint {
+    return this.views.i64(Col.InstrumentMaxLots)[i];
+  }
+
+  /** Fails when a new index for underlying `u` would take an open position or balance past its limit. */
+  assertUnderlyingPriceFits(u: number, index: bigint, field: string): void {
+    const id = this.underlyings[u].id;
+    this.instruments.forEach((row, i) => {
+      if (row.underlying === id && beyondNotional(this.maxLotsHeld(i), row, index)) {
+        fail("OUT_OF_RANGE", field, `an open position in "${row.id}" would exceed the notional limit`);
+      }
+    });
+    this.assets.forEach((row, a) => {
+      if (row.underlying === id) this.assertAssetPriceFits(a, index, field);
+    });
+  }
+
+  assertAssetPriceFits(a: number, price: bigint, field: string): void {
+    if (this.views.i64(Col.AssetMaxAmount)[a] * price > MAX_COLLATERAL_VALUE) fail("OUT_OF_RANGE", field, "a balance would exceed the collateral value limit");
+  }
+
+  /** An accepted index price fed to a dynamic scan range; none kept (dynamic margin off) or no index (stale): as it was. */
+  withSample(scan: ScanState | undefined, index: bigint | null, time: number): ScanState | undefined {
+    return scan === undefined || index === null ? scan : advanceScan(this.wasm, this.params.dynamicScan!, scan, index, time);
+  }
+
+  /** The scenario grid in force for underlying `u`: the base grid at its dynamic scan range. */
+  gridOf(u: number): Scenario[] {
+    const p = this.params;
+    const range = this.underlyings[u].scan?.range ?? p.gridParams.priceScan;
+    let grid = this.gridsByRange.get(range);
+    if (grid === undefined) {
+      grid = gridForRange(p.grid, p.gridSpec, p.gridParams, range);
+      this.gridsByRange.set(range, grid);
+    }
+    return grid;
+  }
+
+  private syncParameters(): void {
+    const p = this.params;
+    this.wasm.setParameters(BigInt(this.settings.now), p.maxMarkDeviation, p.optIm, p.optImMin, p.optMm);
+    this.wasm.setPortfolioParameters(p.volUp, p.volDown, p.volTermShort, p.volTermLong, p.shockCollateral, p.imMultiplier, p.shortOptionMin);
+    this.wasm.setScenarioCount(p.grid.length, this.underlyings.length);
+    p.grid.forEach((s, k) => {
+      this.views.i32(Col.ScenarioVol)[k] = s.vol;
+      this.views.i64(Col.ScenarioCover)[k] = s.cover;
+    });
+    this.refresh.everything();
+  }
+
+  /**
+   * Mirrors every reference row into the module (hundreds of rows: cheap, and simple to keep
+   * right). `moved` names the one underlying whose prices changed, when that is all that did.
+   */
+  sync(moved?: number): void {
+    const tiers = this.instruments.reduce((n, i) => n + i.tiers.length, 0);
+    this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, tiers);
+    const v = this.views;
+    const scenarios = this.params.grid.length, dynamic = this.params.dynamicScan;
+    this.wasm.setScenarioCount(scenarios, this.underlyings.length);
+    this.underlyings.forEach((u, k) => {
+      v.i64(Col.UnderlyingIndex)[k] = u.index;
+      v.i64(Col.UnderlyingVol)[k] = u.vol;
+      v.i64(Col.UnderlyingRate)[k] = u.rate;
+      if (dynamic !== null && u.scan === undefined) u.scan = initialScan(this.wasm, dynamic, u.vol, u.index, u.priceTime);
+      v.i64(Col.ScenarioMove).set(this.gridOf(k).map((s) => s.move), k * scenarios);
+    });
+    this.assets.forEach((a, k) => {
+      v.i64(Col.AssetPrice)[k] = a.price;
+      v.i64(Col.AssetHaircut)[k] = a.haircut;
+      v.i32(Col.AssetUnderlying)[k] = a.underlying === null ? -1 : this.underlyingIds.get(a.underlying)!;
+    });
+    let t = 0;
+    this.instruments.forEach((i, k) => {
+      v.u8(Col.InstrumentKind)[k] = i.kind;
+      v.i32(Col.InstrumentUnderlying)[k] = this.underlyingIds.get(i.underlying)!;
+      v.i64(Col.InstrumentLotSize)[k] = i.lotSize;
+      v.i64(Col.InstrumentMark)[k] = i.mark;
+      v.i64(Col.InstrumentStrike)[k] = i.strike;
+      v.i64(Col.InstrumentExpiry)[k] = BigInt(i.expiry);
+      v.i64(Col.InstrumentIv)[k] = i.iv;
+      v.i32(Col.InstrumentTierStart)[k] = t;
+      v.i32(Col.InstrumentTierCount)[k] = i.tiers.length;
+      for (const tier of i.tiers) {
+        v.i64(Col.TierUpTo)[t] = tier.upTo;
+        v.i64(Col.TierImf)[t] = tier.imf;
+        v.i64(Col.TierMmf)[t] = tier.mmf;
+        t++;
+      }
+    });
+    const correlation = this.params.correlation;
+    this.wasm.setCorrelated(correlation !== null, this.underlyings.length);
+    if (correlation !== null) {
+      const n = this.underlyings.length;
+      this.underlyings.forEach((a, i) => this.underlyings.forEach((b, j) => {
+        v.i64(Col.Correlation)[i * n + j] = i === j ? ONE : correlation.get(a.id)?.get(b.id) ?? 0n;
+      }));
+    }
+    if (moved !== undefined) {
+      this.refresh.underlying(moved);
+    } else {
+      this.wasm.invalidateExposure();
+      this.refresh.everything();
+    }
+  }
+}
+
+/**
+ * True when `lots` (a magnitude) of an instrument pass the notional limit at the largest of its
+ * mark, strike, its underlying's index and any further price given (an entry, an order price).
+ */
+export function beyondNotional(lots: bigint, row: InstrumentRow, index: bigint, ...prices: bigint[]): boolean {
+  const bound = [row.mark, row.strike, index, ...prices].reduce(maxBig);
+  return lots * row.lotSize * bound > MAX_POSITION_NOTIONAL;
+}
+
+function replaceRow<T extends { id: string }>(rows: T[], ids: Map<string, number>, row: T): void {
+  const at = ids.get(row.id);
+  if (at === undefined) {
+    ids.set(row.id, rows.length);
+    rows.push(row);
+  } else {
+    rows[at] = row;
+  }
+}
+
+function checkCount(count: number, limit: number, field: string): void {
+  if (count > limit) fail("OUT_OF_RANGE", field, `more than ${limit} rows`);
+}

@@ -1,0 +1,71 @@
+// The engine's parts, built once per instance and wired to each other directly: each part
+// receives the parts it reads, so no part reaches back into the facade.
+import { MONEY_SCALE, parseDecimal } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { asId, asObject } from "../core/json.js";
+import { MAX_FUND } from "../core/limits.js";
+import { parseTime } from "../core/time.js";
+import { ColumnViews } from "../module/views.js";
+import type { WasmExports } from "../module/wasm.js";
+import { parseParams } from "../venue/params.js";
+import { AccountBook } from "./accounts.js";
+import { Catalog } from "./catalog.js";
+import { GreekSums } from "./greeks.js";
+import { InstrumentResults } from "./instruments.js";
+import { Liquidator } from "./liquidation.js";
+import { Liquidations } from "./liquidations.js";
+import { LiquidationPriceSearch } from "./liquidation-price.js";
+import { Orders } from "./orders.js";
+import { Presenter } from "./present.js";
+import { Prices } from "./prices.js";
+import { Refresh } from "./refresh.js";
+import { Results } from "./results.js";
+import type { EngineOptions } from "./types.js";
+
+export interface EngineParts {
+  wasm: WasmExports;
+  views: ColumnViews;
+  simd: boolean;
+  refresh: Refresh;
+  catalog: Catalog;
+  prices: Prices;
+  book: AccountBook;
+  results: Results;
+  greeks: GreekSums;
+  present: Presenter;
+  orders: Orders;
+  liquidator: Liquidator;
+  liquidations: Liquidations;
+  instruments: InstrumentResults;
+}
+
+/** Settings are checked in the order the venue file lists them: now, settlement, params, fund. */
+export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineOptions): EngineParts {
+  const views = new ColumnViews(wasm);
+  const now = options.now === undefined ? Date.now() : parseTime(options.now, "now");
+  const settlement = asId(options.settlement ?? "USD", "settlement");
+  const paramOverrides = { ...asObject(options.params ?? {}, "params") };
+  const params = parseParams(paramOverrides);
+  const fund = parseFund(options.insuranceFund ?? "0");
+  const refresh = new Refresh(wasm);
+  const catalog = new Catalog(wasm, views, refresh, { now, settlement, params, paramOverrides });
+  const book = new AccountBook(wasm, views, catalog, refresh);
+  const results = new Results(wasm, views, refresh);
+  const greeks = new GreekSums(wasm, views, catalog);
+  const priceSearch = new LiquidationPriceSearch(wasm, views, catalog);
+  const liquidator = new Liquidator(wasm, views, catalog, book, fund);
+  return {
+    wasm, views, simd, refresh, catalog, book, results, greeks, liquidator,
+    prices: new Prices(catalog, refresh),
+    present: new Presenter(wasm, views, catalog, book, results, greeks, refresh, priceSearch),
+    orders: new Orders(wasm, views, catalog, book, refresh),
+    liquidations: new Liquidations(views, catalog, book, refresh, liquidator),
+    instruments: new InstrumentResults(views, catalog, refresh),
+  };
+}
+
+function parseFund(value: unknown): bigint {
+  const raw = parseDecimal(value, MONEY_SCALE, "insuranceFund");
+  if (raw < 0n || raw > MAX_FUND) fail("OUT_OF_RANGE", "insuranceFund", "outside [0, 1000000000000]");
+  return raw;
+}

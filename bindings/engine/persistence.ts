@@ -1,0 +1,123 @@
+// The engine's state written out and read back: the venue file (toVenue) and snapshots, whose
+// restore reproduces the state byte for byte.
+import { formatDecimal, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
+import { formatTime } from "../core/time.js";
+import { Col } from "../module/views.js";
+import { MODE_NAMES, parseVenueAccounts } from "../venue/accounts.js";
+import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
+import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
+import type { EngineParts } from "./parts.js";
+import type { EngineOptions } from "./types.js";
+
+/** Fills a new engine from a venue file's reference rows and accounts. */
+export function loadVenue({ catalog, book }: EngineParts, file: Record<string, unknown>): void {
+  catalog.load(file);
+  const parsed = parseVenueAccounts(file.accounts, catalog.accountLookup());
+  book.loadColumns(parsed.columns, parsed.fieldOf);
+}
+
+/** The venue file describing the current state (positions in canonical order). */
+export function venueOf({ wasm, views: v, catalog, book, liquidator }: EngineParts): Record<string, unknown> {
+  wasm.compactArenas();
+  const n = wasm.accountCount();
+  const posCount = v.u8(Col.AccountPositionCount), colCount = v.u8(Col.AccountCollateralCount);
+  const instrument = v.u16(Col.PositionInstrument), lots = v.i32(Col.PositionLots), entry = v.i64(Col.PositionEntry);
+  const asset = v.u8(Col.CollateralAsset), amount = v.i64(Col.CollateralAmount);
+  const accounts: Record<string, unknown>[] = [];
+  let p = 0, c = 0;
+  for (let a = 0; a < n; a++) {
+    const collateral: Record<string, string> = {};
+    for (let k = 0; k < colCount[a]; k++, c++) collateral[catalog.assets[asset[c]].id] = formatDecimal(amount[c], PRICE_SCALE);
+    const positions = [];
+    for (let k = 0; k < posCount[a]; k++, p++) {
+      const row = catalog.instruments[instrument[p]];
+      positions.push({ instrument: row.id, qty: formatDecimal(BigInt(lots[p]) * row.lotSize, PRICE_SCALE), entry: formatDecimal(entry[p], PRICE_SCALE) });
+    }
+    const parent = book.parentOf(a);
+    accounts.push({
+      id: book.accountId(a), mode: MODE_NAMES[v.u8(Col.AccountMode)[a]],
+      ...(parent === undefined ? {} : { parent: book.accountId(parent) }),
+      collateral, positions,
+    });
+  }
+  const { now, settlement, paramOverrides } = catalog.settings;
+  return {
+    now: formatTime(now),
+    settlement,
+    params: paramOverrides,
+    assets: catalog.assets.map(assetToVenue),
+    underlyings: catalog.underlyings.map(underlyingToVenue),
+    instruments: catalog.instruments.map(instrumentToVenue),
+    accounts,
+    insuranceFund: formatDecimal(liquidator.fund, MONEY_SCALE),
+  };
+}
+
+/** Bytes that reproduce the engine's state exactly (restore → snapshot gives the same bytes). */
+export function snapshotOf({ wasm, views: v, catalog, book, liquidator }: EngineParts): Uint8Array {
+  wasm.compactArenas();
+  const n = wasm.accountCount(), positions = wasm.positionSlots(), collaterals = wasm.collateralSlots();
+  const { now, settlement, paramOverrides } = catalog.settings;
+  const header: SnapshotHeader = {
+    now, settlement, params: paramOverrides,
+    insuranceFund: liquidator.fund.toString(),
+    underlyings: catalog.underlyings.map((u) => ({
+      ...underlyingToVenue(u), index: u.index.toString(), stale: u.stale, priceTime: u.priceTime,
+      ...(u.scan === undefined ? {} : { scan: { ...u.scan, sampleIndex: u.scan.sampleIndex.toString(), range: u.scan.range.toString() } }),
+    })),
+    assets: catalog.assets.map((a) => ({ ...assetToVenue(a), priceTime: a.priceTime })),
+    instruments: catalog.instruments.map((i) => ({ ...instrumentToVenue(i), priceTime: i.priceTime })),
+    accountIds: book.idList(),
+    parents: book.parentPairs(),
+  };
+  return encodeSnapshot(header, [
+    v.u8(Col.AccountMode).subarray(0, n),
+    v.u8(Col.AccountPositionCount).subarray(0, n),
+    v.u8(Col.AccountCollateralCount).subarray(0, n),
+    v.u16(Col.PositionInstrument).subarray(0, positions),
+    v.i32(Col.PositionLots).subarray(0, positions),
+    v.i64(Col.PositionEntry).subarray(0, positions),
+    v.u8(Col.CollateralAsset).subarray(0, collaterals),
+    v.i64(Col.CollateralAmount).subarray(0, collaterals),
+  ]);
+}
+
+/** A snapshot read back: the settings to build an engine with, and how to fill it. */
+export function readSnapshot(bytes: Uint8Array): { options: EngineOptions; fill(parts: EngineParts): void } {
+  const { header, sections } = decodeSnapshot(bytes);
+  return {
+    options: {
+      now: formatTime(header.now), settlement: header.settlement, params: header.params,
+      insuranceFund: formatDecimal(BigInt(header.insuranceFund), MONEY_SCALE),
+    },
+    fill({ catalog, book }) {
+      catalog.load({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments });
+      header.underlyings.forEach((u, k) => {
+        catalog.underlyings[k] = {
+          ...catalog.underlyings[k], index: BigInt(u.index), stale: u.stale, priceTime: u.priceTime,
+          scan: restoreScan(u.scan, `snapshot.underlyings[${k}].scan`),
+        };
+      });
+      header.assets.forEach((a, k) => { catalog.assets[k].priceTime = a.priceTime; });
+      header.instruments.forEach((i, k) => { catalog.instruments[k].priceTime = i.priceTime; });
+      catalog.sync();
+      const [mode, posCount, colCount, instrument, lots, entry, asset, amount] = sections;
+      const n = (mode as Uint8Array).length;
+      const parent = new Int32Array(n).fill(-1);
+      for (const [c, p] of header.parents) parent[c] = p;
+      book.loadColumns({
+        count: n, ids: header.accountIds ?? undefined, mode: mode as Uint8Array, parent,
+        positionOffsets: prefixSums(posCount as Uint8Array), positionInstrument: instrument as Uint16Array,
+        positionLots: lots as Int32Array, positionEntry: entry as BigInt64Array,
+        collateralOffsets: prefixSums(colCount as Uint8Array), collateralAsset: asset as Uint8Array,
+        collateralAmount: amount as BigInt64Array,
+      }, (c, r) => `snapshot.${c}[${r}]`);
+    },
+  };
+}
+
+function prefixSums(counts: Uint8Array): Uint32Array {
+  const out = new Uint32Array(counts.length + 1);
+  for (let k = 0; k < counts.length; k++) out[k + 1] = out[k] + counts[k];
+  return out;
+}

@@ -1,0 +1,93 @@
+// Price updates: an underlying's index (directly or through one of its oracle sources), an
+// instrument's mark, or an asset's own price; and the oracle clock that judges staleness
+// (docs/methodology.md §11). Every check runs before anything changes.
+import { fail } from "../core/errors.js";
+import { indexFromSources } from "../venue/oracle.js";
+import { parsePrice } from "../venue/reference.js";
+import { beyondNotional, type Catalog, type UnderlyingRow } from "./catalog.js";
+import type { Refresh } from "./refresh.js";
+
+export class Prices {
+  constructor(private readonly catalog: Catalog, private readonly refresh: Refresh) {}
+
+  /** Every check of a price update, then the update itself as a function that cannot fail. */
+  plan(id: string, price: string, timestampMs: number, source?: string): () => void {
+    const raw = parsePrice(price, "price");
+    if (!Number.isFinite(timestampMs)) fail("INVALID_NUMBER", "timestamp", `${timestampMs} is not a finite time`);
+    const catalog = this.catalog;
+    const target = catalog.find(id);
+    if (target === undefined) fail("UNKNOWN_ID", "id", `no underlying, instrument or asset "${id}"`);
+    if ("underlying" in target) return this.planIndex(target.underlying, raw, timestampMs, source);
+    if ("instrument" in target) {
+      const i = target.instrument, row = catalog.instruments[i];
+      if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
+      if (beyondNotional(catalog.maxLotsHeld(i), { ...row, mark: raw }, catalog.underlying(row.underlying).index)) {
+        fail("OUT_OF_RANGE", "price", "an open position would exceed the notional limit");
+      }
+      return () => {
+        catalog.instruments[i] = { ...row, mark: raw, priceTime: timestampMs };
+        catalog.sync(catalog.underlyingOf(i));
+      };
+    }
+    const a = target.asset, row = catalog.assets[a];
+    if (row.underlying !== null) fail("MALFORMED", "id", `asset "${id}" is priced by underlying "${row.underlying}"`);
+    if (row.id === catalog.settings.settlement) fail("OUT_OF_RANGE", "price", "the settlement asset is priced 1");
+    if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
+    catalog.assertAssetPriceFits(a, raw, "price");
+    return () => {
+      catalog.assets[a] = { ...row, price: raw, priceTime: timestampMs };
+      catalog.sync();
+    };
+  }
+
+  private planIndex(u: number, raw: bigint, timestampMs: number, source: string | undefined): () => void {
+    const catalog = this.catalog, row = catalog.underlyings[u];
+    let next: UnderlyingRow;
+    if (source !== undefined) {
+      const s = row.sources.findIndex((x) => x.id === source);
+      if (s < 0) fail("UNKNOWN_ID", "source", `underlying "${row.id}" has no source "${source}"`);
+      if (timestampMs < row.sources[s].time) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
+      const sources = row.sources.map((x, k) => (k === s ? { ...x, price: raw, time: timestampMs } : x));
+      const time = Math.max(catalog.clock, timestampMs);
+      const index = indexFromSources(sources, time, catalog.params);
+      if (index !== null) catalog.assertUnderlyingPriceFits(u, index, "price");
+      next = {
+        ...row, sources, index: index ?? row.index, stale: index === null, priceTime: Math.max(row.priceTime, timestampMs),
+        scan: catalog.withSample(row.scan, index, time),
+      };
+    } else {
+      if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
+      catalog.assertUnderlyingPriceFits(u, raw, "price");
+      next = { ...row, spot: raw, index: raw, priceTime: timestampMs, scan: catalog.withSample(row.scan, raw, timestampMs) };
+    }
+    return () => {
+      catalog.underlyings[u] = next;
+      this.advanceClock(timestampMs);
+      catalog.sync(u);
+    };
+  }
+
+  /**
+   * Moves the oracle clock to `timestampMs` (never back): sources older than maxPriceAge drop
+   * out of their medians, and an underlying left with no fresh source turns stale, keeping its
+   * last index. Underlyings whose index or staleness changed are re-priced.
+   */
+  private advanceClock(timestampMs: number): void {
+    const catalog = this.catalog;
+    if (timestampMs <= catalog.clock) return;
+    catalog.clock = timestampMs;
+    catalog.underlyings.forEach((row, u) => {
+      if (row.sources.length === 0) return;
+      const index = indexFromSources(row.sources, catalog.clock, catalog.params);
+      const next = { index: index ?? row.index, stale: index === null };
+      if (next.index === row.index && next.stale === row.stale) return;
+      catalog.underlyings[u] = { ...row, ...next, scan: catalog.withSample(row.scan, index, catalog.clock) };
+      this.refresh.underlying(u);
+    });
+  }
+
+  /** Underlyings with no fresh oracle source at the current clock. */
+  staleUnderlyings(): string[] {
+    return this.catalog.underlyings.filter((u) => u.stale).map((u) => u.id);
+  }
+}
