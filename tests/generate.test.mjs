@@ -1,35 +1,11 @@
 // The synthetic venue generator: deterministic per seed, valid CSR columns, every value inside
 // docs/limits.md, and the intended mix of books and margin statuses.
 //
-// The generator is bundled from its TypeScript source here (esbuild), so these checks follow
-// bindings/generate.ts itself rather than whatever build/ last bundled.
+// The generator is imported from its own entry, `margin-core/generate` (build/generate.js).
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import * as esbuild from "esbuild";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import { parseDecimal } from "./reference/decimal.mjs";
-
-const ROOT = fileURLToPath(new URL("..", import.meta.url));
-
-async function loadGenerator() {
-  const result = await esbuild.build({
-    entryPoints: [join(ROOT, "bindings/generate.ts")],
-    bundle: true, format: "esm", platform: "node", write: false, logLevel: "silent",
-  });
-  const dir = mkdtempSync(join(tmpdir(), "margin-core-generate-"));
-  try {
-    const file = join(dir, "generate.mjs");
-    writeFileSync(file, result.outputFiles[0].text);
-    return await import(pathToFileURL(file).href);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
-
-const { generateVenue } = await loadGenerator();
+import { generateVenue } from "../build/generate.js";
 
 const NOW_MS = Date.parse("2026-11-24T00:00:00Z");
 const DAY_MS = 86_400_000;

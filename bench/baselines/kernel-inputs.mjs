@@ -49,7 +49,7 @@ export function kernelInputs(engine, venue, columns) {
     const lotSize = parseDecimal(row.lotSize, 8, "lotSize");
     instrumentUnderlying[i] = u;
     if (row.kind !== "option") {
-      // the guarded linear mark (methodology §2), by the twin's own rule
+      // the guarded linear mark (docs/methodology.md §2), by the twin's own rule
       const markUsed = guardedMark(row, S0, dev);
       const perLot = lotSize * markUsed;
       linearMoney[i] = perLot / TO_MONEY;

@@ -1,4 +1,4 @@
-// Liquidation price (methodology §8): per underlying an account holds, the nearest index price
+// Liquidation price (docs/methodology.md §12): per underlying an account holds, the nearest index price
 // at which it becomes liquidatable, every other price held still. The linear marks of that
 // underlying move with its index (in proportion), option marks are re-guarded against the
 // moved model value. The boundary is found by bisection on whole price units (1e-8), each step

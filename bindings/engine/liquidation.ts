@@ -1,4 +1,4 @@
-// One liquidation pass (methodology §6) over the queue the module orders: partial liquidation
+// One liquidation pass (docs/methodology.md §10) over the queue the module orders: partial liquidation
 // by whole lots, close-out of bankrupt accounts, the insurance fund, then auto-deleveraging.
 // Money moves only as fees (account → fund), fund payouts (fund → account) and ADL transfers
 // (opponent → bankrupt account); closing lots at the mark credits cash by exactly the change of

@@ -1,4 +1,4 @@
-// The dynamic scan range of one underlying (methodology §4): EWMA variance of index log returns,
+// The dynamic scan range of one underlying (docs/methodology.md §5): EWMA variance of index log returns,
 // the candidate range it implies, and the anti-procyclicality band the charged range stays in.
 import { ceilDiv } from "../core/decimal.js";
 import type { WasmExports } from "../module/wasm.js";

@@ -6,7 +6,7 @@ export type { RuntimeOptions };
 
 export type AccountStatus = "healthy" | "restricted" | "liquidatable" | "bankrupt";
 
-/** Greeks of one underlying: delta and gamma in base units, vega and theta in money (methodology §5). */
+/** Greeks of one underlying: delta and gamma in base units, vega and theta in money (docs/methodology.md §7). */
 export interface Greeks { delta: string; gamma: string; vega: string; theta: string }
 /** Per-lot greeks as raw fixed point: delta and gamma at scale 1e9, vega and theta at 1e6. */
 export interface RawGreeks { delta: bigint; gamma: bigint; vega: bigint; theta: bigint }

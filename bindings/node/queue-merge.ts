@@ -1,6 +1,6 @@
 // Merging per-shard liquidation queues into the one order a single engine would give: health
 // (equity / MM) ascending compared exactly by cross-multiplying in BigInt, accounts with MM 0
-// first, ties by larger MM, then by account index (methodology §6).
+// first, ties by larger MM, then by account index (docs/methodology.md §10).
 
 /** One shard's queue: global account indexes in its order, with their raw equity and MM. */
 export interface ShardQueue { accounts: Int32Array; equity: BigInt64Array; maintenanceMargin: BigInt64Array }

@@ -3,16 +3,17 @@
 //
 // Each account is given a status class first (healthy, between maintenance and initial margin,
 // under maintenance, bankrupt), then its book, then collateral sized so that its equity lands in
-// that class under an approximation of its own margin mode: methodology §4 (tiers, short-option
+// that class under an approximation of its own margin mode: docs/methodology.md §4 (tiers, short-option
 // formulas) for standard accounts, the span16 scenario grid of §5 on Black-76 values for
 // portfolio accounts. Healthy books take their equity from their notional at a leverage drawn
 // from a skewed distribution, never below 1.1 × initial margin. Same seed, same bytes.
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { black76Value } from "../module/pricing.js";
 import type { AccountColumns } from "../venue/account-columns.js";
 
 export type { AccountColumns };
 
-/** The venue file minus its accounts (contract §2 shapes, decimal strings). */
+/** The venue file minus its accounts (the venue-file shapes of docs/api.md, decimal strings). */
 export interface VenueReference {
   now: string;
   settlement: string;
@@ -78,7 +79,7 @@ const KIND_PERP = 0, KIND_FUTURE = 1, KIND_CALL = 2, KIND_PUT = 3;
 const USD = 0, USDC = 1, FIRST_CRYPTO_ASSET = 2;
 const CLASS_HEALTHY = 0, CLASS_UNDER_INITIAL = 1, CLASS_UNDER_MAINTENANCE = 2, CLASS_BANKRUPT = 3;
 
-/** The span16 grid (methodology §5): price move, vol shift (+1 up, −1 down, 0 none), cover. */
+/** The span16 grid (docs/methodology.md §5): price move, vol shift (+1 up, −1 down, 0 none), cover. */
 const SCENARIO_MOVE: number[] = [];
 const SCENARIO_VOL: number[] = [];
 const SCENARIO_COVER: number[] = [];
@@ -96,23 +97,7 @@ for (const sign of [1, -1]) {
 }
 const SCENARIOS = SCENARIO_MOVE.length;
 
-/** Standard normal CDF (Abramowitz & Stegun 7.1.26 via erf); it only shapes synthetic inputs. */
-function normalCdf(x: number): number {
-  const z = Math.abs(x) / Math.SQRT2;
-  const t = 1 / (1 + 0.3275911 * z);
-  const erf = 1 - t * (0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))) * Math.exp(-z * z);
-  return x >= 0 ? (1 + erf) / 2 : (1 - erf) / 2;
-}
-
-/** Black-76 value per base unit at rate 0 (the forward is the index). */
-function black76(call: boolean, spot: number, strike: number, years: number, vol: number): number {
-  const sd = vol * Math.sqrt(years);
-  const d1 = (Math.log(spot / strike) + (sd * sd) / 2) / sd;
-  const d2 = d1 - sd;
-  return call ? spot * normalCdf(d1) - strike * normalCdf(d2) : strike * normalCdf(-d2) - spot * normalCdf(-d1);
-}
-
-/** Volatility of a scenario row (methodology §5). */
+/** Volatility of a scenario row (docs/methodology.md §5). */
 function shiftedVol(sigma: number, shift: number, days: number): number {
   if (shift === 0) return sigma;
   const term = (30 / Math.max(days, 1e-9)) ** (days <= 30 ? VOL_TERM_SHORT : VOL_TERM_LONG);
@@ -198,7 +183,7 @@ function buildReference(): { venue: VenueReference; model: Model } {
         const ivText = (u.vol * (1 + 0.3 * Math.abs(Math.log(strike / u.spot)))).toFixed(4);
         const iv = Number(ivText);
         for (const call of [true, false]) {
-          const value = black76(call, u.spot, strike, years, iv);
+          const value = black76Value(call, u.spot, strike, years, iv, 0);
           const mark = decimal(Math.max(value, u.tick), u.tick); // a tick at least, deep out of the money
           const i = add(ui, call ? KIND_CALL : KIND_PUT, u.optionLot, mark, strike, {
             id: `${u.id}-${expiry.slice(0, 10).replaceAll("-", "")}-${strike}-${call ? "C" : "P"}`,
@@ -208,7 +193,7 @@ function buildReference(): { venue: VenueReference; model: Model } {
           const intrinsic = Math.max(0, call ? u.spot - strike : strike - u.spot);
           model.markUsed[i] = Math.max(Math.min(Number(mark), value * (1 + MAX_MARK_DEVIATION)), intrinsic);
           for (let s = 0; s < SCENARIOS; s++) {
-            const moved = black76(call, u.spot * (1 + SCENARIO_MOVE[s]), strike, years, shiftedVol(iv, SCENARIO_VOL[s], days));
+            const moved = black76Value(call, u.spot * (1 + SCENARIO_MOVE[s]), strike, years, shiftedVol(iv, SCENARIO_VOL[s], days), 0);
             model.scenarioPnl[i * SCENARIOS + s] = Number(u.optionLot) * (moved - value);
           }
         }
@@ -243,7 +228,7 @@ UNDERLYINGS.forEach((u, ui) => {
   TIER_START[ui + 1] = TIER_UP_TO.length;
 });
 
-/** Tiered requirement of a linear notional (methodology §4) at the given rates; past the last bound, the last rate. */
+/** Tiered requirement of a linear notional (docs/methodology.md §4) at the given rates; past the last bound, the last rate. */
 function tiered(notional: number, underlying: number, rates: number[]): number {
   const first = TIER_START[underlying];
   let below = 0, charge = 0;
@@ -509,7 +494,7 @@ class AccountWriter {
     this.standardIm = standardIm;
   }
 
-  /** Portfolio MM approximation (methodology §5): per bucket the worst covered scenario loss, at least its floor. */
+  /** Portfolio MM approximation (docs/methodology.md §5): per bucket the worst covered scenario loss, at least its floor. */
   private portfolioMaintenance(): number {
     let total = 0;
     for (let b = 0; b < UNDERLYINGS.length; b++) {

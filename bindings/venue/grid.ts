@@ -1,4 +1,4 @@
-// Scenario grids (methodology §4): span16, wide, or a custom list, built with exact fractions.
+// Scenario grids (docs/methodology.md §5): span16, wide, or a custom list, built with exact fractions.
 import { parseBounded, FRACTION_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asObject } from "../core/json.js";

@@ -1,4 +1,4 @@
-// The index of an underlying from its oracle sources (methodology §7): the median of sources
+// The index of an underlying from its oracle sources (docs/methodology.md §11): the median of sources
 // updated within maxPriceAge of `now`, after dropping sources more than maxSourceDeviation
 // from that median. An even count takes the mean of the two middle prices, rounded down.
 import type { Params } from "./params.js";

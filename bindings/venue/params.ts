@@ -16,7 +16,7 @@ export interface Params {
   /** The grid as given (a name, a list or absent) and the fractions a named grid is built from. */
   gridSpec: unknown;
   gridParams: GridParams;
-  /** The EWMA scan range (methodology §4), or null when `dynamicMargin` is off. */
+  /** The EWMA scan range (docs/methodology.md §5), or null when `dynamicMargin` is off. */
   dynamicScan: DynamicScan | null;
   volUp: bigint;
   volDown: bigint;
