@@ -1,6 +1,7 @@
 // The public result and option types of MarginEngine: plain data, money as decimal strings (or
 // raw bigints where the name says Raw), so they serialize as they are.
 import type { RuntimeOptions } from "../module/wasm.js";
+import type { VenueSettingsText } from "../venue/file.js";
 
 export type { RuntimeOptions };
 
@@ -51,12 +52,8 @@ export interface VenueRisk {
 }
 
 
-export interface EngineOptions extends RuntimeOptions {
-  now?: string;
-  settlement?: string;
-  params?: Record<string, unknown>;
-  insuranceFund?: string;
-}
+/** Runtime options and the venue settings (`now` defaults to the current time). */
+export interface EngineOptions extends RuntimeOptions, VenueSettingsText {}
 
 export interface LiquidationOrder { instrument: string; qty: string; price: string }
 export interface AdlOrder { account: string; instrument: string; qty: string; price: string; amount: string }
