@@ -3,32 +3,20 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { MarginEngine, MarginError } from "../build/index.js";
+import { MarginEngine } from "../build/index.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
 
 const VENUE = JSON.parse(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
 const clone = () => structuredClone(VENUE);
 
-/** Runs `operation` (sync or async) and asserts it rejects with this code and field. */
-async function expectError(operation, code, field) {
-  try {
-    await operation();
-  } catch (error) {
-    assert.instance(error, MarginError, `expected MarginError, got ${error}`);
-    assert.is(error.code, code, error.message);
-    assert.is(error.field, field, error.message);
-    return;
-  }
-  assert.unreachable(`expected ${code} at ${field}`);
-}
-
-const expectVenueError = (venue, code, field) => expectError(() => MarginEngine.fromVenue(venue), code, field);
+const expectVenueError = (venue, code, field) => expectMarginError(() => MarginEngine.fromVenue(venue), { code, field });
 
 /** Runs a rejected operation and asserts the snapshot bytes did not change. */
 async function rejectedWithoutChange(operation, code, field) {
   const engine = await MarginEngine.fromVenue(VENUE);
   const before = engine.snapshot();
   const riskBefore = JSON.stringify(engine.accounts());
-  await expectError(() => operation(engine), code, field);
+  await expectMarginError(() => operation(engine), { code, field });
   assert.equal(engine.snapshot(), before, "snapshot bytes changed");
   assert.is(JSON.stringify(engine.accounts()), riskBefore, "risk changed");
 }
@@ -195,13 +183,13 @@ test("loadColumns: a bad row rejects the whole batch and changes nothing", async
     const before = engine.snapshot();
     const c = columns();
     mutate(c);
-    await expectError(() => engine.loadColumns(c), code, field);
+    await expectMarginError(() => engine.loadColumns(c), { code, field });
     assert.equal(engine.snapshot(), before, `snapshot changed after ${field}`);
   }
 });
 
 test("restore rejects bytes that are not a snapshot", async () => {
-  await expectError(() => MarginEngine.restore(new Uint8Array([1, 2, 3])), "MALFORMED", "snapshot");
+  await expectMarginError(() => MarginEngine.restore(new Uint8Array([1, 2, 3])), { code: "MALFORMED", field: "snapshot" });
 });
 
 test.run();
