@@ -82,12 +82,39 @@ test("venue: negative lot size and volatility", async () => {
 });
 
 test("venue: an underlying whose sources are all stale still loads, at their last prices", async () => {
-  const v = clone();
-  delete v.underlyings[0].spot;
-  v.underlyings[0].sources.forEach((s) => { s.time = "2026-11-23T23:00:00Z"; }); // an hour old: > maxPriceAge
-  const engine = await MarginEngine.fromVenue(v);
+  /** BTC with no spot and every source an hour old (> maxPriceAge). */
+  const hourOld = (v) => {
+    delete v.underlyings[0].spot;
+    v.underlyings[0].sources.forEach((s) => { s.time = "2026-11-23T23:00:00Z"; });
+    return v;
+  };
+  const engine = await MarginEngine.fromVenue(hourOld(clone()));
+  const fresh = await MarginEngine.fromVenue(VENUE);
   // median of 65,010 and 64,995 = 65,002.5; alice's 0.5 BTC collateral is valued at it
-  assert.is(engine.account("alice").equity, (await MarginEngine.fromVenue(VENUE)).account("alice").equity);
+  assert.is(engine.underlyingIndex("BTC"), 6_500_250_000_000n);
+  assert.is(engine.account("alice").equity, fresh.account("alice").equity);
+  // but the underlying is stale: an order adding risk on it is refused, one reducing risk is not
+  assert.equal(engine.staleUnderlyings(), ["BTC"]);
+  assert.equal(fresh.staleUnderlyings(), []);
+  const adding = { account: "bob", instrument: "BTC-PERP", qty: "0.1", price: "65000" };
+  assert.equal([engine.checkOrder(adding).accepted, engine.checkOrder(adding).reason], [false, "STALE_PRICE"]);
+  assert.is.not(fresh.checkOrder(adding).reason, "STALE_PRICE");
+  const reducing = engine.checkOrder({ ...adding, qty: "-0.1" });
+  assert.equal([reducing.accepted, reducing.reason], [true, null]);
+
+  // A third, outlying source tells the last known index from a fresh one: stale, the index is
+  // the median of every last price (64,995); fresh, the deviation filter would drop 60,000 and
+  // take the median of the other two (65,002.5).
+  const outlier = (v) => {
+    v.underlyings[0].sources.push({ id: "feedC", price: "60000", time: v.underlyings[0].sources[0].time });
+    return v;
+  };
+  const staleOutlier = await MarginEngine.fromVenue(outlier(hourOld(clone())));
+  const freshOutlier = await MarginEngine.fromVenue(outlier(clone()));
+  assert.equal(staleOutlier.staleUnderlyings(), ["BTC"]);
+  assert.is(staleOutlier.underlyingIndex("BTC"), 6_499_500_000_000n);
+  assert.equal(freshOutlier.staleUnderlyings(), []);
+  assert.is(freshOutlier.underlyingIndex("BTC"), 6_500_250_000_000n);
 });
 
 test("venue: an option already expired at load", async () => {
