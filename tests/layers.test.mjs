@@ -10,7 +10,7 @@ const fixture = (name) => fileURLToPath(new URL(`fixtures/layers/${name}/`, impo
 const root = fileURLToPath(new URL("../", import.meta.url));
 
 /** A violation without its message, for exact comparison. */
-const brief = ({ message, ...rest }) => rest;
+const withoutMessage = ({ message, ...rest }) => rest;
 
 test("every form of import is found, and nothing in comments, strings or templates", () => {
   const source = [
@@ -78,7 +78,7 @@ test("a tree that keeps the rules reports nothing", () => {
 });
 
 test("a cycle, an upward import and a store → risk import are each reported, and nothing else", () => {
-  assert.equal(checkLayers(fixture("broken")).map(brief), [
+  assert.equal(checkLayers(fixture("broken")).map(withoutMessage), [
     {
       kind: "cycle", files: ["bindings/venue/grid.ts", "bindings/venue/params.ts"],
       path: ["bindings/venue/grid.ts", "bindings/venue/params.ts", "bindings/venue/grid.ts"],
@@ -89,7 +89,7 @@ test("a cycle, an upward import and a store → risk import are each reported, a
 });
 
 test("a folder the table does not name, build/ reached outside module/, and a missing file are reported", () => {
-  assert.equal(checkLayers(fixture("misplaced")).map(brief), [
+  assert.equal(checkLayers(fixture("misplaced")).map(withoutMessage), [
     { kind: "no-layer", file: "assembly/helpers/util.ts" },
     { kind: "no-layer", file: "bindings/extras/helper.ts" },
     { kind: "forbidden", from: "bindings/venue/wasm.ts", to: "build/margin-core.wasm", line: 1 },
