@@ -3,32 +3,20 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { MarginEngine, MarginError } from "../build/index.js";
+import { MarginEngine } from "../build/index.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
 
 const VENUE = JSON.parse(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
 const clone = () => structuredClone(VENUE);
 
-/** Runs `operation` (sync or async) and asserts it rejects with this code and field. */
-async function expectError(operation, code, field) {
-  try {
-    await operation();
-  } catch (error) {
-    assert.instance(error, MarginError, `expected MarginError, got ${error}`);
-    assert.is(error.code, code, error.message);
-    assert.is(error.field, field, error.message);
-    return;
-  }
-  assert.unreachable(`expected ${code} at ${field}`);
-}
-
-const expectVenueError = (venue, code, field) => expectError(() => MarginEngine.fromVenue(venue), code, field);
+const expectVenueError = (venue, code, field) => expectMarginError(() => MarginEngine.fromVenue(venue), { code, field });
 
 /** Runs a rejected operation and asserts the snapshot bytes did not change. */
 async function rejectedWithoutChange(operation, code, field) {
   const engine = await MarginEngine.fromVenue(VENUE);
   const before = engine.snapshot();
   const riskBefore = JSON.stringify(engine.accounts());
-  await expectError(() => operation(engine), code, field);
+  await expectMarginError(() => operation(engine), { code, field });
   assert.equal(engine.snapshot(), before, "snapshot bytes changed");
   assert.is(JSON.stringify(engine.accounts()), riskBefore, "risk changed");
 }
@@ -94,12 +82,39 @@ test("venue: negative lot size and volatility", async () => {
 });
 
 test("venue: an underlying whose sources are all stale still loads, at their last prices", async () => {
-  const v = clone();
-  delete v.underlyings[0].spot;
-  v.underlyings[0].sources.forEach((s) => { s.time = "2026-11-23T23:00:00Z"; }); // an hour old: > maxPriceAge
-  const engine = await MarginEngine.fromVenue(v);
+  /** BTC with no spot and every source an hour old (> maxPriceAge). */
+  const hourOld = (v) => {
+    delete v.underlyings[0].spot;
+    v.underlyings[0].sources.forEach((s) => { s.time = "2026-11-23T23:00:00Z"; });
+    return v;
+  };
+  const engine = await MarginEngine.fromVenue(hourOld(clone()));
+  const fresh = await MarginEngine.fromVenue(VENUE);
   // median of 65,010 and 64,995 = 65,002.5; alice's 0.5 BTC collateral is valued at it
-  assert.is(engine.account("alice").equity, (await MarginEngine.fromVenue(VENUE)).account("alice").equity);
+  assert.is(engine.underlyingIndex("BTC"), 6_500_250_000_000n);
+  assert.is(engine.account("alice").equity, fresh.account("alice").equity);
+  // but the underlying is stale: an order adding risk on it is refused, one reducing risk is not
+  assert.equal(engine.staleUnderlyings(), ["BTC"]);
+  assert.equal(fresh.staleUnderlyings(), []);
+  const adding = { account: "bob", instrument: "BTC-PERP", qty: "0.1", price: "65000" };
+  assert.equal([engine.checkOrder(adding).accepted, engine.checkOrder(adding).reason], [false, "STALE_PRICE"]);
+  assert.is.not(fresh.checkOrder(adding).reason, "STALE_PRICE");
+  const reducing = engine.checkOrder({ ...adding, qty: "-0.1" });
+  assert.equal([reducing.accepted, reducing.reason], [true, null]);
+
+  // A third, outlying source tells the last known index from a fresh one: stale, the index is
+  // the median of every last price (64,995); fresh, the deviation filter would drop 60,000 and
+  // take the median of the other two (65,002.5).
+  const outlier = (v) => {
+    v.underlyings[0].sources.push({ id: "feedC", price: "60000", time: v.underlyings[0].sources[0].time });
+    return v;
+  };
+  const staleOutlier = await MarginEngine.fromVenue(outlier(hourOld(clone())));
+  const freshOutlier = await MarginEngine.fromVenue(outlier(clone()));
+  assert.equal(staleOutlier.staleUnderlyings(), ["BTC"]);
+  assert.is(staleOutlier.underlyingIndex("BTC"), 6_499_500_000_000n);
+  assert.equal(freshOutlier.staleUnderlyings(), []);
+  assert.is(freshOutlier.underlyingIndex("BTC"), 6_500_250_000_000n);
 });
 
 test("venue: an option already expired at load", async () => {
@@ -195,13 +210,13 @@ test("loadColumns: a bad row rejects the whole batch and changes nothing", async
     const before = engine.snapshot();
     const c = columns();
     mutate(c);
-    await expectError(() => engine.loadColumns(c), code, field);
+    await expectMarginError(() => engine.loadColumns(c), { code, field });
     assert.equal(engine.snapshot(), before, `snapshot changed after ${field}`);
   }
 });
 
 test("restore rejects bytes that are not a snapshot", async () => {
-  await expectError(() => MarginEngine.restore(new Uint8Array([1, 2, 3])), "MALFORMED", "snapshot");
+  await expectMarginError(() => MarginEngine.restore(new Uint8Array([1, 2, 3])), { code: "MALFORMED", field: "snapshot" });
 });
 
 test.run();

@@ -3,7 +3,8 @@
 // the portfolio margin charged is the twin's on each underlying's own grid.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { MarginEngine, MarginError } from "../build/index.js";
+import { MarginEngine } from "../build/index.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
 import { referenceScanPath } from "./reference/scan-range.mjs";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 
@@ -132,16 +133,8 @@ test("named grids rebuild at the range, custom grids scale, and moves never pass
 });
 
 test("dynamic margin parameters are validated, naming the field", async () => {
-  const rejects = async (params, code, field) => {
-    try {
-      await MarginEngine.fromVenue(venue(params));
-      assert.unreachable(`accepted ${JSON.stringify(params)}`);
-    } catch (error) {
-      assert.instance(error, MarginError);
-      assert.is(error.code, code);
-      assert.is(error.field, field);
-    }
-  };
+  const rejects = (params, code, field) =>
+    expectMarginError(() => MarginEngine.fromVenue(venue(params)), { code, field, label: JSON.stringify(params) });
   await rejects({ dynamicMargin: "yes" }, "MALFORMED", "params.dynamicMargin");
   await rejects({ dynamicMargin: true, ewmaLambda: "1" }, "OUT_OF_RANGE", "params.ewmaLambda");
   await rejects({ dynamicMargin: true, ewmaLambda: "0" }, "OUT_OF_RANGE", "params.ewmaLambda");

@@ -3,7 +3,8 @@
 // a naked short option pays at least the minimum. Grid parameters are validated at the boundary.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { MarginEngine, MarginError } from "../build/index.js";
+import { MarginEngine } from "../build/index.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
 
@@ -119,17 +120,10 @@ test("correlated buckets: ⌈√(L₁² + L₂² + 2ρ·L₁·L₂)⌉ between t
   assert.is((await MarginEngine.fromVenue(venue({ ETH: { BTC: "-1" } }))).accountRaw("p").maintenanceMargin, money("300"));
 });
 
-async function rejects(params, code, field) {
-  try {
-    await MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", params, underlyings: [{ id: "BTC", spot: "65000", vol: "0.6" }, { id: "ETH", spot: "3500", vol: "0.7" }] });
-  } catch (error) {
-    assert.instance(error, MarginError);
-    assert.is(error.code, code, error.message);
-    assert.is(error.field, field);
-    return;
-  }
-  assert.unreachable(`expected ${code} at ${field}`);
-}
+const rejects = (params, code, field) => expectMarginError(
+  () => MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", params, underlyings: [{ id: "BTC", spot: "65000", vol: "0.6" }, { id: "ETH", spot: "3500", vol: "0.7" }] }),
+  { code, field },
+);
 
 test("bad grid parameters are rejected naming the field", async () => {
   await rejects({ grid: "span32" }, "UNKNOWN_ID", "params.grid");

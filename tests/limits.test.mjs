@@ -3,7 +3,8 @@
 // twin), i.e. nothing overflows.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { MarginEngine, MarginError } from "../build/index.js";
+import { MarginEngine } from "../build/index.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
 
@@ -62,17 +63,7 @@ test("an account built from maxima computes exactly (shorts and loans)", async (
   assert.is(risk.status, "bankrupt");
 });
 
-function expectRejected(fn, field) {
-  try {
-    fn();
-  } catch (error) {
-    assert.instance(error, MarginError);
-    assert.is(error.code, "OUT_OF_RANGE", error.message);
-    assert.is(error.field, field);
-    return;
-  }
-  assert.unreachable(`expected OUT_OF_RANGE at ${field}`);
-}
+const expectRejected = (fn, field) => expectMarginError(fn, { code: "OUT_OF_RANGE", field });
 
 test("price, lots, notional, collateral and fund limits: max accepted, max + 1 rejected", async () => {
   const engine = await MarginEngine.fromVenue({

@@ -1,24 +1,28 @@
 // The crash-replay HTML report: bundled the way build/cli.js is (packages external), uPlot is
 // embedded in the bundle; the page it renders opens from file:// in Debian's Chromium with no
-// network request and no console error, draws its four charts and lists every tick.
+// network request and no console error, draws its four charts and lists every tick. Each built
+// bundle ships the report, or not, as it should: build/report.js (margin-core/report) is the
+// report, build/cli.js embeds it, build/index.js re-exports renderReport, and the browser
+// bundle carries neither the report nor uPlot.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
 import { browserLaunchOptions } from "./helpers/chromium.mjs";
 
 const root = new URL("../", import.meta.url);
 const uplotBanner = readFileSync(new URL("node_modules/uplot/dist/uPlot.iife.min.js", root), "utf8").slice(0, 60);
+const uplotCssStart = readFileSync(new URL("node_modules/uplot/dist/uPlot.min.css", root), "utf8").slice(0, 40);
 const work = mkdtempSync(join(tmpdir(), "margin-core-report-"));
 
-/** bindings/report.ts bundled with build/cli.js's settings, so a bare `uplot` import would stay external. */
+/** bindings/tools/report.ts bundled with build/cli.js's settings, so a bare `uplot` import would stay external. */
 async function bundleReport() {
   const result = await esbuild.build({
-    entryPoints: [new URL("bindings/report.ts", root).pathname],
+    entryPoints: [new URL("bindings/tools/report.ts", root).pathname],
     bundle: true, format: "esm", platform: "node", packages: "external", target: "es2022",
     loader: { ".wasm": "binary" }, write: false, logLevel: "silent",
   });
@@ -95,13 +99,76 @@ test("bundled with packages external, the uPlot build is embedded rather than im
   assert.not.match(code, /(?:\bfrom|\bimport)\s*\(?\s*["'][^"']*uplot/i, "nothing loads uplot at run time");
 });
 
-test("the built bundles embed uPlot wherever they ship the report", () => {
-  for (const name of ["build/index.js", "build/cli.js"]) {
-    const code = readFileSync(new URL(name, root), "utf8");
-    if (!code.includes("chart-prices")) continue; // the report is not wired into this entry yet
-    assert.ok(code.includes(uplotBanner.slice(0, 40)), `${name} embeds uPlot`);
-    assert.not.match(code, /(?:\bfrom|\bimport)\s*\(?\s*["'][^"']*uplot/i, `${name} imports uplot at run time`);
-  }
+const RUNTIME_UPLOT = /(?:\bfrom|\bimport)\s*\(?\s*["'][^"']*uplot/i;
+
+/** A built file's text; a missing one fails naming it. */
+function built(name) {
+  const url = new URL(name, root);
+  assert.ok(existsSync(url), `${name} is built`);
+  return readFileSync(url, "utf8");
+}
+
+/** A built entry and every file of build/ it imports statically, transitively: { name: code }. */
+function builtGraph(name) {
+  const files = {};
+  const visit = (file) => {
+    if (file in files) return;
+    files[file] = built(file);
+    for (const [, specifier] of files[file].matchAll(/(?:\bfrom|\bimport)\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      visit(fileURLToPath(new URL(specifier, new URL(file, root))).slice(fileURLToPath(root).length));
+    }
+  };
+  visit(name);
+  return files;
+}
+
+/** Asserts that `code` carries the report and embeds uPlot's script and stylesheet rather than importing them. */
+function assertShipsReport(name, code) {
+  assert.ok(code.includes("chart-prices") && code.includes("report-data"), `${name} has the report`);
+  assert.ok(code.includes(uplotBanner.slice(0, 40)), `${name} embeds uPlot's script`);
+  assert.ok(code.includes(uplotCssStart), `${name} embeds uPlot's stylesheet`);
+  assert.not.match(code, RUNTIME_UPLOT, `${name} imports uplot at run time`);
+}
+
+test("build/report.js is margin-core/report: the report, with uPlot embedded", async () => {
+  const pkg = JSON.parse(readFileSync(new URL("package.json", root), "utf8"));
+  const entry = pkg.exports["./report"];
+  assert.is(typeof entry === "string" ? entry : entry?.default, "./build/report.js", "package.json exports ./report");
+  assert.is(import.meta.resolve("margin-core/report"), new URL("build/report.js", root).href);
+  const graph = builtGraph("build/report.js");
+  assertShipsReport("build/report.js", Object.values(graph).join("\n"));
+  const { renderReport } = await import("margin-core/report");
+  assert.type(renderReport, "function");
+  const html = renderReport(syntheticReport());
+  assert.ok(html.startsWith("<!doctype html>") && html.includes(uplotBanner.slice(0, 40)), "renders a page with uPlot inside");
+});
+
+test("build/cli.js embeds the report and uPlot", () => {
+  const graph = builtGraph("build/cli.js");
+  assert.equal(Object.keys(graph), ["build/cli.js"], "the CLI is one file");
+  assertShipsReport("build/cli.js", graph["build/cli.js"]);
+});
+
+test("build/index.js re-exports renderReport, and the code behind it embeds uPlot", async () => {
+  const graph = builtGraph("build/index.js");
+  assertShipsReport(`build/index.js and its chunks (${Object.keys(graph).join(", ")})`, Object.values(graph).join("\n"));
+  const { renderReport } = await import(new URL("build/index.js", root).href);
+  assert.type(renderReport, "function");
+  const html = renderReport(syntheticReport());
+  assert.ok(html.startsWith("<!doctype html>") && html.includes(uplotBanner.slice(0, 40)), "renders a page with uPlot inside");
+});
+
+test("build/margin-core.browser.js carries neither uPlot nor the report", () => {
+  const graph = builtGraph("build/margin-core.browser.js");
+  assert.equal(Object.keys(graph), ["build/margin-core.browser.js"], "the browser bundle is one file");
+  const code = graph["build/margin-core.browser.js"];
+  assert.ok(code.includes("MarginEngine"), "it is the engine's bundle");
+  assert.not.ok(code.includes(uplotBanner.slice(0, 40)), "uPlot's script is not in the browser bundle");
+  assert.not.ok(code.includes("var uPlot"), "uPlot is not in the browser bundle");
+  assert.not.ok(code.includes(uplotCssStart), "uPlot's stylesheet is not in the browser bundle");
+  assert.not.match(code, RUNTIME_UPLOT, "the browser bundle does not import uplot");
+  assert.not.ok(code.includes("chart-prices") || code.includes("report-data"), "the report is not in the browser bundle");
+  assert.not.ok(code.includes("renderReport"), "the browser bundle does not export renderReport");
 });
 
 test("the HTML is self-contained and escapes every string", async () => {

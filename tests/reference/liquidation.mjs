@@ -22,62 +22,70 @@ export function referenceQueue(results) {
 }
 
 /**
- * Sizing of one liquidatable account: positions by standalone standard MM (largest first, then
- * instrument order), closed whole until the next needs only part; the fewest whole lots such
- * that equity − fee ≥ ⌈MM × (1 + buffer)⌉, found by the same bisection.
+ * Sizing of one liquidatable account (methodology §6, docs/methodology.md §10), written from the
+ * rule alone: the account is restored when equity − fees ≥ ⌈MM × (1 + buffer)⌉, where the
+ * fees are charged up to the account's equity (a positive equity; none when it is not) and MM
+ * is the account's maintenance margin with the orders so far applied. Positions are taken by
+ * standalone standard-method MM, largest first, ties by instrument order. A position whose
+ * full close does not restore the account is closed whole, with its fee; the first whose full
+ * close would is reduced by the fewest whole lots that restore it, counted up from one lot with
+ * no assumption that closing more lots restores more, and sizing stops there. An account that no
+ * close restores ends flat.
  */
 export function referenceSizing(venue, account, tables) {
   const params = venue.params ?? {};
   const buffer = F + parseDecimal(params.liquidationBuffer ?? "0.1", 9);
   const feeRate = parseDecimal(params.liquidationFee ?? "0.005", 9);
-  const dev = parseDecimal(params.maxMarkDeviation ?? "0.05", 9);
-  const instrumentOrder = new Map(venue.instruments.map((i, k) => [i.id, k]));
-  const byId = new Map(venue.instruments.map((i) => [i.id, i]));
+  const deviation = parseDecimal(params.maxMarkDeviation ?? "0.05", 9);
+  const instruments = new Map(venue.instruments.map((row, k) => [row.id, { row, k }]));
   const spot = new Map(venue.underlyings.map((u) => [u.id, parseDecimal(u.spot, 8)]));
-  const used = new Set(account.positions.map((p) => p.instrument));
-  const slim = { ...venue, instruments: venue.instruments.filter((i) => used.has(i.id)) };
-  const evaluate = (positions, mode = account.mode, collateral = account.collateral) =>
+  const held = new Set(account.positions.map((p) => p.instrument));
+  const slim = { ...venue, instruments: venue.instruments.filter((row) => held.has(row.id)) };
+  const risk = (positions, mode = account.mode, collateral = account.collateral) =>
     referenceVenueRisk({ ...slim, accounts: [{ ...account, mode, collateral, positions }] }, tables).accounts[0];
-  const lotSize = (id) => parseDecimal(byId.get(id).lotSize, 8);
-  const markUsed = (id) => {
-    const i = byId.get(id);
-    return guardedMark(i, spot.get(i.underlying), dev, i.kind === "option" ? tables.optionModelValue(id) : 0n);
-  };
-  const fee = (id, lots) => ceilDiv(BigInt(Math.abs(lots)) * lotSize(id) * markUsed(id) * feeRate, 10n ** 19n);
 
-  const start = evaluate(account.positions);
-  const equity = start.equity, payable = equity > 0n ? equity : 0n;
-  const held = account.positions.map((p) => ({ ...p, lots: Number(parseDecimal(p.qty, 8) / lotSize(p.instrument)) }));
-  const standalone = new Map(held.map((p) => [p.instrument, evaluate([p], "standard", {}).maintenanceMargin]));
-  held.sort((x, y) => {
-    const mx = standalone.get(x.instrument), my = standalone.get(y.instrument);
-    return mx !== my ? (mx > my ? -1 : 1) : instrumentOrder.get(x.instrument) - instrumentOrder.get(y.instrument);
-  });
-  const lots = new Map(held.map((p) => [p.instrument, p.lots]));
-  let fees = 0n;
-  const restored = (extra) => {
-    const positions = held.map((p) => ({ ...p, qty: formatDecimal(BigInt(lots.get(p.instrument)) * lotSize(p.instrument), 8) }));
-    const { maintenanceMargin } = evaluate(positions);
-    const total = fees + extra;
-    return equity - (total < payable ? total : payable) >= ceilDiv(maintenanceMargin * buffer, F);
+  const lotSize = (id) => parseDecimal(instruments.get(id).row.lotSize, 8);
+  const mark = (id) => {
+    const row = instruments.get(id).row;
+    return guardedMark(row, spot.get(row.underlying), deviation, row.kind === "option" ? tables.optionModelValue(id) : 0n);
   };
+  /** ⌈lots × lotSize × mark × fee rate⌉ in money units. */
+  const fee = (id, lots) => ceilDiv(BigInt(lots) * lotSize(id) * mark(id) * feeRate, 10n ** 19n);
+
+  const equity = risk(account.positions).equity;
+  const chargeable = equity > 0n ? equity : 0n;
+  /** Whether a book (lots per instrument, every position kept, some at 0) with these fees owed is restored. */
+  const restored = (lots, fees) => {
+    const positions = account.positions.map((p) => ({ ...p, qty: formatDecimal(BigInt(lots.get(p.instrument)) * lotSize(p.instrument), 8) }));
+    const required = ceilDiv(risk(positions).maintenanceMargin * buffer, F);
+    return equity - (fees < chargeable ? fees : chargeable) >= required;
+  };
+
+  const lots = new Map(account.positions.map((p) => [p.instrument, Number(parseDecimal(p.qty, 8) / lotSize(p.instrument))]));
+  const standalone = new Map(account.positions.map((p) => [p.instrument, risk([p], "standard", {}).maintenanceMargin]));
+  const order = account.positions.map((p) => p.instrument).sort((x, y) => {
+    const mx = standalone.get(x), my = standalone.get(y);
+    if (mx !== my) return mx > my ? -1 : 1;
+    return instruments.get(x).k - instruments.get(y).k;
+  });
+
   const orders = [];
-  for (const p of held) {
-    const side = Math.sign(p.lots), size = Math.abs(p.lots);
-    lots.set(p.instrument, 0);
-    if (!restored(fee(p.instrument, size))) {
-      orders.push({ instrument: p.instrument, lots: -p.lots });
-      fees += fee(p.instrument, size);
+  let fees = 0n;
+  for (const id of order) {
+    const signed = lots.get(id), size = Math.abs(signed), side = Math.sign(signed);
+    /** Whether closing `k` of the position's lots (and paying its fee) restores the account. */
+    const closing = (k) => restored(new Map(lots).set(id, side * (size - k)), fees + fee(id, k));
+    if (!closing(size)) {
+      orders.push({ instrument: id, lots: -signed });
+      lots.set(id, 0);
+      fees += fee(id, size);
       continue;
     }
-    let low = 1, high = size;
-    while (low < high) {
-      const mid = Math.floor((low + high) / 2);
-      lots.set(p.instrument, side * (size - mid));
-      if (restored(fee(p.instrument, mid))) high = mid;
-      else low = mid + 1;
-    }
-    orders.push({ instrument: p.instrument, lots: -side * low });
+    // the fewest lots that do: every count from 1 lot up, in turn (closing(size) holds, so
+    // this ends by `size`; the tests' partial closes stay under 20,000 lots)
+    let k = 1;
+    while (!closing(k)) k++;
+    orders.push({ instrument: id, lots: -side * k });
     break;
   }
   return orders;
