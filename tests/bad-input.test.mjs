@@ -1,4 +1,4 @@
-// Contract §1: every rejection is a MarginError with a stable code and the offending field,
+// docs/api.md, Errors: every rejection is a MarginError with a stable code and the offending field,
 // and the engine's state is unchanged (equal snapshot bytes before and after).
 import { test } from "uvu";
 import * as assert from "uvu/assert";

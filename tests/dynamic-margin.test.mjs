@@ -1,4 +1,4 @@
-// Dynamic scan range (methodology §4): the EWMA range follows a replay of index prices exactly as
+// Dynamic scan range (docs/methodology.md §5): the EWMA range follows a replay of index prices exactly as
 // its twin does, spends its 25 % buffer before margin rises and rebuilds it as markets calm, and
 // the portfolio margin charged is the twin's on each underlying's own grid.
 import { test } from "uvu";

@@ -1,4 +1,4 @@
-// Portfolio margin (methodology §4) on hand-built books, each checked against the BigInt twin and
+// Portfolio margin (docs/methodology.md §5) on hand-built books, each checked against the BigInt twin and
 // against what the rules imply: hedges offset, a long spread never needs more than it can lose,
 // a naked short option pays at least the minimum. Grid parameters are validated at the boundary.
 import { test } from "uvu";

@@ -97,7 +97,7 @@ function optionVenue(instrument, qty, collateral = "10000") {
   };
 }
 
-test("short call worked by hand (methodology §3)", async () => {
+test("short call worked by hand (docs/methodology.md §4)", async () => {
   const call = { id: "C70", kind: "option", underlying: "BTC", right: "call", strike: "70000", expiry: "2027-02-24T08:00:00Z", lotSize: "0.1", mark: "1234.5", iv: "0.6" };
   const { engine, raw } = await riskOf(optionVenue(call, "-1"), "seller");
   // the model value (≈ 4,100 at 92 days, 60 % vol) is far above the mark, so the cap does not bind

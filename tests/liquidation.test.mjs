@@ -1,4 +1,4 @@
-// Liquidations (methodology §6–8): the queue and its sizing against the BigInt twin, money
+// Liquidations (docs/methodology.md §10–12): the queue and its sizing against the BigInt twin, money
 // conservation, bankruptcy with the fund and ADL, stale and deviating oracles, the pre-trade
 // check, and the liquidation price of a worked exchange example.
 import { test } from "uvu";

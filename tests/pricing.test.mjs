@@ -38,7 +38,7 @@ test("Hull's example: S=42, K=40, r=10%, σ=20%, T=0.5 → call 4.76, put 0.81",
   assert.is(wasm.black76Value(0, 42, 40, 0.5, 0.2, 0.1).toFixed(2), "0.81");
 });
 
-test("per-lot greeks: Hull's call scaled by methodology §5, against QuantLib", async () => {
+test("per-lot greeks: Hull's call scaled by docs/methodology.md §7, against QuantLib", async () => {
   const { MarginEngine } = await import("../build/index.js");
   const engine = await MarginEngine.fromVenue({
     now: "2026-01-01T00:00:00Z", assets: [{ id: "USD", price: "1" }],

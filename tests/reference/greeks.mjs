@@ -1,4 +1,4 @@
-// The BigInt twin of greek aggregation (methodology §5): per account and underlying, and per
+// The BigInt twin of greek aggregation (docs/methodology.md §7): per account and underlying, and per
 // underlying over the venue, Σ lots × per-lot greek, exact. Per-lot greeks come from the module
 // (`lotGreeks(id)`), because they are the one rounded f64 step.
 import { parseDecimal, formatDecimal } from "./decimal.mjs";

@@ -1,4 +1,4 @@
-// The liquidation twin (methodology §6): the queue order by exact rational health, and the
+// The liquidation twin (docs/methodology.md §10): the queue order by exact rational health, and the
 // sizing of a partial liquidation, on top of the reference margin model.
 import { referenceVenueRisk, guardedMark } from "./standard-margin.mjs";
 import { parseDecimal, formatDecimal, ceilDiv } from "./decimal.mjs";

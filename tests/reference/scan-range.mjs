@@ -1,4 +1,4 @@
-// The twin of the dynamic scan range (methodology §4), written from the rule: EWMA variance of
+// The twin of the dynamic scan range (docs/methodology.md §5), written from the rule: EWMA variance of
 // index log returns per day, candidate = sigmas × σ_daily × √mpor (floor and cap), and the charged
 // range kept within [candidate, 1.25 × candidate]. The variance is f64 on both sides.
 const DAY_MS = 86_400_000;
