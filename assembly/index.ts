@@ -7,7 +7,7 @@ import { recomputeAll, evaluateAccount, totals, statusCounts } from "./risk/eval
 import * as evaluate from "./risk/evaluate";
 import { prepareInstruments } from "./risk/prepare";
 
-export { columnCount, columnPointer, columnShift, liveBytes } from "./store/registry";
+export { columnCount, columnPointer, columnShift, liveBytes } from "./columns";
 export { setCounts as setReferenceCounts, setParameters } from "./store/reference";
 export { addAccounts, setAccountMode, setPosition, setCollateral, compactArenas } from "./store/accounts";
 export { stageLoad, validateStaged, commitStaged, discardStaged } from "./store/staging";

@@ -2,7 +2,7 @@
 // grown (its buffer changes) or a column moved, so reads and writes allocate nothing per call.
 import type { WasmExports } from "./wasm.js";
 
-/** Column ids, in the order of assembly/store/registry.ts. */
+/** Column ids, in the order of assembly/columns.ts. */
 export const enum Col {
   UnderlyingIndex, UnderlyingVol, UnderlyingRate,
   AssetPrice, AssetHaircut, AssetUnderlying, AssetMaxAmount,
