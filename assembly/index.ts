@@ -9,7 +9,8 @@ import { prepareInstruments } from "./risk/prepare";
 
 export { columnCount, columnPointer, columnShift, liveBytes } from "./columns";
 export { setCounts as setReferenceCounts, setParameters } from "./store/reference";
-export { addAccounts, setAccountMode, setPosition, setCollateral, compactArenas } from "./store/accounts";
+export { addAccounts, setAccountMode } from "./store/accounts";
+export { setPosition, setCollateral, compactArenas } from "./store/books";
 export { stageLoad, validateStaged, commitStaged, discardStaged } from "./store/staging";
 export { sumNetLots } from "./risk/open-interest";
 export { markUnderlyingDirty, refreshUnderlyings, refreshAccount, prepareUnderlyingOnly } from "./risk/refresh";

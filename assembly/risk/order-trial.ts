@@ -5,8 +5,9 @@ import { i32At, i64At, setI64At, u8At, u16At, setU8At } from "../store/column";
 import { instrumentMaxLots } from "../store/reference";
 import {
   accountPositionStart, accountPositionCount, accountEquity, accountMaintenanceMargin, accountStatus,
-  positionLots, positionEntry, positionInstrument, setPosition,
+  positionLots, positionEntry, positionInstrument,
 } from "../store/accounts";
+import { setPosition } from "../store/books";
 import { evaluateAccount, lastInitialMargin } from "./evaluate";
 
 /** The held position found by heldPosition: lots (0 when none) and entry. */

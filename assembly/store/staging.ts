@@ -7,11 +7,12 @@ import {
   instrumentMaxLots, assetCount, assetMaxAmount, underlyingIndex, assetPrice, assetUnderlying,
 } from "./reference";
 import {
-  MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, resetAccounts, setArenaState, trackLots, trackAmount,
+  MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, resetAccounts, setArenaState,
   accountMode, accountPositionStart, accountPositionCount, accountPositionCapacity,
   accountCollateralStart, accountCollateralCount, accountCollateralCapacity,
   positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount,
 } from "./accounts";
+import { trackLots, trackAmount } from "./books";
 import { invalidateExposure } from "./exposure";
 import { mul3Div, mulDiv, Rounding } from "../fixed/wide";
 import { QTY_PRICE_TO_MONEY } from "../fixed/scales";
