@@ -45,3 +45,6 @@ export function liveBytes(): f64 {
   }
   return bytes;
 }
+
+/** Bytes of linear memory in use (pages × 64 KiB). */
+export function memoryBytes(): f64 { return <f64>memory.size() * 65536.0; }

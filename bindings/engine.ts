@@ -130,8 +130,6 @@ export interface OrderCheck {
 }
 /** quantity (1e8) × price (1e8) → money (1e6), and × a fraction (1e9) as well. */
 const QTY_PRICE_TO_MONEY = 10n ** 10n, QTY_PRICE_FRACTION_TO_MONEY = 10n ** 19n;
-/** trialResult slots (assembly/index.ts). */
-const TRIAL_HELD_LOTS = 0, TRIAL_HELD_ENTRY = 1, TRIAL_IM_BEFORE = 2, TRIAL_IM_AFTER = 3, TRIAL_EQUITY_AFTER = 4, TRIAL_STATUS_BEFORE = 5;
 /** checkOrderRaw's answer: money raw at 1e6. */
 export interface RawOrderCheck {
   accepted: boolean;
@@ -921,15 +919,21 @@ export class MarginEngine {
   runningTotals(): { equity: bigint; maintenanceMargin: bigint; statusCounts: Record<AccountStatus, number> } {
     this.refresh();
     return {
-      equity: this.venueTotal(0),
-      maintenanceMargin: this.venueTotal(2),
+      equity: this.equityTotal(),
+      maintenanceMargin: this.maintenanceMarginTotal(),
       statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
     };
   }
 
-  /** A 128-bit venue total from the module (0 equity, 1 IM, 2 MM), raw money units. */
-  private venueTotal(which: number): bigint {
-    return (this.wasm.totalHigh(which) << 64n) + BigInt.asUintN(64, this.wasm.totalLow(which));
+  /** The venue totals, raw money units: the module keeps each as two 64-bit words of an exact 128-bit sum. */
+  private equityTotal(): bigint {
+    return fromWords(this.wasm.totalEquityHigh(), this.wasm.totalEquityLow());
+  }
+  private initialMarginTotal(): bigint {
+    return fromWords(this.wasm.totalInitialMarginHigh(), this.wasm.totalInitialMarginLow());
+  }
+  private maintenanceMarginTotal(): bigint {
+    return fromWords(this.wasm.totalMaintenanceMarginHigh(), this.wasm.totalMaintenanceMarginLow());
   }
 
   /** Raw insurance fund balance (money units). */
@@ -949,8 +953,8 @@ export class MarginEngine {
       equity: this.views.i64(Col.AccountEquity).slice(0, n),
       maintenanceMargin: this.views.i64(Col.AccountMaintenanceMargin).slice(0, n),
       status: this.views.u8(Col.AccountStatus).slice(0, n),
-      equityTotal: this.venueTotal(0),
-      maintenanceMarginTotal: this.venueTotal(2),
+      equityTotal: this.equityTotal(),
+      maintenanceMarginTotal: this.maintenanceMarginTotal(),
       statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
     };
   }
@@ -1019,8 +1023,8 @@ export class MarginEngine {
     const row = this.instruments[i];
     this.refresh();
     const held = this.wasm.heldPosition(a, i);
-    const heldLots = Number(this.wasm.trialResult(TRIAL_HELD_LOTS));
-    const entry = held ? this.wasm.trialResult(TRIAL_HELD_ENTRY) : price;
+    const heldLots = this.wasm.trialHeldLots();
+    const entry = held ? this.wasm.trialHeldEntry() : price;
     const after = heldLots + lots;
     const underlying = this.underlyings[this.underlyingIds.get(row.underlying)!];
     const bound = maxBig(maxBig(row.mark, row.strike), maxBig(underlying.index, price));
@@ -1038,9 +1042,9 @@ export class MarginEngine {
     const cash = floorDiv(fill, QTY_PRICE_TO_MONEY) - fee;
 
     this.wasm.trialOrder(a, i, after, entry);
-    const imBefore = this.wasm.trialResult(TRIAL_IM_BEFORE), imAfter = this.wasm.trialResult(TRIAL_IM_AFTER);
-    const equityAfter = this.wasm.trialResult(TRIAL_EQUITY_AFTER) + cash;
-    const statusBefore = Number(this.wasm.trialResult(TRIAL_STATUS_BEFORE));
+    const imBefore = this.wasm.trialInitialMarginBefore(), imAfter = this.wasm.trialInitialMarginAfter();
+    const equityAfter = this.wasm.trialEquityAfter() + cash;
+    const statusBefore = this.wasm.trialStatusBefore();
 
     const reduces = imAfter <= imBefore;
     let reason: OrderRejection | null = null;
@@ -1106,12 +1110,11 @@ export class MarginEngine {
 
   totals(): VenueRisk {
     this.ensureTotals();
-    const total = (which: number) => formatDecimal(this.venueTotal(which), MONEY_SCALE);
     return {
       accounts: this.wasm.accountCount(),
-      equity: total(0),
-      initialMargin: total(1),
-      maintenanceMargin: total(2),
+      equity: formatDecimal(this.equityTotal(), MONEY_SCALE),
+      initialMargin: formatDecimal(this.initialMarginTotal(), MONEY_SCALE),
+      maintenanceMargin: formatDecimal(this.maintenanceMarginTotal(), MONEY_SCALE),
       statusCounts: Object.fromEntries(STATUS_NAMES.map((s, k) => [s, this.wasm.statusCount(k)])) as Record<AccountStatus, number>,
       greeks: this.venueGreeks(),
     };
@@ -1268,6 +1271,11 @@ function prefixSums(counts: Uint8Array): Uint32Array {
 
 function maxBig(a: bigint, b: bigint): bigint {
   return a > b ? a : b;
+}
+
+/** A signed 128-bit value from its high word and its low word (read as unsigned). */
+function fromWords(high: bigint, low: bigint): bigint {
+  return (high << 64n) + BigInt.asUintN(64, low);
 }
 
 function parseFund(value: unknown): bigint {

@@ -10,14 +10,15 @@ import {
 import { floorDiv } from "../fixed/divide";
 import { mulDiv, Rounding } from "../fixed/wide";
 import { lotMarkMoney, lotMarkRest, riskArray, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
-import { scenarioCount, movesOf, scenarioCover, shockCollateral, imMultiplier, correlated, correlation } from "./scenarios";
+import { scenarioCount, sizeGrid, movesOf, scenarioCover, shockCollateral, imMultiplier, correlated, correlation } from "./scenarios";
 import { correlatedReset, correlatedAdd, correlatedRoot } from "../fixed/correlated-sum";
 import { FRACTION, collateralValue, linearPnl, lotValue, perLotCharge } from "./terms";
 
 export let portfolioInitialMargin: i64 = 0;
 export let portfolioMaintenanceMargin: i64 = 0;
 /** Buckets of the last account evaluated, in the order first met (read by scenarios()). */
-export let bucketCount: i32 = 0;
+let bucketCount: i32 = 0;
+export function getBucketCount(): i32 { return bucketCount; }
 export const bucketUnderlying = new Column(2); // i32, bucketCount entries
 export const bucketLoss = new Column(3);       // i64 per underlying: the bucket's margin
 export const bucketBinding = new Column(2);    // i32 per underlying: the scenario that binds, or -1
@@ -115,8 +116,14 @@ function correlatedMaintenance(): i64 {
   return correlatedRoot(FRACTION);
 }
 
-/** Sizes the per-underlying scratch; called whenever the underlying or scenario count changes. */
-export function reservePortfolioScratch(underlyings: i32, scenarios: i32): void {
+/** The grid's size and the underlying count its moves are kept for; sizes the portfolio scratch too. */
+export function setScenarioCount(count: i32, underlyings: i32): void {
+  sizeGrid(count, underlyings);
+  reservePortfolioScratch(underlyings, count);
+}
+
+/** Sizes the per-underlying scratch for the grid. */
+function reservePortfolioScratch(underlyings: i32, scenarios: i32): void {
   exposure.reserve(underlyings);
   minimum.reserve(underlyings);
   inBucket.reserve(underlyings);

@@ -6,6 +6,7 @@ export const MAX_SCENARIOS: i32 = 64;
 export const enum VolShift { Down = -1, None = 0, Up = 1 }
 
 export let scenarioCount: i32 = 0;
+export function getScenarioCount(): i32 { return scenarioCount; }
 /** i64 fraction in [−1, 1], underlying × scenario: each underlying's moves scale with its own scan range. */
 export const scenarioMove = new Column(3);
 export const scenarioVol = new Column(2);   // i32 VolShift
@@ -27,7 +28,8 @@ export function setCorrelated(on: bool, underlyings: i32): void {
   correlation.reserve(underlyings * underlyings);
 }
 
-export function setScenarioCount(count: i32, underlyings: i32): void {
+/** Sizes the grid for `count` scenarios and `underlyings` rows of moves. */
+export function sizeGrid(count: i32, underlyings: i32): void {
   scenarioMove.reserve(count * underlyings);
   scenarioVol.reserve(count);
   scenarioCover.reserve(count);

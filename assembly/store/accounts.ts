@@ -29,6 +29,10 @@ export let collateralHoles: i32 = 0;
 export const collateralAsset = new Column(0);  // u8
 export const collateralAmount = new Column(3); // i64 amount, scale 1e8
 
+export function getAccountCount(): i32 { return accountCount; }
+export function getPositionSlots(): i32 { return positionSlots; }
+export function getCollateralSlots(): i32 { return collateralSlots; }
+
 const accountColumns: Column[] = [
   accountPositionStart, accountPositionCount, accountPositionCapacity,
   accountCollateralStart, accountCollateralCount, accountCollateralCapacity,

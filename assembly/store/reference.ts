@@ -45,6 +45,9 @@ export let optionImRate: i64 = 150_000_000;
 export let optionImMinRate: i64 = 100_000_000;
 export let optionMmRate: i64 = 75_000_000;
 
+export function getUnderlyingCount(): i32 { return underlyingCount; }
+export function getInstrumentCount(): i32 { return instrumentCount; }
+
 export function setCounts(underlyings: i32, assets: i32, instruments: i32, tiers: i32): void {
   underlyingIndex.reserve(underlyings); underlyingVol.reserve(underlyings); underlyingRate.reserve(underlyings);
   assetPrice.reserve(assets); assetHaircut.reserve(assets); assetUnderlying.reserve(assets);

@@ -31,8 +31,11 @@ export const enum StagedField {
 /** Why a row was rejected. */
 export const enum Rejection { None = 0, OutOfRange = 1, UnknownId = 2, Duplicate = 3, Malformed = 4 }
 
-export let rejectedField: i32 = 0;
-export let rejectedRow: i32 = 0;
+let rejectedField: i32 = 0;
+let rejectedRow: i32 = 0;
+/** The staged column and row of the last rejection (StagedField, input row). */
+export function getRejectedField(): i32 { return rejectedField; }
+export function getRejectedRow(): i32 { return rejectedRow; }
 
 let stagedAccounts: i32 = 0;
 let stagedPositions: i32 = 0;
