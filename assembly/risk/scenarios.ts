@@ -2,7 +2,6 @@
 // portfolio parameters the kernels read. Moves and covers are fractions at 1e9.
 import { Column } from "../store/column";
 
-export const MAX_SCENARIOS: i32 = 64;
 export const enum VolShift { Down = -1, None = 0, Up = 1 }
 
 export let scenarioCount: i32 = 0;

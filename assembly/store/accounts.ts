@@ -3,9 +3,6 @@
 // instrument) and of the collateral arena (sorted by asset). books.ts edits the segments.
 import { Column, setI32At, setU8At } from "./column";
 
-export const MAX_POSITIONS_PER_ACCOUNT: i32 = 64;
-export const MAX_COLLATERAL_PER_ACCOUNT: i32 = 16;
-
 export let accountCount: i32 = 0;
 export const accountPositionStart = new Column(2);      // i32
 export const accountPositionCount = new Column(0);      // u8

@@ -3,8 +3,9 @@
 // reclaimed by `compactArenas`, so bulk loads stay dense and upserts stay O(book).
 import { Column, i32At, setI32At, u8At, setU8At, u16At, setU16At, i64At, setI64At } from "./column";
 import { instrumentUnderlying, instrumentMaxLots, assetMaxAmount, assetUnderlying } from "./reference";
+import { MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT } from "../limits";
 import {
-  MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, accountCount, setArenaState,
+  accountCount, setArenaState,
   accountPositionStart, accountPositionCount, accountPositionCapacity,
   accountCollateralStart, accountCollateralCount, accountCollateralCapacity,
   positionSlots, positionHoles, positionInstrument, positionLots, positionEntry, extendPositionArena,

@@ -1,6 +1,6 @@
 // Reference data: underlyings, assets, instruments and their tier brackets, plus parameters.
 // The facade validates rows with exact decimal arithmetic and writes them here; the module
-// derives what the kernels need (guarded marks, option model values) in `risk/marks.ts`.
+// derives what the kernels need (guarded marks, option model values) in `risk/prepare.ts`.
 import { Column } from "./column";
 
 export const enum InstrumentKind { Perp = 0, Future = 1, Call = 2, Put = 3 }
