@@ -1,4 +1,5 @@
-// The columns the facade may view, in a fixed order mirrored by bindings/columns.ts.
+// The columns the facade may view, in a fixed order: scripts/generate-constants.mjs writes their
+// ids and element sizes from this list into bindings/module/layout.generated.ts.
 import { Column } from "./store/column";
 import * as reference from "./store/reference";
 import * as accounts from "./store/accounts";

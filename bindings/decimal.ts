@@ -1,9 +1,8 @@
 // Exact decimal strings ↔ fixed-point bigints. Money never passes through a JS number.
 import { fail } from "./errors.js";
 
-export const PRICE_SCALE = 8;
-export const MONEY_SCALE = 6;
-export const FRACTION_SCALE = 9;
+/** Decimal places of prices (and lot sizes and amounts), money and fractions. */
+export { PRICE_SCALE, MONEY_SCALE, FRACTION_SCALE } from "./core/constants.generated.js";
 
 const MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
 /** Integers of up to 15 digits are exact in a double: BigInt(number) then beats parsing text. */

@@ -1,14 +1,15 @@
 // MarginEngine: the typed facade over the module. Reference data is validated here with exact
 // bigint arithmetic and mirrored into the module's columns; accounts live only in the module.
 import type { AccountColumns, StagedFieldName } from "./account-columns.js";
-import { STAGED_FIELDS } from "./account-columns.js";
 import { Col, ColumnViews } from "./columns.js";
 import { ceilDiv, floorDiv, formatDecimal, formatTime, parseDecimal, parseTime, MONEY_SCALE, PRICE_SCALE } from "./decimal.js";
 import { fail, MarginError } from "./errors.js";
 import {
   MAX_ACCOUNTS, MAX_ASSETS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS,
   MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, MAX_FUND, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS, MAX_PRICE, MAX_ROWS,
-} from "./limits.js";
+  QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY, KIND_CALL, KIND_PUT, KIND_PERP, STATUS_NAMES, STAGED_FIELDS,
+  REJECTION_OUT_OF_RANGE, REJECTION_UNKNOWN_ID, REJECTION_DUPLICATE,
+} from "./core/constants.generated.js";
 import { indexFromSources, lastKnownIndex } from "./oracle.js";
 import { Liquidator, type PassResult } from "./liquidation.js";
 import { LiquidationPriceSearch } from "./liquidation-price.js";
@@ -17,14 +18,13 @@ import { gridForRange, type Scenario } from "./grid.js";
 import { advanceScan, initialScan, restoreScan, type ScanState } from "./scan-range.js";
 import {
   asObject, asArray, asId, indexIds, parseAsset, parseInstrument, parsePrice, parseUnderlying,
-  KIND_CALL, KIND_PUT, KIND_PERP, type AssetRow, type InstrumentRow, type UnderlyingRow,
+  type AssetRow, type InstrumentRow, type UnderlyingRow,
 } from "./reference.js";
 import { lotsOf, parseMode, parseVenueAccounts } from "./venue-accounts.js";
 import { instantiate, simdSupported, wasmSize, MAX_MEMORY_BYTES, type WasmExports } from "./wasm.js";
 import { decodeSnapshot, encodeSnapshot, type SnapshotHeader } from "./snapshot.js";
 
-export type AccountStatus = "healthy" | "restricted" | "liquidatable" | "bankrupt";
-const STATUS_NAMES: AccountStatus[] = ["healthy", "restricted", "liquidatable", "bankrupt"];
+export type AccountStatus = (typeof STATUS_NAMES)[number];
 const MODE_NAMES = ["standard", "portfolio"] as const;
 const DEFAULT_NOW = "2026-11-24T00:00:00Z";
 
@@ -128,8 +128,9 @@ export interface OrderCheck {
   initialMarginAfter: string;
   equityAfter: string;
 }
-/** quantity (1e8) × price (1e8) → money (1e6), and × a fraction (1e9) as well. */
-const QTY_PRICE_TO_MONEY = 10n ** 10n, QTY_PRICE_FRACTION_TO_MONEY = 10n ** 19n;
+/** The notional and collateral-value limits (money) at the scale of the quantity × price products checked against them. */
+const MAX_NOTIONAL_QTY_PRICE = MAX_POSITION_NOTIONAL * QTY_PRICE_TO_MONEY;
+const MAX_COLLATERAL_VALUE_QTY_PRICE = MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY;
 /** checkOrderRaw's answer: money raw at 1e6. */
 export interface RawOrderCheck {
   accepted: boolean;
@@ -339,7 +340,7 @@ export class MarginEngine {
         fail("OUT_OF_RANGE", "instrument.lotSize", "kind, underlying and lot size cannot change while positions are open");
       }
       const bound = [row.mark, row.strike, this.underlyings[u].index].reduce(maxBig);
-      if (held * row.lotSize * bound > MAX_POSITION_NOTIONAL) fail("OUT_OF_RANGE", "instrument.mark", "an open position would exceed the notional limit");
+      if (held * row.lotSize * bound > MAX_NOTIONAL_QTY_PRICE) fail("OUT_OF_RANGE", "instrument.mark", "an open position would exceed the notional limit");
     }
     this.replaceRow(this.instruments, this.instrumentIds, row);
     this.syncReference();
@@ -418,7 +419,7 @@ export class MarginEngine {
       const row = this.instruments[i];
       if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
       const bound = [raw, row.strike, this.underlyings[this.underlyingIds.get(row.underlying)!].index].reduce(maxBig);
-      if (this.views.i64(Col.InstrumentMaxLots)[i] * row.lotSize * bound > MAX_POSITION_NOTIONAL) {
+      if (this.views.i64(Col.InstrumentMaxLots)[i] * row.lotSize * bound > MAX_NOTIONAL_QTY_PRICE) {
         fail("OUT_OF_RANGE", "price", "an open position would exceed the notional limit");
       }
       return () => {
@@ -478,7 +479,7 @@ export class MarginEngine {
     this.instruments.forEach((row, i) => {
       if (row.underlying !== id) return;
       const bound = [row.mark, row.strike, index].reduce(maxBig);
-      if (maxLots[i] * row.lotSize * bound > MAX_POSITION_NOTIONAL) fail("OUT_OF_RANGE", field, `an open position in "${row.id}" would exceed the notional limit`);
+      if (maxLots[i] * row.lotSize * bound > MAX_NOTIONAL_QTY_PRICE) fail("OUT_OF_RANGE", field, `an open position in "${row.id}" would exceed the notional limit`);
     });
     this.assets.forEach((row, a) => {
       if (row.underlying === id) this.assertAssetPriceFits(a, index, field);
@@ -486,7 +487,7 @@ export class MarginEngine {
   }
 
   private assertAssetPriceFits(a: number, price: bigint, field: string): void {
-    if (this.views.i64(Col.AssetMaxAmount)[a] * price > MAX_COLLATERAL_VALUE) fail("OUT_OF_RANGE", field, "a balance would exceed the collateral value limit");
+    if (this.views.i64(Col.AssetMaxAmount)[a] * price > MAX_COLLATERAL_VALUE_QTY_PRICE) fail("OUT_OF_RANGE", field, "a balance would exceed the collateral value limit");
   }
 
   private syncParameters(): void {
@@ -656,7 +657,7 @@ export class MarginEngine {
     const entryRaw = parsePrice(entry, "entry");
     const index = this.underlyings[this.underlyingIds.get(row.underlying)!].index;
     const bound = [row.mark, row.strike, index, entryRaw].reduce(maxBig);
-    if (BigInt(Math.abs(lots)) * row.lotSize * bound > MAX_POSITION_NOTIONAL) fail("OUT_OF_RANGE", "qty", "the position would exceed the notional limit");
+    if (BigInt(Math.abs(lots)) * row.lotSize * bound > MAX_NOTIONAL_QTY_PRICE) fail("OUT_OF_RANGE", "qty", "the position would exceed the notional limit");
     if (this.wasm.setPosition(a, i, lots, entryRaw) !== 0) fail("OUT_OF_RANGE", "qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
     this.pendingAccounts.add(a);
   }
@@ -667,7 +668,7 @@ export class MarginEngine {
     const k = this.assetIndex(assetId);
     const raw = parseDecimal(amount, 8, "amount");
     const magnitude = raw < 0n ? -raw : raw;
-    if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.assetPrice(k) > MAX_COLLATERAL_VALUE) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
+    if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.assetPrice(k) > MAX_COLLATERAL_VALUE_QTY_PRICE) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
     if (this.wasm.setCollateral(a, k, raw) !== 0) fail("OUT_OF_RANGE", "amount", `an account holds at most ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
     this.pendingAccounts.add(a);
   }
@@ -1028,7 +1029,7 @@ export class MarginEngine {
     const after = heldLots + lots;
     const underlying = this.underlyings[this.underlyingIds.get(row.underlying)!];
     const bound = maxBig(maxBig(row.mark, row.strike), maxBig(underlying.index, price));
-    if (Math.abs(after) > Number(MAX_LOTS) || BigInt(Math.abs(after)) * row.lotSize * bound > MAX_POSITION_NOTIONAL) {
+    if (Math.abs(after) > Number(MAX_LOTS) || BigInt(Math.abs(after)) * row.lotSize * bound > MAX_NOTIONAL_QTY_PRICE) {
       fail("OUT_OF_RANGE", "order.qty", "the position would exceed the notional limit");
     }
     if (!held && this.views.u8(Col.AccountPositionCount)[a] >= MAX_POSITIONS_PER_ACCOUNT) {
@@ -1037,7 +1038,7 @@ export class MarginEngine {
     // cash moved by the fill: a linear fill realizes (entry − price) on the lots at the held
     // entry; an option fill pays or receives its premium; the fee is owed (rounded up)
     const notional = BigInt(lots) * row.lotSize;
-    const fill = row.kind <= 1 ? notional * (entry - price) : -notional * price;
+    const fill = row.kind < KIND_CALL ? notional * (entry - price) : -notional * price;
     const fee = this.params.takerFee === 0n ? 0n : ceilDiv((notional < 0n ? -notional : notional) * price * this.params.takerFee, QTY_PRICE_FRACTION_TO_MONEY);
     const cash = floorDiv(fill, QTY_PRICE_TO_MONEY) - fee;
 
@@ -1049,7 +1050,7 @@ export class MarginEngine {
     const reduces = imAfter <= imBefore;
     let reason: OrderRejection | null = null;
     if (!reduces && underlying.stale) reason = "STALE_PRICE";
-    else if (!reduces && row.kind <= 1 && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
+    else if (!reduces && row.kind < KIND_CALL && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
     else if (equityAfter < imAfter && !reduces) reason = "INSUFFICIENT_MARGIN";
     else if (equityAfter < imAfter && STATUS_NAMES[statusBefore] === "bankrupt") reason = "ACCOUNT_BANKRUPT";
     return { accepted: reason === null, reason, initialMarginBefore: imBefore, initialMarginAfter: imAfter, equityAfter };
@@ -1060,7 +1061,7 @@ export class MarginEngine {
     const tiers = this.instruments[i].tiers;
     if (tiers.length === 0) return false;
     const notional = BigInt(Math.abs(lots)) * this.instruments[i].lotSize * this.views.i64(Col.InstrumentMarkUsed)[i];
-    return notional > tiers[tiers.length - 1].upTo * 10n ** 10n;
+    return notional > tiers[tiers.length - 1].upTo * QTY_PRICE_TO_MONEY;
   }
 
   /** The insurance fund balance. */
@@ -1294,9 +1295,9 @@ function expectLength(array: ArrayLike<unknown> | undefined, length: number, fie
 
 function stagedError(rejection: number, field: string): MarginError {
   switch (rejection) {
-    case 1: return new MarginError("OUT_OF_RANGE", field, "outside the documented limits (docs/limits.md)");
-    case 2: return new MarginError("UNKNOWN_ID", field, "refers to no such row");
-    case 3: return new MarginError("DUPLICATE_ID", field, "appears twice in one account");
+    case REJECTION_OUT_OF_RANGE: return new MarginError("OUT_OF_RANGE", field, "outside the documented limits (docs/limits.md)");
+    case REJECTION_UNKNOWN_ID: return new MarginError("UNKNOWN_ID", field, "refers to no such row");
+    case REJECTION_DUPLICATE: return new MarginError("DUPLICATE_ID", field, "appears twice in one account");
     default: return new MarginError("MALFORMED", field, "offsets are not a valid CSR layout");
   }
 }

@@ -9,6 +9,7 @@
 // from a skewed distribution, never below 1.1 × initial margin. Same seed, same bytes.
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import type { AccountColumns } from "./account-columns.js";
+import { KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT } from "./core/constants.generated.js";
 
 export type { AccountColumns };
 
@@ -74,7 +75,6 @@ const PRICE_SCAN = 0.16, EXTREME_MULTIPLE = 3, EXTREME_COVER = 0.33;
 const VOL_UP = 0.5, VOL_DOWN = 0.25, VOL_TERM_SHORT = 0.3, VOL_TERM_LONG = 0.13;
 const IM_MULTIPLIER = 1.25, SHORT_OPTION_MIN = 0.01;
 
-const KIND_PERP = 0, KIND_FUTURE = 1, KIND_CALL = 2, KIND_PUT = 3;
 const USD = 0, USDC = 1, FIRST_CRYPTO_ASSET = 2;
 const CLASS_HEALTHY = 0, CLASS_UNDER_INITIAL = 1, CLASS_UNDER_MAINTENANCE = 2, CLASS_BANKRUPT = 3;
 

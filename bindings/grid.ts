@@ -1,13 +1,12 @@
 // Scenario grids (methodology §4): span16, wide, or a custom list, built with exact fractions.
 import { parseBounded } from "./decimal.js";
 import { fail } from "./errors.js";
-import { ONE } from "./limits.js";
+import { MAX_SCENARIOS, ONE } from "./core/constants.generated.js";
 import { asArray, asObject } from "./reference.js";
 
 /** A scenario: price move and cover at scale 1e9, vol shift −1 down, 0 none, +1 up. */
 export interface Scenario { move: bigint; vol: -1 | 0 | 1; cover: bigint }
 
-export const MAX_SCENARIOS = 64;
 const VOL_SHIFTS = { down: -1, none: 0, up: 1 } as const;
 
 /** n / d rounded half away from zero (d > 0). */

@@ -7,6 +7,7 @@
 import { Col, type ColumnViews } from "./columns.js";
 import type { WasmExports } from "./wasm.js";
 import type { InstrumentRow } from "./reference.js";
+import { KIND_CALL } from "./core/constants.generated.js";
 
 /** The search stays within ±99 % of the index. */
 const LOW = 1n, HIGH = 199n, PERCENT = 100n;
@@ -21,7 +22,7 @@ export class LiquidationPriceSearch {
   /** The nearest price of underlying `u` at which account `a` is liquidatable, or null within ±99 %. */
   find(a: number, u: number): bigint | null {
     const index = this.views.i64(Col.UnderlyingIndex)[u];
-    const linear = this.instruments().flatMap((row, i) => (row.kind <= 1 && this.views.i32(Col.InstrumentUnderlying)[i] === u ? [[i, row.mark] as const] : []));
+    const linear = this.instruments().flatMap((row, i) => (row.kind < KIND_CALL && this.views.i32(Col.InstrumentUnderlying)[i] === u ? [[i, row.mark] as const] : []));
     const liquidatable = (price: bigint): boolean => {
       this.views.i64(Col.UnderlyingIndex)[u] = price;
       for (const [i, mark] of linear) this.views.i64(Col.InstrumentMark)[i] = (mark * price) / index;

@@ -10,11 +10,8 @@ import type { Params } from "./params.js";
 import type { InstrumentRow } from "./reference.js";
 import { ceilDiv } from "./decimal.js";
 import { fail } from "./errors.js";
-import { MAX_COLLATERAL_AMOUNT } from "./limits.js";
+import { MAX_COLLATERAL_AMOUNT, ONE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "./core/constants.generated.js";
 
-const ONE = 1_000_000_000n;
-/** lots × lotSize (1e8) × price (1e8) × fraction (1e9) → money (1e6). */
-const NOTIONAL_FEE_TO_MONEY = 10n ** 19n;
 /** money (1e6) → settlement balance (1e8). */
 const MONEY_TO_CASH = 100n;
 
@@ -192,7 +189,7 @@ export class Liquidator {
   fee(instrument: number, lots: number): bigint {
     const mark = this.host.views.i64(Col.InstrumentMarkUsed)[instrument];
     const size = BigInt(Math.abs(lots));
-    return ceilDiv(size * this.host.instruments()[instrument].lotSize * mark * this.host.params().liquidationFee, NOTIONAL_FEE_TO_MONEY);
+    return ceilDiv(size * this.host.instruments()[instrument].lotSize * mark * this.host.params().liquidationFee, QTY_PRICE_FRACTION_TO_MONEY);
   }
 
   /** Positions in sizing order: largest standalone (standard-method) MM first, then instrument index. */
@@ -314,7 +311,7 @@ export class Liquidator {
       const lotSize = this.host.instruments()[h.instrument].lotSize;
       // the price at which closing the bankrupt position would have paid the share: a long
       // sells above the mark, a short buys below it
-      const perUnit = (share * 10n ** 10n) / (BigInt(size) * lotSize);
+      const perUnit = (share * QTY_PRICE_TO_MONEY) / (BigInt(size) * lotSize);
       const price = h.lots > 0 ? mark + perUnit : mark - perUnit;
       let open = size, paid = 0n;
       const key = `${h.instrument}:${Math.sign(h.lots)}`;

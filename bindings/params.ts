@@ -1,7 +1,7 @@
 // Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
 import { parseBounded } from "./decimal.js";
 import { fail } from "./errors.js";
-import { ONE } from "./limits.js";
+import { ONE } from "./core/constants.generated.js";
 import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 import { asObject } from "./reference.js";
 

@@ -5,10 +5,9 @@ import type { ScanState } from "./scan-range.js";
 import { fail } from "./errors.js";
 import {
   MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS, MAX_TIER_BOUND, ONE, MAX_VOL,
-} from "./limits.js";
+  KIND_PERP, KIND_FUTURE, KIND_CALL, KIND_PUT,
+} from "./core/constants.generated.js";
 import type { PriceSource } from "./oracle.js";
-
-export const KIND_PERP = 0, KIND_FUTURE = 1, KIND_CALL = 2, KIND_PUT = 3;
 
 export interface Tier { upTo: bigint; imf: bigint; mmf: bigint }
 export interface UnderlyingRow {

@@ -3,7 +3,7 @@
 import type { AccountColumns, StagedFieldName } from "./account-columns.js";
 import { parseDecimal } from "./decimal.js";
 import { fail } from "./errors.js";
-import { MAX_ACCOUNTS, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT } from "./limits.js";
+import { MAX_ACCOUNTS, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT } from "./core/constants.generated.js";
 import { asArray, asId, asObject, parsePrice } from "./reference.js";
 
 export interface Lookup {

@@ -11,6 +11,7 @@ import { collateralValue, linearPnl, lotValue } from "./terms";
 import { positionCharges, positionMaintenance } from "./position-charges";
 import { portfolioAccount, portfolioInitialMargin, portfolioMaintenanceMargin } from "./portfolio";
 
+/** Generated into the facade's STATUS_* constants and STATUS_NAMES. */
 export const enum AccountStatus { Healthy = 0, Restricted = 1, Liquidatable = 2, Bankrupt = 3 }
 
 /** The venue totals: each an exact sum over up to 5e7 accounts, kept as two words (low, high) in `totals`. */

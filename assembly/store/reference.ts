@@ -3,6 +3,7 @@
 // derives what the kernels need (guarded marks, option model values) in `risk/prepare.ts`.
 import { Column } from "./column";
 
+/** Generated into the facade's KIND_* constants. */
 export const enum InstrumentKind { Perp = 0, Future = 1, Call = 2, Put = 3 }
 
 // @ts-ignore: decorator

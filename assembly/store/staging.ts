@@ -20,12 +20,12 @@ import {
   MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_COLLATERAL_PER_ACCOUNT,
 } from "../limits";
 
-/** Which staged column a rejection points at (mirrored by the facade's field names). */
+/** Which staged column a rejection points at (the facade's STAGED_FIELDS are generated from the names). */
 export const enum StagedField {
   None = 0, Mode = 1, PositionOffsets = 2, PositionInstrument = 3, PositionLots = 4,
   PositionEntry = 5, CollateralOffsets = 6, CollateralAsset = 7, CollateralAmount = 8,
 }
-/** Why a row was rejected. */
+/** Why a row was rejected (generated into the facade's REJECTION_* constants). */
 export const enum Rejection { None = 0, OutOfRange = 1, UnknownId = 2, Duplicate = 3, Malformed = 4 }
 
 let rejectedField: i32 = 0;
