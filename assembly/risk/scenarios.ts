@@ -36,6 +36,7 @@ export function sizeGrid(count: i32, underlyings: i32): void {
 }
 
 /** The moves of underlying u's grid start here (scenarioCount entries). */
+// @ts-ignore: decorator
 @inline export function movesOf(u: i32): usize {
   return scenarioMove.ptr + ((<usize>u * <usize>scenarioCount) << 3);
 }
