@@ -2,10 +2,13 @@
 import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import * as esbuild from "esbuild";
+import { main as generateConstants } from "./generate-constants.mjs";
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 const run = (name, args) => execFileSync(bin(name), args, { stdio: "inherit" });
 
+// First: the facade's constants and column layout are generated from the AssemblyScript source.
+generateConstants();
 mkdirSync("build", { recursive: true });
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "release"]);
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "scalar"]);

@@ -1,4 +1,5 @@
-// Fixed-point scales (docs/methodology.md §1).
+// Fixed-point scales (docs/methodology.md §1). The facade's constants are generated from these:
+// each *_SCALE as its number of decimal places, the conversion factors as they are.
 
 /** Prices, strikes, lot sizes and collateral amounts: 1e8. */
 export const PRICE_SCALE: i64 = 100_000_000;

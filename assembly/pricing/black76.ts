@@ -24,6 +24,10 @@ export let greekDelta: f64 = 0;
 export let greekGamma: f64 = 0;
 export let greekVega: f64 = 0;
 export let greekTheta: f64 = 0;
+export function black76Delta(): f64 { return greekDelta; }
+export function black76Gamma(): f64 { return greekGamma; }
+export function black76Vega(): f64 { return greekVega; }
+export function black76Theta(): f64 { return greekTheta; }
 
 /**
  * Analytic Black-76 sensitivities: ∂V/∂S, ∂²V/∂S², ∂V/∂σ and ∂V/∂t (calendar time passing, per

@@ -11,11 +11,25 @@ import { collateralValue, linearPnl, lotValue } from "./terms";
 import { positionCharges, positionMaintenance } from "./position-charges";
 import { portfolioAccount, portfolioInitialMargin, portfolioMaintenanceMargin } from "./portfolio";
 
+/** Generated into the facade's STATUS_* constants and STATUS_NAMES. */
 export const enum AccountStatus { Healthy = 0, Restricted = 1, Liquidatable = 2, Bankrupt = 3 }
 
-/** Venue totals (two words each: exact sums over up to 5e7 accounts) and status counts. */
+/** The venue totals: each an exact sum over up to 5e7 accounts, kept as two words (low, high) in `totals`. */
+export const enum Total { Equity = 0, InitialMargin = 1, MaintenanceMargin = 2 }
 export const totals = new StaticArray<i64>(6);
 export const statusCounts = new StaticArray<i32>(4);
+
+// @ts-ignore: decorator
+@inline function totalLow(total: Total): u64 { return <u64>totals[total << 1]; }
+// @ts-ignore: decorator
+@inline function totalHigh(total: Total): i64 { return totals[(total << 1) + 1]; }
+export function totalEquityLow(): u64 { return totalLow(Total.Equity); }
+export function totalEquityHigh(): i64 { return totalHigh(Total.Equity); }
+export function totalInitialMarginLow(): u64 { return totalLow(Total.InitialMargin); }
+export function totalInitialMarginHigh(): i64 { return totalHigh(Total.InitialMargin); }
+export function totalMaintenanceMarginLow(): u64 { return totalLow(Total.MaintenanceMargin); }
+export function totalMaintenanceMarginHigh(): i64 { return totalHigh(Total.MaintenanceMargin); }
+export function statusCount(status: i32): i32 { return statusCounts[status]; }
 
 /**
  * IM of the account last evaluated. Only equity, MM and status are kept per account (the
@@ -23,6 +37,7 @@ export const statusCounts = new StaticArray<i32>(4);
  * the store 8 bytes an account smaller.
  */
 export let lastInitialMargin: i64 = 0;
+export function getLastInitialMargin(): i64 { return lastInitialMargin; }
 
 /** Evaluates one account into its equity, MM and status columns and `lastInitialMargin`. */
 export function evaluateAccount(account: i32): void {

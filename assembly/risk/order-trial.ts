@@ -5,18 +5,26 @@ import { i32At, i64At, setI64At, u8At, u16At, setU8At } from "../store/column";
 import { instrumentMaxLots } from "../store/reference";
 import {
   accountPositionStart, accountPositionCount, accountEquity, accountMaintenanceMargin, accountStatus,
-  positionLots, positionEntry, positionInstrument, setPosition,
+  positionLots, positionEntry, positionInstrument,
 } from "../store/accounts";
+import { setPosition } from "../store/books";
 import { evaluateAccount, lastInitialMargin } from "./evaluate";
 
 /** The held position found by heldPosition: lots (0 when none) and entry. */
-export let heldLots: i32 = 0;
-export let heldEntry: i64 = 0;
+let heldLots: i32 = 0;
+let heldEntry: i64 = 0;
 /** The trial's results: IM before and after, equity after (before the fill's cash), status before. */
-export let trialInitialBefore: i64 = 0;
-export let trialInitialAfter: i64 = 0;
-export let trialEquityAfter: i64 = 0;
-export let trialStatusBefore: i32 = 0;
+let initialMarginBefore: i64 = 0;
+let initialMarginAfter: i64 = 0;
+let equityAfter: i64 = 0;
+let statusBefore: i32 = 0;
+
+export function trialHeldLots(): i32 { return heldLots; }
+export function trialHeldEntry(): i64 { return heldEntry; }
+export function trialInitialMarginBefore(): i64 { return initialMarginBefore; }
+export function trialInitialMarginAfter(): i64 { return initialMarginAfter; }
+export function trialEquityAfter(): i64 { return equityAfter; }
+export function trialStatusBefore(): i32 { return statusBefore; }
 
 /** Finds the account's position in `instrument`: returns whether it holds one (heldLots, heldEntry). */
 export function heldPosition(account: i32, instrument: i32): bool {
@@ -35,18 +43,18 @@ export function heldPosition(account: i32, instrument: i32): bool {
 /** Evaluates the account, then with `lots` at `entry` in `instrument`, then restores it (after heldPosition). */
 export function trialOrder(account: i32, instrument: i32, lots: i32, entry: i64): void {
   evaluateAccount(account);
-  trialInitialBefore = lastInitialMargin;
+  initialMarginBefore = lastInitialMargin;
   const equity = i64At(accountEquity.ptr, account), maintenance = i64At(accountMaintenanceMargin.ptr, account);
-  trialStatusBefore = u8At(accountStatus.ptr, account);
+  statusBefore = u8At(accountStatus.ptr, account);
   const held = heldLots, heldAt = heldEntry;
   const bound = i64At(instrumentMaxLots.ptr, instrument);
   setPosition(account, instrument, lots, entry);
   evaluateAccount(account);
-  trialInitialAfter = lastInitialMargin;
-  trialEquityAfter = i64At(accountEquity.ptr, account);
+  initialMarginAfter = lastInitialMargin;
+  equityAfter = i64At(accountEquity.ptr, account);
   setPosition(account, instrument, held, held == 0 ? entry : heldAt);
   setI64At(instrumentMaxLots.ptr, instrument, bound);
   setI64At(accountEquity.ptr, account, equity);
   setI64At(accountMaintenanceMargin.ptr, account, maintenance);
-  setU8At(accountStatus.ptr, account, trialStatusBefore);
+  setU8At(accountStatus.ptr, account, statusBefore);
 }

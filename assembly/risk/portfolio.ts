@@ -10,14 +10,16 @@ import {
 import { floorDiv } from "../fixed/divide";
 import { mulDiv, Rounding } from "../fixed/wide";
 import { lotMarkMoney, lotMarkRest, riskArray, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
-import { scenarioCount, movesOf, scenarioCover, shockCollateral, imMultiplier, correlated, correlation } from "./scenarios";
+import { scenarioCount, sizeGrid, movesOf, scenarioCover, shockCollateral, imMultiplier, correlated, correlation } from "./scenarios";
 import { correlatedReset, correlatedAdd, correlatedRoot } from "../fixed/correlated-sum";
-import { FRACTION, collateralValue, linearPnl, lotValue, perLotCharge } from "./terms";
+import { FRACTION_SCALE } from "../fixed/scales";
+import { collateralValue, linearPnl, lotValue, perLotCharge } from "./terms";
 
 export let portfolioInitialMargin: i64 = 0;
 export let portfolioMaintenanceMargin: i64 = 0;
 /** Buckets of the last account evaluated, in the order first met (read by scenarios()). */
-export let bucketCount: i32 = 0;
+let bucketCount: i32 = 0;
+export function getBucketCount(): i32 { return bucketCount; }
 export const bucketUnderlying = new Column(2); // i32, bucketCount entries
 export const bucketLoss = new Column(3);       // i64 per underlying: the bucket's margin
 export const bucketBinding = new Column(2);    // i32 per underlying: the scenario that binds, or -1
@@ -31,7 +33,7 @@ const inBucket = new Column(0); // u8
 /** ⌊x × f / F⌋ for x = high·F + low (0 ≤ low < F) and |f| ≤ F: neither product can overflow. */
 // @ts-ignore: decorator
 @inline function mulFractionSplit(high: i64, low: i64, f: i64): i64 {
-  return high * f + floorDiv(low * f, FRACTION);
+  return high * f + floorDiv(low * f, FRACTION_SCALE);
 }
 
 /** row[s] += lots × risk[s] for every scenario: two lanes at a time where SIMD is compiled in. */
@@ -62,9 +64,9 @@ function touch(u: i32): void {
 
 /** A bucket's P&L in scenario s: the folded exposure's move plus its options' risk arrays. */
 export function scenarioPnl(u: i32, s: i32): i64 {
-  const e = i64At(exposure.ptr, u), high = floorDiv(e, FRACTION);
+  const e = i64At(exposure.ptr, u), high = floorDiv(e, FRACTION_SCALE);
   const row = pnl.ptr + ((<usize>u * <usize>scenarioCount) << 3);
-  return mulFractionSplit(high, e - high * FRACTION, i64At(movesOf(u), s)) + load<i64>(row + (<usize>s << 3));
+  return mulFractionSplit(high, e - high * FRACTION_SCALE, i64At(movesOf(u), s)) + load<i64>(row + (<usize>s << 3));
 }
 
 /** The bucket's short-option minimum (valid until the next account is evaluated). */
@@ -72,7 +74,7 @@ export function bucketMinimum(u: i32): i64 { return i64At(minimum.ptr, u); }
 
 /** The bucket's margin: the worst covered scenario loss, at least its short-option minimum. */
 function closeBucket(u: i32): i64 {
-  const e = i64At(exposure.ptr, u), high = floorDiv(e, FRACTION), low = e - high * FRACTION;
+  const e = i64At(exposure.ptr, u), high = floorDiv(e, FRACTION_SCALE), low = e - high * FRACTION_SCALE;
   const count = scenarioCount, covers = scenarioCover.ptr;
   const row = pnl.ptr + ((<usize>u * <usize>count) << 3), moves = movesOf(u);
   let worst: i64 = 0, binding = -1;
@@ -80,10 +82,10 @@ function closeBucket(u: i32): i64 {
     const result = mulFractionSplit(high, low, i64At(moves, s)) + load<i64>(row + (<usize>s << 3));
     const cover = i64At(covers, s);
     let loss = -result;
-    if (cover != FRACTION) {
+    if (cover != FRACTION_SCALE) {
       // ⌈loss × cover / F⌉ = −⌊(−loss) × cover / F⌋, through the same split
-      const lossHigh = floorDiv(result, FRACTION);
-      loss = -mulFractionSplit(lossHigh, result - lossHigh * FRACTION, cover);
+      const lossHigh = floorDiv(result, FRACTION_SCALE);
+      loss = -mulFractionSplit(lossHigh, result - lossHigh * FRACTION_SCALE, cover);
     }
     if (loss > worst) {
       worst = loss;
@@ -112,11 +114,17 @@ function correlatedMaintenance(): i64 {
       correlatedAdd(i64At(correlation.ptr, u * n + v), lu, i64At(bucketLoss.ptr, v));
     }
   }
-  return correlatedRoot(FRACTION);
+  return correlatedRoot(FRACTION_SCALE);
 }
 
-/** Sizes the per-underlying scratch; called whenever the underlying or scenario count changes. */
-export function reservePortfolioScratch(underlyings: i32, scenarios: i32): void {
+/** The grid's size and the underlying count its moves are kept for; sizes the portfolio scratch too. */
+export function setScenarioCount(count: i32, underlyings: i32): void {
+  sizeGrid(count, underlyings);
+  reservePortfolioScratch(underlyings, count);
+}
+
+/** Sizes the per-underlying scratch for the grid. */
+function reservePortfolioScratch(underlyings: i32, scenarios: i32): void {
   exposure.reserve(underlyings);
   minimum.reserve(underlyings);
   inBucket.reserve(underlyings);
@@ -174,6 +182,6 @@ export function portfolioAccount(account: i32): i64 {
   for (let b = 0; b < bucketCount; b++) maintenance += closeBucket(i32At(bucketUnderlying.ptr, b));
   if (correlated && bucketCount > 1) maintenance = correlatedMaintenance();
   portfolioMaintenanceMargin = maintenance;
-  portfolioInitialMargin = mulDiv(maintenance, imMultiplier, <u64>FRACTION, Rounding.Ceil);
+  portfolioInitialMargin = mulDiv(maintenance, imMultiplier, <u64>FRACTION_SCALE, Rounding.Ceil);
   return equity;
 }

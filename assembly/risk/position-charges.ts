@@ -8,7 +8,8 @@ import {
   lotMarkMoney, lotMarkRest, shortImMoney, shortImRestHigh, shortImRestLow,
   shortMmMoney, shortMmRestHigh, shortMmRestLow, putCapMoney, putCapRest,
 } from "./prepare";
-import { TO_MONEY, tierCharges, tierMaintenance, perLotCharge } from "./terms";
+import { QTY_PRICE_TO_MONEY } from "../fixed/scales";
+import { tierCharges, tierMaintenance, perLotCharge } from "./terms";
 
 /** The maintenance half of the last `positionCharges` call. */
 export let positionMaintenance: i64 = 0;
@@ -20,7 +21,7 @@ export let positionMaintenance: i64 = 0;
   if (!isOption(kind)) {
     const size = abs(lots);
     const rest = i64At(lotMarkRest.ptr, instrument);
-    const notional = size * i64At(lotMarkMoney.ptr, instrument) + ceilDiv(size * rest, TO_MONEY);
+    const notional = size * i64At(lotMarkMoney.ptr, instrument) + ceilDiv(size * rest, QTY_PRICE_TO_MONEY);
     const first = i32At(instrumentTierStart.ptr, instrument);
     const initial = tierCharges(first, first + i32At(instrumentTierCount.ptr, instrument) - 1, notional);
     positionMaintenance = tierMaintenance;
@@ -34,7 +35,7 @@ export let positionMaintenance: i64 = 0;
   let im = perLotCharge(size, instrument, shortImMoney.ptr, shortImRestHigh.ptr, shortImRestLow.ptr);
   let mm = perLotCharge(size, instrument, shortMmMoney.ptr, shortMmRestHigh.ptr, shortMmRestLow.ptr);
   if (kind == InstrumentKind.Put) {
-    const cap = size * i64At(putCapMoney.ptr, instrument) + ceilDiv(size * i64At(putCapRest.ptr, instrument), TO_MONEY);
+    const cap = size * i64At(putCapMoney.ptr, instrument) + ceilDiv(size * i64At(putCapRest.ptr, instrument), QTY_PRICE_TO_MONEY);
     im = min(im, cap);
     mm = min(mm, cap);
   }

@@ -13,7 +13,7 @@ import {
   mulDiv, Rounding, wideSetProduct, wideAddProduct, wideMultiplyWide, wideHighWord, wideLowWord,
   wideDivideFloorWithRemainder, lastRemainder,
 } from "../fixed/wide";
-import { FRACTION_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
+import { FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
 import { black76Value, black76Greeks } from "../pricing";
 import * as black76 from "../pricing/black76";
 import {
@@ -93,7 +93,7 @@ export function modelValue(instrument: i32): i64 {
  */
 function prepareGreeks(instrument: i32, kind: i32, lotSize: i64): void {
   if (!isOption(kind)) {
-    setI64At(lotDelta.ptr, instrument, lotSize * 10); // scale 1e8 → 1e9
+    setI64At(lotDelta.ptr, instrument, lotSize * (FRACTION_SCALE / PRICE_SCALE));
     setI64At(lotGamma.ptr, instrument, 0);
     setI64At(lotVega.ptr, instrument, 0);
     setI64At(lotTheta.ptr, instrument, 0);
@@ -102,10 +102,10 @@ function prepareGreeks(instrument: i32, kind: i32, lotSize: i64): void {
   loadOptionInputs(instrument);
   black76Greeks(optionIsCall, optionSpot, optionStrike, optionYears, optionSigma, optionRate);
   const units = <f64>lotSize / <f64>PRICE_SCALE;
-  setI64At(lotDelta.ptr, instrument, roundTable(units * black76.greekDelta * 1e9));
-  setI64At(lotGamma.ptr, instrument, roundTable(units * black76.greekGamma * optionSpot / 100.0 * 1e9));
-  setI64At(lotVega.ptr, instrument, roundTable(units * black76.greekVega / 100.0 * 1e6));
-  setI64At(lotTheta.ptr, instrument, roundTable(units * black76.greekTheta / 365.0 * 1e6));
+  setI64At(lotDelta.ptr, instrument, roundTable(units * black76.greekDelta * <f64>FRACTION_SCALE));
+  setI64At(lotGamma.ptr, instrument, roundTable(units * black76.greekGamma * optionSpot / 100.0 * <f64>FRACTION_SCALE));
+  setI64At(lotVega.ptr, instrument, roundTable(units * black76.greekVega / 100.0 * <f64>MONEY_SCALE));
+  setI64At(lotTheta.ptr, instrument, roundTable(units * black76.greekTheta / 365.0 * <f64>MONEY_SCALE));
 }
 
 function guardLinearMark(instrument: i32, index: i64): i64 {
@@ -136,8 +136,8 @@ function splitPerLotRequirement(instrument: i32, lotSize: i64, money: Column, re
   wideMultiplyWide(high, low);
   setI64At(money.ptr, instrument, <i64>wideDivideFloorWithRemainder(QTY_PRICE_FRACTION_TO_MONEY));
   const rest = lastRemainder();
-  setI64At(restHigh.ptr, instrument, <i64>(rest / 1_000_000_000));
-  setI64At(restLow.ptr, instrument, <i64>(rest % 1_000_000_000));
+  setI64At(restHigh.ptr, instrument, <i64>(rest / <u64>FRACTION_SCALE));
+  setI64At(restLow.ptr, instrument, <i64>(rest % <u64>FRACTION_SCALE));
 }
 
 /** uIM and uMM of a short option per base unit (docs/methodology.md §4), then per lot. */
@@ -207,7 +207,7 @@ function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
     const spot = optionSpot * (1.0 + <f64>i64At(moves, s) / <f64>FRACTION_SCALE);
     const sigma = shiftedVol(optionSigma, i32At(scenarioVol.ptr, s), days);
     const value = black76Value(optionIsCall, spot, optionStrike, optionYears, sigma, optionRate);
-    store<i64>(row + (<usize>s << 3), roundTable(units * (value - base) * 1e6));
+    store<i64>(row + (<usize>s << 3), roundTable(units * (value - base) * <f64>MONEY_SCALE));
   }
   // the short-option minimum per unit is S × shortOptionMin (scale 1e17), then per lot
   wideSetProduct(i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, instrument)), shortOptionMinRate);

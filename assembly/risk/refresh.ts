@@ -6,7 +6,7 @@ import { underlyingCount } from "../store/reference";
 import { accountEquity, accountMaintenanceMargin, accountStatus } from "../store/accounts";
 import { exposureBits, exposureStride, exposureValid, rebuildExposure } from "../store/exposure";
 import { prepareUnderlyings } from "./prepare";
-import { evaluateAccount, totals, statusCounts } from "./evaluate";
+import { evaluateAccount, recomputeAll, Total, totals, statusCounts } from "./evaluate";
 
 /** u8 per underlying: 1 when one of its prices moved since the last refresh. */
 const underlyingDirty = new Column(0);
@@ -23,13 +23,13 @@ export function markUnderlyingDirty(u: i32): void {
   dirtyCount++;
 }
 
-/** totals[2k..2k+1] += v, a signed 64-bit value into a 128-bit (low, high) pair. */
+/** A total's (low, high) words += v, a signed 64-bit value into the 128-bit pair. */
 // @ts-ignore: decorator
-@inline function addToTotal(which: i32, v: i64): void {
-  const low = <u64>unchecked(totals[which << 1]);
+@inline function addToTotal(total: Total, v: i64): void {
+  const low = <u64>unchecked(totals[total << 1]);
   const sum = low + <u64>v;
-  unchecked(totals[(which << 1) + 1] += i64(sum < low) + (v >> 63));
-  unchecked(totals[which << 1] = <i64>sum);
+  unchecked(totals[(total << 1) + 1] += i64(sum < low) + (v >> 63));
+  unchecked(totals[total << 1] = <i64>sum);
 }
 
 /**
@@ -41,10 +41,10 @@ export function refreshAccount(a: i32): void {
   const equity = i64At(accountEquity.ptr, a), maintenance = i64At(accountMaintenanceMargin.ptr, a);
   const status = u8At(accountStatus.ptr, a);
   evaluateAccount(a);
-  addToTotal(0, -equity);
-  addToTotal(0, i64At(accountEquity.ptr, a));
-  addToTotal(2, -maintenance);
-  addToTotal(2, i64At(accountMaintenanceMargin.ptr, a));
+  addToTotal(Total.Equity, -equity);
+  addToTotal(Total.Equity, i64At(accountEquity.ptr, a));
+  addToTotal(Total.MaintenanceMargin, -maintenance);
+  addToTotal(Total.MaintenanceMargin, i64At(accountMaintenanceMargin.ptr, a));
   unchecked(statusCounts[status]--);
   unchecked(statusCounts[u8At(accountStatus.ptr, a)]++);
 }
@@ -74,10 +74,16 @@ export function refreshUnderlyings(): i32 {
 }
 
 /** Drops pending marks (a full recompute supersedes them). */
-export function clearDirty(): void {
+function clearDirty(): void {
   if (dirtyCount == 0) return;
   memory.fill(underlyingDirty.ptr, 0, <usize>underlyingCount);
   dirtyCount = 0;
+}
+
+/** Recomputes every instrument and account, dropping the pending marks. */
+export function recompute(): void {
+  clearDirty();
+  recomputeAll();
 }
 
 /** Re-prepares one underlying's instruments and assets and no account (what-if pricing). */

@@ -1,9 +1,9 @@
 // Dynamic scan range (methodology §4): an EWMA of daily log-return variance per underlying and
 // the range it implies. f64 inside the module so every host computes the same bits; the facade
 // keeps the state and applies the anti-procyclicality band exactly.
+import { FRACTION_SCALE } from "../fixed/scales";
 
 const DAY_MS: f64 = 86_400_000.0;
-const FRACTION_SCALE: f64 = 1e9;
 
 /**
  * The variance after one more index sample, per day. A step of `days` days weighs the old
@@ -23,7 +23,7 @@ export function ewmaDailyVariance(variance: f64, previousIndex: i64, index: i64,
  * at least `floor` and at most `cap`.
  */
 export function scanCandidate(variance: f64, sigmas: f64, mporDays: f64, floor: i64, cap: i64): i64 {
-  const range = Math.ceil(sigmas * Math.sqrt(variance) * Math.sqrt(mporDays) * FRACTION_SCALE);
+  const range = Math.ceil(sigmas * Math.sqrt(variance) * Math.sqrt(mporDays) * <f64>FRACTION_SCALE);
   if (!(range < <f64>cap)) return cap;
   const raw = <i64>range;
   return raw < floor ? floor : raw;

@@ -2,10 +2,10 @@
 // portfolio parameters the kernels read. Moves and covers are fractions at 1e9.
 import { Column } from "../store/column";
 
-export const MAX_SCENARIOS: i32 = 64;
 export const enum VolShift { Down = -1, None = 0, Up = 1 }
 
 export let scenarioCount: i32 = 0;
+export function getScenarioCount(): i32 { return scenarioCount; }
 /** i64 fraction in [−1, 1], underlying × scenario: each underlying's moves scale with its own scan range. */
 export const scenarioMove = new Column(3);
 export const scenarioVol = new Column(2);   // i32 VolShift
@@ -27,7 +27,8 @@ export function setCorrelated(on: bool, underlyings: i32): void {
   correlation.reserve(underlyings * underlyings);
 }
 
-export function setScenarioCount(count: i32, underlyings: i32): void {
+/** Sizes the grid for `count` scenarios and `underlyings` rows of moves. */
+export function sizeGrid(count: i32, underlyings: i32): void {
   scenarioMove.reserve(count * underlyings);
   scenarioVol.reserve(count);
   scenarioCover.reserve(count);
@@ -35,6 +36,7 @@ export function setScenarioCount(count: i32, underlyings: i32): void {
 }
 
 /** The moves of underlying u's grid start here (scenarioCount entries). */
+// @ts-ignore: decorator
 @inline export function movesOf(u: i32): usize {
   return scenarioMove.ptr + ((<usize>u * <usize>scenarioCount) << 3);
 }

@@ -5,13 +5,13 @@ import { i64At, u8At } from "../store/column";
 import { tierUpTo, tierImf, tierMmf } from "../store/reference";
 import { floorDiv, ceilDiv } from "../fixed/divide";
 import { floorMul3Div, floorMulAddDiv } from "../fixed/guided";
+import { PRICE_SCALE, MONEY_SCALE, FRACTION_SCALE, QTY_PRICE_TO_MONEY } from "../fixed/scales";
 import { creditHigh, creditLow, loanHigh, loanLow, assetIsCash } from "./prepare";
 
-export const TO_MONEY: i64 = 10_000_000_000; // quantity × price (1e16) → money (1e6)
-const TO_MONEY_INVERSE: f64 = 1e-10;
-export const FRACTION: i64 = 1_000_000_000;
-const FRACTION_INVERSE: f64 = 1e-9;
-const CASH_TO_MONEY: i64 = 100;        // amount (1e8) × price 1 → money (1e6)
+const QTY_PRICE_TO_MONEY_INVERSE: f64 = 1.0 / <f64>QTY_PRICE_TO_MONEY;
+const FRACTION_SCALE_INVERSE: f64 = 1.0 / <f64>FRACTION_SCALE;
+/** amount × price 1 → money. */
+const CASH_TO_MONEY: i64 = PRICE_SCALE / MONEY_SCALE;
 const I64_SAFE: f64 = 9.0e18;
 
 /** Haircut value of a balance: ⌊a × p × (F ∓ h) / 1e19⌋ (methodology §3). */
@@ -21,19 +21,20 @@ const I64_SAFE: f64 = 9.0e18;
   // p·(F ∓ h) = high·1e9 + low; the product needs more than 64 bits, so the division is guided.
   const high = i64At(amount >= 0 ? creditHigh.ptr : loanHigh.ptr, asset);
   const low = i64At(amount >= 0 ? creditLow.ptr : loanLow.ptr, asset);
-  const carry = floorMulAddDiv(amount, low, 0, FRACTION, FRACTION_INVERSE);
-  return floorMulAddDiv(amount, high, carry, TO_MONEY, TO_MONEY_INVERSE);
+  const carry = floorMulAddDiv(amount, low, 0, FRACTION_SCALE, FRACTION_SCALE_INVERSE);
+  return floorMulAddDiv(amount, high, carry, QTY_PRICE_TO_MONEY, QTY_PRICE_TO_MONEY_INVERSE);
 }
 
 /** ⌊lots × lotSize × (mark − entry) / 1e10⌋ given the per-lot mark value split (money, rest). */
 // @ts-ignore: decorator
 @inline export function linearPnl(lots: i64, lotSize: i64, mark: i64, entry: i64, money: i64, rest: i64): i64 {
   if (<f64>lotSize * <f64>entry >= I64_SAFE) {
-    return floorMul3Div(lots, lotSize, mark - entry, TO_MONEY, TO_MONEY_INVERSE);
+    return floorMul3Div(lots, lotSize, mark - entry, QTY_PRICE_TO_MONEY, QTY_PRICE_TO_MONEY_INVERSE);
   }
   const perLotEntry = lotSize * entry;
-  const entryMoney = perLotEntry / TO_MONEY;
-  return lots * (money - entryMoney) + floorDiv(lots * (rest - (perLotEntry - entryMoney * TO_MONEY)), TO_MONEY);
+  const entryMoney = perLotEntry / QTY_PRICE_TO_MONEY;
+  const entryRest = perLotEntry - entryMoney * QTY_PRICE_TO_MONEY;
+  return lots * (money - entryMoney) + floorDiv(lots * (rest - entryRest), QTY_PRICE_TO_MONEY);
 }
 
 /** The maintenance half of the last `tierCharges` call. */
@@ -54,35 +55,35 @@ const REST_FOLD: i64 = 8_000_000_000_000_000_000;
   for (let k = first; k <= last; k++) {
     const bound = k == last ? notional : min(notional, i64At(tierUpTo.ptr, k));
     if (bound <= floor) break;
-    const part = bound - floor, high = part / FRACTION, low = part - high * FRACTION;
+    const part = bound - floor, high = part / FRACTION_SCALE, low = part - high * FRACTION_SCALE;
     const imf = i64At(tierImf.ptr, k), mmf = i64At(tierMmf.ptr, k);
     initialWhole += high * imf;
     maintenanceWhole += high * mmf;
     initialRest += low * imf;
     maintenanceRest += low * mmf;
     if (initialRest >= REST_FOLD) {
-      initialWhole += initialRest / FRACTION;
-      initialRest %= FRACTION;
+      initialWhole += initialRest / FRACTION_SCALE;
+      initialRest %= FRACTION_SCALE;
     }
     if (maintenanceRest >= REST_FOLD) {
-      maintenanceWhole += maintenanceRest / FRACTION;
-      maintenanceRest %= FRACTION;
+      maintenanceWhole += maintenanceRest / FRACTION_SCALE;
+      maintenanceRest %= FRACTION_SCALE;
     }
     floor = bound;
   }
-  tierMaintenance = maintenanceWhole + ceilDiv(maintenanceRest, FRACTION);
-  return initialWhole + ceilDiv(initialRest, FRACTION);
+  tierMaintenance = maintenanceWhole + ceilDiv(maintenanceRest, FRACTION_SCALE);
+  return initialWhole + ceilDiv(initialRest, FRACTION_SCALE);
 }
 
 /** ⌈n × lotSize × u / 1e19⌉ for a per-unit requirement u, from its per-lot split money·1e19 + restHigh·1e9 + restLow; n > 0. */
 // @ts-ignore: decorator
 @inline export function perLotCharge(n: i64, instrument: i32, money: usize, restHigh: usize, restLow: usize): i64 {
-  const low = ceilDiv(n * i64At(restLow, instrument), FRACTION);
-  return n * i64At(money, instrument) + ceilDiv(n * i64At(restHigh, instrument) + low, TO_MONEY);
+  const low = ceilDiv(n * i64At(restLow, instrument), FRACTION_SCALE);
+  return n * i64At(money, instrument) + ceilDiv(n * i64At(restHigh, instrument) + low, QTY_PRICE_TO_MONEY);
 }
 
 /** ⌊lots × lotSize × markUsed / 1e10⌋ from the per-lot split: an option's value, a linear position's signed notional. */
 // @ts-ignore: decorator
 @inline export function lotValue(lots: i64, money: i64, rest: i64): i64 {
-  return lots * money + floorDiv(lots * rest, TO_MONEY);
+  return lots * money + floorDiv(lots * rest, QTY_PRICE_TO_MONEY);
 }

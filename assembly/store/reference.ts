@@ -1,8 +1,9 @@
 // Reference data: underlyings, assets, instruments and their tier brackets, plus parameters.
 // The facade validates rows with exact decimal arithmetic and writes them here; the module
-// derives what the kernels need (guarded marks, option model values) in `risk/marks.ts`.
+// derives what the kernels need (guarded marks, option model values) in `risk/prepare.ts`.
 import { Column } from "./column";
 
+/** Generated into the facade's KIND_* constants. */
 export const enum InstrumentKind { Perp = 0, Future = 1, Call = 2, Put = 3 }
 
 // @ts-ignore: decorator
@@ -44,6 +45,9 @@ export let maxMarkDeviation: i64 = 50_000_000;
 export let optionImRate: i64 = 150_000_000;
 export let optionImMinRate: i64 = 100_000_000;
 export let optionMmRate: i64 = 75_000_000;
+
+export function getUnderlyingCount(): i32 { return underlyingCount; }
+export function getInstrumentCount(): i32 { return instrumentCount; }
 
 export function setCounts(underlyings: i32, assets: i32, instruments: i32, tiers: i32): void {
   underlyingIndex.reserve(underlyings); underlyingVol.reserve(underlyings); underlyingRate.reserve(underlyings);

@@ -7,31 +7,32 @@ import {
   instrumentMaxLots, assetCount, assetMaxAmount, underlyingIndex, assetPrice, assetUnderlying,
 } from "./reference";
 import {
-  MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, resetAccounts, setArenaState, trackLots, trackAmount,
-  accountMode, accountPositionStart, accountPositionCount, accountPositionCapacity,
+  resetAccounts, setArenaState, accountMode, accountPositionStart, accountPositionCount, accountPositionCapacity,
   accountCollateralStart, accountCollateralCount, accountCollateralCapacity,
   positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount,
 } from "./accounts";
+import { trackLots, trackAmount } from "./books";
 import { invalidateExposure } from "./exposure";
 import { mul3Div, mulDiv, Rounding } from "../fixed/wide";
 import { QTY_PRICE_TO_MONEY } from "../fixed/scales";
+import {
+  MAX_LOTS, MAX_PRICE, MAX_POSITION_NOTIONAL, MAX_POSITIONS_PER_ACCOUNT,
+  MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_COLLATERAL_PER_ACCOUNT,
+} from "../limits";
 
-export const MAX_LOTS: i32 = 900_000_000;
-export const MAX_PRICE: i64 = 1_000_000_000_000_000_000;          // 1e10 units at scale 1e8
-export const MAX_POSITION_NOTIONAL: i64 = 10_000_000_000_000_000;  // 1e10 units in money
-export const MAX_COLLATERAL_AMOUNT: i64 = 1_000_000_000_000_000_000; // 1e10 units at scale 1e8
-export const MAX_COLLATERAL_VALUE: i64 = 100_000_000_000_000_000;  // 1e11 units in money
-
-/** Which staged column a rejection points at (mirrored by the facade's field names). */
+/** Which staged column a rejection points at (the facade's STAGED_FIELDS are generated from the names). */
 export const enum StagedField {
   None = 0, Mode = 1, PositionOffsets = 2, PositionInstrument = 3, PositionLots = 4,
   PositionEntry = 5, CollateralOffsets = 6, CollateralAsset = 7, CollateralAmount = 8,
 }
-/** Why a row was rejected. */
+/** Why a row was rejected (generated into the facade's REJECTION_* constants). */
 export const enum Rejection { None = 0, OutOfRange = 1, UnknownId = 2, Duplicate = 3, Malformed = 4 }
 
-export let rejectedField: i32 = 0;
-export let rejectedRow: i32 = 0;
+let rejectedField: i32 = 0;
+let rejectedRow: i32 = 0;
+/** The staged column and row of the last rejection (StagedField, input row). */
+export function getRejectedField(): i32 { return rejectedField; }
+export function getRejectedRow(): i32 { return rejectedRow; }
 
 let stagedAccounts: i32 = 0;
 let stagedPositions: i32 = 0;
@@ -77,7 +78,8 @@ function reject(field: StagedField, row: i32, why: Rejection): i32 {
 
 /**
  * |lots| × lotSize × price within MAX_POSITION_NOTIONAL. The f64 product is within 1e-15 of the
- * exact one, so only estimates near the bound need the exact 128-bit check.
+ * exact one, so only estimates near the bound (1e26 at quantity × price scale) need the exact
+ * 128-bit check.
  */
 export function notionalWithinLimit(lots: i64, lotSize: i64, price: i64): bool {
   const estimate = <f64>abs(lots) * <f64>lotSize * <f64>price;
@@ -91,6 +93,10 @@ export function assetPriceOf(asset: i32): i64 {
   return u >= 0 ? i64At(underlyingIndex.ptr, u) : i64At(assetPrice.ptr, asset);
 }
 
+/**
+ * |amount| within MAX_COLLATERAL_AMOUNT and |amount| × price within MAX_COLLATERAL_VALUE (1e27 at
+ * amount × price scale), checked as the notional is.
+ */
 export function collateralWithinLimit(amount: i64, price: i64): bool {
   if (abs(amount) > MAX_COLLATERAL_AMOUNT) return false;
   const estimate = <f64>abs(amount) * <f64>price;

@@ -1,9 +1,15 @@
 // Exact decimal strings ↔ fixed-point bigints. Money never passes through a JS number.
 import { fail } from "./errors.js";
 
-export const PRICE_SCALE = 8;
-export const MONEY_SCALE = 6;
-export const FRACTION_SCALE = 9;
+import { MONEY_SCALE, PRICE_SCALE } from "./constants.generated.js";
+
+/** Decimal places of prices (and lot sizes and amounts), money and fractions. */
+export { PRICE_SCALE, MONEY_SCALE, FRACTION_SCALE } from "./constants.generated.js";
+
+/** 1 at price scale (a price, lot size or amount of one unit). */
+export const PRICE_ONE = 10n ** BigInt(PRICE_SCALE);
+/** Money (1e6) → an amount of the settlement asset (1e8). */
+export const MONEY_TO_AMOUNT = 10n ** BigInt(PRICE_SCALE - MONEY_SCALE);
 
 const MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
 /** Integers of up to 15 digits are exact in a double: BigInt(number) then beats parsing text. */

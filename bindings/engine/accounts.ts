@@ -5,10 +5,11 @@ import { fail, MarginError } from "../core/errors.js";
 import { asId, asObject } from "../core/json.js";
 import {
   MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_COLLATERAL_VALUE, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
-} from "../core/limits.js";
+  QTY_PRICE_TO_MONEY, REJECTION_DUPLICATE, REJECTION_OUT_OF_RANGE, REJECTION_UNKNOWN_ID, STAGED_FIELDS,
+} from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { MAX_MEMORY_BYTES, memoryNeeded, type WasmExports } from "../module/wasm.js";
-import { STAGED_FIELDS, type AccountColumns, type StagedFieldName } from "../venue/account-columns.js";
+import type { AccountColumns, StagedFieldName } from "../venue/account-columns.js";
 import { lotsOf, parseMode } from "../venue/accounts.js";
 import { parsePrice } from "../venue/reference.js";
 import { beyondNotional, type Catalog } from "./catalog.js";
@@ -114,7 +115,7 @@ export class AccountBook {
     const k = this.catalog.assetIndex(assetId);
     const raw = parseDecimal(amount, PRICE_SCALE, "amount");
     const magnitude = raw < 0n ? -raw : raw;
-    if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.catalog.assetPrice(k) > MAX_COLLATERAL_VALUE) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
+    if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.catalog.assetPrice(k) > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
     if (this.wasm.setCollateral(a, k, raw) !== 0) fail("OUT_OF_RANGE", "amount", `an account holds at most ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
     this.refresh.account(a);
   }
@@ -221,9 +222,9 @@ function expectLength(array: ArrayLike<unknown> | undefined, length: number, fie
 
 function stagedError(rejection: number, field: string): MarginError {
   switch (rejection) {
-    case 1: return new MarginError("OUT_OF_RANGE", field, "outside the documented limits (docs/limits.md)");
-    case 2: return new MarginError("UNKNOWN_ID", field, "refers to no such row");
-    case 3: return new MarginError("DUPLICATE_ID", field, "appears twice in one account");
+    case REJECTION_OUT_OF_RANGE: return new MarginError("OUT_OF_RANGE", field, "outside the documented limits (docs/limits.md)");
+    case REJECTION_UNKNOWN_ID: return new MarginError("UNKNOWN_ID", field, "refers to no such row");
+    case REJECTION_DUPLICATE: return new MarginError("DUPLICATE_ID", field, "appears twice in one account");
     default: return new MarginError("MALFORMED", field, "offsets are not a valid CSR layout");
   }
 }

@@ -2,12 +2,12 @@
 // assets and instruments, validated with exact bigint arithmetic, indexed by id, and mirrored
 // into the module's columns. Also the venue settings every part reads: valuation time,
 // settlement asset, parameters, and the oracle clock.
-import { maxBig, PRICE_SCALE } from "../core/decimal.js";
+import { maxBig, PRICE_ONE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray } from "../core/json.js";
 import {
-  MAX_ASSETS, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS, MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, ONE,
-} from "../core/limits.js";
+  MAX_ASSETS, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS, MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, ONE, QTY_PRICE_TO_MONEY,
+} from "../core/constants.generated.js";
 import type { WasmExports } from "../module/wasm.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { gridForRange, type Scenario } from "../venue/grid.js";
@@ -71,7 +71,7 @@ export class Catalog {
     const underlyingIds = indexIds(underlyings, "underlyings");
     const assetRows = asArray(file.assets ?? [], "assets");
     const assets = assetRows.map((a, k) => parseAsset(a, `assets[${k}]`, settlement, now));
-    if (!assets.some((a) => a.id === settlement)) assets.unshift({ id: settlement, price: 10n ** BigInt(PRICE_SCALE), haircut: 0n, underlying: null, priceTime: now });
+    if (!assets.some((a) => a.id === settlement)) assets.unshift({ id: settlement, price: PRICE_ONE, haircut: 0n, underlying: null, priceTime: now });
     const offset = assets.length - assetRows.length;
     const assetIds = indexIds(assets, "assets");
     assets.forEach((a, k) => {
@@ -234,7 +234,7 @@ export class Catalog {
   }
 
   assertAssetPriceFits(a: number, price: bigint, field: string): void {
-    if (this.views.i64(Col.AssetMaxAmount)[a] * price > MAX_COLLATERAL_VALUE) fail("OUT_OF_RANGE", field, "a balance would exceed the collateral value limit");
+    if (this.views.i64(Col.AssetMaxAmount)[a] * price > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) fail("OUT_OF_RANGE", field, "a balance would exceed the collateral value limit");
   }
 
   /** An accepted index price fed to a dynamic scan range; none kept (dynamic margin off) or no index (stale): as it was. */
@@ -329,7 +329,7 @@ export class Catalog {
  */
 export function beyondNotional(lots: bigint, row: InstrumentRow, index: bigint, ...prices: bigint[]): boolean {
   const bound = [row.mark, row.strike, index, ...prices].reduce(maxBig);
-  return lots * row.lotSize * bound > MAX_POSITION_NOTIONAL;
+  return lots * row.lotSize * bound > MAX_POSITION_NOTIONAL * QTY_PRICE_TO_MONEY;
 }
 
 function replaceRow<T extends { id: string }>(rows: T[], ids: Map<string, number>, row: T): void {

@@ -1,7 +1,7 @@
 // What the module prepared per instrument, read raw: risk arrays, per-lot greeks, model values.
+import { KIND_CALL } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
 import { Col, type ColumnViews } from "../module/views.js";
-import { KIND_CALL } from "../venue/reference.js";
 import type { Catalog } from "./catalog.js";
 import { GREEK_COLUMNS } from "./greeks.js";
 import type { Refresh } from "./refresh.js";

@@ -4,6 +4,7 @@
 // moved model value. The boundary is found by bisection on whole price units (1e-8), each step
 // an exact evaluation, so for a linear book it is the exact crossing; an option book can cross
 // more than once, and the search reports the crossing it brackets nearest the index.
+import { KIND_CALL } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import type { Catalog } from "./catalog.js";
@@ -21,7 +22,7 @@ export class LiquidationPriceSearch {
   /** The nearest price of underlying `u` at which account `a` is liquidatable, or null within ±99 %. */
   find(a: number, u: number): bigint | null {
     const index = this.views.i64(Col.UnderlyingIndex)[u];
-    const linear = this.catalog.instruments.flatMap((row, i) => (row.kind <= 1 && this.views.i32(Col.InstrumentUnderlying)[i] === u ? [[i, row.mark] as const] : []));
+    const linear = this.catalog.instruments.flatMap((row, i) => (row.kind < KIND_CALL && this.views.i32(Col.InstrumentUnderlying)[i] === u ? [[i, row.mark] as const] : []));
     const liquidatable = (price: bigint): boolean => {
       this.views.i64(Col.UnderlyingIndex)[u] = price;
       for (const [i, mark] of linear) this.views.i64(Col.InstrumentMark)[i] = (mark * price) / index;

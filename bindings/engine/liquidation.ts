@@ -4,17 +4,13 @@
 // (opponent → bankrupt account); closing lots at the mark credits cash by exactly the change of
 // the position's equity term, so equity moves only by those transfers and the pass conserves
 // Σ equity + fund to the µ-unit.
-import { ceilDiv } from "../core/decimal.js";
+import { ceilDiv, MONEY_TO_AMOUNT } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { MAX_COLLATERAL_AMOUNT, ONE } from "../core/limits.js";
+import { MAX_COLLATERAL_AMOUNT, ONE, QTY_PRICE_FRACTION_TO_MONEY, QTY_PRICE_TO_MONEY } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import type { AccountBook, Held } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
-/** lots × lotSize (1e8) × price (1e8) × fraction (1e9) → money (1e6). */
-const NOTIONAL_FEE_TO_MONEY = 10n ** 19n;
-/** money (1e6) → settlement balance (1e8). */
-const MONEY_TO_CASH = 100n;
 
 export interface PlannedOrder { instrument: number; lots: number; fee: bigint }
 export interface AdlFill { account: number; instrument: number; lots: number; amount: bigint; price: bigint }
@@ -131,7 +127,7 @@ export class Liquidator {
 
   private addCash(a: number, money: bigint): void {
     if (money === 0n) return;
-    const next = this.cash(a) + money * MONEY_TO_CASH;
+    const next = this.cash(a) + money * MONEY_TO_AMOUNT;
     if (next > MAX_COLLATERAL_AMOUNT || next < -MAX_COLLATERAL_AMOUNT || this.wasm.setCollateral(a, this.settlementAsset(), next) !== 0) {
       fail("OUT_OF_RANGE", `accounts.${this.book.accountId(a)}.collateral`, "the liquidation would take the settlement balance beyond its limit (docs/limits.md)");
     }
@@ -183,7 +179,7 @@ export class Liquidator {
   fee(instrument: number, lots: number): bigint {
     const mark = this.views.i64(Col.InstrumentMarkUsed)[instrument];
     const size = BigInt(Math.abs(lots));
-    return ceilDiv(size * this.catalog.instruments[instrument].lotSize * mark * this.catalog.params.liquidationFee, NOTIONAL_FEE_TO_MONEY);
+    return ceilDiv(size * this.catalog.instruments[instrument].lotSize * mark * this.catalog.params.liquidationFee, QTY_PRICE_FRACTION_TO_MONEY);
   }
 
   /** Positions in sizing order: largest standalone (standard-method) MM first, then instrument index. */
@@ -305,7 +301,7 @@ export class Liquidator {
       const lotSize = this.catalog.instruments[h.instrument].lotSize;
       // the price at which closing the bankrupt position would have paid the share: a long
       // sells above the mark, a short buys below it
-      const perUnit = (share * 10n ** 10n) / (BigInt(size) * lotSize);
+      const perUnit = (share * QTY_PRICE_TO_MONEY) / (BigInt(size) * lotSize);
       const price = h.lots > 0 ? mark + perUnit : mark - perUnit;
       let open = size, paid = 0n;
       const key = `${h.instrument}:${Math.sign(h.lots)}`;

@@ -3,7 +3,9 @@
 import { ceilDiv, floorDiv, formatDecimal, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asId, asObject } from "../core/json.js";
-import { MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_PRICE } from "../core/limits.js";
+import {
+  KIND_CALL, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_PRICE, QTY_PRICE_FRACTION_TO_MONEY, QTY_PRICE_TO_MONEY, STATUS_BANKRUPT,
+} from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import { lotsOf } from "../venue/accounts.js";
@@ -11,13 +13,8 @@ import { parsePrice } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
 import { beyondNotional, type Catalog } from "./catalog.js";
 import type { Refresh } from "./refresh.js";
-import { STATUS_NAMES } from "./results.js";
 import type { OrderCheck, OrderRejection, RawOrderCheck } from "./types.js";
 
-/** quantity (1e8) × price (1e8) → money (1e6), and × a fraction (1e9) as well. */
-const QTY_PRICE_TO_MONEY = 10n ** 10n, QTY_PRICE_FRACTION_TO_MONEY = 10n ** 19n;
-/** trialResult slots (assembly/index.ts). */
-const TRIAL_HELD_LOTS = 0, TRIAL_HELD_ENTRY = 1, TRIAL_IM_BEFORE = 2, TRIAL_IM_AFTER = 3, TRIAL_EQUITY_AFTER = 4, TRIAL_STATUS_BEFORE = 5;
 
 export class Orders {
   constructor(
@@ -50,8 +47,8 @@ export class Orders {
     const row = this.catalog.instruments[i];
     this.refresh.refresh();
     const held = this.wasm.heldPosition(a, i);
-    const heldLots = Number(this.wasm.trialResult(TRIAL_HELD_LOTS));
-    const entry = held ? this.wasm.trialResult(TRIAL_HELD_ENTRY) : price;
+    const heldLots = this.wasm.trialHeldLots();
+    const entry = held ? this.wasm.trialHeldEntry() : price;
     const after = heldLots + lots;
     const underlying = this.catalog.underlying(row.underlying);
     if (Math.abs(after) > Number(MAX_LOTS) || beyondNotional(BigInt(Math.abs(after)), row, underlying.index, price)) {
@@ -63,22 +60,22 @@ export class Orders {
     // cash moved by the fill: a linear fill realizes (entry − price) on the lots at the held
     // entry; an option fill pays or receives its premium; the fee is owed (rounded up)
     const notional = BigInt(lots) * row.lotSize;
-    const fill = row.kind <= 1 ? notional * (entry - price) : -notional * price;
+    const fill = row.kind < KIND_CALL ? notional * (entry - price) : -notional * price;
     const takerFee = this.catalog.params.takerFee;
     const fee = takerFee === 0n ? 0n : ceilDiv((notional < 0n ? -notional : notional) * price * takerFee, QTY_PRICE_FRACTION_TO_MONEY);
     const cash = floorDiv(fill, QTY_PRICE_TO_MONEY) - fee;
 
     this.wasm.trialOrder(a, i, after, entry);
-    const imBefore = this.wasm.trialResult(TRIAL_IM_BEFORE), imAfter = this.wasm.trialResult(TRIAL_IM_AFTER);
-    const equityAfter = this.wasm.trialResult(TRIAL_EQUITY_AFTER) + cash;
-    const statusBefore = Number(this.wasm.trialResult(TRIAL_STATUS_BEFORE));
+    const imBefore = this.wasm.trialInitialMarginBefore(), imAfter = this.wasm.trialInitialMarginAfter();
+    const equityAfter = this.wasm.trialEquityAfter() + cash;
+    const statusBefore = this.wasm.trialStatusBefore();
 
     const reduces = imAfter <= imBefore;
     let reason: OrderRejection | null = null;
     if (!reduces && underlying.stale) reason = "STALE_PRICE";
-    else if (!reduces && row.kind <= 1 && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
+    else if (!reduces && row.kind < KIND_CALL && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
     else if (equityAfter < imAfter && !reduces) reason = "INSUFFICIENT_MARGIN";
-    else if (equityAfter < imAfter && STATUS_NAMES[statusBefore] === "bankrupt") reason = "ACCOUNT_BANKRUPT";
+    else if (equityAfter < imAfter && statusBefore === STATUS_BANKRUPT) reason = "ACCOUNT_BANKRUPT";
     return { accepted: reason === null, reason, initialMarginBefore: imBefore, initialMarginAfter: imAfter, equityAfter };
   }
 

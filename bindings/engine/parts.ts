@@ -3,7 +3,7 @@
 import { MONEY_SCALE, parseDecimal } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asId, asObject } from "../core/json.js";
-import { MAX_FUND } from "../core/limits.js";
+import { MAX_FUND } from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
 import { ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";

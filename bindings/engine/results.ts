@@ -4,10 +4,8 @@
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import type { Refresh } from "./refresh.js";
+import { STATUS_NAMES } from "../core/constants.generated.js";
 import type { AccountStatus, RawAccountRisk, RiskColumns } from "./types.js";
-
-/** Status names by the module's status code (0 healthy … 3 bankrupt). */
-export const STATUS_NAMES: AccountStatus[] = ["healthy", "restricted", "liquidatable", "bankrupt"];
 
 /** Exact venue sums, raw money. */
 export interface RawTotals { equity: bigint; initialMargin: bigint; maintenanceMargin: bigint }
@@ -44,15 +42,16 @@ export class Results {
   /** All three totals, the IM total included (a full pass when it fell behind). */
   totals(): RawTotals {
     this.refresh.refreshWithInitialTotal();
-    return { equity: this.equityTotal(), initialMargin: readTotal(this.wasm, 1), maintenanceMargin: this.maintenanceTotal() };
+    const wasm = this.wasm;
+    return { equity: this.equityTotal(), initialMargin: fromWords(wasm.totalInitialMarginHigh(), wasm.totalInitialMarginLow()), maintenanceMargin: this.maintenanceTotal() };
   }
 
   private equityTotal(): bigint {
-    return readTotal(this.wasm, 0);
+    return fromWords(this.wasm.totalEquityHigh(), this.wasm.totalEquityLow());
   }
 
   private maintenanceTotal(): bigint {
-    return readTotal(this.wasm, 2);
+    return fromWords(this.wasm.totalMaintenanceMarginHigh(), this.wasm.totalMaintenanceMarginLow());
   }
 
   /** Every account's equity, MM and status in account order (copied out), with totals and counts. */
@@ -81,7 +80,7 @@ export class Results {
   }
 }
 
-/** A 128-bit venue total from the module (0 equity, 1 IM, 2 MM), raw money units. */
-function readTotal(wasm: WasmExports, which: number): bigint {
-  return (wasm.totalHigh(which) << 64n) + BigInt.asUintN(64, wasm.totalLow(which));
+/** A 128-bit venue total from its two words (the low one unsigned), raw money units. */
+function fromWords(high: bigint, low: bigint): bigint {
+  return (high << 64n) + low;
 }

@@ -1,11 +1,13 @@
 // The public result and option types of MarginEngine: plain data, money as decimal strings (or
 // raw bigints where the name says Raw), so they serialize as they are.
+import type { STATUS_NAMES } from "../core/constants.generated.js";
 import type { RuntimeOptions } from "../module/wasm.js";
 import type { VenueSettingsText } from "../venue/file.js";
 
 export type { RuntimeOptions };
 
-export type AccountStatus = "healthy" | "restricted" | "liquidatable" | "bankrupt";
+/** An account's status by the module's code, 0 healthy … 3 bankrupt. */
+export type AccountStatus = (typeof STATUS_NAMES)[number];
 
 /** Greeks of one underlying: delta and gamma in base units, vega and theta in money (docs/methodology.md §7). */
 export interface Greeks { delta: string; gamma: string; vega: string; theta: string }

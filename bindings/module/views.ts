@@ -1,38 +1,9 @@
 // Typed-array views over the module's columns. Views are rebuilt only when linear memory has
 // grown (its buffer changes) or a column moved, so reads and writes allocate nothing per call.
+import { Col, COLUMN_COUNT, COLUMN_SHIFTS } from "./layout.generated.js";
 import type { WasmExports } from "./wasm.js";
 
-/** Column ids, in the order of the module's column registry. */
-export const enum Col {
-  UnderlyingIndex, UnderlyingVol, UnderlyingRate,
-  AssetPrice, AssetHaircut, AssetUnderlying, AssetMaxAmount,
-  InstrumentKind, InstrumentUnderlying, InstrumentLotSize, InstrumentMark, InstrumentStrike,
-  InstrumentExpiry, InstrumentIv, InstrumentTierStart, InstrumentTierCount, InstrumentMaxLots,
-  InstrumentMarkUsed, InstrumentModelValue,
-  TierUpTo, TierImf, TierMmf,
-  AccountPositionStart, AccountPositionCount, AccountPositionCapacity,
-  AccountCollateralStart, AccountCollateralCount, AccountCollateralCapacity,
-  AccountMode, AccountStatus, AccountEquity, AccountMaintenanceMargin,
-  PositionInstrument, PositionLots, PositionEntry,
-  CollateralAsset, CollateralAmount,
-  StagedMode, StagedPositionOffsets, StagedPositionInstrument, StagedPositionLots, StagedPositionEntry,
-  StagedCollateralOffsets, StagedCollateralAsset, StagedCollateralAmount,
-  LotDelta, LotGamma, LotVega, LotTheta, InstrumentNetLots,
-  ScenarioMove, ScenarioVol, ScenarioCover, RiskArray,
-  BucketUnderlying, BucketLoss, BucketBinding, Correlation,
-  ExposureBits, QueueAccounts, QueueEquity, QueueMaintenanceMargin,
-}
-const COLUMN_COUNT = Col.QueueMaintenanceMargin + 1;
-
-/** Element size (log2 bytes) each column is expected to have; checked against the module at start. */
-const SHIFTS: number[] = [
-  3, 3, 3, 3, 3, 2, 3, 0, 2, 3, 3, 3, 3, 3, 2, 2, 3, 3, 3, 3, 3, 3,
-  2, 0, 0, 2, 0, 0, 0, 0, 3, 3, 1, 2, 3, 0, 3, 0, 2, 1, 2, 3, 2, 0, 3,
-  3, 3, 3, 3, 3,
-  3, 2, 3, 3,
-  2, 3, 2, 3,
-  2, 2, 3, 3,
-];
+export { Col };
 
 export class ColumnViews {
   private buffer: ArrayBuffer | undefined;
@@ -42,7 +13,7 @@ export class ColumnViews {
   constructor(private readonly wasm: WasmExports) {
     if (wasm.columnCount() !== COLUMN_COUNT) throw new Error("margin-core module and facade disagree on columns");
     for (let id = 0; id < COLUMN_COUNT; id++) {
-      if (wasm.columnShift(id) !== SHIFTS[id]) throw new Error(`margin-core column ${id} has an unexpected element size`);
+      if (wasm.columnShift(id) !== COLUMN_SHIFTS[id]) throw new Error(`margin-core column ${id} has an unexpected element size`);
     }
   }
 

@@ -1,5 +1,6 @@
 // The bulk-load format of `MarginEngine.loadColumns`: accounts in compressed-sparse-row form.
 // Instrument and asset indices refer to the engine's definition order (`instrumentIndex`, `assetIndex`).
+import type { STAGED_FIELDS } from "../core/constants.generated.js";
 
 export interface AccountColumns {
   count: number;
@@ -23,9 +24,5 @@ export interface AccountColumns {
   collateralAmount: BigInt64Array;
 }
 
-/** Staged column ids reported by the module's validation (assembly/store/staging.ts StagedField). */
-export const STAGED_FIELDS = [
-  "", "mode", "positionOffsets", "positionInstrument", "positionLots", "positionEntry",
-  "collateralOffsets", "collateralAsset", "collateralAmount",
-] as const;
+/** A staged column's name, as the module's validation reports it. */
 export type StagedFieldName = (typeof STAGED_FIELDS)[number];

@@ -3,7 +3,7 @@
 import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asId, asObject } from "../core/json.js";
-import { MAX_ACCOUNTS, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT } from "../core/limits.js";
+import { MAX_ACCOUNTS, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT } from "../core/constants.generated.js";
 import type { AccountColumns, StagedFieldName } from "./account-columns.js";
 import { parsePrice } from "./reference.js";
 

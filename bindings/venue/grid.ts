@@ -2,12 +2,11 @@
 import { parseBounded, FRACTION_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asObject } from "../core/json.js";
-import { ONE } from "../core/limits.js";
+import { MAX_SCENARIOS, ONE } from "../core/constants.generated.js";
 
 /** A scenario: price move and cover at scale 1e9, vol shift −1 down, 0 none, +1 up. */
 export interface Scenario { move: bigint; vol: -1 | 0 | 1; cover: bigint }
 
-export const MAX_SCENARIOS = 64;
 const VOL_SHIFTS = { down: -1, none: 0, up: 1 } as const;
 
 /** n / d rounded half away from zero (d > 0). */

@@ -1,6 +1,7 @@
 // The index of an underlying from its oracle sources (docs/methodology.md §11): the median of sources
 // updated within maxPriceAge of `now`, after dropping sources more than maxSourceDeviation
 // from that median. An even count takes the mean of the two middle prices, rounded down.
+import { ONE } from "../core/constants.generated.js";
 import type { Params } from "./params.js";
 
 export interface PriceSource { id: string; price: bigint; time: number }
@@ -27,7 +28,7 @@ export function indexFromSources(sources: PriceSource[], now: number, params: Pa
   const center = median(fresh);
   const kept = fresh.filter((p) => {
     const distance = p > center ? p - center : center - p;
-    return distance * 1_000_000_000n <= params.maxSourceDeviation * center;
+    return distance * ONE <= params.maxSourceDeviation * center;
   });
   return kept.length === 0 ? null : median(kept);
 }

@@ -2,7 +2,7 @@
 import { parseBounded, FRACTION_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asBoolean, asObject } from "../core/json.js";
-import { ONE } from "../core/limits.js";
+import { ONE } from "../core/constants.generated.js";
 import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 
 export interface Params {

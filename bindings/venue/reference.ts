@@ -1,15 +1,13 @@
 // Reference rows (underlyings, assets, instruments) parsed from venue-file objects with exact
 // decimal arithmetic. Each parser checks one row completely and returns raw fixed-point values.
-import { parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
+import { parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asId, asObject } from "../core/json.js";
 import {
-  MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS, MAX_TIER_BOUND, ONE, MAX_VOL,
-} from "../core/limits.js";
+  KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS, MAX_TIER_BOUND, ONE, MAX_VOL,
+} from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
 import type { PriceSource } from "./oracle.js";
-
-export const KIND_PERP = 0, KIND_FUTURE = 1, KIND_CALL = 2, KIND_PUT = 3;
 
 export interface Tier { upTo: bigint; imf: bigint; mmf: bigint }
 /** An underlying as defined; the engine adds its index, staleness and scan state. */
@@ -56,7 +54,7 @@ export function parseAsset(value: unknown, field: string, settlement: string, no
   const id = asId(row.id, `${field}.id`);
   const price = parsePrice(row.price, `${field}.price`);
   const haircut = parseBounded(row.haircut ?? "0", FRACTION_SCALE, `${field}.haircut`, 0n, ONE - 1n, "[0, 1)");
-  if (id === settlement && (price !== 100_000_000n || haircut !== 0n)) {
+  if (id === settlement && (price !== PRICE_ONE || haircut !== 0n)) {
     fail("OUT_OF_RANGE", `${field}.price`, "the settlement asset has price 1 and haircut 0");
   }
   return { id, price, haircut, underlying: row.underlying === undefined ? null : asId(row.underlying, `${field}.underlying`), priceTime: now };

@@ -1,7 +1,8 @@
 // Reference rows back into venue-file shapes (decimal strings), for toVenue() and snapshots.
 import { formatDecimal, FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { formatTime } from "../core/time.js";
-import { KIND_CALL, KIND_PERP, KIND_PUT, type AssetRow, type InstrumentRow, type UnderlyingSpec } from "./reference.js";
+import { KIND_CALL, KIND_PERP, KIND_PUT } from "../core/constants.generated.js";
+import type { AssetRow, InstrumentRow, UnderlyingSpec } from "./reference.js";
 
 export function assetToVenue(a: AssetRow) {
   return {

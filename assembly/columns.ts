@@ -1,14 +1,15 @@
-// The columns the facade may view, in a fixed order mirrored by bindings/columns.ts.
-import { Column } from "./column";
-import * as reference from "./reference";
-import * as accounts from "./accounts";
-import * as staging from "./staging";
-import * as prepare from "../risk/prepare";
-import * as openInterest from "../risk/open-interest";
-import * as scenarios from "../risk/scenarios";
-import * as portfolio from "../risk/portfolio";
-import * as exposure from "./exposure";
-import * as queue from "../risk/queue";
+// The columns the facade may view, in a fixed order: scripts/generate-constants.mjs writes their
+// ids and element sizes from this list into bindings/module/layout.generated.ts.
+import { Column } from "./store/column";
+import * as reference from "./store/reference";
+import * as accounts from "./store/accounts";
+import * as staging from "./store/staging";
+import * as prepare from "./risk/prepare";
+import * as openInterest from "./risk/open-interest";
+import * as scenarios from "./risk/scenarios";
+import * as portfolio from "./risk/portfolio";
+import * as exposure from "./store/exposure";
+import * as queue from "./risk/queue";
 
 const columns: Column[] = [
   reference.underlyingIndex, reference.underlyingVol, reference.underlyingRate,
@@ -45,3 +46,6 @@ export function liveBytes(): f64 {
   }
   return bytes;
 }
+
+/** Bytes of linear memory in use (pages × 64 KiB). */
+export function memoryBytes(): f64 { return <f64>memory.size() * 65536.0; }
