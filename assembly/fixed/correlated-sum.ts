@@ -1,4 +1,4 @@
-// ⌈√(Σ_b Σ_c ρ_bc · L_b · L_c / F)⌉ exactly (SIMM-style aggregation, methodology §4).
+// ⌈√(Σ_b Σ_c ρ_bc · L_b · L_c / F)⌉ exactly (SIMM-style aggregation, docs/methodology.md §5).
 // The double sum needs up to ~160 bits, so it accumulates as a signed 192-bit value in three
 // 64-bit limbs (two's complement); the root is an f64 estimate corrected until it is the least
 // m with m² · F ≥ Q. A sum that is not positive (a matrix that is not positive semi-definite)

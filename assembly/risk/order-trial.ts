@@ -1,4 +1,4 @@
-// The pre-trade trial (methodology §8) in one call: the account evaluated as it stands and with
+// The pre-trade trial (docs/methodology.md §12) in one call: the account evaluated as it stands and with
 // one position changed, then put back exactly — its book, the open-interest bound and its stored
 // results — so a check costs two evaluations and no trips through the facade in between.
 import { i32At, i64At, setI64At, u8At, u16At, setU8At } from "../store/column";

@@ -1,4 +1,4 @@
-// One position's standard-method charges (methodology §3): tiered IM/MM on a linear notional,
+// One position's standard-method charges (docs/methodology.md §4): tiered IM/MM on a linear notional,
 // the short-option formulas with the put cap, nothing for a long option. Shared by the
 // standard kernel and by liquidation sizing, which orders positions by this standalone MM.
 import { i32At, i64At, u8At } from "../store/column";

@@ -1,5 +1,5 @@
 // Per-instrument and per-asset preparation (once per recompute, never per account):
-// guarded marks (methodology §2) and exact per-lot constants split into a money part and a
+// guarded marks (docs/methodology.md §2) and exact per-lot constants split into a money part and a
 // sub-µ remainder, so the account kernel multiplies small integers and divides by constants.
 import { i32At, i64At, setI64At, u8At, setU8At, Column } from "../store/column";
 import {
@@ -40,7 +40,7 @@ export const creditHigh = new Column(3);
 export const creditLow = new Column(3);
 export const loanHigh = new Column(3);
 export const loanLow = new Column(3);
-// Per-lot greeks (methodology §5), rounded half away from zero: delta and gamma in base units
+// Per-lot greeks (docs/methodology.md §7), rounded half away from zero: delta and gamma in base units
 // at scale 1e9, vega and theta in money (1e6). Account greeks are exact sums of lots × these.
 export const lotDelta = new Column(3);
 export const lotGamma = new Column(3);
@@ -182,7 +182,7 @@ function prepareAsset(asset: i32): void {
 
 const DAY_MS: f64 = 86_400_000.0;
 
-/** σ after a scenario's vol shift, scaled by time to expiry (methodology §4). */
+/** σ after a scenario's vol shift, scaled by time to expiry (docs/methodology.md §5). */
 function shiftedVol(sigma: f64, shift: i32, daysToExpiry: f64): f64 {
   if (shift == VolShift.None) return sigma;
   const power = <f64>(daysToExpiry <= 30.0 ? volTermShort : volTermLong) / <f64>FRACTION_SCALE;

@@ -1,4 +1,4 @@
-// The liquidation queue (methodology §6): liquidatable and bankrupt accounts in ascending
+// The liquidation queue (docs/methodology.md §10): liquidatable and bankrupt accounts in ascending
 // health = equity / MM, compared exactly by cross-multiplying in 128 bits; ties by larger MM,
 // then by account index. Members are gathered from the status column (one byte an account,
 // kept current by the full and incremental paths) with their equity and MM in one ascending

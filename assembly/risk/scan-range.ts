@@ -1,4 +1,4 @@
-// Dynamic scan range (methodology §4): an EWMA of daily log-return variance per underlying and
+// Dynamic scan range (docs/methodology.md §5): an EWMA of daily log-return variance per underlying and
 // the range it implies. f64 inside the module so every host computes the same bits; the facade
 // keeps the state and applies the anti-procyclicality band exactly.
 import { FRACTION_SCALE } from "../fixed/scales";

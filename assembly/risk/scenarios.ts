@@ -1,4 +1,4 @@
-// The scenario grid (methodology §4) as the facade built it from the venue's parameters, and the
+// The scenario grid (docs/methodology.md §5) as the facade built it from the venue's parameters, and the
 // portfolio parameters the kernels read. Moves and covers are fractions at 1e9.
 import { Column } from "../store/column";
 

@@ -14,7 +14,7 @@ const FRACTION_SCALE_INVERSE: f64 = 1.0 / <f64>FRACTION_SCALE;
 const CASH_TO_MONEY: i64 = PRICE_SCALE / MONEY_SCALE;
 const I64_SAFE: f64 = 9.0e18;
 
-/** Haircut value of a balance: ⌊a × p × (F ∓ h) / 1e19⌋ (methodology §3). */
+/** Haircut value of a balance: ⌊a × p × (F ∓ h) / 1e19⌋ (docs/methodology.md §3). */
 // @ts-ignore: decorator
 @inline export function collateralValue(asset: i32, amount: i64): i64 {
   if (u8At(assetIsCash.ptr, asset)) return floorDiv(amount, CASH_TO_MONEY);
