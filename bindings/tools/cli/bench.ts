@@ -1,0 +1,20 @@
+// `margin-core bench`: the benchmark suite, run beside the package's build.
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { help, integerOption, type Command } from "./command.js";
+
+export const benchCommand: Command = {
+  summary: "the benchmark suite: medians of every case and ratios against baselines measured in the same run",
+  usage: "margin-core bench [--accounts N] [--seed S] [--json]",
+  options: { ...help, accounts: { type: "string" }, seed: { type: "string" }, json: { type: "boolean" } },
+  positionals: 0,
+  async run(values) {
+    const accounts = integerOption(values.accounts, "--accounts", 1, 10_000_000, 1_000_000);
+    const seed = integerOption(values.seed, "--seed", 0, 2 ** 31 - 1, 1);
+    // the suite lives beside the package's build, with its baselines and the BigInt twin
+    const script = fileURLToPath(new URL("../bench/run.mjs", import.meta.url));
+    const args = [script, "--accounts", String(accounts), "--seed", String(seed), ...(values.json ? ["--json"] : [])];
+    const run = spawnSync(process.execPath, args, { stdio: "inherit" });
+    process.exitCode = run.status ?? 1;
+  },
+};

@@ -1,0 +1,19 @@
+// `margin-core generate`: a seeded synthetic venue as a venue file.
+import { MarginEngine } from "../../engine.js";
+import { generateVenue } from "../generate.js";
+import { help, integerOption, type Command } from "./command.js";
+
+export const generateCommand: Command = {
+  summary: "a seeded synthetic venue as a venue file",
+  usage: "margin-core generate --accounts N [--seed S] > venue.json",
+  options: { ...help, accounts: { type: "string" }, seed: { type: "string" } },
+  positionals: 0,
+  async run(values) {
+    const accounts = integerOption(values.accounts, "--accounts", 1, 50_000_000, undefined);
+    const seed = integerOption(values.seed, "--seed", 0, 2 ** 31 - 1, 1);
+    const { venue, columns } = generateVenue({ accounts, seed });
+    const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
+    engine.loadColumns(columns);
+    process.stdout.write(JSON.stringify(engine.toVenue()) + "\n");
+  },
+};

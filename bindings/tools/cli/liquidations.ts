@@ -1,0 +1,15 @@
+// `margin-core liquidations`: the liquidation queue as one pass would process it (nothing applied).
+import { MarginEngine } from "../../engine.js";
+import { help, integerOption, readVenue, type Command } from "./command.js";
+
+export const liquidationsCommand: Command = {
+  summary: "the liquidation queue in order, with each entry's orders, fee and bankruptcy waterfall (nothing is applied)",
+  usage: "margin-core liquidations VENUE.json [--limit N]",
+  options: { ...help, limit: { type: "string" } },
+  positionals: 1,
+  async run(values, [file]) {
+    const limit = values.limit === undefined ? undefined : integerOption(values.limit, "--limit", 0, 50_000_000, undefined);
+    const engine = await MarginEngine.fromVenue(readVenue(file));
+    process.stdout.write(JSON.stringify(engine.liquidationQueue({ limit })) + "\n");
+  },
+};
