@@ -1,2 +1,4 @@
 #!/usr/bin/env node
-import "../build/cli.js";
+import { runCli } from "../build/cli.js";
+
+process.exitCode = await runCli(process.argv.slice(2));

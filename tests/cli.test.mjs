@@ -34,7 +34,7 @@ test("bad input: one error line, exit code 2, nothing on stdout", () => {
 
   const missing = run("margin", join(dir, "missing.json"));
   assert.is(missing.status, 2);
-  assert.match(missing.stderr, /^error: MALFORMED at argv: cannot read .*missing\.json: ENOENT\n$/);
+  assert.match(missing.stderr, /^error: NOT_FOUND at argv: no file ".*missing\.json"\n$/);
 
   const unknown = run("generate", "--accounts", "10", "--colour");
   assert.is(unknown.status, 2);

@@ -7,7 +7,8 @@ export type MarginErrorCode =
   | "NOT_WHOLE_LOTS"   // a quantity that is not a whole number of lots
   | "UNKNOWN_ID"       // names an id that does not exist
   | "DUPLICATE_ID"     // an id defined twice
-  | "EXPIRED";         // an option or future already expired at load
+  | "EXPIRED"          // an option or future already expired (at load, or by the clock for trading)
+  | "NOT_FOUND";       // a file the command line was given does not exist
 
 export class MarginError extends Error {
   readonly code: MarginErrorCode;

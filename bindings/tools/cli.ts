@@ -1,15 +1,19 @@
-// The margin-core command line. Output is JSON on stdout; errors are one line on stderr,
-// `error: CODE at FIELD: message`, with exit code 2. Each command lives in cli/.
-import { parseArgs } from "node:util";
+// The margin-core command line, callable in-process: runCli(argv, io) returns the exit code, and
+// bin/margin-core.js is a thin wrapper around it. Output is JSON on stdout; every error is one
+// line on stderr, `error: CODE at FIELD: message` (control characters escaped), exit code 2,
+// nothing on stdout. A reader closing stdout early (`| head`) ends the run quietly, exit 0.
+import { parseArgs, type ParseArgsConfig } from "node:util";
 import { MarginError } from "../core/errors.js";
 import { benchCommand } from "./cli/bench.js";
 import { checkCommand } from "./cli/check.js";
-import { usageError, type Command } from "./cli/command.js";
+import { SIGNS, usageError, VENUE_NOTE, type CliIo, type Command, type Sink } from "./cli/command.js";
 import { demoCommand } from "./cli/demo.js";
 import { generateCommand } from "./cli/generate.js";
 import { liquidationsCommand } from "./cli/liquidations.js";
 import { marginCommand } from "./cli/margin.js";
 import { scenariosCommand } from "./cli/scenarios.js";
+
+export type { CliIo, Sink } from "./cli/command.js";
 
 const COMMANDS: Record<string, Command> = {
   margin: marginCommand,
@@ -21,38 +25,127 @@ const COMMANDS: Record<string, Command> = {
   demo: demoCommand,
 };
 
+const ERRORS = "Errors: one line on stderr, `error: CODE at FIELD: message`, exit code 2, nothing on stdout.";
+
 function overview(): string {
-  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
-  return `usage: margin-core <command> [options]\n\ncommands:\n${lines.join("\n")}\n\nEach command takes --help.\n`;
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
+  return `usage: margin-core <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
+    `Each command takes --help (-h), which lists its options and their defaults.\n${VENUE_NOTE}\n${SIGNS}\n${ERRORS}\n`;
 }
 
-async function main(argv: string[]): Promise<void> {
+function commandHelp(command: Command): string {
+  const rows = Object.entries(command.options).map(([name, o]) => {
+    const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${o.value ? ` ${o.value}` : ""}`;
+    return `  ${flag.padEnd(24)} ${o.help}`;
+  });
+  const notes = [command.positionals > 0 ? VENUE_NOTE : "", SIGNS, ERRORS].filter(Boolean).join("\n");
+  return `usage: ${command.usage}\n\n${command.summary}\n\noptions:\n${rows.join("\n")}\n\n${notes}\n`;
+}
+
+/** `--qty -0.1`: a negative number after a string option is its value, not an option. */
+function joinNegativeValues(args: string[], options: Command["options"]): string[] {
+  const out: string[] = [];
+  for (let k = 0; k < args.length; k++) {
+    const name = /^--([^=]+)$/.exec(args[k])?.[1];
+    if (name !== undefined && options[name]?.type === "string" && k + 1 < args.length && /^-\.?\d/.test(args[k + 1])) {
+      out.push(`--${name}=${args[++k]}`);
+    } else {
+      out.push(args[k]);
+    }
+  }
+  return out;
+}
+
+async function dispatch(argv: string[], io: CliIo): Promise<void> {
   const [name, ...rest] = argv;
-  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(overview());
+  if (name === undefined) {
+    io.stderr.write(overview());
+    throw new NoArguments();
+  }
+  if (name === "--help" || name === "-h" || name === "help") {
+    io.stdout.write(overview());
     return;
   }
-  const command = COMMANDS[name];
-  if (!command) usageError(`unknown command "${name}"; try margin-core --help`);
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (command === undefined) usageError(`unknown command "${name}"; try margin-core --help`);
+  const options: NonNullable<ParseArgsConfig["options"]> = {};
+  for (const [key, o] of Object.entries(command.options)) options[key] = o.short ? { type: o.type, short: o.short } : { type: o.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: rest, options: command.options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options, allowPositionals: true, strict: true });
   } catch (error) {
     usageError((error as Error).message);
   }
   if (parsed.values.help) {
-    process.stdout.write(`usage: ${command.usage}\n\n${command.summary}\n`);
+    io.stdout.write(commandHelp(command));
     return;
   }
   if (parsed.positionals.length !== command.positionals) usageError(`usage: ${command.usage}`);
-  await command.run(parsed.values, parsed.positionals);
+  await command.run(parsed.values, parsed.positionals, io);
 }
 
-main(process.argv.slice(2)).catch((error: unknown) => {
-  if (error instanceof MarginError) {
-    process.stderr.write(`error: ${error.code} at ${error.field}: ${error.detail}\n`);
-    process.exitCode = 2;
-    return;
+/** No command given: the overview went to stderr, and the exit code is 2. */
+class NoArguments extends Error {}
+/** The reader closed stdout: stop working, quietly. */
+class OutputClosed extends Error {}
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const MAX_PART = 1000;
+
+/** Echoed input on one line: control characters escaped, very long parts cut. */
+function oneLine(text: string): string {
+  const escaped = text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escaped.length > MAX_PART ? `${escaped.slice(0, MAX_PART)}… (${escaped.length - MAX_PART} more characters)` : escaped;
+}
+
+export function errorLine(error: unknown): string {
+  if (error instanceof MarginError) return `error: ${error.code} at ${oneLine(error.field)}: ${oneLine(error.detail)}`;
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return `error: INTERNAL at $: ${oneLine(message)}`;
+}
+
+/** stdout as the commands see it: once the reader has gone (EPIPE), the next write stops the run. */
+function watchedStdout(stdout: Sink): { sink: Sink; closed: () => boolean } {
+  let closed = false;
+  const isClosed = (error: unknown) => {
+    const code = (error as NodeJS.ErrnoException | null)?.code;
+    return code === "EPIPE" || code === "ERR_STREAM_DESTROYED";
+  };
+  const emitter = stdout as Partial<NodeJS.WritableStream>;
+  if (typeof emitter.on === "function") {
+    emitter.on("error", (error: unknown) => {
+      if (isClosed(error)) closed = true;
+    });
   }
-  throw error;
-});
+  return {
+    closed: () => closed,
+    sink: {
+      write(chunk: string) {
+        if (closed) throw new OutputClosed();
+        try {
+          return stdout.write(chunk);
+        } catch (error) {
+          if (!isClosed(error)) throw error;
+          closed = true;
+          throw new OutputClosed();
+        }
+      },
+    },
+  };
+}
+
+/** Runs the command line on `argv` (without the program name); resolves to the exit code. */
+export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const stdout = watchedStdout(io.stdout);
+  const stderr = io.stderr as Partial<NodeJS.WritableStream>;
+  if (stderr !== (io.stdout as unknown) && typeof stderr.on === "function") stderr.on("error", () => {});
+  try {
+    await dispatch(argv, { stdout: stdout.sink, stderr: io.stderr });
+    return 0;
+  } catch (error) {
+    if (error instanceof OutputClosed || stdout.closed()) return 0;
+    if (!(error instanceof NoArguments)) io.stderr.write(errorLine(error) + "\n");
+    return 2;
+  }
+}

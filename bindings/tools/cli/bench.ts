@@ -1,12 +1,18 @@
 // `margin-core bench`: the benchmark suite, run beside the package's build.
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { MarginError } from "../../core/errors.js";
 import { help, integerOption, type Command } from "./command.js";
 
 export const benchCommand: Command = {
   summary: "the benchmark suite: medians of every case and ratios against baselines measured in the same run",
   usage: "margin-core bench [--accounts N] [--seed S] [--json]",
-  options: { ...help, accounts: { type: "string" }, seed: { type: "string" }, json: { type: "boolean" } },
+  options: {
+    ...help,
+    accounts: { type: "string", value: "N", help: "accounts in the benchmark venue, 1 … 10,000,000 (default 1,000,000)" },
+    seed: { type: "string", value: "S", help: "random seed, 0 … 2,147,483,647 (default 1)" },
+    json: { type: "boolean", help: "print only the JSON report on stdout (default: a table)" },
+  },
   positionals: 0,
   async run(values) {
     const accounts = integerOption(values.accounts, "--accounts", 1, 10_000_000, 1_000_000);
@@ -15,6 +21,6 @@ export const benchCommand: Command = {
     const script = fileURLToPath(new URL("../bench/run.mjs", import.meta.url));
     const args = [script, "--accounts", String(accounts), "--seed", String(seed), ...(values.json ? ["--json"] : [])];
     const run = spawnSync(process.execPath, args, { stdio: "inherit" });
-    process.exitCode = run.status ?? 1;
+    if (run.status !== 0) throw new MarginError("MALFORMED", "bench", `the benchmark suite failed (exit ${run.status ?? run.signal})`);
   },
 };

@@ -1,17 +1,37 @@
-// What every command shares: its shape, the --help flag, usage errors, option parsing, reading a venue file.
-import { readFileSync } from "node:fs";
-import type { ParseArgsConfig } from "node:util";
-import { MarginError } from "../../core/errors.js";
+// What every command shares: its shape and help, where it writes, usage errors, option parsing,
+// and reading a venue file within the documented size limit.
+import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fail, MarginError } from "../../core/errors.js";
+
+/** Where a command writes: process.stdout/stderr, or any sink with `write` (tests run the CLI in-process). */
+export interface Sink { write(chunk: string): unknown }
+export interface CliIo { stdout: Sink; stderr: Sink }
+
+/** One option: its parseArgs type, the placeholder its value takes, what it means and its default. */
+export interface OptionSpec {
+  type: "string" | "boolean";
+  short?: string;
+  value?: string;
+  help: string;
+}
 
 export interface Command {
   summary: string;
   usage: string;
-  options: NonNullable<ParseArgsConfig["options"]>;
+  options: Record<string, OptionSpec>;
   positionals: number;
-  run(values: Record<string, unknown>, positionals: string[]): Promise<void>;
+  /** Checks every argument and output path, then does the work. */
+  run(values: Record<string, unknown>, positionals: string[], io: CliIo): Promise<void>;
 }
 
-export const help = { help: { type: "boolean", short: "h" } } as const;
+export const help: Record<string, OptionSpec> = { help: { type: "boolean", short: "h", help: "this help" } };
+
+/** The largest venue file the command line reads (bytes); checked before reading, for streams and devices too. */
+export const MAX_VENUE_FILE_BYTES = 256 * 2 ** 20;
+
+export const VENUE_NOTE = `VENUE.json is a venue file (docs/api.md), at most ${MAX_VENUE_FILE_BYTES.toLocaleString("en-US")} bytes (256 MiB).`;
+export const SIGNS = "Signs: a qty > 0 buys (long), < 0 sells (short); a negative collateral balance is a loan.";
 
 export function usageError(message: string): never {
   throw new MarginError("MALFORMED", "argv", message);
@@ -27,10 +47,85 @@ export function integerOption(value: unknown, name: string, low: number, high: n
   return n;
 }
 
-export function readVenue(file: string): string {
+export function requiredString(value: unknown, name: string): string {
+  if (typeof value !== "string") usageError(`--${name} is required`);
+  return value;
+}
+
+/** An errno as plain words. */
+export function describeErrno(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  const words: Record<string, string> = {
+    ENOENT: "no such file or directory", EACCES: "permission denied", EPERM: "operation not permitted",
+    EISDIR: "is a directory", ENOTDIR: "a part of the path is not a directory", ELOOP: "too many symbolic links",
+    ENAMETOOLONG: "the name is too long", EMFILE: "too many open files", EAGAIN: "would block (non-blocking input)",
+    EROFS: "read-only file system", ENOSPC: "no space left on the device",
+  };
+  return (code && words[code]) ?? (error as Error).message;
+}
+
+/**
+ * A venue file's text, read in chunks so a stream or device (a FIFO, /dev/zero) is refused as
+ * soon as it passes MAX_VENUE_FILE_BYTES instead of filling memory. UTF-8; a BOM is dropped.
+ */
+export function readVenue(path: string): string {
+  let fd: number;
   try {
-    return readFileSync(file, "utf8");
+    fd = openSync(path, "r");
   } catch (error) {
-    return usageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") fail("NOT_FOUND", "argv", `no file "${path}"`);
+    return usageError(`cannot read "${path}": ${describeErrno(error)}`);
+  }
+  try {
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) usageError(`"${path}" is a directory, not a venue file`);
+    if (stat.isFile() && stat.size > MAX_VENUE_FILE_BYTES) tooLarge(path);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const buffer = Buffer.allocUnsafe(1 << 20);
+    for (;;) {
+      const n = readSync(fd, buffer, 0, buffer.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > MAX_VENUE_FILE_BYTES) tooLarge(path);
+      chunks.push(Buffer.from(buffer.subarray(0, n)));
+    }
+    try {
+      return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks, total));
+    } catch {
+      return fail("MALFORMED", "$", `"${path}" is not UTF-8 text`);
+    }
+  } catch (error) {
+    if (error instanceof MarginError) throw error;
+    return usageError(`cannot read "${path}": ${describeErrno(error)}`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(path: string): never {
+  fail("OUT_OF_RANGE", "argv", `"${path}" is larger than ${MAX_VENUE_FILE_BYTES.toLocaleString("en-US")} bytes, the venue file limit`);
+}
+
+/** Fails unless a file can be written at `path` (its directory exists and is writable, the path is no directory): checked before any work. */
+export function checkOutputPath(path: string, field: string): void {
+  const directory = dirname(resolve(path));
+  let stat;
+  try {
+    stat = statSync(directory);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") fail("NOT_FOUND", field, `no directory "${directory}" to write "${path}" in`);
+    return fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
+  }
+  if (!stat.isDirectory()) fail("MALFORMED", field, `cannot write "${path}": "${directory}" is not a directory`);
+  try {
+    accessSync(directory, constants.W_OK);
+    if (existsSync(path)) {
+      if (statSync(path).isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
+      accessSync(path, constants.W_OK);
+    }
+  } catch (error) {
+    if (error instanceof MarginError) throw error;
+    fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
   }
 }

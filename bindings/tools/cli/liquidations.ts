@@ -5,11 +5,11 @@ import { help, integerOption, readVenue, type Command } from "./command.js";
 export const liquidationsCommand: Command = {
   summary: "the liquidation queue in order, with each entry's orders, fee and bankruptcy waterfall (nothing is applied)",
   usage: "margin-core liquidations VENUE.json [--limit N]",
-  options: { ...help, limit: { type: "string" } },
+  options: { ...help, limit: { type: "string", value: "N", help: "queue entries to process, 0 … 50,000,000 (default: all)" } },
   positionals: 1,
-  async run(values, [file]) {
+  async run(values, [file], io) {
     const limit = values.limit === undefined ? undefined : integerOption(values.limit, "--limit", 0, 50_000_000, undefined);
     const engine = await MarginEngine.fromVenue(readVenue(file));
-    process.stdout.write(JSON.stringify(engine.liquidationQueue({ limit })) + "\n");
+    io.stdout.write(JSON.stringify(engine.liquidationQueue({ limit })) + "\n");
   },
 };
