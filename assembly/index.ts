@@ -3,7 +3,7 @@
 // counters are read through getters exported under the counter's own name.
 export { columnCount, columnPointer, columnShift, liveBytes, memoryBytes } from "./columns";
 export {
-  setCounts as setReferenceCounts, setParameters,
+  setCounts as setReferenceCounts, setParameters, setClock,
   getUnderlyingCount as underlyingCount, getInstrumentCount as instrumentCount,
 } from "./store/reference";
 export {
@@ -16,6 +16,7 @@ export {
   getRejectedField as rejectedField, getRejectedRow as rejectedRow,
 } from "./store/staging";
 export { invalidateExposure } from "./store/exposure";
+export { probeBlock, releaseProbes } from "./store/headroom";
 
 export { prepareInstruments } from "./risk/prepare";
 export {
@@ -25,6 +26,7 @@ export {
 } from "./risk/evaluate";
 export { recompute, markUnderlyingDirty, refreshUnderlyings, refreshAccount, prepareUnderlyingOnly } from "./risk/refresh";
 export { sumNetLots } from "./risk/open-interest";
+export { accountGrowthBytes, positionInsertBytes, collateralInsertBytes, loadBytes } from "./risk/headroom";
 export { buildQueue } from "./risk/queue";
 export { standaloneMaintenance } from "./risk/position-charges";
 export { setPortfolioParameters, setCorrelated, getScenarioCount as scenarioCount } from "./risk/scenarios";

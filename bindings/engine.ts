@@ -1,6 +1,9 @@
 // MarginEngine: the public facade. Each method delegates to one part in engine/ (parts.ts wires
 // them); reference data is validated with exact bigint arithmetic, accounts live in the module.
 import { formatDecimal, MONEY_SCALE } from "./core/decimal.js";
+import { fail } from "./core/errors.js";
+import { optionsOf } from "./core/json.js";
+import { checkTimestamp } from "./core/time.js";
 import { MAX_MEMORY_BYTES, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
 import type { AccountColumns, StagedFieldName } from "./venue/account-columns.js";
 import { parseVenueFile } from "./venue/file.js";
@@ -9,7 +12,7 @@ import { assembleParts, type EngineParts } from "./engine/parts.js";
 import { loadVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
 import type { Bucket } from "./engine/present.js";
 import type {
-  AccountRisk, AccountStatus, EngineOptions, LiquidationReport, OrderCheck, OrderRequest, RawAccountRisk, RawGreeks,
+  AccountRisk, AccountStatus, EngineOptions, ExpirySettlement, LiquidationReport, OrderCheck, OrderRequest, RawAccountRisk, RawGreeks,
   RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk,
 } from "./engine/types.js";
 
@@ -19,13 +22,14 @@ export class MarginEngine {
   private constructor(private readonly parts: EngineParts) {}
 
   private static async instance(runtime: RuntimeOptions, options: EngineOptions): Promise<MarginEngine> {
-    const { simd, initialMemory } = runtimeOf(runtime);
-    return new MarginEngine(assembleParts(await instantiate(simd, initialMemory), simd, options));
+    const { simd, initialMemory, maximumMemory } = runtimeOf(runtime);
+    return new MarginEngine(assembleParts(await instantiate(simd, initialMemory, maximumMemory), simd, options));
   }
 
   /** An empty engine holding only the settlement asset. @example const engine = await MarginEngine.create({ now: "2026-11-24T00:00:00Z" }); */
-  static async create(options: EngineOptions = {}): Promise<MarginEngine> {
-    const engine = await MarginEngine.instance(options, options);
+  static async create(options?: EngineOptions | null): Promise<MarginEngine> {
+    const given = optionsOf(options, "options");
+    const engine = await MarginEngine.instance(given, given);
     engine.upsertAsset({ id: engine.parts.catalog.settings.settlement, price: "1", haircut: "0" });
     return engine;
   }
@@ -35,21 +39,23 @@ export class MarginEngine {
    * @example MarginEngine.fromVenue(text, { initialMemory: MarginEngine.memoryEstimate({ accounts: 1e7, positions: 8.5e7, collaterals: 1.3e7 }) })
    */
   static memoryEstimate(size: { accounts: number; positions: number; collaterals: number }): number {
-    return Math.min(MAX_MEMORY_BYTES, memoryNeeded(size));
+    return Math.min(MAX_MEMORY_BYTES, memoryNeeded(checkSize(size)));
   }
 
   /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. @example await MarginEngine.fromVenue(readFileSync("venue.json", "utf8")) */
-  static async fromVenue(venue: unknown, runtime: RuntimeOptions = {}): Promise<MarginEngine> {
+  static async fromVenue(venue: unknown, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
     const { file, settings } = parseVenueFile(venue);
-    const engine = await MarginEngine.instance(runtime, { ...runtime, ...settings });
+    const given = optionsOf(runtime, "runtime");
+    const engine = await MarginEngine.instance(given, { ...given, ...settings });
     loadVenue(engine.parts, file);
     return engine;
   }
 
   /** An engine from snapshot bytes; it behaves as the one that wrote them. @example const copy = await MarginEngine.restore(engine.snapshot()); */
-  static async restore(bytes: Uint8Array, runtime: RuntimeOptions = {}): Promise<MarginEngine> {
+  static async restore(bytes: Uint8Array, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
     const snapshot = readSnapshot(bytes);
-    const engine = await MarginEngine.instance(runtime, { ...runtime, ...snapshot.options });
+    const given = optionsOf(runtime, "runtime");
+    const engine = await MarginEngine.instance(given, { ...given, ...snapshot.options });
     snapshot.fill(engine.parts);
     return engine;
   }
@@ -80,22 +86,39 @@ export class MarginEngine {
   }
 
   /**
-   * Sets a price: an underlying's index (or one of its oracle sources when `source` is given), an
-   * instrument's mark, or an asset's own price. Older timestamps are rejected.
+   * Sets a price: one of an underlying's oracle sources (`source` given), the index of an
+   * underlying without sources, an instrument's mark, or an asset's own price. Older timestamps,
+   * and ones more than `maxClockSkew` ahead of the oracle clock, are rejected.
    * @example engine.setPrice("BTC", "63000", Date.now(), "feedA")
    */
-  setPrice(id: string, price: string, timestampMs: number, source?: string): void {
+  setPrice(id: string, price: string, timestampMs: number, source?: string | null): void {
     this.parts.prices.plan(id, price, timestampMs, source)();
   }
 
   /** Validates a price exactly as setPrice would, changing nothing. @example engine.checkPrice("BTC", "63000", Date.now()) */
-  checkPrice(id: string, price: string, timestampMs: number, source?: string): void {
+  checkPrice(id: string, price: string, timestampMs: number, source?: string | null): void {
     this.parts.prices.plan(id, price, timestampMs, source);
   }
 
   /** An underlying's index (raw, scale 1e8): the median of its fresh sources, or its last one. @example engine.underlyingIndex("BTC") // 6500000000000n */
   underlyingIndex(id: string): bigint {
     return this.parts.catalog.underlyings[this.parts.catalog.underlyingIndex(id)].index;
+  }
+
+  /**
+   * Moves the venue's clock to `nowMs` (never back: the trusted time, not bound by maxClockSkew),
+   * then settles every future and option expired by then into its holders' settlement balances at
+   * the index; each account's equity is unchanged to the µ-unit.
+   * @example engine.settleExpired(Date.now()).positions
+   */
+  settleExpired(nowMs: number): ExpirySettlement {
+    this.parts.prices.advanceClock(checkTimestamp(nowMs, "now"));
+    return this.parts.expiry.settle();
+  }
+
+  /** The oracle clock (ms): the latest underlying price time or settleExpired time accepted. @example engine.clock() */
+  clock(): number {
+    return this.parts.catalog.clock;
   }
 
   /** Underlyings with no fresh oracle source at the current clock. @example engine.staleUnderlyings() // ["ETH"] */
@@ -108,7 +131,7 @@ export class MarginEngine {
     this.parts.book.loadColumns(columns, fieldOf);
   }
 
-  /** Creates an account, or changes its mode and parent. @example engine.upsertAccount({ id: "carol", mode: "portfolio" }) */
+  /** Creates an account, or changes the fields given (left out: kept; `parent: null` detaches). @example engine.upsertAccount({ id: "carol", mode: "portfolio" }) */
   upsertAccount(value: unknown): void {
     this.parts.book.upsertAccount(value);
   }
@@ -139,8 +162,8 @@ export class MarginEngine {
   }
 
   /** Every account's risk, in account order; liquidation prices when asked for. @example engine.accounts({ liquidationPrices: true }) */
-  accounts(options: { liquidationPrices?: boolean } = {}): AccountRisk[] {
-    return this.parts.present.accounts(options.liquidationPrices === true);
+  accounts(options?: { liquidationPrices?: boolean } | null): AccountRisk[] {
+    return this.parts.present.accounts(flagOf(optionsOf(options, "options").liquidationPrices, "options.liquidationPrices"));
   }
 
   /** Venue totals, status counts and net greeks. @example engine.totals().maintenanceMargin */
@@ -164,8 +187,8 @@ export class MarginEngine {
   }
 
   /** The scenario grid in force for an underlying, or the base grid: moves and covers raw at 1e9. @example engine.scenarioGrid("BTC")[0] */
-  scenarioGrid(underlyingId?: string): Scenario[] {
-    return this.parts.catalog.scenarioGrid(underlyingId);
+  scenarioGrid(underlyingId?: string | null): Scenario[] {
+    return this.parts.catalog.scenarioGrid(underlyingId ?? undefined);
   }
 
   /** The price scan range charged for an underlying (fraction, raw 1e9). @example engine.scanRange("BTC") // 160000000n */
@@ -209,13 +232,13 @@ export class MarginEngine {
   }
 
   /** The queue as one pass would process it now, with orders, fees and the bankruptcy waterfall; nothing changes. @example engine.liquidationQueue({ limit: 10 }) */
-  liquidationQueue(options: { limit?: number } = {}): LiquidationReport {
-    return this.parts.liquidations.preview(options.limit);
+  liquidationQueue(options?: { limit?: number | null } | null): LiquidationReport {
+    return this.parts.liquidations.preview(optionsOf(options, "options").limit as number | undefined ?? undefined);
   }
 
   /** Applies one liquidation pass and reports what it did. @example engine.liquidate().socializedLoss */
-  liquidate(options: { limit?: number } = {}): LiquidationReport {
-    return this.parts.liquidations.apply(options.limit);
+  liquidate(options?: { limit?: number | null } | null): LiquidationReport {
+    return this.parts.liquidations.apply(optionsOf(options, "options").limit as number | undefined ?? undefined);
   }
 
   /** The insurance fund balance. @example engine.fund() // "25000000" */
@@ -242,4 +265,21 @@ export class MarginEngine {
   snapshot(): Uint8Array {
     return snapshotOf(this.parts);
   }
+}
+
+/** An optional flag: absent or null is false. */
+function flagOf(value: unknown, field: string): boolean {
+  if (value === undefined || value === null) return false;
+  if (typeof value !== "boolean") fail("MALFORMED", field, "expected true or false");
+  return value;
+}
+
+function checkSize(size: unknown): { accounts: number; positions: number; collaterals: number } {
+  const given = optionsOf(size, "size");
+  const count = (key: string) => {
+    const n = given[key] ?? 0;
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) fail("OUT_OF_RANGE", `size.${key}`, "expected a whole count ≥ 0");
+    return n;
+  };
+  return { accounts: count("accounts"), positions: count("positions"), collaterals: count("collaterals") };
 }

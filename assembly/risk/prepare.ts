@@ -5,7 +5,7 @@ import { i32At, i64At, setI64At, u8At, setU8At, Column } from "../store/column";
 import {
   InstrumentKind, isOption, instrumentCount, instrumentKind, instrumentUnderlying, instrumentMark,
   instrumentStrike, instrumentExpiry, instrumentIv, instrumentLotSize, instrumentMarkUsed, instrumentModelValue,
-  underlyingIndex, underlyingVol, underlyingRate, nowMs, maxMarkDeviation,
+  underlyingIndex, underlyingVol, underlyingRate, nowMs, maxMarkDeviation, isExpired,
   optionImRate, optionImMinRate, optionMmRate, assetCount, assetHaircut, assetUnderlying,
 } from "../store/reference";
 import { assetPriceOf } from "../store/staging";
@@ -55,8 +55,9 @@ export const shortMinRestLow = new Column(3);
 /** u8: 1 when the asset is priced 1 with no haircut, so a balance's value is amount / 100. */
 export const assetIsCash = new Column(0);
 
-/** Years from now to expiry (365-day years); ≤ 0 once expired. */
+/** Years from now to expiry (365-day years); 0 once the clock has reached it (Black-76 is then the payoff). */
 export function yearsToExpiry(instrument: i32): f64 {
+  if (isExpired(instrument)) return 0;
   return <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / MS_PER_YEAR;
 }
 
@@ -109,6 +110,8 @@ function prepareGreeks(instrument: i32, kind: i32, lotSize: i64): void {
 }
 
 function guardLinearMark(instrument: i32, index: i64): i64 {
+  // an expired future is worth the index until the venue settles it
+  if (isExpired(instrument)) return index;
   const low = mulDiv(index, FRACTION_SCALE - maxMarkDeviation, <u64>FRACTION_SCALE, Rounding.Ceil);
   const high = mulDiv(index, FRACTION_SCALE + maxMarkDeviation, <u64>FRACTION_SCALE, Rounding.Floor);
   return min(max(i64At(instrumentMark.ptr, instrument), low), high);
@@ -117,6 +120,11 @@ function guardLinearMark(instrument: i32, index: i64): i64 {
 function guardOptionMark(instrument: i32, index: i64, isCall: bool): i64 {
   const strike = i64At(instrumentStrike.ptr, instrument);
   const intrinsic = max<i64>(0, isCall ? index - strike : strike - index);
+  // an expired option is worth its payoff at the index, exactly, until the venue settles it
+  if (isExpired(instrument)) {
+    setI64At(instrumentModelValue.ptr, instrument, intrinsic);
+    return intrinsic;
+  }
   const value = modelValue(instrument);
   setI64At(instrumentModelValue.ptr, instrument, value);
   const cap = mulDiv(value, FRACTION_SCALE + maxMarkDeviation, <u64>FRACTION_SCALE, Rounding.Floor);

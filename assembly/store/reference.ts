@@ -41,6 +41,8 @@ export const tierMmf = new Column(3);  // i64 fraction
 
 /** Valuation time, ms since the epoch. */
 export let nowMs: i64 = 0;
+/** The venue's clock (ms): a future or option whose expiry it has reached no longer trades and is valued at the index. */
+export let clockMs: i64 = 0;
 export let maxMarkDeviation: i64 = 50_000_000;
 export let optionImRate: i64 = 150_000_000;
 export let optionImMinRate: i64 = 100_000_000;
@@ -64,6 +66,16 @@ export function setCounts(underlyings: i32, assets: i32, instruments: i32, tiers
   assetCount = assets;
   instrumentCount = instruments;
   tierCount = tiers;
+}
+
+export function setClock(ms: i64): void {
+  clockMs = ms;
+}
+
+/** True once the clock has reached a future's or option's expiry. */
+export function isExpired(instrument: i32): bool {
+  return load<u8>(instrumentKind.ptr + <usize>instrument) != InstrumentKind.Perp
+    && load<i64>(instrumentExpiry.ptr + (<usize>instrument << 3)) <= clockMs;
 }
 
 export function setParameters(now: i64, markDeviation: i64, imRate: i64, imMinRate: i64, mmRate: i64): void {

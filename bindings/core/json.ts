@@ -20,3 +20,9 @@ export function asBoolean(value: unknown, field: string): boolean {
   if (typeof value !== "boolean") fail("MALFORMED", field, "expected true or false");
   return value;
 }
+
+/** An options argument: absent or null means every default; anything else must be an object. */
+export function optionsOf(value: unknown, field: string): Record<string, unknown> {
+  if (value === undefined || value === null) return {};
+  return asObject(value, field);
+}

@@ -12,7 +12,10 @@ import { MAX_MEMORY_BYTES, memoryNeeded, type WasmExports } from "../module/wasm
 import type { AccountColumns, StagedFieldName } from "../venue/account-columns.js";
 import { lotsOf, parseMode } from "../venue/accounts.js";
 import { parsePrice } from "../venue/reference.js";
+import { formatTime } from "../core/time.js";
 import { beyondNotional, type Catalog } from "./catalog.js";
+import { isExpiredAt } from "./expiry.js";
+import type { MemoryGuard } from "./memory.js";
 import type { Refresh } from "./refresh.js";
 
 /** One position of an account's book: instrument index, signed whole lots, entry price (1e8). */
@@ -24,12 +27,15 @@ export class AccountBook {
   private indexCache: Map<string, number> | null = null;
   /** Sub-account → parent. */
   private parents = new Map<number, number>();
+  /** Bulk loads so far: a load replaces every book. */
+  loads = 0;
 
   constructor(
     private readonly wasm: WasmExports,
     private readonly views: ColumnViews,
     private readonly catalog: Catalog,
     private readonly refresh: Refresh,
+    private readonly memory: MemoryGuard,
   ) {}
 
   count(): number {
@@ -44,6 +50,7 @@ export class AccountBook {
     checkShape(columns);
     const n = columns.count;
     const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
+    this.memory.ensure(this.wasm.loadBytes(n, positions, collaterals), "columns.count");
     this.wasm.stageLoad(n, positions, collaterals);
     const v = this.views;
     v.u8(Col.StagedMode).set(columns.mode);
@@ -61,6 +68,7 @@ export class AccountBook {
       throw stagedError(rejection, field);
     }
     this.wasm.commitStaged();
+    this.loads++;
     this.ids = columns.ids ? [...columns.ids] : null;
     this.indexCache = null;
     this.parents = new Map();
@@ -68,21 +76,25 @@ export class AccountBook {
     this.refresh.everything();
   }
 
-  /** Creates an account, or changes its mode and parent. */
+  /**
+   * Creates an account (mode standard and no parent unless given), or changes an existing one:
+   * a field left out keeps its value, `parent: null` detaches a sub-account.
+   */
   upsertAccount(value: unknown): void {
     const row = asObject(value, "account");
     const id = asId(row.id, "account.id");
-    const mode = parseMode(row.mode, "account.mode");
-    let parent = -1;
+    let a = this.find(id);
+    const mode = row.mode === undefined && a !== undefined ? this.views.u8(Col.AccountMode)[a] : parseMode(row.mode, "account.mode");
+    let parent = row.parent === undefined && a !== undefined ? this.parents.get(a) ?? -1 : -1;
     if (row.parent !== undefined && row.parent !== null) {
       parent = this.indexOf(asId(row.parent, "account.parent"), "account.parent");
       if (this.parents.has(parent)) fail("MALFORMED", "account.parent", "a sub-account cannot have sub-accounts");
     }
-    let a = this.find(id);
     if (a !== undefined && parent === a) fail("MALFORMED", "account.parent", "an account cannot be its own parent");
     if (a !== undefined && parent >= 0 && [...this.parents.values()].includes(a)) fail("MALFORMED", "account.parent", "an account with sub-accounts cannot become one");
     if (a === undefined) {
       if (this.count() >= MAX_ACCOUNTS) fail("OUT_OF_RANGE", "account", `more than ${MAX_ACCOUNTS} accounts`);
+      this.memory.ensure(this.wasm.accountGrowthBytes(this.count() + 1), "account");
       this.materializeIds().push(id);
       a = this.wasm.addAccounts(1, mode);
       this.indexCache?.set(id, a);
@@ -102,9 +114,14 @@ export class AccountBook {
     const row = this.catalog.instruments[i];
     const lots = lotsOf(qty, row.lotSize, "qty");
     const entryRaw = parsePrice(entry, "entry");
+    const held = this.positions(a).find((h) => h.instrument === i)?.lots ?? 0;
+    if (Math.abs(lots) > Math.abs(held) && isExpiredAt(row, this.catalog.clock)) {
+      fail("EXPIRED", "qty", `"${instrumentId}" expired at ${formatTime(row.expiry)}: it no longer trades, a position in it can only shrink until it is settled`);
+    }
     if (beyondNotional(BigInt(Math.abs(lots)), row, this.catalog.underlying(row.underlying).index, entryRaw)) {
       fail("OUT_OF_RANGE", "qty", "the position would exceed the notional limit");
     }
+    if (held === 0 && lots !== 0) this.memory.ensure(this.wasm.positionInsertBytes(a), "qty");
     if (this.wasm.setPosition(a, i, lots, entryRaw) !== 0) fail("OUT_OF_RANGE", "qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
     this.refresh.account(a);
   }
@@ -116,8 +133,18 @@ export class AccountBook {
     const raw = parseDecimal(amount, PRICE_SCALE, "amount");
     const magnitude = raw < 0n ? -raw : raw;
     if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.catalog.assetPrice(k) > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
+    if (raw !== 0n && this.balance(a, k) === 0n) this.memory.ensure(this.wasm.collateralInsertBytes(a), "amount");
     if (this.wasm.setCollateral(a, k, raw) !== 0) fail("OUT_OF_RANGE", "amount", `an account holds at most ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
     this.refresh.account(a);
+  }
+
+  /** Account `a`'s balance of asset `k` (raw amount, 0 when it holds none). */
+  balance(a: number, k: number): bigint {
+    const v = this.views;
+    const start = v.i32(Col.AccountCollateralStart)[a], count = v.u8(Col.AccountCollateralCount)[a];
+    const assets = v.u8(Col.CollateralAsset), amounts = v.i64(Col.CollateralAmount);
+    for (let c = start; c < start + count; c++) if (assets[c] === k) return amounts[c];
+    return 0n;
   }
 
   accountId(a: number): string {

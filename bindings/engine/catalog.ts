@@ -6,7 +6,7 @@ import { maxBig, PRICE_ONE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray } from "../core/json.js";
 import {
-  MAX_ASSETS, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS, MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, ONE, QTY_PRICE_TO_MONEY,
+  KIND_PERP, MAX_ASSETS, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS, MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, ONE, QTY_PRICE_TO_MONEY,
 } from "../core/constants.generated.js";
 import type { WasmExports } from "../module/wasm.js";
 import { Col, type ColumnViews } from "../module/views.js";
@@ -135,6 +135,7 @@ export class Catalog {
 
   upsertInstrument(value: unknown): void {
     const row = parseInstrument(value, "instrument", this.settings.now, true);
+    if (row.kind !== KIND_PERP && row.expiry <= this.clock) fail("EXPIRED", "instrument.expiry", "is not after the oracle clock: the contract has expired");
     const u = this.underlyingIds.get(row.underlying);
     if (u === undefined) fail("UNKNOWN_ID", "instrument.underlying", `no underlying "${row.underlying}"`);
     const existing = this.instrumentIds.get(row.id);

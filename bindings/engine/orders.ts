@@ -12,6 +12,7 @@ import { lotsOf } from "../venue/accounts.js";
 import { parsePrice } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
 import { beyondNotional, type Catalog } from "./catalog.js";
+import type { Expiry } from "./expiry.js";
 import type { Refresh } from "./refresh.js";
 import type { OrderCheck, OrderRejection, RawOrderCheck } from "./types.js";
 
@@ -23,6 +24,7 @@ export class Orders {
     private readonly catalog: Catalog,
     private readonly book: AccountBook,
     private readonly refresh: Refresh,
+    private readonly expiry: Expiry,
   ) {}
 
   check(order: unknown): OrderCheck {
@@ -72,7 +74,9 @@ export class Orders {
 
     const reduces = imAfter <= imBefore;
     let reason: OrderRejection | null = null;
-    if (!reduces && underlying.stale) reason = "STALE_PRICE";
+    // an expired contract no longer trades, whichever way the order goes, until it is settled
+    if (this.expiry.isExpired(i)) reason = "EXPIRED";
+    else if (!reduces && underlying.stale) reason = "STALE_PRICE";
     else if (!reduces && row.kind < KIND_CALL && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
     else if (equityAfter < imAfter && !reduces) reason = "INSUFFICIENT_MARGIN";
     else if (equityAfter < imAfter && statusBefore === STATUS_BANKRUPT) reason = "ACCOUNT_BANKRUPT";

@@ -10,6 +10,8 @@ import type { WasmExports } from "../module/wasm.js";
 import { parseParams } from "../venue/params.js";
 import { AccountBook } from "./accounts.js";
 import { Catalog } from "./catalog.js";
+import { Expiry } from "./expiry.js";
+import { MemoryGuard } from "./memory.js";
 import { GreekSums } from "./greeks.js";
 import { InstrumentResults } from "./instruments.js";
 import { Liquidator } from "./liquidation.js";
@@ -37,6 +39,7 @@ export interface EngineParts {
   liquidator: Liquidator;
   liquidations: Liquidations;
   instruments: InstrumentResults;
+  expiry: Expiry;
 }
 
 /** Settings are checked in the order the venue file lists them: now, settlement, params, fund. */
@@ -49,16 +52,18 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
   const fund = parseFund(options.insuranceFund ?? "0");
   const refresh = new Refresh(wasm);
   const catalog = new Catalog(wasm, views, refresh, { now, settlement, params, paramOverrides });
-  const book = new AccountBook(wasm, views, catalog, refresh);
+  const memory = new MemoryGuard(wasm);
+  const book = new AccountBook(wasm, views, catalog, refresh, memory);
   const results = new Results(wasm, views, refresh);
   const greeks = new GreekSums(wasm, views, catalog);
   const priceSearch = new LiquidationPriceSearch(wasm, views, catalog);
   const liquidator = new Liquidator(wasm, views, catalog, book, fund);
+  const expiry = new Expiry(wasm, views, catalog, book, refresh, memory);
   return {
-    wasm, views, simd, refresh, catalog, book, results, greeks, liquidator,
-    prices: new Prices(catalog, refresh),
+    wasm, views, simd, refresh, catalog, book, results, greeks, liquidator, expiry,
+    prices: new Prices(catalog, refresh, expiry),
     present: new Presenter(wasm, views, catalog, book, results, greeks, refresh, priceSearch),
-    orders: new Orders(wasm, views, catalog, book, refresh),
+    orders: new Orders(wasm, views, catalog, book, refresh, expiry),
     liquidations: new Liquidations(views, catalog, book, refresh, liquidator),
     instruments: new InstrumentResults(views, catalog, refresh),
   };

@@ -2,22 +2,32 @@
 // instrument's mark, or an asset's own price; and the oracle clock that judges staleness
 // (docs/methodology.md §11). Every check runs before anything changes.
 import { fail } from "../core/errors.js";
+import { checkTimestamp } from "../core/time.js";
 import { indexFromSources } from "../venue/oracle.js";
 import { parsePrice } from "../venue/reference.js";
 import { beyondNotional, type Catalog, type UnderlyingRow } from "./catalog.js";
+import type { Expiry } from "./expiry.js";
 import type { Refresh } from "./refresh.js";
 
 export class Prices {
-  constructor(private readonly catalog: Catalog, private readonly refresh: Refresh) {}
+  constructor(private readonly catalog: Catalog, private readonly refresh: Refresh, private readonly expiry: Expiry) {}
 
-  /** Every check of a price update, then the update itself as a function that cannot fail. */
-  plan(id: string, price: string, timestampMs: number, source?: string): () => void {
+  /**
+   * Every check of a price update, then the update itself as a function that cannot fail. A
+   * timestamp is a whole ms, at most maxClockSkew ahead of the oracle clock (so one bad feed
+   * cannot jump the clock and freeze the others), and never past what a snapshot can write.
+   */
+  plan(id: unknown, price: unknown, timestamp: unknown, source?: unknown): () => void {
     const raw = parsePrice(price, "price");
-    if (!Number.isFinite(timestampMs)) fail("INVALID_NUMBER", "timestamp", `${timestampMs} is not a finite time`);
+    const time = checkTimestamp(timestamp, "timestamp");
     const catalog = this.catalog;
-    const target = catalog.find(id);
-    if (target === undefined) fail("UNKNOWN_ID", "id", `no underlying, instrument or asset "${id}"`);
-    if ("underlying" in target) return this.planIndex(target.underlying, raw, timestampMs, source);
+    const ahead = catalog.clock + catalog.params.maxClockSkewMs;
+    if (time > ahead) fail("OUT_OF_RANGE", "timestamp", `${time} is more than maxClockSkew (${catalog.params.maxClockSkewMs / 1000} s) ahead of the oracle clock ${catalog.clock}; settleExpired(now) moves the clock`);
+    if (source !== undefined && source !== null && typeof source !== "string") fail("MALFORMED", "source", "expected a source id string");
+    const target = typeof id === "string" ? catalog.find(id) : undefined;
+    if (target === undefined) fail("UNKNOWN_ID", "id", typeof id === "string" ? `no underlying, instrument or asset "${id}"` : `expected an id string, got ${id === null ? "null" : typeof id}`);
+    if ("underlying" in target) return this.planIndex(target.underlying, raw, time, source ?? undefined);
+    const timestampMs = time;
     if ("instrument" in target) {
       const i = target.instrument, row = catalog.instruments[i];
       if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
@@ -57,6 +67,9 @@ export class Prices {
       };
     } else {
       if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
+      if (row.sources.length > 0) {
+        fail("MALFORMED", "source", `underlying "${row.id}" is priced by its oracle sources (${row.sources.map((x) => x.id).join(", ")}): name the source`);
+      }
       catalog.assertUnderlyingPriceFits(u, raw, "price");
       next = { ...row, spot: raw, index: raw, priceTime: timestampMs, scan: catalog.withSample(row.scan, raw, timestampMs) };
     }
@@ -72,10 +85,12 @@ export class Prices {
    * out of their medians, and an underlying left with no fresh source turns stale, keeping its
    * last index. Underlyings whose index or staleness changed are re-priced.
    */
-  private advanceClock(timestampMs: number): void {
+  advanceClock(timestampMs: number): void {
     const catalog = this.catalog;
     if (timestampMs <= catalog.clock) return;
+    const before = catalog.clock;
     catalog.clock = timestampMs;
+    this.expiry.clockMoved(before, timestampMs);
     catalog.underlyings.forEach((row, u) => {
       if (row.sources.length === 0) return;
       const index = indexFromSources(row.sources, catalog.clock, catalog.params);

@@ -88,7 +88,17 @@ export interface LiquidationReport {
 }
 
 export interface OrderRequest { account: string; instrument: string; qty: string; price: string }
-export type OrderRejection = "INSUFFICIENT_MARGIN" | "STALE_PRICE" | "ACCOUNT_BANKRUPT" | "OVER_TIER_LIMIT";
+export type OrderRejection = "INSUFFICIENT_MARGIN" | "STALE_PRICE" | "ACCOUNT_BANKRUPT" | "OVER_TIER_LIMIT" | "EXPIRED";
+
+/** What settleExpired did: money as decimal strings (6 decimals), prices and quantities at 8. */
+export interface ExpirySettlement {
+  /** Instruments fully settled by this call, each at its underlying's index. */
+  instruments: { id: string; index: string }[];
+  /** Positions closed: quantity as held, and the cash credited to the settlement balance (negative: debited). */
+  positions: { account: string; instrument: string; qty: string; amount: string }[];
+  /** Expired instruments still held: their underlying has no fresh price, or a holder's settlement balance would pass its limit. */
+  deferred: string[];
+}
 export interface OrderCheck {
   accepted: boolean;
   reason: OrderRejection | null;

@@ -26,11 +26,11 @@ const MIN_PAGES = 16;
  * need: the allocator takes the whole initial memory as one free region, whereas growing on
  * demand at least doubles memory each time (2.4 GiB for a load that needs 1.75).
  */
-export async function instantiate(simd: boolean, initialMemoryBytes = 0): Promise<WasmExports> {
+export async function instantiate(simd: boolean, initialMemoryBytes = 0, maximumMemoryBytes = MAX_MEMORY_BYTES): Promise<WasmExports> {
   const bytes = simd ? simdBytes : scalarBytes;
   if (!compiled.has(simd)) compiled.set(simd, WebAssembly.compile(bytes));
   const initial = Math.max(MIN_PAGES, Math.ceil(initialMemoryBytes / PAGE));
-  const memory = new WebAssembly.Memory({ initial, maximum: MAX_MEMORY_BYTES / PAGE });
+  const memory = new WebAssembly.Memory({ initial, maximum: Math.max(initial, Math.floor(maximumMemoryBytes / PAGE)) });
   return instantiateRaw(await compiled.get(simd)!, { env: { memory } });
 }
 
@@ -42,14 +42,24 @@ export interface RuntimeOptions {
   simd?: boolean;
   /** Wasm memory to start with, in bytes (at most 4 GiB): sized for a large venue, it is never grown. */
   initialMemory?: number;
+  /** The most wasm memory the engine may grow to, in bytes (default and at most 4 GiB); growth past it is refused with OUT_OF_RANGE. */
+  maximumMemory?: number;
 }
 
-/** The build and initial memory that runtime options ask for, checked. */
-export function runtimeOf(options: RuntimeOptions): { simd: boolean; initialMemory: number } {
-  if (options.simd === true && !simdSupported) fail("OUT_OF_RANGE", "simd", "this host cannot run the SIMD build");
-  const bytes = options.initialMemory ?? 0;
-  if (!Number.isSafeInteger(bytes) || bytes < 0 || bytes > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", "initialMemory", `bytes in [0, ${MAX_MEMORY_BYTES}]`);
-  return { simd: options.simd ?? simdSupported, initialMemory: bytes };
+/** The build and memory bounds that runtime options ask for, checked (null means the default). */
+export function runtimeOf(options: RuntimeOptions): { simd: boolean; initialMemory: number; maximumMemory: number } {
+  const simd = options.simd ?? undefined;
+  if (simd !== undefined && typeof simd !== "boolean") fail("MALFORMED", "simd", "expected true or false");
+  if (simd === true && !simdSupported) fail("OUT_OF_RANGE", "simd", "this host cannot run the SIMD build");
+  const bytes = (key: "initialMemory" | "maximumMemory", fallback: number) => {
+    const value = options[key] ?? fallback;
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", key, `bytes in [0, ${MAX_MEMORY_BYTES}]`);
+    return value;
+  };
+  const initialMemory = bytes("initialMemory", 0), maximumMemory = bytes("maximumMemory", MAX_MEMORY_BYTES);
+  const least = Math.max(initialMemory, MIN_PAGES * PAGE);
+  if (maximumMemory < least) fail("OUT_OF_RANGE", "maximumMemory", `at least initialMemory and the module's own ${MIN_PAGES * PAGE} bytes`);
+  return { simd: simd ?? simdSupported, initialMemory, maximumMemory };
 }
 
 /**

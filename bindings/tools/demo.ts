@@ -74,6 +74,7 @@ export async function runDemo({ accounts, seed, ticks = 60, report }: DemoOption
   for (let tick = 0; tick <= ticks; tick++) {
     const tickStart = performance.now();
     const time = start + (tick + 1) * TICK_MS;
+    engine.settleExpired(time);
     const prices: Record<string, string> = {};
     let ignored = 0;
     for (const u of Object.keys(CRASH) as Underlying[]) {

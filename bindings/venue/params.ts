@@ -11,6 +11,8 @@ export interface Params {
   optImMin: bigint;
   optMm: bigint;
   maxPriceAgeMs: number;
+  /** How far ahead of the oracle clock a price's timestamp may be (ms). */
+  maxClockSkewMs: number;
   maxSourceDeviation: bigint;
   grid: Scenario[];
   /** The grid as given (a name, a list or absent) and the fractions a named grid is built from. */
@@ -65,13 +67,14 @@ const FRACTION_DEFAULTS = {
   mporDays: 1_000_000_000n,
 } as const;
 const DEFAULT_MAX_PRICE_AGE_S = 60n;
+const DEFAULT_MAX_CLOCK_SKEW_S = 86_400n;
 
 export function parseParams(overrides: unknown, field = "params"): Params {
   if (overrides === undefined) overrides = {};
   if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
   const given = overrides as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "grid", "shockCollateral", "correlation", "dynamicMargin"].includes(key)) {
+    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "maxClockSkew", "grid", "shockCollateral", "correlation", "dynamicMargin"].includes(key)) {
       fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
     }
   }
@@ -101,6 +104,9 @@ export function parseParams(overrides: unknown, field = "params"): Params {
     maxPriceAgeMs: Number(given.maxPriceAge === undefined
       ? DEFAULT_MAX_PRICE_AGE_S * 1000n
       : parseBounded(given.maxPriceAge, 3, `${field}.maxPriceAge`, 1n, 86_400_000n, "(0, 86400] seconds")),
+    maxClockSkewMs: Number(given.maxClockSkew === undefined
+      ? DEFAULT_MAX_CLOCK_SKEW_S * 1000n
+      : parseBounded(given.maxClockSkew, 3, `${field}.maxClockSkew`, 1n, 31_536_000_000n, "(0, 31536000] seconds")),
   };
   if (params.optImMin > params.optIm) fail("OUT_OF_RANGE", `${field}.optImMin`, "optImMin must not exceed optIm");
   if (params.imMultiplier < ONE) fail("OUT_OF_RANGE", `${field}.imMultiplier`, "IM is at least MM: imMultiplier ≥ 1");

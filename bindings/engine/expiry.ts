@@ -1,0 +1,134 @@
+// Expiry (docs/methodology.md §13): once the venue's clock reaches a future's or option's expiry it
+// no longer trades, and the module values it at its underlying's index (an option at its payoff)
+// until it is settled. Settling closes each position into its holder's settlement balance by
+// exactly the position's equity term, so every account's equity, and Σ equity, stay the same to
+// the µ-unit.
+import { floorDiv, formatDecimal, MONEY_SCALE, MONEY_TO_AMOUNT, PRICE_SCALE } from "../core/decimal.js";
+import {
+  KIND_CALL, KIND_PERP, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, QTY_PRICE_TO_MONEY,
+} from "../core/constants.generated.js";
+import { Col, type ColumnViews } from "../module/views.js";
+import type { WasmExports } from "../module/wasm.js";
+import type { InstrumentRow } from "../venue/reference.js";
+import type { AccountBook } from "./accounts.js";
+import type { Catalog } from "./catalog.js";
+import type { MemoryGuard } from "./memory.js";
+import type { Refresh } from "./refresh.js";
+import type { ExpirySettlement } from "./types.js";
+
+/** True once `clock` has reached the instrument's expiry (perpetuals never expire). */
+export function isExpiredAt(row: InstrumentRow, clock: number): boolean {
+  return row.kind !== KIND_PERP && row.expiry <= clock;
+}
+
+/** What one expired position pays into the settlement balance (money, 1e6): its equity term at the index. */
+export function settlementValue(row: InstrumentRow, lots: number, entry: bigint, index: bigint): bigint {
+  const qty = BigInt(lots) * row.lotSize;
+  if (row.kind < KIND_CALL) return floorDiv(qty * (index - entry), QTY_PRICE_TO_MONEY);
+  const payoff = row.kind === KIND_CALL ? index - row.strike : row.strike - index;
+  return floorDiv(qty * (payoff > 0n ? payoff : 0n), QTY_PRICE_TO_MONEY);
+}
+
+interface Closing { account: number; instrument: number; lots: number; entry: bigint; value: bigint }
+
+export class Expiry {
+  /**
+   * Expired instruments with no position left, by the expiry they were settled at: nothing more
+   * to settle until a bulk load or a new definition (a cache, so never in snapshots).
+   */
+  private settled = new Map<number, number>();
+  private loadsSeen = 0;
+
+  constructor(
+    private readonly wasm: WasmExports,
+    private readonly views: ColumnViews,
+    private readonly catalog: Catalog,
+    private readonly book: AccountBook,
+    private readonly refresh: Refresh,
+    private readonly memory: MemoryGuard,
+  ) {
+    wasm.setClock(BigInt(catalog.clock));
+  }
+
+  isExpired(i: number): boolean {
+    return isExpiredAt(this.catalog.instruments[i], this.catalog.clock);
+  }
+
+  /** The clock moved from `from` to `to`: what expired in between is re-valued at the index. */
+  clockMoved(from: number, to: number): void {
+    this.wasm.setClock(BigInt(to));
+    this.catalog.instruments.forEach((row, i) => {
+      if (row.kind !== KIND_PERP && row.expiry > from && row.expiry <= to) this.refresh.underlying(this.catalog.underlyingOf(i));
+    });
+  }
+
+  /**
+   * Settles every position in an expired instrument at its underlying's index. A position stays
+   * open, and its instrument is listed in `deferred`, while the underlying has no fresh price, or
+   * when its holder's settlement balance would pass its limit (or there is no room for one).
+   */
+  settle(): ExpirySettlement {
+    const catalog = this.catalog;
+    if (this.loadsSeen !== this.book.loads) {
+      this.settled = new Map();
+      this.loadsSeen = this.book.loads;
+    }
+    const due = new Set<number>(), deferred = new Set<number>();
+    catalog.instruments.forEach((row, i) => {
+      if (!this.isExpired(i) || this.settled.get(i) === row.expiry) return;
+      if (catalog.underlying(row.underlying).stale) deferred.add(i);
+      else due.add(i);
+    });
+    const closings = due.size === 0 ? [] : this.closings(due, deferred);
+    for (const i of due) if (!deferred.has(i)) this.settled.set(i, catalog.instruments[i].expiry);
+    const money = (x: bigint) => formatDecimal(x, MONEY_SCALE);
+    return {
+      instruments: [...due].filter((i) => !deferred.has(i)).map((i) => {
+        const row = catalog.instruments[i];
+        return { id: row.id, index: formatDecimal(catalog.underlying(row.underlying).index, PRICE_SCALE) };
+      }),
+      positions: closings.map((c) => {
+        const row = catalog.instruments[c.instrument];
+        return { account: this.book.accountId(c.account), instrument: row.id, qty: formatDecimal(BigInt(c.lots) * row.lotSize, PRICE_SCALE), amount: money(c.value) };
+      }),
+      deferred: [...deferred].map((i) => catalog.instruments[i].id),
+    };
+  }
+
+  /** Closes every position in `due`, account by account; an account that cannot be credited keeps them and defers their instruments. */
+  private closings(due: Set<number>, deferred: Set<number>): Closing[] {
+    const settlement = this.catalog.assetIndex(this.catalog.settings.settlement);
+    // every closing is found before any is applied: an edit can grow memory and move the views
+    const credits: { account: number; closings: Closing[]; cash: bigint; after: bigint; full: boolean }[] = [];
+    const v = this.views, n = this.book.count();
+    const start = v.i32(Col.AccountPositionStart), count = v.u8(Col.AccountPositionCount), held = v.u8(Col.AccountCollateralCount);
+    const instrument = v.u16(Col.PositionInstrument), lots = v.i32(Col.PositionLots), entry = v.i64(Col.PositionEntry);
+    for (let a = 0; a < n; a++) {
+      const closings: Closing[] = [];
+      for (let p = start[a]; p < start[a] + count[a]; p++) {
+        const i = instrument[p];
+        if (!due.has(i)) continue;
+        const row = this.catalog.instruments[i];
+        closings.push({ account: a, instrument: i, lots: lots[p], entry: entry[p], value: settlementValue(row, lots[p], entry[p], this.catalog.underlying(row.underlying).index) });
+      }
+      if (closings.length === 0) continue;
+      const cash = this.book.balance(a, settlement);
+      credits.push({ account: a, closings, cash, after: cash + closings.reduce((sum, c) => sum + c.value, 0n) * MONEY_TO_AMOUNT, full: held[a] >= MAX_COLLATERAL_PER_ACCOUNT });
+    }
+    // probing memory may grow it and move the views: decided only once they are no longer read
+    const done: Closing[] = [];
+    for (const { account, closings, cash, after, full } of credits) {
+      // a first settlement balance needs a free slot and the memory to insert it
+      const room = cash !== 0n || after === 0n || (!full && this.memory.fits(this.wasm.collateralInsertBytes(account)));
+      if (!room || after > MAX_COLLATERAL_AMOUNT || after < -MAX_COLLATERAL_AMOUNT) {
+        for (const c of closings) deferred.add(c.instrument);
+        continue;
+      }
+      for (const c of closings) this.wasm.setPosition(account, c.instrument, 0, c.entry);
+      this.wasm.setCollateral(account, settlement, after);
+      this.refresh.account(account);
+      done.push(...closings);
+    }
+    return done;
+  }
+}
