@@ -36,6 +36,7 @@ const columns: Column[] = [
 export function columnCount(): i32 { return columns.length; }
 export function columnPointer(id: i32): usize { return columns[id].ptr; }
 export function columnShift(id: i32): u32 { return columns[id].elementShift; }
+export function columnCapacity(id: i32): i32 { return columns[id].capacity; }
 
 /** Bytes held by every column's storage: the engine's live state, before allocator slack. */
 export function liveBytes(): f64 {

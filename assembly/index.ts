@@ -1,7 +1,8 @@
 // margin-core: the module's exported surface, exports only. State lives in flat columns (store/),
 // kernels in risk/; the facade in bindings/ views the columns through typed arrays. A module's
 // counters are read through getters exported under the counter's own name.
-export { columnCount, columnPointer, columnShift, liveBytes, memoryBytes } from "./columns";
+export { columnCount, columnPointer, columnShift, columnCapacity, liveBytes, memoryBytes } from "./columns";
+export { grownCapacity } from "./store/column";
 export {
   setCounts as setReferenceCounts, setParameters, setClock,
   getUnderlyingCount as underlyingCount, getInstrumentCount as instrumentCount,
@@ -9,13 +10,14 @@ export {
 export {
   addAccounts, setAccountMode,
   getAccountCount as accountCount, getPositionSlots as positionSlots, getCollateralSlots as collateralSlots,
+  getPositionHoles as positionHoles, getCollateralHoles as collateralHoles,
 } from "./store/accounts";
-export { setPosition, setCollateral, compactArenas } from "./store/books";
+export { setPosition, setCollateral, compactArenas, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting } from "./store/books";
 export {
   stageLoad, validateStaged, commitStaged, discardStaged,
   getRejectedField as rejectedField, getRejectedRow as rejectedRow,
 } from "./store/staging";
-export { invalidateExposure } from "./store/exposure";
+export { invalidateExposure, exposureStrideFor, exposureFits } from "./store/exposure";
 export { probeBlock, releaseProbes } from "./store/headroom";
 
 export { prepareInstruments } from "./risk/prepare";
@@ -26,7 +28,6 @@ export {
 } from "./risk/evaluate";
 export { recompute, markUnderlyingDirty, refreshUnderlyings, refreshAccount, prepareUnderlyingOnly } from "./risk/refresh";
 export { sumNetLots } from "./risk/open-interest";
-export { accountGrowthBytes, positionInsertBytes, collateralInsertBytes, loadBytes } from "./risk/headroom";
 export { buildQueue } from "./risk/queue";
 export { standaloneMaintenance } from "./risk/position-charges";
 export { setPortfolioParameters, setCorrelated, getScenarioCount as scenarioCount } from "./risk/scenarios";

@@ -22,7 +22,7 @@ await esbuild.build({
     index: "bindings/index.ts", report: "bindings/report.ts", generate: "bindings/generate.ts",
     "sharded-engine": "bindings/node/sharded-engine.ts", "shard-worker": "bindings/node/shard-worker.ts",
   },
-  outdir: "build", splitting: true, chunkNames: "chunks/[name]-[hash]", platform: "neutral", external: ["node:*"],
+  outdir: "build", splitting: true, chunkNames: "chunks/[name]-[hash]", platform: "neutral", external: ["node:*"], mainFields: ["module", "main"],
 });
 await esbuild.build({ ...shared, entryPoints: ["bindings/tools/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external" });
 // The browser build is the lean entry: no report renderer, uPlot or generator.

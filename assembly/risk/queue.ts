@@ -61,21 +61,19 @@ function healthKey(equity: i64, maintenance: i64): u64 {
   return (bits >> 63) != 0 ? ~bits : bits | (<u64>1 << 63);
 }
 
-const queueColumns: Column[] = [keys, spareKeys, queueAccounts, spareAccounts, queueEquity, spareEquity, queueMaintenanceMargin, spareMaintenance];
-
-/** Bytes building a queue of `count` members could allocate. */
-export function queueGrowthBytes(count: i32): f64 {
-  let bytes: f64 = 0;
-  for (let c = 0; c < queueColumns.length; c++) bytes += unchecked(queueColumns[c]).growthBytes(count);
-  return bytes;
-}
-
 /** Rebuilds the queue from the status column; returns its length. */
 export function buildQueue(): i32 {
   const n = accountCount;
   let count = 0;
   for (let a = 0; a < n; a++) if (u8At(accountStatus.ptr, a) >= AccountStatus.Liquidatable) count++;
-  for (let c = 0; c < queueColumns.length; c++) unchecked(queueColumns[c]).reserve(count);
+  keys.reserve(count);
+  spareKeys.reserve(count);
+  queueAccounts.reserve(count);
+  spareAccounts.reserve(count);
+  queueEquity.reserve(count);
+  spareEquity.reserve(count);
+  queueMaintenanceMargin.reserve(count);
+  spareMaintenance.reserve(count);
   let k = 0;
   for (let a = 0; a < n; a++) {
     if (u8At(accountStatus.ptr, a) < AccountStatus.Liquidatable) continue;

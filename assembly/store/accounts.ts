@@ -29,26 +29,14 @@ export const collateralAmount = new Column(3); // i64 amount, scale 1e8
 export function getAccountCount(): i32 { return accountCount; }
 export function getPositionSlots(): i32 { return positionSlots; }
 export function getCollateralSlots(): i32 { return collateralSlots; }
+export function getPositionHoles(): i32 { return positionHoles; }
+export function getCollateralHoles(): i32 { return collateralHoles; }
 
 const accountColumns: Column[] = [
   accountPositionStart, accountPositionCount, accountPositionCapacity,
   accountCollateralStart, accountCollateralCount, accountCollateralCapacity,
   accountMode, accountStatus, accountEquity, accountMaintenanceMargin,
 ];
-
-/** Bytes addAccounts could allocate for the table to hold `count` accounts. */
-export function accountTableGrowthBytes(count: i32): f64 {
-  let bytes: f64 = 0;
-  for (let c = 0; c < accountColumns.length; c++) bytes += unchecked(accountColumns[c]).growthBytes(count);
-  return bytes;
-}
-
-/** Bytes of the account table for `count` accounts (a bulk load allocates it whole). */
-export function accountTableBytes(count: i32): f64 {
-  let bytes: f64 = 0;
-  for (let c = 0; c < accountColumns.length; c++) bytes += <f64>count * <f64>(1 << unchecked(accountColumns[c]).elementShift);
-  return bytes;
-}
 
 /** Appends `count` empty accounts in the given mode; returns the first new index. */
 export function addAccounts(count: i32, mode: i32): i32 {

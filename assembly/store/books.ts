@@ -108,43 +108,18 @@ function copyCollateral(from: i32, to: i32): void {
   setI64At(collateralAmount.ptr, to, i64At(collateralAmount.ptr, from));
 }
 
-/** A moved segment's new capacity: twice its count, at least `floor`, at most `limit`. */
-// @ts-ignore: decorator
-@inline function segmentCapacity(count: i32, floor: i32, limit: i32): i32 {
+/** The capacity a full segment of `count` rows moves to: twice its count, at least `floor`, at most `limit`. */
+export function segmentCapacity(count: i32, floor: i32, limit: i32): i32 {
   return min(max(count << 1, floor), limit);
 }
 
-// @ts-ignore: decorator
-@inline function positionsNeedCompacting(): bool {
+/** True when the next segment move first rewrites both arenas (compactArenas). */
+export function positionsNeedCompacting(): bool {
   return positionHoles > 1024 && positionHoles > positionSlots >> 2;
 }
 
-// @ts-ignore: decorator
-@inline function collateralsNeedCompacting(): bool {
+export function collateralsNeedCompacting(): bool {
   return collateralHoles > 1024 && collateralHoles > collateralSlots >> 2;
-}
-
-/** Bytes compactArenas allocates: both arenas rewritten densely. */
-function compactionBytes(): f64 {
-  return <f64>(positionSlots - positionHoles) * 14.0 + <f64>(collateralSlots - collateralHoles) * 9.0;
-}
-
-/** Bytes one more position in `account` could allocate: 0 while its segment has room. */
-export function positionGrowthBytes(account: i32): f64 {
-  const count = u8At(accountPositionCount.ptr, account);
-  if (count < u8At(accountPositionCapacity.ptr, account) || count == MAX_POSITIONS_PER_ACCOUNT) return 0;
-  const needed = positionSlots + segmentCapacity(count, 4, MAX_POSITIONS_PER_ACCOUNT);
-  return (positionsNeedCompacting() ? compactionBytes() : 0)
-    + positionInstrument.growthBytes(needed) + positionLots.growthBytes(needed) + positionEntry.growthBytes(needed);
-}
-
-/** Bytes one more balance in `account` could allocate: 0 while its segment has room. */
-export function collateralGrowthBytes(account: i32): f64 {
-  const count = u8At(accountCollateralCount.ptr, account);
-  if (count < u8At(accountCollateralCapacity.ptr, account) || count == MAX_COLLATERAL_PER_ACCOUNT) return 0;
-  const needed = collateralSlots + segmentCapacity(count, 2, MAX_COLLATERAL_PER_ACCOUNT);
-  return (collateralsNeedCompacting() ? compactionBytes() : 0)
-    + collateralAsset.growthBytes(needed) + collateralAmount.growthBytes(needed);
 }
 
 function growPositionSegment(account: i32, start: i32, count: i32): i32 {

@@ -10,25 +10,12 @@ export class Column {
   /** Grows to hold at least `count` elements, keeping contents; new space is zeroed. */
   reserve(count: i32): void {
     if (count <= this.capacity) return;
-    const next = this.grownCapacity(count);
+    const next = grownCapacity(this.capacity, count);
     const oldBytes = <usize>this.capacity << this.elementShift;
     const newBytes = <usize>next << this.elementShift;
     this.ptr = this.ptr == 0 ? heap.alloc(newBytes) : heap.realloc(this.ptr, newBytes);
     memory.fill(this.ptr + oldBytes, 0, newBytes - oldBytes);
     this.capacity = next;
-  }
-
-  /** The capacity reserve(count) grows to: 1.5 times the current one, at least `count` and 16. */
-  grownCapacity(count: i32): i32 {
-    let next = this.capacity + (this.capacity >> 1);
-    if (next < count) next = count;
-    if (next < 16) next = 16;
-    return next;
-  }
-
-  /** Bytes reserve(count) would allocate: 0 when `count` elements already fit. */
-  growthBytes(count: i32): f64 {
-    return count <= this.capacity ? 0 : <f64>this.grownCapacity(count) * <f64>(1 << this.elementShift);
   }
 
   /** Drops the contents and holds exactly `count` zeroed elements. */
@@ -52,6 +39,14 @@ export class Column {
     other.ptr = 0;
     other.capacity = 0;
   }
+}
+
+/** The capacity a column of `capacity` grows to for `count` elements: 1.5 times, at least `count` and 16. */
+export function grownCapacity(capacity: i32, count: i32): i32 {
+  let next = capacity + (capacity >> 1);
+  if (next < count) next = count;
+  if (next < 16) next = 16;
+  return next;
 }
 
 // @ts-ignore: decorator

@@ -35,24 +35,19 @@ export function markExposed(account: i32, underlying: i32): void {
   if (underlying >= 0 && exposureValid()) setBit(underlying, account);
 }
 
-// @ts-ignore: decorator
-@inline function strideFor(accounts: i32): i32 {
+/** Words per underlying row of an index built for `accounts` accounts (room for 12.5 % more). */
+export function exposureStrideFor(accounts: i32): i32 {
   return ((accounts + (accounts >> 3)) >> 5) + 1;
 }
 
-/** Bytes of an index built for `accounts` accounts. */
-export function exposureBytes(accounts: i32): f64 {
-  return <f64>strideFor(accounts) * <f64>underlyingCount * 4.0;
-}
-
-/** Bytes a rebuild could allocate once the venue has `accounts` accounts: 0 while the index still fits them. */
-export function exposureGrowthBytes(accounts: i32): f64 {
-  return builtUnderlyings == underlyingCount && accounts <= exposureStride << 5 ? 0 : exposureBytes(accounts);
+/** True when the index would still serve `accounts` accounts without a rebuild. */
+export function exposureFits(accounts: i32): bool {
+  return builtUnderlyings == underlyingCount && accounts <= exposureStride << 5;
 }
 
 /** Rebuilds the index from the books, with room for accounts added later. */
 export function rebuildExposure(): void {
-  const stride = strideFor(accountCount);
+  const stride = exposureStrideFor(accountCount);
   exposureBits.resetTo(stride * underlyingCount);
   exposureStride = stride;
   builtUnderlyings = underlyingCount;

@@ -13,8 +13,7 @@ import type { AccountColumns, StagedFieldName } from "../venue/account-columns.j
 import { lotsOf, parseMode } from "../venue/accounts.js";
 import { parsePrice } from "../venue/reference.js";
 import { formatTime } from "../core/time.js";
-import { beyondNotional, type Catalog } from "./catalog.js";
-import { isExpiredAt } from "./expiry.js";
+import { beyondNotional, isExpiredAt, type Catalog } from "./catalog.js";
 import type { MemoryGuard } from "./memory.js";
 import type { Refresh } from "./refresh.js";
 
@@ -50,7 +49,7 @@ export class AccountBook {
     checkShape(columns);
     const n = columns.count;
     const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
-    this.memory.ensure(this.wasm.loadBytes(n, positions, collaterals), "columns.count");
+    this.memory.ensure(this.memory.load(n, positions, collaterals, this.catalog.underlyings.length), "columns.count");
     this.wasm.stageLoad(n, positions, collaterals);
     const v = this.views;
     v.u8(Col.StagedMode).set(columns.mode);
@@ -94,7 +93,7 @@ export class AccountBook {
     if (a !== undefined && parent >= 0 && [...this.parents.values()].includes(a)) fail("MALFORMED", "account.parent", "an account with sub-accounts cannot become one");
     if (a === undefined) {
       if (this.count() >= MAX_ACCOUNTS) fail("OUT_OF_RANGE", "account", `more than ${MAX_ACCOUNTS} accounts`);
-      this.memory.ensure(this.wasm.accountGrowthBytes(this.count() + 1), "account");
+      this.memory.ensure(this.memory.growth(this.count() + 1, this.catalog.underlyings.length), "account");
       this.materializeIds().push(id);
       a = this.wasm.addAccounts(1, mode);
       this.indexCache?.set(id, a);
@@ -121,7 +120,7 @@ export class AccountBook {
     if (beyondNotional(BigInt(Math.abs(lots)), row, this.catalog.underlying(row.underlying).index, entryRaw)) {
       fail("OUT_OF_RANGE", "qty", "the position would exceed the notional limit");
     }
-    if (held === 0 && lots !== 0) this.memory.ensure(this.wasm.positionInsertBytes(a), "qty");
+    if (held === 0 && lots !== 0) this.memory.ensure(this.memory.growth(this.count(), this.catalog.underlyings.length, a), "qty");
     if (this.wasm.setPosition(a, i, lots, entryRaw) !== 0) fail("OUT_OF_RANGE", "qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
     this.refresh.account(a);
   }
@@ -133,7 +132,7 @@ export class AccountBook {
     const raw = parseDecimal(amount, PRICE_SCALE, "amount");
     const magnitude = raw < 0n ? -raw : raw;
     if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.catalog.assetPrice(k) > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
-    if (raw !== 0n && this.balance(a, k) === 0n) this.memory.ensure(this.wasm.collateralInsertBytes(a), "amount");
+    if (raw !== 0n && this.balance(a, k) === 0n) this.memory.ensure(this.memory.growth(this.count(), this.catalog.underlyings.length, -1, a), "amount");
     if (this.wasm.setCollateral(a, k, raw) !== 0) fail("OUT_OF_RANGE", "amount", `an account holds at most ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
     this.refresh.account(a);
   }

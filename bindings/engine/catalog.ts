@@ -135,7 +135,7 @@ export class Catalog {
 
   upsertInstrument(value: unknown): void {
     const row = parseInstrument(value, "instrument", this.settings.now, true);
-    if (row.kind !== KIND_PERP && row.expiry <= this.clock) fail("EXPIRED", "instrument.expiry", "is not after the oracle clock: the contract has expired");
+    if (isExpiredAt(row, this.clock)) fail("EXPIRED", "instrument.expiry", "is not after the oracle clock: the contract has expired");
     const u = this.underlyingIds.get(row.underlying);
     if (u === undefined) fail("UNKNOWN_ID", "instrument.underlying", `no underlying "${row.underlying}"`);
     const existing = this.instrumentIds.get(row.id);
@@ -331,6 +331,11 @@ export class Catalog {
 export function beyondNotional(lots: bigint, row: InstrumentRow, index: bigint, ...prices: bigint[]): boolean {
   const bound = [row.mark, row.strike, index, ...prices].reduce(maxBig);
   return lots * row.lotSize * bound > MAX_POSITION_NOTIONAL * QTY_PRICE_TO_MONEY;
+}
+
+/** True once `clock` has reached a future's or option's expiry (perpetuals never expire). */
+export function isExpiredAt(row: InstrumentRow, clock: number): boolean {
+  return row.kind !== KIND_PERP && row.expiry <= clock;
 }
 
 function replaceRow<T extends { id: string }>(rows: T[], ids: Map<string, number>, row: T): void {

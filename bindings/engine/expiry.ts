@@ -11,15 +11,10 @@ import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import type { InstrumentRow } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
-import type { Catalog } from "./catalog.js";
+import { isExpiredAt, type Catalog } from "./catalog.js";
 import type { MemoryGuard } from "./memory.js";
 import type { Refresh } from "./refresh.js";
 import type { ExpirySettlement } from "./types.js";
-
-/** True once `clock` has reached the instrument's expiry (perpetuals never expire). */
-export function isExpiredAt(row: InstrumentRow, clock: number): boolean {
-  return row.kind !== KIND_PERP && row.expiry <= clock;
-}
 
 /** What one expired position pays into the settlement balance (money, 1e6): its equity term at the index. */
 export function settlementValue(row: InstrumentRow, lots: number, entry: bigint, index: bigint): bigint {
@@ -119,7 +114,7 @@ export class Expiry {
     const done: Closing[] = [];
     for (const { account, closings, cash, after, full } of credits) {
       // a first settlement balance needs a free slot and the memory to insert it
-      const room = cash !== 0n || after === 0n || (!full && this.memory.fits(this.wasm.collateralInsertBytes(account)));
+      const room = cash !== 0n || after === 0n || (!full && this.memory.fits(this.memory.growth(this.book.count(), this.catalog.underlyings.length, -1, account)));
       if (!room || after > MAX_COLLATERAL_AMOUNT || after < -MAX_COLLATERAL_AMOUNT) {
         for (const c of closings) deferred.add(c.instrument);
         continue;

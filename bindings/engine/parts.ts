@@ -52,7 +52,7 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
   const fund = parseFund(options.insuranceFund ?? "0");
   const refresh = new Refresh(wasm);
   const catalog = new Catalog(wasm, views, refresh, { now, settlement, params, paramOverrides });
-  const memory = new MemoryGuard(wasm);
+  const memory = new MemoryGuard(wasm, views);
   const book = new AccountBook(wasm, views, catalog, refresh, memory);
   const results = new Results(wasm, views, refresh);
   const greeks = new GreekSums(wasm, views, catalog);

@@ -1,11 +1,14 @@
 // The engine's state written out and read back: the venue file (toVenue) and snapshots, whose
 // restore reproduces the state byte for byte.
 import { formatDecimal, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_LOTS, QTY_PRICE_TO_MONEY } from "../core/constants.generated.js";
 import { formatTime } from "../core/time.js";
 import { Col } from "../module/views.js";
 import { MODE_NAMES, parseVenueAccounts } from "../venue/accounts.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
+import { beyondNotional } from "./catalog.js";
 import type { EngineParts } from "./parts.js";
 import type { EngineOptions } from "./types.js";
 
@@ -59,7 +62,7 @@ export function snapshotOf({ wasm, views: v, catalog, book, liquidator }: Engine
   const n = wasm.accountCount(), positions = wasm.positionSlots(), collaterals = wasm.collateralSlots();
   const { now, settlement, paramOverrides } = catalog.settings;
   const header: SnapshotHeader = {
-    now, settlement, params: paramOverrides,
+    now, clock: catalog.clock, settlement, params: paramOverrides,
     insuranceFund: liquidator.fund.toString(),
     underlyings: catalog.underlyings.map((u) => ({
       ...underlyingToVenue(u), index: u.index.toString(), stale: u.stale, priceTime: u.priceTime,
@@ -79,6 +82,8 @@ export function snapshotOf({ wasm, views: v, catalog, book, liquidator }: Engine
     v.i64(Col.PositionEntry).subarray(0, positions),
     v.u8(Col.CollateralAsset).subarray(0, collaterals),
     v.i64(Col.CollateralAmount).subarray(0, collaterals),
+    v.i64(Col.InstrumentMaxLots).subarray(0, catalog.instruments.length),
+    v.i64(Col.AssetMaxAmount).subarray(0, catalog.assets.length),
   ]);
 }
 
@@ -90,21 +95,29 @@ export function readSnapshot(bytes: Uint8Array): { options: EngineOptions; fill(
       now: formatTime(header.now), settlement: header.settlement, params: header.params,
       insuranceFund: formatDecimal(BigInt(header.insuranceFund), MONEY_SCALE),
     },
-    fill({ catalog, book }) {
+    fill(parts) {
+      const { catalog, book, expiry } = parts;
       catalog.load({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments });
+      const cap = catalog.params.dynamicScan?.cap;
       header.underlyings.forEach((u, k) => {
-        catalog.underlyings[k] = {
-          ...catalog.underlyings[k], index: BigInt(u.index), stale: u.stale, priceTime: u.priceTime,
-          scan: restoreScan(u.scan, `snapshot.underlyings[${k}].scan`),
-        };
+        const field = `snapshot.underlyings[${k}].scan`;
+        const scan = restoreScan(u.scan, field);
+        if ((scan === undefined) !== (cap === undefined) || (scan !== undefined && scan.range > cap!)) fail("MALFORMED", field, "does not match the dynamicMargin parameters");
+        catalog.underlyings[k] = { ...catalog.underlyings[k], index: BigInt(u.index), stale: u.stale, priceTime: u.priceTime, scan };
       });
       header.assets.forEach((a, k) => { catalog.assets[k].priceTime = a.priceTime; });
       header.instruments.forEach((i, k) => { catalog.instruments[k].priceTime = i.priceTime; });
       catalog.sync();
-      const [mode, posCount, colCount, instrument, lots, entry, asset, amount] = sections;
+      const [mode, posCount, colCount, instrument, lots, entry, asset, amount, maxLots, maxAmount] = sections;
       const n = (mode as Uint8Array).length;
       const parent = new Int32Array(n).fill(-1);
-      for (const [c, p] of header.parents) parent[c] = p;
+      for (const [c, p] of header.parents) {
+        if (c < 0 || c >= n || parent[c] !== -1) fail("MALFORMED", "snapshot.header.parents", `account ${c} is not one, or is listed twice`);
+        parent[c] = p;
+      }
+      for (const [column, length] of [[posCount, n], [colCount, n], [maxLots, catalog.instruments.length], [maxAmount, catalog.assets.length]] as const) {
+        if ((column as Uint8Array).length !== length) fail("MALFORMED", "snapshot", "sections of different lengths");
+      }
       book.loadColumns({
         count: n, ids: header.accountIds ?? undefined, mode: mode as Uint8Array, parent,
         positionOffsets: prefixSums(posCount as Uint8Array), positionInstrument: instrument as Uint16Array,
@@ -112,8 +125,29 @@ export function readSnapshot(bytes: Uint8Array): { options: EngineOptions; fill(
         collateralOffsets: prefixSums(colCount as Uint8Array), collateralAsset: asset as Uint8Array,
         collateralAmount: amount as BigInt64Array,
       }, (c, r) => `snapshot.${c}[${r}]`);
+      restoreHighWaterMarks(parts, maxLots as BigInt64Array, maxAmount as BigInt64Array);
+      // the clock as it was: the indexes and staleness read above were judged at it
+      expiry.clockMoved(catalog.clock, header.clock);
+      catalog.clock = header.clock;
     },
   };
+}
+
+/**
+ * The largest holdings since the last bulk load, which price checks are held to: at least what
+ * the books hold now, and within the limits at today's prices (as the engine that wrote them kept them).
+ */
+function restoreHighWaterMarks({ views: v, catalog }: EngineParts, maxLots: BigInt64Array, maxAmount: BigInt64Array): void {
+  const lots = v.i64(Col.InstrumentMaxLots), amounts = v.i64(Col.AssetMaxAmount);
+  maxLots.forEach((mark, i) => {
+    const row = catalog.instruments[i];
+    if (mark < lots[i] || mark > MAX_LOTS || beyondNotional(mark, row, catalog.underlying(row.underlying).index)) fail("MALFORMED", `snapshot.instruments[${i}]`, "its largest holding does not fit its limits");
+  });
+  maxAmount.forEach((mark, a) => {
+    if (mark < amounts[a] || mark > MAX_COLLATERAL_AMOUNT || mark * catalog.assetPrice(a) > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) fail("MALFORMED", `snapshot.assets[${a}]`, "its largest balance does not fit its limits");
+  });
+  lots.set(maxLots);
+  amounts.set(maxAmount);
 }
 
 function prefixSums(counts: Uint8Array): Uint32Array {

@@ -1,26 +1,44 @@
-// Snapshot byte format: magic, a JSON header (reference data and ids), then the account
-// columns as little-endian sections, each 8-byte aligned and prefixed by its byte length.
+// Snapshot byte format: magic, a JSON header (reference data, ids, clocks), the account columns and
+// high-water marks as little-endian sections (each 8-byte aligned and prefixed by its byte
+// length), then the CRC-32 of everything before it. Reading checks the checksum first and then
+// every header field's type, so damaged bytes are a MarginError, never a crash. (CRC-32 catches
+// every burst of up to 32 bits and all but 2^-32 of other damage; it is no signature.)
+import CRC32 from "crc-32";
 import { fail } from "../core/errors.js";
+import { asArray, asBoolean, asId, asObject } from "../core/json.js";
+import { MAX_FUND, MAX_PRICE } from "../core/constants.generated.js";
+import { MAX_TIME_MS, MIN_TIME_MS } from "../core/time.js";
 
-const MAGIC = "MCSNAP01";
+const MAGIC = "MCSNAP02";
+const CHECKSUM_BYTES = 8;
 
 /** Per underlying: the variance per day (f64), the last sample it used, and the range charged (1e9). */
 export interface ScanState { variance: number; sampleIndex: bigint; sampleTime: number; range: bigint }
 
+type Row = Record<string, unknown>;
+
 export interface SnapshotHeader {
   now: number;
+  /** The oracle clock (ms): the latest underlying price or settleExpired time accepted. */
+  clock: number;
   settlement: string;
   params: Record<string, unknown>;
   insuranceFund: string;
-  underlyings: (Record<string, unknown> & { index: string; stale: boolean; priceTime: number; scan?: unknown })[];
-  assets: (Record<string, unknown> & { priceTime: number })[];
-  instruments: (Record<string, unknown> & { priceTime: number })[];
+  underlyings: (Row & { index: string; stale: boolean; priceTime: number; scan?: unknown })[];
+  assets: (Row & { priceTime: number })[];
+  instruments: (Row & { priceTime: number })[];
   accountIds: string[] | null;
   parents: [number, number][];
 }
 
-/** Section element types, in the order the engine writes them. */
-const SECTION_TYPES = [Uint8Array, Uint8Array, Uint8Array, Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array] as const;
+/**
+ * Section element types, in the order the engine writes them: per account mode, position count
+ * and collateral count; per position instrument, lots and entry; per balance asset and amount;
+ * then the largest |lots| each instrument has held and the largest |amount| of each asset.
+ */
+export const SECTION_TYPES = [
+  Uint8Array, Uint8Array, Uint8Array, Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array, BigInt64Array, BigInt64Array,
+] as const;
 
 const align8 = (n: number) => (n + 7) & ~7;
 
@@ -28,7 +46,7 @@ export function encodeSnapshot(header: SnapshotHeader, sections: ArrayBufferView
   const json = new TextEncoder().encode(JSON.stringify(header));
   let size = 8 + 8 + align8(json.length);
   for (const s of sections) size += 8 + align8(s.byteLength);
-  const out = new Uint8Array(size);
+  const out = new Uint8Array(size + CHECKSUM_BYTES);
   const view = new DataView(out.buffer);
   out.set(new TextEncoder().encode(MAGIC), 0);
   view.setBigUint64(8, BigInt(json.length), true);
@@ -39,24 +57,29 @@ export function encodeSnapshot(header: SnapshotHeader, sections: ArrayBufferView
     out.set(new Uint8Array(s.buffer, s.byteOffset, s.byteLength), at + 8);
     at += 8 + align8(s.byteLength);
   }
+  view.setUint32(size, CRC32.buf(out.subarray(0, size)) >>> 0, true);
   return out;
 }
 
-export function decodeSnapshot(bytes: Uint8Array): { header: SnapshotHeader; sections: ArrayBufferView[] } {
-  if (!(bytes instanceof Uint8Array) || bytes.length < 16 || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
-    fail("MALFORMED", "snapshot", "not a margin-core snapshot");
+export function decodeSnapshot(bytes: unknown): { header: SnapshotHeader; sections: ArrayBufferView[] } {
+  if (!(bytes instanceof Uint8Array) || bytes.length < 16 + CHECKSUM_BYTES || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
+    fail("MALFORMED", "snapshot", "not a margin-core snapshot (or one written by another version)");
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const body = bytes.length - CHECKSUM_BYTES;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
+  if (view.getUint32(body, true) !== CRC32.buf(bytes.subarray(0, body)) >>> 0 || view.getUint32(body + 4, true) !== 0) {
+    fail("MALFORMED", "snapshot", "checksum mismatch: the bytes are damaged");
+  }
   const read = (at: number, field: string) => {
-    if (at + 8 > bytes.length) fail("MALFORMED", field, "snapshot is truncated");
-    const length = Number(view.getBigUint64(at, true));
-    if (at + 8 + length > bytes.length) fail("MALFORMED", field, "snapshot is truncated");
-    return length;
+    if (at + 8 > body) fail("MALFORMED", field, "snapshot is truncated");
+    const length = view.getBigUint64(at, true);
+    if (BigInt(at + 8) + length > BigInt(body)) fail("MALFORMED", field, "snapshot is truncated");
+    return Number(length);
   };
   const jsonLength = read(8, "snapshot.header");
-  let header: SnapshotHeader;
+  let parsed: unknown;
   try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + jsonLength)));
+    parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(bytes.subarray(16, 16 + jsonLength)));
   } catch {
     return fail("MALFORMED", "snapshot.header", "header is not valid JSON");
   }
@@ -68,24 +91,72 @@ export function decodeSnapshot(bytes: Uint8Array): { header: SnapshotHeader; sec
     at += 8 + align8(length);
     return new Type(copy.buffer, 0, length / Type.BYTES_PER_ELEMENT);
   });
-  return { header, sections };
+  if (at !== body) fail("MALFORMED", "snapshot", "unexpected bytes after the last section");
+  return { header: checkHeader(parsed), sections };
+}
+
+/** Every header field's type and range; the reference rows themselves are checked as venue rows when loaded. */
+function checkHeader(value: unknown): SnapshotHeader {
+  const field = "snapshot.header";
+  const header = asObject(value, field);
+  const now = timeOf(header.now, `${field}.now`);
+  const clock = timeOf(header.clock, `${field}.clock`);
+  if (clock < now) fail("MALFORMED", `${field}.clock`, "the oracle clock starts at now");
+  const insuranceFund = integerText(header.insuranceFund, `${field}.insuranceFund`, 0n, MAX_FUND);
+  const rows = (key: string) => asArray(header[key], `${field}.${key}`).map((r, k) => ({ ...asObject(r, `${field}.${key}[${k}]`) }));
+  const underlyings = rows("underlyings").map((u, k) => {
+    const at = `${field}.underlyings[${k}]`;
+    integerText(u.index, `${at}.index`, 1n, MAX_PRICE);
+    asBoolean(u.stale, `${at}.stale`);
+    timeOf(u.priceTime, `${at}.priceTime`);
+    return u as SnapshotHeader["underlyings"][number];
+  });
+  const priced = (key: "assets" | "instruments") => rows(key).map((r, k) => {
+    timeOf(r.priceTime, `${field}.${key}[${k}].priceTime`);
+    return r as Row & { priceTime: number };
+  });
+  const ids = header.accountIds === null ? null : asArray(header.accountIds, `${field}.accountIds`).map((id, k) => asId(id, `${field}.accountIds[${k}]`));
+  const parents = asArray(header.parents, `${field}.parents`).map((pair, k) => {
+    const at = `${field}.parents[${k}]`;
+    const values = asArray(pair, at);
+    if (values.length !== 2 || !values.every((x) => Number.isSafeInteger(x))) fail("MALFORMED", at, "expected [child, parent] account indexes");
+    return values as [number, number];
+  });
+  return {
+    now, clock, settlement: asId(header.settlement, `${field}.settlement`), params: asObject(header.params, `${field}.params`),
+    insuranceFund: insuranceFund.toString(), underlyings, assets: priced("assets"), instruments: priced("instruments"), accountIds: ids, parents,
+  };
+}
+
+function timeOf(value: unknown, field: string): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < MIN_TIME_MS || value > MAX_TIME_MS) fail("MALFORMED", field, "expected a time in whole ms");
+  return value;
+}
+
+function integerText(value: unknown, field: string, low: bigint, high: bigint): bigint {
+  if (typeof value !== "string" || !/^-?\d{1,40}$/.test(value)) fail("MALFORMED", field, "expected an integer string");
+  const n = BigInt(value);
+  if (n < low || n > high) fail("MALFORMED", field, `outside [${low}, ${high}]`);
+  return n;
 }
 
 /** A scan state read back from a snapshot header (bigints travel as decimal strings). */
 export function restoreScan(value: unknown, field: string): ScanState | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null) fail("MALFORMED", field, "expected an object");
-  const row = value as Record<string, unknown>;
+  const row = asObject(value, field);
   const integer = (text: unknown, name: string) => {
-    if (typeof text !== "string" || !/^-?\d+$/.test(text)) fail("MALFORMED", `${field}.${name}`, "expected an integer string");
+    if (typeof text !== "string" || !/^-?\d{1,40}$/.test(text)) fail("MALFORMED", `${field}.${name}`, "expected an integer string");
     return BigInt(text);
   };
   const finite = (x: unknown, name: string) => {
     if (typeof x !== "number" || !Number.isFinite(x) || x < 0) fail("MALFORMED", `${field}.${name}`, "expected a finite number ≥ 0");
     return x;
   };
-  return {
+  const state = {
     variance: finite(row.variance, "variance"), sampleIndex: integer(row.sampleIndex, "sampleIndex"),
     sampleTime: finite(row.sampleTime, "sampleTime"), range: integer(row.range, "range"),
   };
+  if (state.sampleIndex < 1n || state.sampleIndex > MAX_PRICE) fail("MALFORMED", `${field}.sampleIndex`, "outside the price range");
+  if (state.range < 0n || state.range > 1_000_000_000n) fail("MALFORMED", `${field}.range`, "outside [0, 1]");
+  return state;
 }
