@@ -207,26 +207,27 @@ export class AccountBook {
   }
 }
 
-/** Checks the columns' sizes, ids and parents before anything reaches the module. */
-function checkShape(columns: AccountColumns): void {
+/** Checks the columns' types, sizes, ids and parents before anything reaches the module. */
+function checkShape(value: unknown): void {
+  const columns = asObject(value, "columns") as unknown as AccountColumns;
   const n = columns.count;
-  if (!Number.isInteger(n) || n < 0 || n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "columns.count", `must be an integer in [0, ${MAX_ACCOUNTS}]`);
-  expectLength(columns.mode, n, "columns.mode");
-  expectLength(columns.parent, n, "columns.parent");
-  expectLength(columns.positionOffsets, n + 1, "columns.positionOffsets");
-  expectLength(columns.collateralOffsets, n + 1, "columns.collateralOffsets");
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "columns.count", `must be an integer in [0, ${MAX_ACCOUNTS}]`);
+  expectColumn(columns.mode, Uint8Array, n, "columns.mode");
+  expectColumn(columns.parent, Int32Array, n, "columns.parent");
+  expectColumn(columns.positionOffsets, Uint32Array, n + 1, "columns.positionOffsets");
+  expectColumn(columns.collateralOffsets, Uint32Array, n + 1, "columns.collateralOffsets");
   const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
   if (positions > MAX_ROWS) fail("OUT_OF_RANGE", "columns.positionOffsets", `more than ${MAX_ROWS} positions in one load`);
   if (collaterals > MAX_ROWS) fail("OUT_OF_RANGE", "columns.collateralOffsets", `more than ${MAX_ROWS} collateral balances in one load`);
   const needed = memoryNeeded({ accounts: n, positions, collaterals });
   if (needed > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", "columns.count", `needs about ${(needed / 2 ** 30).toFixed(1)} GiB of wasm memory; wasm32 addresses 4 GiB`);
-  expectLength(columns.positionInstrument, positions, "columns.positionInstrument");
-  expectLength(columns.positionLots, positions, "columns.positionLots");
-  expectLength(columns.positionEntry, positions, "columns.positionEntry");
-  expectLength(columns.collateralAsset, collaterals, "columns.collateralAsset");
-  expectLength(columns.collateralAmount, collaterals, "columns.collateralAmount");
-  if (columns.ids !== undefined) {
-    if (columns.ids.length !== n) fail("MALFORMED", "columns.ids", `expected ${n} ids`);
+  expectColumn(columns.positionInstrument, Uint16Array, positions, "columns.positionInstrument");
+  expectColumn(columns.positionLots, Int32Array, positions, "columns.positionLots");
+  expectColumn(columns.positionEntry, BigInt64Array, positions, "columns.positionEntry");
+  expectColumn(columns.collateralAsset, Uint8Array, collaterals, "columns.collateralAsset");
+  expectColumn(columns.collateralAmount, BigInt64Array, collaterals, "columns.collateralAmount");
+  if (columns.ids !== undefined && columns.ids !== null) {
+    if (!Array.isArray(columns.ids) || columns.ids.length !== n) fail("MALFORMED", "columns.ids", `expected an array of ${n} ids`);
     const seen = new Set<string>();
     columns.ids.forEach((id, a) => {
       asId(id, `columns.ids[${a}]`);
@@ -242,8 +243,9 @@ function checkShape(columns: AccountColumns): void {
   }
 }
 
-function expectLength(array: ArrayLike<unknown> | undefined, length: number, field: string): void {
-  if (array === undefined || array.length !== length) fail("MALFORMED", field, `expected ${length} elements`);
+function expectColumn(array: unknown, type: { new (n: number): ArrayBufferView; name: string }, length: number, field: string): void {
+  if (!(array instanceof type)) fail("MALFORMED", field, `expected a ${type.name}`);
+  if ((array as unknown as ArrayLike<unknown>).length !== length) fail("MALFORMED", field, `expected ${length} elements`);
 }
 
 function stagedError(rejection: number, field: string): MarginError {
