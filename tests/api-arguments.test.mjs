@@ -1,0 +1,59 @@
+// Every public method of MarginEngine, called with null, undefined, missing and ill-typed
+// arguments: each either does its job (null and undefined options mean the defaults) or throws a
+// MarginError and changes nothing — never a TypeError or RangeError. The sweep enumerates the
+// class, so a method added later is swept too.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { MarginEngine } from "../build/index.js";
+
+const VENUE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+const ODD = [null, undefined, {}, [], "", "x", 0, -1, 1.5, NaN, Infinity, 2 ** 53, 1n, true, { limit: null }, { liquidationPrices: null }, "BTC", "bob"];
+
+/** Argument lists for a method taking up to `arity` arguments: each odd value alone, in every position, and all at once. */
+function argumentLists(arity) {
+  const lists = [[], [null, null, null, null], [undefined, undefined, undefined, undefined]];
+  for (let k = 0; k < Math.max(arity, 1); k++) {
+    for (const odd of ODD) lists.push([...Array(k).fill("bob"), odd]);
+  }
+  return lists;
+}
+
+function describe(args) {
+  return JSON.stringify(args, (_, v) => (typeof v === "bigint" ? `${v}n` : v === undefined ? "undefined" : Number.isNaN(v) ? "NaN" : v));
+}
+
+test("every instance method: a MarginError or a result, never another error, and a refusal changes nothing", async () => {
+  const engine = await MarginEngine.fromVenue(VENUE);
+  const methods = Object.getOwnPropertyNames(MarginEngine.prototype).filter((m) => m !== "constructor" && typeof engine[m] === "function");
+  assert.ok(methods.length >= 39, `${methods.length} methods`);
+  let calls = 0, refused = 0;
+  for (const method of methods) {
+    for (const args of argumentLists(engine[method].length || 4)) {
+      const before = engine.snapshot();
+      calls++;
+      try {
+        engine[method](...args);
+      } catch (error) {
+        if (error?.name !== "MarginError") assert.unreachable(`${method}(${describe(args)}) threw ${error}`);
+        refused++;
+        assert.equal(engine.snapshot(), before, `${method}(${describe(args)}) was refused but changed the state`);
+      }
+    }
+  }
+  assert.ok(refused > 0 && refused < calls, `${refused} of ${calls} refused`);
+});
+
+test("every static method: a MarginError or a result, never another error", async () => {
+  for (const method of ["create", "fromVenue", "restore", "memoryEstimate"]) {
+    for (const args of argumentLists(2)) {
+      try {
+        await MarginEngine[method](...args);
+      } catch (error) {
+        if (error?.name !== "MarginError") assert.unreachable(`${method}(${describe(args)}) threw ${error}`);
+      }
+    }
+  }
+});
+
+test.run();

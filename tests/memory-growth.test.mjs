@@ -1,0 +1,85 @@
+// Incremental growth past the module's memory (issue 12): with a small maximumMemory, new accounts,
+// positions and balances are refused with OUT_OF_RANGE before anything changes, and the engine
+// goes on working — reads, edits that need no room, liquidation passes, snapshots.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { MarginEngine } from "../build/index.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
+
+const VENUE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+const MiB = 2 ** 20;
+
+/** Adds accounts with a balance and a position each until memory refuses; the refused edit is tried again on a snapshot's state. */
+function growUntilRefused(engine, limit) {
+  for (let k = 0; k < limit; k++) {
+    const id = `grow-${k}`;
+    const edits = [() => engine.upsertAccount({ id }), () => engine.setCollateral(id, "USD", "1000"), () => engine.setPosition(id, "BTC-PERP", "0.01", "65000")];
+    for (const edit of edits) {
+      try {
+        edit();
+      } catch (error) {
+        if (error?.name !== "MarginError") throw error;
+        assert.is(error.code, "OUT_OF_RANGE", error.message);
+        assert.match(error.detail, "maximumMemory");
+        // nothing changed (read without a snapshot, which would compact the arenas and make room)
+        const state = engine.stats();
+        if (error.field === "account") assert.throws(() => engine.accountRaw(id), /UNKNOWN_ID/);
+        else assert.equal(engine.toVenue().accounts.at(-1), { id, mode: "standard", collateral: error.field === "qty" ? { USD: "1000" } : {}, positions: [] });
+        assert.is(engine.stats().accounts, state.accounts);
+        return { accounts: k, field: error.field };
+      }
+    }
+  }
+  return { accounts: limit, field: null };
+}
+
+test("growing account by account past maximumMemory is refused with OUT_OF_RANGE, and the engine keeps working", async () => {
+  const engine = await MarginEngine.fromVenue(VENUE, { maximumMemory: 2 * MiB });
+  const { accounts, field } = growUntilRefused(engine, 20_000);
+  assert.ok(accounts > 1000, `grew to ${accounts} accounts first`);
+  assert.ok(["account", "qty", "amount"].includes(field), `refused at ${field}`);
+  assert.ok(engine.stats().memoryBytes <= 2 * MiB);
+  const bytes = engine.snapshot();
+  // reads, an edit that needs no room, a liquidation pass, a full recompute: all still work
+  assert.is(engine.accounts().length, engine.stats().accounts);
+  engine.setCollateral("bob", "USD", "501");
+  engine.setPrice("BTC", "60000", Date.parse("2026-11-24T00:00:05Z"), "feedA");
+  engine.setPrice("BTC", "60000", Date.parse("2026-11-24T00:00:05Z"), "feedB");
+  engine.liquidationQueue();
+  engine.liquidate();
+  engine.recompute();
+  assert.is(typeof engine.totals().equity, "string");
+  // the same state in an engine with room computes the same
+  const roomy = await MarginEngine.restore(bytes);
+  const small = await MarginEngine.restore(bytes, { maximumMemory: 4 * MiB });
+  assert.equal(small.accounts(), roomy.accounts());
+});
+
+test("a bulk load past maximumMemory is refused before it is staged", async () => {
+  const engine = await MarginEngine.fromVenue(VENUE, { maximumMemory: 2 * MiB });
+  const before = engine.snapshot();
+  const n = 100_000;
+  const columns = {
+    count: n, mode: new Uint8Array(n), parent: new Int32Array(n).fill(-1),
+    positionOffsets: Uint32Array.from({ length: n + 1 }, (_, k) => k), positionInstrument: new Uint16Array(n),
+    positionLots: new Int32Array(n).fill(1), positionEntry: new BigInt64Array(n).fill(6_500_000_000_000n),
+    collateralOffsets: new Uint32Array(n + 1), collateralAsset: new Uint8Array(0), collateralAmount: new BigInt64Array(0),
+  };
+  await expectMarginError(() => engine.loadColumns(columns), { code: "OUT_OF_RANGE", field: "columns.count" });
+  assert.equal(engine.snapshot(), before);
+  const roomy = await MarginEngine.fromVenue(VENUE, { maximumMemory: 64 * MiB });
+  roomy.loadColumns(columns);
+  assert.is(roomy.stats().accounts, n);
+});
+
+test("maximumMemory is checked: at least initialMemory and the module's own 1 MiB", async () => {
+  for (const maximumMemory of [-1, 1.5, 2 ** 32 + 1, 65536, "1"]) {
+    await expectMarginError(() => MarginEngine.create({ maximumMemory }), { code: "OUT_OF_RANGE", field: "maximumMemory", label: String(maximumMemory) });
+  }
+  await expectMarginError(() => MarginEngine.create({ initialMemory: 8 * MiB, maximumMemory: 4 * MiB }), { code: "OUT_OF_RANGE", field: "maximumMemory" });
+  await expectMarginError(() => MarginEngine.create({ simd: "yes" }), { code: "MALFORMED", field: "simd" });
+  assert.is((await MarginEngine.create({ maximumMemory: MiB })).stats().memoryBytes, MiB);
+});
+
+test.run();
