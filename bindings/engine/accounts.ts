@@ -164,15 +164,16 @@ export class AccountBook {
     return this.parents.get(a);
   }
 
-  /** Parent → its sub-accounts, for describing every account in one pass. */
+  /** Parent → its sub-accounts in account order, for describing every account in one pass. */
   children(): Map<number, number[]> {
     const out = new Map<number, number[]>();
-    for (const [c, p] of this.parents) out.set(p, [...(out.get(p) ?? []), c]);
+    for (const [c, p] of this.parentPairs()) out.set(p, [...(out.get(p) ?? []), c]);
     return out;
   }
 
+  /** An account's sub-accounts, in account order (whatever order they were attached in). */
   subAccountsOf(a: number): number[] {
-    return [...this.parents].filter(([, p]) => p === a).map(([c]) => c);
+    return this.parentPairs().filter(([, p]) => p === a).map(([c]) => c);
   }
 
   private materializeIds(): string[] {

@@ -61,6 +61,7 @@ export class Expiry {
    * Settles every position in an expired instrument at its underlying's index. A position stays
    * open, and its instrument is listed in `deferred`, while the underlying has no fresh price, or
    * when its holder's settlement balance would pass its limit (or there is no room for one).
+   * Only instruments with positions are reported, so the cache of settled ones never shows.
    */
   settle(): ExpirySettlement {
     const catalog = this.catalog;
@@ -68,30 +69,29 @@ export class Expiry {
       this.settled = new Map();
       this.loadsSeen = this.book.loads;
     }
-    const due = new Set<number>(), deferred = new Set<number>();
+    const due = new Set<number>();
     catalog.instruments.forEach((row, i) => {
-      if (!this.isExpired(i) || this.settled.get(i) === row.expiry) return;
-      if (catalog.underlying(row.underlying).stale) deferred.add(i);
-      else due.add(i);
+      if (this.isExpired(i) && this.settled.get(i) !== row.expiry) due.add(i);
     });
-    const closings = due.size === 0 ? [] : this.closings(due, deferred);
+    const { closed, deferred } = due.size === 0 ? { closed: [], deferred: new Set<number>() } : this.closings(due);
     for (const i of due) if (!deferred.has(i)) this.settled.set(i, catalog.instruments[i].expiry);
-    const money = (x: bigint) => formatDecimal(x, MONEY_SCALE);
+    const settledNow = [...new Set(closed.map((c) => c.instrument))].sort((x, y) => x - y);
     return {
-      instruments: [...due].filter((i) => !deferred.has(i)).map((i) => {
+      instruments: settledNow.map((i) => {
         const row = catalog.instruments[i];
         return { id: row.id, index: formatDecimal(catalog.underlying(row.underlying).index, PRICE_SCALE) };
       }),
-      positions: closings.map((c) => {
+      positions: closed.map((c) => {
         const row = catalog.instruments[c.instrument];
-        return { account: this.book.accountId(c.account), instrument: row.id, qty: formatDecimal(BigInt(c.lots) * row.lotSize, PRICE_SCALE), amount: money(c.value) };
+        return { account: this.book.accountId(c.account), instrument: row.id, qty: formatDecimal(BigInt(c.lots) * row.lotSize, PRICE_SCALE), amount: formatDecimal(c.value, MONEY_SCALE) };
       }),
-      deferred: [...deferred].map((i) => catalog.instruments[i].id),
+      deferred: [...deferred].sort((x, y) => x - y).map((i) => catalog.instruments[i].id),
     };
   }
 
-  /** Closes every position in `due`, account by account; an account that cannot be credited keeps them and defers their instruments. */
-  private closings(due: Set<number>, deferred: Set<number>): Closing[] {
+  /** Closes every position in `due`, account by account; a position on a stale underlying, or of an account that cannot be credited, stays open and defers its instrument. */
+  private closings(due: Set<number>): { closed: Closing[]; deferred: Set<number> } {
+    const deferred = new Set<number>();
     const settlement = this.catalog.assetIndex(this.catalog.settings.settlement);
     // every closing is found before any is applied: an edit can grow memory and move the views
     const credits: { account: number; closings: Closing[]; cash: bigint; after: bigint; full: boolean }[] = [];
@@ -104,6 +104,10 @@ export class Expiry {
         const i = instrument[p];
         if (!due.has(i)) continue;
         const row = this.catalog.instruments[i];
+        if (this.catalog.underlying(row.underlying).stale) {
+          deferred.add(i);
+          continue;
+        }
         closings.push({ account: a, instrument: i, lots: lots[p], entry: entry[p], value: settlementValue(row, lots[p], entry[p], this.catalog.underlying(row.underlying).index) });
       }
       if (closings.length === 0) continue;
@@ -124,6 +128,6 @@ export class Expiry {
       this.refresh.account(account);
       done.push(...closings);
     }
-    return done;
+    return { closed: done, deferred };
   }
 }
