@@ -4,7 +4,7 @@
 import { Column, i32At, u8At, u16At, setU16At, setI32At, i64At, setI64At, setU8At } from "./column";
 import {
   instrumentCount, instrumentUnderlying, instrumentLotSize, instrumentMark, instrumentStrike,
-  instrumentMaxLots, assetCount, assetMaxAmount, underlyingIndex, assetPrice, assetUnderlying,
+  instrumentMaxLots, assetCount, assetMaxAmount, underlyingIndex, assetPrice, assetUnderlying, instrumentKind, isOption,
 } from "./reference";
 import {
   resetAccounts, setArenaState, accountMode, accountPositionStart, accountPositionCount, accountPositionCapacity,
@@ -171,7 +171,9 @@ export function validateStaged(): i32 {
     const lots = i32At(stagedPositionLots.ptr, p);
     if (lots == 0 || lots > MAX_LOTS || lots < -MAX_LOTS) return reject(StagedField.PositionLots, p, Rejection.OutOfRange);
     const entry = i64At(stagedPositionEntry.ptr, p);
-    if (entry <= 0 || entry > MAX_PRICE) return reject(StagedField.PositionEntry, p, Rejection.OutOfRange);
+    // an option's premium may be 0 (a worthless far strike); a linear entry price may not
+    const lowest: i64 = isOption(u8At(instrumentKind.ptr, instrument)) ? 0 : 1;
+    if (entry < lowest || entry > MAX_PRICE) return reject(StagedField.PositionEntry, p, Rejection.OutOfRange);
     if (!notionalWithinLimit(lots, i64At(instrumentLotSize.ptr, instrument), positionPriceBound(instrument, entry))) {
       return reject(StagedField.PositionLots, p, Rejection.OutOfRange);
     }

@@ -9,7 +9,7 @@ import {
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import { lotsOf } from "../venue/accounts.js";
-import { parsePrice } from "../venue/reference.js";
+import { parsePremium, parsePrice } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
 import { beyondNotional, type Catalog } from "./catalog.js";
 import type { Expiry } from "./expiry.js";
@@ -31,7 +31,9 @@ export class Orders {
     const request = asObject(order, "order");
     const a = this.book.indexOf(asId(request.account, "order.account"), "order.account");
     const i = this.catalog.instrumentIndex(asId(request.instrument, "order.instrument"));
-    const check = this.checkRaw(a, i, lotsOf(request.qty, this.catalog.instruments[i].lotSize, "order.qty"), parsePrice(request.price, "order.price"));
+    const row = this.catalog.instruments[i];
+    const price = (row.kind >= KIND_CALL ? parsePremium : parsePrice)(request.price, "order.price");
+    const check = this.checkRaw(a, i, lotsOf(request.qty, row.lotSize, "order.qty"), price);
     return {
       accepted: check.accepted,
       reason: check.reason,
@@ -45,8 +47,10 @@ export class Orders {
     if (!Number.isInteger(a) || a < 0 || a >= this.book.count()) fail("UNKNOWN_ID", "order.account", `no account index ${a}`);
     if (!Number.isInteger(i) || i < 0 || i >= this.catalog.instruments.length) fail("UNKNOWN_ID", "order.instrument", `no instrument index ${i}`);
     if (!Number.isSafeInteger(lots) || Math.abs(lots) > Number(MAX_LOTS)) fail("OUT_OF_RANGE", "order.qty", `more than ${MAX_LOTS} lots`);
-    if (typeof price !== "bigint" || price <= 0n || price > MAX_PRICE) fail("OUT_OF_RANGE", "order.price", "outside (0, the price limit]");
     const row = this.catalog.instruments[i];
+    // an option's premium may be 0; a perpetual's or future's price may not
+    const lowest = row.kind >= KIND_CALL ? 0n : 1n;
+    if (typeof price !== "bigint" || price < lowest || price > MAX_PRICE) fail("OUT_OF_RANGE", "order.price", `outside ${lowest === 0n ? "[0" : "(0"}, the price limit]`);
     this.refresh.refresh();
     const held = this.wasm.heldPosition(a, i);
     const heldLots = this.wasm.trialHeldLots();

@@ -4,7 +4,8 @@
 import { fail } from "../core/errors.js";
 import { checkTimestamp } from "../core/time.js";
 import { indexFromSources } from "../venue/oracle.js";
-import { parsePrice } from "../venue/reference.js";
+import { KIND_CALL } from "../core/constants.generated.js";
+import { parsePremium } from "../venue/reference.js";
 import { beyondNotional, type Catalog, type UnderlyingRow } from "./catalog.js";
 import type { Expiry } from "./expiry.js";
 import type { Refresh } from "./refresh.js";
@@ -18,7 +19,8 @@ export class Prices {
    * cannot jump the clock and freeze the others), and never past what a snapshot can write.
    */
   plan(id: unknown, price: unknown, timestamp: unknown, source?: unknown): () => void {
-    const raw = parsePrice(price, "price");
+    // a premium may be 0 (only an option's mark); every other price is checked > 0 below
+    const raw = parsePremium(price, "price");
     const time = checkTimestamp(timestamp, "timestamp");
     const catalog = this.catalog;
     const ahead = catalog.clock + catalog.params.maxClockSkewMs;
@@ -26,6 +28,7 @@ export class Prices {
     if (source !== undefined && source !== null && typeof source !== "string") fail("MALFORMED", "source", "expected a source id string");
     const target = typeof id === "string" ? catalog.find(id) : undefined;
     if (target === undefined) fail("UNKNOWN_ID", "id", typeof id === "string" ? `no underlying, instrument or asset "${id}"` : `expected an id string, got ${id === null ? "null" : typeof id}`);
+    if (raw === 0n && !("instrument" in target && catalog.instruments[target.instrument].kind >= KIND_CALL)) fail("OUT_OF_RANGE", "price", "0 is outside (0, 10000000000]: only an option's premium may be 0");
     if ("underlying" in target) return this.planIndex(target.underlying, raw, time, source ?? undefined);
     const timestampMs = time;
     if ("instrument" in target) {

@@ -5,7 +5,7 @@ import { fail } from "../core/errors.js";
 import { asArray, asId, asObject } from "../core/json.js";
 import { MAX_ACCOUNTS, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT } from "../core/constants.generated.js";
 import type { AccountColumns, StagedFieldName } from "./account-columns.js";
-import { parsePrice } from "./reference.js";
+import { parsePremium } from "./reference.js";
 
 export interface Lookup {
   instrumentIndex: Map<string, number>;
@@ -76,7 +76,8 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
       if (held === 0) fail("OUT_OF_RANGE", `${field}.positions[${k}].qty`, "a position must be non-zero");
       instruments.push(instrument);
       lots.push(held);
-      entries.push(parsePrice(position.entry, `${field}.positions[${k}].entry`));
+      // a premium may be 0; the module refuses an entry of 0 on a perpetual or future
+      entries.push(parsePremium(position.entry, `${field}.positions[${k}].entry`));
     });
     positionOffsets[a + 1] = instruments.length;
     const collateral = asObject(account.collateral ?? {}, `${field}.collateral`);

@@ -23,6 +23,10 @@ export interface InstrumentRow {
 export const parsePrice = (value: unknown, field: string) =>
   parseBounded(value, PRICE_SCALE, field, 1n, MAX_PRICE, "(0, 10000000000]");
 
+/** An option's premium (mark, entry, order price): a worthless far strike is worth 0. */
+export const parsePremium = (value: unknown, field: string) =>
+  parseBounded(value, PRICE_SCALE, field, 0n, MAX_PRICE, "[0, 10000000000]");
+
 export function parseUnderlying(value: unknown, field: string, now: number): UnderlyingSpec {
   const row = asObject(value, field);
   const sources: PriceSource[] = row.sources === undefined ? [] : asArray(row.sources, `${field}.sources`).map((s, k) => {
@@ -81,7 +85,8 @@ export function parseInstrument(value: unknown, field: string, now: number, atLo
   const kindName = row.kind;
   if (kindName !== "perp" && kindName !== "future" && kindName !== "option") fail("MALFORMED", `${field}.kind`, 'expected "perp", "future" or "option"');
   const lotSize = parseBounded(row.lotSize, PRICE_SCALE, `${field}.lotSize`, MIN_LOT_SIZE, MAX_LOT_SIZE, "[0.00000001, 10000]");
-  const base = { id, underlying: asId(row.underlying, `${field}.underlying`), lotSize, mark: parsePrice(row.mark, `${field}.mark`), priceTime: now };
+  const mark = (kindName === "option" ? parsePremium : parsePrice)(row.mark, `${field}.mark`);
+  const base = { id, underlying: asId(row.underlying, `${field}.underlying`), lotSize, mark, priceTime: now };
   const expiry = kindName === "perp" ? 0 : parseTime(row.expiry, `${field}.expiry`);
   if (kindName !== "perp" && atLoad && expiry <= now) fail("EXPIRED", `${field}.expiry`, `${row.expiry} is not after now`);
   if (kindName !== "option") {
