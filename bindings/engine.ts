@@ -1,13 +1,13 @@
 // MarginEngine: the public facade. Each method delegates to one part in engine/ (parts.ts wires
 // them); reference data is validated with exact bigint arithmetic, accounts live in the module.
 import { formatDecimal, MONEY_SCALE } from "./core/decimal.js";
-import { fail } from "./core/errors.js";
-import { optionsOf } from "./core/json.js";
+import { optionalFlag, optionsOf } from "./core/json.js";
 import { checkTimestamp } from "./core/time.js";
-import { MAX_MEMORY_BYTES, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
+import { MAX_MEMORY_BYTES, checkedSize, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
 import type { AccountColumns, StagedFieldName } from "./venue/account-columns.js";
 import { parseVenueFile } from "./venue/file.js";
 import type { Scenario } from "./venue/grid.js";
+import { building } from "./engine/memory.js";
 import { assembleParts, type EngineParts } from "./engine/parts.js";
 import { loadVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
 import type { Bucket } from "./engine/present.js";
@@ -29,9 +29,11 @@ export class MarginEngine {
   /** An empty engine holding only the settlement asset. @example const engine = await MarginEngine.create({ now: "2026-11-24T00:00:00Z" }); */
   static async create(options?: EngineOptions | null): Promise<MarginEngine> {
     const given = optionsOf(options, "options");
-    const engine = await MarginEngine.instance(given, given);
-    engine.upsertAsset({ id: engine.parts.catalog.settings.settlement, price: "1", haircut: "0" });
-    return engine;
+    return building(async () => {
+      const engine = await MarginEngine.instance(given, given);
+      engine.upsertAsset({ id: engine.parts.catalog.settings.settlement, price: "1", haircut: "0" });
+      return engine.ready();
+    });
   }
 
   /**
@@ -39,40 +41,62 @@ export class MarginEngine {
    * @example MarginEngine.fromVenue(text, { initialMemory: MarginEngine.memoryEstimate({ accounts: 1e7, positions: 8.5e7, collaterals: 1.3e7 }) })
    */
   static memoryEstimate(size: { accounts: number; positions: number; collaterals: number }): number {
-    return Math.min(MAX_MEMORY_BYTES, memoryNeeded(checkSize(size)));
+    return Math.min(MAX_MEMORY_BYTES, memoryNeeded(checkedSize(size)));
   }
 
   /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. @example await MarginEngine.fromVenue(readFileSync("venue.json", "utf8")) */
   static async fromVenue(venue: unknown, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
     const { file, settings } = parseVenueFile(venue);
     const given = optionsOf(runtime, "runtime");
-    const engine = await MarginEngine.instance(given, { ...given, ...settings });
-    loadVenue(engine.parts, file);
-    return engine;
+    return building(async () => {
+      const engine = await MarginEngine.instance(given, { ...given, ...settings });
+      loadVenue(engine.parts, file);
+      return engine.ready();
+    });
   }
 
   /** An engine from snapshot bytes; it behaves as the one that wrote them. @example const copy = await MarginEngine.restore(engine.snapshot()); */
   static async restore(bytes: Uint8Array, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
     const snapshot = readSnapshot(bytes);
     const given = optionsOf(runtime, "runtime");
-    const engine = await MarginEngine.instance(given, { ...given, ...snapshot.options });
-    snapshot.fill(engine.parts);
-    return engine;
+    return building(async () => {
+      const engine = await MarginEngine.instance(given, { ...given, ...snapshot.options });
+      snapshot.fill(engine.parts);
+      return engine.ready();
+    });
   }
 
   /** Adds or replaces an underlying. @example engine.upsertUnderlying({ id: "BTC", spot: "65000", vol: "0.55" }) */
   upsertUnderlying(value: unknown): void {
+    this.referenceRoom("underlying");
     this.parts.catalog.upsertUnderlying(value);
   }
 
   /** Adds or replaces a collateral asset. @example engine.upsertAsset({ id: "BTC", price: "65000", haircut: "0.05", underlying: "BTC" }) */
   upsertAsset(value: unknown): void {
+    this.referenceRoom("asset");
     this.parts.catalog.upsertAsset(value);
   }
 
   /** Adds or replaces an instrument. @example engine.upsertInstrument({ id: "BTC-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "65000", tiers }) */
   upsertInstrument(value: unknown): void {
+    this.referenceRoom("instrument");
     this.parts.catalog.upsertInstrument(value);
+  }
+
+  /** A new engine whose first reads (preparing every instrument, the queue) fit its memory. */
+  private ready(): MarginEngine {
+    this.referenceRoom("maximumMemory");
+    return this;
+  }
+
+  /** Refuses a reference upsert, naming `field`, when memory could not hold one more row and what reads then prepare. */
+  private referenceRoom(field: string): void {
+    const { memory, catalog, book } = this.parts;
+    memory.ensure(memory.reference({
+      underlyings: catalog.underlyings.length, assets: catalog.assets.length, instruments: catalog.instruments.length,
+      tiers: catalog.instruments.reduce((n, i) => n + i.tiers.length, 0), scenarios: catalog.params.grid.length, accounts: book.count(),
+    }), field);
   }
 
   /** Index of an instrument in definition order (the `positionInstrument` of loadColumns). @example engine.instrumentIndex("BTC-PERP") // 0 */
@@ -163,7 +187,7 @@ export class MarginEngine {
 
   /** Every account's risk, in account order; liquidation prices when asked for. @example engine.accounts({ liquidationPrices: true }) */
   accounts(options?: { liquidationPrices?: boolean } | null): AccountRisk[] {
-    return this.parts.present.accounts(flagOf(optionsOf(options, "options").liquidationPrices, "options.liquidationPrices"));
+    return this.parts.present.accounts(optionalFlag(optionsOf(options, "options").liquidationPrices, "options.liquidationPrices"));
   }
 
   /** Venue totals, status counts and net greeks. @example engine.totals().maintenanceMargin */
@@ -265,21 +289,4 @@ export class MarginEngine {
   snapshot(): Uint8Array {
     return snapshotOf(this.parts);
   }
-}
-
-/** An optional flag: absent or null is false. */
-function flagOf(value: unknown, field: string): boolean {
-  if (value === undefined || value === null) return false;
-  if (typeof value !== "boolean") fail("MALFORMED", field, "expected true or false");
-  return value;
-}
-
-function checkSize(size: unknown): { accounts: number; positions: number; collaterals: number } {
-  const given = optionsOf(size, "size");
-  const count = (key: string) => {
-    const n = given[key] ?? 0;
-    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) fail("OUT_OF_RANGE", `size.${key}`, "expected a whole count ≥ 0");
-    return n;
-  };
-  return { accounts: count("accounts"), positions: count("positions"), collaterals: count("collaterals") };
 }

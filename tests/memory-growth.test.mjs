@@ -73,6 +73,30 @@ test("a bulk load past maximumMemory is refused before it is staged", async () =
   assert.is(roomy.stats().accounts, n);
 });
 
+test("reference rows past maximumMemory are refused, and so is building an engine that cannot fit", async () => {
+  const engine = await MarginEngine.fromVenue(VENUE, { maximumMemory: 2 * MiB });
+  let added = 0, refusal = null;
+  for (; added < 20_000 && refusal === null; added++) {
+    try {
+      engine.upsertInstrument({ id: `C-${added}`, kind: "option", underlying: "BTC", right: "call", strike: String(50_000 + added), expiry: "2026-12-25T08:00:00Z", lotSize: "0.1", mark: "100" });
+    } catch (error) {
+      if (error?.name !== "MarginError") throw error;
+      refusal = error;
+    }
+  }
+  assert.ok(refusal !== null, "refused at last");
+  assert.equal([refusal.code, refusal.field], ["OUT_OF_RANGE", "instrument"]);
+  assert.ok(added > 100, `${added} instruments first`);
+  assert.throws(() => engine.instrumentIndex(`C-${added - 1}`), /UNKNOWN_ID/);
+  assert.is(engine.accounts().length, 3);
+  const restored = await MarginEngine.restore(engine.snapshot());
+  assert.equal(restored.accounts(), engine.accounts());
+  // a venue of 5,000 options cannot be built in 1 MiB: refused as such, not a crash
+  const venue = JSON.parse(VENUE);
+  for (let k = 0; k < 5000; k++) venue.instruments.push({ id: `O-${k}`, kind: "option", underlying: "BTC", right: "put", strike: String(1000 + k), expiry: "2026-12-25T08:00:00Z", lotSize: "0.1", mark: "1" });
+  await expectMarginError(() => MarginEngine.fromVenue(venue, { maximumMemory: MiB }), { code: "OUT_OF_RANGE", field: /^(maximumMemory|instrument|columns\.count)$/ });
+});
+
 test("maximumMemory is checked: at least initialMemory and the module's own 1 MiB", async () => {
   for (const maximumMemory of [-1, 1.5, 2 ** 32 + 1, 65536, "1"]) {
     await expectMarginError(() => MarginEngine.create({ maximumMemory }), { code: "OUT_OF_RANGE", field: "maximumMemory", label: String(maximumMemory) });

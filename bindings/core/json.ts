@@ -26,3 +26,8 @@ export function optionsOf(value: unknown, field: string): Record<string, unknown
   if (value === undefined || value === null) return {};
   return asObject(value, field);
 }
+
+/** An optional flag: absent or null is false. */
+export function optionalFlag(value: unknown, field: string): boolean {
+  return value === undefined || value === null ? false : asBoolean(value, field);
+}

@@ -1,9 +1,9 @@
 // Growth within the module's memory. Before an edit that can allocate, the bytes it could need
 // are worked out from the columns' capacities and the module's own growth rules — the edit's
-// columns, plus what reads then allocate for the venue's size (a liquidation queue as long as the
-// account table, a rebuilt exposure index), so a read never meets a full memory — and blocks of
-// that size are tried and freed (assembly/store/headroom.ts). A block memory cannot grow to hold
-// traps before anything changed; the edit is then refused with OUT_OF_RANGE, the state as it was.
+// columns, plus what the next read then allocates because of it (the exposure index rebuilt for
+// more accounts, new instruments prepared) — and blocks of that size are tried and freed
+// (assembly/store/headroom.ts). A block memory cannot grow to hold traps before anything changed;
+// the edit is then refused with OUT_OF_RANGE, the state as it was.
 import { fail } from "../core/errors.js";
 import { MAX_COLLATERAL_PER_ACCOUNT, MAX_POSITIONS_PER_ACCOUNT } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
@@ -18,9 +18,14 @@ const ACCOUNT_TABLE = [
   Col.AccountPositionStart, Col.AccountPositionCount, Col.AccountPositionCapacity, Col.AccountCollateralStart, Col.AccountCollateralCount,
   Col.AccountCollateralCapacity, Col.AccountMode, Col.AccountStatus, Col.AccountEquity, Col.AccountMaintenanceMargin,
 ];
-/** Bytes per queue member across the queue's columns and its sort scratch (assembly/risk/queue.ts). */
-const QUEUE_BYTES = 56;
 const POSITION_BYTES = 14, COLLATERAL_BYTES = 9;
+/**
+ * Reference data's bytes per row, module-wide: an instrument's reference columns, per-lot
+ * constants and net lots; an underlying's columns, portfolio scratch and dirty flags; an asset's
+ * columns and constants; a tier. Grids, risk arrays and correlations are added per scenario and
+ * per underlying pair.
+ */
+const INSTRUMENT_BYTES = 232, UNDERLYING_BYTES = 64, ASSET_BYTES = 80, TIER_BYTES = 24;
 
 export class MemoryGuard {
   constructor(private readonly wasm: WasmExports, private readonly views: ColumnViews) {}
@@ -31,10 +36,9 @@ export class MemoryGuard {
     return count <= capacity ? 0 : this.wasm.grownCapacity(capacity, count) * bytesPerElement;
   }
 
-  /** What reads may allocate for a venue of `accounts` accounts. */
+  /** The exposure index the next read rebuilds for `accounts` accounts, when it no longer fits them. */
   private reads(accounts: number, underlyings: number): number {
-    const exposure = this.wasm.exposureFits(accounts) ? 0 : this.wasm.exposureStrideFor(accounts) * underlyings * 4;
-    return this.grown(Col.QueueAccounts, accounts, QUEUE_BYTES) + exposure;
+    return this.wasm.exposureFits(accounts) ? 0 : this.wasm.exposureStrideFor(accounts) * underlyings * 4;
   }
 
   private compaction(): number {
@@ -65,11 +69,21 @@ export class MemoryGuard {
     return bytes;
   }
 
-  /** Bytes a bulk load of this size allocates: staging (adopted as the arenas), the account table, reads. */
+  /** Bytes a bulk load of this size allocates: staging (adopted as the arenas), the account table, the exposure index. */
   load(accounts: number, positions: number, collaterals: number, underlyings: number): number {
     const table = ACCOUNT_TABLE.reduce((sum, id) => sum + (1 << COLUMN_SHIFTS[id]), 0);
-    return accounts * (9 + table + QUEUE_BYTES) + 8 + positions * POSITION_BYTES + collaterals * COLLATERAL_BYTES
+    return accounts * (9 + table) + 8 + positions * POSITION_BYTES + collaterals * COLLATERAL_BYTES
       + this.wasm.exposureStrideFor(accounts) * underlyings * 4;
+  }
+
+  /**
+   * Bytes adding one reference row (and up to 16 tiers) could allocate: every reference column
+   * grown by half again (the most one growth step takes) and the exposure index rebuilt whole.
+   */
+  reference(counts: { underlyings: number; assets: number; instruments: number; tiers: number; scenarios: number; accounts: number }): number {
+    const u = counts.underlyings + 1, i = counts.instruments + 1, s = counts.scenarios;
+    const rows = i * (INSTRUMENT_BYTES + 8 * s) + u * (UNDERLYING_BYTES + 16 * s + 16 * u) + (counts.assets + 1) * ASSET_BYTES + (counts.tiers + 16) * TIER_BYTES;
+    return 1.5 * rows + this.wasm.exposureStrideFor(counts.accounts) * u * 4;
   }
 
   /** Whether `bytes` more could be allocated now. */
@@ -90,5 +104,19 @@ export class MemoryGuard {
     if (bytes > 0 && !this.fits(bytes)) {
       fail("OUT_OF_RANGE", field, `needs about ${Math.ceil(bytes / 2 ** 20)} MiB more wasm memory than the engine's maximumMemory allows`);
     }
+  }
+}
+
+/**
+ * Runs the building of a new engine; memory running out on the way (a trap in the allocator) is
+ * refused as OUT_OF_RANGE at `maximumMemory` — the half-built engine is dropped, so nothing is left
+ * in a broken state.
+ */
+export async function building<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) fail("OUT_OF_RANGE", "maximumMemory", "the engine needs more wasm memory than maximumMemory allows");
+    throw error;
   }
 }

@@ -40,6 +40,7 @@ export interface EngineParts {
   liquidations: Liquidations;
   instruments: InstrumentResults;
   expiry: Expiry;
+  memory: MemoryGuard;
 }
 
 /** Settings are checked in the order the venue file lists them: now, settlement, params, fund. */
@@ -60,7 +61,7 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
   const liquidator = new Liquidator(wasm, views, catalog, book, fund);
   const expiry = new Expiry(wasm, views, catalog, book, refresh, memory);
   return {
-    wasm, views, simd, refresh, catalog, book, results, greeks, liquidator, expiry,
+    wasm, views, simd, refresh, catalog, book, results, greeks, liquidator, expiry, memory,
     prices: new Prices(catalog, refresh, expiry),
     present: new Presenter(wasm, views, catalog, book, results, greeks, refresh, priceSearch),
     orders: new Orders(wasm, views, catalog, book, refresh, expiry),

@@ -71,6 +71,17 @@ export function memoryNeeded(size: { accounts: number; positions: number; collat
   return Math.ceil((size.positions * 14 + size.collaterals * 9 + size.accounts * 48 + 16 * 2 ** 20) * 1.05);
 }
 
+/** A size given to memoryEstimate, checked: whole counts ≥ 0 (absent: 0). */
+export function checkedSize(size: unknown): { accounts: number; positions: number; collaterals: number } {
+  if (typeof size !== "object" || size === null || Array.isArray(size)) fail("MALFORMED", "size", "expected { accounts, positions, collaterals }");
+  const count = (key: "accounts" | "positions" | "collaterals") => {
+    const n = (size as Record<string, unknown>)[key] ?? 0;
+    if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) fail("OUT_OF_RANGE", `size.${key}`, "expected a whole count ≥ 0");
+    return n;
+  };
+  return { accounts: count("accounts"), positions: count("positions"), collaterals: count("collaterals") };
+}
+
 /** Size figures of an instance: live column bytes, the whole linear memory, the module itself. */
 export function moduleStats(wasm: WasmExports): { accounts: number; positions: number; collaterals: number; liveBytes: number; memoryBytes: number; wasmBytes: number } {
   return {
