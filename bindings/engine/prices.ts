@@ -29,6 +29,7 @@ export class Prices {
     const target = typeof id === "string" ? catalog.find(id) : undefined;
     if (target === undefined) fail("UNKNOWN_ID", "id", typeof id === "string" ? `no underlying, instrument or asset "${id}"` : `expected an id string, got ${id === null ? "null" : typeof id}`);
     if (raw === 0n && !("instrument" in target && catalog.instruments[target.instrument].kind >= KIND_CALL)) fail("OUT_OF_RANGE", "price", "0 is outside (0, 10000000000]: only an option's premium may be 0");
+    if (!("underlying" in target) && source !== undefined && source !== null) fail("MALFORMED", "source", `"${id}" is not an underlying: only underlyings have oracle sources`);
     if ("underlying" in target) return this.planIndex(target.underlying, raw, time, source ?? undefined);
     const timestampMs = time;
     if ("instrument" in target) {
