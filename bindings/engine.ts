@@ -84,7 +84,7 @@ export class MarginEngine {
     this.parts.catalog.upsertInstrument(value);
   }
 
-  /** A new engine whose first reads (preparing every instrument, the queue) fit its memory. */
+  /** A new engine, refused unless its first read (preparing every instrument) fits its memory. */
   private ready(): MarginEngine {
     this.referenceRoom("maximumMemory");
     return this;
