@@ -80,7 +80,7 @@ export class Orders {
   }
 
   /** True when `lots` of a linear instrument at its guarded mark pass its last tier bound. */
-  private beyondLastTier(i: number, lots: number): boolean {
+  beyondLastTier(i: number, lots: number): boolean {
     const tiers = this.catalog.instruments[i].tiers;
     if (tiers.length === 0) return false;
     const notional = BigInt(Math.abs(lots)) * this.catalog.instruments[i].lotSize * this.views.i64(Col.InstrumentMarkUsed)[i];
