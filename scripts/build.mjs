@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, rmSync } from "node:fs";
 import * as esbuild from "esbuild";
 import { main as generateConstants } from "./generate-constants.mjs";
+import { buildPreview } from "./preview-page.mjs";
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 const run = (name, args) => execFileSync(bin(name), args, { stdio: "inherit" });
@@ -27,4 +28,8 @@ await esbuild.build({
 await esbuild.build({ ...shared, entryPoints: ["bindings/tools/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external" });
 // The browser build is the lean entry: no report renderer, uPlot or generator.
 await esbuild.build({ ...shared, entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true });
+// The same entry as a classic script for a <script> tag (and file://): a global `MarginCore`.
+await esbuild.build({ ...shared, format: "iife", globalName: "MarginCore", entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.iife.js", platform: "browser", minify: true });
+// The margin preview page: one self-contained HTML file.
+await buildPreview(esbuild);
 run("tsc", ["-p", "tsconfig.json"]);
