@@ -9,7 +9,7 @@ const dir = "bindings/tools/preview/";
 /** Bundles one entry as a classic script, minified, and returns its text. */
 async function bundle(esbuild, entry) {
   const result = await esbuild.build({
-    entryPoints: [entry], bundle: true, format: "iife", platform: "browser", target: "es2022", minify: true,
+    entryPoints: [entry], bundle: true, format: "iife", platform: "browser", target: "es2022", minify: !process.env.PREVIEW_UNMINIFIED,
     loader: { ".wasm": "binary" }, write: false, logLevel: "warning", legalComments: "eof",
   });
   return result.outputFiles[0].text;
@@ -32,7 +32,7 @@ export async function buildPreview(esbuild, out = "build/preview.html") {
   const hash = createHash("sha256").update(pageJs).digest("base64");
   const csp = [
     "default-src 'none'", `script-src 'sha256-${hash}' 'wasm-unsafe-eval'`, "worker-src blob:", "style-src 'unsafe-inline'",
-    "img-src data: blob:", "base-uri 'none'",
+    "img-src data: blob:", "connect-src 'self'", "base-uri 'none'",
   ].join("; ");
   const parts = {
     __CSP__: csp,

@@ -9,6 +9,7 @@ import { demoCommand } from "./cli/demo.js";
 import { generateCommand } from "./cli/generate.js";
 import { liquidationsCommand } from "./cli/liquidations.js";
 import { marginCommand } from "./cli/margin.js";
+import { previewCommand } from "./cli/preview.js";
 import { scenariosCommand } from "./cli/scenarios.js";
 
 const COMMANDS: Record<string, Command> = {
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   generate: generateCommand,
   bench: benchCommand,
   demo: demoCommand,
+  preview: previewCommand,
 };
 
 function overview(): string {
@@ -44,7 +46,7 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(`usage: ${command.usage}\n\n${command.summary}\n`);
     return;
   }
-  if (parsed.positionals.length !== command.positionals) usageError(`usage: ${command.usage}`);
+  if (parsed.positionals.length > command.positionals || parsed.positionals.length < (command.requiredPositionals ?? command.positionals)) usageError(`usage: ${command.usage}`);
   await command.run(parsed.values, parsed.positionals);
 }
 

@@ -7,7 +7,9 @@ export interface Command {
   summary: string;
   usage: string;
   options: NonNullable<ParseArgsConfig["options"]>;
+  /** Positional arguments taken: exactly this many, or from requiredPositionals up to this many. */
   positionals: number;
+  requiredPositionals?: number;
   run(values: Record<string, unknown>, positionals: string[]): Promise<void>;
 }
 

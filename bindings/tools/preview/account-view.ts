@@ -61,8 +61,9 @@ export function renderUnderlyings(venue: LoadReply, ids: string[], perMille: Rec
       el("div", {},
         el("div", { class: "head" }, el("span", { class: "name" }, id), el("span", { class: "move", "data-move": id }), info.stale ? el("span", { class: "stale" }, "stale price") : null,
           el("span", { class: "note" }, `index ${grouped(info.index)}`)),
-        el("div", { class: "slider-row" }, slider, price, reset),
-        el("div", { class: "scale" }, el("span", {}, "−50 %"), el("span", {}, "0"), el("span", {}, "+50 %")),
+        el("div", { class: "slider-row" },
+          el("div", { class: "slider" }, slider, el("div", { class: "scale" }, el("span", {}, "−50 %"), el("span", {}, "0"), el("span", {}, "+50 %"))),
+          price, reset),
         el("div", { class: "liq" }, "Liquidation price: ", el("strong", { "data-liquidation": id }, "—"))),
       el("dl", { class: "greeks", "data-greeks": id }));
   }));
@@ -113,10 +114,12 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
       renderEditor(venue, draft, handlers);
       handlers.onChange();
     });
-    const instrument = el("select", { "aria-label": "Instrument" }, ...venue.instruments.map((i) => el("option", { value: i.id }, i.id)));
-    instrument.value = p.instrument;
+    // the page's shared datalist (see Ticket.setVenue) suggests the instruments
+    const instrument = el("input", { list: "instrument-ids", value: p.instrument, "aria-label": "Instrument", autocomplete: "off", spellcheck: "false" });
     instrument.addEventListener("change", () => {
-      const row = marks.get(instrument.value)!;
+      const row = marks.get(instrument.value.trim());
+      instrument.classList.toggle("invalid", row === undefined);
+      if (row === undefined) return;
       Object.assign(p, { instrument: row.id, qty: row.lotSize, entry: row.mark });
       renderEditor(venue, draft, handlers);
       handlers.onChange();

@@ -8,16 +8,17 @@ import { EngineClient } from "./client.js";
 import { byId, el } from "./dom.js";
 import { grouped } from "./format.js";
 import { renderHeatmap } from "./heatmap.js";
-import type { AccountReply, EvaluateReply, LoadReply } from "./protocol.js";
+import type { AccountReply, EvaluateReply, LoadReply, VenueSource } from "./protocol.js";
 import { priceAt, type DraftAccount } from "./sandbox.js";
 import { Ticket } from "./ticket.js";
 
 const STATUS = ["healthy", "restricted", "liquidatable", "bankrupt"];
 /** Accounts listed at once; the search narrows a large venue down. */
-const LIST_LIMIT = 200;
+const LIST_LIMIT = 40;
 
 const state = {
   venue: null as LoadReply | null,
+  ids: [] as string[],
   indexes: {} as Record<string, string>,
   selected: null as string | null,
   original: "",
@@ -41,19 +42,21 @@ function showBanner(message: string | null, info = false): void {
 }
 
 // ----- loading -------------------------------------------------------------------------------
-async function load(text: string, name: string): Promise<void> {
-  showBanner(`Loading ${name} (${(text.length / 1e6).toFixed(1)} MB)…`, true);
+async function load(source: VenueSource, name: string): Promise<void> {
+  showBanner(`Loading ${name}…`, true);
   document.body.dataset.loading = "1";
   try {
-    const venue = await client.call<LoadReply>({ type: "load", text, name });
+    const venue = await client.call<LoadReply>({ type: "load", source, name });
     state.venue = venue;
+    state.ids = JSON.parse(venue.idsJson) as string[];
     state.indexes = Object.fromEntries(venue.underlyings.map((u) => [u.id, u.index]));
     showBanner(null);
-    byId("venue-info").textContent = `${name} · ${venue.ids.length.toLocaleString("en-US")} accounts · ${venue.instruments.length} instruments · ${venue.now} · loaded in ${Math.round(venue.loadMs)} ms`;
+    byId("venue-info").textContent = `${name} · ${state.ids.length.toLocaleString("en-US")} accounts · ${venue.instruments.length} instruments · ${venue.now} · loaded in ${Math.round(venue.loadMs)} ms`;
     renderTotals(venue);
     (byId("account-search") as HTMLInputElement).value = "";
     renderAccountList();
-    if (venue.ids.length > 0) await select(venue.ids[0]);
+    await nextFrame(); // the list is drawn before the account's own work starts
+    if (state.ids.length > 0) await select(state.ids[0]);
   } catch (error) {
     showBanner(`Could not load ${name}: ${(error as Error).message}`);
   } finally {
@@ -62,12 +65,14 @@ async function load(text: string, name: string): Promise<void> {
   }
 }
 
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+
 function renderTotals(venue: LoadReply): void {
   const t = venue.totals;
   const rows: [string, string][] = [["Equity", grouped(t.equity)], ["IM", grouped(t.initialMargin)], ["MM", grouped(t.maintenanceMargin)],
     ...STATUS.map((s): [string, string] => [s[0].toUpperCase() + s.slice(1), t.statusCounts[s as keyof typeof t.statusCounts].toLocaleString("en-US")])];
   byId("venue-totals").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
-  byId("account-count").textContent = `(${venue.ids.length.toLocaleString("en-US")})`;
+  byId("account-count").textContent = `(${state.ids.length.toLocaleString("en-US")})`;
 }
 
 function renderAccountList(): void {
@@ -76,15 +81,13 @@ function renderAccountList(): void {
   const query = (byId("account-search") as HTMLInputElement).value.trim().toLowerCase();
   const items: HTMLElement[] = [];
   let matches = 0;
-  for (let k = 0; k < venue.ids.length; k++) {
-    if (query && !venue.ids[k].toLowerCase().includes(query)) continue;
+  const ids = state.ids;
+  for (let k = 0; k < ids.length; k++) {
+    if (query && !ids[k].toLowerCase().includes(query)) continue;
     if (++matches > LIST_LIMIT) continue;
-    const id = venue.ids[k], status = STATUS[venue.status[k]];
-    const item = el("li", { role: "option", tabindex: "0", "aria-selected": String(id === state.selected), "data-account": id, title: `${id}: ${status}, ${venue.mode[k] ? "portfolio" : "standard"}` },
-      el("span", { class: `dot ${status}` }), el("span", { class: "id" }, id), el("span", { class: "eq" }, moneyText(venue.equity[k])));
-    item.addEventListener("click", () => void select(id));
-    item.addEventListener("keydown", (event) => { if (event.key === "Enter") void select(id); });
-    items.push(item);
+    const id = ids[k], status = STATUS[venue.status[k]];
+    items.push(el("li", { role: "option", tabindex: "0", "aria-selected": String(id === state.selected), "data-account": id, title: `${id}: ${status}, ${venue.mode[k] ? "portfolio" : "standard"}` },
+      el("span", { class: `dot ${status}` }), el("span", { class: "id" }, id), el("span", { class: "eq" }, moneyText(venue.equity[k]))));
   }
   if (matches > LIST_LIMIT) items.push(el("li", { class: "more" }, `${(matches - LIST_LIMIT).toLocaleString("en-US")} more: refine the search`));
   if (matches === 0) items.push(el("li", { class: "more" }, "No account matches"));
@@ -105,6 +108,7 @@ async function select(id: string): Promise<void> {
   byId("account-relations").textContent = relations.join(" · ");
   resetPrices();
   ticket.setVenue(state.venue!, reply.draft.positions[0]?.instrument);
+  await nextFrame(); // each part of a large venue's first render gets its own frame
   renderAccount();
   schedule();
 }
@@ -211,6 +215,10 @@ function render(reply: EvaluateReply, draft: DraftAccount): void {
 
 // ----- wiring --------------------------------------------------------------------------------
 byId("account-search").addEventListener("input", renderAccountList);
+const accountList = byId("account-list");
+const picked = (event: Event) => (event.target as HTMLElement).closest<HTMLElement>("li[data-account]")?.dataset.account;
+accountList.addEventListener("click", (event) => { const id = picked(event); if (id !== undefined) void select(id); });
+accountList.addEventListener("keydown", (event) => { const id = picked(event); if (id !== undefined && event.key === "Enter") void select(id); });
 byId("reset-all").addEventListener("click", () => {
   if (state.selected !== null) void select(state.selected);
 });
@@ -225,7 +233,7 @@ byId("add-position").addEventListener("click", () => {
 const fileInput = byId<HTMLInputElement>("file-input");
 fileInput.addEventListener("change", () => {
   const file = fileInput.files?.[0];
-  if (file) void file.text().then((text) => load(text, file.name));
+  if (file) void load({ file }, file.name);
   fileInput.value = "";
 });
 
@@ -240,21 +248,23 @@ window.addEventListener("drop", (event) => {
   event.preventDefault();
   dropzone.hidden = true;
   const file = event.dataTransfer?.files[0];
-  if (file) void file.text().then((text) => load(text, file.name));
+  if (file) void load({ file }, file.name);
 });
 
 const dialog = byId<HTMLDialogElement>("paste-dialog");
 byId("paste-open").addEventListener("click", () => dialog.showModal());
 dialog.addEventListener("close", () => {
   const text = byId<HTMLTextAreaElement>("paste-text").value;
-  if (dialog.returnValue === "load" && text.trim()) void load(text, "pasted venue");
+  if (dialog.returnValue === "load" && text.trim()) void load({ text }, "pasted venue");
 });
 document.addEventListener("paste", (event) => {
   const target = event.target as HTMLElement;
   if (target.closest("input, textarea, select, dialog")) return;
   const text = event.clipboardData?.getData("text") ?? "";
-  if (text.trimStart().startsWith("{")) void load(text, "pasted venue");
+  if (text.trimStart().startsWith("{")) void load({ text }, "pasted venue");
 });
 
 const preloaded = byId("venue-data");
-void load(preloaded.textContent ?? "", preloaded.dataset.name ?? "venue.json");
+// the page's own venue (examples/venue.json when built), or one its server offers (margin-core preview)
+const preloadedUrl = preloaded.dataset.src ? new URL(preloaded.dataset.src, location.href).href : null;
+void load(preloadedUrl ? { url: preloadedUrl } : { text: preloaded.textContent ?? "" }, preloaded.dataset.name ?? "venue.json");

@@ -6,10 +6,13 @@ import type { DraftAccount } from "./sandbox.js";
 export interface InstrumentInfo { id: string; kind: string; underlying: string; lotSize: string; mark: string; strike?: string; right?: string; expiry?: string }
 export interface UnderlyingInfo { id: string; index: string; stale: boolean }
 
+/** Where a venue comes from: text in hand, a picked or dropped file (read in the worker), or a URL to fetch. */
+export type VenueSource = { text: string } | { file: Blob } | { url: string };
+
 export interface OrderTicket { instrument: string; side: OrderSide; qty: string; price: string }
 
 export type Request =
-  | { id: number; type: "load"; text: string; name: string }
+  | { id: number; type: "load"; source: VenueSource; name: string }
   | { id: number; type: "account"; account: string }
   | { id: number; type: "evaluate"; draft: DraftAccount; prices: Record<string, string>; order: OrderTicket | null; chart: string | null };
 
@@ -21,7 +24,8 @@ export interface LoadReply {
   assets: { id: string; underlying: string | null }[];
   instruments: InstrumentInfo[];
   totals: VenueRisk;
-  ids: string[];
+  /** Account ids in venue order, as one JSON array text: one string crosses threads far faster than 10,000. */
+  idsJson: string;
   /** Per account, in venue order: 1 portfolio, 0 standard. */
   mode: Uint8Array;
   status: Uint8Array;

@@ -14,7 +14,8 @@ const REASONS: Record<string, string> = {
 
 export class Ticket {
   private side: OrderSide = "buy";
-  private readonly instrument = byId<HTMLSelectElement>("order-instrument");
+  private readonly instrument = byId<HTMLInputElement>("order-instrument");
+  private marks = new Map<string, string>();
   private readonly qty = byId<HTMLInputElement>("order-qty");
   private readonly price = byId<HTMLInputElement>("order-price");
   private max: string | null = null;
@@ -31,8 +32,11 @@ export class Ticket {
         onChange();
       });
     }
-    this.instrument.addEventListener("change", () => {
-      this.price.value = this.instrument.selectedOptions[0]?.dataset.mark ?? "";
+    this.instrument.addEventListener("input", () => {
+      const mark = this.marks.get(this.instrument.value.trim());
+      this.instrument.classList.toggle("invalid", mark === undefined);
+      if (mark === undefined) return;
+      this.price.value = mark;
       onChange();
     });
     for (const field of [this.qty, this.price]) field.addEventListener("input", () => onChange());
@@ -43,28 +47,31 @@ export class Ticket {
     });
   }
 
-  /** Fills the instrument list (grouped by underlying), preferring one the account holds. */
+  /**
+   * Fills the page's one instrument list (a datalist the ticket and the positions table share: a
+   * select per field would lay out every option again), and picks one the account holds.
+   */
   setVenue(venue: LoadReply, preferred: string | undefined): void {
-    const groups = new Map<string, HTMLOptGroupElement>();
-    for (const row of venue.instruments) {
-      if (!groups.has(row.underlying)) groups.set(row.underlying, el("optgroup", { label: row.underlying }));
-      groups.get(row.underlying)!.append(el("option", { value: row.id, "data-mark": row.mark }, row.id));
+    const list = byId("instrument-ids");
+    if (list.dataset.for !== venue.idsJson.length + venue.name) {
+      list.replaceChildren(...venue.instruments.map((row) => el("option", { value: row.id }, `${row.underlying} ${row.kind}`)));
+      list.dataset.for = venue.idsJson.length + venue.name;
+      this.marks = new Map(venue.instruments.map((row) => [row.id, row.mark]));
     }
-    this.instrument.replaceChildren(...groups.values());
     const choice = preferred ?? venue.instruments[0]?.id;
-    if (choice !== undefined) {
-      this.instrument.value = choice;
-      this.price.value = venue.instruments.find((i) => i.id === choice)!.mark;
-    }
+    this.instrument.classList.remove("invalid");
+    this.instrument.value = choice ?? "";
+    this.price.value = choice === undefined ? "" : this.marks.get(choice)!;
     this.qty.value = "";
   }
 
   /** The ticket as an order (quantity "0" when empty), or null when a field is not a decimal. */
   order(): OrderTicket | null {
     const qty = this.qty.value.trim() || "0", price = this.price.value.trim();
-    const valid = /^\d+(\.\d+)?$/.test(qty) && /^\d+(\.\d+)?$/.test(price) && this.instrument.value !== "";
+    const instrument = this.instrument.value.trim();
+    const valid = /^\d+(\.\d+)?$/.test(qty) && /^\d+(\.\d+)?$/.test(price) && this.marks.has(instrument);
     this.qty.classList.toggle("invalid", !/^\d+(\.\d+)?$/.test(qty));
-    return valid ? { instrument: this.instrument.value, side: this.side, qty, price } : null;
+    return valid ? { instrument, side: this.side, qty, price } : null;
   }
 
   render(result: EvaluateReply["order"], risk: AccountRisk): void {

@@ -4,7 +4,7 @@
 import { MarginEngine } from "../../engine.js";
 import { MarginError } from "../../core/errors.js";
 import { formatDecimal, PRICE_SCALE } from "../../core/decimal.js";
-import type { AccountReply, Curve, EvaluateReply, InstrumentInfo, LoadReply, OrderTicket, Reply, Request } from "./protocol.js";
+import type { AccountReply, Curve, EvaluateReply, InstrumentInfo, LoadReply, OrderTicket, Reply, Request, VenueSource } from "./protocol.js";
 import { priceLadder, sandboxVenue, type DraftAccount, type Json } from "./sandbox.js";
 
 /** The chart's price range: ±50 % of the index in 81 steps. */
@@ -30,10 +30,19 @@ async function handle(request: Request): Promise<void> {
 }
 
 async function answer(request: Request): Promise<{ value: LoadReply | AccountReply | EvaluateReply; transfer?: Transferable[] }> {
-  if (request.type === "load") return load(request.text, request.name);
+  if (request.type === "load") return load(await textOf(request.source), request.name);
   if (loaded === null) throw new Error("no venue is loaded");
   if (request.type === "account") return { value: account(loaded, request.account) };
   return { value: await evaluate(loaded, request.draft, request.prices, request.order, request.chart) };
+}
+
+/** The venue's text, read here rather than on the page's thread. */
+async function textOf(source: VenueSource): Promise<string> {
+  if ("text" in source) return source.text;
+  if ("file" in source) return source.file.text();
+  const response = await fetch(source.url);
+  if (!response.ok) throw new MarginError("MALFORMED", "venue", `${source.url} answered ${response.status}`);
+  return response.text();
 }
 
 async function load(text: string, name: string): Promise<{ value: LoadReply; transfer: Transferable[] }> {
@@ -62,7 +71,7 @@ async function load(text: string, name: string): Promise<{ value: LoadReply; tra
   const mode = Uint8Array.from(ids, (id) => (accounts.get(id)!.mode === "portfolio" ? 1 : 0));
   loaded = { venue, engine, accounts, indexes };
   const value: LoadReply = {
-    name, settlement: String(venue.settlement ?? "USD"), now: String(venue.now ?? ""), underlyings, assets, instruments, totals: engine.totals(), ids, mode,
+    name, settlement: String(venue.settlement ?? "USD"), now: String(venue.now ?? ""), underlyings, assets, instruments, totals: engine.totals(), idsJson: JSON.stringify(ids), mode,
     status: columns.status, equity: columns.equity, maintenanceMargin: columns.maintenanceMargin, loadMs: performance.now() - started,
   };
   return { value, transfer: [mode.buffer, columns.status.buffer, columns.equity.buffer, columns.maintenanceMargin.buffer] };
