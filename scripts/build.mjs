@@ -1,6 +1,6 @@
 // Builds the module (asc) and the facade bundles (esbuild); declarations come from tsc.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as esbuild from "esbuild";
 import { main as generateConstants } from "./generate-constants.mjs";
 import { buildPreview } from "./preview-page.mjs";
@@ -37,6 +37,10 @@ await esbuild.build({
 // The margin preview page: one self-contained HTML file.
 await buildPreview(esbuild);
 run("tsc", ["-p", "tsconfig.json"]);
+// bindings/module/wasm.ts reaches the compiler's bindings as ../../build/margin-core.js; from
+// build/types/module/ the same file is ../../margin-core.js (its .d.ts sits beside it).
+const wasmTypes = "build/types/module/wasm.d.ts";
+writeFileSync(wasmTypes, readFileSync(wasmTypes, "utf8").replace('from "../../build/margin-core.js"', 'from "../../margin-core.js"'));
 // Declarations beside the browser builds: the ES module's re-exports the lean entry's; the
 // script-tag build's declares its global.
 writeFileSync("build/margin-core.browser.d.ts", 'export * from "./types/browser.js";\n');
