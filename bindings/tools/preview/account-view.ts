@@ -128,7 +128,7 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
       el("td", {}, instrument),
       el("td", { class: "num" }, input(p.qty, (v) => (p.qty = v), `${p.instrument} quantity`)),
       el("td", { class: "num" }, input(p.entry, (v) => (p.entry = v), `${p.instrument} entry`, false)),
-      el("td", { class: "num" }, grouped(marks.get(p.instrument)?.mark ?? "—")),
+      el("td", { class: "num mark" }, grouped(marks.get(p.instrument)?.mark ?? "—")),
       el("td", {}, remove));
   });
   byId("positions").querySelector("tbody")!.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "5", class: "note" }, "No positions. Add one to preview it."))]));
