@@ -24,11 +24,11 @@ function smallVenue(seed) {
   const stale = int(0, 3) === 0;
   const tiers = () => {
     const rows = [], n = int(1, 3);
-    let upTo = 0, imf = int(10, 40);
+    let upTo = 0, imf = int(10, 300);
     for (let k = 0; k < n; k++) {
       upTo += int(5, 60) * 1_000_000;
       rows.push({ upTo: String(upTo), imf: formatDecimal(BigInt(imf), 3), mmf: formatDecimal(BigInt(Math.ceil(imf / 2)), 3) });
-      imf += int(0, 40);
+      imf = Math.min(1000, Math.max(1, imf + int(-150, 150))); // rates may fall from one tier to the next
     }
     return rows;
   };
@@ -102,6 +102,22 @@ test("maxOrder equals an exhaustive lot-by-lot search on small venues", async ()
   assert.ok(cases >= VENUES * 6 * 4 * 8, `${cases} cases`);
   assert.ok(positive > cases / 3 && rejectedAll > 10, `${positive} with an answer, ${rejectedAll} without`);
   console.log(`  maxOrder: ${cases} cases, ${positive} with an answer, ${beyondFirstRun} whose one lot is refused`);
+});
+
+test("tier rates that fall and rise again: the answer in an early tier is found past a later one", async () => {
+  // buying at 60,000 against a 65,000 mark gains 5,000 a lot; IM per lot is 650 in the 0.01 tiers
+  // and 32,500 in the 0.5 tier, so the slack rises, falls below zero, and rises again (not enough)
+  const venue = {
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "BTC", spot: "65000", vol: "0.5" }],
+    instruments: [{ id: "PERP", kind: "perp", underlying: "BTC", lotSize: "1", mark: "65000", tiers: [
+      { upTo: "650000", imf: "0.01", mmf: "0.005" }, { upTo: "1300000", imf: "0.5", mmf: "0.25" }, { upTo: "3250000", imf: "0.01", mmf: "0.005" }] }],
+    accounts: [{ id: "a", collateral: { USD: "1000" } }],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  const expected = bruteForce(engine, 0, 0, 1, price("60000"));
+  assert.is(expected, 11);
+  assert.is(engine.maxOrder("a", "PERP", "buy", "60000"), "11");
 });
 
 test("maxOrder on the example venue: the answer passes and one lot more does not", async () => {

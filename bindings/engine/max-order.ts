@@ -8,7 +8,9 @@
 // run of quantities, and the risk-reducing set (IM after ≤ IM before) is one run from zero. The
 // check accepts exactly the union of those two runs (with the stale-price and last-tier limits
 // cutting the first), so the answer is the larger of their ends. Each end is found by
-// bisection, and the answer is confirmed by the check itself.
+// bisection, and the answer is confirmed by the check itself. Tier rates may fall from one tier
+// to the next; IM is then convex only within a tier, so the slack is searched tier by tier from
+// the largest quantities down.
 import { formatDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asId } from "../core/json.js";
@@ -68,8 +70,13 @@ export class MaxOrder {
         const lastTier = largestWithin(limit, (lots) => !this.orders.beyondLastTier(i, lots));
         top = Math.min(high, Math.max(Math.abs(h), lastTier) - h);
       }
-      const end = lastNonNegative(slack, low, top);
-      if (end !== null) candidates.push(end);
+      const ends = this.segmentEnds(i, h, limit, low, top);
+      for (let s = ends.length - 1; s >= 0; s--) {
+        const end = lastNonNegative(slack, s === 0 ? low : ends[s - 1] + 1, ends[s]);
+        if (end === null) continue;
+        candidates.push(end);
+        break;
+      }
     }
     // risk-reducing orders: accepted unless the account is bankrupt and the slack is negative
     const reduces = (q: number): boolean => check(q).initialMarginAfter <= check(q).initialMarginBefore;
@@ -82,6 +89,23 @@ export class MaxOrder {
       }
     }
     return Math.max(0, ...candidates.filter((q) => check(q).accepted));
+  }
+
+  /**
+   * The ends of the runs of q in [low, top] on which the slack is concave, ascending, `top` last:
+   * one run, unless a linear instrument's tier rates fall somewhere; then a run ends wherever the
+   * position after the order crosses a tier bound or zero.
+   */
+  private segmentEnds(i: number, h: number, limit: number, low: number, top: number): number[] {
+    const tiers = this.catalog.instruments[i].tiers;
+    if (!tiers.some((tier, k) => k > 0 && tier.imf < tiers[k - 1].imf)) return [top];
+    const ends = new Set<number>([-h]); // the position after the order is flat
+    for (let k = 0; k + 1 < tiers.length; k++) {
+      const bound = largestWithin(limit, (lots) => !this.orders.beyondTier(i, lots, k)); // |position| in tiers 0..k
+      ends.add(bound - h); // growing: the last quantity still within tier k
+      ends.add(-h - bound - 1); // shrinking from a short: the last quantity still past it
+    }
+    return [...[...ends].filter((q) => q >= low && q < top).sort((a, b) => a - b), top];
   }
 }
 

@@ -81,9 +81,14 @@ export class Orders {
 
   /** True when `lots` of a linear instrument at its guarded mark pass its last tier bound. */
   beyondLastTier(i: number, lots: number): boolean {
+    return this.beyondTier(i, lots, this.catalog.instruments[i].tiers.length - 1);
+  }
+
+  /** True when `lots` of a linear instrument at its guarded mark pass tier k's bound. */
+  beyondTier(i: number, lots: number, k: number): boolean {
     const tiers = this.catalog.instruments[i].tiers;
     if (tiers.length === 0) return false;
     const notional = BigInt(Math.abs(lots)) * this.catalog.instruments[i].lotSize * this.views.i64(Col.InstrumentMarkUsed)[i];
-    return notional > tiers[tiers.length - 1].upTo * QTY_PRICE_TO_MONEY;
+    return notional > tiers[k].upTo * QTY_PRICE_TO_MONEY;
   }
 }
