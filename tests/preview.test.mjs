@@ -115,6 +115,49 @@ test("the example venue: first account's figures, a price move and an order, eac
   await page.close();
 });
 
+test("edits, pasted and dropped venues: the figures follow Node's; a bad venue is refused with its error", async () => {
+  const { page, errors } = await openPage(pageUrl);
+  let count = await settled(page, 0);
+  // alice's perp from −0.5 to −1.2, and a new position (the first instrument she does not hold)
+  await page.locator('#positions tr[data-instrument="BTC-PERP"] input').nth(1).fill("-1.2");
+  count = await settled(page, count);
+  await page.click("#add-position");
+  count = await settled(page, count);
+  const edited = structuredClone(example);
+  edited.accounts[0].positions[0].qty = "-1.2";
+  edited.accounts[0].positions.push({ instrument: "BTC-20261225", qty: "0.001", entry: "65400" });
+  const risk = (await MarginEngine.fromVenue(edited)).account("alice");
+  const seen = await figures(page);
+  assert.is(seen.mm, money(risk.maintenanceMargin));
+  assert.is(seen.equity, money(risk.equity));
+  assert.ok(await page.locator("#whatif-tag").isVisible());
+
+  // a pasted venue with an error: refused whole, with the engine's message; the page keeps its venue
+  await page.click("#paste-open");
+  await page.fill("#paste-text", JSON.stringify({ ...example, accounts: [{ id: "x", positions: [{ instrument: "NOPE", qty: "1", entry: "1" }] }] }));
+  await page.click("#paste-load");
+  await page.waitForFunction(() => document.body.dataset.loads === "2");
+  assert.match(await page.locator("#banner").textContent(), /^Could not load pasted venue: UNKNOWN_ID at accounts\[0\]\.positions\[0\]\.instrument/);
+  assert.is(await page.locator("#account-title").textContent(), "alice");
+
+  // a venue dropped on the page: bob first
+  const dropped = JSON.stringify({ ...example, accounts: [example.accounts[1]] });
+  await page.evaluate((text) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([text], "dropped.json", { type: "application/json" }));
+    window.dispatchEvent(new DragEvent("dragover", { dataTransfer: transfer, cancelable: true }));
+    window.dispatchEvent(new DragEvent("drop", { dataTransfer: transfer, cancelable: true }));
+  }, dropped);
+  await page.waitForFunction(() => document.body.dataset.loads === "3");
+  count = await settled(page, count);
+  assert.is(await page.locator("#account-title").textContent(), "bob");
+  assert.ok(await page.locator("#banner").isHidden());
+  assert.ok(await page.locator("#dropzone").isHidden());
+  assert.is((await figures(page)).mm, money((await MarginEngine.fromVenue(dropped)).account("bob").maintenanceMargin));
+  assert.equal(errors, []);
+  await page.close();
+});
+
 test("a 10,000-account venue loads without blocking the page; a searched account matches Node", async () => {
   const { venue, columns } = generateVenue({ accounts: 10_000, seed: 5 });
   const builder = await MarginEngine.fromVenue({ ...venue, accounts: [] });
