@@ -1,14 +1,14 @@
 // The selected account: its figures, one price slider per underlying it is exposed to (with its
 // liquidation price and Greeks), and the editable positions and collateral.
 import type { AccountRisk } from "../../engine.js";
-import { formatDecimal, MONEY_SCALE, parseDecimal } from "../../core/decimal.js";
+import { parseDecimal } from "../../core/decimal.js";
 import { byId, el, setText } from "./dom.js";
 import { grouped, moneyDifference, percent } from "./format.js";
 import type { LoadReply } from "./protocol.js";
 import type { DraftAccount } from "./sandbox.js";
 
 /** A decimal as the engine reads it: optional minus, digits, optional fraction. */
-export const DECIMAL = /^-?\d+(\.\d+)?$/;
+const DECIMAL = /^-?\d+(\.\d+)?$/;
 export const SLIDER_PER_MILLE = 500;
 
 export function renderFigures(risk: AccountRisk, reference: AccountRisk | null): void {
@@ -146,9 +146,4 @@ export function newPosition(venue: LoadReply, draft: DraftAccount): DraftAccount
   const held = new Set(draft.positions.map((p) => p.instrument));
   const row = venue.instruments.find((i) => !held.has(i.id));
   return row ? { instrument: row.id, qty: row.lotSize, entry: row.mark } : null;
-}
-
-/** Sum of raw money strings, exact (for the venue totals panel). */
-export function moneyText(raw: bigint): string {
-  return grouped(formatDecimal(raw, MONEY_SCALE));
 }

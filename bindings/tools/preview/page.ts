@@ -2,11 +2,11 @@
 // re-evaluates the selected account (edited positions, chosen prices, the order ticket) on every
 // change. All engine work happens in the worker; this thread only renders.
 import type { AccountRisk } from "../../engine.js";
-import { exposures, newPosition, moneyText, renderEditor, renderFigures, renderUnderlyings, SLIDER_PER_MILLE, updateUnderlyings } from "./account-view.js";
+import { exposures, newPosition, renderEditor, renderFigures, renderUnderlyings, SLIDER_PER_MILLE, updateUnderlyings } from "./account-view.js";
 import { PriceChart } from "./chart.js";
 import { EngineClient } from "./client.js";
 import { byId, el } from "./dom.js";
-import { grouped } from "./format.js";
+import { grouped, money } from "./format.js";
 import { renderHeatmap } from "./heatmap.js";
 import type { AccountReply, EvaluateReply, LoadReply, VenueSource } from "./protocol.js";
 import { priceAt, type DraftAccount } from "./sandbox.js";
@@ -87,7 +87,7 @@ function renderAccountList(): void {
     if (++matches > LIST_LIMIT) continue;
     const id = ids[k], status = STATUS[venue.status[k]];
     items.push(el("li", { role: "option", tabindex: "0", "aria-selected": String(id === state.selected), "data-account": id, title: `${id}: ${status}, ${venue.mode[k] ? "portfolio" : "standard"}` },
-      el("span", { class: `dot ${status}` }), el("span", { class: "id" }, id), el("span", { class: "eq" }, moneyText(venue.equity[k]))));
+      el("span", { class: `dot ${status}` }), el("span", { class: "id" }, id), el("span", { class: "eq" }, money(venue.equity[k]))));
   }
   if (matches > LIST_LIMIT) items.push(el("li", { class: "more" }, `${(matches - LIST_LIMIT).toLocaleString("en-US")} more: refine the search`));
   if (matches === 0) items.push(el("li", { class: "more" }, "No account matches"));

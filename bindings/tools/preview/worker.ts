@@ -56,9 +56,10 @@ async function load(text: string, name: string): Promise<{ value: LoadReply; tra
   const engine = await MarginEngine.fromVenue(venue);
   const accounts = new Map<string, Json>();
   for (const row of (venue.accounts ?? []) as Json[]) accounts.set(row.id as string, row);
+  const stale = new Set(engine.staleUnderlyings());
   const underlyings = ((venue.underlyings ?? []) as Json[]).map((u) => {
     const id = u.id as string;
-    return { id, index: formatDecimal(engine.underlyingIndex(id), PRICE_SCALE), stale: engine.staleUnderlyings().includes(id) };
+    return { id, index: formatDecimal(engine.underlyingIndex(id), PRICE_SCALE), stale: stale.has(id) };
   });
   const indexes = Object.fromEntries(underlyings.map((u) => [u.id, u.index]));
   const instruments = ((venue.instruments ?? []) as Json[]).map((row): InstrumentInfo => ({
