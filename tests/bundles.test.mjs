@@ -6,7 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,9 +19,15 @@ const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 /** The budget docs/browser.md states for the main browser bundle, gzip -9. */
 const BROWSER_GZIP_BUDGET = 85_000;
 
+const scratch = [];
+test.after(() => {
+  for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
+});
+
 /** A scratch project whose node_modules/margin-core is this repository. */
 function project(files) {
   const dir = mkdtempSync(join(tmpdir(), "margin-core-consumer-"));
+  scratch.push(dir);
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(root, join(dir, "node_modules", "margin-core"), "dir");
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);

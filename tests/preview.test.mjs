@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,11 +23,13 @@ const shown = (text) => parseDecimal(text.replace(/,/g, ""), 6);
 const money = (decimal) => parseDecimal(decimal, 6);
 
 let browser;
+const scratch = mkdtempSync(join(tmpdir(), "margin-preview-"));
 test.before(async () => {
   browser = await chromium.launch(browserLaunchOptions());
 });
 test.after(async () => {
   await browser.close();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 /** A page with every console error, page error and CSP violation collected. */
@@ -168,7 +170,7 @@ test("a 10,000-account venue loads without blocking the page; a searched account
   const { page, errors } = await openPage(pageUrl);
   let count = await settled(page, 0);
   // a file on disk, as a person picks it: the page reads it itself (a buffer would be copied in by script)
-  const file = join(mkdtempSync(join(tmpdir(), "margin-preview-")), "big.json");
+  const file = join(scratch, "big.json");
   writeFileSync(file, text);
   // The longest main-thread task of a load. This machine's CPU is shared: a load is measured
   // again (at most three times) when one exceeds the bound, since a page that really blocks
@@ -207,7 +209,7 @@ test("a 10,000-account venue loads without blocking the page; a searched account
 
 test("`margin-core preview VENUE` serves the page with that venue preloaded, and stops cleanly on SIGINT", async () => {
   const venue = { ...example, accounts: [example.accounts[1], example.accounts[0]] }; // bob first
-  const file = join(mkdtempSync(join(tmpdir(), "margin-preview-")), "preview-test-venue.json");
+  const file = join(scratch, "preview-test-venue.json");
   writeFileSync(file, JSON.stringify(venue));
   const child = spawn(process.execPath, [fileURLToPath(new URL("bin/margin-core.js", root)), "preview", file, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
   try {
