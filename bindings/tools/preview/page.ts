@@ -57,6 +57,7 @@ async function load(source: VenueSource, name: string): Promise<void> {
     renderAccountList();
     await nextFrame(); // the list is drawn before the account's own work starts
     if (state.ids.length > 0) await select(state.ids[0]);
+    else clearAccount();
   } catch (error) {
     showBanner(`Could not load ${name}: ${(error as Error).message}`);
   } finally {
@@ -111,6 +112,20 @@ async function select(id: string): Promise<void> {
   await nextFrame(); // each part of a large venue's first render gets its own frame
   renderAccount();
   schedule();
+}
+
+/** A venue without accounts: nothing selected, nothing evaluated. */
+function clearAccount(): void {
+  Object.assign(state, { selected: null, draft: null, reference: null, chart: null });
+  byId("account-title").textContent = "No accounts in this venue";
+  for (const id of ["account-mode", "account-relations", "equity", "initial-margin", "maintenance-margin", "free-margin", "margin-ratio", "status"]) byId(id).textContent = "";
+  for (const id of ["underlyings", "chart-tabs"]) byId(id).replaceChildren();
+  for (const id of ["positions", "collateral"]) byId(id).querySelector("tbody")!.replaceChildren();
+  byId("heatmap-panel").hidden = true;
+  byId("whatif-tag").hidden = true;
+  byId("reset-all").hidden = true;
+  chart.clear();
+  document.body.dataset.evaluations = String(++state.evaluations);
 }
 
 function resetPrices(): void {
