@@ -12,7 +12,7 @@ import { assembleParts, type EngineParts } from "./engine/parts.js";
 import { loadVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
 import type { Bucket } from "./engine/present.js";
 import type {
-  AccountRisk, AccountStatus, EngineOptions, ExpirySettlement, LiquidationReport, OrderCheck, OrderRequest, RawAccountRisk, RawGreeks,
+  AccountRisk, AccountStatus, EngineOptions, ExpirySettlement, LiquidationReport, OrderCheck, OrderRequest, OrderSide, RawAccountRisk, RawGreeks,
   RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk,
 } from "./engine/types.js";
 
@@ -253,6 +253,15 @@ export class MarginEngine {
   /** checkOrder for a hot path: indexes, signed whole lots, price raw at 1e8. @example engine.checkOrderRaw(3, 0, 100, 6_500_000_000_000n) */
   checkOrderRaw(a: number, i: number, lots: number, price: bigint): RawOrderCheck {
     return this.parts.orders.checkRaw(a, i, lots, price);
+  }
+
+  /**
+   * The largest quantity of `side` at `price` that checkOrder accepts now (base units, whole lots;
+   * "0" when none does), found in O(log lots) trial evaluations. Nothing changes.
+   * @example engine.maxOrder("bob", "BTC-PERP", "buy", "65000") // "0.034"
+   */
+  maxOrder(account: string, instrument: string, side: OrderSide, price: string): string {
+    return this.parts.maxOrder.find(account, instrument, side, price);
   }
 
   /** The queue as one pass would process it now, with orders, fees and the bankruptcy waterfall; nothing changes. @example engine.liquidationQueue({ limit: 10 }) */

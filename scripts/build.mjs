@@ -1,8 +1,9 @@
 // Builds the module (asc) and the facade bundles (esbuild); declarations come from tsc.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import * as esbuild from "esbuild";
 import { main as generateConstants } from "./generate-constants.mjs";
+import { buildPreview } from "./preview-page.mjs";
 
 const bin = (name) => new URL(`../node_modules/.bin/${name}`, import.meta.url).pathname;
 const run = (name, args) => execFileSync(bin(name), args, { stdio: "inherit" });
@@ -27,4 +28,28 @@ await esbuild.build({
 await esbuild.build({ ...shared, entryPoints: ["bindings/tools/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external" });
 // The browser build is the lean entry: no report renderer, uPlot or generator.
 await esbuild.build({ ...shared, entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true });
+// The same entry as a classic script for a <script> tag (and file://): a global `MarginCore`, also
+// set on globalThis so that importing the file for its effect (a bundler, a worker) defines it too.
+await esbuild.build({
+  ...shared, format: "iife", globalName: "MarginCore", entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.iife.js",
+  platform: "browser", minify: true, footer: { js: "globalThis.MarginCore=MarginCore;" },
+});
+// The margin preview page: one self-contained HTML file.
+await buildPreview(esbuild);
 run("tsc", ["-p", "tsconfig.json"]);
+// bindings/module/wasm.ts reaches the compiler's bindings as ../../build/margin-core.js; from
+// build/types/module/ the same file is ../../margin-core.js (its .d.ts sits beside it).
+const wasmTypes = "build/types/module/wasm.d.ts";
+writeFileSync(wasmTypes, readFileSync(wasmTypes, "utf8").replace('from "../../build/margin-core.js"', 'from "../../margin-core.js"'));
+// Declarations beside the browser builds: the ES module's re-exports the lean entry's; the
+// script-tag build's declares its global.
+writeFileSync("build/margin-core.browser.d.ts", 'export * from "./types/browser.js";\n');
+writeFileSync("build/margin-core.iife.d.ts", [
+  "// The script-tag build defines the global `MarginCore`: the lean entry's exports.",
+  'import type * as MarginCoreModule from "./types/browser.js";',
+  "declare global {",
+  "  var MarginCore: typeof MarginCoreModule;",
+  "}",
+  "export {};",
+  "",
+].join("\n"));

@@ -4,14 +4,14 @@ import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail, MarginError } from "../core/errors.js";
 import { asId, asObject } from "../core/json.js";
 import {
-  KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_COLLATERAL_VALUE, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
+  MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_COLLATERAL_VALUE, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
   QTY_PRICE_TO_MONEY, REJECTION_DUPLICATE, REJECTION_OUT_OF_RANGE, REJECTION_UNKNOWN_ID, STAGED_FIELDS,
 } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { MAX_MEMORY_BYTES, memoryNeeded, type WasmExports } from "../module/wasm.js";
 import type { AccountColumns, StagedFieldName } from "../venue/account-columns.js";
 import { lotsOf, parseMode } from "../venue/accounts.js";
-import { parsePremium, parsePrice } from "../venue/reference.js";
+import { parseFillPrice } from "../venue/reference.js";
 import { formatTime } from "../core/time.js";
 import { beyondNotional, isExpiredAt, type Catalog } from "./catalog.js";
 import type { MemoryGuard } from "./memory.js";
@@ -112,7 +112,7 @@ export class AccountBook {
     const i = this.catalog.instrumentIndex(instrumentId);
     const row = this.catalog.instruments[i];
     const lots = lotsOf(qty, row.lotSize, "qty");
-    const entryRaw = (row.kind >= KIND_CALL ? parsePremium : parsePrice)(entry, "entry");
+    const entryRaw = parseFillPrice(row.kind, entry, "entry");
     const held = this.positions(a).find((h) => h.instrument === i)?.lots ?? 0;
     if (Math.abs(lots) > Math.abs(held) && isExpiredAt(row, this.catalog.clock)) {
       fail("EXPIRED", "qty", `"${instrumentId}" expired at ${formatTime(row.expiry)}: it no longer trades, a position in it can only shrink until it is settled`);

@@ -9,7 +9,7 @@ import {
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import { lotsOf } from "../venue/accounts.js";
-import { parsePremium, parsePrice } from "../venue/reference.js";
+import { parseFillPrice } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
 import { beyondNotional, type Catalog } from "./catalog.js";
 import type { Expiry } from "./expiry.js";
@@ -32,7 +32,7 @@ export class Orders {
     const a = this.book.indexOf(asId(request.account, "order.account"), "order.account");
     const i = this.catalog.instrumentIndex(asId(request.instrument, "order.instrument"));
     const row = this.catalog.instruments[i];
-    const price = (row.kind >= KIND_CALL ? parsePremium : parsePrice)(request.price, "order.price");
+    const price = parseFillPrice(row.kind, request.price, "order.price");
     const check = this.checkRaw(a, i, lotsOf(request.qty, row.lotSize, "order.qty"), price);
     return {
       accepted: check.accepted,
@@ -88,10 +88,15 @@ export class Orders {
   }
 
   /** True when `lots` of a linear instrument at its guarded mark pass its last tier bound. */
-  private beyondLastTier(i: number, lots: number): boolean {
+  beyondLastTier(i: number, lots: number): boolean {
+    return this.beyondTier(i, lots, this.catalog.instruments[i].tiers.length - 1);
+  }
+
+  /** True when `lots` of a linear instrument at its guarded mark pass tier k's bound. */
+  beyondTier(i: number, lots: number, k: number): boolean {
     const tiers = this.catalog.instruments[i].tiers;
     if (tiers.length === 0) return false;
     const notional = BigInt(Math.abs(lots)) * this.catalog.instruments[i].lotSize * this.views.i64(Col.InstrumentMarkUsed)[i];
-    return notional > tiers[tiers.length - 1].upTo * QTY_PRICE_TO_MONEY;
+    return notional > tiers[k].upTo * QTY_PRICE_TO_MONEY;
   }
 }

@@ -17,6 +17,7 @@ import { InstrumentResults } from "./instruments.js";
 import { Liquidator } from "./liquidation.js";
 import { Liquidations } from "./liquidations.js";
 import { LiquidationPriceSearch } from "./liquidation-price.js";
+import { MaxOrder } from "./max-order.js";
 import { Orders } from "./orders.js";
 import { Presenter } from "./present.js";
 import { Prices } from "./prices.js";
@@ -36,6 +37,7 @@ export interface EngineParts {
   greeks: GreekSums;
   present: Presenter;
   orders: Orders;
+  maxOrder: MaxOrder;
   liquidator: Liquidator;
   liquidations: Liquidations;
   instruments: InstrumentResults;
@@ -60,11 +62,12 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
   const priceSearch = new LiquidationPriceSearch(wasm, views, catalog);
   const liquidator = new Liquidator(wasm, views, catalog, book, fund);
   const expiry = new Expiry(wasm, views, catalog, book, refresh, memory);
+  const orders = new Orders(wasm, views, catalog, book, refresh, expiry);
   return {
-    wasm, views, simd, refresh, catalog, book, results, greeks, liquidator, expiry, memory,
+    wasm, views, simd, refresh, catalog, book, results, greeks, liquidator, expiry, memory, orders,
+    maxOrder: new MaxOrder(wasm, views, catalog, book, orders),
     prices: new Prices(catalog, refresh, expiry),
     present: new Presenter(wasm, views, catalog, book, results, greeks, refresh, priceSearch),
-    orders: new Orders(wasm, views, catalog, book, refresh, expiry),
     liquidations: new Liquidations(views, catalog, book, refresh, liquidator),
     instruments: new InstrumentResults(views, catalog, refresh),
   };

@@ -87,6 +87,8 @@ export interface LiquidationReport {
   socializedLoss: string;
 }
 
+/** The direction of an order for maxOrder: buy adds lots, sell removes them. */
+export type OrderSide = "buy" | "sell";
 export interface OrderRequest { account: string; instrument: string; qty: string; price: string }
 export type OrderRejection = "INSUFFICIENT_MARGIN" | "STALE_PRICE" | "ACCOUNT_BANKRUPT" | "OVER_TIER_LIMIT" | "EXPIRED";
 

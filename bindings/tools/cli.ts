@@ -11,6 +11,7 @@ import { demoCommand } from "./cli/demo.js";
 import { generateCommand } from "./cli/generate.js";
 import { liquidationsCommand } from "./cli/liquidations.js";
 import { marginCommand } from "./cli/margin.js";
+import { previewCommand } from "./cli/preview.js";
 import { scenariosCommand } from "./cli/scenarios.js";
 
 export type { CliIo, Sink } from "./cli/command.js";
@@ -23,6 +24,7 @@ const COMMANDS: Record<string, Command> = {
   generate: generateCommand,
   bench: benchCommand,
   demo: demoCommand,
+  preview: previewCommand,
 };
 
 const ERRORS = "Errors: one line on stderr, `error: CODE at FIELD: message`, exit code 2, nothing on stdout.";
@@ -80,7 +82,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
     io.stdout.write(commandHelp(command));
     return;
   }
-  if (parsed.positionals.length !== command.positionals) usageError(`usage: ${command.usage}`);
+  const required = command.requiredPositionals ?? command.positionals;
+  if (parsed.positionals.length > command.positionals || parsed.positionals.length < required) usageError(`usage: ${command.usage}`);
   await command.run(parsed.values, parsed.positionals, io);
 }
 

@@ -27,6 +27,10 @@ export const parsePrice = (value: unknown, field: string) =>
 export const parsePremium = (value: unknown, field: string) =>
   parseBounded(value, PRICE_SCALE, field, 0n, MAX_PRICE, "[0, 10000000000]");
 
+/** A fill price for an instrument of `kind`: an option's premium may be 0, any other price is > 0. */
+export const parseFillPrice = (kind: number, value: unknown, field: string) =>
+  (kind >= KIND_CALL ? parsePremium : parsePrice)(value, field);
+
 export function parseUnderlying(value: unknown, field: string, now: number): UnderlyingSpec {
   const row = asObject(value, field);
   const sources: PriceSource[] = row.sources === undefined ? [] : asArray(row.sources, `${field}.sources`).map((s, k) => {

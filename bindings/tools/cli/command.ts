@@ -20,7 +20,9 @@ export interface Command {
   summary: string;
   usage: string;
   options: Record<string, OptionSpec>;
+  /** Positional arguments taken: exactly this many, or from requiredPositionals up to this many. */
   positionals: number;
+  requiredPositionals?: number;
   /** Checks every argument and output path, then does the work. */
   run(values: Record<string, unknown>, positionals: string[], io: CliIo): Promise<void>;
 }

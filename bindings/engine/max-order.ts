@@ -1,0 +1,141 @@
+// The largest order that passes the pre-trade check (docs/methodology.md §12), in whole lots,
+// found with O(log lots) trial evaluations instead of one per lot.
+//
+// Why a search on two curves is exact: along an order of q lots the account's IM is convex in q
+// (a sum of tiered or per-contract charges of |position|, or a maximum of scenario losses that
+// are linear in the position), and equity after the fill is linear in q less a fee that grows
+// with q, so the margin slack (equity after − IM after) is concave. Its non-negative set is one
+// run of quantities, and the risk-reducing set (IM after ≤ IM before) is one run from zero. The
+// check accepts exactly the union of those two runs (with the stale-price and last-tier limits
+// cutting the first), so the answer is the larger of their ends. Each end is found by
+// bisection, and the answer is confirmed by the check itself. Tier rates may fall from one tier
+// to the next; IM is then convex only within a tier, so the slack is searched tier by tier from
+// the largest quantities down.
+import { formatDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { asId } from "../core/json.js";
+import { KIND_CALL, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT } from "../core/constants.generated.js";
+import { Col, type ColumnViews } from "../module/views.js";
+import type { WasmExports } from "../module/wasm.js";
+import { parseFillPrice } from "../venue/reference.js";
+import type { AccountBook } from "./accounts.js";
+import { beyondNotional, type Catalog } from "./catalog.js";
+import type { Orders } from "./orders.js";
+import type { RawOrderCheck } from "./types.js";
+
+export class MaxOrder {
+  constructor(
+    private readonly wasm: WasmExports,
+    private readonly views: ColumnViews,
+    private readonly catalog: Catalog,
+    private readonly book: AccountBook,
+    private readonly orders: Orders,
+  ) {}
+
+  /** The largest quantity (base units, whole lots) of `side` at `price` that checkOrder accepts; "0" when none does. */
+  find(accountId: unknown, instrumentId: unknown, side: unknown, priceText: unknown): string {
+    const a = this.book.indexOf(asId(accountId, "order.account"), "order.account");
+    const i = this.catalog.instrumentIndex(asId(instrumentId, "order.instrument"), "order.instrument");
+    if (side !== "buy" && side !== "sell") fail("MALFORMED", "order.side", 'expected "buy" or "sell"');
+    const price = parseFillPrice(this.catalog.instruments[i].kind, priceText, "order.price");
+    return formatDecimal(BigInt(this.maxLots(a, i, side === "buy" ? 1 : -1, price)) * this.catalog.instruments[i].lotSize, PRICE_SCALE);
+  }
+
+  /** The largest whole number of lots in direction `sign` (+1 buy, −1 sell) that the check accepts, or 0. */
+  maxLots(a: number, i: number, sign: 1 | -1, price: bigint): number {
+    const row = this.catalog.instruments[i];
+    const underlying = this.catalog.underlying(row.underlying);
+    const held = this.wasm.heldPosition(a, i);
+    const h = sign * this.wasm.trialHeldLots(); // the held position seen from the order's side
+    if (!held && this.views.u8(Col.AccountPositionCount)[a] >= MAX_POSITIONS_PER_ACCOUNT) return 0;
+
+    // quantities the check can judge at all: |position after| within the notional limit
+    const limit = largestWithin(Number(MAX_LOTS), (lots) => !beyondNotional(BigInt(lots), row, underlying.index, price));
+    const low = Math.max(1, -limit - h), high = limit - h;
+    if (high < low) return 0;
+
+    const checks = new Map<number, RawOrderCheck>();
+    const check = (q: number): RawOrderCheck => {
+      let c = checks.get(q);
+      if (c === undefined) checks.set(q, (c = this.orders.checkRaw(a, i, sign * q, price)));
+      return c;
+    };
+    const slack = (q: number): bigint => check(q).equityAfter - check(q).initialMarginAfter;
+    const candidates: number[] = [];
+
+    // risk-adding orders: refused on a stale underlying, and (linear) past the last tier
+    if (!underlying.stale) {
+      let top = high;
+      if (row.kind < KIND_CALL && row.tiers.length > 0) {
+        const lastTier = largestWithin(limit, (lots) => !this.orders.beyondLastTier(i, lots));
+        top = Math.min(high, Math.max(Math.abs(h), lastTier) - h);
+      }
+      const ends = this.segmentEnds(i, h, limit, low, top);
+      for (let s = ends.length - 1; s >= 0; s--) {
+        const end = lastNonNegative(slack, s === 0 ? low : ends[s - 1] + 1, ends[s]);
+        if (end === null) continue;
+        candidates.push(end);
+        break;
+      }
+    }
+    // risk-reducing orders: accepted unless the account is bankrupt and the slack is negative
+    const reduces = (q: number): boolean => check(q).initialMarginAfter <= check(q).initialMarginBefore;
+    if (reduces(low)) {
+      const end = lastTrue(reduces, low, high);
+      if (check(end).accepted) candidates.push(end);
+      else {
+        const bankruptEnd = lastNonNegative(slack, low, end);
+        if (bankruptEnd !== null) candidates.push(bankruptEnd);
+      }
+    }
+    return Math.max(0, ...candidates.filter((q) => check(q).accepted));
+  }
+
+  /**
+   * The ends of the runs of q in [low, top] on which the slack is concave, ascending, `top` last:
+   * one run, unless a linear instrument's tier rates fall somewhere; then a run ends wherever the
+   * position after the order crosses a tier bound or zero.
+   */
+  private segmentEnds(i: number, h: number, limit: number, low: number, top: number): number[] {
+    const tiers = this.catalog.instruments[i].tiers;
+    if (!tiers.some((tier, k) => k > 0 && tier.imf < tiers[k - 1].imf)) return [top];
+    const ends = new Set<number>([-h]); // the position after the order is flat
+    for (let k = 0; k + 1 < tiers.length; k++) {
+      const bound = largestWithin(limit, (lots) => !this.orders.beyondTier(i, lots, k)); // |position| in tiers 0..k
+      ends.add(bound - h); // growing: the last quantity still within tier k
+      ends.add(-h - bound - 1); // shrinking from a short: the last quantity still past it
+    }
+    return [...[...ends].filter((q) => q >= low && q < top).sort((a, b) => a - b), top];
+  }
+}
+
+/** The largest n in [0, high] with `within(n)`, for a predicate true up to some point (within(0) holds). */
+function largestWithin(high: number, within: (n: number) => boolean): number {
+  return lastTrue(within, 0, high);
+}
+
+/** The last q in [low, high] where a predicate that is true then false holds (`holds(low)` is true). */
+function lastTrue(holds: (q: number) => boolean, low: number, high: number): number {
+  if (holds(high)) return high;
+  let yes = low, no = high;
+  while (no - yes > 1) {
+    const mid = yes + Math.floor((no - yes) / 2);
+    if (holds(mid)) yes = mid;
+    else no = mid;
+  }
+  return yes;
+}
+
+/** The last q in [low, high] with f(q) ≥ 0 for a concave f, or null: find its peak, then bisect the falling side. */
+function lastNonNegative(f: (q: number) => bigint, low: number, high: number): number | null {
+  if (high < low) return null;
+  if (f(high) >= 0n) return high;
+  let left = low, right = high;
+  while (left < right) {
+    const mid = left + Math.floor((right - left) / 2);
+    if (f(mid) >= f(mid + 1)) right = mid;
+    else left = mid + 1;
+  }
+  if (f(left) < 0n) return null;
+  return lastTrue((q) => f(q) >= 0n, left, high);
+}

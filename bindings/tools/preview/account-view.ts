@@ -1,0 +1,149 @@
+// The selected account: its figures, one price slider per underlying it is exposed to (with its
+// liquidation price and Greeks), and the editable positions and collateral.
+import type { AccountRisk } from "../../engine.js";
+import { parseDecimal } from "../../core/decimal.js";
+import { byId, el, setText } from "./dom.js";
+import { grouped, moneyDifference, percent } from "./format.js";
+import type { LoadReply } from "./protocol.js";
+import type { DraftAccount } from "./sandbox.js";
+
+/** A decimal as the engine reads it: optional minus, digits, optional fraction. */
+const DECIMAL = /^-?\d+(\.\d+)?$/;
+export const SLIDER_PER_MILLE = 500;
+
+export function renderFigures(risk: AccountRisk, reference: AccountRisk | null): void {
+  setText(byId("equity"), grouped(risk.equity), reference ? grouped(reference.equity) : undefined);
+  setText(byId("initial-margin"), grouped(risk.initialMargin), reference ? grouped(reference.initialMargin) : undefined);
+  setText(byId("maintenance-margin"), grouped(risk.maintenanceMargin), reference ? grouped(reference.maintenanceMargin) : undefined);
+  setText(byId("free-margin"), moneyDifference(risk.equity, risk.initialMargin), reference ? moneyDifference(reference.equity, reference.initialMargin) : undefined);
+  setText(byId("margin-ratio"), percent(risk.marginRatio), reference ? percent(reference.marginRatio) : undefined);
+  const status = byId("status");
+  status.textContent = risk.status;
+  status.className = `status ${risk.status}`;
+}
+
+/** Underlyings whose price moves this account: those of its instruments and of its priced collateral. */
+export function exposures(venue: LoadReply, draft: DraftAccount): string[] {
+  const ids = new Set<string>();
+  for (const p of draft.positions) {
+    const row = venue.instruments.find((i) => i.id === p.instrument);
+    if (row) ids.add(row.underlying);
+  }
+  for (const [asset, amount] of Object.entries(draft.collateral)) {
+    const row = venue.assets.find((a) => a.id === asset);
+    if (row?.underlying && amount !== "0") ids.add(row.underlying);
+  }
+  return venue.underlyings.map((u) => u.id).filter((id) => ids.has(id));
+}
+
+export interface SliderHandlers { onSlide(underlying: string, perMille: number): void; onPrice(underlying: string, price: string): void; onReset(underlying: string): void }
+
+/** One block per exposed underlying: slider and price field, liquidation price and Greeks. */
+export function renderUnderlyings(venue: LoadReply, ids: string[], perMille: Record<string, number>, prices: Record<string, string>, handlers: SliderHandlers): void {
+  const host = byId("underlyings");
+  if (ids.length === 0) {
+    host.replaceChildren(el("p", { class: "note" }, "This account has no price exposure."));
+    return;
+  }
+  host.replaceChildren(...ids.map((id) => {
+    const info = venue.underlyings.find((u) => u.id === id)!;
+    const slider = el("input", { type: "range", min: String(-SLIDER_PER_MILLE), max: String(SLIDER_PER_MILLE), step: "1", value: String(perMille[id] ?? 0), "data-underlying": id, "aria-label": `${id} price move` });
+    const price = el("input", { class: "price", inputmode: "decimal", value: prices[id], "data-price": id, "aria-label": `${id} price` });
+    slider.addEventListener("input", () => handlers.onSlide(id, Number(slider.value)));
+    price.addEventListener("change", () => {
+      const ok = /^\d+(\.\d{1,8})?$/.test(price.value.trim()) && Number(price.value) > 0;
+      price.classList.toggle("invalid", !ok);
+      if (ok) handlers.onPrice(id, price.value.trim());
+    });
+    const reset = el("button", { type: "button", class: "button ghost small" }, "Reset");
+    reset.addEventListener("click", () => handlers.onReset(id));
+    return el("div", { class: "underlying", "data-underlying": id },
+      el("div", {},
+        el("div", { class: "head" }, el("span", { class: "name" }, id), el("span", { class: "move", "data-move": id }), info.stale ? el("span", { class: "stale" }, "stale price") : null,
+          el("span", { class: "note" }, `index ${grouped(info.index)}`)),
+        el("div", { class: "slider-row" },
+          el("div", { class: "slider" }, slider, el("div", { class: "scale" }, el("span", {}, "−50 %"), el("span", {}, "0"), el("span", {}, "+50 %"))),
+          price, reset),
+        el("div", { class: "liq" }, "Liquidation price: ", el("strong", { "data-liquidation": id }, "—"))),
+      el("dl", { class: "greeks", "data-greeks": id }));
+  }));
+}
+
+/** The live parts of the underlying blocks: move, price field, liquidation price, Greeks. */
+export function updateUnderlyings(risk: AccountRisk, perMille: Record<string, number>, prices: Record<string, string>, indexes: Record<string, string>): void {
+  for (const block of document.querySelectorAll<HTMLElement>(".underlying")) {
+    const id = block.dataset.underlying!;
+    const move = block.querySelector<HTMLElement>(".move")!;
+    const change = (Number(prices[id]) / Number(indexes[id]) - 1) * 100;
+    move.textContent = `${grouped(prices[id])} (${change >= 0 ? "+" : ""}${change.toFixed(1)} %)`;
+    move.className = `move ${change > 0.05 ? "up" : change < -0.05 ? "down" : ""}`;
+    const slider = block.querySelector<HTMLInputElement>("input[type=range]")!;
+    if (Number(slider.value) !== perMille[id]) slider.value = String(perMille[id]);
+    const field = block.querySelector<HTMLInputElement>("input.price")!;
+    if (document.activeElement !== field) field.value = prices[id];
+    const liquidation = risk.liquidationPrice?.[id];
+    block.querySelector<HTMLElement>("[data-liquidation]")!.textContent = liquidation === undefined ? "— (no position)" : liquidation === null ? "none within ±99 %" : grouped(liquidation);
+    const greeks = risk.greeks[id];
+    const rows: [string, string][] = greeks ? [["Delta", greeks.delta], ["Gamma", greeks.gamma], ["Vega", greeks.vega], ["Theta / day", greeks.theta]] : [];
+    block.querySelector<HTMLElement>(".greeks")!.replaceChildren(...rows.map(([k, v]) => el("div", {}, el("dt", {}, k), el("dd", {}, grouped(v)))));
+  }
+}
+
+export interface EditorHandlers { onChange(): void }
+
+/** The positions and collateral tables, bound to `draft` (edited in place). */
+export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: EditorHandlers): void {
+  const marks = new Map(venue.instruments.map((i) => [i.id, i]));
+  const input = (value: string, apply: (v: string) => void, label: string, allowNegative = true) => {
+    const node = el("input", { class: "num", value, inputmode: "decimal", "aria-label": label, autocomplete: "off" });
+    node.addEventListener("input", () => {
+      const v = node.value.trim();
+      const ok = DECIMAL.test(v) && (allowNegative || !v.startsWith("-"));
+      node.classList.toggle("invalid", !ok);
+      if (ok) {
+        apply(v);
+        handlers.onChange();
+      }
+    });
+    return node;
+  };
+  const rows = draft.positions.map((p, k) => {
+    const remove = el("button", { type: "button", class: "remove", title: "Remove position", "aria-label": `Remove ${p.instrument}` }, "×");
+    remove.addEventListener("click", () => {
+      draft.positions.splice(k, 1);
+      renderEditor(venue, draft, handlers);
+      handlers.onChange();
+    });
+    // the page's shared datalist (see Ticket.setVenue) suggests the instruments
+    const instrument = el("input", { list: "instrument-ids", value: p.instrument, "aria-label": "Instrument", autocomplete: "off", spellcheck: "false" });
+    instrument.addEventListener("change", () => {
+      const row = marks.get(instrument.value.trim());
+      instrument.classList.toggle("invalid", row === undefined);
+      if (row === undefined) return;
+      Object.assign(p, { instrument: row.id, qty: row.lotSize, entry: row.mark });
+      renderEditor(venue, draft, handlers);
+      handlers.onChange();
+    });
+    return el("tr", { "data-instrument": p.instrument },
+      el("td", {}, instrument),
+      el("td", { class: "num" }, input(p.qty, (v) => (p.qty = v), `${p.instrument} quantity`)),
+      el("td", { class: "num" }, input(p.entry, (v) => (p.entry = v), `${p.instrument} entry`, false)),
+      el("td", { class: "num mark" }, grouped(marks.get(p.instrument)?.mark ?? "—")),
+      el("td", {}, remove));
+  });
+  byId("positions").querySelector("tbody")!.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "5", class: "note" }, "No positions. Add one to preview it."))]));
+  const collateral = venue.assets.map((asset) => el("tr", {},
+    el("td", {}, asset.id),
+    el("td", { class: "num" }, input(draft.collateral[asset.id] ?? "0", (v) => {
+      if (parseDecimal(v, 8, "amount") === 0n) delete draft.collateral[asset.id];
+      else draft.collateral[asset.id] = v;
+    }, `${asset.id} amount`))));
+  byId("collateral").querySelector("tbody")!.replaceChildren(...collateral);
+}
+
+/** A new position row for the first instrument the account does not hold: one lot at the mark. */
+export function newPosition(venue: LoadReply, draft: DraftAccount): DraftAccount["positions"][number] | null {
+  const held = new Set(draft.positions.map((p) => p.instrument));
+  const row = venue.instruments.find((i) => !held.has(i.id));
+  return row ? { instrument: row.id, qty: row.lotSize, entry: row.mark } : null;
+}

@@ -1,0 +1,39 @@
+// The portfolio scenario grid as a heat map per bucket: price moves across, volatility shifts
+// down, each cell the scenario's P&L (exact), red for a loss and green for a gain, in proportion
+// to the largest; the scenario whose covered loss is the margin is outlined.
+import type { ScenarioGrid } from "../../engine.js";
+import { el } from "./dom.js";
+import { grouped } from "./format.js";
+
+const VOL_ORDER = ["up", "none", "down"] as const;
+const VOL_LABEL = { up: "vol up", none: "vol flat", down: "vol down" };
+
+export function renderHeatmap(host: HTMLElement, grid: ScenarioGrid): void {
+  host.replaceChildren(...grid.buckets.map((bucket) => {
+    const moves = [...new Set(bucket.scenarios.map((s) => s.move))].sort((a, b) => Number(a) - Number(b));
+    const vols = VOL_ORDER.filter((v) => bucket.scenarios.some((s) => s.vol === v));
+    const largest = Math.max(1e-9, ...bucket.scenarios.map((s) => Math.abs(Number(s.pnl))));
+    const head = el("tr", {}, el("th"), ...moves.map((m) => el("th", {}, `${Number(m) > 0 ? "+" : ""}${(Number(m) * 100).toFixed(1)} %`)));
+    const rows = vols.map((vol) => el("tr", {}, el("th", {}, VOL_LABEL[vol]), ...moves.map((move) => {
+      const k = bucket.scenarios.findIndex((s) => s.vol === vol && s.move === move);
+      if (k < 0) return el("td", { class: "empty" });
+      const s = bucket.scenarios[k];
+      const share = Math.abs(Number(s.pnl)) / largest;
+      const color = Number(s.pnl) < 0 ? `rgba(214, 69, 69, ${0.08 + 0.8 * share})` : `rgba(15, 157, 107, ${0.08 + 0.6 * share})`;
+      const title = `move ${s.move}, vol ${s.vol}, cover ${s.cover}: P&L ${s.pnl}${k === bucket.binding ? " (binding)" : ""}`;
+      const cell = el("td", { class: k === bucket.binding ? "binding" : undefined, title, "data-scenario": String(k) }, grouped(s.pnl));
+      cell.style.background = color;
+      if (share > 0.6) cell.style.color = "#fff";
+      return cell;
+    })));
+    const binding = bucket.binding === null ? "the short-option minimum (or nothing)" : `scenario ${bucket.binding}`;
+    return el("div", { class: "heat" },
+      el("div", { class: "heat-head" },
+        el("span", {}, el("strong", {}, bucket.underlying)),
+        el("span", {}, "margin ", el("strong", {}, grouped(bucket.margin))),
+        el("span", {}, "short-option minimum ", el("strong", {}, grouped(bucket.shortOptionMinimum))),
+        el("span", {}, "binding: ", binding)),
+      el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows))),
+      el("div", { class: "legend" }, "Covered scenarios (extreme moves) count at their cover fraction; hover a cell for its move, vol, cover and exact P&L."));
+  }));
+}

@@ -1,0 +1,285 @@
+// The margin preview page: loads a venue into the engine worker, lists its accounts, and
+// re-evaluates the selected account (edited positions, chosen prices, the order ticket) on every
+// change. All engine work happens in the worker; this thread only renders.
+import type { AccountRisk } from "../../engine.js";
+import { exposures, newPosition, renderEditor, renderFigures, renderUnderlyings, SLIDER_PER_MILLE, updateUnderlyings } from "./account-view.js";
+import { PriceChart } from "./chart.js";
+import { EngineClient } from "./client.js";
+import { byId, el } from "./dom.js";
+import { grouped, money } from "./format.js";
+import { renderHeatmap } from "./heatmap.js";
+import type { AccountReply, EvaluateReply, LoadReply, VenueSource } from "./protocol.js";
+import { priceAt, type DraftAccount } from "./sandbox.js";
+import { Ticket } from "./ticket.js";
+
+const STATUS = ["healthy", "restricted", "liquidatable", "bankrupt"];
+/** Accounts listed at once; the search narrows a large venue down. */
+const LIST_LIMIT = 40;
+
+const state = {
+  venue: null as LoadReply | null,
+  ids: [] as string[],
+  indexes: {} as Record<string, string>,
+  selected: null as string | null,
+  original: "",
+  draft: null as DraftAccount | null,
+  reference: null as AccountRisk | null,
+  perMille: {} as Record<string, number>,
+  prices: {} as Record<string, string>,
+  chart: null as string | null,
+  evaluations: 0,
+};
+
+const banner = byId("banner");
+const client = new EngineClient(byId("worker-source").textContent!, (message) => showBanner(`The engine stopped: ${message}`));
+const chart = new PriceChart(byId("chart"));
+const ticket = new Ticket(() => schedule());
+
+function showBanner(message: string | null, info = false): void {
+  banner.hidden = message === null;
+  banner.textContent = message ?? "";
+  banner.className = info ? "banner info" : "banner";
+}
+
+// ----- loading -------------------------------------------------------------------------------
+async function load(source: VenueSource, name: string): Promise<void> {
+  showBanner(`Loading ${name}…`, true);
+  document.body.dataset.loading = "1";
+  try {
+    const venue = await client.call<LoadReply>({ type: "load", source, name });
+    state.venue = venue;
+    state.ids = JSON.parse(venue.idsJson) as string[];
+    state.indexes = Object.fromEntries(venue.underlyings.map((u) => [u.id, u.index]));
+    showBanner(null);
+    byId("venue-info").textContent = `${name} · ${state.ids.length.toLocaleString("en-US")} accounts · ${venue.instruments.length} instruments · ${venue.now} · loaded in ${Math.round(venue.loadMs)} ms`;
+    renderTotals(venue);
+    (byId("account-search") as HTMLInputElement).value = "";
+    renderAccountList();
+    await nextFrame(); // the list is drawn before the account's own work starts
+    if (state.ids.length > 0) await select(state.ids[0]);
+    else clearAccount();
+  } catch (error) {
+    showBanner(`Could not load ${name}: ${(error as Error).message}`);
+  } finally {
+    document.body.dataset.loading = "0";
+    document.body.dataset.loads = String(Number(document.body.dataset.loads ?? 0) + 1);
+  }
+}
+
+const nextFrame = () => new Promise<void>((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+
+function renderTotals(venue: LoadReply): void {
+  const t = venue.totals;
+  const rows: [string, string][] = [["Equity", grouped(t.equity)], ["IM", grouped(t.initialMargin)], ["MM", grouped(t.maintenanceMargin)],
+    ...STATUS.map((s): [string, string] => [s[0].toUpperCase() + s.slice(1), t.statusCounts[s as keyof typeof t.statusCounts].toLocaleString("en-US")])];
+  byId("venue-totals").replaceChildren(...rows.flatMap(([k, v]) => [el("dt", {}, k), el("dd", {}, v)]));
+  byId("account-count").textContent = `(${state.ids.length.toLocaleString("en-US")})`;
+}
+
+function renderAccountList(): void {
+  const venue = state.venue;
+  if (venue === null) return;
+  const query = (byId("account-search") as HTMLInputElement).value.trim().toLowerCase();
+  const items: HTMLElement[] = [];
+  let matches = 0;
+  const ids = state.ids;
+  for (let k = 0; k < ids.length; k++) {
+    if (query && !ids[k].toLowerCase().includes(query)) continue;
+    if (++matches > LIST_LIMIT) continue;
+    const id = ids[k], status = STATUS[venue.status[k]];
+    items.push(el("li", { role: "option", tabindex: "0", "aria-selected": String(id === state.selected), "data-account": id, title: `${id}: ${status}, ${venue.mode[k] ? "portfolio" : "standard"}` },
+      el("span", { class: `dot ${status}` }), el("span", { class: "id" }, id), el("span", { class: "eq" }, money(venue.equity[k]))));
+  }
+  if (matches > LIST_LIMIT) items.push(el("li", { class: "more" }, `${(matches - LIST_LIMIT).toLocaleString("en-US")} more: refine the search`));
+  if (matches === 0) items.push(el("li", { class: "more" }, "No account matches"));
+  byId("account-list").replaceChildren(...items);
+}
+
+// ----- the selected account ------------------------------------------------------------------
+async function select(id: string): Promise<void> {
+  const reply = await client.call<AccountReply>({ type: "account", account: id });
+  state.selected = id;
+  state.draft = reply.draft;
+  state.original = JSON.stringify(reply.draft);
+  state.reference = null;
+  for (const item of byId("account-list").querySelectorAll<HTMLElement>("li[data-account]")) item.setAttribute("aria-selected", String(item.dataset.account === id));
+  byId("account-title").textContent = id;
+  byId("account-mode").textContent = reply.draft.mode;
+  const relations = [reply.parent ? `sub-account of ${reply.parent}` : "", reply.subAccounts.length ? `sub-accounts: ${reply.subAccounts.join(", ")}` : ""].filter(Boolean);
+  byId("account-relations").textContent = relations.join(" · ");
+  resetPrices();
+  ticket.setVenue(state.venue!, reply.draft.positions[0]?.instrument);
+  await nextFrame(); // each part of a large venue's first render gets its own frame
+  renderAccount();
+  schedule();
+}
+
+/** A venue without accounts: nothing selected, nothing evaluated. */
+function clearAccount(): void {
+  Object.assign(state, { selected: null, draft: null, reference: null, chart: null });
+  byId("account-title").textContent = "No accounts in this venue";
+  for (const id of ["account-mode", "account-relations", "equity", "initial-margin", "maintenance-margin", "free-margin", "margin-ratio", "status"]) byId(id).textContent = "";
+  for (const id of ["underlyings", "chart-tabs"]) byId(id).replaceChildren();
+  for (const id of ["positions", "collateral"]) byId(id).querySelector("tbody")!.replaceChildren();
+  byId("heatmap-panel").hidden = true;
+  byId("whatif-tag").hidden = true;
+  byId("reset-all").hidden = true;
+  chart.clear();
+  document.body.dataset.evaluations = String(++state.evaluations);
+}
+
+function resetPrices(): void {
+  for (const [id, index] of Object.entries(state.indexes)) {
+    state.perMille[id] = 0;
+    state.prices[id] = index;
+  }
+}
+
+/** Re-renders the account's structure (after a selection or an edit that changes its exposures). */
+function renderAccount(): void {
+  const venue = state.venue!, draft = state.draft!;
+  const ids = exposures(venue, draft);
+  lastExposure = ids.join(",");
+  if (state.chart === null || !ids.includes(state.chart)) state.chart = ids[0] ?? null;
+  renderUnderlyings(venue, ids, state.perMille, state.prices, {
+    onSlide: (u, perMille) => { state.perMille[u] = perMille; state.prices[u] = priceAt(state.indexes[u], perMille); state.chart = u; renderTabs(ids); schedule(); },
+    onPrice: (u, price) => {
+      state.prices[u] = price;
+      const perMille = Math.round((Number(price) / Number(state.indexes[u]) - 1) * 1000);
+      state.perMille[u] = Math.max(-SLIDER_PER_MILLE, Math.min(SLIDER_PER_MILLE, perMille));
+      state.chart = u;
+      renderTabs(ids);
+      schedule();
+    },
+    onReset: (u) => { state.perMille[u] = 0; state.prices[u] = state.indexes[u]; schedule(); },
+  });
+  renderTabs(ids);
+  renderEditor(venue, draft, { onChange: () => { renderTabsIfExposureChanged(); scheduleSoon(); } });
+}
+
+function renderTabs(ids: string[]): void {
+  byId("chart-tabs").replaceChildren(...(ids.length > 1 ? ids : []).map((id) => {
+    const tab = el("button", { type: "button", role: "tab", "aria-selected": String(id === state.chart) }, id);
+    tab.addEventListener("click", () => { state.chart = id; renderTabs(ids); schedule(); });
+    return tab;
+  }));
+}
+
+let lastExposure = "";
+function renderTabsIfExposureChanged(): void {
+  const now = exposures(state.venue!, state.draft!).join(",");
+  if (now !== lastExposure) {
+    lastExposure = now;
+    renderAccount();
+  }
+}
+
+// ----- evaluation: the latest request wins; replies render as they come ------------------------
+let inFlight = false, queued = false, soon: ReturnType<typeof setTimeout> | undefined;
+
+function scheduleSoon(): void {
+  clearTimeout(soon);
+  soon = setTimeout(schedule, 120);
+}
+
+function schedule(): void {
+  queued = true;
+  document.body.dataset.pending = "1";
+  if (!inFlight) void pump();
+}
+
+async function pump(): Promise<void> {
+  inFlight = true;
+  while (queued && state.draft !== null) {
+    queued = false;
+    const draft = structuredClone(state.draft), prices = { ...state.prices }, order = ticket.order();
+    try {
+      const reply = await client.call<EvaluateReply>({ type: "evaluate", draft, prices, order, chart: state.chart });
+      byId("draft-error").hidden = true;
+      render(reply, draft);
+    } catch (error) {
+      const message = byId("draft-error");
+      message.hidden = false;
+      message.textContent = `Cannot evaluate these edits: ${(error as Error).message}`;
+    }
+  }
+  inFlight = false;
+  document.body.dataset.pending = queued ? "1" : "0";
+}
+
+function render(reply: EvaluateReply, draft: DraftAccount): void {
+  const unedited = JSON.stringify(draft) === state.original && Object.values(state.perMille).every((v) => v === 0) && Object.entries(state.prices).every(([u, p]) => p === state.indexes[u]);
+  if (unedited) state.reference = reply.risk;
+  renderFigures(reply.risk, unedited ? null : state.reference);
+  byId("whatif-tag").hidden = unedited;
+  byId("reset-all").hidden = unedited;
+  updateUnderlyings(reply.risk, state.perMille, state.prices, state.indexes);
+  ticket.render(reply.order, reply.risk);
+  const heat = byId("heatmap-panel");
+  heat.hidden = reply.scenarios === null;
+  if (reply.scenarios !== null) renderHeatmap(byId("heatmap"), reply.scenarios);
+  if (reply.curve !== null) {
+    chart.show(reply.curve, { current: state.prices[reply.curve.underlying], liquidation: reply.risk.liquidationPrice?.[reply.curve.underlying] ?? null });
+    byId("chart-note").textContent = `Each point margins the account at that ${reply.curve.underlying} price (linear marks move in proportion, option marks are re-guarded); the other underlyings stay at their chosen prices.`;
+  } else {
+    chart.clear();
+    byId("chart-note").textContent = "No price exposure to chart.";
+  }
+  document.body.dataset.evaluations = String(++state.evaluations);
+}
+
+// ----- wiring --------------------------------------------------------------------------------
+byId("account-search").addEventListener("input", renderAccountList);
+const accountList = byId("account-list");
+const picked = (event: Event) => (event.target as HTMLElement).closest<HTMLElement>("li[data-account]")?.dataset.account;
+accountList.addEventListener("click", (event) => { const id = picked(event); if (id !== undefined) void select(id); });
+accountList.addEventListener("keydown", (event) => { const id = picked(event); if (id !== undefined && event.key === "Enter") void select(id); });
+byId("reset-all").addEventListener("click", () => {
+  if (state.selected !== null) void select(state.selected);
+});
+byId("add-position").addEventListener("click", () => {
+  const row = state.venue && state.draft ? newPosition(state.venue, state.draft) : null;
+  if (row === null) return;
+  state.draft!.positions.push(row);
+  renderAccount();
+  schedule();
+});
+
+const fileInput = byId<HTMLInputElement>("file-input");
+fileInput.addEventListener("change", () => {
+  const file = fileInput.files?.[0];
+  if (file) void load({ file }, file.name);
+  fileInput.value = "";
+});
+
+const dropzone = byId("dropzone");
+window.addEventListener("dragover", (event) => {
+  if (!event.dataTransfer?.types.includes("Files")) return;
+  event.preventDefault();
+  dropzone.hidden = false;
+});
+dropzone.addEventListener("dragleave", () => (dropzone.hidden = true));
+window.addEventListener("drop", (event) => {
+  event.preventDefault();
+  dropzone.hidden = true;
+  const file = event.dataTransfer?.files[0];
+  if (file) void load({ file }, file.name);
+});
+
+const dialog = byId<HTMLDialogElement>("paste-dialog");
+byId("paste-open").addEventListener("click", () => dialog.showModal());
+dialog.addEventListener("close", () => {
+  const text = byId<HTMLTextAreaElement>("paste-text").value;
+  if (dialog.returnValue === "load" && text.trim()) void load({ text }, "pasted venue");
+});
+document.addEventListener("paste", (event) => {
+  const target = event.target as HTMLElement;
+  if (target.closest("input, textarea, select, dialog")) return;
+  const text = event.clipboardData?.getData("text") ?? "";
+  if (text.trimStart().startsWith("{")) void load({ text }, "pasted venue");
+});
+
+const preloaded = byId("venue-data");
+// the page's own venue (examples/venue.json when built), or one its server offers (margin-core preview)
+const preloadedUrl = preloaded.dataset.src ? new URL(preloaded.dataset.src, location.href).href : null;
+void load(preloadedUrl ? { url: preloadedUrl } : { text: preloaded.textContent ?? "" }, preloaded.dataset.name ?? "venue.json");

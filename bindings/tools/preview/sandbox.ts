@@ -1,0 +1,67 @@
+// The what-if venue the preview evaluates: the loaded venue's reference data with one (edited)
+// account, and the chosen underlying prices. Nothing flows between accounts (docs/api.md,
+// `parent`), so an account alone margins as it does among the others; instruments it neither
+// holds nor orders are left out, which keeps each evaluation small on a large venue.
+//
+// A price P for an underlying whose index is I is applied as the liquidation price search
+// applies it (docs/methodology.md §12): every oracle source prints P (so the index is P and its
+// staleness is unchanged), the spot is P, and each linear mark of that underlying moves in
+// proportion, mark × P / I rounded down; option marks stay and the mark guard re-anchors them.
+import { parseDecimal, PRICE_SCALE, formatDecimal } from "../../core/decimal.js";
+
+export type Json = Record<string, unknown>;
+
+/** An account as the page edits it: the venue file's shape. */
+export interface DraftAccount {
+  id: string;
+  mode: string;
+  collateral: Record<string, string>;
+  positions: { instrument: string; qty: string; entry: string }[];
+}
+
+const LINEAR = new Set(["perp", "future"]);
+const raw = (text: unknown, field: string): bigint => parseDecimal(text, PRICE_SCALE, field);
+
+/**
+ * The one-account venue for `draft` with `prices` (underlying id → price, decimal) applied
+ * against `indexes` (underlying id → its index in the loaded venue). `keep` names further
+ * instruments to include (an order's).
+ */
+export function sandboxVenue(venue: Json, draft: DraftAccount, prices: Record<string, string>, indexes: Record<string, string>, keep: string[] = []): Json {
+  const wanted = new Set([...draft.positions.map((p) => p.instrument), ...keep]);
+  const moved = new Map<string, { price: bigint; index: bigint }>();
+  for (const [id, price] of Object.entries(prices)) {
+    const p = raw(price, `prices.${id}`), index = raw(indexes[id], `indexes.${id}`);
+    if (p !== index) moved.set(id, { price: p, index });
+  }
+  const underlyings = (venue.underlyings as Json[]).map((u) => {
+    const move = moved.get(u.id as string);
+    if (move === undefined) return u;
+    const price = formatDecimal(move.price, PRICE_SCALE);
+    const sources = Array.isArray(u.sources) ? (u.sources as Json[]).map((s) => ({ ...s, price })) : u.sources;
+    return { ...u, spot: price, sources };
+  });
+  const instruments = (venue.instruments as Json[])
+    .filter((row) => wanted.has(row.id as string))
+    .map((row) => {
+      const move = moved.get(row.underlying as string);
+      if (move === undefined || !LINEAR.has(row.kind as string)) return row;
+      return { ...row, mark: formatDecimal((raw(row.mark, "mark") * move.price) / move.index, PRICE_SCALE) };
+    });
+  const account = { id: draft.id, mode: draft.mode, collateral: draft.collateral, positions: draft.positions };
+  return { ...venue, underlyings, instruments, accounts: [account] };
+}
+
+/** `count` prices evenly spaced over index × [1 − span, 1 + span], span in thousandths, as exact decimals. */
+export function priceLadder(index: string, spanPerMille: number, count: number): string[] {
+  const base = raw(index, "index");
+  return Array.from({ length: count }, (_, k) => {
+    const perTenThousand = BigInt(Math.round(-spanPerMille * 10 + (k * 20 * spanPerMille) / (count - 1)));
+    return formatDecimal((base * (10_000n + perTenThousand)) / 10_000n, PRICE_SCALE);
+  });
+}
+
+/** index × (1000 + perMille) / 1000, rounded down to a whole price unit. */
+export function priceAt(index: string, perMille: number): string {
+  return formatDecimal((raw(index, "index") * BigInt(1000 + perMille)) / 1000n, PRICE_SCALE);
+}

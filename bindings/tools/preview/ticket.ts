@@ -1,0 +1,101 @@
+// The order ticket: instrument, side, quantity and price in; checkOrder's verdict, the max order
+// and IM and equity before → after out.
+import type { AccountRisk, OrderSide } from "../../engine.js";
+import { byId, el } from "./dom.js";
+import { grouped } from "./format.js";
+import type { EvaluateReply, LoadReply, OrderTicket } from "./protocol.js";
+
+const REASONS: Record<string, string> = {
+  INSUFFICIENT_MARGIN: "Rejected: insufficient margin (equity after < IM after)",
+  STALE_PRICE: "Rejected: the underlying's price is stale",
+  ACCOUNT_BANKRUPT: "Rejected: the account is bankrupt",
+  OVER_TIER_LIMIT: "Rejected: the position would pass the last tier",
+};
+
+export class Ticket {
+  private side: OrderSide = "buy";
+  private readonly instrument = byId<HTMLInputElement>("order-instrument");
+  private marks = new Map<string, string>();
+  private readonly qty = byId<HTMLInputElement>("order-qty");
+  private readonly price = byId<HTMLInputElement>("order-price");
+  private max: string | null = null;
+
+  constructor(onChange: () => void) {
+    const sides = { buy: byId("order-buy"), sell: byId("order-sell") };
+    for (const side of ["buy", "sell"] as const) {
+      sides[side].addEventListener("click", () => {
+        this.side = side;
+        for (const s of ["buy", "sell"] as const) {
+          sides[s].classList.toggle("active", s === side);
+          sides[s].setAttribute("aria-pressed", String(s === side));
+        }
+        onChange();
+      });
+    }
+    this.instrument.addEventListener("input", () => {
+      const mark = this.marks.get(this.instrument.value.trim());
+      this.instrument.classList.toggle("invalid", mark === undefined);
+      if (mark === undefined) return;
+      this.price.value = mark;
+      onChange();
+    });
+    for (const field of [this.qty, this.price]) field.addEventListener("input", () => onChange());
+    byId("order-use-max").addEventListener("click", () => {
+      if (this.max === null) return;
+      this.qty.value = this.max;
+      onChange();
+    });
+  }
+
+  /**
+   * Fills the page's one instrument list (a datalist the ticket and the positions table share: a
+   * select per field would lay out every option again), and picks one the account holds.
+   */
+  setVenue(venue: LoadReply, preferred: string | undefined): void {
+    const list = byId("instrument-ids");
+    if (list.dataset.for !== venue.idsJson.length + venue.name) {
+      list.replaceChildren(...venue.instruments.map((row) => el("option", { value: row.id }, `${row.underlying} ${row.kind}`)));
+      list.dataset.for = venue.idsJson.length + venue.name;
+      this.marks = new Map(venue.instruments.map((row) => [row.id, row.mark]));
+    }
+    const choice = preferred ?? venue.instruments[0]?.id;
+    this.instrument.classList.remove("invalid");
+    this.instrument.value = choice ?? "";
+    this.price.value = choice === undefined ? "" : this.marks.get(choice)!;
+    this.qty.value = "";
+  }
+
+  /** The ticket as an order (quantity "0" when empty), or null when a field is not a decimal. */
+  order(): OrderTicket | null {
+    const qty = this.qty.value.trim() || "0", price = this.price.value.trim();
+    const instrument = this.instrument.value.trim();
+    const valid = /^\d+(\.\d+)?$/.test(qty) && /^\d+(\.\d+)?$/.test(price) && this.marks.has(instrument);
+    this.qty.classList.toggle("invalid", !/^\d+(\.\d+)?$/.test(qty));
+    return valid ? { instrument, side: this.side, qty, price } : null;
+  }
+
+  render(result: EvaluateReply["order"], risk: AccountRisk): void {
+    const verdict = byId("order-verdict");
+    this.max = result?.max ?? null;
+    byId("order-max").textContent = this.max === null ? "—" : grouped(this.max);
+    const empty = this.qty.value.trim() === "";
+    verdict.className = "verdict";
+    verdict.removeAttribute("data-reason");
+    if (result === null) {
+      verdict.textContent = "Enter a quantity and a price";
+    } else if (result.check === null) {
+      verdict.textContent = `Invalid order: ${result.error}`;
+      verdict.classList.add("rejected");
+      verdict.dataset.reason = "INVALID";
+    } else if (empty) {
+      verdict.textContent = "Enter a quantity";
+    } else {
+      verdict.textContent = result.check.accepted ? "Accepted" : REASONS[result.check.reason!] ?? `Rejected: ${result.check.reason}`;
+      verdict.classList.add(result.check.accepted ? "accepted" : "rejected");
+      verdict.dataset.reason = result.check.reason ?? "ACCEPTED";
+    }
+    const check = result?.check && !empty ? result.check : null;
+    byId("order-im").textContent = check ? `${grouped(check.initialMarginBefore)} → ${grouped(check.initialMarginAfter)}` : "—";
+    byId("order-equity").textContent = check ? `${grouped(risk.equity)} → ${grouped(check.equityAfter)}` : "—";
+  }
+}

@@ -1,0 +1,22 @@
+// The page's side: one request at a time per id, answered by the worker.
+const worker = new Worker(new URL("./worker.js", import.meta.url), { type: "module" });
+const waiting = new Map();
+let next = 0;
+worker.onmessage = ({ data }) => {
+  const { resolve, reject } = waiting.get(data.id);
+  waiting.delete(data.id);
+  if (data.error) reject(new Error(data.error));
+  else resolve(data);
+};
+const ask = (message) => new Promise((resolve, reject) => {
+  const id = ++next;
+  waiting.set(id, { resolve, reject });
+  worker.postMessage({ ...message, id });
+});
+
+const venue = await (await fetch(new URL("../venue.json", import.meta.url))).text();
+const loaded = await ask({ type: "load", venue });
+const { account } = await ask({ type: "account", account: "alice" });
+const { check } = await ask({ type: "checkOrder", order: { account: "bob", instrument: "BTC-PERP", qty: "0.05", price: "65010" } });
+document.querySelector("output").textContent = JSON.stringify({ loaded, account, check }, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+globalThis.result = { loaded, account, check };
