@@ -12,7 +12,7 @@ import { AccountBook } from "./accounts.js";
 import { Catalog } from "./catalog.js";
 import { GreekSums } from "./greeks.js";
 import { InstrumentResults } from "./instruments.js";
-import { Liquidator } from "./liquidation.js";
+import { Liquidator } from "./liquidation/pass.js";
 import { Liquidations } from "./liquidations.js";
 import { LiquidationPriceSearch } from "./liquidation-price.js";
 import { Orders } from "./orders.js";
@@ -59,7 +59,7 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
     prices: new Prices(catalog, refresh),
     present: new Presenter(wasm, views, catalog, book, results, greeks, refresh, priceSearch),
     orders: new Orders(wasm, views, catalog, book, refresh),
-    liquidations: new Liquidations(views, catalog, book, refresh, liquidator),
+    liquidations: new Liquidations(catalog, book, refresh, liquidator),
     instruments: new InstrumentResults(views, catalog, refresh),
   };
 }
