@@ -7,10 +7,11 @@ import { parseVenueFile } from "./venue/file.js";
 import type { Scenario } from "./venue/grid.js";
 import { assembleParts, type EngineParts } from "./engine/parts.js";
 import { loadVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
+import { compareVenues, proposedSnapshot } from "./engine/what-if.js";
 import type { Bucket } from "./engine/present.js";
 import type {
   AccountRisk, AccountStatus, EngineOptions, LiquidationReport, OrderCheck, OrderRequest, RawAccountRisk, RawGreeks,
-  RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk,
+  RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk, WhatIfReport,
 } from "./engine/types.js";
 
 export type * from "./engine/types.js";
@@ -216,6 +217,25 @@ export class MarginEngine {
   /** Applies one liquidation pass and reports what it did. @example engine.liquidate().socializedLoss */
   liquidate(options: { limit?: number } = {}): LiquidationReport {
     return this.parts.liquidations.apply(options.limit);
+  }
+
+  /**
+   * The same venue under proposed parameters (keys replace the venue's `params` overrides; null
+   * restores a default), as a separate engine; this one is never changed.
+   * @example const proposed = await engine.withParams({ optMm: "0.09" }); proposed.liquidate();
+   */
+  async withParams(params: unknown, runtime: RuntimeOptions = {}): Promise<MarginEngine> {
+    return MarginEngine.restore(proposedSnapshot(this.snapshot(), params), runtime);
+  }
+
+  /**
+   * Governance what-if: status transitions, Δ totals and the accounts pushed into restricted or
+   * worse (top `top` by Δ MM, default 20) under proposed parameters; this engine is never changed.
+   * @example (await engine.whatIf({ maxMarkDeviation: "0.02" })).transitions
+   */
+  async whatIf(params: unknown, options: { top?: number } = {}): Promise<WhatIfReport> {
+    const proposed = await this.withParams(params);
+    return compareVenues(this.parts, proposed.parts, options.top ?? 20);
   }
 
   /** The insurance fund balance. @example engine.fund() // "25000000" */

@@ -55,6 +55,7 @@ function describePass(result: PassResult, catalog: Catalog, book: AccountBook): 
         ...e.orders.map((o) => ({ instrument: catalog.instruments[o.instrument].id, qty: qty(o.instrument, o.lots), price: price(o.price) })),
         ...e.trades.map((t) => ({ asset: catalog.assets[t.asset].id, qty: formatDecimal(t.amount, PRICE_SCALE), price: price(t.price) })),
       ],
+      notional: money(e.orders.reduce((n, o) => n + o.notional, 0n) + e.trades.reduce((n, t) => n + t.notional, 0n)),
       fee: money(e.feePaid),
       priceImpact: money(e.impactPaid),
       collateralDiscount: money(e.discountPaid),

@@ -75,6 +75,8 @@ export interface Liquidation {
   deferred: boolean;
   /** Instrument trades, then collateral trades. */
   orders: (LiquidationOrder | CollateralOrder)[];
+  /** Notional of those trades (instruments at the mark, collateral at its price). */
+  notional: string;
   /** Liquidation fee paid to the insurance fund. */
   fee: string;
   /** Price impact of the fills against instruments' depth, paid to the fund. */
@@ -145,3 +147,25 @@ export interface RiskColumns {
 }
 
 export interface RawAccountRisk { equity: bigint; initialMargin: bigint; maintenanceMargin: bigint; status: AccountStatus }
+
+/** One side of an account in a what-if: its status and figures. */
+export interface WhatIfSide { status: AccountStatus; equity: string; initialMargin: string; maintenanceMargin: string }
+/** An account the proposal pushes into restricted, liquidatable or bankrupt. */
+export interface WhatIfAccount { id: string; before: WhatIfSide; after: WhatIfSide; maintenanceMarginChange: string }
+export interface VenueTotals { equity: string; initialMargin: string; maintenanceMargin: string }
+/** The venue against itself under proposed parameters (docs/methodology.md §13). */
+export interface WhatIfReport {
+  /** The parameter overrides in force and proposed. */
+  params: { before: Record<string, unknown>; after: Record<string, unknown> };
+  accountCount: number;
+  /** Accounts whose status changes, per (from, to) pair with a count above zero. */
+  transitions: { from: AccountStatus; to: AccountStatus; count: number }[];
+  statusCounts: { before: Record<AccountStatus, number>; after: Record<AccountStatus, number> };
+  /** Proposed minus current venue totals. */
+  delta: VenueTotals;
+  totals: { before: VenueTotals; after: VenueTotals };
+  /** How many accounts move to a worse status that is at least restricted. */
+  worsened: number;
+  /** The first `top` of those, largest rise in MM first (ties by account order). */
+  accounts: WhatIfAccount[];
+}

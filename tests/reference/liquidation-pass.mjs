@@ -244,13 +244,14 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     return after < 0n && others().length === 0;
   }
 
-  // deficits, in queue order, once every fee of the pass is in the fund
+  // deficits, in queue order, once every fee of the pass is in the fund: the fund pays what it has
+  // (at most what its per-pass cap leaves), ADL takes the rest, and what ADL cannot is written off
   let payoutsLeft = payoutCap, ranking = null;
   for (const { account, entry } of deficits) {
     const deficit = -risk(account).equity;
     let pay = min(deficit, fund);
     if (payoutsLeft !== null) pay = min(pay, payoutsLeft);
-    const beyond = deficit > fund ? deficit - fund : 0n;
+    const beyond = deficit - pay;
     addCash(account, pay);
     fund -= pay;
     if (payoutsLeft !== null) payoutsLeft -= pay;

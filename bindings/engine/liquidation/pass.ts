@@ -4,7 +4,7 @@
 // from its collateral. An entry that would break a limit is put back and skipped; the pass goes
 // on. Then, with every fee of the pass in the fund, each deficit left in queue order: the fund
 // pays what it can (up to its per-pass cap), auto-deleveraging takes what the fund cannot, and
-// what nobody can cover is written off as bad debt. Money moves only between accounts and the
+// what nobody can cover is written off as bad debt: each deficit is settled in the pass that finds it. Money moves only between accounts and the
 // fund, except the haircut released when collateral becomes cash and the bad debt written off:
 // Σ equity + fund changes by exactly those two, which the pass reports.
 import { MarginError } from "../../core/errors.js";
@@ -192,10 +192,10 @@ class Run {
   }
 
   /**
-   * Phase two for a flat account with a deficit: the fund pays what it has (within its per-pass
-   * cap); ADL takes what the fund cannot — the part beyond its balance — split over the
-   * instruments the account closed in this pass by their notional; what ADL cannot take is
-   * written off. A part the fund could pay but its cap did not let waits for the next pass.
+   * Phase two for a flat account with a deficit: the fund pays what it has, at most what is left
+   * of its per-pass cap; auto-deleveraging takes the rest, split over the instruments the account
+   * closed in this pass by their notional; what ADL cannot take is written off. Either way the
+   * deficit is settled in the pass that finds it.
    */
   private settle(entry: QueueEntry): void {
     const a = entry.account;
@@ -204,7 +204,6 @@ class Run {
     const fund = this.owner.fund;
     let pay = deficit < fund ? deficit : fund;
     if (this.payoutsLeft !== null && pay > this.payoutsLeft) pay = this.payoutsLeft;
-    const beyondFund = deficit > fund ? deficit - fund : 0n;
     this.ledger.addCash(a, pay);
     this.ledger.commit(a);
     this.owner.fund -= pay;
@@ -213,6 +212,7 @@ class Run {
     entry.fundPaid = pay;
     this.result.fundPaid += pay;
     this.result.changed = true;
+    const beyondFund = deficit - pay;
     if (beyondFund === 0n) return;
 
     const closed = entry.orders.filter((o) => o.notional > 0n);
