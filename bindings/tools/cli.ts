@@ -10,6 +10,7 @@ import { generateCommand } from "./cli/generate.js";
 import { liquidationsCommand } from "./cli/liquidations.js";
 import { marginCommand } from "./cli/margin.js";
 import { scenariosCommand } from "./cli/scenarios.js";
+import { whatIfCommand } from "./cli/whatif.js";
 
 const COMMANDS: Record<string, Command> = {
   margin: marginCommand,
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
   generate: generateCommand,
   bench: benchCommand,
   demo: demoCommand,
+  whatif: whatIfCommand,
 };
 
 function overview(): string {

@@ -127,6 +127,12 @@ function chart(id, opts, data) {
   CHARTS.push({ el: el, chart: made });
   return made;
 }
+// money charts start at zero (or below it), so a flat line reads as what it is
+function fromZero(opts) {
+  opts.scales = opts.scales || {};
+  opts.scales.y = { range: function (u, min, max) { return [Math.min(0, min), max > 0 ? max * 1.08 : 1]; } };
+  return opts;
+}
 function moneyAxis(label, scale, side) {
   var axis = { label: label + " (" + CURRENCY + ")", labelSize: 20, size: 70, values: function (u, s) { return s.map(compactMoney); } };
   if (scale) axis.scale = scale;

@@ -201,27 +201,27 @@ chart("chart-queue", {
   axes: [null, { label: "accounts", labelSize: 20, size: 50, values: function (u, s) { return s.map(compactMoney); } }],
   hooks: { drawClear: [shadeStale] },
 }, [c.time, c.queue, c.events, c.bankruptcies, c.deferred]);
-chart("chart-notional", {
+chart("chart-notional", fromZero({
   series: [timeSeries(),
     moneySeries("liquidated notional", "#7c3aed", { fill: "rgba(124, 58, 237, 0.35)", width: 1, paths: BARS, points: { show: false } }),
     moneySeries("cap per pass", "#7c3aed", { dash: [6, 4] }),
     moneySeries("largest account", "#0891b2"),
     moneySeries("cap per account", "#0891b2", { dash: [6, 4] })],
   axes: [null, moneyAxis("notional")],
-}, [c.time, c.notional, c.passCap, c.largest, c.accountCap]);
-chart("chart-fund", {
+}), [c.time, c.notional, c.passCap, c.largest, c.accountCap]);
+chart("chart-fund", fromZero({
   series: [timeSeries(),
     moneySeries("insurance fund", "#059669", { fill: "rgba(5, 150, 105, 0.10)" }),
     moneySeries("bad debt (cumulative)", "#b91c1c"),
     moneySeries("socialized loss (cumulative)", "#d97706")],
   axes: [null, moneyAxis("money")],
-}, [c.fundTime, c.fund, c.badDebt, c.socialized]);
-chart("chart-flows", {
+}), [c.fundTime, c.fund, c.badDebt, c.socialized]);
+chart("chart-flows", fromZero({
   series: [timeSeries(),
     moneySeries("to the fund", "#059669", { fill: "rgba(5, 150, 105, 0.35)", width: 1, paths: BARS, points: { show: false } }),
     moneySeries("insurance paid", "#dc2626", { fill: "rgba(220, 38, 38, 0.35)", width: 1, paths: BARS, points: { show: false } })],
   axes: [null, moneyAxis("per tick")],
-}, [c.time, c.fees, c.paid]);
+}), [c.time, c.fees, c.paid]);
 `;
 
 /** Renders the crash replay as one complete, self-contained HTML document. */

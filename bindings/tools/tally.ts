@@ -10,7 +10,7 @@ export interface CrashSummary {
   /** Queue entries that traded or settled a deficit. */
   liquidationEvents: number;
   distinctAccountsLiquidated: number;
-  /** Distinct accounts closed out with negative equity. */
+  /** Distinct accounts closed out (traded or settled) with negative equity. */
   distinctAccountsBankrupt: number;
   fundStart: string;
   fundEnd: string;
@@ -69,12 +69,12 @@ export class LiquidationTally {
       insurancePaid: money(pass.insurancePaid), socializedLoss: money(pass.socializedLoss), badDebt: money(pass.badDebt),
     };
     for (const q of pass.queue) {
-      const deficit = q.deficit !== "0";
-      if (q.orders.length > 0 || deficit) {
+      const acted = q.orders.length > 0 || q.deficit !== "0";
+      if (acted) {
         figures.events++;
         this.liquidated.add(q.id);
       }
-      if (q.bankruptcy) {
+      if (q.bankruptcy && acted) {
         figures.bankrupt++;
         this.bankrupt.add(q.id);
       }

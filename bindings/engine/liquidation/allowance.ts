@@ -31,6 +31,11 @@ export class Allowance {
     this.account = this.catalog.params.liquidationCaps.maxLiquidationNotionalPerAccount;
   }
 
+  /** True when the pass's notional cap is used up: nothing more can be traded in it. */
+  passExhausted(): boolean {
+    return this.pass !== null && this.pass <= 0n;
+  }
+
   save(): Saved {
     return { pass: this.pass, account: this.account, filled: new Map(this.filled) };
   }

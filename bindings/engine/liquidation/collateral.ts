@@ -20,11 +20,6 @@ export class CollateralSeller {
       .sort((x, y) => (assets[x.asset].haircut !== assets[y.asset].haircut ? (assets[x.asset].haircut > assets[y.asset].haircut ? -1 : 1) : x.asset - y.asset));
   }
 
-  /** True when the account holds a balance other than the settlement asset. */
-  holdsOthers(a: number): boolean {
-    return this.ledger.balances(a).some((b) => b.asset !== this.ledger.settlement);
-  }
-
   /**
    * Repays the account's loans as far as the allowances let. Returns the trades, the discount
    * the fund is owed, and whether an allowance stopped a trade.

@@ -113,6 +113,18 @@ export class Ledger {
     return this.book.positions(a);
   }
 
+  positionCount(a: number): number {
+    return this.views.u8(Col.AccountPositionCount)[a];
+  }
+
+  /** True when the account holds a balance other than the settlement asset. */
+  holdsOthers(a: number): boolean {
+    const v = this.views, settlement = this.settlement;
+    const start = v.i32(Col.AccountCollateralStart)[a], count = v.u8(Col.AccountCollateralCount)[a], assets = v.u8(Col.CollateralAsset);
+    for (let c = start; c < start + count; c++) if (assets[c] !== settlement) return true;
+    return false;
+  }
+
   /** Every balance of the account, in asset order. */
   balances(a: number): Balance[] {
     const v = this.views;

@@ -18,6 +18,7 @@ import { CollateralSeller } from "./collateral.js";
 import { emptyEntry, type PassResult, type QueueEntry } from "./entry.js";
 import { Ledger } from "./ledger.js";
 import { PositionCloser } from "./positions.js";
+import { rankingKey } from "./ranking.js";
 
 export type { PassResult, QueueEntry } from "./entry.js";
 
@@ -127,6 +128,12 @@ class Run {
   /** Phase one for an entry: its trades, in a level of its own; true when a deficit is left to settle. */
   private liquidate(entry: QueueEntry): boolean {
     const a = entry.account;
+    // with the pass's cap used up, an account with anything to trade waits (a deficit can still be settled)
+    if (this.allowance.passExhausted() && (this.ledger.positionCount(a) > 0 || this.ledger.holdsOthers(a))) {
+      entry.cutShort = true;
+      entry.bankruptcy = entry.equity < 0n;
+      return false;
+    }
     const savedAllowance = this.allowance.save(), fund = this.owner.fund;
     this.ledger.begin();
     let deficit: boolean;
@@ -177,7 +184,7 @@ class Run {
     entry.feePaid = fees < afterOrders ? fees : afterOrders > 0n ? afterOrders : 0n;
     this.ledger.addCash(a, -entry.feePaid);
     this.owner.fund += entry.feePaid + entry.impactPaid;
-    if (this.ledger.positions(a).length > 0) return false;
+    if (this.ledger.positionCount(a) > 0) return false;
 
     const [before, margin] = this.ledger.evaluate(a);
     if (before >= margin && before >= 0n) return false;
@@ -188,7 +195,7 @@ class Run {
     this.owner.fund += entry.discountPaid;
     const [after] = this.ledger.evaluate(a);
     entry.haircutReleased = after - before + entry.discountPaid;
-    return after < 0n && !this.seller.holdsOthers(a);
+    return after < 0n && !this.ledger.holdsOthers(a);
   }
 
   /**
@@ -241,7 +248,7 @@ class Run {
   private rankOpponents(): void {
     const wanted = new Set<number>();
     for (const entry of this.deficits) {
-      for (const o of entry.orders) wanted.add(o.instrument * 2 + (o.lots > 0 ? 1 : 0));
+      for (const o of entry.orders) wanted.add(rankingKey(o.instrument, o.lots));
     }
     this.deleverager.rank(wanted);
   }
