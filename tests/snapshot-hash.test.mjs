@@ -17,7 +17,7 @@ test("a generated venue's snapshot bytes are pinned (5,000 accounts, seed 7)", a
   const { venue, columns } = generateVenue({ accounts: 5000, seed: 7 });
   const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
   engine.loadColumns(columns);
-  assert.is(sha256(engine.snapshot()), "9aa6a577b0b733add5e12f6f636948a83f15e96ca0ec3e6fb77a31f90ae7e02e");
+  assert.is(sha256(engine.snapshot()), "bdc43ca567debc3f18eb167bbf41221414f355268c8f06316cb3ed4331a3c142");
 });
 
 test.run();
