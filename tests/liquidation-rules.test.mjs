@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
 import { parseDecimal } from "./reference/decimal.mjs";
+import { expectMarginError } from "./helpers/margin-error.mjs";
 
 const money = (s) => parseDecimal(s, 6);
 const wealth = (engine) => engine.runningTotals().equity + engine.fundRaw();
@@ -195,6 +196,35 @@ test("the liquidation price of a loan is the collateral's price at which the acc
   // standard: ⌊0.95 × P⌋ < 40,000 below 42,105.26315790; portfolio: 0.95 × P × (1 − 0.16) < 30,000
   assert.equal(engine.account("loan").liquidationPrice, { BTC: "42105.26315789" });
   assert.equal(engine.account("shocked").liquidationPrice, { BTC: "37593.98496315" });
+});
+
+test("caps, discount and depth travel through toVenue and snapshots, and a bad value names its field", async () => {
+  const params = { maxLiquidationNotionalPerAccount: "250000.5", maxLiquidationNotionalPerPass: "1000000", maxInsuranceLossPerPass: "5000", collateralLiquidationDiscount: "0.03" };
+  const venue = {
+    now: NOW, params, assets: [BTC_ASSET], underlyings: [BTC], insuranceFund: "1000",
+    instruments: [{ ...PERP, liquidity: { notional: "800000", slippage: "0.0125" } }, { ...PERP, id: "BTC-PERP2" }],
+    accounts: [{ id: "a", collateral: { USD: "1000" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "51000" }] }],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  const out = engine.toVenue();
+  assert.equal(out.params, params);
+  assert.equal(out.instruments[0].liquidity, { notional: "800000", slippage: "0.0125" });
+  assert.is(out.instruments[1].liquidity, undefined, "no depth, no key");
+  const copy = await MarginEngine.restore(engine.snapshot());
+  assert.equal(copy.snapshot(), engine.snapshot());
+  assert.equal(copy.liquidate(), engine.liquidate(), "the restored engine liquidates alike");
+  for (const [change, code, field] of [
+    [{ params: { maxLiquidationNotionalPerPass: "0" } }, "OUT_OF_RANGE", "params.maxLiquidationNotionalPerPass"],
+    [{ params: { maxLiquidationNotionalPerAccount: "-1" } }, "OUT_OF_RANGE", "params.maxLiquidationNotionalPerAccount"],
+    [{ params: { maxInsuranceLossPerPass: "1.0000001" } }, "PRECISION", "params.maxInsuranceLossPerPass"],
+    [{ params: { collateralLiquidationDiscount: "1" } }, "OUT_OF_RANGE", "params.collateralLiquidationDiscount"],
+    [{ instruments: [{ ...PERP, liquidity: { notional: "0", slippage: "0.01" } }] }, "OUT_OF_RANGE", "instruments[0].liquidity.notional"],
+    [{ instruments: [{ ...PERP, liquidity: { notional: "10", slippage: "1" } }] }, "OUT_OF_RANGE", "instruments[0].liquidity.slippage"],
+    [{ instruments: [{ ...PERP, liquidity: { notional: 10, slippage: "0.1" } }] }, "MALFORMED", "instruments[0].liquidity.notional"],
+    [{ instruments: [{ ...PERP, liquidity: "deep" }] }, "MALFORMED", "instruments[0].liquidity"],
+  ]) {
+    await expectMarginError(() => MarginEngine.fromVenue({ ...venue, params: {}, accounts: [], ...change }), { code, field, label: field });
+  }
 });
 
 test.run();
