@@ -141,6 +141,25 @@ test("caps and depth: per-account and per-pass notional stay under their caps an
   assert.is(engine.queueOrder().accounts.length, 0, "everything was liquidated in the end");
 });
 
+test("a cap used up stops every trade, even a worthless option's, until a later pass", async () => {
+  const engine = await MarginEngine.fromVenue({
+    now: NOW, params: { maxLiquidationNotionalPerPass: "100000", maxMarkDeviation: "0" }, underlyings: [BTC], insuranceFund: "0",
+    instruments: [PERP, { id: "FAR-C", kind: "option", underlying: "BTC", right: "call", strike: "500000", expiry: "2026-11-25T00:00:00Z", lotSize: "0.1", mark: "1" }],
+    accounts: [
+      // equity 500 against MM 2,500 (health 0.2): first in the queue, it uses the pass's cap
+      { id: "first", collateral: { USD: "20500" }, positions: [{ instrument: "BTC-PERP", qty: "10", entry: "52000" }] },
+      // short a call worth 0 (its mark guarded to the model value, 0): equity 1,000 against MM 3,750
+      { id: "second", collateral: { USD: "1000" }, positions: [{ instrument: "FAR-C", qty: "-1", entry: "1" }] },
+    ],
+  });
+  assert.is(engine.optionModelValue("FAR-C"), 0n);
+  let pass = engine.liquidate();
+  assert.equal(pass.queue.map((q) => [q.id, q.orders.map((o) => o.qty), q.cutShort]), [["first", ["-2"], true], ["second", [], true]]);
+  for (let k = 0; k < 10 && pass.queue.some((q) => q.id === "first"); k++) pass = engine.liquidate();
+  // 0.2 left short: MM 750 × 1.1 ≤ 1,000
+  assert.equal(pass.queue.find((q) => q.id === "second").orders, [{ instrument: "FAR-C", qty: "0.8", price: "0" }], "sized once the cap lets it");
+});
+
 test("ADL stops each opponent at its maintenance margin and moves the rest to the next in rank", async () => {
   const venue = (mmf, fund) => ({
     now: NOW, params: { maxMarkDeviation: "0", liquidationFee: "0.005" }, underlyings: [{ ...BTC, spot: "19000" }], insuranceFund: fund,

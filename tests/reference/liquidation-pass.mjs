@@ -71,6 +71,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     const room = [capsLeft(planned), liquidity ? money(liquidity.notional) - (filled.get(id) ?? 0n) : null].filter((x) => x !== null);
     if (room.length === 0) return wanted;
     const left = max(0n, room.reduce(min)), perLot = instruments.get(id).lotSize * instruments.get(id).mark;
+    if (left === 0n) return 0n; // nothing left: not even a trade of zero notional
     let k = perLot === 0n ? wanted : min(wanted, (left * TO_MONEY) / perLot + 1n);
     while (k > 0n && notionalOf(id, k) > left) k--;
     return k;
@@ -211,7 +212,8 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       const index = assets.get(asset).price, size = amount < 0n ? -amount : amount;
       let allowed = size;
       const left = capsLeft(0n);
-      if (left !== null) allowed = min(size, (left * TO_MONEY) / index + 1n);
+      if (left === 0n) allowed = 0n;
+      else if (left !== null) allowed = min(size, (left * TO_MONEY) / index + 1n);
       while (allowed > 0n && left !== null && ceilDiv(allowed * index, TO_MONEY) > left) allowed--;
       if (allowed < size) entry.cutShort = true;
       if (allowed === 0n) return;

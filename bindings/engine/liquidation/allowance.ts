@@ -70,6 +70,8 @@ export class Allowance {
   lots(i: number, wanted: number, planned = 0n): number {
     const left = this.left(i, planned);
     if (left === null) return wanted;
+    // nothing left stops every trade, even one of zero notional (a worthless option)
+    if (left === 0n) return 0;
     const perLot = this.catalog.instruments[i].lotSize * this.mark(i);
     if (perLot === 0n) return wanted;
     // ⌈k × perLot / 1e10⌉ ≤ left  ⇔  k × perLot ≤ left × 1e10
@@ -80,7 +82,9 @@ export class Allowance {
   /** The most units (≤ wanted, 1e8) of an asset at `price` whose notional fits the caps left. */
   amount(price: bigint, wanted: bigint, planned = 0n): bigint {
     const left = this.left(null, planned);
-    if (left === null || price === 0n) return wanted;
+    if (left === null) return wanted;
+    if (left === 0n) return 0n;
+    if (price === 0n) return wanted;
     const fits = (left * QTY_PRICE_TO_MONEY) / price;
     return fits < wanted ? fits : wanted;
   }
