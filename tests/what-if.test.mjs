@@ -123,6 +123,16 @@ test("margin-core whatif: the proposal, the same crash under both side by side, 
   const bad = spawnSync(process.execPath, [BIN, "whatif", venue, "--params", venue], { encoding: "utf8" });
   assert.is(bad.status, 2);
   assert.match(bad.stderr, /^error: UNKNOWN_ID at params\.now: /);
+  for (const [args, message] of [
+    [[venue], "error: MALFORMED at argv: --params is required\n"],
+    [[venue, "--params", proposal, "--drop", "0.2"], "error: MALFORMED at argv: --drop and --ticks go with --crash\n"],
+    [[venue, "--params", proposal, "--crash", "--drop", "1"], "error: OUT_OF_RANGE at --drop: 1 is outside (0, 1)\n"],
+  ]) {
+    const refused = spawnSync(process.execPath, [BIN, "whatif", ...args], { encoding: "utf8" });
+    assert.equal([refused.status, refused.stdout, refused.stderr], [2, "", message]);
+  }
+  const help = spawnSync(process.execPath, [BIN, "whatif", "--help"], { encoding: "utf8" });
+  assert.match(help.stdout, "usage: margin-core whatif VENUE.json --params PROPOSAL.json");
 
   const browser = await chromium.launch(browserLaunchOptions());
   try {

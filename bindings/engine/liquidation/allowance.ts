@@ -10,7 +10,7 @@ import type { Catalog } from "../catalog.js";
 /** A fill of an instrument quoted against the depth left: its price (1e8), notional and price impact (money). */
 export interface Quote { price: bigint; notional: bigint; impact: bigint }
 
-interface Saved { pass: bigint | null; account: bigint | null; filled: Map<number, bigint> }
+interface Saved { pass: bigint | null; account: bigint | null; changes: number }
 
 const least = (a: bigint | null, b: bigint | null): bigint | null => (a === null ? b : b === null || a < b ? a : b);
 
@@ -20,7 +20,9 @@ export class Allowance {
   /** Notional the current account may still trade. */
   private account: bigint | null = null;
   /** Notional filled per instrument in this pass. */
-  private filled = new Map<number, bigint>();
+  private readonly filled = new Map<number, bigint>();
+  /** Each change to `filled`: the instrument and what it held before, for `restore`. */
+  private readonly changes: [number, bigint][] = [];
 
   constructor(private readonly views: ColumnViews, private readonly catalog: Catalog) {
     this.pass = catalog.params.liquidationCaps.maxLiquidationNotionalPerPass;
@@ -37,13 +39,16 @@ export class Allowance {
   }
 
   save(): Saved {
-    return { pass: this.pass, account: this.account, filled: new Map(this.filled) };
+    return { pass: this.pass, account: this.account, changes: this.changes.length };
   }
 
   restore(saved: Saved): void {
     this.pass = saved.pass;
     this.account = saved.account;
-    this.filled = saved.filled;
+    while (this.changes.length > saved.changes) {
+      const [i, before] = this.changes.pop()!;
+      this.filled.set(i, before);
+    }
   }
 
   mark(i: number): bigint {
@@ -111,11 +116,9 @@ export class Allowance {
   use(i: number | null, notional: bigint): void {
     if (this.pass !== null) this.pass -= notional;
     if (this.account !== null) this.account -= notional;
-    if (i !== null) this.filled.set(i, (this.filled.get(i) ?? 0n) + notional);
-  }
-
-  /** Notional traded on instrument `i` in this pass. */
-  filledOn(i: number): bigint {
-    return this.filled.get(i) ?? 0n;
+    if (i === null) return;
+    const before = this.filled.get(i) ?? 0n;
+    this.changes.push([i, before]);
+    this.filled.set(i, before + notional);
   }
 }
