@@ -30,9 +30,9 @@ export class Deleverager {
   }
 
   /**
-   * Takes `share` (money) for account `a` from the holders opposite its closed trade `order`
-   * (`lots` lots were closed), at the bankruptcy price. Returns the fills; their amounts add up
-   * to at most `share`.
+   * Takes `share` (money) for account `a` from the holders opposite its closing trade `order`,
+   * over the lots that trade closed, at the bankruptcy price. Returns the fills; their amounts
+   * add up to at most `share`.
    */
   take(a: number, order: InstrumentOrder, share: bigint, skipped: Skip[]): AdlFill[] {
     const fills: AdlFill[] = [];

@@ -2,11 +2,12 @@
 // entry in order: a partial liquidation (or a bankrupt account's close-out) within the caps and
 // depth left, its fee to the fund, then — once the account holds no positions — its loans repaid
 // from its collateral. An entry that would break a limit is put back and skipped; the pass goes
-// on. Then, with every fee of the pass in the fund, each deficit left in queue order: the fund
-// pays what it can (up to its per-pass cap), auto-deleveraging takes what the fund cannot, and
-// what nobody can cover is written off as bad debt: each deficit is settled in the pass that finds it. Money moves only between accounts and the
-// fund, except the haircut released when collateral becomes cash and the bad debt written off:
-// Σ equity + fund changes by exactly those two, which the pass reports.
+// on. Then, with every fee of the pass in the fund, each deficit left, in queue order: the fund
+// pays what it can (up to its per-pass cap), auto-deleveraging takes the rest, and what nobody
+// can cover is written off as bad debt, so each deficit is settled in the pass that finds it.
+// Money moves only between accounts and the fund, except the haircut released when collateral
+// becomes cash and the bad debt written off: Σ equity + fund changes by exactly those two, which
+// the pass reports.
 import { MarginError } from "../../core/errors.js";
 import { Col, type ColumnViews } from "../../module/views.js";
 import type { WasmExports } from "../../module/wasm.js";
@@ -165,7 +166,7 @@ class Run {
   private trade(entry: QueueEntry): boolean {
     const a = entry.account;
     this.ledger.touch(a);
-    // the stored results may predate a change this pass made (an ADL fill is not one: those come after)
+    // evaluated afresh, so what decides is the book as it stands, not a status stored earlier
     const [equity, mm] = this.ledger.evaluate(a);
     if (equity >= mm && equity >= 0n) return false;
     this.allowance.startAccount();
