@@ -117,8 +117,9 @@ function chart(id, opts, data) {
   opts.scales = opts.scales || {};
   opts.scales.x = { time: true };
   opts.cursor = { drag: { x: true, y: false } };
+  // whole minutes read HH:MM, anything finer HH:MM:SS
   opts.axes[0] = { label: "time (UTC)", labelSize: 20, space: 50,
-    values: function (u, splits) { return splits.map(function (v) { return new Date(v * 1000).toISOString().slice(11, 19); }); } };
+    values: function (u, splits) { return splits.map(function (v) { var t = new Date(v * 1000).toISOString(); return v % 60 === 0 ? t.slice(11, 16) : t.slice(11, 19); }); } };
   opts.hooks = opts.hooks || {};
   opts.hooks.draw = [function () { markDrawn(id); }];
   opts.hooks.ready = [showLatest];
