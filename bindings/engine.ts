@@ -10,10 +10,11 @@ import type { Scenario } from "./venue/grid.js";
 import { building } from "./engine/memory.js";
 import { assembleParts, type EngineParts } from "./engine/parts.js";
 import { loadVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
+import { compareVenues, proposedSnapshot } from "./engine/what-if.js";
 import type { Bucket } from "./engine/present.js";
 import type {
   AccountRisk, AccountStatus, EngineOptions, ExpirySettlement, LiquidationReport, OrderCheck, OrderRequest, OrderSide, RawAccountRisk, RawGreeks,
-  RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk,
+  RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk, WhatIfReport,
 } from "./engine/types.js";
 
 export type * from "./engine/types.js";
@@ -21,19 +22,21 @@ export type * from "./engine/types.js";
 export class MarginEngine {
   private constructor(private readonly parts: EngineParts) {}
 
-  private static async instance(runtime: RuntimeOptions, options: EngineOptions): Promise<MarginEngine> {
-    const { simd, initialMemory, maximumMemory } = runtimeOf(runtime);
-    return new MarginEngine(assembleParts(await instantiate(simd, initialMemory, maximumMemory), simd, options));
+  /** A new engine: the module instantiated, its parts built, `fill` run, then room checked for its first preparation. */
+  private static async build(runtime: RuntimeOptions, options: EngineOptions, fill: (parts: EngineParts) => void): Promise<MarginEngine> {
+    return building(async () => {
+      const { simd, initialMemory, maximumMemory } = runtimeOf(runtime);
+      const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory), simd, options);
+      fill(parts);
+      parts.catalog.ensureRoom("maximumMemory");
+      return new MarginEngine(parts);
+    });
   }
 
   /** An empty engine holding only the settlement asset. @example const engine = await MarginEngine.create({ now: "2026-11-24T00:00:00Z" }); */
   static async create(options?: EngineOptions | null): Promise<MarginEngine> {
     const given = optionsOf(options, "options");
-    return building(async () => {
-      const engine = await MarginEngine.instance(given, given);
-      engine.upsertAsset({ id: engine.parts.catalog.settings.settlement, price: "1", haircut: "0" });
-      return engine.ready();
-    });
+    return MarginEngine.build(given, given, ({ catalog }) => catalog.upsertAsset({ id: catalog.settings.settlement, price: "1", haircut: "0" }));
   }
 
   /**
@@ -48,57 +51,32 @@ export class MarginEngine {
   static async fromVenue(venue: unknown, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
     const { file, settings } = parseVenueFile(venue);
     const given = optionsOf(runtime, "runtime");
-    return building(async () => {
-      const engine = await MarginEngine.instance(given, { ...given, ...settings });
-      loadVenue(engine.parts, file);
-      return engine.ready();
-    });
+    return MarginEngine.build(given, { ...given, ...settings }, (parts) => loadVenue(parts, file));
   }
 
   /** An engine from snapshot bytes; it behaves as the one that wrote them. @example const copy = await MarginEngine.restore(engine.snapshot()); */
   static async restore(bytes: Uint8Array, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
     const snapshot = readSnapshot(bytes);
     const given = optionsOf(runtime, "runtime");
-    return building(async () => {
-      const engine = await MarginEngine.instance(given, { ...given, ...snapshot.options });
-      snapshot.fill(engine.parts);
-      return engine.ready();
-    });
+    return MarginEngine.build(given, { ...given, ...snapshot.options }, (parts) => snapshot.fill(parts));
   }
 
   /** Adds or replaces an underlying. @example engine.upsertUnderlying({ id: "BTC", spot: "65000", vol: "0.55" }) */
   upsertUnderlying(value: unknown): void {
-    this.referenceRoom("underlying");
     this.parts.catalog.upsertUnderlying(value);
   }
 
   /** Adds or replaces a collateral asset. @example engine.upsertAsset({ id: "BTC", price: "65000", haircut: "0.05", underlying: "BTC" }) */
   upsertAsset(value: unknown): void {
-    this.referenceRoom("asset");
     this.parts.catalog.upsertAsset(value);
   }
 
   /** Adds or replaces an instrument. @example engine.upsertInstrument({ id: "BTC-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "65000", tiers }) */
   upsertInstrument(value: unknown): void {
-    this.referenceRoom("instrument");
     this.parts.catalog.upsertInstrument(value);
   }
 
   /** A new engine, refused unless its first read (preparing every instrument) fits its memory. */
-  private ready(): MarginEngine {
-    this.referenceRoom("maximumMemory");
-    return this;
-  }
-
-  /** Refuses a reference upsert, naming `field`, when memory could not hold one more row and what reads then prepare. */
-  private referenceRoom(field: string): void {
-    const { memory, catalog, book } = this.parts;
-    memory.ensure(memory.reference({
-      underlyings: catalog.underlyings.length, assets: catalog.assets.length, instruments: catalog.instruments.length,
-      tiers: catalog.instruments.reduce((n, i) => n + i.tiers.length, 0), scenarios: catalog.params.grid.length, accounts: book.count(),
-    }), field);
-  }
-
   /** Index of an instrument in definition order (the `positionInstrument` of loadColumns). @example engine.instrumentIndex("BTC-PERP") // 0 */
   instrumentIndex(id: string): number {
     return this.parts.catalog.instrumentIndex(id);
@@ -272,6 +250,25 @@ export class MarginEngine {
   /** Applies one liquidation pass and reports what it did. @example engine.liquidate().socializedLoss */
   liquidate(options?: { limit?: number | null } | null): LiquidationReport {
     return this.parts.liquidations.apply(optionsOf(options, "options").limit as number | undefined ?? undefined);
+  }
+
+  /**
+   * The same venue under proposed parameters (keys replace the venue's `params` overrides; null
+   * restores a default), as a separate engine; this one is never changed.
+   * @example const proposed = await engine.withParams({ optMm: "0.09" }); proposed.liquidate();
+   */
+  async withParams(params: unknown, runtime: RuntimeOptions = {}): Promise<MarginEngine> {
+    return MarginEngine.restore(proposedSnapshot(this.snapshot(), params), runtime);
+  }
+
+  /**
+   * Governance what-if: status transitions, Δ totals and the accounts pushed into restricted or
+   * worse (top `top` by Δ MM, default 20) under proposed parameters; this engine is never changed.
+   * @example (await engine.whatIf({ maxMarkDeviation: "0.02" })).transitions
+   */
+  async whatIf(params: unknown, options: { top?: number } = {}): Promise<WhatIfReport> {
+    const proposed = await this.withParams(params);
+    return compareVenues(this.parts, proposed.parts, options.top ?? 20);
   }
 
   /** The insurance fund balance. @example engine.fund() // "25000000" */

@@ -3,4 +3,4 @@
 export * from "./browser.js";
 export { generateVenue } from "./tools/generate.js";
 export { renderReport } from "./tools/report.js";
-export type { CrashReport, CrashTick } from "./tools/report.js";
+export type { CrashReport, CrashSummary, CrashTick } from "./tools/report.js";

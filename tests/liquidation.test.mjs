@@ -21,25 +21,22 @@ const tables = (engine) => {
 };
 
 /**
- * The planned pass, or null when it would take a settlement balance past its limit (edge-case
- * venues hold books that can realize more than 1e10 units in one account): then the engine
- * must say so with OUT_OF_RANGE and be left exactly as it was.
+ * The planned pass; edge-case venues hold books that can realize more than 1e10 units in one
+ * account, and such an entry is skipped (OUT_OF_RANGE at its collateral) while the rest goes on.
  */
-function planOrReject(engine, apply = false) {
-  const bytes = engine.snapshot(), before = wealth(engine);
-  try {
-    return apply ? engine.liquidate() : engine.liquidationQueue();
-  } catch (error) {
-    if (!(error instanceof MarginError)) throw error;
-    assert.is(error.code, "OUT_OF_RANGE");
-    assert.ok(error.field.endsWith(".collateral"), error.field);
-    assert.equal(engine.snapshot(), bytes, "a rejected pass changes nothing");
-    assert.is(wealth(engine), before);
-    rejectedPasses++;
-    return null;
+function plan(engine, apply = false) {
+  const pass = apply ? engine.liquidate() : engine.liquidationQueue();
+  for (const s of pass.skipped) {
+    assert.is(s.code, "OUT_OF_RANGE");
+    assert.match(s.message, /\.collateral: /);
   }
+  skippedEntries += pass.skipped.length;
+  return pass;
 }
-let rejectedPasses = 0;
+let skippedEntries = 0;
+
+/** Σ equity + fund moved by a pass: exactly the haircut it released and the bad debt it wrote off. */
+const expectedMove = (pass) => money(pass.haircutReleased) + money(pass.badDebt);
 
 /** A generated venue as a venue file (realistic books, every account with an id). */
 async function generatedVenue(seed, accounts, fund) {
@@ -61,19 +58,20 @@ test("the twin orders the queue and sizes every partial liquidation identically 
     const engine = await MarginEngine.fromVenue(venue);
     const t = tables(engine);
     const expected = referenceVenueRisk(venue, t).accounts;
-    const plan = planOrReject(engine);
-    if (plan === null) continue;
-    assert.equal(plan.queue.map((q) => q.id), referenceQueue(expected).map((a) => venue.accounts[a].id), `seed ${seed}: queue order`);
-    queued += plan.queue.length;
-    for (const entry of plan.queue) {
+    const planned = plan(engine);
+    assert.equal(planned.queue.map((q) => q.id), referenceQueue(expected).map((a) => venue.accounts[a].id), `seed ${seed}: queue order`);
+    // a venue with a book past the balance limit holds partial closes of millions of lots, more than the twin's count-up can size
+    if (planned.skipped.length > 0) continue;
+    queued += planned.queue.length;
+    for (const entry of planned.queue) {
       const account = venue.accounts.find((a) => a.id === entry.id);
       if (entry.bankruptcy) {
-        assert.is(entry.orders.length, account.positions.length, `seed ${seed} ${entry.id}: closed whole`);
+        assert.is(entry.orders.filter((o) => o.instrument).length, account.positions.length, `seed ${seed} ${entry.id}: closed whole`);
         continue;
       }
       const lotSize = (id) => parseDecimal(venue.instruments.find((i) => i.id === id).lotSize, 8);
       const twin = referenceSizing(venue, account, t).map((o) => ({ instrument: o.instrument, qty: String(BigInt(o.lots) * lotSize(o.instrument)) }));
-      const ours = entry.orders.map((o) => ({ instrument: o.instrument, qty: String(parseDecimal(o.qty, 8)) }));
+      const ours = entry.orders.filter((o) => o.instrument).map((o) => ({ instrument: o.instrument, qty: String(parseDecimal(o.qty, 8)) }));
       assert.equal(ours, twin, `seed ${seed} ${entry.id}: sizing`);
       sized++;
     }
@@ -86,16 +84,15 @@ test("a pass conserves Σ equity + fund exactly, and the planned queue is what t
   for (let seed = 601; seed <= 612; seed++) {
     const engine = await MarginEngine.fromVenue(seed % 2 ? randomVenue(seed, { accounts: 150 }) : await generatedVenue(seed, 800, "5000"));
     const bytes = engine.snapshot(), before = wealth(engine);
-    const plan = planOrReject(engine);
-    if (plan === null) continue;
+    const planned = plan(engine);
     assert.equal(engine.snapshot(), bytes, `seed ${seed}: planning changes nothing`);
     assert.is(wealth(engine), before);
-    const done = planOrReject(engine, true);
-    assert.equal(done, plan, `seed ${seed}: the pass did what was planned`);
-    assert.is(wealth(engine), before, `seed ${seed}: conservation`);
+    const done = plan(engine, true);
+    assert.equal(done, planned, `seed ${seed}: the pass did what was planned`);
+    assert.is(wealth(engine) - before, expectedMove(done), `seed ${seed}: conservation`);
     passes++;
   }
-  assert.ok(passes >= 6, `${passes} passes applied, ${rejectedPasses} rejected whole`);
+  assert.ok(passes === 12 && skippedEntries > 0, `${passes} passes applied, ${skippedEntries} entries skipped`);
   const { venue, columns } = generateVenue({ accounts: 3000, seed: 5 });
   const engine = await MarginEngine.fromVenue({ ...venue, insuranceFund: "2000", accounts: [] });
   engine.loadColumns(columns);
@@ -106,12 +103,10 @@ test("a pass conserves Σ equity + fund exactly, and the planned queue is what t
     const start = wealth(engine);
     let fund = engine.fundRaw();
     const pass = engine.liquidate();
-    assert.is(wealth(engine), start, `tick ${k}: conservation`);
-    for (const q of pass.queue) {
-      fund += money(q.fee) - money(q.insurancePaid);
-      if (q.adl.length > 0) assert.is(fund, 0n, "ADL only once the fund is empty");
-    }
-    assert.is(fund, engine.fundRaw(), "the fund moves only by fees and payouts");
+    assert.is(wealth(engine) - start, expectedMove(pass), `tick ${k}: conservation`);
+    for (const q of pass.queue) fund += money(q.fee) + money(q.priceImpact) + money(q.collateralDiscount) - money(q.insurancePaid);
+    assert.is(fund, engine.fundRaw(), "the fund moves only by what liquidations pay it and what it pays out");
+    if (pass.queue.some((q) => q.adl.length > 0)) assert.is(pass.insuranceFund, "0", "ADL only for what the fund cannot pay");
     adl += pass.queue.reduce((n, q) => n + q.adl.length, 0);
     bankrupt += pass.queue.filter((q) => q.bankruptcy).length;
   }
@@ -163,7 +158,7 @@ test("a deficit beyond the fund is taken from the top-ranked opponent by ADL", a
   const [entry] = pass.queue;
   assert.ok(entry.bankruptcy);
   assert.is(entry.insurancePaid, "10");
-  assert.equal(entry.adl, [{ account: "levered", instrument: "BTCUSDT", qty: "-1", price: "19490", amount: "490" }]);
+  assert.equal(entry.adl, [{ account: "levered", instrument: "BTCUSDT", qty: "-1", price: "19490", amount: "490", equityBefore: "1500", equityAfter: "1010" }]);
   assert.is(pass.socializedLoss, "490");
   assert.is(pass.insuranceFund, "0");
   assert.is(engine.account("bust").equity, "0");

@@ -6,6 +6,7 @@
 // bundle carries neither the report nor uPlot.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -44,7 +45,7 @@ function syntheticReport() {
   const start = Date.UTC(2024, 2, 12, 9, 30, 0);
   const ticks = [];
   let fund = 2_500_000;
-  let socialized = 0;
+  let socialized = 0, badDebt = 0;
   for (let tick = 0; tick <= 60; tick++) {
     const fall = Math.min(1, Math.max(0, (tick - 5) / 25)); // 0 before tick 5, 1 from tick 30
     const rebound = Math.max(0, (tick - 40) / 20) * 0.08;
@@ -56,26 +57,19 @@ function syntheticReport() {
     const liquidations = Math.round(queueLength * 0.15);
     const bankruptcies = tick >= 26 && tick <= 36 ? Math.round(3 + (tick % 4)) : 0;
     const fees = liquidations * 412.5;
-    fund += fees - bankruptcies * 38_000;
-    if (fund < 1_900_000) {
-      socialized += 1_900_000 - fund;
-      fund = 1_900_000;
-    }
+    const paid = Math.min(fund + fees - 1_900_000, bankruptcies * 38_000);
+    const socializedThisTick = bankruptcies * 38_000 - paid;
+    fund += fees - paid;
+    socialized += socializedThisTick;
+    const bad = tick === 31 ? 1234.5 : 0;
+    badDebt += bad;
     ticks.push({
-      tick,
-      timeMs: start + tick * 1000,
-      prices: { BTC: fixed(btc), ETH: fixed(eth) },
-      staleUnderlyings: stale,
-      ignoredSources: tick >= 10 && tick <= 14 ? 2 : 0,
-      queueLength,
-      deferred,
-      liquidations,
-      bankruptcies,
-      fees: fixed(fees),
-      insuranceFund: fixed(fund),
-      adlFills: socialized > 0 && bankruptcies > 0 ? 2 : 0,
-      socializedLoss: fixed(socialized),
-      ms: 3 + (tick % 7) * 0.37,
+      tick, timeMs: start + tick * 10_000, prices: { BTC: fixed(btc), ETH: fixed(eth) }, staleUnderlyings: stale,
+      ignoredSources: tick >= 10 && tick <= 14 ? 2 : 0, queueLength, deferred, liquidations, bankruptcies, skipped: tick === 3 ? 1 : 0,
+      liquidatedNotional: fixed(liquidations * 61_000), largestAccountNotional: fixed(liquidations ? 250_000 : 0),
+      fees: fixed(fees), insurancePaid: fixed(paid), adlFills: socializedThisTick > 0 ? 2 : 0, collateralSales: tick % 7 === 0 ? 3 : 0,
+      socializedThisTick: fixed(socializedThisTick), badDebtThisTick: fixed(bad), socializedLoss: fixed(socialized), badDebt: fixed(badDebt),
+      insuranceFund: fixed(fund), conserved: true, ms: 3 + (tick % 7) * 0.37,
     });
   }
   return {
@@ -83,7 +77,14 @@ function syntheticReport() {
     accounts: 250_000,
     seed: 42,
     generatedAt: "2024-03-12T09:31:00.000Z",
-    summary: [
+    currency: "USD",
+    caps: { perPass: "20000000", perAccount: "1000000", insuranceLossPerPass: null },
+    summary: {
+      accounts: 250_000, liquidationEvents: 2_345, distinctAccountsLiquidated: 1_234, distinctAccountsBankrupt: 55, fundStart: "2500000",
+      fundEnd: fixed(fund), feesToFund: "143000.5", insurancePaid: "900000", badDebt: "1234.5", socializedLoss: fixed(socialized),
+      adlFills: 12, adlFillsBeyondEquity: 0, collateralSales: 27, liquidatableWithoutOrdersAtEnd: 0, skipped: 1, conserved: true,
+    },
+    table: [
       ["liquidations", "1,234"],
       ["<script>alert(1)</script>", "a < b & \"c\" > 'd'"],
     ],
@@ -207,7 +208,7 @@ test("Chromium opens the report from file:// and draws every chart offline", asy
     await page.goto(pathToFileURL(file).href);
     await page.waitForSelector("body[data-ready=true]", { timeout: 10_000 });
 
-    for (const id of ["chart-prices", "chart-queue", "chart-fund", "chart-losses"]) {
+    for (const id of ["chart-prices", "chart-queue", "chart-notional", "chart-fund", "chart-flows"]) {
       const sizes = await page.$$eval(`#${id} canvas`, (canvases) => canvases.map((c) => [c.width, c.height, c.clientWidth, c.clientHeight]));
       assert.ok(sizes.length >= 1, `${id} has a canvas`);
       for (const size of sizes) assert.ok(size.every((n) => n > 0), `${id} canvas is ${size.join("×")}`);
@@ -217,6 +218,12 @@ test("Chromium opens the report from file:// and draws every chart offline", asy
     assert.is(await page.locator("#ticks tbody tr").count(), 61);
     assert.is(await page.locator("#ticks tbody tr.stale").count(), 8);
     assert.is(await page.title(), report.title);
+    // legends show the latest values before any hover, money with separators and the currency
+    const fund = await page.$$eval("#chart-fund .u-legend .u-value", (cells) => cells.map((c) => c.textContent));
+    assert.is(fund[0], "09:40:00 UTC", "the time of the last tick");
+    assert.is(fund[1], `${Number(report.ticks[60].insuranceFund).toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })} USD`);
+    assert.not.ok(fund.includes("--"), `legend ${fund}`);
+    assert.match(await page.locator("#clearing").textContent(), "2,500,000.00 USD");
 
     await page.screenshot({ path: screenshot, fullPage: true });
     assert.equal(errors, []);
@@ -230,6 +237,36 @@ test("Chromium opens the report from file:// and draws every chart offline", asy
   assert.ok(statSync(screenshot).size > 10_000, `screenshot is ${statSync(screenshot).size} bytes`);
   if (process.env.REPORT_SCREENSHOT) writeFileSync(process.env.REPORT_SCREENSHOT, png);
   if (process.env.REPORT_HTML) writeFileSync(process.env.REPORT_HTML, html);
+});
+
+test("margin-core demo --json prints the summary's keys, and its report opens in Chromium with no console error", async () => {
+  const file = join(work, "demo.html");
+  const run = spawnSync(process.execPath, [fileURLToPath(new URL("bin/margin-core.js", root)), "demo", "--accounts", "3000", "--ticks", "20", "--json", "--report", file], { encoding: "utf8" });
+  assert.is(run.status, 0, run.stderr);
+  const summary = JSON.parse(run.stdout);
+  assert.equal(Object.keys(summary), [
+    "accounts", "liquidationEvents", "distinctAccountsLiquidated", "distinctAccountsBankrupt", "fundStart", "fundEnd", "feesToFund",
+    "insurancePaid", "badDebt", "socializedLoss", "adlFills", "adlFillsBeyondEquity", "collateralSales", "liquidatableWithoutOrdersAtEnd",
+    "skipped", "conserved",
+  ]);
+  assert.equal([summary.accounts, summary.fundStart, summary.conserved, summary.adlFillsBeyondEquity, summary.liquidatableWithoutOrdersAtEnd], [3000, "6000", true, 0, 0]);
+  assert.ok(summary.adlFills > 0 && summary.insurancePaid !== "0", "the default fund meets both the fund and ADL");
+  assert.ok(summary.distinctAccountsLiquidated <= summary.liquidationEvents);
+  const browser = await chromium.launch(browserLaunchOptions());
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = [];
+    page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(pathToFileURL(file).href);
+    await page.waitForSelector("body[data-ready=true]", { timeout: 10_000 });
+    assert.equal(errors, []);
+    assert.is(await page.locator("#ticks tbody tr").count(), 21);
+    assert.is(await page.locator("#ticks tbody tr.clearing").count(), 1, "tick 0 stands apart");
+    assert.match(await page.locator("#clearing").textContent(), "6,000.00 USD");
+  } finally {
+    await browser.close();
+  }
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));

@@ -17,7 +17,7 @@ test("a generated venue's snapshot bytes are pinned (5,000 accounts, seed 7)", a
   const { venue, columns } = generateVenue({ accounts: 5000, seed: 7 });
   const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
   engine.loadColumns(columns);
-  assert.is(sha256(engine.snapshot()), "f5fa4dc9ea9686c305ff5d5381a7842e1a129c1993096a6c9eb99b6065c40190");
+  assert.is(sha256(engine.snapshot()), "3ac1079d8b182a6b74c654f7e5068ffbd36aeb691d2a23e7d8868c117e5e2eeb");
 });
 
 test.run();

@@ -18,6 +18,7 @@ import {
   indexIds, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow, type UnderlyingSpec,
 } from "../venue/reference.js";
 import type { ScanState } from "../venue/snapshot.js";
+import type { MemoryGuard } from "./memory.js";
 import type { Refresh } from "./refresh.js";
 import { advanceScan, initialScan } from "./scan-range.js";
 
@@ -54,6 +55,7 @@ export class Catalog {
     private readonly wasm: WasmExports,
     private readonly views: ColumnViews,
     private readonly refresh: Refresh,
+    private readonly memory: MemoryGuard,
     readonly settings: VenueSettings,
   ) {
     this.clock = settings.now;
@@ -105,7 +107,21 @@ export class Catalog {
     return { ...spec, index, stale: spec.sources.length > 0 && fromSources === null };
   }
 
+  /**
+   * Fails at `field` when memory cannot hold one more reference row of each kind and what the next
+   * read prepares for them; nothing has changed by then.
+   */
+  ensureRoom(field: string): void {
+    const memory = this.memory;
+    memory.ensure(memory.reference({
+      underlyings: this.underlyings.length, assets: this.assets.length, instruments: this.instruments.length,
+      tiers: this.instruments.reduce((n, i) => n + i.tiers.length, 0), scenarios: this.params.grid.length,
+      accounts: this.wasm.accountCount(),
+    }), field);
+  }
+
   upsertUnderlying(value: unknown): void {
+    this.ensureRoom("underlying");
     const row = this.withIndex(parseUnderlying(value, "underlying", this.settings.now));
     const existing = this.underlyingIds.get(row.id);
     if (existing === undefined) {
@@ -120,6 +136,7 @@ export class Catalog {
   }
 
   upsertAsset(value: unknown): void {
+    this.ensureRoom("asset");
     const row = parseAsset(value, "asset", this.settings.settlement, this.settings.now);
     if (row.underlying !== null && !this.underlyingIds.has(row.underlying)) fail("UNKNOWN_ID", "asset.underlying", `no underlying "${row.underlying}"`);
     const existing = this.assetIds.get(row.id);
@@ -134,6 +151,7 @@ export class Catalog {
   }
 
   upsertInstrument(value: unknown): void {
+    this.ensureRoom("instrument");
     const row = parseInstrument(value, "instrument", this.settings.now, true);
     if (isExpiredAt(row, this.clock)) fail("EXPIRED", "instrument.expiry", "is not after the oracle clock: the contract has expired");
     const u = this.underlyingIds.get(row.underlying);

@@ -1,18 +1,16 @@
 // Liquidation passes as the API runs and reports them (docs/methodology.md §10): on current
-// results, with account and instrument ids, quantities in base units, prices and money as exact
-// decimal strings.
+// results, with account, instrument and asset ids, quantities in base units, prices and money as
+// exact decimal strings.
 import { formatDecimal, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { Col, type ColumnViews } from "../module/views.js";
 import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
-import type { Liquidator, PassResult } from "./liquidation.js";
+import type { Liquidator, PassResult } from "./liquidation/pass.js";
 import type { Refresh } from "./refresh.js";
 import type { LiquidationReport } from "./types.js";
 
 export class Liquidations {
   constructor(
-    private readonly views: ColumnViews,
     private readonly catalog: Catalog,
     private readonly book: AccountBook,
     private readonly refresh: Refresh,
@@ -22,15 +20,15 @@ export class Liquidations {
   /** What one pass would do now; nothing changes. */
   preview(limit: number | undefined): LiquidationReport {
     this.refresh.refresh();
-    return describePass(this.liquidator.dryRun(limitOf(limit)), this.catalog, this.book, this.views);
+    return describePass(this.liquidator.dryRun(limitOf(limit)), this.catalog, this.book);
   }
 
   /** Applies one pass. */
   apply(limit: number | undefined): LiquidationReport {
     this.refresh.refresh();
     const result = this.liquidator.pass(limitOf(limit));
-    if (result.touched.length > 0) this.refresh.initialTotal();
-    return describePass(result, this.catalog, this.book, this.views);
+    if (result.changed) this.refresh.initialTotal();
+    return describePass(result, this.catalog, this.book);
   }
 }
 
@@ -40,10 +38,10 @@ function limitOf(limit: number | undefined): number {
   return limit;
 }
 
-function describePass(result: PassResult, catalog: Catalog, book: AccountBook, views: ColumnViews): LiquidationReport {
+function describePass(result: PassResult, catalog: Catalog, book: AccountBook): LiquidationReport {
   const money = (x: bigint) => formatDecimal(x, MONEY_SCALE);
+  const price = (x: bigint) => formatDecimal(x, PRICE_SCALE);
   const qty = (i: number, lots: number) => formatDecimal(BigInt(lots) * catalog.instruments[i].lotSize, PRICE_SCALE);
-  const marks = views.i64(Col.InstrumentMarkUsed);
   return {
     queue: result.entries.map((e) => ({
       id: book.accountId(e.account),
@@ -53,19 +51,35 @@ function describePass(result: PassResult, catalog: Catalog, book: AccountBook, v
       shortfall: money(e.maintenanceMargin - e.equity),
       health: e.maintenanceMargin === 0n ? null : Number(e.equity) / Number(e.maintenanceMargin),
       deferred: e.deferred,
-      orders: e.orders.map((o) => ({ instrument: catalog.instruments[o.instrument].id, qty: qty(o.instrument, o.lots), price: formatDecimal(marks[o.instrument], PRICE_SCALE) })),
+      orders: [
+        ...e.orders.map((o) => ({ instrument: catalog.instruments[o.instrument].id, qty: qty(o.instrument, o.lots), price: price(o.price) })),
+        ...e.trades.map((t) => ({ asset: catalog.assets[t.asset].id, qty: formatDecimal(t.amount, PRICE_SCALE), price: price(t.price) })),
+      ],
+      notional: money(e.orders.reduce((n, o) => n + o.notional, 0n) + e.trades.reduce((n, t) => n + t.notional, 0n)),
       fee: money(e.feePaid),
+      priceImpact: money(e.impactPaid),
+      collateralDiscount: money(e.discountPaid),
       bankruptcy: e.bankruptcy,
+      cutShort: e.cutShort,
+      skipped: e.skipped,
+      deficit: money(e.deficit),
       insurancePaid: money(e.fundPaid),
       adl: e.adl.map((f) => ({
         account: book.accountId(f.account), instrument: catalog.instruments[f.instrument].id, qty: qty(f.instrument, f.lots),
-        price: formatDecimal(f.price, PRICE_SCALE), amount: money(f.amount),
+        price: price(f.price), amount: money(f.amount), equityBefore: money(f.equityBefore), equityAfter: money(f.equityAfter),
       })),
       uncoveredDeficit: money(e.uncovered),
     })),
+    skipped: result.skipped.map((s) => ({ account: book.accountId(s.account), code: s.code, message: `${s.code} at ${s.field}: ${s.message}` })),
+    fundBefore: money(result.fundBefore),
     insuranceFund: money(result.fundAfter),
     feesPaid: money(result.feesPaid),
+    priceImpact: money(result.impactPaid),
+    collateralDiscounts: money(result.discountsPaid),
     insurancePaid: money(result.fundPaid),
     socializedLoss: money(result.socializedLoss),
+    badDebt: money(result.badDebt),
+    haircutReleased: money(result.haircutReleased),
+    liquidatedNotional: money(result.liquidatedNotional),
   };
 }

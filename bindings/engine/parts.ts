@@ -14,7 +14,7 @@ import { Expiry } from "./expiry.js";
 import { MemoryGuard } from "./memory.js";
 import { GreekSums } from "./greeks.js";
 import { InstrumentResults } from "./instruments.js";
-import { Liquidator } from "./liquidation.js";
+import { Liquidator } from "./liquidation/pass.js";
 import { Liquidations } from "./liquidations.js";
 import { LiquidationPriceSearch } from "./liquidation-price.js";
 import { MaxOrder } from "./max-order.js";
@@ -54,8 +54,8 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
   const params = parseParams(paramOverrides);
   const fund = parseFund(options.insuranceFund ?? "0");
   const refresh = new Refresh(wasm);
-  const catalog = new Catalog(wasm, views, refresh, { now, settlement, params, paramOverrides });
   const memory = new MemoryGuard(wasm, views);
+  const catalog = new Catalog(wasm, views, refresh, memory, { now, settlement, params, paramOverrides });
   const book = new AccountBook(wasm, views, catalog, refresh, memory);
   const results = new Results(wasm, views, refresh);
   const greeks = new GreekSums(wasm, views, catalog);
@@ -68,7 +68,7 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
     maxOrder: new MaxOrder(wasm, views, catalog, book, orders),
     prices: new Prices(catalog, refresh, expiry),
     present: new Presenter(wasm, views, catalog, book, results, greeks, refresh, priceSearch),
-    liquidations: new Liquidations(views, catalog, book, refresh, liquidator),
+    liquidations: new Liquidations(catalog, book, refresh, liquidator),
     instruments: new InstrumentResults(views, catalog, refresh),
   };
 }

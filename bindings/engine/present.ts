@@ -79,9 +79,17 @@ export class Presenter {
     };
   }
 
-  /** Per underlying the account holds positions on: the nearest liquidation price, or null within ±99 %. */
+  /**
+   * Per underlying the account holds positions on or a balance priced by: the nearest liquidation
+   * price, or null within ±99 %.
+   */
   private liquidationPrices(a: number): Record<string, string | null> {
     const held = new Set(this.book.positions(a).map((h) => this.catalog.underlyingOf(h.instrument)));
+    const v = this.views, start = v.i32(Col.AccountCollateralStart)[a];
+    for (let c = start; c < start + v.u8(Col.AccountCollateralCount)[a]; c++) {
+      const underlying = this.catalog.assets[v.u8(Col.CollateralAsset)[c]].underlying;
+      if (underlying !== null) held.add(this.catalog.underlyingIndex(underlying));
+    }
     const out: Record<string, string | null> = {};
     for (const u of [...held].sort((x, y) => x - y)) {
       const price = this.priceSearch.find(a, u);

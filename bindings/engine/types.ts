@@ -57,8 +57,12 @@ export interface VenueRisk {
 /** Runtime options and the venue settings (`now` defaults to the current time). */
 export interface EngineOptions extends RuntimeOptions, VenueSettingsText {}
 
+/** An instrument trade of a liquidation: qty signed as traded (buying back a short is positive), at its fill price. */
 export interface LiquidationOrder { instrument: string; qty: string; price: string }
-export interface AdlOrder { account: string; instrument: string; qty: string; price: string; amount: string }
+/** A collateral trade of a liquidation: qty in asset units, negative for a sale, positive for a loan bought back. */
+export interface CollateralOrder { asset: string; qty: string; price: string }
+/** An opposing position closed by auto-deleveraging, signed as the opponent held it, and what it paid. */
+export interface AdlOrder { account: string; instrument: string; qty: string; price: string; amount: string; equityBefore: string; equityAfter: string }
 export interface Liquidation {
   id: string;
   rank: number;
@@ -69,22 +73,49 @@ export interface Liquidation {
   health: number | null;
   /** An underlying the account is exposed to has no fresh price: no orders until it has. */
   deferred: boolean;
-  orders: LiquidationOrder[];
+  /** Instrument trades, then collateral trades. */
+  orders: (LiquidationOrder | CollateralOrder)[];
+  /** Notional of those trades (instruments at the mark, collateral at its price). */
+  notional: string;
   /** Liquidation fee paid to the insurance fund. */
   fee: string;
+  /** Price impact of the fills against instruments' depth, paid to the fund. */
+  priceImpact: string;
+  /** Discount on the collateral trades, paid to the fund. */
+  collateralDiscount: string;
+  /** Equity was negative: the account is closed out. */
   bankruptcy: boolean;
+  /** A cap or an instrument's depth kept some trade back: the account stays in the queue while it is liquidatable. */
+  cutShort: boolean;
+  /** A limit kept the account from being liquidated (see the report's `skipped`). */
+  skipped: boolean;
+  /** The deficit settled in this pass (flat account, negative equity), and how. */
+  deficit: string;
   /** What the insurance fund paid towards the deficit. */
   insurancePaid: string;
   adl: AdlOrder[];
-  /** Deficit nothing could cover (no fund left and no opposing position). */
+  /** Deficit neither the fund nor ADL could cover: written off as bad debt. */
   uncoveredDeficit: string;
 }
+/** An account left as it was because liquidating it would break a limit; it stays in the queue. */
+export interface SkippedLiquidation { account: string; code: string; message: string }
 export interface LiquidationReport {
   queue: Liquidation[];
+  skipped: SkippedLiquidation[];
+  /** The insurance fund before and after the pass. */
+  fundBefore: string;
   insuranceFund: string;
   feesPaid: string;
+  priceImpact: string;
+  collateralDiscounts: string;
   insurancePaid: string;
   socializedLoss: string;
+  /** Deficits written off: Σ uncoveredDeficit. */
+  badDebt: string;
+  /** Equity collateral trades released (their haircut, net of the discount to the fund and rounding). */
+  haircutReleased: string;
+  /** Notional the pass traded: instrument fills at the mark and collateral at its price (ADL excluded). */
+  liquidatedNotional: string;
 }
 
 /** The direction of an order for maxOrder: buy adds lots, sell removes them. */
@@ -128,3 +159,25 @@ export interface RiskColumns {
 }
 
 export interface RawAccountRisk { equity: bigint; initialMargin: bigint; maintenanceMargin: bigint; status: AccountStatus }
+
+/** One side of an account in a what-if: its status and figures. */
+export interface WhatIfSide { status: AccountStatus; equity: string; initialMargin: string; maintenanceMargin: string }
+/** An account the proposal pushes into restricted, liquidatable or bankrupt. */
+export interface WhatIfAccount { id: string; before: WhatIfSide; after: WhatIfSide; maintenanceMarginChange: string }
+export interface VenueTotals { equity: string; initialMargin: string; maintenanceMargin: string }
+/** The venue against itself under proposed parameters (docs/methodology.md §14). */
+export interface WhatIfReport {
+  /** The parameter overrides in force and proposed. */
+  params: { before: Record<string, unknown>; after: Record<string, unknown> };
+  accountCount: number;
+  /** Accounts whose status changes, per (from, to) pair with a count above zero. */
+  transitions: { from: AccountStatus; to: AccountStatus; count: number }[];
+  statusCounts: { before: Record<AccountStatus, number>; after: Record<AccountStatus, number> };
+  /** Proposed minus current venue totals. */
+  delta: VenueTotals;
+  totals: { before: VenueTotals; after: VenueTotals };
+  /** How many accounts move to a worse status that is at least restricted. */
+  worsened: number;
+  /** The first `top` of those, largest rise in MM first (ties by account order). */
+  accounts: WhatIfAccount[];
+}

@@ -13,6 +13,7 @@ import { liquidationsCommand } from "./cli/liquidations.js";
 import { marginCommand } from "./cli/margin.js";
 import { previewCommand } from "./cli/preview.js";
 import { scenariosCommand } from "./cli/scenarios.js";
+import { whatIfCommand } from "./cli/whatif.js";
 
 export type { CliIo, Sink } from "./cli/command.js";
 
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, Command> = {
   bench: benchCommand,
   demo: demoCommand,
   preview: previewCommand,
+  whatif: whatIfCommand,
 };
 
 const ERRORS = "Errors: one line on stderr, `error: CODE at FIELD: message`, exit code 2, nothing on stdout.";

@@ -303,7 +303,7 @@ class AccountWriter {
 
 export function generateVenue({ accounts, seed }: { accounts: number; seed: number }): { venue: VenueReference; columns: AccountColumns } {
   if (!Number.isSafeInteger(accounts) || accounts < 0) throw new RangeError(`accounts must be a non-negative integer, got ${accounts}`);
-  const { venue, model } = buildReference();
+  const { venue, model } = buildReference(accounts);
   const rng = xoroshiro128plus(seed);
   for (let k = 0; k < 32; k++) rng.next(); // the first outputs echo the seed
   const w = new AccountWriter(accounts, model, rng);

@@ -1,17 +1,19 @@
-// The crash-replay report: one self-contained HTML file (no network access) with the summary,
-// four uPlot charts and a per-tick table. uPlot's minified build, its stylesheet and its licence
-// are embedded as strings at bundle time, so the page works from file:// and offline.
-//
-// The paths are relative on purpose: build/cli.js is bundled with `packages: "external"`, which
-// would leave a bare `uplot/...` import to be resolved at run time instead of inlining the text.
-import uplotJs from "../../node_modules/uplot/dist/uPlot.iife.min.js" with { type: "text" };
-import uplotCss from "../../node_modules/uplot/dist/uPlot.min.css" with { type: "text" };
-import uplotLicense from "../../node_modules/uplot/LICENSE" with { type: "text" };
+// The crash-replay report: one self-contained HTML page (report-page.ts) with the summary the
+// demo prints as JSON, tick 0 — the clearing of what was under water before any price moved —
+// apart from the crash, charts on a UTC time axis (prices with stale-oracle shading, the queue,
+// liquidated notional per tick against the caps, the fund with bad debt and socialized loss,
+// the fund's flows) and every tick in a table, money with separators and the currency.
+import { cards, escapeHtml, keyValueTable, plotted, renderPage } from "./report-page.js";
+import { moneyText } from "./money-text.js";
+import type { CrashSummary } from "./tally.js";
+
+export { escapeHtml };
+export type { CrashSummary };
 
 export interface CrashTick {
-  /** 0..N */
+  /** 0..N; tick 0 prints the starting prices. */
   tick: number;
-  /** Simulated timestamp, ms since epoch. */
+  /** Simulated timestamp, ms since the epoch. */
   timeMs: number;
   /** Index price per underlying, decimal string. */
   prices: Record<string, string>;
@@ -22,17 +24,31 @@ export interface CrashTick {
   queueLength: number;
   /** Queue entries deferred because of stale prices. */
   deferred: number;
-  /** Accounts partially liquidated at this tick. */
+  /** Queue entries that traded or settled a deficit. */
   liquidations: number;
-  /** Accounts closed out at this tick. */
+  /** Entries closed out with negative equity. */
   bankruptcies: number;
-  /** Liquidation fees paid to the fund this tick, decimal string (USD). */
+  /** Entries a limit kept back. */
+  skipped: number;
+  /** Money as decimal strings (settlement currency), this tick unless cumulative is said. */
+  liquidatedNotional: string;
+  /** The largest notional one account traded this tick. */
+  largestAccountNotional: string;
+  /** Fees, price impact and collateral discounts paid to the fund. */
   fees: string;
-  /** Insurance fund balance after the tick, decimal string (USD). */
-  insuranceFund: string;
+  insurancePaid: string;
   adlFills: number;
-  /** Cumulative socialized loss, decimal string (USD). */
+  collateralSales: number;
+  socializedThisTick: string;
+  badDebtThisTick: string;
+  /** Cumulative. */
   socializedLoss: string;
+  /** Cumulative. */
+  badDebt: string;
+  /** The fund after the tick's pass. */
+  insuranceFund: string;
+  /** The pass moved Σ equity + fund by exactly what it reported. */
+  conserved: boolean;
   /** Wall time of the tick. */
   ms: number;
 }
@@ -42,353 +58,201 @@ export interface CrashReport {
   accounts: number;
   seed: number;
   generatedAt: string;
-  summary: [string, string][];
+  /** The settlement currency money is in. */
+  currency: string;
+  summary: CrashSummary;
+  /** The demo's table, label → text. */
+  table: [string, string][];
+  /** The venue's caps (decimal strings), null when not set. */
+  caps: { perPass: string | null; perAccount: string | null; insuranceLossPerPass: string | null };
   ticks: CrashTick[];
 }
 
-/** Chart-ready series; decimal strings become numbers here because they are only plotted. */
-interface ChartData {
-  x: number[];
-  time: number[];
-  underlyings: string[];
-  /** Index price per underlying, rebased to 100 at its first price (tick 0). */
-  prices: (number | null)[][];
-  queue: number[];
-  deferred: number[];
-  fund: (number | null)[];
-  fees: (number | null)[];
-  socialized: (number | null)[];
-  /** Inclusive [first, last] tick ranges during which at least one underlying was stale. */
-  stale: [number, number][];
-}
-
-const ESCAPES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
-
-/** Escapes text for HTML element content and quoted attribute values. */
-export function escapeHtml(value: unknown): string {
-  return String(value).replace(/[&<>"']/g, (c) => ESCAPES[c]);
-}
-
-/** JSON that is safe inside a <script> element: no `<` can close it or open a comment. */
-function scriptJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
-}
-
-/** Keeps embedded text from closing the element it sits in. */
-function rawText(text: string, element: "script" | "style"): string {
-  return text.replace(new RegExp(`</(${element})`, "gi"), "<\\/$1");
-}
-
-function toNumber(value: string | undefined): number | null {
-  if (value === undefined || value === null || value === "") return null;
-  const n = Number(value);
-  return Number.isFinite(n) ? n : null;
-}
-
-const round = (n: number, digits: number) => {
-  const f = 10 ** digits;
-  return Math.round(n * f) / f;
-};
-
-function underlyingsOf(ticks: CrashTick[]): string[] {
-  const seen = new Set<string>();
-  for (const t of ticks) for (const u of Object.keys(t.prices ?? {})) seen.add(u);
-  return [...seen];
-}
-
-function chartData(ticks: CrashTick[], underlyings: string[]): ChartData {
+/** Chart-ready series from tick 1 on (the crash); time in Unix seconds; numbers only because they are plotted. */
+function chartData(report: CrashReport, underlyings: string[]) {
+  const ticks = report.ticks.filter((t) => t.tick > 0);
+  const series = (pick: (t: CrashTick) => string | number) => ticks.map((t) => plotted(String(pick(t))));
   const prices = underlyings.map((u) => {
-    const raw = ticks.map((t) => toNumber(t.prices?.[u]));
-    const base = raw.find((p): p is number => p !== null && p > 0);
-    return raw.map((p) => (p === null || base === undefined ? null : round((100 * p) / base, 4)));
+    const base = plotted(report.ticks[0]?.prices?.[u]);
+    return ticks.map((t) => {
+      const p = plotted(t.prices?.[u]);
+      return p === null || base === null || base <= 0 ? null : Math.round((1e6 * p) / base) / 1e4;
+    });
   });
   const stale: [number, number][] = [];
   for (const t of ticks) {
     if (!t.staleUnderlyings?.length) continue;
     const last = stale[stale.length - 1];
-    if (last && t.tick - last[1] <= 1) last[1] = t.tick;
-    else stale.push([t.tick, t.tick]);
+    const time = t.timeMs / 1000;
+    if (last && time - last[1] <= (ticks[1]?.timeMs - ticks[0]?.timeMs) / 1000 + 1e-9) last[1] = time;
+    else stale.push([time, time]);
   }
+  const cap = (x: string | null) => ticks.map(() => (x === null ? null : plotted(x)));
+  const opening = report.ticks[0];
   return {
-    x: ticks.map((t) => t.tick),
-    time: ticks.map((t) => t.timeMs),
-    underlyings,
-    prices,
-    queue: ticks.map((t) => t.queueLength),
-    deferred: ticks.map((t) => t.deferred),
-    fund: ticks.map((t) => toNumber(t.insuranceFund)),
-    fees: ticks.map((t) => toNumber(t.fees)),
-    socialized: ticks.map((t) => toNumber(t.socializedLoss)),
-    stale,
+    time: ticks.map((t) => t.timeMs / 1000),
+    underlyings, prices, stale,
+    queue: series((t) => t.queueLength), deferred: series((t) => t.deferred), events: series((t) => t.liquidations), bankruptcies: series((t) => t.bankruptcies),
+    notional: series((t) => t.liquidatedNotional), largest: series((t) => t.largestAccountNotional),
+    passCap: cap(report.caps.perPass), accountCap: cap(report.caps.perAccount),
+    // the fund entering the crash (after tick 0's clearing), then after each pass
+    fundTime: [opening ? opening.timeMs / 1000 : null, ...ticks.map((t) => t.timeMs / 1000)],
+    fund: [plotted(opening?.insuranceFund), ...series((t) => t.insuranceFund)],
+    badDebt: [plotted(opening?.badDebt), ...series((t) => t.badDebt)],
+    socialized: [plotted(opening?.socializedLoss), ...series((t) => t.socializedLoss)],
+    fees: series((t) => t.fees), paid: series((t) => t.insurancePaid),
   };
 }
 
-function clock(timeMs: number): string {
-  const date = new Date(timeMs);
-  return Number.isNaN(date.getTime()) ? String(timeMs) : date.toISOString().slice(11, 23);
-}
-
-const integer = (n: number) => (Number.isFinite(n) ? n.toLocaleString("en-US") : String(n));
-
-function summaryTable(report: CrashReport): string {
-  const rows: [string, string][] = [
-    ["accounts", integer(report.accounts)],
-    ["seed", String(report.seed)],
-    ["ticks", integer(report.ticks.length)],
-    ...report.summary,
-  ];
-  const body = rows.map(([k, v]) => `<tr><th scope="row">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join("\n");
-  return `<table id="summary" class="summary"><tbody>\n${body}\n</tbody></table>`;
-}
-
-function tickTable(ticks: CrashTick[], underlyings: string[]): string {
-  const head = [
-    "tick", "time (UTC)", ...underlyings, "stale", "ignored prints", "queue", "deferred",
-    "liquidations", "bankruptcies", "fees", "insurance fund", "ADL fills", "socialized loss", "ms",
-  ];
+function tickTable(report: CrashReport, underlyings: string[]): string {
+  const cur = report.currency;
+  const head = ["tick", "time (UTC)", ...underlyings, "stale", "queue", "deferred", "events", "bankrupt", "skipped", `notional (${cur})`,
+    `to fund (${cur})`, `insurance paid (${cur})`, "ADL fills", `socialized (${cur})`, `bad debt (${cur})`, `fund after (${cur})`, "ms"];
   const num = (v: string | number) => `<td class="num">${escapeHtml(v)}</td>`;
-  const rows = ticks.map((t) => {
+  const amount = (v: string) => num(moneyText(v, cur).replace(` ${cur}`, ""));
+  const rows = report.ticks.map((t) => {
     const stale = t.staleUnderlyings ?? [];
     const cells = [
-      num(t.tick),
-      `<td>${escapeHtml(clock(t.timeMs))}</td>`,
-      ...underlyings.map((u) => {
-        const p = t.prices?.[u];
-        return stale.includes(u) ? `<td class="num stale-cell">${escapeHtml(p ?? "–")}</td>` : num(p ?? "–");
-      }),
-      `<td>${escapeHtml(stale.join(", "))}</td>`,
-      num(t.ignoredSources),
-      num(t.queueLength),
-      num(t.deferred),
-      num(t.liquidations),
-      num(t.bankruptcies),
-      num(t.fees),
-      num(t.insuranceFund),
-      num(t.adlFills),
-      num(t.socializedLoss),
-      num(Number.isFinite(t.ms) ? t.ms.toFixed(2) : String(t.ms)),
+      num(t.tick), `<td class="text">${escapeHtml(new Date(t.timeMs).toISOString().slice(11, 19))}</td>`,
+      ...underlyings.map((u) => (stale.includes(u) ? `<td class="num stale-cell">${escapeHtml(t.prices?.[u] ?? "–")}</td>` : num(t.prices?.[u] ?? "–"))),
+      `<td class="text">${escapeHtml(stale.join(", "))}</td>`,
+      num(t.queueLength.toLocaleString("en-US")), num(t.deferred.toLocaleString("en-US")), num(t.liquidations.toLocaleString("en-US")),
+      num(t.bankruptcies.toLocaleString("en-US")), num(t.skipped), amount(t.liquidatedNotional), amount(t.fees), amount(t.insurancePaid),
+      num(t.adlFills.toLocaleString("en-US")), amount(t.socializedThisTick), amount(t.badDebtThisTick), amount(t.insuranceFund), num(t.ms.toFixed(1)),
     ];
-    return `<tr${stale.length ? ' class="stale"' : ""}>${cells.join("")}</tr>`;
+    const kind = t.tick === 0 ? ' class="clearing"' : stale.length ? ' class="stale"' : "";
+    return `<tr${kind}>${cells.join("")}</tr>`;
   });
-  return [
-    `<table id="ticks" class="ticks">`,
-    `<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead>`,
-    `<tbody>\n${rows.join("\n")}\n</tbody>`,
-    `</table>`,
-  ].join("\n");
+  return `<table id="ticks" class="rows">\n<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead>\n<tbody>\n${rows.join("\n")}\n</tbody>\n</table>`;
 }
 
-const STYLE = `
-:root { color-scheme: light; --ink: #1d2430; --muted: #5b6576; --line: #dde2ea; --panel: #ffffff; --bg: #f4f6f9; --stale: rgba(245, 158, 11, 0.14); }
-* { box-sizing: border-box; }
-body { margin: 0; padding: 24px 28px 40px; background: var(--bg); color: var(--ink);
-  font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", sans-serif; }
-header h1 { margin: 0 0 4px; font-size: 24px; }
-header p { margin: 0 0 18px; color: var(--muted); }
-h2 { margin: 0 0 8px; font-size: 15px; }
-.panel { background: var(--panel); border: 1px solid var(--line); border-radius: 8px; padding: 14px 16px; }
-.top { display: grid; gap: 16px; grid-template-columns: minmax(0, 1fr); margin-bottom: 16px; }
-.charts { display: grid; gap: 16px; grid-template-columns: repeat(auto-fit, minmax(min(100%, 520px), 1fr)); margin-bottom: 16px; }
-.chart { width: 100%; min-height: 300px; overflow: hidden; }
-.note { margin: 6px 0 0; color: var(--muted); font-size: 12px; }
-.swatch { display: inline-block; width: 12px; height: 12px; vertical-align: -2px; background: var(--stale); border: 1px solid rgba(245, 158, 11, 0.5); }
-table { border-collapse: collapse; font-variant-numeric: tabular-nums; }
-.summary th { text-align: left; font-weight: 500; color: var(--muted); padding: 3px 18px 3px 0; white-space: pre; }
-.summary td { padding: 3px 0; }
-.table-wrap { overflow-x: auto; }
-.ticks { width: 100%; font-size: 12px; }
-.ticks th, .ticks td { padding: 3px 6px; border-bottom: 1px solid var(--line); white-space: nowrap; }
-.ticks thead th { position: sticky; top: 0; background: #eef1f5; text-align: right; font-weight: 600; }
-.ticks thead th:nth-child(2) { text-align: left; }
-.ticks td.num { text-align: right; }
-.ticks tr.stale td { background: var(--stale); }
-.ticks td.stale-cell { color: #b45309; font-weight: 600; }
-.uplot { font-family: inherit; }
-`;
+/** The opening pass on its own: what was under water before any price moved. */
+function clearingPanel(report: CrashReport): string {
+  const t = report.ticks[0];
+  if (t === undefined) return "";
+  const cur = report.currency;
+  return `<section class="panel"><h2>Tick 0: clearing before the crash</h2>
+<p class="note">The first pass runs at the starting prices: it liquidates accounts that were under water before anything moved. Its figures are kept apart from the crash below.</p>
+${keyValueTable("clearing", [
+    ["insurance fund at the start", moneyText(report.summary.fundStart, cur)],
+    ["queue", t.queueLength.toLocaleString("en-US")],
+    ["liquidation events", t.liquidations.toLocaleString("en-US")],
+    ["closed out bankrupt", t.bankruptcies.toLocaleString("en-US")],
+    ["notional liquidated", moneyText(t.liquidatedNotional, cur)],
+    ["fees, impact and discounts to the fund", moneyText(t.fees, cur)],
+    ["insurance paid", moneyText(t.insurancePaid, cur)],
+    ["socialized by ADL", moneyText(t.socializedThisTick, cur)],
+    ["bad debt written off", moneyText(t.badDebtThisTick, cur)],
+    ["insurance fund entering the crash", moneyText(t.insuranceFund, cur)],
+  ])}</section>`;
+}
 
-// Runs in the page: reads the embedded JSON and draws the four charts with the inlined uPlot.
-const PAGE_SCRIPT = `
-(function () {
-  "use strict";
-  var data = JSON.parse(document.getElementById("report-data").textContent);
-  var c = data.chart;
-  var PALETTE = ["#2563eb", "#dc2626", "#059669", "#7c3aed", "#d97706", "#0891b2", "#db2777", "#4b5563"];
-  var HEIGHT = 260;
-  var charts = [];
-  var drawn = {};
+function summaryCards(report: CrashReport): string {
+  const s = report.summary, cur = report.currency;
+  const crash = report.ticks.filter((t) => t.tick > 0);
+  const socializedInCrash = crash.some((t) => t.socializedThisTick !== "0");
+  return cards([
+    { label: "insurance fund: start → end", value: `${moneyText(s.fundStart, cur)} → ${moneyText(s.fundEnd, cur)}` },
+    { label: "fees, impact and discounts to the fund", value: moneyText(s.feesToFund, cur) },
+    { label: "insurance paid", value: moneyText(s.insurancePaid, cur) },
+    { label: "socialized loss (ADL)", value: moneyText(s.socializedLoss, cur), note: `${socializedInCrash ? "some" : "none"} after tick 0; ${s.adlFills.toLocaleString("en-US")} fills, ${s.adlFillsBeyondEquity} beyond equity` },
+    { label: "bad debt written off", value: moneyText(s.badDebt, cur), tone: s.badDebt === "0" ? "good" : "bad" },
+    { label: "liquidation events", value: s.liquidationEvents.toLocaleString("en-US"), note: `${s.distinctAccountsLiquidated.toLocaleString("en-US")} distinct accounts` },
+    { label: "closed out bankrupt", value: s.distinctAccountsBankrupt.toLocaleString("en-US"), note: "distinct accounts" },
+    { label: "collateral sales", value: s.collateralSales.toLocaleString("en-US") },
+    { label: "skip records", value: s.skipped.toLocaleString("en-US"), note: "a limit kept an account back" },
+    { label: "liquidatable, nothing to do, at the end", value: String(s.liquidatableWithoutOrdersAtEnd), tone: s.liquidatableWithoutOrdersAtEnd === 0 ? "good" : "bad" },
+    { label: "Σ equity + fund conserved", value: s.conserved ? "every pass" : "NO", tone: s.conserved ? "good" : "bad" },
+  ]);
+}
 
-  function markDrawn(id) {
-    if (drawn[id]) return;
-    drawn[id] = true;
-    if (Object.keys(drawn).length === 4) document.body.dataset.ready = "true";
+const CHARTS_SCRIPT = `
+var c = REPORT.chart, caps = REPORT.caps;
+function shadeStale(u) {
+  if (!c.stale.length) return;
+  var ctx = u.ctx, b = u.bbox, half = c.time.length > 1 ? (c.time[1] - c.time[0]) / 2 : 5;
+  ctx.save();
+  ctx.fillStyle = "rgba(245, 158, 11, 0.14)";
+  for (var i = 0; i < c.stale.length; i++) {
+    var x0 = Math.max(b.left, u.valToPos(c.stale[i][0] - half, "x", true));
+    var x1 = Math.min(b.left + b.width, u.valToPos(c.stale[i][1] + half, "x", true));
+    if (x1 > x0) ctx.fillRect(x0, b.top, x1 - x0, b.height);
   }
-
-  function compact(v) {
-    if (v == null || !isFinite(v)) return "";
-    var a = Math.abs(v);
-    if (a >= 1e9) return parseFloat((v / 1e9).toFixed(2)) + "B";
-    if (a >= 1e6) return parseFloat((v / 1e6).toFixed(2)) + "M";
-    if (a >= 1e3) return parseFloat((v / 1e3).toFixed(2)) + "k";
-    return String(parseFloat(v.toFixed(2)));
-  }
-  function usd(v) { return v == null || !isFinite(v) ? "" : (v < 0 ? "-$" : "$") + compact(Math.abs(v)); }
-  function usdExact(v) {
-    return v == null ? "--" : v.toLocaleString("en-US", { style: "currency", currency: "USD", maximumFractionDigits: 2 });
-  }
-  function clock(ms) {
-    var d = new Date(ms);
-    return isNaN(d.getTime()) ? "" : d.toISOString().slice(11, 19);
-  }
-  var timeOfTick = {};
-  for (var i = 0; i < c.x.length; i++) timeOfTick[c.x[i]] = c.time[i];
-  function tickLabel(u, v) { return v == null ? "--" : "tick " + v + " (" + clock(timeOfTick[v]) + ")"; }
-
-  // Shades the ticks during which some underlying had no fresh oracle source.
-  function shadeStale(u) {
-    if (!c.stale.length) return;
-    var ctx = u.ctx, b = u.bbox;
-    ctx.save();
-    ctx.fillStyle = "rgba(245, 158, 11, 0.14)";
-    for (var i = 0; i < c.stale.length; i++) {
-      var x0 = Math.max(b.left, u.valToPos(c.stale[i][0] - 0.5, "x", true));
-      var x1 = Math.min(b.left + b.width, u.valToPos(c.stale[i][1] + 0.5, "x", true));
-      if (x1 > x0) ctx.fillRect(x0, b.top, x1 - x0, b.height);
-    }
-    ctx.restore();
-  }
-
-  function xAxis() {
-    return { label: "tick", labelSize: 20, values: function (u, splits) { return splits.map(function (v) { return Number.isInteger(v) ? String(v) : ""; }); } };
-  }
-
-  function make(id, opts, series) {
-    var el = document.getElementById(id);
-    opts.width = Math.max(280, el.clientWidth);
-    opts.height = HEIGHT;
-    opts.scales = opts.scales || {};
-    opts.scales.x = { time: false };
-    opts.cursor = { drag: { x: true, y: false } };
-    opts.hooks = opts.hooks || {};
-    opts.hooks.draw = [function () { markDrawn(id); }];
-    var chart = new uPlot(opts, series, el);
-    charts.push({ el: el, chart: chart });
-    return chart;
-  }
-
-  make("chart-prices", {
-    series: [{ label: "tick", value: tickLabel }].concat(c.underlyings.map(function (name, i) {
-      return { label: name, stroke: PALETTE[i % PALETTE.length], width: 2, spanGaps: false,
-        value: function (u, v) { return v == null ? "--" : v.toFixed(2); } };
-    })),
-    axes: [xAxis(), { label: "index (tick 0 = 100)", labelSize: 20, size: 50 }],
-    hooks: { drawClear: [shadeStale] },
-  }, [c.x].concat(c.prices));
-
-  make("chart-queue", {
-    series: [
-      { label: "tick", value: tickLabel },
-      { label: "queue length", stroke: "#2563eb", width: 2, fill: "rgba(37, 99, 235, 0.08)" },
-      { label: "deferred (stale price)", stroke: "#d97706", width: 2, fill: "rgba(217, 119, 6, 0.18)" },
-    ],
-    axes: [xAxis(), { label: "entries", labelSize: 20, size: 50, values: function (u, s) { return s.map(compact); } }],
-    hooks: { drawClear: [shadeStale] },
-  }, [c.x, c.queue, c.deferred]);
-
-  make("chart-fund", {
-    series: [
-      { label: "tick", value: tickLabel },
-      { label: "insurance fund", stroke: "#059669", width: 2, fill: "rgba(5, 150, 105, 0.10)",
-        value: function (u, v) { return usdExact(v); } },
-    ],
-    axes: [xAxis(), { label: "USD", labelSize: 20, size: 60, values: function (u, s) { return s.map(usd); } }],
-  }, [c.x, c.fund]);
-
-  var bars = uPlot.paths && uPlot.paths.bars ? uPlot.paths.bars({ size: [0.7, 24] }) : undefined;
-  make("chart-losses", {
-    series: [
-      { label: "tick", value: tickLabel },
-      { label: "fees this tick", scale: "fees", stroke: "#7c3aed", fill: "rgba(124, 58, 237, 0.35)", width: 1, paths: bars,
-        points: { show: false }, value: function (u, v) { return usdExact(v); } },
-      { label: "socialized loss (cumulative)", scale: "loss", stroke: "#dc2626", width: 2,
-        value: function (u, v) { return usdExact(v); } },
-    ],
-    scales: { fees: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } },
-              loss: { range: function (u, min, max) { return [0, max > 0 ? max * 1.1 : 1]; } } },
-    axes: [
-      xAxis(),
-      { scale: "fees", label: "fees (USD)", labelSize: 20, size: 60, values: function (u, s) { return s.map(usd); } },
-      { scale: "loss", side: 1, label: "socialized loss (USD)", labelSize: 20, size: 60, grid: { show: false },
-        values: function (u, s) { return s.map(usd); } },
-    ],
-  }, [c.x, c.fees, c.socialized]);
-
-  var pending = 0;
-  window.addEventListener("resize", function () {
-    cancelAnimationFrame(pending);
-    pending = requestAnimationFrame(function () {
-      charts.forEach(function (entry) { entry.chart.setSize({ width: Math.max(280, entry.el.clientWidth), height: HEIGHT }); });
-    });
-  });
-})();
+  ctx.restore();
+}
+function moneySeries(label, color, extra) {
+  var s = { label: label, stroke: color, width: 2, value: function (u, v) { return money(v); } };
+  for (var k in extra || {}) s[k] = extra[k];
+  return s;
+}
+chart("chart-prices", {
+  series: [timeSeries()].concat(c.underlyings.map(function (name, i) {
+    return { label: name, stroke: PALETTE[i % PALETTE.length], width: 2, value: function (u, v) { return v == null ? "--" : v.toFixed(2); } };
+  })),
+  axes: [null, { label: "index (start = 100)", labelSize: 20, size: 50 }],
+  hooks: { drawClear: [shadeStale] },
+}, [c.time].concat(c.prices));
+chart("chart-queue", {
+  series: [timeSeries(),
+    { label: "queue", stroke: "#2563eb", width: 2, fill: "rgba(37, 99, 235, 0.08)", value: function (u, v) { return count(v); } },
+    { label: "liquidation events", stroke: "#059669", width: 2, value: function (u, v) { return count(v); } },
+    { label: "bankrupt", stroke: "#dc2626", width: 2, value: function (u, v) { return count(v); } },
+    { label: "deferred (stale price)", stroke: "#d97706", width: 2, fill: "rgba(217, 119, 6, 0.18)", value: function (u, v) { return count(v); } }],
+  axes: [null, { label: "accounts", labelSize: 20, size: 50, values: function (u, s) { return s.map(compactMoney); } }],
+  hooks: { drawClear: [shadeStale] },
+}, [c.time, c.queue, c.events, c.bankruptcies, c.deferred]);
+chart("chart-notional", fromZero({
+  series: [timeSeries(),
+    moneySeries("liquidated notional", "#7c3aed", { fill: "rgba(124, 58, 237, 0.35)", width: 1, paths: BARS, points: { show: false } }),
+    moneySeries("cap per pass", "#7c3aed", { dash: [6, 4] }),
+    moneySeries("largest account", "#0891b2"),
+    moneySeries("cap per account", "#0891b2", { dash: [6, 4] })],
+  axes: [null, moneyAxis("notional")],
+}), [c.time, c.notional, c.passCap, c.largest, c.accountCap]);
+chart("chart-fund", fromZero({
+  series: [timeSeries(),
+    moneySeries("insurance fund", "#059669", { fill: "rgba(5, 150, 105, 0.10)" }),
+    moneySeries("bad debt (cumulative)", "#b91c1c"),
+    moneySeries("socialized loss (cumulative)", "#d97706")],
+  axes: [null, moneyAxis("money")],
+}), [c.fundTime, c.fund, c.badDebt, c.socialized]);
+chart("chart-flows", fromZero({
+  series: [timeSeries(),
+    moneySeries("to the fund", "#059669", { fill: "rgba(5, 150, 105, 0.35)", width: 1, paths: BARS, points: { show: false } }),
+    moneySeries("insurance paid", "#dc2626", { fill: "rgba(220, 38, 38, 0.35)", width: 1, paths: BARS, points: { show: false } })],
+  axes: [null, moneyAxis("per tick")],
+}), [c.time, c.fees, c.paid]);
 `;
 
 /** Renders the crash replay as one complete, self-contained HTML document. */
 export function renderReport(report: CrashReport): string {
-  const ticks = report.ticks ?? [];
-  const underlyings = underlyingsOf(ticks);
-  const chart = chartData(ticks, underlyings);
-  const staleTicks = ticks.filter((t) => t.staleUnderlyings?.length).length;
-  const licence = `/*! uPlot ${uplotVersion()} (bundled)\n${uplotLicense.replace(/\*\//g, "* /").trim()}\n*/`;
-  const subtitle = [
-    `${integer(report.accounts)} accounts`,
-    `seed ${report.seed}`,
-    `${integer(ticks.length)} ticks`,
-    `generated ${report.generatedAt}`,
-  ].join(" · ");
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="margin-core">
-<title>${escapeHtml(report.title)}</title>
-<style>${rawText(uplotCss, "style")}</style>
-<style>${STYLE}</style>
-</head>
-<body>
-<header>
-<h1>${escapeHtml(report.title)}</h1>
-<p>${escapeHtml(subtitle)}</p>
-</header>
-<div class="top">
+  const underlyings = [...new Set(report.ticks.flatMap((t) => Object.keys(t.prices ?? {})))];
+  const staleTicks = report.ticks.filter((t) => t.staleUnderlyings?.length).length;
+  const cur = report.currency;
+  const capText = (x: string | null) => (x === null ? "none" : moneyText(x, cur));
+  const body = `<div class="top">
 <section class="panel"><h2>Summary</h2>
-${summaryTable(report)}
+${summaryCards(report)}
+${keyValueTable("summary", report.table)}
 </section>
+${clearingPanel(report)}
 </div>
 <div class="charts">
-<section class="panel"><h2>Index prices (rebased, tick 0 = 100)</h2><div id="chart-prices" class="chart"></div>
-<p class="note"><span class="swatch"></span> ticks with a stale underlying (${integer(staleTicks)})</p></section>
+<section class="panel"><h2>Index prices (rebased, start = 100)</h2><div id="chart-prices" class="chart"></div>
+<p class="note"><span class="swatch"></span> ticks with a stale underlying (${staleTicks.toLocaleString("en-US")})</p></section>
 <section class="panel"><h2>Liquidation queue</h2><div id="chart-queue" class="chart"></div>
 <p class="note"><span class="swatch"></span> ticks with a stale underlying; deferred entries wait for a fresh price</p></section>
-<section class="panel"><h2>Insurance fund balance</h2><div id="chart-fund" class="chart"></div></section>
-<section class="panel"><h2>Liquidation fees and socialized loss</h2><div id="chart-losses" class="chart"></div></section>
+<section class="panel"><h2>Liquidated notional per tick, against the caps</h2><div id="chart-notional" class="chart"></div>
+<p class="note">caps: ${escapeHtml(capText(report.caps.perPass))} a pass, ${escapeHtml(capText(report.caps.perAccount))} an account; fund payouts ${escapeHtml(capText(report.caps.insuranceLossPerPass))} a pass</p></section>
+<section class="panel"><h2>Insurance fund, bad debt and socialized loss</h2><div id="chart-fund" class="chart"></div>
+<p class="note">from the fund entering the crash (after tick 0's clearing) to the end</p></section>
+<section class="panel"><h2>Fund flows per tick</h2><div id="chart-flows" class="chart"></div></section>
 </div>
 <section class="panel"><h2>Ticks</h2>
 <div class="table-wrap">
-${tickTable(ticks, underlyings)}
+${tickTable(report, underlyings)}
 </div>
-</section>
-<script type="application/json" id="report-data">${scriptJson({ ...report, chart })}</script>
-<script>
-${rawText(licence, "script")}
-${rawText(uplotJs, "script")}
-</script>
-<script>${PAGE_SCRIPT}</script>
-</body>
-</html>
-`;
-}
-
-function uplotVersion(): string {
-  return /\(v(\d+\.\d+\.\d+)\)/.exec(uplotJs)?.[1] ?? "";
+</section>`;
+  const subtitle = [`${report.accounts.toLocaleString("en-US")} accounts`, `seed ${report.seed}`, `${report.ticks.length.toLocaleString("en-US")} ticks`, `generated ${report.generatedAt}`].join(" · ");
+  return renderPage({ title: report.title, subtitle, body, data: { ...report, chart: chartData(report, underlyings) }, script: CHARTS_SCRIPT });
 }

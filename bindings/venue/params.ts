@@ -1,8 +1,8 @@
 // Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
-import { parseBounded, FRACTION_SCALE } from "../core/decimal.js";
+import { parseBounded, FRACTION_SCALE, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asBoolean, asObject } from "../core/json.js";
-import { ONE } from "../core/constants.generated.js";
+import { MAX_FUND, ONE } from "../core/constants.generated.js";
 import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 
 export interface Params {
@@ -30,9 +30,20 @@ export interface Params {
   liquidationBuffer: bigint;
   liquidationFee: bigint;
   takerFee: bigint;
+  /** Collateral trades of a liquidation are priced at the index × (1 ∓ this); the difference goes to the fund. */
+  collateralLiquidationDiscount: bigint;
+  /** Money caps on one pass (docs/methodology.md §10): liquidated notional per account and in all, fund payouts; null: no cap. */
+  liquidationCaps: LiquidationCaps;
   /** ρ per pair of underlying ids (scale 1e9), both orders; null: bucket losses add up. */
   correlation: Map<string, Map<string, bigint>> | null;
 }
+
+export interface LiquidationCaps {
+  maxLiquidationNotionalPerAccount: bigint | null;
+  maxLiquidationNotionalPerPass: bigint | null;
+  maxInsuranceLossPerPass: bigint | null;
+}
+const LIQUIDATION_CAPS = ["maxLiquidationNotionalPerAccount", "maxLiquidationNotionalPerPass", "maxInsuranceLossPerPass"] as const;
 
 export interface DynamicScan {
   /** λ, √mpor and σ multiple as f64: they only steer the f64 variance estimate. */
@@ -62,6 +73,7 @@ const FRACTION_DEFAULTS = {
   liquidationBuffer: 100_000_000n,
   liquidationFee: 5_000_000n,
   takerFee: 0n,
+  collateralLiquidationDiscount: 20_000_000n,
   ewmaLambda: 940_000_000n,
   scanSigmas: 3_500_000_000n,
   mporDays: 1_000_000_000n,
@@ -74,7 +86,7 @@ export function parseParams(overrides: unknown, field = "params"): Params {
   if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
   const given = overrides as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "maxClockSkew", "grid", "shockCollateral", "correlation", "dynamicMargin"].includes(key)) {
+    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "maxClockSkew", "grid", "shockCollateral", "correlation", "dynamicMargin", ...LIQUIDATION_CAPS].includes(key)) {
       fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
     }
   }
@@ -95,6 +107,9 @@ export function parseParams(overrides: unknown, field = "params"): Params {
     liquidationBuffer: fraction("liquidationBuffer", 10n * ONE, "[0, 10]"),
     liquidationFee: fraction("liquidationFee", ONE / 10n, "[0, 0.1]"),
     takerFee: fraction("takerFee", ONE / 10n, "[0, 0.1]"),
+    collateralLiquidationDiscount: fraction("collateralLiquidationDiscount", ONE - 1n, "[0, 1)"),
+    liquidationCaps: Object.fromEntries(LIQUIDATION_CAPS.map((key) => [key, given[key] === undefined ? null
+      : parseBounded(given[key], MONEY_SCALE, `${field}.${key}`, 1n, MAX_FUND, "(0, 1000000000000]")])) as unknown as LiquidationCaps,
     shockCollateral: given.shockCollateral === undefined ? true : asBoolean(given.shockCollateral, `${field}.shockCollateral`),
     grid: [],
     gridSpec: given.grid,

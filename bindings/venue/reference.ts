@@ -4,7 +4,7 @@ import { parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } fro
 import { fail } from "../core/errors.js";
 import { asArray, asId, asObject } from "../core/json.js";
 import {
-  KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS, MAX_TIER_BOUND, ONE, MAX_VOL,
+  KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_FUND, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS, MAX_TIER_BOUND, ONE, MAX_VOL,
 } from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
 import type { PriceSource } from "./oracle.js";
@@ -18,7 +18,11 @@ export interface AssetRow { id: string; price: bigint; haircut: bigint; underlyi
 export interface InstrumentRow {
   id: string; kind: number; underlying: string; lotSize: bigint; mark: bigint;
   strike: bigint; expiry: number; iv: bigint; tiers: Tier[]; priceTime: number;
+  /** The market depth liquidations may use per pass (docs/methodology.md §10), or null: unlimited, at the mark. */
+  liquidity: Liquidity | null;
 }
+/** Notional (money) one liquidation pass may close on an instrument, and the price impact at that size (fraction). */
+export interface Liquidity { notional: bigint; slippage: bigint }
 
 export const parsePrice = (value: unknown, field: string) =>
   parseBounded(value, PRICE_SCALE, field, 1n, MAX_PRICE, "(0, 10000000000]");
@@ -90,7 +94,10 @@ export function parseInstrument(value: unknown, field: string, now: number, atLo
   if (kindName !== "perp" && kindName !== "future" && kindName !== "option") fail("MALFORMED", `${field}.kind`, 'expected "perp", "future" or "option"');
   const lotSize = parseBounded(row.lotSize, PRICE_SCALE, `${field}.lotSize`, MIN_LOT_SIZE, MAX_LOT_SIZE, "[0.00000001, 10000]");
   const mark = (kindName === "option" ? parsePremium : parsePrice)(row.mark, `${field}.mark`);
-  const base = { id, underlying: asId(row.underlying, `${field}.underlying`), lotSize, mark, priceTime: now };
+  const base = {
+    id, underlying: asId(row.underlying, `${field}.underlying`), lotSize, mark, priceTime: now,
+    liquidity: row.liquidity === undefined ? null : parseLiquidity(row.liquidity, `${field}.liquidity`),
+  };
   const expiry = kindName === "perp" ? 0 : parseTime(row.expiry, `${field}.expiry`);
   if (kindName !== "perp" && atLoad && expiry <= now) fail("EXPIRED", `${field}.expiry`, `${row.expiry} is not after now`);
   if (kindName !== "option") {
@@ -104,6 +111,14 @@ export function parseInstrument(value: unknown, field: string, now: number, atLo
     expiry,
     iv: row.iv === undefined ? 0n : parseBounded(row.iv, FRACTION_SCALE, `${field}.iv`, 1n, MAX_VOL, "(0, 10]"),
     tiers: [],
+  };
+}
+
+function parseLiquidity(value: unknown, field: string): Liquidity {
+  const row = asObject(value, field);
+  return {
+    notional: parseBounded(row.notional, MONEY_SCALE, `${field}.notional`, 1n, MAX_FUND, "(0, 1000000000000]"),
+    slippage: parseBounded(row.slippage, FRACTION_SCALE, `${field}.slippage`, 0n, ONE - 1n, "[0, 1)"),
   };
 }
 

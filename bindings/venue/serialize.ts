@@ -23,7 +23,10 @@ export function underlyingToVenue(u: UnderlyingSpec) {
 }
 
 export function instrumentToVenue(i: InstrumentRow) {
-  const common = { id: i.id, underlying: i.underlying, lotSize: formatDecimal(i.lotSize, PRICE_SCALE), mark: formatDecimal(i.mark, PRICE_SCALE) };
+  const common = {
+    id: i.id, underlying: i.underlying, lotSize: formatDecimal(i.lotSize, PRICE_SCALE), mark: formatDecimal(i.mark, PRICE_SCALE),
+    ...(i.liquidity === null ? {} : { liquidity: { notional: formatDecimal(i.liquidity.notional, MONEY_SCALE), slippage: formatDecimal(i.liquidity.slippage, FRACTION_SCALE) } }),
+  };
   const tiers = i.tiers.map((t) => ({ upTo: formatDecimal(t.upTo, MONEY_SCALE), imf: formatDecimal(t.imf, FRACTION_SCALE), mmf: formatDecimal(t.mmf, FRACTION_SCALE) }));
   if (i.kind === KIND_PERP) return { ...common, kind: "perp", tiers };
   if (i.kind < KIND_CALL) return { ...common, kind: "future", expiry: formatTime(i.expiry), tiers };

@@ -1,0 +1,104 @@
+// Auto-deleveraging (docs/methodology.md §10): a deficit the fund cannot pay is taken from
+// opposing positions, ranked by PnL% × leverage (ranking.ts), closed at the bankruptcy price. A fill never
+// takes an opponent's equity below zero or below its maintenance margin: each opponent gives the
+// most lots that keep it at or above both, and the rest moves to the next in rank.
+import { ceilDiv } from "../../core/decimal.js";
+import { MarginError } from "../../core/errors.js";
+import { QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
+import { Col, type ColumnViews } from "../../module/views.js";
+import type { AdlFill, InstrumentOrder, Skip } from "./entry.js";
+import type { Ledger } from "./ledger.js";
+import type { PositionCloser } from "./positions.js";
+import { rankHolders, rankingKey, type Ranking } from "./ranking.js";
+
+export class Deleverager {
+  private rankings: Map<number, Ranking> | null = null;
+
+  constructor(
+    private readonly views: ColumnViews,
+    private readonly ledger: Ledger,
+    private readonly closer: PositionCloser,
+  ) {}
+
+  /** Ranks the holders of every (instrument, side) key in `wanted`, once a pass, at its first ADL. */
+  rank(wanted: Iterable<number>): void {
+    this.rankings = rankHolders(this.views, this.ledger.catalog, this.ledger.book.count(), wanted);
+  }
+
+  get ranked(): boolean {
+    return this.rankings !== null;
+  }
+
+  /**
+   * Takes `share` (money) for account `a` from the holders opposite its closing trade `order`,
+   * over the lots that trade closed, at the bankruptcy price. Returns the fills; their amounts
+   * add up to at most `share`.
+   */
+  take(a: number, order: InstrumentOrder, share: bigint, skipped: Skip[]): AdlFill[] {
+    const fills: AdlFill[] = [];
+    const i = order.instrument, size = BigInt(Math.abs(order.lots)), side = -Math.sign(order.lots);
+    const row = this.ledger.catalog.instruments[i];
+    // the price at which closing the bankrupt position would have paid the share: a long
+    // sells above the mark, a short buys below it
+    const perUnit = (share * QTY_PRICE_TO_MONEY) / (size * row.lotSize);
+    const mark = this.views.i64(Col.InstrumentMarkUsed)[i];
+    const price = side > 0 ? mark + perUnit : mark - perUnit;
+    /** Cumulative amount once `filled` of the `size` lots are taken: ⌈share × filled / size⌉. */
+    const paidAt = (filled: bigint) => ceilDiv(share * filled, size);
+    let filled = 0n;
+    const ranking = this.rankings?.get(rankingKey(i, -side));
+    for (let rank = 0; ranking !== undefined && filled < size; rank++) {
+      const b = ranking.at(rank);
+      if (b < 0) break;
+      if (b === a) continue;
+      const held = this.ledger.positions(b).find((h) => h.instrument === i)?.lots ?? 0;
+      if (Math.sign(held) !== -side) continue;
+      const v = this.views;
+      const equity = v.i64(Col.AccountEquity)[b], maintenance = v.i64(Col.AccountMaintenanceMargin)[b];
+      if (equity <= 0n || equity < maintenance) continue;
+      const most = BigInt(Math.abs(held)) < size - filled ? BigInt(Math.abs(held)) : size - filled;
+      // within equity: ⌈share × (filled + k) / size⌉ − paid ≤ equity  ⇔  filled + k ≤ ⌊(equity + paid) × size / share⌋
+      const paid = paidAt(filled);
+      const withinEquity = (equity + paid) * size / share - filled;
+      let k = withinEquity < most ? withinEquity : most;
+      if (k <= 0n) continue;
+      this.ledger.touch(b);
+      const keepsMargin = (lots: bigint) => {
+        const [, mm] = this.ledger.evaluateWith(b, new Map([[i, held + Math.sign(held) * -Number(lots)]]));
+        return equity - (paidAt(filled + lots) - paid) >= mm;
+      };
+      if (!keepsMargin(k)) {
+        let low = 0n, high = k; // keepsMargin(low) holds (no fill), keepsMargin(high) does not
+        while (high - low > 1n) {
+          const mid = (low + high) / 2n;
+          if (keepsMargin(mid)) low = mid;
+          else high = mid;
+        }
+        k = low;
+      }
+      if (k === 0n) {
+        this.ledger.commit(b);
+        continue;
+      }
+      const amount = paidAt(filled + k) - paid;
+      const lots = -Math.sign(held) * Number(k);
+      this.ledger.begin();
+      try {
+        this.closer.move(b, i, lots);
+        this.ledger.addCash(b, -amount);
+        this.ledger.addCash(a, amount);
+        this.ledger.keep();
+      } catch (error) {
+        if (!(error instanceof MarginError)) throw error;
+        this.ledger.undo();
+        skipped.push({ account: b, code: error.code, field: error.field, message: error.detail });
+        continue;
+      }
+      this.ledger.commit(b);
+      this.ledger.commit(a);
+      filled += k;
+      fills.push({ account: b, instrument: i, lots: -lots, price, amount, equityBefore: equity, equityAfter: equity - amount });
+    }
+    return fills;
+  }
+}

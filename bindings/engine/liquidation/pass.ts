@@ -1,0 +1,256 @@
+// One liquidation pass (docs/methodology.md §10) over the queue the module orders. First every
+// entry in order: a partial liquidation (or a bankrupt account's close-out) within the caps and
+// depth left, its fee to the fund, then — once the account holds no positions — its loans repaid
+// from its collateral. An entry that would break a limit is put back and skipped; the pass goes
+// on. Then, with every fee of the pass in the fund, each deficit left, in queue order: the fund
+// pays what it can (up to its per-pass cap), auto-deleveraging takes the rest, and what nobody
+// can cover is written off as bad debt, so each deficit is settled in the pass that finds it.
+// Money moves only between accounts and the fund, except the haircut released when collateral
+// becomes cash and the bad debt written off: Σ equity + fund changes by exactly those two, which
+// the pass reports.
+import { MarginError } from "../../core/errors.js";
+import { Col, type ColumnViews } from "../../module/views.js";
+import type { WasmExports } from "../../module/wasm.js";
+import type { AccountBook } from "../accounts.js";
+import type { Catalog } from "../catalog.js";
+import { Deleverager } from "./adl.js";
+import { Allowance } from "./allowance.js";
+import { CollateralSeller } from "./collateral.js";
+import { emptyEntry, type PassResult, type QueueEntry } from "./entry.js";
+import { Ledger } from "./ledger.js";
+import { PositionCloser } from "./positions.js";
+import { rankingKey } from "./ranking.js";
+
+export type { PassResult, QueueEntry } from "./entry.js";
+
+export class Liquidator {
+  private readonly ledger: Ledger;
+
+  constructor(
+    private readonly wasm: WasmExports,
+    private readonly views: ColumnViews,
+    private readonly catalog: Catalog,
+    book: AccountBook,
+    /** The insurance fund, raw money. */
+    public fund: bigint,
+  ) {
+    this.ledger = new Ledger(wasm, views, catalog, book);
+  }
+
+  /** What a pass would do now, then every account and the fund put back as they were. */
+  dryRun(limit = Infinity): PassResult {
+    return this.journaled(limit, false);
+  }
+
+  /** One pass over the first `limit` queue entries. */
+  pass(limit = Infinity): PassResult {
+    return this.journaled(limit, true);
+  }
+
+  private journaled(limit: number, keep: boolean): PassResult {
+    const fund = this.fund;
+    this.ledger.begin();
+    let done = false;
+    try {
+      const result = new Run(this.wasm, this.views, this.catalog, this.ledger, this).run(this.order().slice(0, limit === Infinity ? undefined : limit));
+      done = true;
+      return result;
+    } finally {
+      if (done && keep) {
+        this.ledger.keep();
+      } else {
+        this.ledger.undo();
+        this.fund = fund;
+      }
+    }
+  }
+
+  /** The queue in liquidation order (the module's exact order; stored results must be current). */
+  order(): number[] {
+    const n = this.wasm.buildQueue();
+    return Array.from(this.views.i32(Col.QueueAccounts).subarray(0, n));
+  }
+}
+
+/** The state of one pass. */
+class Run {
+  private readonly allowance: Allowance;
+  private readonly closer: PositionCloser;
+  private readonly seller: CollateralSeller;
+  private readonly deleverager: Deleverager;
+  private readonly result: PassResult;
+  /** Entries left flat with a deficit, in queue order. */
+  private readonly deficits: QueueEntry[] = [];
+  /** Fund payouts left under maxInsuranceLossPerPass (null: no cap). */
+  private payoutsLeft: bigint | null;
+
+  constructor(
+    wasm: WasmExports,
+    private readonly views: ColumnViews,
+    private readonly catalog: Catalog,
+    private readonly ledger: Ledger,
+    private readonly owner: { fund: bigint },
+  ) {
+    this.allowance = new Allowance(views, catalog);
+    this.closer = new PositionCloser(wasm, ledger, this.allowance);
+    this.seller = new CollateralSeller(ledger, this.allowance);
+    this.deleverager = new Deleverager(views, ledger, this.closer);
+    this.payoutsLeft = catalog.params.liquidationCaps.maxInsuranceLossPerPass;
+    this.result = {
+      entries: [], skipped: [], feesPaid: 0n, impactPaid: 0n, discountsPaid: 0n, fundPaid: 0n, socializedLoss: 0n, badDebt: 0n,
+      haircutReleased: 0n, liquidatedNotional: 0n, fundBefore: owner.fund, fundAfter: 0n, changed: false,
+    };
+  }
+
+  run(queue: number[]): PassResult {
+    const equities = this.views.i64(Col.AccountEquity), margins = this.views.i64(Col.AccountMaintenanceMargin);
+    const listed = queue.map((a) => [a, equities[a], margins[a]] as const);
+    listed.forEach(([a, equity, mm], rank) => {
+      const entry = emptyEntry(a, rank + 1, equity, mm, this.exposedToStale(a));
+      this.result.entries.push(entry);
+      if (!entry.deferred && this.liquidate(entry)) this.deficits.push(entry);
+    });
+    for (const entry of this.deficits) this.settle(entry);
+    this.result.fundAfter = this.owner.fund;
+    return this.result;
+  }
+
+  /** True when the account holds a position or a balance priced by an underlying with no fresh price. */
+  private exposedToStale(a: number): boolean {
+    const c = this.catalog;
+    if (!c.underlyings.some((u) => u.stale)) return false;
+    if (this.ledger.positions(a).some((h) => c.underlyings[c.underlyingOf(h.instrument)].stale)) return true;
+    return this.ledger.balances(a).some((b) => {
+      const u = c.assets[b.asset].underlying;
+      return u !== null && c.underlying(u).stale;
+    });
+  }
+
+  /** Phase one for an entry: its trades, in a level of its own; true when a deficit is left to settle. */
+  private liquidate(entry: QueueEntry): boolean {
+    const a = entry.account;
+    // with the pass's cap used up, an account with anything to trade waits (a deficit can still be settled)
+    if (this.allowance.passExhausted() && (this.ledger.positionCount(a) > 0 || this.ledger.holdsOthers(a))) {
+      entry.cutShort = true;
+      entry.bankruptcy = entry.equity < 0n;
+      return false;
+    }
+    const savedAllowance = this.allowance.save(), fund = this.owner.fund;
+    this.ledger.begin();
+    let deficit: boolean;
+    try {
+      deficit = this.trade(entry);
+      this.ledger.commit(a);
+      this.ledger.keep();
+    } catch (error) {
+      if (!(error instanceof MarginError)) throw error;
+      this.ledger.undo();
+      this.allowance.restore(savedAllowance);
+      this.owner.fund = fund;
+      Object.assign(entry, emptyEntry(a, entry.rank, entry.equity, entry.maintenanceMargin, false), { skipped: true });
+      this.result.skipped.push({ account: a, code: error.code, field: error.field, message: error.detail });
+      return false;
+    }
+    const r = this.result;
+    r.feesPaid += entry.feePaid;
+    r.impactPaid += entry.impactPaid;
+    r.discountsPaid += entry.discountPaid;
+    r.haircutReleased += entry.haircutReleased;
+    const notional = entry.orders.reduce((s, o) => s + o.notional, 0n) + entry.trades.reduce((s, t) => s + t.notional, 0n);
+    r.liquidatedNotional += notional;
+    r.changed ||= notional > 0n || entry.feePaid > 0n;
+    return deficit;
+  }
+
+  /** An entry's trades: true when the account is left flat with a deficit to settle. */
+  private trade(entry: QueueEntry): boolean {
+    const a = entry.account;
+    this.ledger.touch(a);
+    // evaluated afresh, so what decides is the book as it stands, not a status stored earlier
+    const [equity, mm] = this.ledger.evaluate(a);
+    if (equity >= mm && equity >= 0n) return false;
+    this.allowance.startAccount();
+    entry.bankruptcy = equity < 0n;
+    const plan = entry.bankruptcy ? this.closer.closeOut(a) : this.closer.size(a, equity);
+    entry.cutShort = plan.cutShort;
+    let fees = 0n;
+    for (const planned of plan.orders) {
+      const order = this.closer.fill(a, planned.instrument, planned.lots);
+      order.fee = planned.fee;
+      fees += planned.fee;
+      entry.orders.push(order);
+      entry.impactPaid += order.impact;
+    }
+    const [afterOrders] = this.ledger.evaluate(a);
+    entry.feePaid = fees < afterOrders ? fees : afterOrders > 0n ? afterOrders : 0n;
+    this.ledger.addCash(a, -entry.feePaid);
+    this.owner.fund += entry.feePaid + entry.impactPaid;
+    if (this.ledger.positionCount(a) > 0) return false;
+
+    const [before, margin] = this.ledger.evaluate(a);
+    if (before >= margin && before >= 0n) return false;
+    const repaid = this.seller.repay(a);
+    entry.trades = repaid.trades;
+    entry.cutShort ||= repaid.cutShort;
+    entry.discountPaid = repaid.trades.reduce((s, t) => s + t.discount, 0n);
+    this.owner.fund += entry.discountPaid;
+    const [after] = this.ledger.evaluate(a);
+    entry.haircutReleased = after - before + entry.discountPaid;
+    return after < 0n && !this.ledger.holdsOthers(a);
+  }
+
+  /**
+   * Phase two for a flat account with a deficit: the fund pays what it has, at most what is left
+   * of its per-pass cap; auto-deleveraging takes the rest, split over the instruments the account
+   * closed in this pass by their notional; what ADL cannot take is written off. Either way the
+   * deficit is settled in the pass that finds it.
+   */
+  private settle(entry: QueueEntry): void {
+    const a = entry.account;
+    this.ledger.touch(a);
+    const deficit = -this.ledger.evaluate(a)[0];
+    const fund = this.owner.fund;
+    let pay = deficit < fund ? deficit : fund;
+    if (this.payoutsLeft !== null && pay > this.payoutsLeft) pay = this.payoutsLeft;
+    this.ledger.addCash(a, pay);
+    this.ledger.commit(a);
+    this.owner.fund -= pay;
+    if (this.payoutsLeft !== null) this.payoutsLeft -= pay;
+    entry.deficit = deficit;
+    entry.fundPaid = pay;
+    this.result.fundPaid += pay;
+    this.result.changed = true;
+    const beyondFund = deficit - pay;
+    if (beyondFund === 0n) return;
+
+    const closed = entry.orders.filter((o) => o.notional > 0n);
+    const total = closed.reduce((s, o) => s + o.notional, 0n);
+    let unassigned = beyondFund, taken = 0n;
+    if (closed.length > 0 && !this.deleverager.ranked) this.rankOpponents();
+    closed.forEach((order, k) => {
+      const share = k === closed.length - 1 ? unassigned : (beyondFund * order.notional) / total;
+      unassigned -= share;
+      if (share === 0n) return;
+      const fills = this.deleverager.take(a, order, share, this.result.skipped);
+      entry.adl.push(...fills);
+      taken += fills.reduce((s, f) => s + f.amount, 0n);
+    });
+    entry.uncovered = beyondFund - taken;
+    this.result.socializedLoss += taken;
+    if (entry.uncovered > 0n) {
+      this.ledger.touch(a);
+      this.ledger.addCash(a, entry.uncovered);
+      this.ledger.commit(a);
+      this.result.badDebt += entry.uncovered;
+    }
+  }
+
+  /** Ranks opponents for every instrument and side that deficits of this pass closed, in one scan. */
+  private rankOpponents(): void {
+    const wanted = new Set<number>();
+    for (const entry of this.deficits) {
+      for (const o of entry.orders) wanted.add(rankingKey(o.instrument, o.lots));
+    }
+    this.deleverager.rank(wanted);
+  }
+}

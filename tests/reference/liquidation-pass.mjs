@@ -1,0 +1,349 @@
+// The liquidation pass twin (docs/methodology.md §10), written from the text on a venue-file object:
+// the queue, partial liquidation within the caps and the instruments' depth, close-outs, loans
+// repaid from collateral, then the deficits — fund, auto-deleveraging, bad debt. Every account is
+// valued by the reference margin model (tests/reference/standard-margin.mjs); books are plain
+// objects changed in place on a copy of the venue. Slow and obvious on purpose.
+import { referenceVenueRisk, guardedMark } from "./standard-margin.mjs";
+import { referenceQueue } from "./liquidation.mjs";
+import { parseDecimal, formatDecimal, ceilDiv, floorDiv, max, min } from "./decimal.mjs";
+
+const F = 10n ** 9n;
+const TO_MONEY = 10n ** 10n;
+const MAX_BALANCE = 10n ** 18n;
+
+const money = (s) => (s === undefined ? null : parseDecimal(s, 6));
+
+/** A limit the pass would break: the twin's counterpart of the engine's OUT_OF_RANGE. */
+class Breach extends Error {}
+
+/**
+ * One pass over `venue` (not changed). Returns the entries in queue order, the skipped accounts,
+ * the pass totals and the venue after the pass.
+ */
+export function referencePass(venue, tables, { limit = Infinity } = {}) {
+  const state = structuredClone(venue);
+  const p = state.params ?? {};
+  const settlement = state.settlement ?? "USD";
+  const buffer = F + parseDecimal(p.liquidationBuffer ?? "0.1", 9);
+  const feeRate = parseDecimal(p.liquidationFee ?? "0.005", 9);
+  const discountRate = parseDecimal(p.collateralLiquidationDiscount ?? "0.02", 9);
+  const dev = parseDecimal(p.maxMarkDeviation ?? "0.05", 9);
+  const accountCap = money(p.maxLiquidationNotionalPerAccount), passCap = money(p.maxLiquidationNotionalPerPass);
+  const payoutCap = money(p.maxInsuranceLossPerPass);
+  const spot = new Map(state.underlyings.map((u) => [u.id, parseDecimal(u.spot, 8)]));
+  const instruments = new Map(state.instruments.map((row, k) => [row.id, { row, k, lotSize: parseDecimal(row.lotSize, 8), mark: guardedMark(row, spot.get(row.underlying), dev, row.kind === "option" ? tables.optionModelValue(row.id) : 0n) }]));
+  const assets = new Map(state.assets.map((a, k) => [a.id, { k, haircut: a.id === settlement ? 0n : parseDecimal(a.haircut ?? "0", 9), price: a.underlying ? spot.get(a.underlying) : parseDecimal(a.price, 8) }]));
+  let fund = parseDecimal(state.insuranceFund ?? "0", 6);
+  const fundBefore = fund;
+
+  const risk = (account) => referenceVenueRisk({ ...state, accounts: [account] }, tables).accounts[0];
+  const lotsOf = (position) => parseDecimal(position.qty, 8) / instruments.get(position.instrument).lotSize;
+  const setLots = (account, id, lots) => {
+    const position = account.positions.find((x) => x.instrument === id);
+    if (lots === 0n) account.positions = account.positions.filter((x) => x !== position);
+    else position.qty = formatDecimal(lots * instruments.get(id).lotSize, 8);
+  };
+  const balance = (account, asset) => parseDecimal(account.collateral[asset] ?? "0", 8);
+  const setBalance = (account, asset, amount) => {
+    if (amount > MAX_BALANCE || -amount > MAX_BALANCE) throw new Breach(`${account.id} ${asset}`);
+    if (amount !== 0n && !(asset in account.collateral) && Object.keys(account.collateral).length >= 16) throw new Breach(`${account.id} ${asset}`);
+    if (amount === 0n) delete account.collateral[asset];
+    else account.collateral[asset] = formatDecimal(amount, 8);
+  };
+  const addCash = (account, m) => setBalance(account, settlement, balance(account, settlement) + m * 100n);
+  /** The equity term of a position of `lots` (§3). */
+  const term = (id, lots, entry) => {
+    const { row, lotSize, mark } = instruments.get(id);
+    return floorDiv(lots * lotSize * (row.kind === "option" ? mark : mark - parseDecimal(entry, 8)), TO_MONEY);
+  };
+
+  // the allowances of §10
+  let passLeft = passCap, accountLeft = null;
+  const filled = new Map();
+  const notionalOf = (id, lots) => ceilDiv((lots < 0n ? -lots : lots) * instruments.get(id).lotSize * instruments.get(id).mark, TO_MONEY);
+  const capsLeft = (planned) => {
+    const caps = [passLeft, accountLeft].filter((x) => x !== null);
+    return caps.length === 0 ? null : max(0n, caps.reduce(min) - planned);
+  };
+  /** Largest lots ≤ wanted of `id` whose notional fits what is left: a candidate, then counted down. */
+  const allowedLots = (id, wanted, planned) => {
+    const liquidity = instruments.get(id).row.liquidity;
+    const room = [capsLeft(planned), liquidity ? money(liquidity.notional) - (filled.get(id) ?? 0n) : null].filter((x) => x !== null);
+    if (room.length === 0) return wanted;
+    const left = max(0n, room.reduce(min)), perLot = instruments.get(id).lotSize * instruments.get(id).mark;
+    if (left === 0n) return 0n; // nothing left: not even a trade of zero notional
+    let k = perLot === 0n ? wanted : min(wanted, (left * TO_MONEY) / perLot + 1n);
+    while (k > 0n && notionalOf(id, k) > left) k--;
+    return k;
+  };
+  const quote = (id, change) => {
+    const { row, lotSize, mark } = instruments.get(id);
+    const size = change < 0n ? -change : change;
+    const notional = notionalOf(id, size);
+    const liquidity = row.liquidity;
+    if (!liquidity || parseDecimal(liquidity.slippage, 9) === 0n) return { price: mark, notional, impact: 0n };
+    const N = money(liquidity.notional), s = parseDecimal(liquidity.slippage, 9), f = (filled.get(id) ?? 0n) + notional;
+    // a sale at mark × (1 − s × f / N), a purchase at mark × (1 + s × f / N), each against the account
+    const price = change < 0n ? floorDiv(mark * (N * F - s * f), N * F) : ceilDiv(mark * (N * F + s * f), N * F);
+    return { price, notional, impact: ceilDiv(size * lotSize * (price > mark ? price - mark : mark - price), TO_MONEY) };
+  };
+  const use = (id, notional) => {
+    if (passLeft !== null) passLeft -= notional;
+    if (accountLeft !== null) accountLeft -= notional;
+    if (id !== null) filled.set(id, (filled.get(id) ?? 0n) + notional);
+  };
+  const fee = (id, lots) => ceilDiv(lots * instruments.get(id).lotSize * instruments.get(id).mark * feeRate, 10n ** 19n);
+  const sizingOrder = (account) => {
+    const standalone = (x) => risk({ id: "s", mode: "standard", collateral: {}, positions: [x] }).maintenanceMargin;
+    return [...account.positions].map((x) => ({ x, mm: standalone(x) }))
+      .sort((u, v) => (u.mm !== v.mm ? (u.mm > v.mm ? -1 : 1) : instruments.get(u.x.instrument).k - instruments.get(v.x.instrument).k)).map((u) => u.x);
+  };
+
+  /** Fills `change` lots at the quote: cash moves by the drop of the position's equity term less the impact. */
+  const fill = (account, id, change) => {
+    const position = account.positions.find((x) => x.instrument === id);
+    const lots = lotsOf(position), q = quote(id, change);
+    addCash(account, term(id, lots, position.entry) - term(id, lots + change, position.entry) - q.impact);
+    setLots(account, id, lots + change);
+    use(id, q.notional);
+    return { instrument: id, lots: change, price: q.price, notional: q.notional, impact: q.impact };
+  };
+
+  const results = referenceVenueRisk(state, tables).accounts;
+  const queue = referenceQueue(results).slice(0, limit === Infinity ? undefined : limit);
+  const entries = [], skipped = [], deficits = [];
+  const totals = { feesPaid: 0n, impactPaid: 0n, discountsPaid: 0n, fundPaid: 0n, socializedLoss: 0n, badDebt: 0n, haircutReleased: 0n, liquidatedNotional: 0n };
+
+  for (const index of queue) {
+    const account = state.accounts[index];
+    const entry = { id: account.id, equity: results[index].equity, orders: [], trades: [], fee: 0n, impact: 0n, discount: 0n, bankruptcy: false, cutShort: false, skipped: false, deficit: 0n, fundPaid: 0n, adl: [], uncovered: 0n, released: 0n };
+    entries.push(entry);
+    const saved = { account: structuredClone(account), fund, passLeft, filled: new Map(filled) };
+    try {
+      if (liquidate(account, entry)) deficits.push({ account, entry });
+    } catch (error) {
+      if (!(error instanceof Breach)) throw error;
+      state.accounts[index] = Object.assign(account, saved.account);
+      fund = saved.fund;
+      passLeft = saved.passLeft;
+      filled.clear();
+      for (const [k, v] of saved.filled) filled.set(k, v);
+      Object.assign(entry, { orders: [], trades: [], fee: 0n, impact: 0n, discount: 0n, bankruptcy: false, cutShort: false, skipped: true, released: 0n });
+      skipped.push(account.id);
+      continue;
+    }
+    totals.feesPaid += entry.fee;
+    totals.impactPaid += entry.impact;
+    totals.discountsPaid += entry.discount;
+    totals.haircutReleased += entry.released;
+    totals.liquidatedNotional += [...entry.orders, ...entry.trades].reduce((s, o) => s + o.notional, 0n);
+  }
+
+  function liquidate(account, entry) {
+    const { equity, maintenanceMargin } = risk(account);
+    if (equity >= maintenanceMargin && equity >= 0n) return false;
+    accountLeft = accountCap;
+    entry.bankruptcy = equity < 0n;
+    let fees = 0n;
+    if (entry.bankruptcy) {
+      let planned = 0n;
+      const plan = [];
+      for (const position of sizingOrder(account)) {
+        const lots = lotsOf(position), size = lots < 0n ? -lots : lots;
+        const allowed = allowedLots(position.instrument, size, planned);
+        if (allowed < size) entry.cutShort = true;
+        if (allowed === 0n) continue;
+        const change = lots < 0n ? allowed : -allowed;
+        plan.push([position.instrument, change]);
+        planned += quote(position.instrument, change).notional;
+      }
+      for (const [id, change] of plan) entry.orders.push(fill(account, id, change));
+    } else {
+      // sizing: restored when equity − impacts − fee charged ≥ ⌈MM × (1 + buffer)⌉, MM with the planned lots
+      const lots = new Map(account.positions.map((x) => [x.instrument, lotsOf(x)]));
+      let impacts = 0n, planned = 0n;
+      const plan = [];
+      const restored = (trial, extraFee, extraImpact) => {
+        const positions = account.positions.map((x) => ({ ...x, qty: formatDecimal(trial.get(x.instrument) * instruments.get(x.instrument).lotSize, 8) })).filter((x) => parseDecimal(x.qty, 8) !== 0n);
+        const mm = risk({ ...account, positions }).maintenanceMargin;
+        const left = equity - impacts - extraImpact, owed = fees + extraFee;
+        return left - min(owed, max(left, 0n)) >= ceilDiv(mm * buffer, F);
+      };
+      for (const position of sizingOrder(account)) {
+        const id = position.instrument, signed = lots.get(id), size = signed < 0n ? -signed : signed, side = signed < 0n ? -1n : 1n;
+        const allowed = allowedLots(id, size, planned);
+        if (allowed < size) entry.cutShort = true;
+        if (allowed === 0n) continue;
+        const trial = (k) => new Map(lots).set(id, side * (size - k));
+        if (!restored(trial(allowed), fee(id, allowed), quote(id, -side * allowed).impact)) {
+          plan.push([id, -side * allowed, fee(id, allowed)]);
+          lots.set(id, side * (size - allowed));
+          fees += fee(id, allowed);
+          impacts += quote(id, -side * allowed).impact;
+          planned += quote(id, -side * allowed).notional;
+          continue;
+        }
+        let k = 1n; // the fewest lots that restore, counted up
+        while (!restored(trial(k), fee(id, k), quote(id, -side * k).impact)) k++;
+        plan.push([id, -side * k, fee(id, k)]);
+        fees += fee(id, k);
+        entry.cutShort = false;
+        break;
+      }
+      fees = 0n;
+      for (const [id, change, orderFee] of plan) {
+        entry.orders.push(fill(account, id, change));
+        fees += orderFee;
+      }
+    }
+    entry.impact = entry.orders.reduce((s, o) => s + o.impact, 0n);
+    const afterOrders = risk(account).equity;
+    entry.fee = min(fees, max(afterOrders, 0n));
+    addCash(account, -entry.fee);
+    fund += entry.fee + entry.impact;
+    if (account.positions.length > 0) return false;
+
+    const before = risk(account);
+    if (before.equity >= before.maintenanceMargin && before.equity >= 0n) return false;
+    // loans repaid: other assets' loans bought back, then other assets sold until the settlement balance is ≥ 0
+    const others = () => Object.keys(account.collateral).filter((id) => id !== settlement)
+      .sort((x, y) => (assets.get(x).haircut !== assets.get(y).haircut ? (assets.get(x).haircut > assets.get(y).haircut ? -1 : 1) : assets.get(x).k - assets.get(y).k));
+    const trade = (asset, amount) => {
+      const index = assets.get(asset).price, size = amount < 0n ? -amount : amount;
+      let allowed = size;
+      const left = capsLeft(0n);
+      if (left === 0n) allowed = 0n;
+      else if (left !== null) allowed = min(size, (left * TO_MONEY) / index + 1n);
+      while (allowed > 0n && left !== null && ceilDiv(allowed * index, TO_MONEY) > left) allowed--;
+      if (allowed < size) entry.cutShort = true;
+      if (allowed === 0n) return;
+      const price = amount < 0n ? floorDiv(index * (F - discountRate), F) : ceilDiv(index * (F + discountRate), F);
+      const cash = amount < 0n ? floorDiv(allowed * price, TO_MONEY) : -ceilDiv(allowed * price, TO_MONEY);
+      const discount = floorDiv(allowed * (price > index ? price - index : index - price), TO_MONEY);
+      const notional = ceilDiv(allowed * index, TO_MONEY);
+      setBalance(account, asset, balance(account, asset) + (amount < 0n ? -allowed : allowed));
+      addCash(account, cash);
+      use(null, notional);
+      entry.trades.push({ asset, amount: amount < 0n ? -allowed : allowed, price, notional, discount });
+      entry.discount += discount;
+    };
+    for (const asset of others().filter((id) => balance(account, id) < 0n)) trade(asset, -balance(account, asset));
+    for (const asset of others().filter((id) => balance(account, id) > 0n)) {
+      const cash = balance(account, settlement);
+      if (cash >= 0n) break;
+      const shortfall = ceilDiv(-cash, 100n);
+      const price = floorDiv(assets.get(asset).price * (F - discountRate), F);
+      // the least amount whose proceeds cover the shortfall, at most the holding: a candidate, then checked both ways
+      const held = balance(account, asset);
+      let q = price === 0n ? held : min(held, (shortfall * TO_MONEY) / price);
+      while (q < held && floorDiv(q * price, TO_MONEY) < shortfall) q++;
+      while (q > 1n && floorDiv((q - 1n) * price, TO_MONEY) >= shortfall) q--;
+      trade(asset, -q);
+    }
+    fund += entry.discount;
+    const after = risk(account).equity;
+    entry.released = after - before.equity + entry.discount;
+    return after < 0n && others().length === 0;
+  }
+
+  // deficits, in queue order, once every fee of the pass is in the fund: the fund pays what it has
+  // (at most what its per-pass cap leaves), ADL takes the rest, and what ADL cannot is written off
+  let payoutsLeft = payoutCap, ranking = null;
+  for (const { account, entry } of deficits) {
+    const deficit = -risk(account).equity;
+    let pay = min(deficit, fund);
+    if (payoutsLeft !== null) pay = min(pay, payoutsLeft);
+    const beyond = deficit - pay;
+    addCash(account, pay);
+    fund -= pay;
+    if (payoutsLeft !== null) payoutsLeft -= pay;
+    Object.assign(entry, { deficit, fundPaid: pay });
+    totals.fundPaid += pay;
+    if (beyond === 0n) continue;
+    const closed = entry.orders.filter((o) => o.notional > 0n);
+    const total = closed.reduce((s, o) => s + o.notional, 0n);
+    ranking ??= rank(deficits.flatMap((d) => d.entry.orders.map((o) => `${o.instrument}:${o.lots > 0n ? 1 : -1}`)));
+    let unassigned = beyond, taken = 0n;
+    closed.forEach((order, k) => {
+      const share = k === closed.length - 1 ? unassigned : (beyond * order.notional) / total;
+      unassigned -= share;
+      if (share === 0n) return;
+      taken += deleverage(account, entry, order, share, ranking.get(`${order.instrument}:${order.lots > 0n ? 1 : -1}`) ?? []);
+    });
+    entry.uncovered = beyond - taken;
+    totals.socializedLoss += taken;
+    totals.badDebt += entry.uncovered;
+    addCash(account, entry.uncovered);
+  }
+
+  /** Holders of each instrument and side named (`id:side`, the side opponents hold): at or above MM, positive equity and PnL. */
+  function rank(keys) {
+    const wanted = new Set(keys), out = new Map();
+    state.accounts.forEach((holder, a) => {
+      const r = risk(holder);
+      if (r.status === "liquidatable" || r.status === "bankrupt" || !(Number(r.equity) > 0)) return;
+      for (const position of holder.positions) {
+        const lots = lotsOf(position), key = `${position.instrument}:${lots > 0n ? 1 : -1}`;
+        if (!wanted.has(key)) continue;
+        const { lotSize, mark } = instruments.get(position.instrument);
+        const pnl = Number(lots) * (Number(mark) - Number(parseDecimal(position.entry, 8)));
+        if (!(pnl > 0)) continue;
+        const notional = Math.abs(Number(lots)) * Number(lotSize) * Number(mark) / 1e10;
+        const score = (pnl / (Math.abs(Number(lots)) * Number(parseDecimal(position.entry, 8)))) * (notional / Number(r.equity));
+        if (!out.has(key)) out.set(key, []);
+        out.get(key).push({ a, score });
+      }
+    });
+    for (const list of out.values()) list.sort((x, y) => (x.score !== y.score ? y.score - x.score : x.a - y.a));
+    return out;
+  }
+
+  /** ADL of `share` over the ranked holders: each gives the most lots keeping equity ≥ 0 and ≥ MM. */
+  function deleverage(bankrupt, entry, order, share, holders) {
+    const id = order.instrument, size = order.lots < 0n ? -order.lots : order.lots;
+    const { lotSize, mark } = instruments.get(id);
+    const perUnit = (share * TO_MONEY) / (size * lotSize);
+    const price = order.lots < 0n ? mark + perUnit : mark - perUnit;
+    let filled = 0n, paid = 0n;
+    for (const { a } of holders) {
+      if (filled === size) break;
+      const holder = state.accounts[a];
+      const position = holder.positions.find((x) => x.instrument === id);
+      if (!position) continue;
+      const held = lotsOf(position);
+      if ((held > 0n) !== (order.lots > 0n)) continue;
+      const now = risk(holder);
+      if (now.equity <= 0n || now.equity < now.maintenanceMargin) continue;
+      const owedAt = (k) => ceilDiv(share * (filled + k), size) - paid;
+      let k = min(held < 0n ? -held : held, size - filled);
+      if (share > 0n) k = min(k, ((now.equity + paid) * size) / share - filled + 1n);
+      while (k > 0n && owedAt(k) > now.equity) k--;
+      const keeps = (lots) => {
+        const trial = { ...holder, positions: holder.positions.map((x) => (x === position ? { ...x, qty: formatDecimal((held - (held > 0n ? lots : -lots)) * lotSize, 8) } : x)).filter((x) => parseDecimal(x.qty, 8) !== 0n) };
+        return now.equity - owedAt(lots) >= risk(trial).maintenanceMargin;
+      };
+      while (k > 0n && !keeps(k)) k--;
+      if (k === 0n) continue;
+      const amount = owedAt(k);
+      const saved = structuredClone(holder), savedBankrupt = structuredClone(bankrupt);
+      try {
+        addCash(holder, term(id, held, position.entry) - term(id, held - (held > 0n ? k : -k), position.entry));
+        setLots(holder, id, held - (held > 0n ? k : -k));
+        addCash(holder, -amount);
+        addCash(bankrupt, amount);
+      } catch (error) {
+        if (!(error instanceof Breach)) throw error;
+        Object.assign(holder, saved);
+        Object.assign(bankrupt, savedBankrupt);
+        skipped.push(holder.id);
+        continue;
+      }
+      filled += k;
+      paid += amount;
+      entry.adl.push({ account: holder.id, instrument: id, lots: held > 0n ? k : -k, price, amount, equityBefore: now.equity, equityAfter: now.equity - amount });
+    }
+    return paid;
+  }
+
+  return { entries, skipped, ...totals, fundBefore, fundAfter: fund, venue: { ...state, insuranceFund: formatDecimal(fund, 6) } };
+}

@@ -1,0 +1,156 @@
+// Governance what-if (docs/methodology.md §14): the venue under proposed parameters against the
+// same venue loaded afresh with them — transitions, Δ totals and the accounts pushed under — and
+// the engine asked never changes; the CLI replays the same crash under both and writes a page
+// that opens in Chromium with no console error.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { chromium } from "playwright-core";
+import { MarginEngine, generateVenue } from "../build/index.js";
+import { browserLaunchOptions } from "./helpers/chromium.mjs";
+import { expectMarginError } from "./helpers/margin-error.mjs";
+import { parseDecimal } from "./reference/decimal.mjs";
+
+const work = mkdtempSync(join(tmpdir(), "margin-core-whatif-"));
+const BIN = new URL("../bin/margin-core.js", import.meta.url).pathname;
+const STATUSES = ["healthy", "restricted", "liquidatable", "bankrupt"];
+
+async function generated(accounts, seed) {
+  const { venue, columns } = generateVenue({ accounts, seed });
+  const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
+  engine.loadColumns(columns);
+  return engine.toVenue();
+}
+
+test("unchanged parameters: no transition, no change, and the engine is untouched", async () => {
+  const venue = await generated(3000, 11);
+  const engine = await MarginEngine.fromVenue({ ...venue, params: { optMm: "0.08" } });
+  const bytes = engine.snapshot();
+  for (const proposal of [{}, { optMm: "0.08" }, { optMm: "0.080" }]) {
+    const report = await engine.whatIf(proposal);
+    assert.equal(report.transitions, [], JSON.stringify(proposal));
+    assert.equal(report.delta, { equity: "0", initialMargin: "0", maintenanceMargin: "0" });
+    assert.equal([report.worsened, report.accounts], [0, []]);
+    assert.equal(report.statusCounts.before, report.statusCounts.after);
+  }
+  assert.equal(engine.snapshot(), bytes);
+});
+
+test("a proposal's transitions, Δ totals and accounts are those of the venue loaded afresh under it", async () => {
+  const venue = await generated(3000, 12);
+  const proposal = { optMm: "0.1", maxMarkDeviation: "0.02", imMultiplier: "1.4", priceScan: "0.2" };
+  const engine = await MarginEngine.fromVenue(venue);
+  const bytes = engine.snapshot();
+  const report = await engine.whatIf(proposal, { top: 5 });
+  assert.equal(engine.snapshot(), bytes, "whatIf never changes the engine");
+
+  const fresh = await MarginEngine.fromVenue({ ...venue, params: proposal });
+  const before = engine.accounts(), after = fresh.accounts();
+  const counts = new Map();
+  const worse = [];
+  before.forEach((b, a) => {
+    const from = STATUSES.indexOf(b.status), to = STATUSES.indexOf(after[a].status);
+    if (from === to) return;
+    const key = `${b.status}>${after[a].status}`;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    if (to > from && to >= 1) worse.push(b.id);
+  });
+  const expected = STATUSES.flatMap((from) => STATUSES.filter((to) => counts.has(`${from}>${to}`)).map((to) => ({ from, to, count: counts.get(`${from}>${to}`) })));
+  assert.equal(report.transitions, expected);
+  assert.ok(report.transitions.some((t) => t.from === "restricted" && t.to === "liquidatable"), JSON.stringify(report.transitions));
+  const money = (s) => parseDecimal(s, 6);
+  const [t0, t1] = [engine.totals(), fresh.totals()];
+  for (const key of ["equity", "initialMargin", "maintenanceMargin"]) {
+    assert.is(money(report.delta[key]), money(t1[key]) - money(t0[key]), key);
+    assert.equal([report.totals.before[key], report.totals.after[key]], [t0[key], t1[key]]);
+  }
+  assert.is(report.worsened, worse.length);
+  const index = new Map(before.map((b, k) => [b.id, k]));
+  const rise = (id) => money(after[index.get(id)].maintenanceMargin) - money(before[index.get(id)].maintenanceMargin);
+  const ranked = [...worse].sort((x, y) => (rise(x) !== rise(y) ? (rise(x) > rise(y) ? -1 : 1) : index.get(x) - index.get(y)));
+  assert.equal(report.accounts.map((a) => a.id), ranked.slice(0, 5));
+  for (const a of report.accounts) {
+    const [b, f] = [before[index.get(a.id)], after[index.get(a.id)]];
+    assert.equal(a.before, { status: b.status, equity: b.equity, initialMargin: b.initialMargin, maintenanceMargin: b.maintenanceMargin });
+    assert.equal(a.after, { status: f.status, equity: f.equity, initialMargin: f.initialMargin, maintenanceMargin: f.maintenanceMargin });
+    assert.is(money(a.maintenanceMarginChange), rise(a.id));
+  }
+  assert.equal(report.params, { before: venue.params, after: proposal });
+});
+
+test("withParams: null restores a default; the copy liquidates on its own; a bad proposal names its field", async () => {
+  const venue = await generated(800, 13);
+  const engine = await MarginEngine.fromVenue({ ...venue, params: { optMm: "0.1", liquidationFee: "0.01" } });
+  const bytes = engine.snapshot();
+  const copy = await engine.withParams({ optMm: null, maxLiquidationNotionalPerPass: "100000" });
+  assert.equal(copy.toVenue().params, { liquidationFee: "0.01", maxLiquidationNotionalPerPass: "100000" });
+  const defaults = await MarginEngine.fromVenue({ ...venue, params: { liquidationFee: "0.01", maxLiquidationNotionalPerPass: "100000" } });
+  assert.equal(copy.riskColumns(), defaults.riskColumns());
+  const pass = copy.liquidate();
+  assert.ok(Number(pass.liquidatedNotional) <= 100000 && pass.queue.length > 0);
+  assert.equal(engine.snapshot(), bytes, "the copy's pass leaves the original alone");
+  for (const [proposal, code, field] of [
+    [{ optMm: "1.5" }, "OUT_OF_RANGE", "params.optMm"],
+    [{ colour: "red" }, "UNKNOWN_ID", "params.colour"],
+    [{ maxInsuranceLossPerPass: "0" }, "OUT_OF_RANGE", "params.maxInsuranceLossPerPass"],
+    [{ collateralLiquidationDiscount: "1" }, "OUT_OF_RANGE", "params.collateralLiquidationDiscount"],
+    [["optMm"], "MALFORMED", "params"],
+  ]) {
+    await expectMarginError(() => engine.whatIf(proposal), { code, field, label: JSON.stringify(proposal) });
+  }
+  assert.equal(engine.snapshot(), bytes);
+});
+
+test("margin-core whatif: the proposal, the same crash under both side by side, and a page Chromium opens cleanly", async () => {
+  const venue = join(work, "venue.json"), proposal = join(work, "proposal.json"), page = join(work, "whatif.html");
+  writeFileSync(venue, JSON.stringify(await generated(1500, 14)));
+  writeFileSync(proposal, JSON.stringify({ liquidationFee: "0.01", maxInsuranceLossPerPass: "500", optMm: "0.09" }));
+  const run = spawnSync(process.execPath, [BIN, "whatif", venue, "--params", proposal, "--top", "3", "--crash", "--ticks", "12", "--drop", "0.3", "--report", page], { encoding: "utf8" });
+  assert.is(run.status, 0, run.stderr);
+  const out = JSON.parse(run.stdout);
+  assert.equal(Object.keys(out), ["params", "accountCount", "transitions", "statusCounts", "delta", "totals", "worsened", "accounts", "crash"]);
+  assert.equal([out.crash.ticks, out.crash.drop], [12, "0.3"]);
+  for (const side of [out.crash.current, out.crash.proposed]) {
+    assert.is(side.conserved, true);
+    assert.is(side.adlFillsBeyondEquity, 0);
+  }
+  assert.is(out.crash.current.fundStart, "3000");
+  assert.ok(out.crash.proposed.feesToFund !== out.crash.current.feesToFund, "a higher fee shows in the replay");
+  const bad = spawnSync(process.execPath, [BIN, "whatif", venue, "--params", venue], { encoding: "utf8" });
+  assert.is(bad.status, 2);
+  assert.match(bad.stderr, /^error: UNKNOWN_ID at params\.now: /);
+  for (const [args, message] of [
+    [[venue], "error: MALFORMED at argv: --params is required\n"],
+    [[venue, "--params", proposal, "--drop", "0.2"], "error: MALFORMED at argv: --drop and --ticks go with --crash\n"],
+    [[venue, "--params", proposal, "--crash", "--drop", "1"], "error: OUT_OF_RANGE at --drop: 1 is outside (0, 1)\n"],
+  ]) {
+    const refused = spawnSync(process.execPath, [BIN, "whatif", ...args], { encoding: "utf8" });
+    assert.equal([refused.status, refused.stdout, refused.stderr], [2, "", message]);
+  }
+  const help = spawnSync(process.execPath, [BIN, "whatif", "--help"], { encoding: "utf8" });
+  assert.match(help.stdout, "usage: margin-core whatif VENUE.json --params PROPOSAL.json");
+
+  const browser = await chromium.launch(browserLaunchOptions());
+  try {
+    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    const errors = [];
+    tab.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+    tab.on("pageerror", (error) => errors.push(error.message));
+    await tab.goto(pathToFileURL(page).href);
+    await tab.waitForSelector("body[data-ready=true]", { timeout: 10_000 });
+    assert.equal(errors, []);
+    assert.is(await tab.locator("#crash tbody tr").count(), 11);
+    assert.is(await tab.locator("#accounts tbody tr").count(), Math.min(3, out.worsened));
+    for (const id of ["chart-fund", "chart-bad-debt", "chart-socialized", "chart-notional"]) assert.ok(await tab.locator(`#${id} canvas`).count() > 0, id);
+  } finally {
+    await browser.close();
+  }
+});
+
+test.after(() => rmSync(work, { recursive: true, force: true }));
+
+test.run();
