@@ -257,7 +257,7 @@ export class MarginEngine {
    * restores a default), as a separate engine; this one is never changed.
    * @example const proposed = await engine.withParams({ optMm: "0.09" }); proposed.liquidate();
    */
-  async withParams(params: unknown, runtime: RuntimeOptions = {}): Promise<MarginEngine> {
+  async withParams(params: unknown, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
     return MarginEngine.restore(proposedSnapshot(this.snapshot(), params), runtime);
   }
 
@@ -266,9 +266,10 @@ export class MarginEngine {
    * worse (top `top` by Δ MM, default 20) under proposed parameters; this engine is never changed.
    * @example (await engine.whatIf({ maxMarkDeviation: "0.02" })).transitions
    */
-  async whatIf(params: unknown, options: { top?: number } = {}): Promise<WhatIfReport> {
+  async whatIf(params: unknown, options?: { top?: number | null } | null): Promise<WhatIfReport> {
+    const top = optionsOf(options, "options").top ?? 20;
     const proposed = await this.withParams(params);
-    return compareVenues(this.parts, proposed.parts, options.top ?? 20);
+    return compareVenues(this.parts, proposed.parts, top as number);
   }
 
   /** The insurance fund balance. @example engine.fund() // "25000000" */

@@ -27,7 +27,16 @@ await esbuild.build({
 });
 await esbuild.build({ ...shared, entryPoints: ["bindings/tools/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external" });
 // The browser build is the lean entry: no report renderer, uPlot or generator.
-await esbuild.build({ ...shared, entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true });
+// The scalar module is a file of its own, build/margin-core.scalar.js, that only a host without
+// wasm SIMD loads: the bundle imports it dynamically, by that name beside itself.
+const scalarApart = {
+  name: "scalar-apart",
+  setup(build) {
+    build.onResolve({ filter: /^\.\/scalar-bytes\.js$/ }, () => ({ path: "./margin-core.scalar.js", external: true }));
+  },
+};
+await esbuild.build({ ...shared, entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true, plugins: [scalarApart] });
+await esbuild.build({ ...shared, entryPoints: ["bindings/module/scalar-bytes.ts"], outfile: "build/margin-core.scalar.js", platform: "browser", minify: true });
 // The same entry as a classic script for a <script> tag (and file://): a global `MarginCore`, also
 // set on globalThis so that importing the file for its effect (a bundler, a worker) defines it too.
 await esbuild.build({

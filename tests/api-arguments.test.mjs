@@ -33,7 +33,7 @@ test("every instance method: a MarginError or a result, never another error, and
       const before = engine.snapshot();
       calls++;
       try {
-        engine[method](...args);
+        await engine[method](...args);
       } catch (error) {
         if (error?.name !== "MarginError") assert.unreachable(`${method}(${describe(args)}) threw ${error}`);
         refused++;

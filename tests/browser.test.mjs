@@ -1,5 +1,6 @@
 // The ESM browser bundle, loaded in Debian's Chromium through playwright-core, computes margin
-// JSON byte-identical to Node's for the same venue.
+// JSON byte-identical to Node's for the same venue, with the SIMD module it embeds and with the
+// scalar module it loads from build/margin-core.scalar.js when asked for.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { createServer } from "node:http";
@@ -23,8 +24,9 @@ async function generatedVenue() {
 const PAGE = `<!doctype html><meta charset="utf-8"><title>margin-core</title>
 <script type="module">
   import { MarginEngine } from "/build/margin-core.browser.js";
-  window.marginJson = async (venue) => {
-    const engine = await MarginEngine.fromVenue(venue);
+  window.marginJson = async (venue, simd) => {
+    const engine = await MarginEngine.fromVenue(venue, { simd });
+    if (engine.stats().simd !== simd) throw new Error("the engine runs the other module");
     return JSON.stringify({ accounts: engine.accounts(), totals: engine.totals() });
   };
   window.ready = true;
@@ -34,8 +36,8 @@ function serve() {
   const server = createServer((request, response) => {
     if (request.url === "/") {
       response.writeHead(200, { "content-type": "text/html" }).end(PAGE);
-    } else if (request.url === "/build/margin-core.browser.js") {
-      response.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(new URL("build/margin-core.browser.js", root)));
+    } else if (request.url === "/build/margin-core.browser.js" || request.url === "/build/margin-core.scalar.js") {
+      response.writeHead(200, { "content-type": "text/javascript" }).end(readFileSync(new URL(request.url.slice(1), root)));
     } else {
       response.writeHead(404).end();
     }
@@ -48,7 +50,7 @@ async function nodeJson(venue) {
   return JSON.stringify({ accounts: engine.accounts(), totals: engine.totals() });
 }
 
-test("Chromium computes byte-identical margin JSON", async () => {
+test("Chromium computes byte-identical margin JSON, with the SIMD module and with the scalar one", async () => {
   const server = await serve();
   const browser = await chromium.launch(browserLaunchOptions());
   try {
@@ -58,10 +60,11 @@ test("Chromium computes byte-identical margin JSON", async () => {
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     await page.waitForFunction(() => window.ready === true);
     for (const venue of [exampleVenue, await generatedVenue()]) {
-      const fromBrowser = await page.evaluate((v) => window.marginJson(v), venue);
       const fromNode = await nodeJson(venue);
       assert.ok(fromNode.length > 500, "the venue produced a real result");
-      assert.is(fromBrowser, fromNode);
+      for (const simd of [true, false]) {
+        assert.is(await page.evaluate(([v, s]) => window.marginJson(v, s), [venue, simd]), fromNode, `simd: ${simd}`);
+      }
     }
     assert.equal(errors, []);
   } finally {
@@ -70,10 +73,12 @@ test("Chromium computes byte-identical margin JSON", async () => {
   }
 });
 
-test("the browser bundle is a small self-contained ESM file", () => {
-  const bundle = readFileSync(new URL("build/margin-core.browser.js", root));
+test("the browser bundle is a small ESM file whose only import is the scalar module, loaded on demand", () => {
+  const bundle = readFileSync(new URL("build/margin-core.browser.js", root), "utf8");
   assert.ok(bundle.length < 400_000, `bundle is ${bundle.length} bytes`);
-  assert.not.match(bundle.toString("utf8"), /require\(|node:/);
+  assert.not.match(bundle, /require\(|node:/);
+  assert.not.match(bundle, /^\s*import[\s{*]/m, "no static import: the file stands alone");
+  assert.equal([...bundle.matchAll(/import\("([^"]+)"\)/g)].map((m) => m[1]), ["./margin-core.scalar.js"]);
 });
 
 test.run();

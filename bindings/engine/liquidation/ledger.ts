@@ -26,6 +26,11 @@ export class Ledger {
   private readonly levels: Map<number, BookState>[] = [];
   /** Opened accounts: their results as the venue totals count them. */
   private readonly open = new Map<number, Counted>();
+  /**
+   * The instruments' and assets' high-water marks when the outermost level opened: edits raise
+   * them, so undoing the whole pass puts them back too (they are part of the state a snapshot holds).
+   */
+  private marks: { lots: BigInt64Array; amounts: BigInt64Array } | null = null;
 
   constructor(
     private readonly wasm: WasmExports,
@@ -41,6 +46,13 @@ export class Ledger {
 
   /** Opens a level: changes from here on can be put back with `undo` or kept with `keep`. */
   begin(): void {
+    if (this.levels.length === 0) {
+      const v = this.views;
+      this.marks = {
+        lots: v.i64(Col.InstrumentMaxLots).slice(0, this.catalog.instruments.length),
+        amounts: v.i64(Col.AssetMaxAmount).slice(0, this.catalog.assets.length),
+      };
+    }
     this.levels.push(new Map());
   }
 
@@ -59,6 +71,10 @@ export class Ledger {
       for (const b of this.balances(a)) this.wasm.setCollateral(a, b.asset, 0n);
       for (const b of before.balances) this.wasm.setCollateral(a, b.asset, b.amount);
       this.commit(a);
+    }
+    if (this.levels.length === 0 && this.marks !== null) {
+      this.views.i64(Col.InstrumentMaxLots).set(this.marks.lots);
+      this.views.i64(Col.AssetMaxAmount).set(this.marks.amounts);
     }
   }
 
