@@ -3,13 +3,12 @@
 import { formatDecimal, MONEY_SCALE } from "./core/decimal.js";
 import { MAX_MEMORY_BYTES, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
 import type { AccountColumns, StagedFieldName } from "./venue/account-columns.js";
-import { parseVenueFile } from "./venue/file.js";
 import type { Scenario } from "./venue/grid.js";
 import { assembleParts, type EngineParts } from "./engine/parts.js";
-import { loadVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
+import { engineFromVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
 import type { Bucket } from "./engine/present.js";
 import type {
-  AccountRisk, AccountStatus, EngineOptions, LiquidationReport, OrderCheck, OrderRequest, RawAccountRisk, RawGreeks,
+  AccountRisk, AccountsOptions, AccountStatus, EngineOptions, LiquidationReport, OrderCheck, OrderRequest, RawAccountRisk, RawGreeks,
   RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk,
 } from "./engine/types.js";
 
@@ -40,10 +39,10 @@ export class MarginEngine {
 
   /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. @example await MarginEngine.fromVenue(readFileSync("venue.json", "utf8")) */
   static async fromVenue(venue: unknown, runtime: RuntimeOptions = {}): Promise<MarginEngine> {
-    const { file, settings } = parseVenueFile(venue);
-    const engine = await MarginEngine.instance(runtime, { ...runtime, ...settings });
-    loadVenue(engine.parts, file);
-    return engine;
+    return engineFromVenue(venue, async (settings) => {
+      const engine = await MarginEngine.instance(runtime, { ...runtime, ...settings });
+      return [engine, engine.parts];
+    });
   }
 
   /** An engine from snapshot bytes; it behaves as the one that wrote them. @example const copy = await MarginEngine.restore(engine.snapshot()); */
@@ -138,9 +137,9 @@ export class MarginEngine {
     return this.parts.present.account(id);
   }
 
-  /** Every account's risk, in account order; liquidation prices when asked for. @example engine.accounts({ liquidationPrices: true }) */
-  accounts(options: { liquidationPrices?: boolean } = {}): AccountRisk[] {
-    return this.parts.present.accounts(options.liquidationPrices === true);
+  /** Every account's risk (or a page of them), in account order; liquidation prices when asked for. @example engine.accounts({ offset: 1000, limit: 500 }) */
+  accounts(options: AccountsOptions | null = {}): AccountRisk[] {
+    return this.parts.present.accounts(options);
   }
 
   /** Venue totals, status counts and net greeks. @example engine.totals().maintenanceMargin */

@@ -65,15 +65,17 @@ const FRACTION_DEFAULTS = {
   mporDays: 1_000_000_000n,
 } as const;
 const DEFAULT_MAX_PRICE_AGE_S = 60n;
+/** Every parameter a venue may set: a set, so "constructor" or "__proto__" is as unknown as any other name. */
+const PARAMETER_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys(FRACTION_DEFAULTS), "maxPriceAge", "grid", "shockCollateral", "correlation", "dynamicMargin",
+]);
 
 export function parseParams(overrides: unknown, field = "params"): Params {
   if (overrides === undefined) overrides = {};
   if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
   const given = overrides as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "grid", "shockCollateral", "correlation", "dynamicMargin"].includes(key)) {
-      fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
-    }
+    if (!PARAMETER_NAMES.has(key)) fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
   }
   const fraction = (key: keyof typeof FRACTION_DEFAULTS, high: bigint, rule: string) =>
     given[key] === undefined ? FRACTION_DEFAULTS[key] : parseBounded(given[key], FRACTION_SCALE, `${field}.${key}`, 0n, high, rule);
