@@ -45,6 +45,9 @@ const PADDED = [1, 2, 3].map((w) => Array.from({ length: 10 ** w }, (_, g) => St
 const POINT_PADDED = PADDED.map((groups) => groups.map((g) => "." + g));
 const TRIMMED = PADDED.map((groups) => groups.map((g) => g.replace(/0+$/, "")));
 const POINT_TRIMMED = TRIMMED.map((groups) => groups.map((g) => "." + g));
+/** Whole parts below 1,000, with and without a minus sign: most greeks and many amounts (no string made for them). */
+const WHOLE = Array.from({ length: 1000 }, (_, k) => String(k));
+const MINUS_WHOLE = WHOLE.map((w) => "-" + w);
 
 /**
  * The canonical text of `units` (an integer) at `scale` decimals, exactly as formatDecimal writes
@@ -59,7 +62,7 @@ export function formatUnits(units: number, scale: number): string {
   const unit = POW10[scale];
   const whole = Math.floor(magnitude / unit);
   let fraction = magnitude - whole * unit;
-  const head = negative ? "-" + whole : "" + whole;
+  const head = whole < 1000 ? (negative ? MINUS_WHOLE : WHOLE)[whole] : negative ? "-" + whole : "" + whole;
   if (fraction === 0) return head;
   let width = scale % 3 || 3, rest = scale - width;
   let place = POW10[rest];

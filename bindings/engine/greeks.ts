@@ -95,7 +95,7 @@ export class AccountGreeks {
       const i = instrument[p], u = underlyingOf[i];
       if (bound[u] < 0) {
         bound[u] = 0;
-        sums.fill(0, 4 * u, 4 * u + 4);
+        sums[4 * u] = sums[4 * u + 1] = sums[4 * u + 2] = sums[4 * u + 3] = 0;
         held.push(u);
       }
       const d = readI64(delta, i), g = readI64(gamma, i), v = readI64(vega, i), t = readI64(theta, i);
