@@ -278,6 +278,45 @@ for (const shards of [1, 2]) {
   }
 }
 
+// ---- the JS boundary: a venue file's text in, formatted accounts out ----
+// fromVenue of a venue file's text against JSON.parse of the same text, and accounts() against
+// JSON.stringify of the array it returned: the generator's venue with min(--accounts, 100,000)
+// accounts, written by toVenue(). Samples alternate between the two sides of each ratio, so a
+// drift of the machine's speed weighs on both alike.
+{
+  const boundaryAccounts = Math.min(accounts, 100_000);
+  const source = boundaryAccounts === accounts ? { venue, columns } : generateVenue({ accounts: boundaryAccounts, seed });
+  const writer = await MarginEngine.fromVenue({ ...source.venue, accounts: [] });
+  writer.loadColumns(source.columns);
+  const text = JSON.stringify(writer.toVenue());
+  const boundaryCase = { accounts: boundaryAccounts, positionsPerAccount: source.columns.positionOffsets[boundaryAccounts] / boundaryAccounts, textBytes: text.length };
+  log(`boundary: a venue file of ${fmt(boundaryAccounts)} accounts, ${fmt(text.length)} characters`);
+  const timed = async (fn) => {
+    const start = performance.now();
+    const value = await fn();
+    return [performance.now() - start, value];
+  };
+  let loaded = await MarginEngine.fromVenue(text);
+  loaded.accounts();
+  const samples = { parse: [], fromVenue: [], accounts: [], stringify: [] };
+  for (const start = performance.now(); samples.parse.length < 5 || performance.now() - start < 4 * maxTime * 1000;) {
+    let ms, described;
+    [ms] = await timed(() => JSON.parse(text));
+    samples.parse.push(ms);
+    [ms, loaded] = await timed(() => MarginEngine.fromVenue(text));
+    samples.fromVenue.push(ms);
+    loaded.accounts();
+    [ms, described] = await timed(() => loaded.accounts());
+    samples.accounts.push(ms);
+    [ms] = await timed(() => JSON.stringify(described));
+    samples.stringify.push(ms);
+  }
+  record("JSON.parse", samples.parse, boundaryCase);
+  record("fromVenue", samples.fromVenue, boundaryCase);
+  record("accounts()", samples.accounts, boundaryCase);
+  record("JSON.stringify", samples.stringify, boundaryCase);
+}
+
 const ratios = {};
 for (const [name, baseline] of [
   ["loadColumns", "standard recompute"],
@@ -295,6 +334,8 @@ for (const [name, baseline] of [
   ["queue refresh", "portfolio recompute"],
   ["checkOrder", "checkOrderRaw"],
   ["portfolio recompute 1 worker", "portfolio recompute 2 workers"],
+  ["fromVenue", "JSON.parse"],
+  ["accounts()", "JSON.stringify"],
 ]) {
   const a = results.find((r) => r.name === name), b = results.find((r) => r.name === baseline);
   if (!a || !b) continue;
