@@ -281,8 +281,8 @@ for (const shards of [1, 2]) {
 // ---- the JS boundary: a venue file's text in, formatted accounts out ----
 // fromVenue of a venue file's text against JSON.parse of the same text, and accounts() against
 // JSON.stringify of the array it returned: the generator's venue with min(--accounts, 100,000)
-// accounts, written by toVenue(). Samples alternate between the two sides of each ratio, so a
-// drift of the machine's speed weighs on both alike.
+// accounts, written by toVenue(). The samples of each pair alternate, so a drift of the
+// machine's speed weighs on both sides alike; the two pairs run one after the other.
 {
   const boundaryAccounts = Math.min(accounts, 100_000);
   const source = boundaryAccounts === accounts ? { venue, columns } : generateVenue({ accounts: boundaryAccounts, seed });
@@ -291,30 +291,26 @@ for (const shards of [1, 2]) {
   const text = JSON.stringify(writer.toVenue());
   const boundaryCase = { accounts: boundaryAccounts, positionsPerAccount: source.columns.positionOffsets[boundaryAccounts] / boundaryAccounts, textBytes: text.length };
   log(`boundary: a venue file of ${fmt(boundaryAccounts)} accounts, ${fmt(text.length)} characters`);
-  const timed = async (fn) => {
-    const start = performance.now();
-    const value = await fn();
-    return [performance.now() - start, value];
-  };
-  let loaded = await MarginEngine.fromVenue(text);
-  loaded.accounts();
-  const samples = { parse: [], fromVenue: [], accounts: [], stringify: [] };
-  for (const start = performance.now(); samples.parse.length < 5 || performance.now() - start < 4 * maxTime * 1000;) {
-    let ms, described;
-    [ms] = await timed(() => JSON.parse(text));
-    samples.parse.push(ms);
-    [ms, loaded] = await timed(() => MarginEngine.fromVenue(text));
-    samples.fromVenue.push(ms);
-    loaded.accounts();
-    [ms, described] = await timed(() => loaded.accounts());
-    samples.accounts.push(ms);
-    [ms] = await timed(() => JSON.stringify(described));
-    samples.stringify.push(ms);
+  /** Samples of two functions, alternating, at least 5 each and over at least 2 × --max-time. */
+  async function alternate(first, second) {
+    const samples = [[], []];
+    for (const start = performance.now(); samples[0].length < 5 || performance.now() - start < 2 * maxTime * 1000;) {
+      for (const [k, fn] of [first, second].entries()) {
+        const begin = performance.now();
+        await fn();
+        samples[k].push(performance.now() - begin);
+      }
+    }
+    return samples;
   }
-  record("JSON.parse", samples.parse, boundaryCase);
-  record("fromVenue", samples.fromVenue, boundaryCase);
-  record("accounts()", samples.accounts, boundaryCase);
-  record("JSON.stringify", samples.stringify, boundaryCase);
+  let loaded;
+  const [parsed, loads] = await alternate(() => JSON.parse(text), async () => { loaded = await MarginEngine.fromVenue(text); });
+  record("JSON.parse", parsed, boundaryCase);
+  record("fromVenue", loads, boundaryCase);
+  let described = loaded.accounts();
+  const [formatted, serialized] = await alternate(() => { described = loaded.accounts(); }, () => JSON.stringify(described));
+  record("accounts()", formatted, boundaryCase);
+  record("JSON.stringify", serialized, boundaryCase);
 }
 
 const ratios = {};

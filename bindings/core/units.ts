@@ -51,9 +51,10 @@ const MINUS_WHOLE = WHOLE.map((w) => "-" + w);
 
 /**
  * The canonical text of `units` (an integer) at `scale` decimals, exactly as formatDecimal writes
- * it: the whole part, then the fraction three digits at a time from tables (the point and the
- * last group's trailing zeros included), so a value takes a few string joins, no digit loop.
- * Magnitudes of 2^52 and more go through formatDecimal.
+ * it: the whole part (from a table below 1,000), then the fraction three digits at a time from
+ * tables (the point and the last group's trailing zeros included), joined by one concat — no
+ * digit loop and, up to 9 decimals, no intermediate string. Magnitudes of 2^52 and more go
+ * through formatDecimal.
  */
 export function formatUnits(units: number, scale: number): string {
   const negative = units < 0;
@@ -61,23 +62,32 @@ export function formatUnits(units: number, scale: number): string {
   if (!(magnitude < FORMAT_LIMIT)) return formatDecimal(BigInt(units), scale);
   const unit = POW10[scale];
   const whole = Math.floor(magnitude / unit);
-  let fraction = magnitude - whole * unit;
+  const fraction = magnitude - whole * unit;
   const head = whole < 1000 ? (negative ? MINUS_WHOLE : WHOLE)[whole] : negative ? "-" + whole : "" + whole;
   if (fraction === 0) return head;
-  let width = scale % 3 || 3, rest = scale - width;
-  let place = POW10[rest];
-  let group = Math.floor(fraction / place);
-  fraction -= group * place;
-  if (fraction === 0) return head + POINT_TRIMMED[width - 1][group];
-  let text = head + POINT_PADDED[width - 1][group];
-  for (;;) {
-    width = 3;
-    rest -= 3;
-    place = POW10[rest];
-    group = Math.floor(fraction / place);
-    fraction -= group * place;
-    if (fraction === 0) return text + TRIMMED[2][group];
-    text += PADDED[2][group];
+  const groups = Math.ceil(scale / 3), first = scale - 3 * (groups - 1) - 1;
+  if (groups === 1) return head + POINT_TRIMMED[first][fraction];
+  if (groups === 2) {
+    const g1 = Math.floor(fraction / 1000), g2 = fraction - g1 * 1000;
+    return g2 === 0 ? head + POINT_TRIMMED[first][g1] : head.concat(POINT_PADDED[first][g1], TRIMMED[2][g2]);
+  }
+  if (groups === 3) {
+    const g1 = Math.floor(fraction / 1e6), rest = fraction - g1 * 1e6;
+    if (rest === 0) return head + POINT_TRIMMED[first][g1];
+    const g2 = Math.floor(rest / 1000), g3 = rest - g2 * 1000;
+    return g3 === 0
+      ? head.concat(POINT_PADDED[first][g1], TRIMMED[2][g2])
+      : head.concat(POINT_PADDED[first][g1], PADDED[2][g2], TRIMMED[2][g3]);
+  }
+  // more than 9 decimals: group by group
+  let text = head, place = POW10[scale - first - 1], rest = fraction, width = first;
+  for (let point = true; ; point = false) {
+    const group = Math.floor(rest / place);
+    rest -= group * place;
+    if (rest === 0) return text + (point ? POINT_TRIMMED : TRIMMED)[width][group];
+    text += (point ? POINT_PADDED : PADDED)[width][group];
+    width = 2;
+    place /= 1000;
   }
 }
 
