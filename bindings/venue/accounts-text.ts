@@ -18,7 +18,7 @@ import type { AccountColumns } from "./account-columns.js";
 import { lotsOf, type Lookup } from "./accounts.js";
 import { IdTable, sameText } from "./id-table.js";
 import {
-  CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, decline, JsonCursor, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, POINT, QUOTE, ZERO,
+  CLOSE_BRACE, CLOSE_BRACKET, COLON, decline, JsonCursor, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, POINT, QUOTE, ZERO,
 } from "./json-cursor.js";
 import { parsePrice } from "./reference.js";
 
@@ -92,9 +92,7 @@ class AccountScanner extends JsonCursor {
     else {
       for (;;) {
         this.account();
-        const c = this.next();
-        if (c === CLOSE_BRACKET) break;
-        if (c !== COMMA) decline();
+        if (this.closes(CLOSE_BRACKET)) break;
       }
     }
     this.skipSpace();
@@ -179,9 +177,7 @@ class AccountScanner extends JsonCursor {
         if (c === OPEN_BRACE) this.collateral(a);
         else this.literal("null");
       } else this.skipValue(0);
-      const after = this.next();
-      if (after === CLOSE_BRACE) break;
-      if (after !== COMMA) decline();
+      if (this.closes(CLOSE_BRACE)) break;
     }
     if (!(seen & ID)) decline();
   }
@@ -209,9 +205,7 @@ class AccountScanner extends JsonCursor {
     for (let k = 0; ; k++) {
       if (k === MAX_POSITIONS_PER_ACCOUNT) decline();
       this.position();
-      const c = this.next();
-      if (c === CLOSE_BRACKET) break;
-      if (c !== COMMA) decline();
+      if (this.closes(CLOSE_BRACKET)) break;
     }
     this.positionOffsets[a + 1] = this.positionCount;
   }
@@ -247,9 +241,7 @@ class AccountScanner extends JsonCursor {
         entryStart = this.pos;
         entryUnits = this.decimal();
       } else this.skipValue(0);
-      const after = this.next();
-      if (after === CLOSE_BRACE) break;
-      if (after !== COMMA) decline();
+      if (this.closes(CLOSE_BRACE)) break;
     }
     if (seen !== (INSTRUMENT | QTY | ENTRY)) decline();
     const lotSize = this.lotSizes[instrument];
@@ -298,9 +290,7 @@ class AccountScanner extends JsonCursor {
           this.amount[r] = raw;
         }
       }
-      const after = this.next();
-      if (after === CLOSE_BRACE) break;
-      if (after !== COMMA) decline();
+      if (this.closes(CLOSE_BRACE)) break;
     }
     this.collateralOffsets[a + 1] = this.collateralCount;
   }

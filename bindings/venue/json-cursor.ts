@@ -3,9 +3,9 @@
 // read — the caller then leaves the whole text to JSON.parse, which decides.
 import { hashStep } from "./id-table.js";
 
-export const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58, OPEN_BRACE = 123, CLOSE_BRACE = 125,
-  OPEN_BRACKET = 91, CLOSE_BRACKET = 93, MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
-const PLUS = 43, SPACE = 32, TAB = 9, LF = 10, CR = 13;
+export const QUOTE = 34, COLON = 58, OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93,
+  MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
+const BACKSLASH = 92, COMMA = 44, PLUS = 43, SPACE = 32, TAB = 9, LF = 10, CR = 13;
 /** Nesting skipValue follows before it declines (JSON.parse then takes over). */
 const MAX_DEPTH = 64;
 
@@ -61,9 +61,7 @@ export class JsonCursor {
         this.skipString();
         this.expect(COLON);
         this.skipValue(depth + 1);
-        const after = this.next();
-        if (after === CLOSE_BRACE) return;
-        if (after !== COMMA) decline();
+        if (this.closes(CLOSE_BRACE)) return;
       }
     } else if (c === OPEN_BRACKET) {
       this.pos++;
@@ -73,9 +71,7 @@ export class JsonCursor {
       }
       for (;;) {
         this.skipValue(depth + 1);
-        const after = this.next();
-        if (after === CLOSE_BRACKET) return;
-        if (after !== COMMA) decline();
+        if (this.closes(CLOSE_BRACKET)) return;
       }
     } else if (c === 116) this.literal("true");
     else if (c === 102) this.literal("false");
@@ -132,6 +128,14 @@ export class JsonCursor {
   protected literal(word: string): void {
     if (!this.text.startsWith(word, this.pos) || this.pos + word.length > this.end) decline();
     this.pos += word.length;
+  }
+
+  /** After an item of a list: true at the list's end (`close`), false at a comma; anything else declines. */
+  protected closes(close: number): boolean {
+    const c = this.next();
+    if (c === close) return true;
+    if (c !== COMMA) decline();
+    return false;
   }
 
   /** Skips white space, then reads one structural character. */
