@@ -6,6 +6,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
 import { MarginEngine } from "../build/index.js";
 import { expectMarginError } from "./helpers/margin-error.mjs";
 
@@ -107,6 +108,15 @@ test("API calls take prototype-named ids as ids", async () => {
   await expectMarginError(() => engine.setCollateral("__proto__", "toString", "1"), { code: "UNKNOWN_ID", field: "asset" });
   const copy = await MarginEngine.restore(engine.snapshot());
   assert.is(JSON.stringify(copy.accounts()), JSON.stringify(engine.accounts()));
+});
+
+test("a command named after an Object member is an unknown command", () => {
+  const bin = new URL("../bin/margin-core.js", import.meta.url).pathname;
+  for (const name of ["constructor", "__proto__", "toString"]) {
+    const run = spawnSync(process.execPath, [bin, name], { encoding: "utf8" });
+    assert.is(run.status, 2, name);
+    assert.is(run.stderr, `error: MALFORMED at argv: unknown command "${name}"; try margin-core --help\n`);
+  }
 });
 
 test.run();

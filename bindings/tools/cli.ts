@@ -32,7 +32,8 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write(overview());
     return;
   }
-  const command = COMMANDS[name];
+  // an own key only: "constructor" or "__proto__" is an unknown command like any other
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) usageError(`unknown command "${name}"; try margin-core --help`);
   let parsed;
   try {
