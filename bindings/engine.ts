@@ -1,20 +1,19 @@
 // MarginEngine: the public facade. Each method delegates to one part in engine/ (parts.ts wires
 // them); reference data is validated with exact bigint arithmetic, accounts live in the module.
 import { formatDecimal, MONEY_SCALE } from "./core/decimal.js";
-import { optionalFlag, optionsOf } from "./core/json.js";
+import { optionsOf } from "./core/json.js";
 import { checkTimestamp } from "./core/time.js";
 import { MAX_MEMORY_BYTES, checkedSize, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
 import type { AccountColumns, StagedFieldName } from "./venue/account-columns.js";
-import { parseVenueFile } from "./venue/file.js";
 import type { Scenario } from "./venue/grid.js";
 import { building } from "./engine/memory.js";
 import { assembleParts, type EngineParts } from "./engine/parts.js";
-import { loadVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
+import { engineFromVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
 import { compareVenues, proposedSnapshot } from "./engine/what-if.js";
 import type { Bucket } from "./engine/present.js";
 import type {
-  AccountRisk, AccountStatus, EngineOptions, ExpirySettlement, LiquidationReport, OrderCheck, OrderRequest, OrderSide, RawAccountRisk, RawGreeks,
-  RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk, WhatIfReport,
+  AccountRisk, AccountsOptions, AccountStatus, EngineOptions, ExpirySettlement, LiquidationReport, OrderCheck, OrderRequest, OrderSide,
+  RawAccountRisk, RawGreeks, RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk, WhatIfReport,
 } from "./engine/types.js";
 
 export type * from "./engine/types.js";
@@ -49,9 +48,8 @@ export class MarginEngine {
 
   /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. @example await MarginEngine.fromVenue(readFileSync("venue.json", "utf8")) */
   static async fromVenue(venue: unknown, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
-    const { file, settings } = parseVenueFile(venue);
     const given = optionsOf(runtime, "runtime");
-    return MarginEngine.build(given, { ...given, ...settings }, (parts) => loadVenue(parts, file));
+    return engineFromVenue(venue, (settings, fill) => MarginEngine.build(given, { ...given, ...settings }, fill));
   }
 
   /** An engine from snapshot bytes; it behaves as the one that wrote them. @example const copy = await MarginEngine.restore(engine.snapshot()); */
@@ -163,9 +161,9 @@ export class MarginEngine {
     return this.parts.present.account(id);
   }
 
-  /** Every account's risk, in account order; liquidation prices when asked for. @example engine.accounts({ liquidationPrices: true }) */
-  accounts(options?: { liquidationPrices?: boolean } | null): AccountRisk[] {
-    return this.parts.present.accounts(optionalFlag(optionsOf(options, "options").liquidationPrices, "options.liquidationPrices"));
+  /** Every account's risk (or a page of them), in account order; liquidation prices when asked for. @example engine.accounts({ offset: 1000, limit: 500 }) */
+  accounts(options?: AccountsOptions | null): AccountRisk[] {
+    return this.parts.present.accounts(optionsOf(options, "options"));
   }
 
   /** Venue totals, status counts and net greeks. @example engine.totals().maintenanceMargin */

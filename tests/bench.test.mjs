@@ -13,10 +13,12 @@ const REQUIRED = [
   "portfolio recompute linear-only", "JS f64", "BigInt twin (scaled)", "loadColumns", "snapshot", "restore",
   "risk-array rebuild", "risk-array rebuild 10k options", "tick refresh", "queue refresh", "tick + queue refresh",
   "checkOrder", "checkOrderRaw", "portfolio recompute 1 worker", "portfolio recompute 2 workers",
+  "fromVenue", "JSON.parse", "accounts()", "JSON.stringify",
 ];
 const REQUIRED_RATIOS = [
   "portfolio recompute scalar/portfolio recompute", "JS f64/portfolio recompute", "BigInt twin (scaled)/portfolio recompute",
   "tick + queue refresh/portfolio recompute", "portfolio recompute 1 worker/portfolio recompute 2 workers",
+  "fromVenue/JSON.parse", "accounts()/JSON.stringify",
 ];
 
 const positiveFinite = (x) => typeof x === "number" && Number.isFinite(x) && x > 0;

@@ -3,9 +3,13 @@
 import { formatDecimal, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_LOTS, QTY_PRICE_TO_MONEY } from "../core/constants.generated.js";
+import { idRecord, setId } from "../core/records.js";
 import { formatTime } from "../core/time.js";
+import { formatI64, formatUnits, wordsOf } from "../core/units.js";
 import { Col } from "../module/views.js";
 import { MODE_NAMES, parseVenueAccounts } from "../venue/accounts.js";
+import { scanAccounts } from "../venue/accounts-text.js";
+import { parseVenueFile, splitVenueText, type VenueSettingsText } from "../venue/file.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
 import { beyondNotional } from "./catalog.js";
@@ -19,29 +23,58 @@ export function loadVenue({ catalog, book }: EngineParts, file: Record<string, u
   book.loadColumns(parsed.columns, parsed.fieldOf);
 }
 
+/**
+ * An engine from a venue file. Text takes the text path first (venue/accounts-text.ts: the
+ * accounts read straight into columns); when that declines, or anything in the file is wrong,
+ * the whole file goes the exact path (JSON.parse, then every row checked in file order), which
+ * decides and names the error. `build` makes an engine with the file's settings and `fill`s it.
+ */
+export async function engineFromVenue<E>(venue: unknown, build: (settings: VenueSettingsText, fill: (parts: EngineParts) => void) => Promise<E>): Promise<E> {
+  const split = typeof venue === "string" ? splitVenueText(venue) : null;
+  if (split !== null) {
+    try {
+      return await build(split.settings, ({ catalog, book }) => {
+        catalog.load(split.file);
+        book.loadColumns(scanAccounts(venue as string, split.accountsStart, split.accountsEnd, catalog.accountLookup()));
+      });
+    } catch {
+      // the exact path below gives the verdict
+    }
+  }
+  const { file, settings } = parseVenueFile(venue);
+  return build(settings, (parts) => loadVenue(parts, file));
+}
+
 /** The venue file describing the current state (positions in canonical order). */
 export function venueOf({ wasm, views: v, catalog, book, liquidator }: EngineParts): Record<string, unknown> {
   wasm.compactArenas();
   const n = wasm.accountCount();
-  const posCount = v.u8(Col.AccountPositionCount), colCount = v.u8(Col.AccountCollateralCount);
+  const posCount = v.u8(Col.AccountPositionCount), colCount = v.u8(Col.AccountCollateralCount), mode = v.u8(Col.AccountMode);
   const instrument = v.u16(Col.PositionInstrument), lots = v.i32(Col.PositionLots), entry = v.i64(Col.PositionEntry);
   const asset = v.u8(Col.CollateralAsset), amount = v.i64(Col.CollateralAmount);
-  const accounts: Record<string, unknown>[] = [];
+  const entryWords = wordsOf(entry), amountWords = wordsOf(amount);
+  const lotSizes = catalog.instruments.map((row) => Number(row.lotSize));
+  const accounts: Record<string, unknown>[] = new Array(n);
   let p = 0, c = 0;
   for (let a = 0; a < n; a++) {
-    const collateral: Record<string, string> = {};
-    for (let k = 0; k < colCount[a]; k++, c++) collateral[catalog.assets[asset[c]].id] = formatDecimal(amount[c], PRICE_SCALE);
-    const positions = [];
-    for (let k = 0; k < posCount[a]; k++, p++) {
-      const row = catalog.instruments[instrument[p]];
-      positions.push({ instrument: row.id, qty: formatDecimal(BigInt(lots[p]) * row.lotSize, PRICE_SCALE), entry: formatDecimal(entry[p], PRICE_SCALE) });
+    const collateral = idRecord<string>();
+    for (let k = 0; k < colCount[a]; k++, c++) setId(collateral, catalog.assets[asset[c]].id, formatI64(amount, amountWords, c, PRICE_SCALE));
+    const positions = new Array(posCount[a]);
+    for (let k = 0; k < positions.length; k++, p++) {
+      const i = instrument[p], qty = lots[p] * lotSizes[i];
+      positions[k] = {
+        instrument: catalog.instruments[i].id,
+        // lots × lot size (both exact doubles) is exact below 2^53
+        qty: Math.abs(qty) <= Number.MAX_SAFE_INTEGER ? formatUnits(qty, PRICE_SCALE) : formatDecimal(BigInt(lots[p]) * catalog.instruments[i].lotSize, PRICE_SCALE),
+        entry: formatI64(entry, entryWords, p, PRICE_SCALE),
+      };
     }
     const parent = book.parentOf(a);
-    accounts.push({
-      id: book.accountId(a), mode: MODE_NAMES[v.u8(Col.AccountMode)[a]],
+    accounts[a] = {
+      id: book.accountId(a), mode: MODE_NAMES[mode[a]],
       ...(parent === undefined ? {} : { parent: book.accountId(parent) }),
       collateral, positions,
-    });
+    };
   }
   const { now, settlement, paramOverrides } = catalog.settings;
   return {

@@ -1,16 +1,20 @@
 // Results as the API shows them: accounts with their greeks and liquidation prices, venue totals,
 // and a portfolio account's scenario grid, money formatted as exact decimal strings.
 import { formatDecimal, FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
+import { STATUS_NAMES } from "../core/constants.generated.js";
+import { fail } from "../core/errors.js";
+import { idRecord, setId } from "../core/records.js";
+import { formatI64, formatUnits, readI64, wordsOf } from "../core/units.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import { MODE_NAMES } from "../venue/accounts.js";
 import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
-import type { GreekSums } from "./greeks.js";
+import type { AccountGreeks, GreekSums } from "./greeks.js";
 import type { LiquidationPriceSearch } from "./liquidation-price.js";
 import type { Refresh } from "./refresh.js";
 import type { Results } from "./results.js";
-import type { AccountRisk, RawAccountRisk, ScenarioGrid, VenueRisk } from "./types.js";
+import type { AccountRisk, AccountsOptions, RawAccountRisk, ScenarioGrid, VenueRisk } from "./types.js";
 
 const VOL_NAMES = ["down", "none", "up"] as const;
 
@@ -35,20 +39,20 @@ export class Presenter {
   }
 
   account(id: string): AccountRisk {
-    const raw = this.accountRaw(id);
     const a = this.book.indexOf(id, "account");
-    return { ...this.describe(a, raw, this.book.subAccountsOf(a)), liquidationPrice: this.liquidationPrices(a) };
+    this.refresh.refresh();
+    return this.describe(a, a + 1, true, new Map([[a, this.book.subAccountsOf(a)]]))[0];
   }
 
-  accounts(liquidationPrices: boolean): AccountRisk[] {
+  /** Accounts [offset, offset + limit) in account order (clipped to those that exist). */
+  accounts(options: AccountsOptions | null | undefined): AccountRisk[] {
+    const { liquidationPrices = false, offset = 0, limit = Infinity } = options ?? {};
+    if (typeof liquidationPrices !== "boolean") fail("MALFORMED", "options.liquidationPrices", "expected true or false");
+    if (!Number.isSafeInteger(offset) || offset < 0) fail("OUT_OF_RANGE", "options.offset", "expected an integer ≥ 0");
+    if (limit !== Infinity && (!Number.isSafeInteger(limit) || limit < 0)) fail("OUT_OF_RANGE", "options.limit", "expected an integer ≥ 0");
     this.refresh.refresh();
-    const children = this.book.children();
-    const out: AccountRisk[] = [];
-    for (let a = 0; a < this.book.count(); a++) {
-      const risk = this.describe(a, this.results.evaluate(a), children.get(a) ?? []);
-      out.push(liquidationPrices ? { ...risk, liquidationPrice: this.liquidationPrices(a) } : risk);
-    }
-    return out;
+    const n = this.book.count(), from = Math.min(offset, n);
+    return this.describe(from, Math.min(n, from + limit), liquidationPrices, this.book.children());
   }
 
   totals(): VenueRisk {
@@ -63,20 +67,50 @@ export class Presenter {
     };
   }
 
-  private describe(a: number, raw: RawAccountRisk, subAccounts: number[]): AccountRisk {
-    const parent = this.book.parentOf(a);
-    return {
-      id: this.book.accountId(a),
-      mode: MODE_NAMES[this.views.u8(Col.AccountMode)[a]],
-      parent: parent === undefined ? null : this.book.accountId(parent),
-      subAccounts: subAccounts.map((c) => this.book.accountId(c)),
-      equity: formatDecimal(raw.equity, MONEY_SCALE),
-      initialMargin: formatDecimal(raw.initialMargin, MONEY_SCALE),
-      maintenanceMargin: formatDecimal(raw.maintenanceMargin, MONEY_SCALE),
-      marginRatio: raw.equity > 0n ? Number(raw.maintenanceMargin) / Number(raw.equity) : null,
-      status: raw.status,
-      greeks: this.greeks.ofBook(this.book.positions(a)),
-    };
+  /**
+   * Accounts [from, to) as the API shows them (stored results must be current), formatted
+   * straight from the result columns: each account is evaluated for its IM, then equity and MM
+   * are read from their columns as doubles where exact (core/units.ts), greeks summed likewise.
+   */
+  private describe(from: number, to: number, liquidationPrices: boolean, children: Map<number, number[]>): AccountRisk[] {
+    const out = new Array<AccountRisk>(to - from);
+    const { wasm, views, book } = this;
+    let buffer: ArrayBuffer | null = null;
+    let equity!: BigInt64Array, equityWords!: Int32Array, maintenance!: BigInt64Array, maintenanceWords!: Int32Array;
+    let mode!: Uint8Array, status!: Uint8Array, greeks!: AccountGreeks;
+    for (let a = from; a < to; a++) {
+      wasm.evaluateAccount(a);
+      if (wasm.memory.buffer !== buffer) {
+        // views are taken again if memory ever moved
+        buffer = wasm.memory.buffer;
+        equity = views.i64(Col.AccountEquity);
+        equityWords = wordsOf(equity);
+        maintenance = views.i64(Col.AccountMaintenanceMargin);
+        maintenanceWords = wordsOf(maintenance);
+        mode = views.u8(Col.AccountMode);
+        status = views.u8(Col.AccountStatus);
+        greeks = this.greeks.reader();
+      }
+      const im = wasm.lastInitialMargin();
+      const e = readI64(equityWords, a);
+      const parent = book.parentOf(a);
+      const subAccounts = children.get(a);
+      const risk: AccountRisk = {
+        id: book.accountId(a),
+        mode: MODE_NAMES[mode[a]],
+        parent: parent === undefined ? null : book.accountId(parent),
+        subAccounts: subAccounts === undefined ? [] : subAccounts.map((c) => book.accountId(c)),
+        equity: formatI64(equity, equityWords, a, MONEY_SCALE),
+        initialMargin: Math.abs(Number(im)) <= Number.MAX_SAFE_INTEGER ? formatUnits(Number(im), MONEY_SCALE) : formatDecimal(im, MONEY_SCALE),
+        maintenanceMargin: formatI64(maintenance, maintenanceWords, a, MONEY_SCALE),
+        marginRatio: e > 0 ? readI64(maintenanceWords, a) / e : null,
+        status: STATUS_NAMES[status[a]],
+        greeks: greeks.of(a),
+      };
+      if (liquidationPrices) risk.liquidationPrice = this.liquidationPrices(a);
+      out[a - from] = risk;
+    }
+    return out;
   }
 
   /**
@@ -90,10 +124,10 @@ export class Presenter {
       const underlying = this.catalog.assets[v.u8(Col.CollateralAsset)[c]].underlying;
       if (underlying !== null) held.add(this.catalog.underlyingIndex(underlying));
     }
-    const out: Record<string, string | null> = {};
+    const out = idRecord<string | null>();
     for (const u of [...held].sort((x, y) => x - y)) {
       const price = this.priceSearch.find(a, u);
-      out[this.catalog.underlyings[u].id] = price === null ? null : formatDecimal(price, PRICE_SCALE);
+      setId(out, this.catalog.underlyings[u].id, price === null ? null : formatDecimal(price, PRICE_SCALE));
     }
     return out;
   }

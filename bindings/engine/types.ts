@@ -43,6 +43,15 @@ export interface AccountRisk {
   liquidationPrice?: Record<string, string | null>;
 }
 
+/** Which accounts `accounts()` describes, and whether with liquidation prices (a search per underlying held: slower). */
+export interface AccountsOptions {
+  liquidationPrices?: boolean;
+  /** The first account, in account order (default 0). */
+  offset?: number;
+  /** How many accounts at most (default all); with `offset`, pages through a large venue. */
+  limit?: number;
+}
+
 export interface VenueRisk {
   accounts: number;
   equity: string;

@@ -136,6 +136,17 @@ function watchedStdout(stdout: Sink): { sink: Sink; closed: () => boolean } {
           throw new OutputClosed();
         }
       },
+      /** Resolves once the stream drains, closes or fails (a sink that is no stream never fills). */
+      drained() {
+        if (typeof emitter.once !== "function" || typeof emitter.off !== "function") return Promise.resolve();
+        return new Promise<void>((resolve) => {
+          const done = () => {
+            for (const event of ["drain", "close", "error"]) emitter.off!(event, done);
+            resolve();
+          };
+          for (const event of ["drain", "close", "error"]) emitter.once!(event, done);
+        });
+      },
     },
   };
 }

@@ -1,9 +1,17 @@
 // Venue-file accounts → AccountColumns, checking ids, modes, parents and whole lots on the way.
 // Limits that need the reference data (notional, collateral value) are checked by the module.
+//
+// One walk over the parsed accounts writes the columns directly. Quantities, entries and amounts
+// take the exact number path of core/units.ts; anything it declines (more digits than a double
+// holds exactly, or a value that is wrong) goes through the BigInt parser, which gives the exact
+// value or the error. Field paths are built only for an error.
 import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asId, asObject } from "../core/json.js";
-import { MAX_ACCOUNTS, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT } from "../core/constants.generated.js";
+import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
+import {
+  MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
+} from "../core/constants.generated.js";
 import type { AccountColumns, StagedFieldName } from "./account-columns.js";
 import { parsePremium } from "./reference.js";
 
@@ -37,85 +45,164 @@ export function lotsOf(qty: unknown, lotSize: bigint, field: string): number {
   return Number(lots);
 }
 
+const MAX_LOTS_NUMBER = Number(MAX_LOTS);
+const MAX_AMOUNT_TEXT = "[-10000000000, 10000000000]";
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+const isId = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= 128;
+
+/** The collateral rows' columns, grown by doubling (how many balances a file holds is not known up front). */
+class CollateralRows {
+  count = 0;
+  asset: Uint8Array;
+  amount: BigInt64Array;
+  private words: Int32Array;
+
+  constructor(capacity: number) {
+    this.asset = new Uint8Array(capacity);
+    this.amount = new BigInt64Array(capacity);
+    this.words = wordsOf(this.amount);
+  }
+
+  /** Appends a balance: `units` when exact as a double, else `raw`. */
+  push(asset: number, units: number, raw: bigint): void {
+    if (this.count === this.asset.length) this.grow();
+    this.asset[this.count] = asset;
+    if (units === units) writeI64(this.words, this.count, units);
+    else this.amount[this.count] = raw;
+    this.count++;
+  }
+
+  private grow(): void {
+    const asset = new Uint8Array(this.asset.length * 2 + 16), amount = new BigInt64Array(asset.length);
+    asset.set(this.asset);
+    amount.set(this.amount);
+    this.asset = asset;
+    this.amount = amount;
+    this.words = wordsOf(amount);
+  }
+}
+
 export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccounts {
   const rows = asArray(value ?? [], "accounts");
   const n = rows.length;
   if (n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "accounts", `more than ${MAX_ACCOUNTS} accounts`);
-  const accounts = rows.map((r, a) => asObject(r, `accounts[${a}]`));
-  const ids = accounts.map((r, a) => asId(r.id, `accounts[${a}].id`));
+  // Every row is an object, then every id is one, then no id is repeated: checked in that order.
+  let positionRows = 0;
+  for (let a = 0; a < n; a++) {
+    const account = rows[a];
+    if (!isObject(account)) fail("MALFORMED", `accounts[${a}]`, "expected an object");
+    const positions = account.positions;
+    if (Array.isArray(positions)) positionRows += positions.length;
+  }
+  if (positionRows > MAX_ROWS) fail("OUT_OF_RANGE", "accounts", `more than ${MAX_ROWS} positions in one load`);
+  const ids = new Array<string>(n);
   const indexOf = new Map<string, number>();
-  ids.forEach((id, a) => {
-    if (indexOf.has(id)) fail("DUPLICATE_ID", `accounts[${a}].id`, `account "${id}" is defined twice`);
-    indexOf.set(id, a);
-  });
+  let duplicate = -1;
+  for (let a = 0; a < n; a++) {
+    const id = (rows[a] as Record<string, unknown>).id;
+    if (!isId(id)) asId(id, `accounts[${a}].id`);
+    ids[a] = id as string;
+    if (indexOf.has(id as string)) {
+      if (duplicate < 0) duplicate = a;
+    } else {
+      indexOf.set(id as string, a);
+    }
+  }
+  if (duplicate >= 0) fail("DUPLICATE_ID", `accounts[${duplicate}].id`, `account "${ids[duplicate]}" is defined twice`);
 
   const mode = new Uint8Array(n);
   const parent = new Int32Array(n).fill(-1);
   const positionOffsets = new Uint32Array(n + 1);
   const collateralOffsets = new Uint32Array(n + 1);
-  const instruments: number[] = [], lots: number[] = [], entries: bigint[] = [];
-  const assets: number[] = [], amounts: bigint[] = [];
-  const collateralKeys: string[] = [];
+  const positionInstrument = new Uint16Array(positionRows);
+  const positionLots = new Int32Array(positionRows);
+  const positionEntry = new BigInt64Array(positionRows);
+  const entryWords = wordsOf(positionEntry);
+  const collateral = new CollateralRows(n);
+  const { instrumentIndex, assetIndex } = lookup;
+  // Lot sizes as doubles (at most 1e12 raw: exact), by instrument index.
+  const lotSizes = new Float64Array(instrumentIndex.size);
+  for (const i of instrumentIndex.values()) lotSizes[i] = Number(lookup.instrumentLotSize(i));
+  let p = 0;
 
-  accounts.forEach((account, a) => {
-    const field = `accounts[${a}]`;
-    mode[a] = parseMode(account.mode, `${field}.mode`);
-    if (account.parent !== undefined && account.parent !== null) {
-      const p = indexOf.get(asId(account.parent, `${field}.parent`));
-      if (p === undefined) fail("UNKNOWN_ID", `${field}.parent`, `no account "${account.parent}"`);
-      if (p === a) fail("MALFORMED", `${field}.parent`, "an account cannot be its own parent");
-      parent[a] = p;
+  for (let a = 0; a < n; a++) {
+    const account = rows[a] as Record<string, unknown>;
+    if (account.mode !== undefined) mode[a] = parseMode(account.mode, `accounts[${a}].mode`);
+    const parentId = account.parent;
+    if (parentId !== undefined && parentId !== null) {
+      const q = indexOf.get(isId(parentId) ? parentId : asId(parentId, `accounts[${a}].parent`));
+      if (q === undefined) fail("UNKNOWN_ID", `accounts[${a}].parent`, `no account "${parentId}"`);
+      if (q === a) fail("MALFORMED", `accounts[${a}].parent`, "an account cannot be its own parent");
+      parent[a] = q;
     }
-    const positions = asArray(account.positions ?? [], `${field}.positions`);
-    if (positions.length > MAX_POSITIONS_PER_ACCOUNT) fail("OUT_OF_RANGE", `${field}.positions`, `more than ${MAX_POSITIONS_PER_ACCOUNT} positions`);
-    positions.forEach((p, k) => {
-      const position = asObject(p, `${field}.positions[${k}]`);
-      const instrument = lookup.instrumentIndex.get(asId(position.instrument, `${field}.positions[${k}].instrument`));
-      if (instrument === undefined) fail("UNKNOWN_ID", `${field}.positions[${k}].instrument`, `no instrument "${position.instrument}"`);
-      const held = lotsOf(position.qty, lookup.instrumentLotSize(instrument), `${field}.positions[${k}].qty`);
-      if (held === 0) fail("OUT_OF_RANGE", `${field}.positions[${k}].qty`, "a position must be non-zero");
-      instruments.push(instrument);
-      lots.push(held);
+    const list = account.positions ?? [];
+    const positions = Array.isArray(list) ? list : asArray(list, `accounts[${a}].positions`);
+    if (positions.length > MAX_POSITIONS_PER_ACCOUNT) fail("OUT_OF_RANGE", `accounts[${a}].positions`, `more than ${MAX_POSITIONS_PER_ACCOUNT} positions`);
+    for (let k = 0; k < positions.length; k++, p++) {
+      const item = positions[k];
+      const position = isObject(item) ? item : asObject(item, `accounts[${a}].positions[${k}]`);
+      const instrumentId = position.instrument;
+      const instrument = instrumentIndex.get(isId(instrumentId) ? instrumentId : asId(instrumentId, `accounts[${a}].positions[${k}].instrument`));
+      if (instrument === undefined) fail("UNKNOWN_ID", `accounts[${a}].positions[${k}].instrument`, `no instrument "${instrumentId}"`);
+      const lotSize = lotSizes[instrument];
+      const qty = position.qty;
+      const units = unitsOf(qty, PRICE_SCALE);
+      let lots = units / lotSize;
+      // A whole number of lots within the limit takes the number path; anything else is decided
+      // (and named) by the exact BigInt path.
+      if (!(units % lotSize === 0 && lots <= MAX_LOTS_NUMBER && lots >= -MAX_LOTS_NUMBER)) {
+        lots = lotsOf(qty, lookup.instrumentLotSize(instrument), `accounts[${a}].positions[${k}].qty`);
+      }
+      if (lots === 0) fail("OUT_OF_RANGE", `accounts[${a}].positions[${k}].qty`, "a position must be non-zero");
+      positionInstrument[p] = instrument;
+      positionLots[p] = lots;
+      const entry = position.entry;
+      const entryUnits = unitsOf(entry, PRICE_SCALE);
       // a premium may be 0; the module refuses an entry of 0 on a perpetual or future
-      entries.push(parsePremium(position.entry, `${field}.positions[${k}].entry`));
-    });
-    positionOffsets[a + 1] = instruments.length;
-    const collateral = asObject(account.collateral ?? {}, `${field}.collateral`);
-    const keys = Object.keys(collateral);
-    if (keys.length > MAX_COLLATERAL_PER_ACCOUNT) fail("OUT_OF_RANGE", `${field}.collateral`, `more than ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
-    for (const key of keys) {
-      const asset = lookup.assetIndex.get(key);
-      if (asset === undefined) fail("UNKNOWN_ID", `${field}.collateral.${key}`, `no asset "${key}"`);
-      const amount = parseDecimal(collateral[key], PRICE_SCALE, `${field}.collateral.${key}`);
-      if (amount === 0n) continue;
-      assets.push(asset);
-      amounts.push(amount);
-      collateralKeys.push(`${field}.collateral.${key}`);
+      if (entryUnits >= 0) writeI64(entryWords, p, entryUnits);
+      else positionEntry[p] = parsePremium(entry, `accounts[${a}].positions[${k}].entry`);
     }
-    collateralOffsets[a + 1] = assets.length;
-  });
-  parent.forEach((p, a) => {
-    if (p >= 0 && parent[p] >= 0) fail("MALFORMED", `accounts[${a}].parent`, "a sub-account cannot have sub-accounts");
-  });
+    positionOffsets[a + 1] = p;
+    const given = account.collateral ?? {};
+    const balances = isObject(given) ? given : asObject(given, `accounts[${a}].collateral`);
+    const keys = Object.keys(balances);
+    if (keys.length > MAX_COLLATERAL_PER_ACCOUNT) fail("OUT_OF_RANGE", `accounts[${a}].collateral`, `more than ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
+    for (const key of keys) {
+      const asset = assetIndex.get(key);
+      if (asset === undefined) fail("UNKNOWN_ID", `accounts[${a}].collateral.${key}`, `no asset "${key}"`);
+      const amount = balances[key];
+      const units = unitsOf(amount, PRICE_SCALE);
+      if (units === 0) continue;
+      if (units === units) {
+        collateral.push(asset, units, 0n);
+        continue;
+      }
+      const raw = parseDecimal(amount, PRICE_SCALE, `accounts[${a}].collateral.${key}`);
+      if (raw === 0n) continue;
+      if (raw > MAX_COLLATERAL_AMOUNT || raw < -MAX_COLLATERAL_AMOUNT) fail("OUT_OF_RANGE", `accounts[${a}].collateral.${key}`, `${amount} is outside ${MAX_AMOUNT_TEXT}`);
+      collateral.push(asset, NaN, raw);
+    }
+    collateralOffsets[a + 1] = collateral.count;
+  }
+  for (let a = 0; a < n; a++) {
+    const q = parent[a];
+    if (q >= 0 && parent[q] >= 0) fail("MALFORMED", `accounts[${a}].parent`, "a sub-account cannot have sub-accounts");
+  }
 
   const columns: AccountColumns = {
-    count: n, ids, mode, parent, positionOffsets,
-    positionInstrument: Uint16Array.from(instruments),
-    positionLots: Int32Array.from(lots),
-    positionEntry: BigInt64Array.from(entries),
-    collateralOffsets,
-    collateralAsset: Uint8Array.from(assets),
-    collateralAmount: BigInt64Array.from(amounts),
-  };
-  const accountOfRow = (offsets: Uint32Array, row: number) => {
-    let a = 0;
-    while (offsets[a + 1] <= row) a++;
-    return a;
+    count: n, ids, mode, parent, positionOffsets, positionInstrument, positionLots, positionEntry, collateralOffsets,
+    collateralAsset: collateral.asset.subarray(0, collateral.count),
+    collateralAmount: collateral.amount.subarray(0, collateral.count),
   };
   return {
     columns,
     fieldOf(column, row) {
-      if (column === "collateralAmount" || column === "collateralAsset") return collateralKeys[row];
+      if (column === "collateralAmount" || column === "collateralAsset") {
+        const a = accountOfRow(collateralOffsets, row);
+        return `accounts[${a}].collateral.${nonZeroKey(rows[a] as Record<string, unknown>, row - collateralOffsets[a])}`;
+      }
       if (column === "positionLots" || column === "positionEntry" || column === "positionInstrument") {
         const a = accountOfRow(positionOffsets, row);
         const k = row - positionOffsets[a];
@@ -124,4 +211,24 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
       return `accounts[${row}]`;
     },
   };
+}
+
+/** The account whose rows [offsets[a], offsets[a + 1]) hold `row` (the last such a: empty books share offsets). */
+function accountOfRow(offsets: Uint32Array, row: number): number {
+  let low = 0, high = offsets.length - 2;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (offsets[mid] <= row) low = mid;
+    else high = mid - 1;
+  }
+  return low;
+}
+
+/** The key of an account's `k`-th non-zero balance, in the file's order (already validated). */
+function nonZeroKey(account: Record<string, unknown>, k: number): string {
+  const balances = (account.collateral ?? {}) as Record<string, unknown>;
+  for (const key of Object.keys(balances)) {
+    if (parseDecimal(balances[key], PRICE_SCALE, key) !== 0n && k-- === 0) return key;
+  }
+  return fail("MALFORMED", "accounts", "collateral row out of range");
 }

@@ -18,11 +18,112 @@ export function parseVenueFile(venue: unknown): { file: Record<string, unknown>;
     }
   }
   const file = asObject(venue, "$");
+  return { file, settings: settingsOf(file) };
+}
+
+function settingsOf(file: Record<string, unknown>): VenueSettingsText {
   return {
-    file,
-    settings: {
-      now: file.now as string, settlement: file.settlement as string,
-      params: file.params as Record<string, unknown>, insuranceFund: file.insuranceFund as string,
-    },
+    now: file.now as string, settlement: file.settlement as string,
+    params: file.params as Record<string, unknown>, insuranceFund: file.insuranceFund as string,
   };
+}
+
+/** A venue file's text split for the text path: everything but the accounts parsed, and where the accounts array lies. */
+export interface VenueTextParts {
+  /** The file with `accounts: null`. */
+  file: Record<string, unknown>;
+  settings: VenueSettingsText;
+  accountsStart: number;
+  accountsEnd: number;
+}
+
+const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58, OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91,
+  CLOSE_BRACKET = 93;
+const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
+function skipSpace(text: string, k: number): number {
+  while (isSpace(text.charCodeAt(k))) k++;
+  return k;
+}
+
+/** Past the string whose opening quote is at k, or -1 when it does not end. */
+function skipString(text: string, k: number): number {
+  for (k++; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c === QUOTE) return k + 1;
+    if (c === BACKSLASH) k++;
+  }
+  return -1;
+}
+
+/** Past the value at k (located, not checked), or -1. */
+function skipValue(text: string, k: number): number {
+  const c = text.charCodeAt(k);
+  if (c === QUOTE) return skipString(text, k);
+  if (c !== OPEN_BRACE && c !== OPEN_BRACKET) {
+    // a number or a literal: up to the next delimiter
+    while (k < text.length && text.charCodeAt(k) !== COMMA && text.charCodeAt(k) !== CLOSE_BRACE && !isSpace(text.charCodeAt(k))) k++;
+    return k;
+  }
+  let depth = 0;
+  while (k < text.length) {
+    const d = text.charCodeAt(k);
+    if (d === QUOTE) {
+      k = skipString(text, k);
+      if (k < 0) return -1;
+      continue;
+    }
+    if (d === OPEN_BRACE || d === OPEN_BRACKET) depth++;
+    else if ((d === CLOSE_BRACE || d === CLOSE_BRACKET) && --depth === 0) return k + 1;
+    k++;
+  }
+  return -1;
+}
+
+/**
+ * Finds the top-level `accounts` member of a venue file's text and parses the rest with
+ * JSON.parse, or returns null when the text is not of that form (no object at the top, no or
+ * several `accounts` keys, a key written with an escape, anything JSON.parse refuses). The rest
+ * is only located here, not checked: JSON.parse checks it, and the accounts reader checks its
+ * own part strictly.
+ */
+export function splitVenueText(text: string): VenueTextParts | null {
+  let k = skipSpace(text, 0), start = -1, end = -1;
+  if (text.charCodeAt(k) !== OPEN_BRACE) return null;
+  k = skipSpace(text, k + 1);
+  if (text.charCodeAt(k) === CLOSE_BRACE) return null;
+  for (;;) {
+    k = skipSpace(text, k);
+    if (text.charCodeAt(k) !== QUOTE) return null;
+    const keyStart = k;
+    k = skipString(text, k);
+    if (k < 0) return null;
+    const key = text.slice(keyStart + 1, k - 1);
+    if (key.includes("\\")) return null;
+    k = skipSpace(text, k);
+    if (text.charCodeAt(k) !== COLON) return null;
+    const from = skipSpace(text, k + 1);
+    k = skipValue(text, from);
+    if (k < 0) return null;
+    if (key === "accounts") {
+      if (start >= 0) return null;
+      start = from;
+      end = k;
+    }
+    k = skipSpace(text, k);
+    const c = text.charCodeAt(k++);
+    if (c === CLOSE_BRACE) break;
+    if (c !== COMMA) return null;
+  }
+  if (start < 0) return null;
+  let file: unknown;
+  try {
+    file = JSON.parse(text.slice(0, start) + "null" + text.slice(end));
+  } catch {
+    return null;
+  }
+  if (typeof file !== "object" || file === null || Array.isArray(file)) return null;
+  const parsed = file as Record<string, unknown>;
+  if (parsed.accounts !== null) return null;
+  return { file: parsed, settings: settingsOf(parsed), accountsStart: start, accountsEnd: end };
 }

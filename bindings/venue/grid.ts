@@ -7,7 +7,8 @@ import { MAX_SCENARIOS, ONE } from "../core/constants.generated.js";
 /** A scenario: price move and cover at scale 1e9, vol shift −1 down, 0 none, +1 up. */
 export interface Scenario { move: bigint; vol: -1 | 0 | 1; cover: bigint }
 
-const VOL_SHIFTS = { down: -1, none: 0, up: 1 } as const;
+/** Vol shifts by name: a map, so only these three names are names. */
+const VOL_SHIFTS: ReadonlyMap<unknown, -1 | 0 | 1> = new Map<unknown, -1 | 0 | 1>([["down", -1], ["none", 0], ["up", 1]]);
 
 /** n / d rounded half away from zero (d > 0). */
 function roundDiv(n: bigint, d: bigint): bigint {
@@ -35,11 +36,11 @@ export function buildGrid(grid: unknown, p: GridParams, field = "params.grid"): 
   if (rows.length < 1 || rows.length > MAX_SCENARIOS) fail("OUT_OF_RANGE", field, `a grid has 1 to ${MAX_SCENARIOS} scenarios`);
   return rows.map((r, k) => {
     const row = asObject(r, `${field}[${k}]`);
-    const vol = row.vol ?? "none";
-    if (typeof vol !== "string" || !(vol in VOL_SHIFTS)) fail("MALFORMED", `${field}[${k}].vol`, 'expected "up", "down" or "none"');
+    const vol = VOL_SHIFTS.get(row.vol ?? "none");
+    if (vol === undefined) fail("MALFORMED", `${field}[${k}].vol`, 'expected "up", "down" or "none"');
     return {
       move: parseBounded(row.move, FRACTION_SCALE, `${field}[${k}].move`, -ONE, ONE, "[-1, 1]"),
-      vol: VOL_SHIFTS[vol as keyof typeof VOL_SHIFTS],
+      vol,
       cover: parseBounded(row.cover ?? "1", FRACTION_SCALE, `${field}[${k}].cover`, 1n, ONE, "(0, 1]"),
     };
   });

@@ -80,15 +80,17 @@ const FRACTION_DEFAULTS = {
 } as const;
 const DEFAULT_MAX_PRICE_AGE_S = 60n;
 const DEFAULT_MAX_CLOCK_SKEW_S = 86_400n;
+/** Every parameter a venue may set: a set, so "constructor" or "__proto__" is as unknown as any other name. */
+const PARAMETER_NAMES: ReadonlySet<string> = new Set([
+  ...Object.keys(FRACTION_DEFAULTS), "maxPriceAge", "maxClockSkew", "grid", "shockCollateral", "correlation", "dynamicMargin", ...LIQUIDATION_CAPS,
+]);
 
 export function parseParams(overrides: unknown, field = "params"): Params {
   if (overrides === undefined) overrides = {};
   if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
   const given = overrides as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (!(key in FRACTION_DEFAULTS) && !["maxPriceAge", "maxClockSkew", "grid", "shockCollateral", "correlation", "dynamicMargin", ...LIQUIDATION_CAPS].includes(key)) {
-      fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
-    }
+    if (!PARAMETER_NAMES.has(key)) fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
   }
   const fraction = (key: keyof typeof FRACTION_DEFAULTS, high: bigint, rule: string) =>
     given[key] === undefined ? FRACTION_DEFAULTS[key] : parseBounded(given[key], FRACTION_SCALE, `${field}.${key}`, 0n, high, rule);

@@ -5,7 +5,8 @@ import { dirname, resolve } from "node:path";
 import { fail, MarginError } from "../../core/errors.js";
 
 /** Where a command writes: process.stdout/stderr, or any sink with `write` (tests run the CLI in-process). */
-export interface Sink { write(chunk: string): unknown }
+/** Where a command writes; `write` returning false means the output is full until `drained` resolves. */
+export interface Sink { write(chunk: string): unknown; drained?(): Promise<void> }
 export interface CliIo { stdout: Sink; stderr: Sink }
 
 /** One option: its parseArgs type, the placeholder its value takes, what it means and its default. */
