@@ -7,7 +7,7 @@ export {
   getUnderlyingCount as underlyingCount, getInstrumentCount as instrumentCount,
 } from "./store/reference";
 export {
-  addAccounts, setAccountMode,
+  addAccounts,
   getAccountCount as accountCount, getPositionSlots as positionSlots, getCollateralSlots as collateralSlots,
 } from "./store/accounts";
 export { setPosition, setCollateral, compactArenas } from "./store/books";
@@ -16,19 +16,22 @@ export {
   getRejectedField as rejectedField, getRejectedRow as rejectedRow,
 } from "./store/staging";
 export { invalidateExposure } from "./store/exposure";
+export { heldInstruments } from "./store/holders";
 
-export { prepareInstruments } from "./risk/prepare";
+export { ensurePrepared, pricesMoved, instrumentChanged, invalidatePrepared, prepareUnderlyingOnly } from "./risk/freshness";
 export {
-  evaluateAccount, getLastInitialMargin as lastInitialMargin, statusCount,
+  evaluateAccount, evaluateBuckets, getLastInitialMargin as lastInitialMargin, statusCount,
   totalEquityLow, totalEquityHigh, totalInitialMarginLow, totalInitialMarginHigh,
   totalMaintenanceMarginLow, totalMaintenanceMarginHigh,
 } from "./risk/evaluate";
-export { recompute, markUnderlyingDirty, refreshUnderlyings, refreshAccount, prepareUnderlyingOnly } from "./risk/refresh";
+export { recompute, markUnderlyingDirty, refreshUnderlyings, refreshAccount, setAccountMode } from "./risk/refresh";
 export { sumNetLots } from "./risk/open-interest";
 export { buildQueue } from "./risk/queue";
 export { standaloneMaintenance } from "./risk/position-charges";
 export { setPortfolioParameters, setCorrelated, getScenarioCount as scenarioCount } from "./risk/scenarios";
-export { setScenarioCount, scenarioPnl, bucketMinimum, getBucketCount as bucketCount } from "./risk/portfolio";
+export {
+  setScenarioCount, scenarioPnl, bucketMinimum, getBucketCount as bucketCount, exactBucketCount,
+} from "./risk/portfolio";
 export { ewmaDailyVariance, scanCandidate } from "./risk/scan-range";
 export {
   heldPosition, trialOrder, trialHeldLots, trialHeldEntry,

@@ -48,6 +48,9 @@ export const lotVega = new Column(3);
 export const lotTheta = new Column(3);
 /** Risk arrays: per instrument and scenario, P&L of one lot in money (0 for linear instruments). */
 export const riskArray = new Column(3);
+/** The same integers as f64 (exact below 2^53), and per instrument max_s |risk| for the kernel's exactness guard. */
+export const riskArrayF64 = new Column(3);
+export const riskBound = new Column(3);
 // lotSize × S × shortOptionMin (scale 1e25) split as for short options: the per-lot minimum.
 export const shortMinMoney = new Column(3);
 export const shortMinRestHigh = new Column(3);
@@ -170,7 +173,8 @@ const instrumentConstants: Column[] = [
 ];
 const assetConstants: Column[] = [creditHigh, creditLow, loanHigh, loanLow, assetIsCash];
 
-function prepareAsset(asset: i32): void {
+/** An asset's credit and loan factors at its current price. */
+export function prepareAsset(asset: i32): void {
   const price = assetPriceOf(asset);
   const haircut = i64At(assetHaircut.ptr, asset);
   setU8At(assetIsCash.ptr, asset, price == PRICE_SCALE && haircut == 0 ? 1 : 0);
@@ -193,9 +197,12 @@ function shiftedVol(sigma: f64, shift: i32, daysToExpiry: f64): f64 {
 
 /** The risk array of an option: per scenario, lotSize × (V(S', σ') − V(S, σ)) in money, rounded. */
 function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
-  const row = riskArray.ptr + ((<usize>instrument * <usize>scenarioCount) << 3);
+  const at = (<usize>instrument * <usize>scenarioCount) << 3;
+  const row = riskArray.ptr + at, rowF64 = riskArrayF64.ptr + at;
+  store<f64>(riskBound.ptr + (<usize>instrument << 3), 0);
   if (!isOption(kind)) {
     memory.fill(row, 0, <usize>scenarioCount << 3);
+    memory.fill(rowF64, 0, <usize>scenarioCount << 3);
     return;
   }
   loadOptionInputs(instrument);
@@ -203,24 +210,33 @@ function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
   const days = <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / DAY_MS;
   const units = <f64>lotSize / <f64>PRICE_SCALE;
   const moves = movesOf(i32At(instrumentUnderlying.ptr, instrument));
+  let bound: f64 = 0;
   for (let s = 0; s < scenarioCount; s++) {
     const spot = optionSpot * (1.0 + <f64>i64At(moves, s) / <f64>FRACTION_SCALE);
     const sigma = shiftedVol(optionSigma, i32At(scenarioVol.ptr, s), days);
     const value = black76Value(optionIsCall, spot, optionStrike, optionYears, sigma, optionRate);
-    store<i64>(row + (<usize>s << 3), roundTable(units * (value - base) * <f64>MONEY_SCALE));
+    const risk = roundTable(units * (value - base) * <f64>MONEY_SCALE);
+    store<i64>(row + (<usize>s << 3), risk);
+    store<f64>(rowF64 + (<usize>s << 3), <f64>risk);
+    bound = max(bound, abs(<f64>risk));
   }
+  store<f64>(riskBound.ptr + (<usize>instrument << 3), bound);
   // the short-option minimum per unit is S × shortOptionMin (scale 1e17), then per lot
   wideSetProduct(i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, instrument)), shortOptionMinRate);
   splitPerLotRequirement(instrument, lotSize, shortMinMoney, shortMinRestHigh, shortMinRestLow);
 }
 
-function reserveConstants(): void {
+/** Sizes every per-instrument and per-asset table for the current counts and grid. */
+export function reserveConstants(): void {
   riskArray.reserve(instrumentCount * scenarioCount);
+  riskArrayF64.reserve(instrumentCount * scenarioCount);
+  riskBound.reserve(instrumentCount);
   for (let c = 0; c < instrumentConstants.length; c++) unchecked(instrumentConstants[c]).reserve(instrumentCount);
   for (let c = 0; c < assetConstants.length; c++) unchecked(assetConstants[c]).reserve(assetCount);
 }
 
-function prepareInstrument(i: i32): void {
+/** Guarded mark, model value, per-lot constants, greeks and risk arrays of one instrument. */
+export function prepareInstrument(i: i32): void {
   const kind = u8At(instrumentKind.ptr, i);
   const lotSize = i64At(instrumentLotSize.ptr, i);
   const index = i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, i));
@@ -232,23 +248,4 @@ function prepareInstrument(i: i32): void {
   if (isOption(kind)) prepareShortOption(i, lotSize, index, isCall, mark);
   prepareGreeks(i, kind, lotSize);
   prepareRiskArray(i, kind, lotSize);
-}
-
-/** Recomputes guarded marks, model values and every per-lot and per-asset constant. */
-export function prepareInstruments(): void {
-  reserveConstants();
-  for (let i = 0; i < instrumentCount; i++) prepareInstrument(i);
-  for (let a = 0; a < assetCount; a++) prepareAsset(a);
-}
-
-/** Re-prepares only the instruments and assets priced from underlyings flagged in `dirty` (u8 each). */
-export function prepareUnderlyings(dirty: usize): void {
-  reserveConstants();
-  for (let i = 0; i < instrumentCount; i++) {
-    if (load<u8>(dirty + <usize>i32At(instrumentUnderlying.ptr, i))) prepareInstrument(i);
-  }
-  for (let a = 0; a < assetCount; a++) {
-    const u = i32At(assetUnderlying.ptr, a);
-    if (u >= 0 && load<u8>(dirty + <usize>u)) prepareAsset(a);
-  }
 }

@@ -13,6 +13,8 @@ import {
 } from "./accounts";
 import { trackLots, trackAmount } from "./books";
 import { invalidateExposure } from "./exposure";
+import { recountHolders } from "./holders";
+import { invalidateCacheLayout } from "./cache";
 import { mul3Div, mulDiv, Rounding } from "../fixed/wide";
 import { QTY_PRICE_TO_MONEY } from "../fixed/scales";
 import {
@@ -231,6 +233,8 @@ export function commitStaged(): void {
   collateralAmount.adopt(stagedCollateralAmount);
   setArenaState(stagedPositions, stagedCollaterals);
   invalidateExposure();
+  invalidateCacheLayout();
+  recountHolders(stagedPositions);
   memory.fill(instrumentMaxLots.ptr, 0, <usize>instrumentCount << 3);
   memory.fill(assetMaxAmount.ptr, 0, <usize>assetCount << 3);
   for (let p = 0; p < stagedPositions; p++) trackLots(u16At(positionInstrument.ptr, p), i32At(positionLots.ptr, p));

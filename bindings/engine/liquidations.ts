@@ -29,7 +29,6 @@ export class Liquidations {
   apply(limit: number | undefined): LiquidationReport {
     this.refresh.refresh();
     const result = this.liquidator.pass(limitOf(limit));
-    if (result.touched.length > 0) this.refresh.initialTotal();
     return describePass(result, this.catalog, this.book, this.views);
   }
 }

@@ -56,7 +56,7 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
   const liquidator = new Liquidator(wasm, views, catalog, book, fund);
   return {
     wasm, views, simd, refresh, catalog, book, results, greeks, liquidator,
-    prices: new Prices(catalog, refresh),
+    prices: new Prices(catalog),
     present: new Presenter(wasm, views, catalog, book, results, greeks, refresh, priceSearch),
     orders: new Orders(wasm, views, catalog, book, refresh),
     liquidations: new Liquidations(views, catalog, book, refresh, liquidator),

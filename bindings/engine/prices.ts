@@ -5,10 +5,9 @@ import { fail } from "../core/errors.js";
 import { indexFromSources } from "../venue/oracle.js";
 import { parsePrice } from "../venue/reference.js";
 import { beyondNotional, type Catalog, type UnderlyingRow } from "./catalog.js";
-import type { Refresh } from "./refresh.js";
 
 export class Prices {
-  constructor(private readonly catalog: Catalog, private readonly refresh: Refresh) {}
+  constructor(private readonly catalog: Catalog) {}
 
   /** Every check of a price update, then the update itself as a function that cannot fail. */
   plan(id: string, price: string, timestampMs: number, source?: string): () => void {
@@ -26,7 +25,7 @@ export class Prices {
       }
       return () => {
         catalog.instruments[i] = { ...row, mark: raw, priceTime: timestampMs };
-        catalog.sync(catalog.underlyingOf(i));
+        catalog.syncMark(i);
       };
     }
     const a = target.asset, row = catalog.assets[a];
@@ -36,7 +35,7 @@ export class Prices {
     catalog.assertAssetPriceFits(a, raw, "price");
     return () => {
       catalog.assets[a] = { ...row, price: raw, priceTime: timestampMs };
-      catalog.sync();
+      catalog.syncAssetPrice(a);
     };
   }
 
@@ -63,7 +62,7 @@ export class Prices {
     return () => {
       catalog.underlyings[u] = next;
       this.advanceClock(timestampMs);
-      catalog.sync(u);
+      catalog.syncIndex(u);
     };
   }
 
@@ -82,7 +81,7 @@ export class Prices {
       const next = { index: index ?? row.index, stale: index === null };
       if (next.index === row.index && next.stale === row.stale) return;
       catalog.underlyings[u] = { ...row, ...next, scan: catalog.withSample(row.scan, index, catalog.clock) };
-      this.refresh.underlying(u);
+      catalog.syncIndex(u);
     });
   }
 
