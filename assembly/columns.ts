@@ -34,7 +34,7 @@ const columns: Column[] = [
   portfolio.bucketUnderlying, portfolio.bucketLoss, portfolio.bucketBinding, scenarios.correlation,
   exposure.exposureBits, queue.queueAccounts, queue.queueEquity, queue.queueMaintenanceMargin,
   accounts.accountCacheStart, accounts.accountCacheCapacity, cache.cacheWords, holders.instrumentHolders,
-  holders.heldScratch, prepare.riskArrayF64, prepare.riskBound,
+  prepare.kernelRecords, prepare.assetRecords,
 ];
 
 export function columnCount(): i32 { return columns.length; }

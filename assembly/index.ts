@@ -12,11 +12,10 @@ export {
 } from "./store/accounts";
 export { setPosition, setCollateral, compactArenas } from "./store/books";
 export {
-  stageLoad, validateStaged, commitStaged, discardStaged,
+  stageLoad, validateStaged, commitStaged, discardStaged, heldBeyondNotional,
   getRejectedField as rejectedField, getRejectedRow as rejectedRow,
 } from "./store/staging";
 export { invalidateExposure } from "./store/exposure";
-export { heldInstruments } from "./store/holders";
 
 export { ensurePrepared, pricesMoved, instrumentChanged, invalidatePrepared, prepareUnderlyingOnly } from "./risk/freshness";
 export {

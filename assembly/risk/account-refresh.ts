@@ -1,18 +1,18 @@
 // One account re-evaluated and counted again (docs/methodology.md §9): after an edit of its book
-// or mode, or by a tick that cannot use its cache slot. The totals and status counts move from
+// or mode, or by a tick that cannot use its cache slot (a standard account, or a slot too small). The totals and status counts move from
 // what they counted for the account — equity, MM and status from its columns, IM from its MM or
 // (standard mode) its cache slot — to its new results.
-import { i32At, i64At, setI32At, u8At } from "../store/column";
+import { i32At, i64At, setI32At, setI64At, u8At, setU8At } from "../store/column";
 import { instrumentUnderlying, assetUnderlying } from "../store/reference";
 import {
   accountEquity, accountMaintenanceMargin, accountStatus, accountMode, accountPositionStart, accountPositionCount,
   accountCollateralStart, accountCollateralCount, accountCacheCapacity, positionInstrument, collateralAsset,
   setAccountMode as storeAccountMode,
 } from "../store/accounts";
-import { cacheSlot } from "../store/cache";
+import { cacheSlot, releaseSlot } from "../store/cache";
 import { prepareAccount } from "./freshness";
 import { groupUnderlying, initialFromMaintenance, correlatedMaintenance } from "./portfolio";
-import { walkAccounts, getLastInitialMargin, Total, totals, statusCounts } from "./evaluate";
+import { AccountStatus, walkAccounts, getLastInitialMargin, Total, totals, statusCounts } from "./evaluate";
 
 /** A total's (low, high) words += v, a signed 64-bit value into the 128-bit pair. */
 // @ts-ignore: decorator
@@ -43,12 +43,8 @@ function countedInitialMargin(a: i32): i64 {
 
 /** Walks account a again and moves the totals by its change (its instruments must be current). */
 export function rewalk(a: i32): void {
-  rewalkCounted(a, countedInitialMargin(a));
-}
-
-function rewalkCounted(a: i32, initial: i64): void {
   const equity = i64At(accountEquity.ptr, a), maintenance = i64At(accountMaintenanceMargin.ptr, a);
-  const status = u8At(accountStatus.ptr, a);
+  const status = u8At(accountStatus.ptr, a), initial = countedInitialMargin(a);
   walkAccounts(a, a + 1, true, false);
   recount(equity, initial, maintenance, status, a, getLastInitialMargin());
 }
@@ -59,13 +55,21 @@ export function refreshAccount(a: i32): void {
   rewalk(a);
 }
 
-/** Sets an account's mode (0 standard, 1 portfolio) and re-evaluates it: its counted IM is read in the old mode. */
+/**
+ * Sets an account's mode (0 standard, 1 portfolio). The totals stop counting it as it was (its IM
+ * read in the old mode) and count it as empty — equity and MM 0, healthy, no cache slot — until
+ * refreshAccount walks it in its new mode.
+ */
 export function setAccountMode(a: i32, mode: i32): void {
   if (u8At(accountMode.ptr, a) == mode) return;
-  const initial = countedInitialMargin(a);
+  const equity = i64At(accountEquity.ptr, a), maintenance = i64At(accountMaintenanceMargin.ptr, a);
+  const status = u8At(accountStatus.ptr, a), initial = countedInitialMargin(a);
+  setI64At(accountEquity.ptr, a, 0);
+  setI64At(accountMaintenanceMargin.ptr, a, 0);
+  setU8At(accountStatus.ptr, a, AccountStatus.Healthy);
+  releaseSlot(a);
   storeAccountMode(a, mode);
-  prepareAccount(a);
-  rewalkCounted(a, initial);
+  recount(equity, initial, maintenance, status, a, 0);
 }
 
 /** Lists account a's price groups in groupUnderlying, ascending (as the walk orders them); returns how many. */

@@ -13,14 +13,14 @@ import {
 } from "../store/accounts";
 import { cacheSlotFor, cacheLayoutDue, layoutCache } from "../store/cache";
 import { prepareHeld } from "./freshness";
-import { lotMarkMoney, lotMarkRest, riskArrayF64, riskBound, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
+import { kernelRecords, assetRecords } from "./prepare";
 import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral, correlated } from "./scenarios";
 import { collateralValue } from "./terms";
 import {
   groupUnderlying, groupWords, groupBalance, groupListed, groupOrder, rowF64, initialFromMaintenance, resetDetail,
   correlatedMaintenance,
 } from "./portfolio";
-import { group, groupEquity, groupEnd, Span16, AnyGrid } from "./group";
+import { group, groupEquity, groupEnd, recordBytes, Span16, AnyGrid, Full } from "./group";
 import { standardAccount, standardInitial, standardMaintenance } from "./standard";
 
 /** The venue totals: each an exact sum over up to 5e7 accounts, kept as two words (low, high) in `totals`. */
@@ -42,6 +42,15 @@ export function statusCount(status: i32): i32 { return statusCounts[status]; }
 
 /** Generated into the facade's STATUS_* constants and STATUS_NAMES. */
 export const enum AccountStatus { Healthy = 0, Restricted = 1, Liquidatable = 2, Bankrupt = 3 }
+
+/**
+ * bankrupt (3) if equity < 0, else liquidatable (2) if equity < MM, else restricted (1) if
+ * equity < IM, else healthy (0), without a branch: MM ≥ 0, so equity < 0 implies equity < MM.
+ */
+// @ts-ignore: decorator
+@inline export function statusOf(equity: i64, initial: i64, maintenance: i64): i32 {
+  return max(i32(equity < maintenance) << 1, i32(equity < initial)) + i32(equity < 0);
+}
 
 /** IM of the last account walked (IM is not a column: it follows from MM, or sits in the cache slot). */
 let lastInitialMargin: i64 = 0;
@@ -93,11 +102,8 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
   const collateralStarts = accountCollateralStart.ptr, collateralCounts = accountCollateralCount.ptr;
   const equities = accountEquity.ptr, maintenances = accountMaintenanceMargin.ptr, statuses = accountStatus.ptr;
   const instruments = positionInstrument.ptr, lotsColumn = positionLots.ptr, entries = positionEntry.ptr;
-  const assets = collateralAsset.ptr, amounts = collateralAmount.ptr, assetUnderlyings = assetUnderlying.ptr;
-  const underlyings = instrumentUnderlying.ptr, kinds = instrumentKind.ptr, lotSizes = instrumentLotSize.ptr;
-  const marks = instrumentMarkUsed.ptr, moneys = lotMarkMoney.ptr, rests = lotMarkRest.ptr;
-  const risks = riskArrayF64.ptr, bounds = riskBound.ptr, paired = gridPaired.ptr;
-  const minMoney = shortMinMoney.ptr, minHigh = shortMinRestHigh.ptr, minLow = shortMinRestLow.ptr;
+  const assets = collateralAsset.ptr, amounts = collateralAmount.ptr, assetUnderlyings = assetUnderlying.ptr, assetTable = assetRecords.ptr;
+  const records = kernelRecords.ptr, stride = recordBytes(SPAN16 ? 16 : scenarioCount), paired = gridPaired.ptr;
   const moveRows = scenarioMove.ptr, cover14 = SPAN16 ? load<i64>(scenarioCover.ptr, 112) : 0;
   const cover15 = SPAN16 ? load<i64>(scenarioCover.ptr, 120) : 0;
   const balances = groupBalance.ptr, listed = groupListed.ptr, order = groupOrder.ptr;
@@ -116,7 +122,7 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
       let listedCount = 0;
       const cs = i32At(collateralStarts, a), ce = cs + u8At(collateralCounts, a);
       for (let c = cs; c < ce; c++) {
-        const asset = u8At(assets, c), value = collateralValue(asset, i64At(amounts, c));
+        const asset = u8At(assets, c), value = collateralValue(assetTable, asset, i64At(amounts, c));
         const u = i32At(assetUnderlyings, asset);
         if (u < 0) {
           equity += value;
@@ -139,7 +145,7 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
       let p = i32At(positionStarts, a), k = 0, groups = 0;
       const pe = p + u8At(positionCounts, a);
       while (p < pe || k < listedCount) {
-        const fromPositions = p < pe ? i32At(underlyings, <i32>load<u16>(instruments + (<usize>p << 1))) : i32.MAX_VALUE;
+        const fromPositions = p < pe ? load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride) : i32.MAX_VALUE;
         const fromBalances = k < listedCount ? i32At(order, k) : i32.MAX_VALUE;
         const u = min(fromPositions, fromBalances);
         let balance: i64 = 0;
@@ -148,9 +154,8 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
           setU8At(listed, u, 0);
           k++;
         }
-        const loss = group<G>(
-          u, p, pe, balance, detail, shock, instruments, underlyings, lotsColumn, entries, kinds, lotSizes, marks,
-          moneys, rests, risks, bounds, minMoney, minHigh, minLow, paired, moveRows, cover14, cover15, row,
+        const loss = group<G, Full>(
+          u, p, pe, balance, balance, detail, shock, instruments, lotsColumn, entries, records, paired, moveRows, cover14, cover15, row,
         );
         p = groupEnd;
         const partOfEquity = groupEquity;
@@ -176,9 +181,7 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
 
     setI64At(equities, a, equity);
     setI64At(maintenances, a, maintenance);
-    const status = equity < 0 ? AccountStatus.Bankrupt
-      : equity < maintenance ? AccountStatus.Liquidatable
-      : equity < initial ? AccountStatus.Restricted : AccountStatus.Healthy;
+    const status = statusOf(equity, initial, maintenance);
     setU8At(statuses, a, status);
     // totals as (low, high) words: a carry out of the low word goes high
     let sum = equityLow + <u64>equity;

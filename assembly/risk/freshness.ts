@@ -4,19 +4,30 @@
 // epoch. The refresh re-prepares only the instruments someone holds; any other is prepared when
 // something first needs it (an order on it, a read of its risk array or greeks).
 import { Column, i32At, i64At, setI64At, u8At, u16At } from "../store/column";
-import { instrumentCount, instrumentUnderlying, underlyingCount, assetCount, assetUnderlying } from "../store/reference";
+import { instrumentCount, instrumentUnderlying, instrumentMarkUsed, underlyingCount, assetCount, assetUnderlying } from "../store/reference";
 import { accountPositionStart, accountPositionCount, positionInstrument } from "../store/accounts";
-import { instrumentHolders, heldInstruments, heldScratch } from "../store/holders";
-import { prepareInstrument, prepareAsset, reserveConstants } from "./prepare";
-import { checkGridShape } from "./scenarios";
+import { instrumentHolders, heldInstruments, heldScratch, reserveHolders } from "../store/holders";
+import {
+  prepareInstrument, prepareAsset, reserveConstants, lotMarkMoney, lotMarkRest, kernelRecords, assetRecords, Record,
+  RECORD_HEADER, ASSET_RECORD_WORDS,
+} from "./prepare";
+import { checkGridShape, scenarioCount } from "./scenarios";
 
 const underlyingEpoch = new Column(3); // i64 per underlying
 const preparedAt = new Column(3);      // i64 per instrument: its underlying's epoch + 1 when prepared (0: stale)
 
+// the counts the tables were last sized for: sizing them is a loop over every table, so skip it when nothing grew
+let sizedInstruments = -1, sizedUnderlyings = -1, sizedAssets = -1, sizedScenarios = -1;
+
 function reserveEpochs(): void {
+  if (instrumentCount == sizedInstruments && underlyingCount == sizedUnderlyings && assetCount == sizedAssets && scenarioCount == sizedScenarios) return;
   underlyingEpoch.reserve(underlyingCount);
   preparedAt.reserve(instrumentCount);
   reserveConstants();
+  sizedInstruments = instrumentCount;
+  sizedUnderlyings = underlyingCount;
+  sizedAssets = assetCount;
+  sizedScenarios = scenarioCount;
 }
 
 // @ts-ignore: decorator
@@ -56,18 +67,49 @@ export function invalidatePrepared(): void {
   for (let u = 0; u < underlyingCount; u++) setI64At(underlyingEpoch.ptr, u, i64At(underlyingEpoch.ptr, u) + 1);
 }
 
-/** Brings underlying u's held instruments, its assets and its grid shape up to date. */
+/**
+ * What a tick on u changed, for the accounts whose cached results it moves (tick.ts): each held
+ * instrument's record carries a Changed flag — its per-lot value (lotMarkMoney, lotMarkRest)
+ * moved — and its value before the tick is kept here, as is each of u's assets' record.
+ */
+export const previousMoney = new Column(3);
+export const previousRest = new Column(3);
+export const previousMark = new Column(3);
+export const previousAssetRecords = new Column(3);
+
+/**
+ * Brings underlying u's held instruments, its assets and its grid shape up to date before a tick,
+ * keeping what they were: every account's cached results were computed with those values.
+ */
 export function prepareUnderlying(u: i32): void {
   reserveEpochs();
-  const held = heldInstruments(u);
-  for (let k = 0; k < held; k++) ensurePrepared(i32At(heldScratch.ptr, k));
-  prepareAssetsOf(u);
+  previousMoney.reserve(instrumentCount);
+  previousRest.reserve(instrumentCount);
+  previousMark.reserve(instrumentCount);
+  previousAssetRecords.reserve(assetCount * ASSET_RECORD_WORDS);
+  const held = heldInstruments(u), stride = <usize>(RECORD_HEADER + scenarioCount) << 3;
+  for (let k = 0; k < held; k++) {
+    const i = i32At(heldScratch.ptr, k), money = i64At(lotMarkMoney.ptr, i), rest = i64At(lotMarkRest.ptr, i);
+    setI64At(previousMoney.ptr, i, money);
+    setI64At(previousRest.ptr, i, rest);
+    setI64At(previousMark.ptr, i, i64At(instrumentMarkUsed.ptr, i));
+    ensurePrepared(i);
+    const changed = money != i64At(lotMarkMoney.ptr, i) || rest != i64At(lotMarkRest.ptr, i);
+    store<u8>(kernelRecords.ptr + <usize>i * stride + Record.Changed, changed ? 1 : 0);
+  }
+  const bytes = <usize>ASSET_RECORD_WORDS << 3;
+  for (let a = 0; a < assetCount; a++) {
+    if (i32At(assetUnderlying.ptr, a) != u) continue;
+    memory.copy(previousAssetRecords.ptr + <usize>a * bytes, assetRecords.ptr + <usize>a * bytes, bytes);
+    prepareAsset(a);
+  }
   checkGridShape(u);
 }
 
 /** Before a full recompute: every held instrument current, every asset and grid shape prepared. */
 export function prepareHeld(): void {
   reserveEpochs();
+  reserveHolders();
   for (let i = 0; i < instrumentCount; i++) if (i32At(instrumentHolders.ptr, i) > 0) ensurePrepared(i);
   for (let a = 0; a < assetCount; a++) prepareAsset(a);
   for (let u = 0; u < underlyingCount; u++) checkGridShape(u);

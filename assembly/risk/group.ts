@@ -1,17 +1,17 @@
 // One price group of a portfolio account (docs/methodology.md §5): the run of positions on
 // underlying u from `start` (positions are sorted by underlying) plus the balances priced by u.
 // Returns the bucket's margin; its part of equity and where the run ended are left in
-// `groupEquity` and `groupEnd`. Inlined into the full walk with its column addresses in the
-// walk's locals, and called once per account by a tick (groupAt), so both compute the same bits.
-// Σ lots × risk accumulates in f64 where that is exact (f64Exact), else the bucket is redone in i64.
+// `groupEquity` and `groupEnd`. Inlined into the full walk and into the tick, with their column
+// addresses in locals, so both compute the same bits. Σ lots × risk accumulates in f64 where that
+// is exact (f64Exact), else the bucket is redone in i64.
 import { i32At, i64At, u8At } from "../store/column";
-import { InstrumentKind, instrumentKind, instrumentUnderlying, instrumentLotSize, instrumentMarkUsed } from "../store/reference";
-import { positionInstrument, positionLots, positionEntry } from "../store/accounts";
-import { lotMarkMoney, lotMarkRest, riskArrayF64, riskBound, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
-import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral } from "./scenarios";
-import { linearPnl, lotValue, perLotCharge } from "./terms";
+import { InstrumentKind } from "../store/reference";
+import { Record, RECORD_HEADER } from "./prepare";
+import { previousMoney, previousRest, previousMark } from "./freshness";
+import { scenarioCount } from "./scenarios";
+import { linearPnl, lotValue } from "./terms";
 import {
-  rowF64, rowI64, closeRow, closeRowCold, f64Exact, F64_EXACT, exactBucket, rowToExact, recordBucket,
+  rowF64, rowI64, closeRow, closeRowCold, f64Exact, F64_EXACT, exactBucket, rowToExact, recordBucket, shortMinimum,
 } from "./portfolio";
 import { pairedCloseRow, pairedCloseSimd } from "./paired-close";
 
@@ -24,121 +24,138 @@ export let groupEquity: i64 = 0;
 export let groupEnd: i32 = 0;
 
 /** A bucket's margin by the slow paths (rowF64 holds its f64 sums): exact f64 sums closed in i64, else the exact path. */
-function slowClose(start: i32, end: i32, u: i32, exposure: i64, minimum: i64, bound: f64): i64 {
-  if (!(bound < F64_EXACT)) return exactBucket(start, end, u, exposure, minimum);
+function slowClose(start: i32, end: i32, u: i32, exposure: i64, bound: f64): i64 {
+  if (!(bound < F64_EXACT)) return exactBucket(start, end, u, exposure);
   rowToExact();
-  return closeRowCold(rowI64.ptr, u, exposure, minimum);
+  return closeRowCold(rowI64.ptr, u, exposure, 0);
 }
 
-/** Underlying u's group of positions [start, pe) and `balance` (recorded when `detail`); column addresses as arguments. */
+/** Bytes of an instrument's kernel record for a grid of S scenarios. */
 // @ts-ignore: decorator
-@inline export function group<G>(
-  u: i32, start: i32, pe: i32, balance: i64, detail: bool, shock: bool,
-  instruments: usize, underlyings: usize, lotsColumn: usize, entries: usize, kinds: usize, lotSizes: usize, marks: usize,
-  moneys: usize, rests: usize, risks: usize, bounds: usize, minMoney: usize, minHigh: usize, minLow: usize,
+@inline export function recordBytes(S: i32): usize {
+  return <usize>(RECORD_HEADER + S) << 3;
+}
+
+/**
+ * What the group code computes of equity: Full — every position's term (the walk); Delta — only
+ * the change of the terms whose instrument's value moved (a tick, from the cached part of equity).
+ */
+export type Full = u8;
+export type Delta = u16;
+
+/** A linear position's part of equity: its PnL (Full), or its change since the tick's previous values (Delta). */
+// @ts-ignore: decorator
+@inline function linearEquity<M>(record: usize, i: usize, lots: i64, entry: i64): i64 {
+  if (sizeof<M>() != 1 && !load<u8>(record, Record.Changed)) return 0;
+  const lotSize = load<i64>(record, Record.LotSize);
+  const pnl = linearPnl(lots, lotSize, load<i64>(record, Record.Mark), entry, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
+  if (sizeof<M>() == 1) return pnl;
+  const at = i << 3;
+  return pnl - linearPnl(lots, lotSize, load<i64>(previousMark.ptr + at), entry, load<i64>(previousMoney.ptr + at), load<i64>(previousRest.ptr + at));
+}
+
+/** An option position's value (Full), or its change since the tick's previous values (Delta). */
+// @ts-ignore: decorator
+@inline function optionEquity<M>(record: usize, i: usize, lots: i64): i64 {
+  if (sizeof<M>() != 1 && !load<u8>(record, Record.Changed)) return 0;
+  const value = lotValue(lots, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
+  if (sizeof<M>() == 1) return value;
+  const at = i << 3;
+  return value - lotValue(lots, load<i64>(previousMoney.ptr + at), load<i64>(previousRest.ptr + at));
+}
+
+/**
+ * Underlying u's group: positions from `start` while on u (before `pe`), priced balances worth
+ * `balance` (recorded when `detail`); its part of equity starts from `equity`; column addresses as
+ * arguments.
+ */
+// @ts-ignore: decorator
+@inline export function group<G, M>(
+  u: i32, start: i32, pe: i32, balance: i64, equity: i64, detail: bool, shock: bool,
+  instruments: usize, lotsColumn: usize, entries: usize, records: usize,
   paired: usize, moveRows: usize, cover14: i64, cover15: i64, row: usize,
 ): i64 {
   const SPAN16 = sizeof<G>() == 1;
   const S = SPAN16 ? 16 : scenarioCount;
   const REGISTERS = SPAN16 && ASC_FEATURE_SIMD;
-  const rowBytes = <usize>S << 3;
-  let p = start, equity = balance, linearExposure: i64 = 0, minimum: i64 = 0, bound: f64 = 0, loss: i64 = 0;
+  const rowBytes = <usize>S << 3, stride = recordBytes(S);
+  let p = start, linearExposure: i64 = 0, minimumBound: i64 = 0, bound: f64 = 0, loss: i64 = 0;
   const moves = moveRows + ((<usize>u * <usize>S) << 3);
   if (REGISTERS) {
     let r0 = f64x2.splat(0), r1 = r0, r2 = r0, r3 = r0, r4 = r0, r5 = r0, r6 = r0, r7 = r0;
-    while (p < pe) {
-      const i = <i32>load<u16>(instruments + (<usize>p << 1));
-      if (i32At(underlyings, i) != u) break;
-      const lots = <i64>i32At(lotsColumn, p), money = i64At(moneys, i), rest = i64At(rests, i);
-      const value = lotValue(lots, money, rest);
-      if (u8At(kinds, i) < InstrumentKind.Call) {
-        equity += linearPnl(lots, i64At(lotSizes, i), i64At(marks, i), i64At(entries, p), money, rest);
-        linearExposure += value;
-      } else {
-        equity += value;
-        const f = <f64>lots, factor = f64x2.splat(f), risk = risks + (<usize>i << 7);
-        r0 = f64x2.add(r0, f64x2.mul(factor, v128.load(risk)));
-        r1 = f64x2.add(r1, f64x2.mul(factor, v128.load(risk, 16)));
-        r2 = f64x2.add(r2, f64x2.mul(factor, v128.load(risk, 32)));
-        r3 = f64x2.add(r3, f64x2.mul(factor, v128.load(risk, 48)));
-        r4 = f64x2.add(r4, f64x2.mul(factor, v128.load(risk, 64)));
-        r5 = f64x2.add(r5, f64x2.mul(factor, v128.load(risk, 80)));
-        r6 = f64x2.add(r6, f64x2.mul(factor, v128.load(risk, 96)));
-        r7 = f64x2.add(r7, f64x2.mul(factor, v128.load(risk, 112)));
-        bound += abs(f) * load<f64>(bounds + (<usize>i << 3));
-        if (lots < 0) minimum += perLotCharge(-lots, i, minMoney, minHigh, minLow);
+    for (; p < pe; p++) {
+      const i = <usize>load<u16>(instruments + (<usize>p << 1)), record = records + i * stride, lots = <i64>i32At(lotsColumn, p);
+      if (load<i32>(record, Record.Underlying) != u) break;
+      if (<i32>load<u8>(record, Record.Kind) < InstrumentKind.Call) {
+        linearExposure += lotValue(lots, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
+        equity += linearEquity<M>(record, i, lots, i64At(entries, p));
+        continue;
       }
-      p++;
+      equity += optionEquity<M>(record, i, lots);
+      const f = <f64>lots, factor = f64x2.splat(f);
+      r0 = f64x2.add(r0, f64x2.mul(factor, v128.load(record, Record.Risk)));
+      r1 = f64x2.add(r1, f64x2.mul(factor, v128.load(record, Record.Risk + 16)));
+      r2 = f64x2.add(r2, f64x2.mul(factor, v128.load(record, Record.Risk + 32)));
+      r3 = f64x2.add(r3, f64x2.mul(factor, v128.load(record, Record.Risk + 48)));
+      r4 = f64x2.add(r4, f64x2.mul(factor, v128.load(record, Record.Risk + 64)));
+      r5 = f64x2.add(r5, f64x2.mul(factor, v128.load(record, Record.Risk + 80)));
+      r6 = f64x2.add(r6, f64x2.mul(factor, v128.load(record, Record.Risk + 96)));
+      r7 = f64x2.add(r7, f64x2.mul(factor, v128.load(record, Record.Risk + 112)));
+      bound += abs(f) * load<f64>(record, Record.RiskBound);
+      minimumBound += max<i64>(-lots, 0) * (load<i64>(record, Record.MinimumMoney) + 1);
     }
     const exposure = linearExposure + (shock ? balance : 0);
-    const fast = u8At(paired, u) != 0 && f64Exact(bound, exposure);
-    if (fast) loss = pairedCloseSimd(r0, r1, r2, r3, r4, r5, r6, r7, exposure, moves, cover14, cover15, minimum);
+    const fast = f64Exact(bound, exposure) && u8At(paired, u) != 0;
+    if (fast) loss = pairedCloseSimd(r0, r1, r2, r3, r4, r5, r6, r7, exposure, moves, cover14, cover15);
     if (!fast || detail) {
       v128.store(row, r0); v128.store(row, r1, 16); v128.store(row, r2, 32); v128.store(row, r3, 48);
       v128.store(row, r4, 64); v128.store(row, r5, 80); v128.store(row, r6, 96); v128.store(row, r7, 112);
     }
-    if (!fast) loss = slowClose(start, p, u, exposure, minimum, bound);
-    if (detail && (start < p || shock)) {
-      if (fast) rowToExact();
-      recordBucket(u, exposure, minimum, loss);
-    }
+    if (!fast) loss = slowClose(start, p, u, exposure, bound);
+    if (detail && fast) rowToExact();
   } else {
     for (let s: usize = 0; s < rowBytes; s += 8) store<f64>(row + s, 0);
-    while (p < pe) {
-      const i = <i32>load<u16>(instruments + (<usize>p << 1));
-      if (i32At(underlyings, i) != u) break;
-      const lots = <i64>i32At(lotsColumn, p), money = i64At(moneys, i), rest = i64At(rests, i);
-      const value = lotValue(lots, money, rest);
-      if (u8At(kinds, i) < InstrumentKind.Call) {
-        equity += linearPnl(lots, i64At(lotSizes, i), i64At(marks, i), i64At(entries, p), money, rest);
-        linearExposure += value;
-      } else {
-        equity += value;
-        const f = <f64>lots, risk = risks + ((<usize>i * <usize>S) << 3);
-        let s: usize = 0;
-        if (ASC_FEATURE_SIMD) {
-          const factor = f64x2.splat(f);
-          for (; s + 16 <= rowBytes; s += 16) v128.store(row + s, f64x2.add(v128.load(row + s), f64x2.mul(factor, v128.load(risk + s))));
-        }
-        for (; s < rowBytes; s += 8) store<f64>(row + s, load<f64>(row + s) + f * load<f64>(risk + s));
-        bound += abs(f) * load<f64>(bounds + (<usize>i << 3));
-        if (lots < 0) minimum += perLotCharge(-lots, i, minMoney, minHigh, minLow);
+    for (; p < pe; p++) {
+      const i = <usize>load<u16>(instruments + (<usize>p << 1)), record = records + i * stride, lots = <i64>i32At(lotsColumn, p);
+      if (load<i32>(record, Record.Underlying) != u) break;
+      if (<i32>load<u8>(record, Record.Kind) < InstrumentKind.Call) {
+        linearExposure += lotValue(lots, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
+        equity += linearEquity<M>(record, i, lots, i64At(entries, p));
+        continue;
       }
-      p++;
+      equity += optionEquity<M>(record, i, lots);
+      const f = <f64>lots, risk = record + Record.Risk;
+      let s: usize = 0;
+      if (ASC_FEATURE_SIMD) {
+        const factor = f64x2.splat(f);
+        for (; s + 16 <= rowBytes; s += 16) v128.store(row + s, f64x2.add(v128.load(row + s), f64x2.mul(factor, v128.load(risk + s))));
+      }
+      for (; s < rowBytes; s += 8) store<f64>(row + s, load<f64>(row + s) + f * load<f64>(risk + s));
+      bound += abs(f) * load<f64>(record, Record.RiskBound);
+      minimumBound += max<i64>(-lots, 0) * (load<i64>(record, Record.MinimumMoney) + 1);
     }
     const exposure = linearExposure + (shock ? balance : 0);
-    const fast = SPAN16 && u8At(paired, u) != 0 && f64Exact(bound, exposure);
+    const fast = f64Exact(bound, exposure) && SPAN16 && u8At(paired, u) != 0;
     if (fast) {
-      loss = pairedCloseRow(row, exposure, moves, cover14, cover15, minimum);
+      loss = pairedCloseRow(row, exposure, moves, cover14, cover15);
     } else if (bound < F64_EXACT) {
       for (let s: usize = 0; s < rowBytes; s += 8) store<i64>(rowI64.ptr + s, <i64>load<f64>(row + s));
-      loss = closeRow(rowI64.ptr, u, exposure, minimum);
+      loss = closeRow(rowI64.ptr, u, exposure, 0);
     } else {
-      loss = exactBucket(start, p, u, exposure, minimum);
+      loss = exactBucket(start, p, u, exposure);
     }
-    if (detail && (start < p || shock)) {
-      if (fast) rowToExact();
-      recordBucket(u, exposure, minimum, loss);
-    }
+    if (detail && fast) rowToExact();
   }
+  // the short-option minimum is a floor: Σ n·(money + 1) bounds it from above without a division,
+  // so the exact minimum is needed only when that bound reaches the worst scenario loss
+  let minimum: i64 = 0;
+  if (minimumBound > loss || detail) {
+    minimum = shortMinimum(start, p);
+    loss = max(loss, minimum);
+  }
+  if (detail && (start < p || shock)) recordBucket(u, linearExposure + (shock ? balance : 0), minimum, loss);
   groupEquity = equity;
   groupEnd = p;
   return loss;
 }
 
-/** Underlying u's group from position `start` to the end of its run in [start, end), with `balance`, outside the walk. */
-export function groupAt(u: i32, start: i32, end: i32, balance: i64): i64 {
-  return scenarioCount == 16 ? groupWith<Span16>(u, start, end, balance) : groupWith<AnyGrid>(u, start, end, balance);
-}
-
-// @ts-ignore: decorator
-@inline function groupWith<G>(u: i32, start: i32, end: i32, balance: i64): i64 {
-  const covers = scenarioCover.ptr, SPAN16 = sizeof<G>() == 1;
-  return group<G>(
-    u, start, end, balance, false, shockCollateral,
-    positionInstrument.ptr, instrumentUnderlying.ptr, positionLots.ptr, positionEntry.ptr, instrumentKind.ptr,
-    instrumentLotSize.ptr, instrumentMarkUsed.ptr, lotMarkMoney.ptr, lotMarkRest.ptr, riskArrayF64.ptr, riskBound.ptr,
-    shortMinMoney.ptr, shortMinRestHigh.ptr, shortMinRestLow.ptr, gridPaired.ptr, scenarioMove.ptr,
-    SPAN16 ? load<i64>(covers, 112) : 0, SPAN16 ? load<i64>(covers, 120) : 0, rowF64.ptr,
-  );
-}

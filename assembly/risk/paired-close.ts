@@ -19,11 +19,11 @@ import { coveredLoss } from "./portfolio";
   return -up - i64(low * m != (up - high * m) * FRACTION_SCALE);
 }
 
-/** The bucket's margin from its scenario sums in eight f64x2 locals (rows 2k, 2k + 1 in rk). */
+/** The bucket's worst scenario loss (at least 0) from its sums in eight f64x2 locals (rows 2k, 2k + 1 in rk). */
 // @ts-ignore: decorator
 @inline export function pairedCloseSimd(
   r0: v128, r1: v128, r2: v128, r3: v128, r4: v128, r5: v128, r6: v128, r7: v128,
-  exposure: i64, moves: usize, cover14: i64, cover15: i64, minimum: i64,
+  exposure: i64, moves: usize, cover14: i64, cover15: i64,
 ): i64 {
   const high = floorDiv(exposure, FRACTION_SCALE), low = exposure - high * FRACTION_SCALE;
   let m = load<i64>(moves, 16);
@@ -43,12 +43,12 @@ import { coveredLoss } from "./portfolio";
   const regular = -<i64>min(f64x2.extract_lane(least, 0), f64x2.extract_lane(least, 1));
   const extremeUp = coveredLoss(upX + <i64>f64x2.extract_lane(r7, 0), cover14);
   const extremeDown = coveredLoss(downX + <i64>f64x2.extract_lane(r7, 1), cover15);
-  return max(max(max(regular, extremeUp), max(extremeDown, minimum)), 0);
+  return max(max(regular, extremeUp), max(extremeDown, 0));
 }
 
 /** The same close from sixteen f64 sums in memory (the scalar build). */
 // @ts-ignore: decorator
-@inline export function pairedCloseRow(row: usize, exposure: i64, moves: usize, cover14: i64, cover15: i64, minimum: i64): i64 {
+@inline export function pairedCloseRow(row: usize, exposure: i64, moves: usize, cover14: i64, cover15: i64): i64 {
   const high = floorDiv(exposure, FRACTION_SCALE), low = exposure - high * FRACTION_SCALE;
   let least = min(load<f64>(row), load<f64>(row, 8));
   for (let k: usize = 1; k < 7; k += 2) {
@@ -62,5 +62,5 @@ import { coveredLoss } from "./portfolio";
   const upX = termUp(high, low, m), downX = termDown(upX, high, low, m);
   const extremeUp = coveredLoss(upX + <i64>load<f64>(row, 112), cover14);
   const extremeDown = coveredLoss(downX + <i64>load<f64>(row, 120), cover15);
-  return max(max(max(-<i64>least, extremeUp), max(extremeDown, minimum)), 0);
+  return max(max(-<i64>least, extremeUp), max(extremeDown, 0));
 }

@@ -7,8 +7,9 @@ import { isOption, instrumentKind, underlyingCount } from "../store/reference";
 import { positionInstrument, positionLots } from "../store/accounts";
 import { floorDiv, ceilDiv } from "../fixed/divide";
 import { FRACTION_SCALE } from "../fixed/scales";
-import { riskArray } from "./prepare";
-import { scenarioCount, sizeGrid, movesOf, scenarioCover, imMultiplier, correlation } from "./scenarios";
+import { riskArray, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
+import { perLotCharge } from "./terms";
+import { scenarioCount, sizeGrid, movesOf, scenarioCover, imWhole, imPart, correlation } from "./scenarios";
 import { correlatedReset, correlatedAdd, correlatedRoot } from "../fixed/correlated-sum";
 
 /**
@@ -42,9 +43,17 @@ const detailExposure = new Column(3);          // i64 per underlying
 const detailMinimum = new Column(3);           // i64 per underlying
 const detailPnl = new Column(3);               // i64, underlying × scenario: Σ lots × risk
 
-/** Exact-path buckets closed since load (a counter for tests: the guard's fallback does run). */
+/** Buckets the f64 guard sent to exact i64 arithmetic since the start (a diagnostic: stats().exactBuckets). */
 let exactBuckets: i32 = 0;
 export function exactBucketCount(): i32 { return exactBuckets; }
+
+/** True when the f64 sums and the E-term stay exact (see F64_EXACT); counts the buckets where they do not. */
+// @ts-ignore: decorator
+@inline export function f64Exact(bound: f64, exposure: i64): bool {
+  const exact = bound < F64_EXACT && exposure < F64_EXACT_I64 && exposure > -F64_EXACT_I64;
+  if (!exact) exactBuckets++;
+  return exact;
+}
 
 /** The grid's size and the underlying count its moves are kept for; sizes the portfolio scratch too. */
 export function setScenarioCount(count: i32, underlyings: i32): void {
@@ -78,12 +87,11 @@ export function setScenarioCount(count: i32, underlyings: i32): void {
   return -mulFractionSplit(high, result - high * FRACTION_SCALE, cover);
 }
 
-/** IM = ⌈MM × imMultiplier / F⌉ for MM ≥ 0, with imMultiplier = whole·F + part split once: no 128-bit division. */
+/** IM = ⌈MM × imMultiplier / F⌉ for MM ≥ 0, split as imWhole · F + imPart: no 128-bit division. */
 // @ts-ignore: decorator
 @inline export function initialFromMaintenance(mm: i64): i64 {
-  const whole = imMultiplier / FRACTION_SCALE, part = imMultiplier - whole * FRACTION_SCALE;
   const high = mm / FRACTION_SCALE;
-  return mm * whole + high * part + ceilDiv((mm - high * FRACTION_SCALE) * part, FRACTION_SCALE);
+  return mm * imWhole + high * imPart + ceilDiv((mm - high * FRACTION_SCALE) * imPart, FRACTION_SCALE);
 }
 
 /**
@@ -131,8 +139,7 @@ export function closeRowCold(row: usize, u: i32, exposure: i64, minimum: i64): i
  * closed there. Taken when the f64 guard fails (lots and risk values large enough that a sum
  * could pass 2^53, or |E| ≥ 2^52).
  */
-export function exactBucket(start: i32, end: i32, u: i32, exposure: i64, minimum: i64): i64 {
-  exactBuckets++;
+export function exactBucket(start: i32, end: i32, u: i32, exposure: i64): i64 {
   const count = scenarioCount, row = rowI64.ptr, risks = riskArray.ptr;
   for (let s = 0; s < count; s++) store<i64>(row + (<usize>s << 3), 0);
   for (let p = start; p < end; p++) {
@@ -140,7 +147,18 @@ export function exactBucket(start: i32, end: i32, u: i32, exposure: i64, minimum
     if (!isOption(u8At(instrumentKind.ptr, i))) continue;
     accumulateExact(row, risks + ((<usize>i * <usize>count) << 3), <i64>i32At(positionLots.ptr, p), count);
   }
-  return closeRow(row, u, exposure, minimum);
+  return closeRow(row, u, exposure, 0);
+}
+
+/** Σ ⌈|q| × S × shortOptionMin / 1e19⌉ over the short options among positions [start, end): the bucket's floor. */
+export function shortMinimum(start: i32, end: i32): i64 {
+  let minimum: i64 = 0;
+  for (let p = start; p < end; p++) {
+    const i = u16At(positionInstrument.ptr, p), lots = <i64>i32At(positionLots.ptr, p);
+    if (!isOption(u8At(instrumentKind.ptr, i)) || lots >= 0) continue;
+    minimum += perLotCharge(-lots, i, shortMinMoney.ptr, shortMinRestHigh.ptr, shortMinRestLow.ptr);
+  }
+  return minimum;
 }
 
 /** The f64 sums in rowF64 (exact integers) copied into rowI64. */
@@ -149,11 +167,6 @@ export function rowToExact(): void {
   for (let s = 0; s < count; s++) store<i64>(to + (<usize>s << 3), <i64>load<f64>(from + (<usize>s << 3)));
 }
 
-/** True when the f64 sums and the E-term stay exact: see F64_EXACT. */
-// @ts-ignore: decorator
-@inline export function f64Exact(bound: f64, exposure: i64): bool {
-  return bound < F64_EXACT && exposure < F64_EXACT_I64 && exposure > -F64_EXACT_I64;
-}
 
 /** Starts the detail of a new account. */
 export function resetDetail(): void { bucketCount = 0; }

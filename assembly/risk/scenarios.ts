@@ -17,7 +17,9 @@ export let volDown: i64 = 250_000_000;
 export let volTermShort: i64 = 300_000_000;
 export let volTermLong: i64 = 130_000_000;
 export let shockCollateral: bool = true;
-export let imMultiplier: i64 = 1_250_000_000;
+/** The IM multiplier (1.25 by default) as imWhole · F + imPart, split once for the kernels. */
+export let imWhole: i64 = 1;
+export let imPart: i64 = 250_000_000;
 export let shortOptionMinRate: i64 = 10_000_000;
 /** Whether buckets aggregate through `correlation` (ρ per pair of underlyings at 1e9) or add up. */
 export let correlated: bool = false;
@@ -48,7 +50,8 @@ export function setPortfolioParameters(up: i64, down: i64, termShort: i64, termL
   volTermShort = termShort;
   volTermLong = termLong;
   shockCollateral = shock;
-  imMultiplier = multiplier;
+  imWhole = multiplier / FRACTION_SCALE;
+  imPart = multiplier - imWhole * FRACTION_SCALE;
   shortOptionMinRate = minimum;
 }
 

@@ -6,7 +6,7 @@ import {
   accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount,
   positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount,
 } from "../store/accounts";
-import { lotMarkMoney, lotMarkRest } from "./prepare";
+import { lotMarkMoney, lotMarkRest, assetRecords } from "./prepare";
 import { collateralValue, linearPnl, lotValue } from "./terms";
 import { positionCharges, positionMaintenance } from "./position-charges";
 
@@ -24,7 +24,8 @@ export let standardMaintenance: i64 = 0;
   const assets = collateralAsset.ptr, amounts = collateralAmount.ptr;
   let equity: i64 = 0, initial: i64 = 0, maintenance: i64 = 0;
   const cs = i32At(accountCollateralStart.ptr, a), ce = cs + u8At(accountCollateralCount.ptr, a);
-  for (let c = cs; c < ce; c++) equity += collateralValue(u8At(assets, c), i64At(amounts, c));
+  const assetTable = assetRecords.ptr;
+  for (let c = cs; c < ce; c++) equity += collateralValue(assetTable, u8At(assets, c), i64At(amounts, c));
   const ps = i32At(accountPositionStart.ptr, a), pe = ps + u8At(accountPositionCount.ptr, a);
   for (let p = ps; p < pe; p++) {
     const i = <i32>load<u16>(instruments + (<usize>p << 1));

@@ -6,7 +6,7 @@ import { tierUpTo, tierImf, tierMmf } from "../store/reference";
 import { floorDiv, ceilDiv } from "../fixed/divide";
 import { floorMul3Div, floorMulAddDiv } from "../fixed/guided";
 import { PRICE_SCALE, MONEY_SCALE, FRACTION_SCALE, QTY_PRICE_TO_MONEY } from "../fixed/scales";
-import { creditHigh, creditLow, loanHigh, loanLow, assetIsCash } from "./prepare";
+import { AssetRecord, ASSET_RECORD_WORDS } from "./prepare";
 
 const QTY_PRICE_TO_MONEY_INVERSE: f64 = 1.0 / <f64>QTY_PRICE_TO_MONEY;
 const FRACTION_SCALE_INVERSE: f64 = 1.0 / <f64>FRACTION_SCALE;
@@ -14,13 +14,14 @@ const FRACTION_SCALE_INVERSE: f64 = 1.0 / <f64>FRACTION_SCALE;
 const CASH_TO_MONEY: i64 = PRICE_SCALE / MONEY_SCALE;
 const I64_SAFE: f64 = 9.0e18;
 
-/** Haircut value of a balance: ⌊a × p × (F ∓ h) / 1e19⌋ (docs/methodology.md §3). */
+/** Haircut value of a balance: ⌊a × p × (F ∓ h) / 1e19⌋ (docs/methodology.md §3), from the asset records at `records`. */
 // @ts-ignore: decorator
-@inline export function collateralValue(asset: i32, amount: i64): i64 {
-  if (u8At(assetIsCash.ptr, asset)) return floorDiv(amount, CASH_TO_MONEY);
+@inline export function collateralValue(records: usize, asset: i32, amount: i64): i64 {
+  const record = records + ((<usize>asset * <usize>ASSET_RECORD_WORDS) << 3);
+  if (load<i64>(record, AssetRecord.Cash)) return floorDiv(amount, CASH_TO_MONEY);
   // p·(F ∓ h) = high·1e9 + low; the product needs more than 64 bits, so the division is guided.
-  const high = i64At(amount >= 0 ? creditHigh.ptr : loanHigh.ptr, asset);
-  const low = i64At(amount >= 0 ? creditLow.ptr : loanLow.ptr, asset);
+  const factor = record + (amount >= 0 ? AssetRecord.CreditHigh : AssetRecord.LoanHigh);
+  const high = load<i64>(factor), low = load<i64>(factor, 8);
   const carry = floorMulAddDiv(amount, low, 0, FRACTION_SCALE, FRACTION_SCALE_INVERSE);
   return floorMulAddDiv(amount, high, carry, QTY_PRICE_TO_MONEY, QTY_PRICE_TO_MONEY_INVERSE);
 }

@@ -1,8 +1,11 @@
 // A tick on one underlying (docs/methodology.md §9), fused like the full walk: one function visits
 // the accounts the exposure index names for u. A portfolio account has only u's group
-// recomputed — the same inlined group code as the walk — and its old margin and part of equity
-// read from its cache slot (store/cache.ts); equity, MM, IM and status move by the difference,
-// and the venue totals by the sum of the differences. A standard account is walked again.
+// recomputed — the same inlined group code as the walk — with its old margin and part of equity
+// read from its cache slot (store/cache.ts). Its new part of equity is the old one moved by what
+// the tick changed: the balances priced by u, and the terms of the positions whose instrument's
+// value moved (the others' terms are the same integers, so they are not recomputed). Equity, MM,
+// IM and status move by the difference, the venue totals by the sum of the differences. A
+// standard account is walked again.
 import { i32At, i64At, setI64At, u8At, setU8At } from "../store/column";
 import { instrumentKind, instrumentUnderlying, instrumentLotSize, instrumentMarkUsed, assetUnderlying } from "../store/reference";
 import {
@@ -12,12 +15,13 @@ import {
 } from "../store/accounts";
 import { cacheWords } from "../store/cache";
 import { exposureBits, exposureStride } from "../store/exposure";
-import { lotMarkMoney, lotMarkRest, riskArrayF64, riskBound, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
+import { kernelRecords, assetRecords } from "./prepare";
 import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral, correlated } from "./scenarios";
 import { collateralValue } from "./terms";
 import { rowF64, initialFromMaintenance } from "./portfolio";
-import { group, groupEquity, Span16, AnyGrid } from "./group";
-import { AccountStatus, Total, totals, statusCounts } from "./evaluate";
+import { group, groupEquity, recordBytes, Span16, AnyGrid, Delta } from "./group";
+import { previousAssetRecords } from "./freshness";
+import { AccountStatus, Total, totals, statusCounts, statusOf } from "./evaluate";
 import { rewalk, correlatedFromSlot } from "./account-refresh";
 
 /** Applies a tick on u to every account exposed to it (u's instruments already prepared); returns how many. */
@@ -40,20 +44,20 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
   const equities = accountEquity.ptr, maintenances = accountMaintenanceMargin.ptr, statuses = accountStatus.ptr;
   const slotStarts = accountCacheStart.ptr, capacities = accountCacheCapacity.ptr;
   const instruments = positionInstrument.ptr, lotsColumn = positionLots.ptr, entries = positionEntry.ptr;
-  const assets = collateralAsset.ptr, amounts = collateralAmount.ptr, assetUnderlyings = assetUnderlying.ptr;
-  const underlyings = instrumentUnderlying.ptr, kinds = instrumentKind.ptr, lotSizes = instrumentLotSize.ptr;
-  const marks = instrumentMarkUsed.ptr, moneys = lotMarkMoney.ptr, rests = lotMarkRest.ptr;
-  const risks = riskArrayF64.ptr, bounds = riskBound.ptr, paired = gridPaired.ptr;
-  const minMoney = shortMinMoney.ptr, minHigh = shortMinRestHigh.ptr, minLow = shortMinRestLow.ptr;
+  const assets = collateralAsset.ptr, amounts = collateralAmount.ptr, assetUnderlyings = assetUnderlying.ptr, assetTable = assetRecords.ptr;
+  const previousAssets = previousAssetRecords.ptr;
+  const records = kernelRecords.ptr, stride = recordBytes(SPAN16 ? 16 : scenarioCount), paired = gridPaired.ptr;
   const moveRows = scenarioMove.ptr, cover14 = SPAN16 ? load<i64>(scenarioCover.ptr, 112) : 0;
   const cover15 = SPAN16 ? load<i64>(scenarioCover.ptr, 120) : 0;
   const row = rowF64.ptr, shock = shockCollateral, isCorrelated = correlated;
+  // the one column a walk below can move: an account walked again may take a new, larger slot
+  let slots = cacheWords.ptr;
   const bits0 = exposureBits.ptr + ((<usize>u * <usize>exposureStride) << 2), words = exposureStride;
 
-  // the totals move by Σ (new − old), each term added on its own as (low, high) words
+  // the totals move by Σ (new − old), summed as (low, high) words
   let equityLow: u64 = 0, equityHigh: i64 = 0, initialLow: u64 = 0, initialHigh: i64 = 0;
   let maintenanceLow: u64 = 0, maintenanceHigh: i64 = 0;
-  let healthy = 0, restricted = 0, liquidatable = 0, bankrupt = 0, visited = 0;
+  let visited = 0;
   for (let w = 0; w < words; w++) {
     let bits = load<u32>(bits0 + (<usize>w << 2));
     while (bits != 0) {
@@ -62,86 +66,81 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
       visited++;
       if (u8At(modes, a) != 1) {
         rewalk(a);
+        slots = cacheWords.ptr;
         continue;
       }
       // u's group is the slot after every group below u: runs of positions, then balances priced lower
       const ps = i32At(positionStarts, a), pe = ps + u8At(positionCounts, a);
       let p = ps, slot = 0, last = -1;
       while (p < pe) {
-        const v = i32At(underlyings, <i32>load<u16>(instruments + (<usize>p << 1)));
+        const v = load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride);
         if (v >= u) break;
         if (v != last) slot++;
         last = v;
         p++;
       }
-      let balance: i64 = 0, balances = false;
+      // balances priced by u, at the new price and at the one the cached part of equity counts
+      let balance: i64 = 0, before: i64 = 0, balances = false;
       const cs = i32At(collateralStarts, a), ce = cs + u8At(collateralCounts, a);
       for (let c = cs; c < ce; c++) {
         const asset = u8At(assets, c), v = i32At(assetUnderlyings, asset);
         if (v == u) {
-          balance += collateralValue(asset, i64At(amounts, c));
+          const amount = i64At(amounts, c);
+          balance += collateralValue(assetTable, asset, amount);
+          before += collateralValue(previousAssets, asset, amount);
           balances = true;
         } else if (v >= 0 && v < u && balanceGroupFirstMet(v, ps, p, cs, c)) {
           slot++;
         }
       }
-      const run = p < pe && i32At(underlyings, <i32>load<u16>(instruments + (<usize>p << 1))) == u;
-      if (!run && !balances) continue; // a stale exposure bit: nothing of a is priced from u any more
+      if (!balances && (p == pe || load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride) != u)) continue; // a stale exposure bit: nothing of a is priced from u any more
       if ((slot + 1) << 1 > u8At(capacities, a)) {
         rewalk(a);
+        slots = cacheWords.ptr;
         continue;
       }
-      const loss = group<G>(
-        u, p, pe, balance, false, shock, instruments, underlyings, lotsColumn, entries, kinds, lotSizes, marks,
-        moneys, rests, risks, bounds, minMoney, minHigh, minLow, paired, moveRows, cover14, cover15, row,
+      const at = slots + ((<usize>i32At(slotStarts, a) + (<usize>slot << 1)) << 3);
+      const oldLoss = load<i64>(at), oldPart = load<i64>(at, 8);
+      const loss = group<G, Delta>(
+        u, p, pe, balance, oldPart - before + balance, false, shock, instruments, lotsColumn, entries, records, paired, moveRows,
+        cover14, cover15, row,
       );
       const part = groupEquity;
-      const at = cacheWords.ptr + ((<usize>i32At(slotStarts, a) + (<usize>slot << 1)) << 3);
-      const oldLoss = load<i64>(at), oldPart = load<i64>(at, 8);
+      if (loss == oldLoss && part == oldPart) continue; // the tick left this account's results as they were
       store<i64>(at, loss);
       store<i64>(at, part, 8);
 
       const equity = i64At(equities, a), maintenance = i64At(maintenances, a), status = u8At(statuses, a);
       const newEquity = equity - oldPart + part;
       const newMaintenance = isCorrelated ? correlatedFromSlot(a) : maintenance - oldLoss + loss;
-      const initial = initialFromMaintenance(maintenance), newInitial = initialFromMaintenance(newMaintenance);
       setI64At(equities, a, newEquity);
       setI64At(maintenances, a, newMaintenance);
-      const newStatus = newEquity < 0 ? AccountStatus.Bankrupt
-        : newEquity < newMaintenance ? AccountStatus.Liquidatable
-        : newEquity < newInitial ? AccountStatus.Restricted : AccountStatus.Healthy;
+      // each difference fits i64 (|equity| < 2^62, MM and IM in [0, 2^63) by docs/limits.md); their sum may not
+      let d = newEquity - equity, sum = equityLow + <u64>d;
+      equityHigh += i64(sum < equityLow) + (d >> 63);
+      equityLow = sum;
+      const newInitial = initialFromMaintenance(newMaintenance);
+      if (newMaintenance != maintenance) {
+        d = newInitial - initialFromMaintenance(maintenance);
+        sum = initialLow + <u64>d;
+        initialHigh += i64(sum < initialLow) + (d >> 63);
+        initialLow = sum;
+        d = newMaintenance - maintenance;
+        sum = maintenanceLow + <u64>d;
+        maintenanceHigh += i64(sum < maintenanceLow) + (d >> 63);
+        maintenanceLow = sum;
+      }
+      const newStatus = statusOf(newEquity, newInitial, newMaintenance);
       setU8At(statuses, a, newStatus);
-      let sum = equityLow - <u64>equity;
-      equityHigh -= i64(sum > equityLow) + (equity >> 63);
-      equityLow = sum;
-      sum = equityLow + <u64>newEquity;
-      equityHigh += i64(sum < equityLow) + (newEquity >> 63);
-      equityLow = sum;
-      sum = initialLow - <u64>initial;
-      initialHigh -= i64(sum > initialLow);
-      initialLow = sum;
-      sum = initialLow + <u64>newInitial;
-      initialHigh += i64(sum < initialLow);
-      initialLow = sum;
-      sum = maintenanceLow - <u64>maintenance;
-      maintenanceHigh -= i64(sum > maintenanceLow);
-      maintenanceLow = sum;
-      sum = maintenanceLow + <u64>newMaintenance;
-      maintenanceHigh += i64(sum < maintenanceLow);
-      maintenanceLow = sum;
-      healthy += i32(newStatus == AccountStatus.Healthy) - i32(status == AccountStatus.Healthy);
-      restricted += i32(newStatus == AccountStatus.Restricted) - i32(status == AccountStatus.Restricted);
-      liquidatable += i32(newStatus == AccountStatus.Liquidatable) - i32(status == AccountStatus.Liquidatable);
-      bankrupt += i32(newStatus == AccountStatus.Bankrupt) - i32(status == AccountStatus.Bankrupt);
+      if (newStatus != status) {
+        unchecked(statusCounts[status]--);
+        unchecked(statusCounts[newStatus]++);
+      }
     }
   }
   addWords(Total.Equity, equityLow, equityHigh);
   addWords(Total.InitialMargin, initialLow, initialHigh);
   addWords(Total.MaintenanceMargin, maintenanceLow, maintenanceHigh);
-  unchecked(statusCounts[AccountStatus.Healthy] += healthy);
-  unchecked(statusCounts[AccountStatus.Restricted] += restricted);
-  unchecked(statusCounts[AccountStatus.Liquidatable] += liquidatable);
-  unchecked(statusCounts[AccountStatus.Bankrupt] += bankrupt);
   return visited;
 }
 

@@ -41,6 +41,12 @@ export function cacheLayoutDue(): bool {
   return cacheSlot(a);
 }
 
+/** Gives up account a's slot (its mode changed): the next walk that commits it takes a new one. */
+export function releaseSlot(a: i32): void {
+  holeWords += u8At(accountCacheCapacity.ptr, a);
+  setU8At(accountCacheCapacity.ptr, a, 0);
+}
+
 function moveSlot(a: i32, words: i32): void {
   cacheWords.reserve(wordsUsed + words);
   holeWords += u8At(accountCacheCapacity.ptr, a);

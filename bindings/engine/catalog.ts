@@ -225,16 +225,13 @@ export class Catalog {
 
   /**
    * Fails when a new index for underlying `u` would take an open position or balance past its
-   * limit. Only the instruments someone holds are looked at (the module lists them), so a price
-   * costs the same on a venue of ten thousand instruments as on one of a hundred.
+   * limit. Only the instruments someone holds are looked at, by the module, so a price costs the
+   * same on a venue of ten thousand instruments as on one of a hundred.
    */
   assertUnderlyingPriceFits(u: number, index: bigint, field: string): void {
     const id = this.underlyings[u].id;
-    const held = this.wasm.heldInstruments(u), list = this.views.i32(Col.HeldScratch);
-    for (let k = 0; k < held; k++) {
-      const i = list[k], row = this.instruments[i];
-      if (beyondNotional(this.maxLotsHeld(i), row, index)) fail("OUT_OF_RANGE", field, `an open position in "${row.id}" would exceed the notional limit`);
-    }
+    const i = this.wasm.heldBeyondNotional(u, index);
+    if (i >= 0) fail("OUT_OF_RANGE", field, `an open position in "${this.instruments[i].id}" would exceed the notional limit`);
     this.assets.forEach((row, a) => {
       if (row.underlying === id) this.assertAssetPriceFits(a, index, field);
     });
@@ -355,8 +352,8 @@ export class Catalog {
       this.tierRows += row.tiers.length;
       this.tierHoles += before;
     }
-    // rows left behind are reclaimed by laying every row out again once they are half the table
-    if (this.tierHoles > this.tierRows >> 1) return this.sync();
+    // rows left behind are reclaimed by laying every row out again once they are many and half the table
+    if (this.tierHoles > 1024 && this.tierHoles > this.tierRows >> 1) return this.sync();
     this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, this.tierRows);
     this.writeInstrument(i, start);
     this.wasm.instrumentChanged(i);

@@ -1,7 +1,7 @@
 // What the stored per-account results (equity, MM, status, totals) have not yet absorbed, and
 // bringing them up to date: a full recompute when reference data, parameters or the account set
-// changed; otherwise the accounts edited since, then the ticked underlyings' groups of the
-// accounts exposed to them (docs/methodology.md §9). The only writer of the pending state.
+// changed; otherwise the ticked underlyings' groups of the accounts exposed to them, then the
+// accounts edited since (docs/methodology.md §9). The only writer of the pending state.
 import type { WasmExports } from "../module/wasm.js";
 
 export class Refresh {
@@ -35,19 +35,20 @@ export class Refresh {
   }
 
   /**
-   * Brings equity, IM, MM, status and their totals up to date, incrementally where it can. Edited
-   * accounts go first, so each account's cache slot matches its book when a tick reads it.
+   * Brings equity, IM, MM, status and their totals up to date, incrementally where it can. Ticks
+   * go first: every cached result was computed at the prices before them, which the tick's
+   * differences assume; an edited account is then walked whole, at the new prices.
    */
   refresh(): void {
     if (this.all) return this.recompute();
-    if (this.accounts.size > 0) {
-      for (const a of this.accounts) this.wasm.refreshAccount(a);
-      this.accounts.clear();
-    }
     if (this.underlyings.size > 0) {
       for (const u of this.underlyings) this.wasm.markUnderlyingDirty(u);
       this.wasm.refreshUnderlyings();
       this.underlyings.clear();
+    }
+    if (this.accounts.size > 0) {
+      for (const a of this.accounts) this.wasm.refreshAccount(a);
+      this.accounts.clear();
     }
   }
 
