@@ -5,7 +5,7 @@
 // bucket closes as soon as its run ends. With the 16-scenario grid and SIMD, a bucket's scenario
 // row lives in eight f64x2 locals.
 import { i32At, i64At, setI32At, setI64At, u8At, setU8At } from "../store/column";
-import { instrumentKind, instrumentUnderlying, instrumentLotSize, instrumentMarkUsed, assetUnderlying } from "../store/reference";
+import { tierUpTo, tierImf, tierMmf, assetUnderlying } from "../store/reference";
 import {
   accountCount, accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount, accountMode,
   accountEquity, accountMaintenanceMargin, accountStatus, positionInstrument, positionLots, positionEntry,
@@ -107,6 +107,7 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
   const moveRows = scenarioMove.ptr, cover14 = SPAN16 ? load<i64>(scenarioCover.ptr, 112) : 0;
   const cover15 = SPAN16 ? load<i64>(scenarioCover.ptr, 120) : 0;
   const balances = groupBalance.ptr, listed = groupListed.ptr, order = groupOrder.ptr;
+  const upTo = tierUpTo.ptr, imfs = tierImf.ptr, mmfs = tierMmf.ptr;
   const groupU = groupUnderlying.ptr, words = groupWords.ptr, row = rowF64.ptr;
   const shock = shockCollateral, isCorrelated = correlated;
 
@@ -173,7 +174,11 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
         for (let w = 0; w < groups << 1; w++) setI64At(slot, w, i64At(words, w));
       }
     } else {
-      equity = standardAccount(a);
+      const cs = i32At(collateralStarts, a), ps = i32At(positionStarts, a);
+      equity = standardAccount(
+        cs, cs + u8At(collateralCounts, a), ps, ps + u8At(positionCounts, a), assets, amounts, assetTable,
+        instruments, lotsColumn, entries, records, stride, upTo, imfs, mmfs,
+      );
       initial = standardInitial;
       maintenance = standardMaintenance;
       if (commit) store<i64>(cacheSlotFor(a, 1), initial);

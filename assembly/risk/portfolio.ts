@@ -156,7 +156,7 @@ export function shortMinimum(start: i32, end: i32): i64 {
   for (let p = start; p < end; p++) {
     const i = u16At(positionInstrument.ptr, p), lots = <i64>i32At(positionLots.ptr, p);
     if (!isOption(u8At(instrumentKind.ptr, i)) || lots >= 0) continue;
-    minimum += perLotCharge(-lots, i, shortMinMoney.ptr, shortMinRestHigh.ptr, shortMinRestLow.ptr);
+    minimum += perLotCharge(-lots, i64At(shortMinMoney.ptr, i), i64At(shortMinRestHigh.ptr, i), i64At(shortMinRestLow.ptr, i));
   }
   return minimum;
 }

@@ -3,7 +3,7 @@
 // sub-µ remainder, so the account kernel multiplies small integers and divides by constants.
 import { i32At, i64At, setI64At, u8At, setU8At, Column } from "../store/column";
 import {
-  InstrumentKind, isOption, instrumentCount, instrumentKind, instrumentUnderlying, instrumentMark,
+  InstrumentKind, isOption, instrumentCount, instrumentKind, instrumentUnderlying, instrumentMark, instrumentTierStart, instrumentTierCount,
   instrumentStrike, instrumentExpiry, instrumentIv, instrumentLotSize, instrumentMarkUsed, instrumentModelValue,
   underlyingIndex, underlyingVol, underlyingRate, nowMs, maxMarkDeviation,
   optionImRate, optionImMinRate, optionMmRate, assetCount, assetHaircut, assetUnderlying,
@@ -52,16 +52,21 @@ export const lotTheta = new Column(3);
 /** Risk arrays: per instrument and scenario, P&L of one lot in money (0 for linear instruments). */
 export const riskArray = new Column(3);
 /**
- * The portfolio kernel's instrument table: one record per instrument — its underlying and kind,
- * the per-lot mark value split (money, rest), max_s |risk| for the exactness guard, the per-lot
- * short-option minimum's money part, lot size and guarded mark — then its risk array as f64
- * (exact integers below 2^53). One address per instrument keeps the walk's registers free.
+ * The kernels' instrument table: one record per instrument — its underlying and kind, the per-lot
+ * mark value split (money, rest), max_s |risk| for the exactness guard, the per-lot short-option
+ * minimum's money part, lot size and guarded mark, its tier rows, the short-option IM and MM
+ * splits and the put cap — then its risk array as f64 (exact integers below 2^53). One address per
+ * instrument keeps the walk's registers free.
  */
 export const kernelRecords = new Column(3);
 /** Words of a record before its risk array; the record of instrument i starts at word i × (RECORD_HEADER + scenarioCount). */
-export const RECORD_HEADER: i32 = 8;
+export const RECORD_HEADER: i32 = 16;
 /** Byte offsets of a record's fields. */
-export const enum Record { Underlying = 0, Kind = 4, Changed = 5, Money = 8, Rest = 16, RiskBound = 24, MinimumMoney = 32, LotSize = 40, Mark = 48, Risk = 64 }
+export const enum Record {
+  Underlying = 0, Kind = 4, Changed = 5, Money = 8, Rest = 16, RiskBound = 24, MinimumMoney = 32, LotSize = 40, Mark = 48,
+  TierStart = 56, TierCount = 60, ImMoney = 64, ImHigh = 72, ImLow = 80, MmMoney = 88, MmHigh = 96, MmLow = 104,
+  CapMoney = 112, CapRest = 120, Risk = 128,
+}
 // lotSize × S × shortOptionMin (scale 1e25) split as for short options: the per-lot minimum.
 export const shortMinMoney = new Column(3);
 export const shortMinRestHigh = new Column(3);
@@ -247,6 +252,17 @@ function writeRecord(i: i32, kind: i32, lotSize: i64, mark: i64): void {
   store<i64>(record + Record.MinimumMoney, isOption(kind) ? i64At(shortMinMoney.ptr, i) : 0);
   store<i64>(record + Record.LotSize, lotSize);
   store<i64>(record + Record.Mark, mark);
+  store<i32>(record + Record.TierStart, i32At(instrumentTierStart.ptr, i));
+  store<i32>(record + Record.TierCount, i32At(instrumentTierCount.ptr, i));
+  const short = isOption(kind);
+  store<i64>(record + Record.ImMoney, short ? i64At(shortImMoney.ptr, i) : 0);
+  store<i64>(record + Record.ImHigh, short ? i64At(shortImRestHigh.ptr, i) : 0);
+  store<i64>(record + Record.ImLow, short ? i64At(shortImRestLow.ptr, i) : 0);
+  store<i64>(record + Record.MmMoney, short ? i64At(shortMmMoney.ptr, i) : 0);
+  store<i64>(record + Record.MmHigh, short ? i64At(shortMmRestHigh.ptr, i) : 0);
+  store<i64>(record + Record.MmLow, short ? i64At(shortMmRestLow.ptr, i) : 0);
+  store<i64>(record + Record.CapMoney, short ? i64At(putCapMoney.ptr, i) : 0);
+  store<i64>(record + Record.CapRest, short ? i64At(putCapRest.ptr, i) : 0);
   let bound: f64 = 0;
   for (let s = 0; s < count; s++) {
     const risk = <f64>load<i64>(risks + (<usize>s << 3));

@@ -1,12 +1,8 @@
 // A standard-mode account (docs/methodology.md §4): every position charged alone, IM and MM the
-// sums. Inlined into the fused walk.
+// sums. Inlined into the fused walk, reading each instrument's kernel record (prepare.ts).
 import { i32At, i64At, u8At } from "../store/column";
-import { InstrumentKind, instrumentKind, instrumentLotSize, instrumentMarkUsed } from "../store/reference";
-import {
-  accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount,
-  positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount,
-} from "../store/accounts";
-import { lotMarkMoney, lotMarkRest, assetRecords } from "./prepare";
+import { InstrumentKind } from "../store/reference";
+import { Record } from "./prepare";
 import { collateralValue, linearPnl, lotValue } from "./terms";
 import { positionCharges, positionMaintenance } from "./position-charges";
 
@@ -14,29 +10,27 @@ import { positionCharges, positionMaintenance } from "./position-charges";
 export let standardInitial: i64 = 0;
 export let standardMaintenance: i64 = 0;
 
-/** Account a's equity; its IM and MM are left in standardInitial and standardMaintenance. */
+/**
+ * Account a's equity, its balances [cs, ce) and positions [ps, pe); IM and MM are left in
+ * standardInitial and standardMaintenance. Column addresses as arguments, from the walk's locals.
+ */
 // @ts-ignore: decorator
-@inline export function standardAccount(a: i32): i64 {
-  // column addresses in locals: stores elsewhere keep the compiler from hoisting their loads
-  const instruments = positionInstrument.ptr, lotsColumn = positionLots.ptr, entries = positionEntry.ptr;
-  const kinds = instrumentKind.ptr, moneys = lotMarkMoney.ptr, rests = lotMarkRest.ptr;
-  const marks = instrumentMarkUsed.ptr, lotSizes = instrumentLotSize.ptr;
-  const assets = collateralAsset.ptr, amounts = collateralAmount.ptr;
+@inline export function standardAccount(
+  cs: i32, ce: i32, ps: i32, pe: i32, assets: usize, amounts: usize, assetTable: usize,
+  instruments: usize, lotsColumn: usize, entries: usize, records: usize, stride: usize, upTo: usize, imfs: usize, mmfs: usize,
+): i64 {
   let equity: i64 = 0, initial: i64 = 0, maintenance: i64 = 0;
-  const cs = i32At(accountCollateralStart.ptr, a), ce = cs + u8At(accountCollateralCount.ptr, a);
-  const assetTable = assetRecords.ptr;
   for (let c = cs; c < ce; c++) equity += collateralValue(assetTable, u8At(assets, c), i64At(amounts, c));
-  const ps = i32At(accountPositionStart.ptr, a), pe = ps + u8At(accountPositionCount.ptr, a);
   for (let p = ps; p < pe; p++) {
-    const i = <i32>load<u16>(instruments + (<usize>p << 1));
-    const lots = <i64>i32At(lotsColumn, p), money = i64At(moneys, i), rest = i64At(rests, i);
-    if (u8At(kinds, i) < InstrumentKind.Call) {
-      equity += linearPnl(lots, i64At(lotSizes, i), i64At(marks, i), i64At(entries, p), money, rest);
+    const record = records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride, lots = <i64>i32At(lotsColumn, p);
+    const money = load<i64>(record, Record.Money), rest = load<i64>(record, Record.Rest);
+    if (<i32>load<u8>(record, Record.Kind) < InstrumentKind.Call) {
+      equity += linearPnl(lots, load<i64>(record, Record.LotSize), load<i64>(record, Record.Mark), i64At(entries, p), money, rest);
     } else {
       equity += lotValue(lots, money, rest);
       if (lots >= 0) continue;
     }
-    initial += positionCharges(i, lots);
+    initial += positionCharges(record, lots, upTo, imfs, mmfs);
     maintenance += positionMaintenance;
   }
   standardInitial = initial;

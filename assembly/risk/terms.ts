@@ -2,7 +2,6 @@
 // kernels. Each multiplies lots by per-lot constants split into a money part and a sub-µ
 // remainder (prepare.ts), so every dividend fits i64 and every divisor is a constant.
 import { i64At, u8At } from "../store/column";
-import { tierUpTo, tierImf, tierMmf } from "../store/reference";
 import { floorDiv, ceilDiv } from "../fixed/divide";
 import { floorMul3Div, floorMulAddDiv } from "../fixed/guided";
 import { PRICE_SCALE, MONEY_SCALE, FRACTION_SCALE, QTY_PRICE_TO_MONEY } from "../fixed/scales";
@@ -45,19 +44,20 @@ const REST_FOLD: i64 = 8_000_000_000_000_000_000;
 
 /**
  * IM = ⌈Σ_k part_k × imf_k / F⌉ (returned) and MM likewise with mmf (left in tierMaintenance),
- * over marginal brackets in one walk; beyond the last bound the last rates apply.
+ * over marginal brackets in one walk (rows first … last of the tier columns at upTo, imfs, mmfs);
+ * beyond the last bound the last rates apply.
  * part × rate can pass 2^63, so each part splits into high·F + low: high·rate is whole µ-units,
  * low·rate (< 1e18) accumulates as a rest divided once at the end.
  */
 // @ts-ignore: decorator
-@inline export function tierCharges(first: i32, last: i32, notional: i64): i64 {
+@inline export function tierCharges(first: i32, last: i32, notional: i64, upTo: usize, imfs: usize, mmfs: usize): i64 {
   let initialWhole: i64 = 0, initialRest: i64 = 0, maintenanceWhole: i64 = 0, maintenanceRest: i64 = 0;
   let floor: i64 = 0;
   for (let k = first; k <= last; k++) {
-    const bound = k == last ? notional : min(notional, i64At(tierUpTo.ptr, k));
+    const bound = k == last ? notional : min(notional, i64At(upTo, k));
     if (bound <= floor) break;
     const part = bound - floor, high = part / FRACTION_SCALE, low = part - high * FRACTION_SCALE;
-    const imf = i64At(tierImf.ptr, k), mmf = i64At(tierMmf.ptr, k);
+    const imf = i64At(imfs, k), mmf = i64At(mmfs, k);
     initialWhole += high * imf;
     maintenanceWhole += high * mmf;
     initialRest += low * imf;
@@ -78,9 +78,8 @@ const REST_FOLD: i64 = 8_000_000_000_000_000_000;
 
 /** ⌈n × lotSize × u / 1e19⌉ for a per-unit requirement u, from its per-lot split money·1e19 + restHigh·1e9 + restLow; n > 0. */
 // @ts-ignore: decorator
-@inline export function perLotCharge(n: i64, instrument: i32, money: usize, restHigh: usize, restLow: usize): i64 {
-  const low = ceilDiv(n * i64At(restLow, instrument), FRACTION_SCALE);
-  return n * i64At(money, instrument) + ceilDiv(n * i64At(restHigh, instrument) + low, QTY_PRICE_TO_MONEY);
+@inline export function perLotCharge(n: i64, money: i64, restHigh: i64, restLow: i64): i64 {
+  return n * money + ceilDiv(n * restHigh + ceilDiv(n * restLow, FRACTION_SCALE), QTY_PRICE_TO_MONEY);
 }
 
 /** ⌊lots × lotSize × markUsed / 1e10⌋ from the per-lot split: an option's value, a linear position's signed notional. */

@@ -3,11 +3,11 @@
 // recomputed — the same inlined group code as the walk — with its old margin and part of equity
 // read from its cache slot (store/cache.ts). Its new part of equity is the old one moved by what
 // the tick changed: the balances priced by u, and the terms of the positions whose instrument's
-// value moved (the others' terms are the same integers, so they are not recomputed). Equity, MM,
-// IM and status move by the difference, the venue totals by the sum of the differences. A
-// standard account is walked again.
+// value moved (the others' terms are the same integers, so they are not recomputed). A standard
+// account is walked again whole, its old IM read from its slot. Equity, MM, IM and status move by
+// the difference, the venue totals by the sum of the differences.
 import { i32At, i64At, setI64At, u8At, setU8At } from "../store/column";
-import { instrumentKind, instrumentUnderlying, instrumentLotSize, instrumentMarkUsed, assetUnderlying } from "../store/reference";
+import { instrumentUnderlying, assetUnderlying, tierUpTo, tierImf, tierMmf } from "../store/reference";
 import {
   accountMode, accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount,
   accountEquity, accountMaintenanceMargin, accountStatus, accountCacheStart, accountCacheCapacity,
@@ -21,8 +21,9 @@ import { collateralValue } from "./terms";
 import { rowF64, initialFromMaintenance } from "./portfolio";
 import { group, groupEquity, recordBytes, Span16, AnyGrid, Delta } from "./group";
 import { previousAssetRecords } from "./freshness";
-import { AccountStatus, Total, totals, statusCounts, statusOf } from "./evaluate";
+import { Total, totals, statusCounts, statusOf } from "./evaluate";
 import { rewalk, correlatedFromSlot } from "./account-refresh";
+import { standardAccount, standardInitial, standardMaintenance } from "./standard";
 
 /** Applies a tick on u to every account exposed to it (u's instruments already prepared); returns how many. */
 export function tickUnderlying(u: i32): i32 {
@@ -50,6 +51,7 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
   const moveRows = scenarioMove.ptr, cover14 = SPAN16 ? load<i64>(scenarioCover.ptr, 112) : 0;
   const cover15 = SPAN16 ? load<i64>(scenarioCover.ptr, 120) : 0;
   const row = rowF64.ptr, shock = shockCollateral, isCorrelated = correlated;
+  const upTo = tierUpTo.ptr, imfs = tierImf.ptr, mmfs = tierMmf.ptr;
   // the one column a walk below can move: an account walked again may take a new, larger slot
   let slots = cacheWords.ptr;
   const bits0 = exposureBits.ptr + ((<usize>u * <usize>exposureStride) << 2), words = exposureStride;
@@ -64,72 +66,86 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
       const a = (w << 5) + <i32>ctz(bits);
       bits &= bits - 1;
       visited++;
+      const equity = i64At(equities, a), maintenance = i64At(maintenances, a);
+      let newEquity: i64, newMaintenance: i64, initial: i64, newInitial: i64;
       if (u8At(modes, a) != 1) {
-        rewalk(a);
-        slots = cacheWords.ptr;
-        continue;
-      }
-      // u's group is the slot after every group below u: runs of positions, then balances priced lower
-      const ps = i32At(positionStarts, a), pe = ps + u8At(positionCounts, a);
-      let p = ps, slot = 0, last = -1;
-      while (p < pe) {
-        const v = load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride);
-        if (v >= u) break;
-        if (v != last) slot++;
-        last = v;
-        p++;
-      }
-      // balances priced by u, at the new price and at the one the cached part of equity counts
-      let balance: i64 = 0, before: i64 = 0, balances = false;
-      const cs = i32At(collateralStarts, a), ce = cs + u8At(collateralCounts, a);
-      for (let c = cs; c < ce; c++) {
-        const asset = u8At(assets, c), v = i32At(assetUnderlyings, asset);
-        if (v == u) {
-          const amount = i64At(amounts, c);
-          balance += collateralValue(assetTable, asset, amount);
-          before += collateralValue(previousAssets, asset, amount);
-          balances = true;
-        } else if (v >= 0 && v < u && balanceGroupFirstMet(v, ps, p, cs, c)) {
-          slot++;
+        // a standard account: walked again whole (the same inlined code as the full walk), its IM kept in its slot
+        if (u8At(capacities, a) == 0) {
+          rewalk(a); // no slot yet (its mode just changed)
+          slots = cacheWords.ptr;
+          continue;
         }
+        const cs = i32At(collateralStarts, a), ps = i32At(positionStarts, a);
+        newEquity = standardAccount(
+          cs, cs + u8At(collateralCounts, a), ps, ps + u8At(positionCounts, a), assets, amounts, assetTable,
+          instruments, lotsColumn, entries, records, stride, upTo, imfs, mmfs,
+        );
+        newMaintenance = standardMaintenance;
+        newInitial = standardInitial;
+        const at = slots + (<usize>i32At(slotStarts, a) << 3);
+        initial = load<i64>(at);
+        store<i64>(at, newInitial);
+      } else {
+        // u's group is the slot after every group below u: runs of positions, then balances priced lower
+        const ps = i32At(positionStarts, a), pe = ps + u8At(positionCounts, a);
+        let p = ps, slot = 0, last = -1;
+        while (p < pe) {
+          const v = load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride);
+          if (v >= u) break;
+          if (v != last) slot++;
+          last = v;
+          p++;
+        }
+        // balances priced by u, at the new price and at the one the cached part of equity counts
+        let balance: i64 = 0, before: i64 = 0, balances = false;
+        const cs = i32At(collateralStarts, a), ce = cs + u8At(collateralCounts, a);
+        for (let c = cs; c < ce; c++) {
+          const asset = u8At(assets, c), v = i32At(assetUnderlyings, asset);
+          if (v == u) {
+            const amount = i64At(amounts, c);
+            balance += collateralValue(assetTable, asset, amount);
+            before += collateralValue(previousAssets, asset, amount);
+            balances = true;
+          } else if (v >= 0 && v < u && balanceGroupFirstMet(v, ps, p, cs, c)) {
+            slot++;
+          }
+        }
+        if (!balances && (p == pe || load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride) != u)) continue; // a stale exposure bit: nothing of a is priced from u any more
+        if ((slot + 1) << 1 > u8At(capacities, a)) {
+          rewalk(a);
+          slots = cacheWords.ptr;
+          continue;
+        }
+        const at = slots + ((<usize>i32At(slotStarts, a) + (<usize>slot << 1)) << 3);
+        const oldLoss = load<i64>(at), oldPart = load<i64>(at, 8);
+        const loss = group<G, Delta>(
+          u, p, pe, balance, oldPart - before + balance, false, shock, instruments, lotsColumn, entries, records, paired, moveRows,
+          cover14, cover15, row,
+        );
+        const part = groupEquity;
+        if (loss == oldLoss && part == oldPart) continue; // the tick left this account's results as they were
+        store<i64>(at, loss);
+        store<i64>(at, part, 8);
+        newEquity = equity - oldPart + part;
+        newMaintenance = isCorrelated ? correlatedFromSlot(a) : maintenance - oldLoss + loss;
+        newInitial = initialFromMaintenance(newMaintenance);
+        initial = newMaintenance == maintenance ? newInitial : initialFromMaintenance(maintenance);
       }
-      if (!balances && (p == pe || load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride) != u)) continue; // a stale exposure bit: nothing of a is priced from u any more
-      if ((slot + 1) << 1 > u8At(capacities, a)) {
-        rewalk(a);
-        slots = cacheWords.ptr;
-        continue;
-      }
-      const at = slots + ((<usize>i32At(slotStarts, a) + (<usize>slot << 1)) << 3);
-      const oldLoss = load<i64>(at), oldPart = load<i64>(at, 8);
-      const loss = group<G, Delta>(
-        u, p, pe, balance, oldPart - before + balance, false, shock, instruments, lotsColumn, entries, records, paired, moveRows,
-        cover14, cover15, row,
-      );
-      const part = groupEquity;
-      if (loss == oldLoss && part == oldPart) continue; // the tick left this account's results as they were
-      store<i64>(at, loss);
-      store<i64>(at, part, 8);
-
-      const equity = i64At(equities, a), maintenance = i64At(maintenances, a), status = u8At(statuses, a);
-      const newEquity = equity - oldPart + part;
-      const newMaintenance = isCorrelated ? correlatedFromSlot(a) : maintenance - oldLoss + loss;
       setI64At(equities, a, newEquity);
       setI64At(maintenances, a, newMaintenance);
       // each difference fits i64 (|equity| < 2^62, MM and IM in [0, 2^63) by docs/limits.md); their sum may not
       let d = newEquity - equity, sum = equityLow + <u64>d;
       equityHigh += i64(sum < equityLow) + (d >> 63);
       equityLow = sum;
-      const newInitial = initialFromMaintenance(newMaintenance);
-      if (newMaintenance != maintenance) {
-        d = newInitial - initialFromMaintenance(maintenance);
-        sum = initialLow + <u64>d;
-        initialHigh += i64(sum < initialLow) + (d >> 63);
-        initialLow = sum;
-        d = newMaintenance - maintenance;
-        sum = maintenanceLow + <u64>d;
-        maintenanceHigh += i64(sum < maintenanceLow) + (d >> 63);
-        maintenanceLow = sum;
-      }
+      d = newInitial - initial;
+      sum = initialLow + <u64>d;
+      initialHigh += i64(sum < initialLow) + (d >> 63);
+      initialLow = sum;
+      d = newMaintenance - maintenance;
+      sum = maintenanceLow + <u64>d;
+      maintenanceHigh += i64(sum < maintenanceLow) + (d >> 63);
+      maintenanceLow = sum;
+      const status = u8At(statuses, a);
       const newStatus = statusOf(newEquity, newInitial, newMaintenance);
       setU8At(statuses, a, newStatus);
       if (newStatus != status) {
