@@ -17,7 +17,9 @@ export {
 } from "./store/staging";
 export { invalidateExposure } from "./store/exposure";
 
-export { ensurePrepared, pricesMoved, instrumentChanged, invalidatePrepared, prepareUnderlyingOnly } from "./risk/freshness";
+export {
+  ensurePrepared, pricesMoved, instrumentChanged, instrumentRewritten, invalidatePrepared, prepareUnderlyingOnly,
+} from "./risk/freshness";
 export {
   evaluateAccount, evaluateBuckets, getLastInitialMargin as lastInitialMargin, statusCount,
   totalEquityLow, totalEquityHigh, totalInitialMarginLow, totalInitialMarginHigh,

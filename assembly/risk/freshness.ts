@@ -4,11 +4,11 @@
 // epoch. The refresh re-prepares only the instruments someone holds; any other is prepared when
 // something first needs it (an order on it, a read of its risk array or greeks).
 import { Column, i32At, i64At, setI64At, u8At, u16At } from "../store/column";
-import { instrumentCount, instrumentUnderlying, instrumentMarkUsed, underlyingCount, assetCount, assetUnderlying } from "../store/reference";
+import { instrumentCount, instrumentUnderlying, underlyingCount, assetCount, assetUnderlying } from "../store/reference";
 import { accountPositionStart, accountPositionCount, positionInstrument } from "../store/accounts";
 import { instrumentHolders, heldInstruments, heldScratch, reserveHolders } from "../store/holders";
 import {
-  prepareInstrument, prepareAsset, reserveConstants, lotMarkMoney, lotMarkRest, kernelRecords, assetRecords, Record,
+  prepareInstrument, prepareAsset, reserveConstants, kernelRecords, assetRecords, Record,
   RECORD_HEADER, ASSET_RECORD_WORDS,
 } from "./prepare";
 import { checkGridShape, scenarioCount } from "./scenarios";
@@ -55,10 +55,28 @@ export function pricesMoved(u: i32): void {
   setI64At(underlyingEpoch.ptr, u, i64At(underlyingEpoch.ptr, u) + 1);
 }
 
-/** Instrument i's own row changed (its mark, or the whole row). */
+/** Instrument i's mark moved. */
 export function instrumentChanged(i: i32): void {
   reserveEpochs();
   setI64At(preparedAt.ptr, i, 0);
+}
+
+/** u8 per underlying: one of its instruments' rows was rewritten (tiers included) since its last tick. */
+const rowsRewritten = new Column(0);
+
+/** Instrument i's whole row was rewritten (an upsert): its old charges cannot be recomputed from its tier rows. */
+export function instrumentRewritten(i: i32): void {
+  instrumentChanged(i);
+  rowsRewritten.reserve(underlyingCount);
+  store<u8>(rowsRewritten.ptr + <usize>i32At(instrumentUnderlying.ptr, i), 1);
+}
+
+/** Whether a row of u was rewritten since u's last tick (then cleared): a standard account is walked whole. */
+export function takeRowsRewritten(u: i32): bool {
+  rowsRewritten.reserve(underlyingCount);
+  const rewritten = load<u8>(rowsRewritten.ptr + <usize>u) != 0;
+  store<u8>(rowsRewritten.ptr + <usize>u, 0);
+  return rewritten;
 }
 
 /** Reference data or parameters changed: nothing prepared is current. */
@@ -68,13 +86,12 @@ export function invalidatePrepared(): void {
 }
 
 /**
- * What a tick on u changed, for the accounts whose cached results it moves (tick.ts): each held
- * instrument's record carries a Changed flag — its per-lot value (lotMarkMoney, lotMarkRest)
- * moved — and its value before the tick is kept here, as is each of u's assets' record.
+ * What a tick on u changed, for the accounts whose results it moves by difference (tick.ts): each
+ * held instrument's record carries a Changed flag — its per-lot value (lotMarkMoney, lotMarkRest)
+ * moved — and the header of its record before the tick is kept here (RECORD_HEADER words an
+ * instrument), as is each of u's assets' record.
  */
-export const previousMoney = new Column(3);
-export const previousRest = new Column(3);
-export const previousMark = new Column(3);
+export const previousRecords = new Column(3);
 export const previousAssetRecords = new Column(3);
 
 /**
@@ -83,19 +100,16 @@ export const previousAssetRecords = new Column(3);
  */
 export function prepareUnderlying(u: i32): void {
   reserveEpochs();
-  previousMoney.reserve(instrumentCount);
-  previousRest.reserve(instrumentCount);
-  previousMark.reserve(instrumentCount);
+  previousRecords.reserve(instrumentCount * RECORD_HEADER);
   previousAssetRecords.reserve(assetCount * ASSET_RECORD_WORDS);
-  const held = heldInstruments(u), stride = <usize>(RECORD_HEADER + scenarioCount) << 3;
+  const held = heldInstruments(u), stride = <usize>(RECORD_HEADER + scenarioCount) << 3, header = <usize>RECORD_HEADER << 3;
   for (let k = 0; k < held; k++) {
-    const i = i32At(heldScratch.ptr, k), money = i64At(lotMarkMoney.ptr, i), rest = i64At(lotMarkRest.ptr, i);
-    setI64At(previousMoney.ptr, i, money);
-    setI64At(previousRest.ptr, i, rest);
-    setI64At(previousMark.ptr, i, i64At(instrumentMarkUsed.ptr, i));
+    const i = i32At(heldScratch.ptr, k), record = kernelRecords.ptr + <usize>i * stride;
+    const previous = previousRecords.ptr + <usize>i * header;
+    memory.copy(previous, record, header);
     ensurePrepared(i);
-    const changed = money != i64At(lotMarkMoney.ptr, i) || rest != i64At(lotMarkRest.ptr, i);
-    store<u8>(kernelRecords.ptr + <usize>i * stride + Record.Changed, changed ? 1 : 0);
+    const changed = load<i64>(previous, Record.Money) != load<i64>(record, Record.Money) || load<i64>(previous, Record.Rest) != load<i64>(record, Record.Rest);
+    store<u8>(record + Record.Changed, changed ? 1 : 0);
   }
   const bytes = <usize>ASSET_RECORD_WORDS << 3;
   for (let a = 0; a < assetCount; a++) {

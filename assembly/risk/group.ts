@@ -7,7 +7,7 @@
 import { i32At, i64At, u8At } from "../store/column";
 import { InstrumentKind } from "../store/reference";
 import { Record, RECORD_HEADER } from "./prepare";
-import { previousMoney, previousRest, previousMark } from "./freshness";
+import { previousRecords } from "./freshness";
 import { scenarioCount } from "./scenarios";
 import { linearPnl, lotValue } from "./terms";
 import {
@@ -43,25 +43,38 @@ function slowClose(start: i32, end: i32, u: i32, exposure: i64, bound: f64): i64
 export type Full = u8;
 export type Delta = u16;
 
+/** A linear position's PnL from an instrument record (current or previous). */
+// @ts-ignore: decorator
+@inline export function linearPnlOf(record: usize, lots: i64, entry: i64): i64 {
+  return linearPnl(lots, load<i64>(record, Record.LotSize), load<i64>(record, Record.Mark), entry, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
+}
+
+/** An option position's value from an instrument record (current or previous). */
+// @ts-ignore: decorator
+@inline export function optionValueOf(record: usize, lots: i64): i64 {
+  return lotValue(lots, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
+}
+
+/** The record instrument i had before the tick (freshness.ts). */
+// @ts-ignore: decorator
+@inline export function previousRecordOf(i: usize): usize {
+  return previousRecords.ptr + i * (<usize>RECORD_HEADER << 3);
+}
+
 /** A linear position's part of equity: its PnL (Full), or its change since the tick's previous values (Delta). */
 // @ts-ignore: decorator
 @inline function linearEquity<M>(record: usize, i: usize, lots: i64, entry: i64): i64 {
-  if (sizeof<M>() != 1 && !load<u8>(record, Record.Changed)) return 0;
-  const lotSize = load<i64>(record, Record.LotSize);
-  const pnl = linearPnl(lots, lotSize, load<i64>(record, Record.Mark), entry, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
-  if (sizeof<M>() == 1) return pnl;
-  const at = i << 3;
-  return pnl - linearPnl(lots, lotSize, load<i64>(previousMark.ptr + at), entry, load<i64>(previousMoney.ptr + at), load<i64>(previousRest.ptr + at));
+  if (sizeof<M>() == 1) return linearPnlOf(record, lots, entry);
+  if (!load<u8>(record, Record.Changed)) return 0;
+  return linearPnlOf(record, lots, entry) - linearPnlOf(previousRecordOf(i), lots, entry);
 }
 
 /** An option position's value (Full), or its change since the tick's previous values (Delta). */
 // @ts-ignore: decorator
 @inline function optionEquity<M>(record: usize, i: usize, lots: i64): i64 {
-  if (sizeof<M>() != 1 && !load<u8>(record, Record.Changed)) return 0;
-  const value = lotValue(lots, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
-  if (sizeof<M>() == 1) return value;
-  const at = i << 3;
-  return value - lotValue(lots, load<i64>(previousMoney.ptr + at), load<i64>(previousRest.ptr + at));
+  if (sizeof<M>() == 1) return optionValueOf(record, lots);
+  if (!load<u8>(record, Record.Changed)) return 0;
+  return optionValueOf(record, lots) - optionValueOf(previousRecordOf(i), lots);
 }
 
 /**

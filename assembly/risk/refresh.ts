@@ -1,12 +1,12 @@
 // The incremental path (docs/methodology.md §9): after ticks on some underlyings, their held
-// instruments are re-prepared and only the accounts the exposure index names are touched, one
-// ticked underlying at a time (tick.ts); a full recompute gives the same columns and totals.
+// instruments are re-prepared and only the accounts the exposure index names are touched, each
+// once for all the ticked underlyings (tick.ts); a full recompute gives the same columns and totals.
 import { Column, i32At, setI32At, u8At, setU8At } from "../store/column";
 import { underlyingCount } from "../store/reference";
 import { exposureValid, rebuildExposure } from "../store/exposure";
 import { prepareUnderlying } from "./freshness";
 import { recomputeAll } from "./evaluate";
-import { tickUnderlying } from "./tick";
+import { tickUnderlyings } from "./tick";
 
 export { refreshAccount, setAccountMode } from "./account-refresh";
 
@@ -24,16 +24,12 @@ export function markUnderlyingDirty(u: i32): void {
   setI32At(dirtyList.ptr, dirtyCount++, u);
 }
 
-/**
- * Applies the ticks marked since the last refresh; returns how many account visits that took
- * (an account exposed to two ticked underlyings is visited twice, once for each group).
- */
+/** Applies the ticks marked since the last refresh; returns how many accounts that touched. */
 export function refreshUnderlyings(): i32 {
   if (dirtyCount == 0) return 0;
   if (!exposureValid()) rebuildExposure();
   for (let k = 0; k < dirtyCount; k++) prepareUnderlying(i32At(dirtyList.ptr, k));
-  let visited = 0;
-  for (let k = 0; k < dirtyCount; k++) visited += tickUnderlying(i32At(dirtyList.ptr, k));
+  const visited = tickUnderlyings(dirtyList.ptr, dirtyCount);
   clearDirty();
   return visited;
 }

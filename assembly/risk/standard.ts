@@ -1,9 +1,11 @@
 // A standard-mode account (docs/methodology.md §4): every position charged alone, IM and MM the
-// sums. Inlined into the fused walk, reading each instrument's kernel record (prepare.ts).
+// sums. Inlined into the fused walk, reading each instrument's kernel record (prepare.ts); and a
+// tick's change to one, from the positions on the ticked underlying alone.
 import { i32At, i64At, u8At } from "../store/column";
 import { InstrumentKind } from "../store/reference";
 import { Record } from "./prepare";
 import { collateralValue, linearPnl, lotValue } from "./terms";
+import { linearPnlOf, optionValueOf, previousRecordOf } from "./group";
 import { positionCharges, positionMaintenance } from "./position-charges";
 
 /** IM and MM of the last standard account walked. */
@@ -35,5 +37,44 @@ export let standardMaintenance: i64 = 0;
   }
   standardInitial = initial;
   standardMaintenance = maintenance;
+  return equity;
+}
+
+/** The changes of IM and MM left by the last `standardDelta` call. */
+export let deltaInitial: i64 = 0;
+export let deltaMaintenance: i64 = 0;
+
+/**
+ * The change a tick on underlying u made to a standard account's equity (returned), IM and MM
+ * (left in deltaInitial, deltaMaintenance), from its positions on u, [start, pe) from the first of
+ * them: each term taken at the instrument's record now and at its record before the tick — a
+ * linear position's or long option's only when its per-lot value moved, a short option's charges
+ * always (they follow the index). Balances are the caller's.
+ */
+// @ts-ignore: decorator
+@inline export function standardDelta(
+  u: i32, start: i32, pe: i32, instruments: usize, lotsColumn: usize, entries: usize, records: usize, stride: usize,
+  upTo: usize, imfs: usize, mmfs: usize,
+): i64 {
+  let equity: i64 = 0, initial: i64 = 0, maintenance: i64 = 0;
+  for (let p = start; p < pe; p++) {
+    const i = <usize>load<u16>(instruments + (<usize>p << 1)), record = records + i * stride, lots = <i64>i32At(lotsColumn, p);
+    if (load<i32>(record, Record.Underlying) != u) break;
+    const changed = load<u8>(record, Record.Changed) != 0, before = previousRecordOf(i);
+    if (<i32>load<u8>(record, Record.Kind) < InstrumentKind.Call) {
+      if (!changed) continue;
+      const entry = i64At(entries, p);
+      equity += linearPnlOf(record, lots, entry) - linearPnlOf(before, lots, entry);
+    } else {
+      if (changed) equity += optionValueOf(record, lots) - optionValueOf(before, lots);
+      if (lots >= 0) continue;
+    }
+    initial += positionCharges(record, lots, upTo, imfs, mmfs);
+    maintenance += positionMaintenance;
+    initial -= positionCharges(before, lots, upTo, imfs, mmfs);
+    maintenance -= positionMaintenance;
+  }
+  deltaInitial = initial;
+  deltaMaintenance = maintenance;
   return equity;
 }

@@ -1,11 +1,14 @@
-// A tick on one underlying (docs/methodology.md §9), fused like the full walk: one function visits
-// the accounts the exposure index names for u. A portfolio account has only u's group
-// recomputed — the same inlined group code as the walk — with its old margin and part of equity
-// read from its cache slot (store/cache.ts). Its new part of equity is the old one moved by what
-// the tick changed: the balances priced by u, and the terms of the positions whose instrument's
-// value moved (the others' terms are the same integers, so they are not recomputed). A standard
-// account is walked again whole, its old IM read from its slot. Equity, MM, IM and status move by
-// the difference, the venue totals by the sum of the differences.
+// Ticks (docs/methodology.md §9), fused like the full walk: one function visits, once each, the
+// accounts the exposure index names for the ticked underlyings, and moves each by what the ticks
+// changed. A portfolio account has only its ticked groups recomputed — the same inlined group code
+// as the walk — with their old margin and part of equity read from its cache slot
+// (store/cache.ts); a group's new part of equity is the old one moved by the change of its
+// balances and of the terms of positions whose instrument's value moved (the others' terms are the
+// same integers, so they are not recomputed). A standard account moves by the change of its terms
+// on the ticked underlyings alone — charges and values taken at each instrument's record before
+// and after — its IM kept in its slot. Equity, MM, IM and status move by the difference, the venue
+// totals by the sum of the differences. An account that cannot be moved (no slot, a slot too
+// small, tier rows rewritten) is walked again whole, once.
 import { i32At, i64At, setI64At, u8At, setU8At } from "../store/column";
 import { instrumentUnderlying, assetUnderlying, tierUpTo, tierImf, tierMmf } from "../store/reference";
 import {
@@ -20,14 +23,17 @@ import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral
 import { collateralValue } from "./terms";
 import { rowF64, initialFromMaintenance } from "./portfolio";
 import { group, groupEquity, recordBytes, Span16, AnyGrid, Delta } from "./group";
-import { previousAssetRecords } from "./freshness";
+import { previousAssetRecords, takeRowsRewritten } from "./freshness";
 import { Total, totals, statusCounts, statusOf } from "./evaluate";
 import { rewalk, correlatedFromSlot } from "./account-refresh";
-import { standardAccount, standardInitial, standardMaintenance } from "./standard";
+import { standardDelta, deltaInitial, deltaMaintenance } from "./standard";
 
-/** Applies a tick on u to every account exposed to it (u's instruments already prepared); returns how many. */
-export function tickUnderlying(u: i32): i32 {
-  return scenarioCount == 16 ? tick<Span16>(u) : tick<AnyGrid>(u);
+/**
+ * Applies ticks on the `count` underlyings listed (i32) at `list`, their instruments already
+ * prepared, to every account exposed to one of them; returns how many accounts it visited.
+ */
+export function tickUnderlyings(list: usize, count: i32): i32 {
+  return scenarioCount == 16 ? tick<Span16>(list, count) : tick<AnyGrid>(list, count);
 }
 
 /** True when balance c's underlying v (below u) forms a group of its own, met for the first time at c. */
@@ -38,7 +44,12 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
 }
 
 // @ts-ignore: decorator
-@inline function tick<G>(u: i32): i32 {
+@inline function exposed(u: i32, w: i32, a: i32): bool {
+  return (load<u32>(exposureBits.ptr + ((<usize>u * <usize>exposureStride + <usize>w) << 2)) & (1 << (a & 31))) != 0;
+}
+
+// @ts-ignore: decorator
+@inline function tick<G>(list: usize, count: i32): i32 {
   const SPAN16 = sizeof<G>() == 1;
   const modes = accountMode.ptr, positionStarts = accountPositionStart.ptr, positionCounts = accountPositionCount.ptr;
   const collateralStarts = accountCollateralStart.ptr, collateralCounts = accountCollateralCount.ptr;
@@ -52,84 +63,111 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
   const cover15 = SPAN16 ? load<i64>(scenarioCover.ptr, 120) : 0;
   const row = rowF64.ptr, shock = shockCollateral, isCorrelated = correlated;
   const upTo = tierUpTo.ptr, imfs = tierImf.ptr, mmfs = tierMmf.ptr;
+  let rewritten = false;
+  for (let k = 0; k < count; k++) rewritten = takeRowsRewritten(i32At(list, k)) || rewritten;
   // the one column a walk below can move: an account walked again may take a new, larger slot
   let slots = cacheWords.ptr;
-  const bits0 = exposureBits.ptr + ((<usize>u * <usize>exposureStride) << 2), words = exposureStride;
+  const words = exposureStride;
 
   // the totals move by Σ (new − old), summed as (low, high) words
   let equityLow: u64 = 0, equityHigh: i64 = 0, initialLow: u64 = 0, initialHigh: i64 = 0;
   let maintenanceLow: u64 = 0, maintenanceHigh: i64 = 0;
   let visited = 0;
   for (let w = 0; w < words; w++) {
-    let bits = load<u32>(bits0 + (<usize>w << 2));
+    let bits: u32 = 0;
+    for (let k = 0; k < count; k++) bits |= load<u32>(exposureBits.ptr + ((<usize>i32At(list, k) * <usize>words + <usize>w) << 2));
     while (bits != 0) {
       const a = (w << 5) + <i32>ctz(bits);
       bits &= bits - 1;
       visited++;
       const equity = i64At(equities, a), maintenance = i64At(maintenances, a);
-      let newEquity: i64, newMaintenance: i64, initial: i64, newInitial: i64;
+      const ps = i32At(positionStarts, a), pe = ps + u8At(positionCounts, a);
+      const cs = i32At(collateralStarts, a), ce = cs + u8At(collateralCounts, a);
+      let newEquity = equity, newMaintenance = maintenance, initial: i64 = 0, newInitial: i64 = 0, walked = false;
       if (u8At(modes, a) != 1) {
-        // a standard account: walked again whole (the same inlined code as the full walk), its IM kept in its slot
-        if (u8At(capacities, a) == 0) {
-          rewalk(a); // no slot yet (its mode just changed)
-          slots = cacheWords.ptr;
-          continue;
-        }
-        const cs = i32At(collateralStarts, a), ps = i32At(positionStarts, a);
-        newEquity = standardAccount(
-          cs, cs + u8At(collateralCounts, a), ps, ps + u8At(positionCounts, a), assets, amounts, assetTable,
-          instruments, lotsColumn, entries, records, stride, upTo, imfs, mmfs,
-        );
-        newMaintenance = standardMaintenance;
-        newInitial = standardInitial;
-        const at = slots + (<usize>i32At(slotStarts, a) << 3);
-        initial = load<i64>(at);
-        store<i64>(at, newInitial);
-      } else {
-        // u's group is the slot after every group below u: runs of positions, then balances priced lower
-        const ps = i32At(positionStarts, a), pe = ps + u8At(positionCounts, a);
-        let p = ps, slot = 0, last = -1;
-        while (p < pe) {
-          const v = load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride);
-          if (v >= u) break;
-          if (v != last) slot++;
-          last = v;
-          p++;
-        }
-        // balances priced by u, at the new price and at the one the cached part of equity counts
-        let balance: i64 = 0, before: i64 = 0, balances = false;
-        const cs = i32At(collateralStarts, a), ce = cs + u8At(collateralCounts, a);
-        for (let c = cs; c < ce; c++) {
-          const asset = u8At(assets, c), v = i32At(assetUnderlyings, asset);
-          if (v == u) {
+        // a standard account: moved by its positions on the ticked underlyings and its balances priced by them
+        walked = u8At(capacities, a) == 0 || rewritten; // no slot yet (its mode just changed), or tier rows rewritten
+        let changeInitial: i64 = 0;
+        for (let k = 0; k < count && !walked; k++) {
+          const u = i32At(list, k);
+          if (!exposed(u, w, a)) continue;
+          let p = ps;
+          while (p < pe && load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride) < u) p++;
+          newEquity += standardDelta(u, p, pe, instruments, lotsColumn, entries, records, stride, upTo, imfs, mmfs);
+          newMaintenance += deltaMaintenance;
+          changeInitial += deltaInitial;
+          for (let c = cs; c < ce; c++) {
+            const asset = u8At(assets, c);
+            if (i32At(assetUnderlyings, asset) != u) continue;
             const amount = i64At(amounts, c);
-            balance += collateralValue(assetTable, asset, amount);
-            before += collateralValue(previousAssets, asset, amount);
-            balances = true;
-          } else if (v >= 0 && v < u && balanceGroupFirstMet(v, ps, p, cs, c)) {
-            slot++;
+            newEquity += collateralValue(assetTable, asset, amount) - collateralValue(previousAssets, asset, amount);
           }
         }
-        if (!balances && (p == pe || load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride) != u)) continue; // a stale exposure bit: nothing of a is priced from u any more
-        if ((slot + 1) << 1 > u8At(capacities, a)) {
-          rewalk(a);
-          slots = cacheWords.ptr;
-          continue;
+        if (!walked) {
+          const at = slots + (<usize>i32At(slotStarts, a) << 3);
+          initial = load<i64>(at);
+          newInitial = initial + changeInitial;
+          store<i64>(at, newInitial);
         }
-        const at = slots + ((<usize>i32At(slotStarts, a) + (<usize>slot << 1)) << 3);
-        const oldLoss = load<i64>(at), oldPart = load<i64>(at, 8);
-        const loss = group<G, Delta>(
-          u, p, pe, balance, oldPart - before + balance, false, shock, instruments, lotsColumn, entries, records, paired, moveRows,
-          cover14, cover15, row,
-        );
-        const part = groupEquity;
-        if (loss == oldLoss && part == oldPart) continue; // the tick left this account's results as they were
-        store<i64>(at, loss);
-        store<i64>(at, part, 8);
-        newEquity = equity - oldPart + part;
-        newMaintenance = isCorrelated ? correlatedFromSlot(a) : maintenance - oldLoss + loss;
-        newInitial = initialFromMaintenance(newMaintenance);
-        initial = newMaintenance == maintenance ? newInitial : initialFromMaintenance(maintenance);
+      } else {
+        // a portfolio account: each ticked group is the slot after every group below it (runs of positions, then balances priced lower)
+        let changed = false;
+        for (let k = 0; k < count && !walked; k++) {
+          const u = i32At(list, k);
+          if (!exposed(u, w, a)) continue;
+          let p = ps, slot = 0, last = -1;
+          while (p < pe) {
+            const v = load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride);
+            if (v >= u) break;
+            if (v != last) slot++;
+            last = v;
+            p++;
+          }
+          // balances priced by u, at the new price and at the one the cached part of equity counts
+          let balance: i64 = 0, before: i64 = 0, balances = false;
+          for (let c = cs; c < ce; c++) {
+            const asset = u8At(assets, c), v = i32At(assetUnderlyings, asset);
+            if (v == u) {
+              const amount = i64At(amounts, c);
+              balance += collateralValue(assetTable, asset, amount);
+              before += collateralValue(previousAssets, asset, amount);
+              balances = true;
+            } else if (v >= 0 && v < u && balanceGroupFirstMet(v, ps, p, cs, c)) {
+              slot++;
+            }
+          }
+          // a stale exposure bit: nothing of a is priced from u any more
+          if (!balances && (p == pe || load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride) != u)) continue;
+          if ((slot + 1) << 1 > u8At(capacities, a)) {
+            walked = true;
+            break;
+          }
+          const at = slots + ((<usize>i32At(slotStarts, a) + (<usize>slot << 1)) << 3);
+          const oldLoss = load<i64>(at), oldPart = load<i64>(at, 8);
+          const loss = group<G, Delta>(
+            u, p, pe, balance, oldPart - before + balance, false, shock, instruments, lotsColumn, entries, records, paired,
+            moveRows, cover14, cover15, row,
+          );
+          const part = groupEquity;
+          if (loss == oldLoss && part == oldPart) continue; // the tick left this group as it was
+          changed = true;
+          store<i64>(at, loss);
+          store<i64>(at, part, 8);
+          newEquity += part - oldPart;
+          newMaintenance += loss - oldLoss;
+        }
+        if (!walked && !changed) continue;
+        if (!walked) {
+          if (isCorrelated) newMaintenance = correlatedFromSlot(a);
+          newInitial = initialFromMaintenance(newMaintenance);
+          initial = newMaintenance == maintenance ? newInitial : initialFromMaintenance(maintenance);
+        }
+      }
+      if (walked) {
+        // the columns still hold what the totals count, so the walk moves them itself
+        rewalk(a);
+        slots = cacheWords.ptr;
+        continue;
       }
       setI64At(equities, a, newEquity);
       setI64At(maintenances, a, newMaintenance);
@@ -145,8 +183,7 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
       sum = maintenanceLow + <u64>d;
       maintenanceHigh += i64(sum < maintenanceLow) + (d >> 63);
       maintenanceLow = sum;
-      const status = u8At(statuses, a);
-      const newStatus = statusOf(newEquity, newInitial, newMaintenance);
+      const status = u8At(statuses, a), newStatus = statusOf(newEquity, newInitial, newMaintenance);
       setU8At(statuses, a, newStatus);
       if (newStatus != status) {
         unchecked(statusCounts[status]--);

@@ -356,7 +356,7 @@ export class Catalog {
     if (this.tierHoles > 1024 && this.tierHoles > this.tierRows >> 1) return this.sync();
     this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, this.tierRows);
     this.writeInstrument(i, start);
-    this.wasm.instrumentChanged(i);
+    this.wasm.instrumentRewritten(i);
     if (!isNew && this.maxLotsHeld(i) > 0n) this.refresh.underlying(this.underlyingOf(i));
   }
 
