@@ -43,9 +43,10 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
   return true;
 }
 
+/** Whether account a (in word w) has its bit in underlying u's row of the exposure index at `bits`. */
 // @ts-ignore: decorator
-@inline function exposed(u: i32, w: i32, a: i32): bool {
-  return (load<u32>(exposureBits.ptr + ((<usize>u * <usize>exposureStride + <usize>w) << 2)) & (1 << (a & 31))) != 0;
+@inline function exposed(bits: usize, words: i32, u: i32, w: i32, a: i32): bool {
+  return (load<u32>(bits + ((<usize>u * <usize>words + <usize>w) << 2)) & (1 << (a & 31))) != 0;
 }
 
 // @ts-ignore: decorator
@@ -67,7 +68,7 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
   for (let k = 0; k < count; k++) rewritten = takeRowsRewritten(i32At(list, k)) || rewritten;
   // the one column a walk below can move: an account walked again may take a new, larger slot
   let slots = cacheWords.ptr;
-  const words = exposureStride;
+  const words = exposureStride, exposureRows = exposureBits.ptr, single = count == 1;
 
   // the totals move by Σ (new − old), summed as (low, high) words
   let equityLow: u64 = 0, equityHigh: i64 = 0, initialLow: u64 = 0, initialHigh: i64 = 0;
@@ -75,7 +76,7 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
   let visited = 0;
   for (let w = 0; w < words; w++) {
     let bits: u32 = 0;
-    for (let k = 0; k < count; k++) bits |= load<u32>(exposureBits.ptr + ((<usize>i32At(list, k) * <usize>words + <usize>w) << 2));
+    for (let k = 0; k < count; k++) bits |= load<u32>(exposureRows + ((<usize>i32At(list, k) * <usize>words + <usize>w) << 2));
     while (bits != 0) {
       const a = (w << 5) + <i32>ctz(bits);
       bits &= bits - 1;
@@ -90,7 +91,7 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
         let changeInitial: i64 = 0;
         for (let k = 0; k < count && !walked; k++) {
           const u = i32At(list, k);
-          if (!exposed(u, w, a)) continue;
+          if (!single && !exposed(exposureRows, words, u, w, a)) continue;
           let p = ps;
           while (p < pe && load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride) < u) p++;
           newEquity += standardDelta(u, p, pe, instruments, lotsColumn, entries, records, stride, upTo, imfs, mmfs);
@@ -114,7 +115,7 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
         let changed = false;
         for (let k = 0; k < count && !walked; k++) {
           const u = i32At(list, k);
-          if (!exposed(u, w, a)) continue;
+          if (!single && !exposed(exposureRows, words, u, w, a)) continue;
           let p = ps, slot = 0, last = -1;
           while (p < pe) {
             const v = load<i32>(records + <usize>load<u16>(instruments + (<usize>p << 1)) * stride);
