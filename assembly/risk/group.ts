@@ -27,7 +27,7 @@ export let groupEnd: i32 = 0;
 function slowClose(start: i32, end: i32, u: i32, exposure: i64, bound: f64): i64 {
   if (!(bound < F64_EXACT)) return exactBucket(start, end, u, exposure);
   rowToExact();
-  return closeRowCold(rowI64.ptr, u, exposure, 0);
+  return closeRowCold(rowI64.ptr, u, exposure);
 }
 
 /** Bytes of an instrument's kernel record for a grid of S scenarios. */
@@ -153,7 +153,7 @@ export type Delta = u16;
       loss = pairedCloseRow(row, exposure, moves, cover14, cover15);
     } else if (bound < F64_EXACT) {
       for (let s: usize = 0; s < rowBytes; s += 8) store<i64>(rowI64.ptr + s, <i64>load<f64>(row + s));
-      loss = closeRow(rowI64.ptr, u, exposure, 0);
+      loss = closeRow(rowI64.ptr, u, exposure);
     } else {
       loss = exactBucket(start, p, u, exposure);
     }

@@ -1,7 +1,8 @@
 // Portfolio margin of a bucket (docs/methodology.md §5): the folded linear exposure E times each
 // scenario move plus Σ lots × risk arrays; the worst covered loss, at least the short-option
-// minimum. The walk (walk.ts) accumulates Σ lots × risk in f64 when that is exact (see
-// `F64_EXACT`) and closes each bucket here as soon as its run of positions ends.
+// minimum. The group code (group.ts) sums Σ lots × risk in f64 when that is exact (see
+// `F64_EXACT`); here are the closes of a general grid, the exact i64 path, the short-option
+// minimum, IM, the per-account scratch and the detail read by scenarios() and accountBuckets().
 import { Column, i32At, i64At, setI32At, setI64At, u8At, u16At } from "../store/column";
 import { isOption, instrumentKind, underlyingCount } from "../store/reference";
 import { positionInstrument, positionLots } from "../store/accounts";
@@ -95,14 +96,14 @@ export function setScenarioCount(count: i32, underlyings: i32): void {
 }
 
 /**
- * The margin of a bucket whose scenario sums are in the i64 `row`: the worst loss over the grid
- * of underlying u, at least `minimum` and 0. The general close, for any grid.
+ * The worst loss (at least 0) over the grid of underlying u of a bucket whose scenario sums are
+ * in the i64 `row`: the general close, for any grid.
  */
 // @ts-ignore: decorator
-@inline export function closeRow(row: usize, u: i32, exposure: i64, minimum: i64): i64 {
+@inline export function closeRow(row: usize, u: i32, exposure: i64): i64 {
   const high = floorDiv(exposure, FRACTION_SCALE), low = exposure - high * FRACTION_SCALE;
   const moves = movesOf(u), covers = scenarioCover.ptr, count = scenarioCount;
-  let worst = max<i64>(minimum, 0);
+  let worst: i64 = 0;
   for (let s = 0; s < count; s++) {
     const at = <usize>s << 3;
     const result = mulFractionSplit(high, low, load<i64>(moves + at)) + load<i64>(row + at);
@@ -113,8 +114,8 @@ export function setScenarioCount(count: i32, underlyings: i32): void {
 }
 
 /** closeRow, called from the cold paths. */
-export function closeRowCold(row: usize, u: i32, exposure: i64, minimum: i64): i64 {
-  return closeRow(row, u, exposure, minimum);
+export function closeRowCold(row: usize, u: i32, exposure: i64): i64 {
+  return closeRow(row, u, exposure);
 }
 
 /** row[s] += lots × risk[s] in i64, two lanes at a time where SIMD is compiled in. */
@@ -147,7 +148,7 @@ export function exactBucket(start: i32, end: i32, u: i32, exposure: i64): i64 {
     if (!isOption(u8At(instrumentKind.ptr, i))) continue;
     accumulateExact(row, risks + ((<usize>i * <usize>count) << 3), <i64>i32At(positionLots.ptr, p), count);
   }
-  return closeRow(row, u, exposure, 0);
+  return closeRow(row, u, exposure);
 }
 
 /** Σ ⌈|q| × S × shortOptionMin / 1e19⌉ over the short options among positions [start, end): the bucket's floor. */
