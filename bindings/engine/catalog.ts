@@ -345,7 +345,7 @@ export class Catalog {
     const isNew = i >= this.wasm.instrumentCount();
     const before = isNew ? 0 : v.i32(Col.InstrumentTierCount)[i];
     let start = this.tierRows;
-    if (row.tiers.length <= before) {
+    if (!isNew && row.tiers.length <= before) {
       start = v.i32(Col.InstrumentTierStart)[i];
       this.tierHoles += before - row.tiers.length;
     } else {
