@@ -10,6 +10,8 @@ import * as scenarios from "./risk/scenarios";
 import * as portfolio from "./risk/portfolio";
 import * as exposure from "./store/exposure";
 import * as queue from "./risk/queue";
+import * as holders from "./store/holders";
+import * as cache from "./store/cache";
 
 const columns: Column[] = [
   reference.underlyingIndex, reference.underlyingVol, reference.underlyingRate,
@@ -31,6 +33,8 @@ const columns: Column[] = [
   scenarios.scenarioMove, scenarios.scenarioVol, scenarios.scenarioCover, prepare.riskArray,
   portfolio.bucketUnderlying, portfolio.bucketLoss, portfolio.bucketBinding, scenarios.correlation,
   exposure.exposureBits, queue.queueAccounts, queue.queueEquity, queue.queueMaintenanceMargin,
+  accounts.accountCacheStart, accounts.accountCacheCapacity, cache.cacheWords, holders.instrumentHolders,
+  prepare.kernelRecords, prepare.assetRecords,
 ];
 
 export function columnCount(): i32 { return columns.length; }

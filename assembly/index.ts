@@ -8,30 +8,34 @@ export {
   getUnderlyingCount as underlyingCount, getInstrumentCount as instrumentCount,
 } from "./store/reference";
 export {
-  addAccounts, setAccountMode,
+  addAccounts,
   getAccountCount as accountCount, getPositionSlots as positionSlots, getCollateralSlots as collateralSlots,
   getPositionHoles as positionHoles, getCollateralHoles as collateralHoles,
 } from "./store/accounts";
 export { setPosition, setCollateral, compactArenas, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting } from "./store/books";
 export {
-  stageLoad, validateStaged, commitStaged, discardStaged,
+  stageLoad, validateStaged, commitStaged, discardStaged, heldBeyondNotional,
   getRejectedField as rejectedField, getRejectedRow as rejectedRow,
 } from "./store/staging";
 export { invalidateExposure, exposureStrideFor, exposureFits } from "./store/exposure";
 export { probeBlock, releaseProbes } from "./store/headroom";
 
-export { prepareInstruments } from "./risk/prepare";
 export {
-  evaluateAccount, getLastInitialMargin as lastInitialMargin, statusCount,
+  ensurePrepared, pricesMoved, instrumentChanged, instrumentRewritten, invalidatePrepared, prepareUnderlyingOnly,
+} from "./risk/freshness";
+export {
+  evaluateAccount, evaluateBuckets, getLastInitialMargin as lastInitialMargin, statusCount,
   totalEquityLow, totalEquityHigh, totalInitialMarginLow, totalInitialMarginHigh,
   totalMaintenanceMarginLow, totalMaintenanceMarginHigh,
 } from "./risk/evaluate";
-export { recompute, markUnderlyingDirty, refreshUnderlyings, refreshAccount, prepareUnderlyingOnly } from "./risk/refresh";
+export { recompute, markUnderlyingDirty, refreshUnderlyings, refreshAccount, setAccountMode } from "./risk/refresh";
 export { sumNetLots } from "./risk/open-interest";
 export { buildQueue } from "./risk/queue";
 export { standaloneMaintenance } from "./risk/position-charges";
 export { setPortfolioParameters, setCorrelated, getScenarioCount as scenarioCount } from "./risk/scenarios";
-export { setScenarioCount, scenarioPnl, bucketMinimum, getBucketCount as bucketCount } from "./risk/portfolio";
+export {
+  setScenarioCount, scenarioPnl, bucketMinimum, getBucketCount as bucketCount, exactBucketCount,
+} from "./risk/portfolio";
 export { ewmaDailyVariance, scanCandidate } from "./risk/scan-range";
 export {
   heldPosition, trialOrder, trialHeldLots, trialHeldEntry,

@@ -11,26 +11,35 @@
 // bytesPerAccount is the size per account of what the case works on: the engine's live state
 // for its own cases, the snapshot for snapshot/restore, the flat input arrays for the native C
 // and JS f64 baselines; null where no per-account figure applies (risk-array rebuilds, the twin).
-// positionsPerAccount is null, and accounts 0, for cases that walk no accounts. checkOrder and
-// checkOrderRaw are timed call by call (20,000 calls: median and p99Ms per call); the worker
-// cases recompute through ShardedEngine with one worker and with two.
+// positionsPerAccount is null, and accounts 0, for cases that walk no accounts. checkOrder,
+// checkOrderRaw and the setPrice cases are timed call by call (median and p99Ms per call); the
+// worker cases recompute through ShardedEngine with one worker and with two.
 //
-// Baselines of the portfolio recompute, on the same accounts and the engine's own risk arrays
-// (bench/baselines/): a native C kernel compiled at run time (skipped with a reason when no
-// compiler is present), a plain JS kernel in f64 (inexact: its error against the engine is
-// reported), and the BigInt twin of tests/reference timed on a sample and scaled per account.
-// The baselines compute MM only (the twin also equity); the engine's recompute also computes
-// equity, status and the venue totals, and re-prepares every instrument (marks, risk arrays,
-// greeks).
+// The cases a headline ratio compares are measured in alternation (bench/interleave.mjs): the
+// portfolio recompute with its scalar, wide and linear-only variants, the native C and JS f64
+// baselines and the tick refresh; the standard recompute with its native C baseline. Those
+// samples, and the crash tick's (measured after them, each from a restored state), are single
+// runs timed in the process's CPU time (`clock: "cpu"` in the report); the other cases are
+// benchmark.js samples in wall time.
+//
+// Baselines (bench/baselines/), on the same accounts and the engine's own risk arrays, each by
+// the engine's algorithm: a native C kernel compiled at run time (skipped with a reason when no
+// compiler is present) computing every account's equity, IM, MM and status and the totals, as
+// the recompute does, in portfolio and in standard mode; a plain JavaScript kernel over doubles
+// computing portfolio MM, exact by the same guarded-integer reasoning; and the BigInt twin of
+// tests/reference, timed on a sample and scaled per account. Every baseline is checked against
+// the engine on every account it computes; the counts of mismatches are in the report.
 import { parseArgs } from "node:util";
 import { cpus } from "node:os";
 import Benchmark from "benchmark";
-import { MarginEngine, generateVenue, parseDecimal, PRICE_SCALE } from "../build/index.js";
+import { MarginEngine, generateVenue, parseDecimal, PRICE_SCALE, MONEY_SCALE } from "../build/index.js";
 import { ShardedEngine } from "../build/sharded-engine.js";
 import { referenceVenueRisk } from "../tests/reference/standard-margin.mjs";
 import { kernelInputs, twinVenue } from "./baselines/kernel-inputs.mjs";
-import { createF64Kernel, relativeError } from "./baselines/js-f64.mjs";
-import { runNativeKernel } from "./baselines/native.mjs";
+import { createF64Kernel } from "./baselines/js-f64.mjs";
+import { nativeKernel } from "./baselines/native.mjs";
+import { interleave, timeOnce } from "./interleave.mjs";
+import { heldFewVenue, printThenMargin } from "./cases.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -88,6 +97,23 @@ function measureAsync(name, fn, extra = {}) {
   });
 }
 
+/** Per-call timings (median, p99) of `calls` calls of each step, alternating between them after a warm-up. */
+function perCall(steps, calls, extras) {
+  const times = steps.map(() => new Float64Array(calls));
+  for (let k = 0; k < 2_000; k++) for (const step of steps) step();
+  for (let k = 0; k < calls; k++) {
+    steps.forEach((step, s) => {
+      const start = process.hrtime.bigint();
+      step();
+      times[s][k] = Number(process.hrtime.bigint() - start) / 1e6;
+    });
+  }
+  return times.map((t, s) => {
+    const sorted = Float64Array.from(t).sort();
+    return { samples: Array.from(t), p99Ms: sorted[Math.floor(calls * 0.99)], ...extras[s] };
+  });
+}
+
 log(`generating ${fmt(accounts)} accounts (seed ${seed})…`);
 const { venue, columns } = generateVenue({ accounts, seed });
 const positionsPerAccount = columns.positionOffsets[accounts] / accounts;
@@ -96,72 +122,170 @@ const standardColumns = { ...columns, mode: new Uint8Array(accounts) };
 const portfolioColumns = { ...columns, mode: new Uint8Array(accounts).fill(1) };
 const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
 engine.loadColumns(standardColumns);
+engine.recompute();
 const stats = engine.stats();
 const bytesPerAccount = stats.liveBytes / accounts;
 log(`live state ${(stats.liveBytes / 2 ** 20).toFixed(1)} MiB (${bytesPerAccount.toFixed(1)} bytes/account at ${positionsPerAccount.toFixed(2)} positions), wasm memory ${(stats.memoryBytes / 2 ** 20).toFixed(1)} MiB, module ${stats.wasmBytes} bytes`);
 
-/** The same accounts, all in portfolio mode, in an engine of the given build and scenario grid. */
-async function portfolioEngine(simd, grid) {
+/** The same accounts, all in portfolio mode (or as given), in an engine of the given build and scenario grid. */
+async function portfolioEngine(simd, grid, columnsOf = portfolioColumns) {
   const params = grid === undefined ? venue.params : { ...venue.params, grid };
   const portfolio = await MarginEngine.fromVenue({ ...venue, params, accounts: [] }, { simd });
-  portfolio.loadColumns(portfolioColumns);
+  portfolio.loadColumns(columnsOf);
+  portfolio.recompute();
   return portfolio;
 }
 const portfolioSimd = await portfolioEngine(true);
 const portfolioScalar = await portfolioEngine(false);
 const portfolioWide = await portfolioEngine(true, "wide");
+// ticks move prices: they get an engine of their own, so the baselines are checked against the loaded state
+const tickEngine = await portfolioEngine(true);
+const portfolioBytes = portfolioSimd.stats().liveBytes / accounts;
 const scenarios = portfolioSimd.scenarioGrid().length;
-const portfolioCase = { positionsPerAccount, scenarios, bytesPerAccount };
+const portfolioCase = { positionsPerAccount, scenarios, bytesPerAccount: portfolioBytes };
+log(`portfolio mode: live state ${(portfolioBytes).toFixed(1)} bytes/account (the tick cache included)`);
 
-measure("standard recompute", () => engine.recompute(), { positionsPerAccount, bytesPerAccount });
-measure("portfolio recompute", () => portfolioSimd.recompute(), portfolioCase);
-measure("portfolio recompute scalar", () => portfolioScalar.recompute(), portfolioCase);
-measure("portfolio recompute wide", () => portfolioWide.recompute(), { ...portfolioCase, scenarios: portfolioWide.scenarioGrid().length });
+// The same accounts keeping only their perpetuals and futures: the folded linear path alone.
+function linearOnly() {
+  const linear = venue.instruments.map((i) => i.kind !== "option");
+  const offsets = new Uint32Array(accounts + 1), keep = [];
+  for (let a = 0; a < accounts; a++) {
+    for (let p = columns.positionOffsets[a]; p < columns.positionOffsets[a + 1]; p++) if (linear[columns.positionInstrument[p]]) keep.push(p);
+    offsets[a + 1] = keep.length;
+  }
+  const pick = (array) => array.constructor.from(keep, (p) => array[p]);
+  return { ...portfolioColumns, positionOffsets: offsets, positionInstrument: pick(columns.positionInstrument), positionLots: pick(columns.positionLots), positionEntry: pick(columns.positionEntry) };
+}
+const linearColumns = linearOnly();
+const linearEngine = await portfolioEngine(true, undefined, linearColumns);
+const linearPerAccount = linearColumns.positionOffsets[accounts] / accounts;
 
-// ---- baselines of the portfolio recompute: same accounts, same grid, the engine's risk arrays ----
-portfolioSimd.recompute();
-const exact = portfolioSimd.riskColumns().maintenanceMargin;
-const inputs = kernelInputs(portfolioSimd, venue, portfolioColumns);
-const baselineCase = { positionsPerAccount, scenarios, bytesPerAccount: inputs.bytesPerAccount };
+// ---- baselines: the same accounts, the engine's own risk arrays and grid ----
+const portfolioInputs = kernelInputs(portfolioSimd, venue, portfolioColumns);
+const standardInputs = kernelInputs(engine, venue, standardColumns);
+const baselineCase = { positionsPerAccount, scenarios, bytesPerAccount: portfolioInputs.bytesPerAccount };
+const nativePortfolio = nativeKernel(portfolioInputs);
+const nativeStandard = nativePortfolio.skipped ? nativePortfolio : nativeKernel(standardInputs);
+const f64Kernel = createF64Kernel(portfolioInputs);
 
-const native = runNativeKernel(inputs, { minReps: 5, maxSeconds: maxTime });
-if (native.skipped) {
-  log(`native C skipped: ${native.skipped}`);
-  skipped.push({ name: "native C", reason: native.skipped });
-} else {
+// A crash tick on the portfolio venue, each sample from the same state: BTC falls 2 % in one
+// print (about twice the steepest 10-second step of the crash demo), then the queue is read and
+// one liquidation pass runs.
+const crashSnapshot = portfolioSimd.snapshot();
+const crashTime = Date.parse(venue.now) + 1000;
+let crashEngine = null, crashQueue = 0;
+async function crashSetup() {
+  crashEngine = await MarginEngine.restore(crashSnapshot);
+  crashEngine.totals();
+}
+let price = 65000;
+const tick = Date.parse(venue.now) + 1000;
+
+/** The native baseline as an interleaved case: each batch one run of the binary, the checks on its last output. */
+function nativeCase(name, kernel) {
+  let last = null;
+  return {
+    name, batch: 3, last: () => last,
+    sampleBatch: (n) => {
+      last = kernel.run({ minReps: n, maxSeconds: 0, maxReps: n });
+      if (last.skipped) throw new Error(last.skipped);
+      return last.samplesMs;
+    },
+  };
+}
+
+log("portfolio group: recompute and its variants, the baselines and the ticks, in alternation…");
+const portfolioGroup = [
+  { name: "portfolio recompute", sample: () => timeOnce(() => portfolioSimd.recompute()) },
+  { name: "portfolio recompute scalar", sample: () => timeOnce(() => portfolioScalar.recompute()) },
+  { name: "portfolio recompute wide", sample: () => timeOnce(() => portfolioWide.recompute()) },
+  { name: "portfolio recompute linear-only", sample: () => timeOnce(() => linearEngine.recompute()) },
+  { name: "JS f64", sample: () => timeOnce(() => f64Kernel.run()) },
+  { name: "tick refresh", sample: () => timeOnce(() => { tickEngine.setPrice("BTC", String((price += 1)), tick); tickEngine.lotGreeks("BTC-PERP"); }) },
+];
+if (!nativePortfolio.skipped) portfolioGroup.push(nativeCase("native C", nativePortfolio));
+const portfolioSamples = await interleave(portfolioGroup, { rounds: 5, batch: 3 });
+// the crash tick on its own, after: its restores and liquidation allocate enough to keep V8's
+// helper threads collecting, which would count in the samples around it
+log("crash tick…");
+const crashSamples = (await interleave([{
+  name: "crash tick", setup: crashSetup,
+  sample: () => timeOnce(() => {
+    crashEngine.setPrice("BTC", String(65000 * 0.98), crashTime);
+    crashQueue = crashEngine.queueOrder().accounts.length;
+    crashEngine.liquidate();
+  }),
+}], { rounds: 5, batch: 1 })).get("crash tick");
+
+log("standard group: recompute and its native baseline, in alternation…");
+const standardGroup = [{ name: "standard recompute", sample: () => timeOnce(() => engine.recompute()) }];
+if (!nativeStandard.skipped) standardGroup.push(nativeCase("native C standard", nativeStandard));
+const standardSamples = await interleave(standardGroup, { rounds: 5, batch: 3 });
+
+record("standard recompute", standardSamples.get("standard recompute"), { positionsPerAccount, bytesPerAccount, clock: "cpu" });
+record("portfolio recompute", portfolioSamples.get("portfolio recompute"), { ...portfolioCase, clock: "cpu" });
+record("portfolio recompute scalar", portfolioSamples.get("portfolio recompute scalar"), { ...portfolioCase, clock: "cpu" });
+record("portfolio recompute wide", portfolioSamples.get("portfolio recompute wide"), { ...portfolioCase, scenarios: portfolioWide.scenarioGrid().length, clock: "cpu" });
+record("portfolio recompute linear-only", portfolioSamples.get("portfolio recompute linear-only"), { ...portfolioCase, positionsPerAccount: linearPerAccount, clock: "cpu" });
+const btcInstruments = venue.instruments.filter((i) => i.underlying === "BTC").length;
+record("tick refresh", portfolioSamples.get("tick refresh"), { ...portfolioCase, instruments: btcInstruments, clock: "cpu" });
+record("crash tick", crashSamples, { ...portfolioCase, move: "-0.02", queueLength: crashQueue, clock: "cpu" });
+
+// every baseline checked against the engine on every account it computes
+for (const [name, kernel, caseOf, samples, reference, inputs] of [
+  ["native C", nativePortfolio, baselineCase, portfolioSamples, portfolioSimd, portfolioInputs],
+  ["native C standard", nativeStandard, { positionsPerAccount, bytesPerAccount: standardInputs.bytesPerAccount }, standardSamples, engine, standardInputs],
+]) {
+  if (kernel.skipped) {
+    log(`${name} skipped: ${kernel.skipped}`);
+    skipped.push({ name, reason: kernel.skipped });
+    continue;
+  }
+  const out = (name === "native C" ? portfolioGroup : standardGroup).find((c) => c.name === name).last();
+  const want = reference.riskColumns(), shown = reference.totals();
+  const totals = Object.fromEntries(["equity", "initialMargin", "maintenanceMargin"].map((k) => [k, parseDecimal(shown[k], MONEY_SCALE, k)]));
   let mismatches = 0;
-  for (let a = 0; a < accounts; a++) if (native.maintenanceMargin[a] !== exact[a]) mismatches++;
-  // and a sample through the per-account API, evaluated afresh
+  for (let a = 0; a < accounts; a++) {
+    if (out.equity[a] !== want.equity[a] || out.maintenanceMargin[a] !== want.maintenanceMargin[a] || out.status[a] !== want.status[a]) mismatches++;
+  }
+  const totalsMatch = ["equity", "initialMargin", "maintenanceMargin"].every((k) => out.totals[k] === totals[k]);
+  // IM is not stored per account: a sample through the per-account API, evaluated afresh
   const step = Math.max(1, Math.floor(accounts / 1000));
   let sampled = 0, sampleMismatches = 0;
   for (let a = 0; a < accounts; a += step, sampled++) {
-    if (portfolioSimd.accountRaw(`acc-${a}`).maintenanceMargin !== native.maintenanceMargin[a]) sampleMismatches++;
+    const raw = reference.accountRaw(`acc-${a}`);
+    if (raw.initialMargin !== out.initialMargin[a] || raw.maintenanceMargin !== out.maintenanceMargin[a]) sampleMismatches++;
   }
-  log(`native C: ${fmt(mismatches)} of ${fmt(accounts)} accounts differ from the engine's MM (accountRaw sample: ${sampleMismatches} of ${fmt(sampled)})`);
-  record("native C", native.samplesMs, {
-    ...baselineCase, compiler: `${native.compiler} -O3 -march=native`, checkedAccounts: accounts, mismatches,
+  log(`${name}: ${fmt(mismatches)} of ${fmt(accounts)} accounts differ from the engine (equity, MM, status), totals ${totalsMatch ? "equal" : "DIFFER"}; IM through accountRaw: ${sampleMismatches} of ${fmt(sampled)} differ`);
+  record(name, samples.get(name), {
+    ...caseOf, clock: "cpu", compiler: kernel.compiler, checkedAccounts: accounts, mismatches, totalsMatch,
     sampleCheckedAccounts: sampled, sampleMismatches,
   });
+  kernel.close();
 }
-
-const f64Kernel = createF64Kernel(inputs);
-const f64Error = relativeError(f64Kernel(), exact);
-log(`JS f64: relative error against the exact MM max ${f64Error.maxRelativeError.toExponential(2)}, mean ${f64Error.meanRelativeError.toExponential(2)} (${fmt(f64Error.comparedAccounts)} accounts with MM > 0; ${f64Error.zeroMarginMismatches} with MM 0 where f64 gives ≥ 0.5 µ)`);
-measure("JS f64", () => f64Kernel(), { ...baselineCase, ...f64Error });
+{
+  const want = portfolioSimd.riskColumns().maintenanceMargin;
+  f64Kernel.run();
+  let mismatches = 0;
+  for (let a = 0; a < accounts; a++) if (f64Kernel.maintenanceMargin(a) !== want[a]) mismatches++;
+  log(`JS f64: ${fmt(mismatches)} of ${fmt(accounts)} accounts' MM differ from the engine; ${fmt(f64Kernel.counts.exactBuckets)} buckets took the BigInt path`);
+  record("JS f64", portfolioSamples.get("JS f64"), { ...baselineCase, clock: "cpu", checkedAccounts: accounts, mismatches, exactBuckets: f64Kernel.counts.exactBuckets });
+}
 
 // The BigInt twin, called as the differential tests call it (a venue-file object in, so each
 // call also parses the sample's decimal strings and computes equity), on accounts spread over
 // the venue; its time per account is scaled to the full count.
-const twin = twinVenue(portfolioSimd, venue, portfolioColumns, twinSample);
-const twinCount = twin.accountIndex.length;
-const twinResult = referenceVenueRisk(twin.venue, inputs.twinTables);
-let twinMismatches = 0;
-twinResult.accounts.forEach((row, k) => {
-  if (row.maintenanceMargin !== exact[twin.accountIndex[k]]) twinMismatches++;
-});
-log(`BigInt twin: ${twinMismatches} of ${fmt(twinCount)} sampled accounts differ from the engine's MM`);
 {
-  const bench = new Benchmark("BigInt twin", () => referenceVenueRisk(twin.venue, inputs.twinTables), BENCH_OPTIONS);
+  const exact = portfolioSimd.riskColumns().maintenanceMargin;
+  const twin = twinVenue(portfolioSimd, venue, portfolioColumns, twinSample);
+  const twinCount = twin.accountIndex.length;
+  const twinResult = referenceVenueRisk(twin.venue, portfolioInputs.twinTables);
+  let twinMismatches = 0;
+  twinResult.accounts.forEach((row, k) => {
+    if (row.maintenanceMargin !== exact[twin.accountIndex[k]]) twinMismatches++;
+  });
+  log(`BigInt twin: ${twinMismatches} of ${fmt(twinCount)} sampled accounts differ from the engine's MM`);
+  const bench = new Benchmark("BigInt twin", () => referenceVenueRisk(twin.venue, portfolioInputs.twinTables), BENCH_OPTIONS);
   bench.run();
   if (bench.error) throw bench.error;
   const scale = accounts / twinCount;
@@ -174,28 +298,10 @@ log(`BigInt twin: ${twinMismatches} of ${fmt(twinCount)} sampled accounts differ
 
 measure("loadColumns", () => engine.loadColumns(standardColumns), { positionsPerAccount, bytesPerAccount });
 
-// The same accounts keeping only their perpetuals and futures: the folded linear path alone.
-function linearOnly() {
-  const linear = venue.instruments.map((i) => i.kind !== "option");
-  const offsets = new Uint32Array(accounts + 1), keep = [];
-  for (let a = 0; a < accounts; a++) {
-    for (let p = columns.positionOffsets[a]; p < columns.positionOffsets[a + 1]; p++) if (linear[columns.positionInstrument[p]]) keep.push(p);
-    offsets[a + 1] = keep.length;
-  }
-  const pick = (array) => array.constructor.from(keep, (p) => array[p]);
-  return { ...columns, mode: new Uint8Array(accounts).fill(1), positionOffsets: offsets, positionInstrument: pick(columns.positionInstrument), positionLots: pick(columns.positionLots), positionEntry: pick(columns.positionEntry) };
-}
-const linearColumns = linearOnly();
-const linearEngine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
-linearEngine.loadColumns(linearColumns);
-const linearPerAccount = linearColumns.positionOffsets[accounts] / accounts;
-measure("portfolio recompute linear-only", () => linearEngine.recompute(), { positionsPerAccount: linearPerAccount, scenarios, bytesPerAccount });
-
 // Snapshot and restore of the portfolio engine (restore: decode, reference data, validated load).
-const snapshotBytes = portfolioSimd.snapshot();
-const snapshotCase = { positionsPerAccount, bytesPerAccount: snapshotBytes.byteLength / accounts, snapshotBytes: snapshotBytes.byteLength };
+const snapshotCase = { positionsPerAccount, bytesPerAccount: crashSnapshot.byteLength / accounts, snapshotBytes: crashSnapshot.byteLength };
 measure("snapshot", () => portfolioSimd.snapshot(), snapshotCase);
-await measureAsync("restore", () => MarginEngine.restore(snapshotBytes), snapshotCase);
+await measureAsync("restore", () => MarginEngine.restore(crashSnapshot), snapshotCase);
 
 /** 10,000 options on one underlying, for the cost of rebuilding risk arrays after a tick. */
 async function optionChain(count) {
@@ -208,34 +314,27 @@ async function optionChain(count) {
 }
 const chain = await optionChain(10_000);
 
-// Risk-array rebuild: a tick re-prepares the ticked underlying's instruments (marks, risk
-// arrays, greeks), measured on the venue's reference data with no accounts; the tick refresh
-// is the same tick on the portfolio engine, which then re-evaluates every account the exposure
-// index names and moves the totals (the cases above are done with that engine by now).
-const tick = Date.parse(venue.now) + 1000;
-const btcInstruments = venue.instruments.filter((i) => i.underlying === "BTC").length;
+// Risk-array rebuild: a tick re-prepares the ticked underlying's instruments (marks, risk arrays,
+// greeks) — those someone holds when the venue has accounts, and an instrument when it is read —
+// measured on the venue's reference data with no accounts, reading every BTC instrument's greeks.
 const reference = await MarginEngine.fromVenue({ ...venue, accounts: [] });
+const btcIds = venue.instruments.filter((i) => i.underlying === "BTC").map((i) => i.id);
 let referencePrice = 65000;
 measure("risk-array rebuild", () => {
   reference.setPrice("BTC", String((referencePrice += 1)), tick);
-  reference.lotGreeks("BTC-PERP");
+  for (const id of btcIds) reference.lotGreeks(id);
 }, { accounts: 0, scenarios, instruments: btcInstruments });
 let chainPrice = 65000;
 measure("risk-array rebuild 10k options", () => {
   chain.setPrice("BTC", String((chainPrice += 1)), tick);
-  chain.lotGreeks("O0");
+  for (let k = 0; k < 10_000; k++) chain.lotGreeks(`O${k}`);
 }, { accounts: 0, scenarios, instruments: 10_000 });
-let price = 65000;
-measure("tick refresh", () => {
-  portfolioSimd.setPrice("BTC", String((price += 1)), tick);
-  portfolioSimd.lotGreeks("BTC-PERP");
-}, { ...portfolioCase, instruments: btcInstruments });
 // The queue a venue re-reads on every tick: status scan, exact health order of the members.
-const queueLength = portfolioSimd.queueOrder().accounts.length;
-measure("queue refresh", () => portfolioSimd.queueOrder(), { ...portfolioCase, queueLength });
+const queueLength = tickEngine.queueOrder().accounts.length;
+measure("queue refresh", () => tickEngine.queueOrder(), { ...portfolioCase, queueLength });
 measure("tick + queue refresh", () => {
-  portfolioSimd.setPrice("BTC", String((price += 1)), tick);
-  portfolioSimd.queueOrder();
+  tickEngine.setPrice("BTC", String((price += 1)), tick);
+  tickEngine.queueOrder();
 }, { ...portfolioCase, instruments: btcInstruments, queueLength });
 
 // Pre-trade check from JS on an 8-position portfolio account, through the string API and the
@@ -249,22 +348,25 @@ measure("tick + queue refresh", () => {
   const order = { account: `acc-${target}`, instrument: instrument.id, qty: instrument.lotSize, price: instrument.mark };
   const rawPrice = parseDecimal(instrument.mark, PRICE_SCALE, "price");
   const bookSize = columns.positionOffsets[target + 1] - columns.positionOffsets[target];
-  for (const [name, check] of [
-    ["checkOrder", () => portfolioSimd.checkOrder(order)],
-    ["checkOrderRaw", () => portfolioSimd.checkOrderRaw(target, held, 1, rawPrice)],
-  ]) {
-    const calls = 20_000, times = new Float64Array(calls);
-    for (let k = 0; k < 2_000; k++) check();
-    for (let k = 0; k < calls; k++) {
-      const start = process.hrtime.bigint();
-      check();
-      times[k] = Number(process.hrtime.bigint() - start) / 1e6;
-    }
-    const sorted = Float64Array.from(times).sort();
-    const p99Ms = sorted[Math.floor(calls * 0.99)];
-    log(`${name} on ${order.account} (${bookSize} positions): p50 ${(sorted[calls >> 1] * 1000).toFixed(2)} µs, p99 ${(p99Ms * 1000).toFixed(2)} µs`);
-    record(name, Array.from(times), { accounts: 1, positionsPerAccount: bookSize, scenarios, p99Ms });
-  }
+  const checks = perCall([() => portfolioSimd.checkOrder(order), () => portfolioSimd.checkOrderRaw(target, held, 1, rawPrice)], 20_000,
+    [{}, {}].map(() => ({ accounts: 1, positionsPerAccount: bookSize, scenarios })));
+  ["checkOrder", "checkOrderRaw"].forEach((name, k) => {
+    const { samples, ...extra } = checks[k];
+    log(`${name} on ${order.account} (${bookSize} positions): p50 ${(1000 * samples.slice().sort((a, b) => a - b)[samples.length >> 1]).toFixed(2)} µs, p99 ${(extra.p99Ms * 1000).toFixed(2)} µs`);
+    record(name, samples, extra);
+  });
+}
+
+// A BTC print then one account's margin, on a venue of 100 BTC instruments and on one of 10,000,
+// a handful held in both: alternating call by call.
+{
+  const venues = [await heldFewVenue(venue.now, 100), await heldFewVenue(venue.now, 10_000)];
+  const timings = perCall(venues.map((v) => () => printThenMargin(v)), 5_000,
+    venues.map((v) => ({ accounts: 10, positionsPerAccount: v.held, scenarios, instruments: v.instruments, heldInstruments: v.held })));
+  ["setPrice 100 instruments", "setPrice 10k instruments"].forEach((name, k) => {
+    const { samples, ...extra } = timings[k];
+    record(name, samples, extra);
+  });
 }
 
 // Sharding over worker threads: the same portfolio accounts recomputed by one worker and by
@@ -321,14 +423,17 @@ for (const [name, baseline] of [
   ["portfolio recompute", "portfolio recompute linear-only"],
   ["portfolio recompute wide", "portfolio recompute"],
   ["portfolio recompute", "native C"],
+  ["standard recompute", "native C standard"],
   ["JS f64", "portfolio recompute"],
   ["BigInt twin (scaled)", "portfolio recompute"],
   ["JS f64", "native C"],
   ["restore", "loadColumns"],
   ["tick refresh", "portfolio recompute"],
+  ["crash tick", "portfolio recompute"],
   ["tick + queue refresh", "portfolio recompute"],
   ["queue refresh", "portfolio recompute"],
   ["checkOrder", "checkOrderRaw"],
+  ["setPrice 10k instruments", "setPrice 100 instruments"],
   ["portfolio recompute 1 worker", "portfolio recompute 2 workers"],
   ["fromVenue", "JSON.parse"],
   ["accounts()", "JSON.stringify"],

@@ -280,8 +280,8 @@ export class MarginEngine {
     return this.parts.liquidator.fund;
   }
 
-  /** Memory and size figures: live column bytes, the whole linear memory, the module. @example engine.stats().liveBytes */
-  stats(): { simd: boolean; accounts: number; positions: number; collaterals: number; liveBytes: number; memoryBytes: number; wasmBytes: number } {
+  /** Memory and size figures (live column bytes, the whole linear memory, the module) and the exact-path bucket count. @example engine.stats().liveBytes */
+  stats(): ReturnType<typeof moduleStats> & { simd: boolean } {
     return { simd: this.parts.simd, ...moduleStats(this.parts.wasm) };
   }
 

@@ -1,7 +1,7 @@
 // The benchmark suite's report: `margin-core bench --accounts 2000 --json` prints only JSON on
 // stdout, every case carries the report's fields with positive finite timings, the baselines
-// are there (the native one, or the reason it was skipped) and every ratio is a positive
-// finite number.
+// are there (the native ones, or the reason they were skipped) and agree with the engine on
+// every account, and every ratio is a positive finite number.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
@@ -12,14 +12,17 @@ const REQUIRED = [
   "standard recompute", "portfolio recompute", "portfolio recompute scalar", "portfolio recompute wide",
   "portfolio recompute linear-only", "JS f64", "BigInt twin (scaled)", "loadColumns", "snapshot", "restore",
   "risk-array rebuild", "risk-array rebuild 10k options", "tick refresh", "queue refresh", "tick + queue refresh",
-  "checkOrder", "checkOrderRaw", "portfolio recompute 1 worker", "portfolio recompute 2 workers",
-  "fromVenue", "JSON.parse", "accounts()", "JSON.stringify",
+  "crash tick", "checkOrder", "checkOrderRaw", "setPrice 100 instruments", "setPrice 10k instruments",
+  "portfolio recompute 1 worker", "portfolio recompute 2 workers", "fromVenue", "JSON.parse", "accounts()", "JSON.stringify",
 ];
 const REQUIRED_RATIOS = [
   "portfolio recompute scalar/portfolio recompute", "JS f64/portfolio recompute", "BigInt twin (scaled)/portfolio recompute",
-  "tick + queue refresh/portfolio recompute", "portfolio recompute 1 worker/portfolio recompute 2 workers",
+  "tick refresh/portfolio recompute", "crash tick/portfolio recompute", "tick + queue refresh/portfolio recompute",
+  "setPrice 10k instruments/setPrice 100 instruments", "portfolio recompute 1 worker/portfolio recompute 2 workers",
   "fromVenue/JSON.parse", "accounts()/JSON.stringify",
 ];
+/** Ratios to a native baseline, there whenever the baselines ran. */
+const NATIVE_RATIOS = { "native C": "portfolio recompute/native C", "native C standard": "standard recompute/native C standard" };
 
 const positiveFinite = (x) => typeof x === "number" && Number.isFinite(x) && x > 0;
 let finished = null;
@@ -66,31 +69,42 @@ test("host and results have the report's shape", () => {
   assert.ok(report.results.find((r) => r.name === "portfolio recompute wide").scenarios > 16);
 });
 
-test("the baselines: native C measured and checked, or skipped with a reason; f64 error and twin scaling reported", () => {
+test("the baselines: native C measured and equal to the engine on every account, or skipped with a reason; JS f64 exact", () => {
   const report = reportOf();
-  const native = report.results.find((r) => r.name === "native C");
-  const skip = (report.skipped ?? []).find((s) => s.name === "native C");
-  assert.ok(Boolean(native) !== Boolean(skip), "native C is either measured or skipped");
-  if (native) {
-    assert.is(native.checkedAccounts, 2000);
-    assert.ok(Number.isInteger(native.mismatches) && native.mismatches >= 0 && native.mismatches <= 2000, `mismatches ${native.mismatches}`);
-    assert.match(bench().stderr, /native C: [\d,]+ of 2,000 accounts differ/);
-    assert.ok(positiveFinite(report.ratios["portfolio recompute/native C"]));
-  } else {
-    assert.type(skip.reason, "string");
-    assert.ok(skip.reason.length > 0);
-    assert.match(bench().stderr, /native C skipped: /);
+  for (const name of ["native C", "native C standard"]) {
+    const native = report.results.find((r) => r.name === name);
+    const skip = (report.skipped ?? []).find((s) => s.name === name);
+    assert.ok(Boolean(native) !== Boolean(skip), `${name} is either measured or skipped`);
+    if (native) {
+      assert.is(native.checkedAccounts, 2000);
+      assert.is(native.mismatches, 0, `${name}: accounts whose equity, MM or status differ from the engine`);
+      assert.is(native.totalsMatch, true, `${name}: totals`);
+      assert.is(native.sampleMismatches, 0, `${name}: IM through accountRaw`);
+      assert.match(bench().stderr, new RegExp(`${name}: 0 of 2,000 accounts differ`));
+      assert.ok(positiveFinite(report.ratios[NATIVE_RATIOS[name]]), NATIVE_RATIOS[name]);
+    } else {
+      assert.type(skip.reason, "string");
+      assert.ok(skip.reason.length > 0);
+      assert.match(bench().stderr, new RegExp(`${name} skipped: `));
+    }
   }
   const f64 = report.results.find((r) => r.name === "JS f64");
-  assert.ok(Number.isFinite(f64.maxRelativeError) && f64.maxRelativeError >= 0);
-  assert.ok(Number.isFinite(f64.meanRelativeError) && f64.meanRelativeError <= f64.maxRelativeError);
+  assert.is(f64.checkedAccounts, 2000);
+  assert.is(f64.mismatches, 0, "JS f64: accounts whose MM differs from the engine");
+  assert.ok(Number.isInteger(f64.exactBuckets) && f64.exactBuckets >= 0, `exactBuckets ${f64.exactBuckets}`);
   const check = report.results.find((r) => r.name === "checkOrder");
   assert.is(check.positionsPerAccount, 8);
   assert.ok(check.samples >= 10_000 && positiveFinite(check.p99Ms) && check.p99Ms >= check.medianMs, `checkOrder p99 ${check.p99Ms}`);
+  for (const name of ["setPrice 100 instruments", "setPrice 10k instruments"]) {
+    const row = report.results.find((r) => r.name === name);
+    assert.is(row.heldInstruments, 5, `${name}: held`);
+    assert.ok(row.samples >= 1000 && positiveFinite(row.p99Ms), `${name}: per-call samples`);
+  }
+  assert.is(report.results.find((r) => r.name === "setPrice 10k instruments").instruments, 10_000);
   const twin = report.results.find((r) => r.name === "BigInt twin (scaled)");
   assert.is(twin.scaled, true);
   assert.ok(twin.sampleAccounts > 0 && twin.sampleAccounts <= 2000);
-  assert.ok(Number.isInteger(twin.mismatches) && twin.mismatches >= 0 && twin.mismatches <= twin.sampleAccounts, `twin mismatches ${twin.mismatches}`);
+  assert.is(twin.mismatches, 0, "twin mismatches");
   assert.match(bench().stderr, /scaled/);
 });
 

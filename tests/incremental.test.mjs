@@ -1,6 +1,9 @@
-// Incremental = full: after random price ticks (underlyings and instrument marks) and random
-// book edits, the results kept up to date incrementally equal those of a full recompute, bit
-// for bit, on random edge-case venues and on a generated one.
+// Incremental = full: after random price ticks (underlyings and instrument marks), book edits,
+// mode changes and instrument upserts, the results kept up to date incrementally — a tick moves
+// an account by its ticked group alone, from its cache slot — equal those of a full recompute,
+// bit for bit, IM total included: on random edge-case venues, on venues that aggregate buckets
+// by correlation, scale their ranges dynamically and hold balances priced by the ticked
+// underlying, and on a generated one.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
@@ -33,6 +36,8 @@ function assertSameResults(incremental, full, label) {
   assert.is(a.equityTotal, b.equityTotal, `${label}: equity total`);
   assert.is(a.maintenanceMarginTotal, b.maintenanceMarginTotal, `${label}: MM total`);
   assert.equal(a.statusCounts, b.statusCounts, `${label}: status counts`);
+  // the IM total is kept incrementally too (IM follows from MM, or sits in a standard account's cache slot)
+  assert.is(incremental.totals().initialMargin, full.totals().initialMargin, `${label}: IM total`);
 }
 
 /** A random walk of ticks and edits over a venue's reference data. */
@@ -50,7 +55,7 @@ function randomOperations(venue, seed, count) {
   const ops = [];
   for (let k = 0; k < count; k++) {
     time += 1000;
-    const at = time, roll = int(0, 9);
+    const at = time, roll = int(0, 10);
     if (roll < 6 || venue.accounts.length === 0) {
       const u = pick(venue.underlyings).id;
       const price = moved(prices.get(u));
@@ -59,12 +64,28 @@ function randomOperations(venue, seed, count) {
       const i = pick(venue.instruments).id;
       const mark = moved(marks.get(i));
       ops.push({ kind: "mark", apply: (e) => e.setPrice(i, formatDecimal(mark, 8), at), commit: () => marks.set(i, mark) });
-    } else {
-      const account = pick(venue.accounts).id;
+    } else if (roll < 9) {
+      const account = pick(venue.accounts);
       const instrument = pick(venue.instruments);
       const lots = BigInt(int(-5, 5));
       const qty = formatDecimal(lots * parseDecimal(instrument.lotSize, 8), 8);
-      ops.push({ kind: "edit", apply: (e) => e.setPosition(account, instrument.id, qty, instrument.mark), commit: () => {} });
+      ops.push({ kind: "edit", apply: (e) => e.setPosition(account.id, instrument.id, qty, instrument.mark), commit: () => {} });
+    } else if (roll < 10) {
+      const account = pick(venue.accounts);
+      const mode = account.mode === "portfolio" ? "standard" : "portfolio";
+      ops.push({ kind: "mode", apply: (e) => e.upsertAccount({ id: account.id, mode }), commit: () => { account.mode = mode; } });
+    } else {
+      // an instrument's row replaced (its mark, and its tiers grown or cut), or a new one listed
+      const row = pick(venue.instruments);
+      const next = { ...row, id: int(0, 3) === 0 ? `${row.id}-N${k}` : row.id, mark: formatDecimal(moved(marks.get(row.id)), 8) };
+      if (next.tiers?.length) {
+        const kept = next.tiers.slice(0, int(1, next.tiers.length));
+        next.tiers = kept.length < 16 && int(0, 1) ? [...kept, { upTo: "10000000000", imf: "1", mmf: "0.5" }] : kept;
+      }
+      ops.push({ kind: "upsert", apply: (e) => e.upsertInstrument(next), commit: () => {
+        if (next.id === row.id) marks.set(row.id, parseDecimal(next.mark, 8));
+        else if (!venue.instruments.some((x) => x.id === next.id)) { venue.instruments.push(next); marks.set(next.id, parseDecimal(next.mark, 8)); }
+      } });
     }
   }
   return ops;
@@ -89,6 +110,34 @@ test("random edge-case venues: incremental refresh = full recompute after every 
   }
   assert.ok(ticks > 300, "enough ticks exercised");
   assert.ok(rejected < ticks, "most ticks were accepted");
+});
+
+test("correlated buckets, dynamic scan ranges, balances priced by the ticked underlying: incremental = full", async () => {
+  let pricedBalances = 0, correlatedAccounts = 0;
+  for (let seed = 401; seed <= 410; seed++) {
+    const venue = randomVenue(seed, { accounts: 100 });
+    const ids = venue.underlyings.map((u) => u.id);
+    // every pair correlated at 0.5 (positive semi-definite), ranges following the index, and a
+    // balance priced by the first underlying in a third of the accounts
+    const correlation = Object.fromEntries(ids.slice(0, -1).map((a, k) => [a, Object.fromEntries(ids.slice(k + 1).map((b) => [b, "0.5"]))]));
+    venue.params = { ...venue.params, dynamicMargin: true, ...(ids.length > 1 ? { correlation } : {}) };
+    venue.assets.push({ id: "PRICED", price: "1", haircut: "0.2", underlying: ids[0] });
+    venue.accounts.forEach((a, k) => {
+      if (k % 3 === 0) a.collateral = { ...a.collateral, PRICED: k % 2 ? "-0.5" : "2.5" };
+    });
+    pricedBalances += venue.accounts.filter((a) => a.collateral.PRICED).length;
+    if (ids.length > 1) correlatedAccounts += venue.accounts.filter((a) => a.mode === "portfolio" && new Set(a.positions.map((p) => p.instrument.split("-")[0])).size > 1).length;
+    const engines = await Promise.all([MarginEngine.fromVenue(venue), MarginEngine.fromVenue(venue)]);
+    assertSameResults(engines[0], engines[1], `seed ${seed} start`);
+    randomOperations(venue, seed, 30).forEach((op, k) => {
+      const outcome = applyBoth(engines, op.apply);
+      if (outcome === "ok") op.commit();
+      if (k % 2 === 0) assertSameResults(engines[0], engines[1], `seed ${seed} step ${k} (${op.kind}, ${outcome})`);
+    });
+    assert.equal(engines[0].totals(), engines[1].totals(), `seed ${seed}: totals`);
+  }
+  assert.ok(pricedBalances > 100, `balances priced by a ticked underlying: ${pricedBalances}`);
+  assert.ok(correlatedAccounts > 20, `portfolio accounts with buckets to correlate: ${correlatedAccounts}`);
 });
 
 test("a generated venue: one-underlying ticks refresh exactly, statuses move", async () => {

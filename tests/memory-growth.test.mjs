@@ -77,7 +77,7 @@ test("reference rows past maximumMemory are refused, and so is building an engin
   // 1,000 options to start with (upserts one by one are slow: each re-mirrors every row)
   const start = JSON.parse(VENUE);
   for (let k = 0; k < 1000; k++) start.instruments.push({ id: `S-${k}`, kind: "option", underlying: "BTC", right: "call", strike: String(1000 + k), expiry: "2026-12-25T08:00:00Z", lotSize: "0.1", mark: "1" });
-  const engine = await MarginEngine.fromVenue(start, { maximumMemory: 1.25 * MiB });
+  const engine = await MarginEngine.fromVenue(start, { maximumMemory: 3.5 * MiB });
   let added = 0, refusal = null;
   for (; added < 20_000 && refusal === null; added++) {
     try {

@@ -8,7 +8,8 @@ import {
   positionLots, positionEntry, positionInstrument,
 } from "../store/accounts";
 import { setPosition } from "../store/books";
-import { evaluateAccount, lastInitialMargin } from "./evaluate";
+import { evaluateAccount, getLastInitialMargin } from "./evaluate";
+import { ensurePrepared } from "./freshness";
 
 /** The held position found by heldPosition: lots (0 when none) and entry. */
 let heldLots: i32 = 0;
@@ -42,15 +43,16 @@ export function heldPosition(account: i32, instrument: i32): bool {
 
 /** Evaluates the account, then with `lots` at `entry` in `instrument`, then restores it (after heldPosition). */
 export function trialOrder(account: i32, instrument: i32, lots: i32, entry: i64): void {
+  ensurePrepared(instrument); // an instrument nobody holds is prepared when first needed
   evaluateAccount(account);
-  initialMarginBefore = lastInitialMargin;
+  initialMarginBefore = getLastInitialMargin();
   const equity = i64At(accountEquity.ptr, account), maintenance = i64At(accountMaintenanceMargin.ptr, account);
   statusBefore = u8At(accountStatus.ptr, account);
   const held = heldLots, heldAt = heldEntry;
   const bound = i64At(instrumentMaxLots.ptr, instrument);
   setPosition(account, instrument, lots, entry);
   evaluateAccount(account);
-  initialMarginAfter = lastInitialMargin;
+  initialMarginAfter = getLastInitialMargin();
   equityAfter = i64At(accountEquity.ptr, account);
   setPosition(account, instrument, held, held == 0 ? entry : heldAt);
   setI64At(instrumentMaxLots.ptr, instrument, bound);

@@ -1,29 +1,28 @@
 // One position's standard-method charges (docs/methodology.md §4): tiered IM/MM on a linear notional,
 // the short-option formulas with the put cap, nothing for a long option. Shared by the
 // standard kernel and by liquidation sizing, which orders positions by this standalone MM.
-import { i32At, i64At, u8At } from "../store/column";
-import { InstrumentKind, isOption, instrumentKind, instrumentTierStart, instrumentTierCount } from "../store/reference";
+import { InstrumentKind, tierUpTo, tierImf, tierMmf } from "../store/reference";
 import { ceilDiv } from "../fixed/divide";
-import {
-  lotMarkMoney, lotMarkRest, shortImMoney, shortImRestHigh, shortImRestLow,
-  shortMmMoney, shortMmRestHigh, shortMmRestLow, putCapMoney, putCapRest,
-} from "./prepare";
+import { kernelRecords, Record, RECORD_HEADER } from "./prepare";
+import { scenarioCount } from "./scenarios";
 import { QTY_PRICE_TO_MONEY } from "../fixed/scales";
 import { tierCharges, tierMaintenance, perLotCharge } from "./terms";
 
 /** The maintenance half of the last `positionCharges` call. */
 export let positionMaintenance: i64 = 0;
 
-/** IM of `lots` of `instrument` charged alone (returned); its MM is left in positionMaintenance. */
+/**
+ * IM of `lots` of the instrument whose kernel record is at `record`, charged alone (returned);
+ * its MM is left in positionMaintenance. The tier columns are at upTo, imfs, mmfs.
+ */
 // @ts-ignore: decorator
-@inline export function positionCharges(instrument: i32, lots: i64): i64 {
-  const kind = u8At(instrumentKind.ptr, instrument);
-  if (!isOption(kind)) {
+@inline export function positionCharges(record: usize, lots: i64, upTo: usize, imfs: usize, mmfs: usize): i64 {
+  const kind = <i32>load<u8>(record, Record.Kind);
+  if (kind < InstrumentKind.Call) {
     const size = abs(lots);
-    const rest = i64At(lotMarkRest.ptr, instrument);
-    const notional = size * i64At(lotMarkMoney.ptr, instrument) + ceilDiv(size * rest, QTY_PRICE_TO_MONEY);
-    const first = i32At(instrumentTierStart.ptr, instrument);
-    const initial = tierCharges(first, first + i32At(instrumentTierCount.ptr, instrument) - 1, notional);
+    const notional = size * load<i64>(record, Record.Money) + ceilDiv(size * load<i64>(record, Record.Rest), QTY_PRICE_TO_MONEY);
+    const first = load<i32>(record, Record.TierStart);
+    const initial = tierCharges(first, first + load<i32>(record, Record.TierCount) - 1, notional, upTo, imfs, mmfs);
     positionMaintenance = tierMaintenance;
     return initial;
   }
@@ -32,10 +31,10 @@ export let positionMaintenance: i64 = 0;
     return 0;
   }
   const size = -lots;
-  let im = perLotCharge(size, instrument, shortImMoney.ptr, shortImRestHigh.ptr, shortImRestLow.ptr);
-  let mm = perLotCharge(size, instrument, shortMmMoney.ptr, shortMmRestHigh.ptr, shortMmRestLow.ptr);
+  let im = perLotCharge(size, load<i64>(record, Record.ImMoney), load<i64>(record, Record.ImHigh), load<i64>(record, Record.ImLow));
+  let mm = perLotCharge(size, load<i64>(record, Record.MmMoney), load<i64>(record, Record.MmHigh), load<i64>(record, Record.MmLow));
   if (kind == InstrumentKind.Put) {
-    const cap = size * i64At(putCapMoney.ptr, instrument) + ceilDiv(size * i64At(putCapRest.ptr, instrument), QTY_PRICE_TO_MONEY);
+    const cap = size * load<i64>(record, Record.CapMoney) + ceilDiv(size * load<i64>(record, Record.CapRest), QTY_PRICE_TO_MONEY);
     im = min(im, cap);
     mm = min(mm, cap);
   }
@@ -43,8 +42,9 @@ export let positionMaintenance: i64 = 0;
   return im;
 }
 
-/** Standalone MM of `lots` of `instrument` (exported for liquidation sizing). */
+/** Standalone MM of `lots` of `instrument` (exported for liquidation sizing; the instrument must be current). */
 export function standaloneMaintenance(instrument: i32, lots: i64): i64 {
-  positionCharges(instrument, lots);
+  const record = kernelRecords.ptr + ((<usize>instrument * <usize>(RECORD_HEADER + scenarioCount)) << 3);
+  positionCharges(record, lots, tierUpTo.ptr, tierImf.ptr, tierMmf.ptr);
   return positionMaintenance;
 }

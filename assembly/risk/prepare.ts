@@ -3,7 +3,7 @@
 // sub-µ remainder, so the account kernel multiplies small integers and divides by constants.
 import { i32At, i64At, setI64At, u8At, setU8At, Column } from "../store/column";
 import {
-  InstrumentKind, isOption, instrumentCount, instrumentKind, instrumentUnderlying, instrumentMark,
+  InstrumentKind, isOption, instrumentCount, instrumentKind, instrumentUnderlying, instrumentMark, instrumentTierStart, instrumentTierCount,
   instrumentStrike, instrumentExpiry, instrumentIv, instrumentLotSize, instrumentMarkUsed, instrumentModelValue,
   underlyingIndex, underlyingVol, underlyingRate, nowMs, maxMarkDeviation, isExpired,
   optionImRate, optionImMinRate, optionMmRate, assetCount, assetHaircut, assetUnderlying,
@@ -35,11 +35,14 @@ export const shortMmRestLow = new Column(3);
 // lotSize × strike (scale 1e16) = putCapMoney · 1e10 + putCapRest: a short put's maximum loss per lot.
 export const putCapMoney = new Column(3);
 export const putCapRest = new Column(3);
-// price × (F − h) (scale 1e17) = creditHigh · 1e9 + creditLow; price × (F + h) likewise for loans.
-export const creditHigh = new Column(3);
-export const creditLow = new Column(3);
-export const loanHigh = new Column(3);
-export const loanLow = new Column(3);
+/**
+ * Per asset, what a balance's value needs, in one record of ASSET_RECORD_WORDS words: whether it
+ * is cash (priced 1, no haircut), then price × (F − h) (scale 1e17) split as high · 1e9 + low for
+ * a credit, and price × (F + h) likewise for a loan.
+ */
+export const assetRecords = new Column(3);
+export const ASSET_RECORD_WORDS: i32 = 5;
+export const enum AssetRecord { Cash = 0, CreditHigh = 8, CreditLow = 16, LoanHigh = 24, LoanLow = 32 }
 // Per-lot greeks (docs/methodology.md §7), rounded half away from zero: delta and gamma in base units
 // at scale 1e9, vega and theta in money (1e6). Account greeks are exact sums of lots × these.
 export const lotDelta = new Column(3);
@@ -48,12 +51,26 @@ export const lotVega = new Column(3);
 export const lotTheta = new Column(3);
 /** Risk arrays: per instrument and scenario, P&L of one lot in money (0 for linear instruments). */
 export const riskArray = new Column(3);
+/**
+ * The kernels' instrument table: one record per instrument — its underlying and kind, the per-lot
+ * mark value split (money, rest), max_s |risk| for the exactness guard, the per-lot short-option
+ * minimum's money part, lot size and guarded mark, its tier rows, the short-option IM and MM
+ * splits and the put cap — then its risk array as f64 (exact integers below 2^53). One address per
+ * instrument keeps the walk's registers free.
+ */
+export const kernelRecords = new Column(3);
+/** Words of a record before its risk array; the record of instrument i starts at word i × (RECORD_HEADER + scenarioCount). */
+export const RECORD_HEADER: i32 = 16;
+/** Byte offsets of a record's fields. */
+export const enum Record {
+  Underlying = 0, Kind = 4, Changed = 5, Money = 8, Rest = 16, RiskBound = 24, MinimumMoney = 32, LotSize = 40, Mark = 48,
+  TierStart = 56, TierCount = 60, ImMoney = 64, ImHigh = 72, ImLow = 80, MmMoney = 88, MmHigh = 96, MmLow = 104,
+  CapMoney = 112, CapRest = 120, Risk = 128,
+}
 // lotSize × S × shortOptionMin (scale 1e25) split as for short options: the per-lot minimum.
 export const shortMinMoney = new Column(3);
 export const shortMinRestHigh = new Column(3);
 export const shortMinRestLow = new Column(3);
-/** u8: 1 when the asset is priced 1 with no haircut, so a balance's value is amount / 100. */
-export const assetIsCash = new Column(0);
 
 /** Years from now to expiry (365-day years); 0 once the clock has reached it (Black-76 is then the payoff). */
 export function yearsToExpiry(instrument: i32): f64 {
@@ -82,10 +99,14 @@ function loadOptionInputs(instrument: i32): void {
   optionIsCall = u8At(instrumentKind.ptr, instrument) == InstrumentKind.Call;
 }
 
+/** The unrounded Black-76 value of the last `modelValue` call, per base unit: the risk arrays' base. */
+let optionValue: f64 = 0;
+
 /** Black-76 value per base unit at the instrument's iv (or its underlying's vol), scale 1e8, half away from zero. */
-export function modelValue(instrument: i32): i64 {
+function modelValue(instrument: i32): i64 {
   loadOptionInputs(instrument);
-  return roundTable(black76Value(optionIsCall, optionSpot, optionStrike, optionYears, optionSigma, optionRate) * <f64>PRICE_SCALE);
+  optionValue = black76Value(optionIsCall, optionSpot, optionStrike, optionYears, optionSigma, optionRate);
+  return roundTable(optionValue * <f64>PRICE_SCALE);
 }
 
 /**
@@ -120,12 +141,13 @@ function guardLinearMark(instrument: i32, index: i64): i64 {
 function guardOptionMark(instrument: i32, index: i64, isCall: bool): i64 {
   const strike = i64At(instrumentStrike.ptr, instrument);
   const intrinsic = max<i64>(0, isCall ? index - strike : strike - index);
+  // the model value also sets the risk arrays' base (at expiry, Black-76 is the payoff)
+  const value = modelValue(instrument);
   // an expired option is worth its payoff at the index, exactly, until the venue settles it
   if (isExpired(instrument)) {
     setI64At(instrumentModelValue.ptr, instrument, intrinsic);
     return intrinsic;
   }
-  const value = modelValue(instrument);
   setI64At(instrumentModelValue.ptr, instrument, value);
   const cap = mulDiv(value, FRACTION_SCALE + maxMarkDeviation, <u64>FRACTION_SCALE, Rounding.Floor);
   return max(min(i64At(instrumentMark.ptr, instrument), cap), intrinsic);
@@ -176,16 +198,19 @@ const instrumentConstants: Column[] = [
   lotDelta, lotGamma, lotVega, lotTheta, lotMarkMoney, lotMarkRest, shortMinMoney, shortMinRestHigh, shortMinRestLow, shortImMoney, shortImRestHigh, shortImRestLow,
   shortMmMoney, shortMmRestHigh, shortMmRestLow, putCapMoney, putCapRest,
 ];
-const assetConstants: Column[] = [creditHigh, creditLow, loanHigh, loanLow, assetIsCash];
 
-function prepareAsset(asset: i32): void {
+/** An asset's record at its current price. */
+export function prepareAsset(asset: i32): void {
   const price = assetPriceOf(asset);
   const haircut = i64At(assetHaircut.ptr, asset);
-  setU8At(assetIsCash.ptr, asset, price == PRICE_SCALE && haircut == 0 ? 1 : 0);
+  const record = assetRecords.ptr + ((<usize>asset * <usize>ASSET_RECORD_WORDS) << 3);
+  store<i64>(record + AssetRecord.Cash, price == PRICE_SCALE && haircut == 0 ? 1 : 0);
   wideSetProduct(price, FRACTION_SCALE - haircut);
-  splitWide(asset, <u64>FRACTION_SCALE, creditHigh, creditLow);
+  store<i64>(record + AssetRecord.CreditHigh, <i64>wideDivideFloorWithRemainder(<u64>FRACTION_SCALE));
+  store<i64>(record + AssetRecord.CreditLow, <i64>lastRemainder());
   wideSetProduct(price, FRACTION_SCALE + haircut);
-  splitWide(asset, <u64>FRACTION_SCALE, loanHigh, loanLow);
+  store<i64>(record + AssetRecord.LoanHigh, <i64>wideDivideFloorWithRemainder(<u64>FRACTION_SCALE));
+  store<i64>(record + AssetRecord.LoanLow, <i64>lastRemainder());
 }
 
 const DAY_MS: f64 = 86_400_000.0;
@@ -199,7 +224,10 @@ function shiftedVol(sigma: f64, shift: i32, daysToExpiry: f64): f64 {
   return sigma * max(1.0 - <f64>volDown / <f64>FRACTION_SCALE * term, 0.05);
 }
 
-/** The risk array of an option: per scenario, lotSize × (V(S', σ') − V(S, σ)) in money, rounded. */
+/**
+ * The risk array of an option: per scenario, lotSize × (V(S', σ') − V(S, σ)) in money, rounded;
+ * zeros for a linear one. V(S, σ) is the mark guard's model value, just computed (prepareInstrument).
+ */
 function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
   const row = riskArray.ptr + ((<usize>instrument * <usize>scenarioCount) << 3);
   if (!isOption(kind)) {
@@ -207,7 +235,7 @@ function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
     return;
   }
   loadOptionInputs(instrument);
-  const base = black76Value(optionIsCall, optionSpot, optionStrike, optionYears, optionSigma, optionRate);
+  const base = optionValue;
   const days = <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / DAY_MS;
   const units = <f64>lotSize / <f64>PRICE_SCALE;
   const moves = movesOf(i32At(instrumentUnderlying.ptr, instrument));
@@ -222,13 +250,47 @@ function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
   splitPerLotRequirement(instrument, lotSize, shortMinMoney, shortMinRestHigh, shortMinRestLow);
 }
 
-function reserveConstants(): void {
-  riskArray.reserve(instrumentCount * scenarioCount);
-  for (let c = 0; c < instrumentConstants.length; c++) unchecked(instrumentConstants[c]).reserve(instrumentCount);
-  for (let c = 0; c < assetConstants.length; c++) unchecked(assetConstants[c]).reserve(assetCount);
+/** Instrument i's kernel record, from its prepared columns (all but its Changed flag). */
+function writeRecord(i: i32, kind: i32, lotSize: i64, mark: i64): void {
+  const count = scenarioCount, record = kernelRecords.ptr + ((<usize>i * <usize>(RECORD_HEADER + count)) << 3);
+  const risks = riskArray.ptr + ((<usize>i * <usize>count) << 3);
+  store<i32>(record + Record.Underlying, i32At(instrumentUnderlying.ptr, i));
+  store<u8>(record + Record.Kind, <u8>kind); // Record.Changed is the refresh's (freshness.ts)
+  store<i64>(record + Record.Money, i64At(lotMarkMoney.ptr, i));
+  store<i64>(record + Record.Rest, i64At(lotMarkRest.ptr, i));
+  store<i64>(record + Record.MinimumMoney, isOption(kind) ? i64At(shortMinMoney.ptr, i) : 0);
+  store<i64>(record + Record.LotSize, lotSize);
+  store<i64>(record + Record.Mark, mark);
+  store<i32>(record + Record.TierStart, i32At(instrumentTierStart.ptr, i));
+  store<i32>(record + Record.TierCount, i32At(instrumentTierCount.ptr, i));
+  const short = isOption(kind);
+  store<i64>(record + Record.ImMoney, short ? i64At(shortImMoney.ptr, i) : 0);
+  store<i64>(record + Record.ImHigh, short ? i64At(shortImRestHigh.ptr, i) : 0);
+  store<i64>(record + Record.ImLow, short ? i64At(shortImRestLow.ptr, i) : 0);
+  store<i64>(record + Record.MmMoney, short ? i64At(shortMmMoney.ptr, i) : 0);
+  store<i64>(record + Record.MmHigh, short ? i64At(shortMmRestHigh.ptr, i) : 0);
+  store<i64>(record + Record.MmLow, short ? i64At(shortMmRestLow.ptr, i) : 0);
+  store<i64>(record + Record.CapMoney, short ? i64At(putCapMoney.ptr, i) : 0);
+  store<i64>(record + Record.CapRest, short ? i64At(putCapRest.ptr, i) : 0);
+  let bound: f64 = 0;
+  for (let s = 0; s < count; s++) {
+    const risk = <f64>load<i64>(risks + (<usize>s << 3));
+    store<f64>(record + Record.Risk + (<usize>s << 3), risk);
+    bound = max(bound, abs(risk));
+  }
+  store<f64>(record + Record.RiskBound, bound);
 }
 
-function prepareInstrument(i: i32): void {
+/** Sizes every per-instrument and per-asset table for the current counts and grid. */
+export function reserveConstants(): void {
+  riskArray.reserve(instrumentCount * scenarioCount);
+  kernelRecords.reserve(instrumentCount * (RECORD_HEADER + scenarioCount));
+  for (let c = 0; c < instrumentConstants.length; c++) unchecked(instrumentConstants[c]).reserve(instrumentCount);
+  assetRecords.reserve(assetCount * ASSET_RECORD_WORDS);
+}
+
+/** Guarded mark, model value, per-lot constants, greeks and risk arrays of one instrument. */
+export function prepareInstrument(i: i32): void {
   const kind = u8At(instrumentKind.ptr, i);
   const lotSize = i64At(instrumentLotSize.ptr, i);
   const index = i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, i));
@@ -240,23 +302,5 @@ function prepareInstrument(i: i32): void {
   if (isOption(kind)) prepareShortOption(i, lotSize, index, isCall, mark);
   prepareGreeks(i, kind, lotSize);
   prepareRiskArray(i, kind, lotSize);
-}
-
-/** Recomputes guarded marks, model values and every per-lot and per-asset constant. */
-export function prepareInstruments(): void {
-  reserveConstants();
-  for (let i = 0; i < instrumentCount; i++) prepareInstrument(i);
-  for (let a = 0; a < assetCount; a++) prepareAsset(a);
-}
-
-/** Re-prepares only the instruments and assets priced from underlyings flagged in `dirty` (u8 each). */
-export function prepareUnderlyings(dirty: usize): void {
-  reserveConstants();
-  for (let i = 0; i < instrumentCount; i++) {
-    if (load<u8>(dirty + <usize>i32At(instrumentUnderlying.ptr, i))) prepareInstrument(i);
-  }
-  for (let a = 0; a < assetCount; a++) {
-    const u = i32At(assetUnderlying.ptr, a);
-    if (u >= 0 && load<u8>(dirty + <usize>u)) prepareAsset(a);
-  }
+  writeRecord(i, kind, lotSize, mark);
 }

@@ -1,6 +1,7 @@
 // The scenario grid (docs/methodology.md §5) as the facade built it from the venue's parameters, and the
 // portfolio parameters the kernels read. Moves and covers are fractions at 1e9.
 import { Column } from "../store/column";
+import { FRACTION_SCALE } from "../fixed/scales";
 
 export const enum VolShift { Down = -1, None = 0, Up = 1 }
 
@@ -16,7 +17,9 @@ export let volDown: i64 = 250_000_000;
 export let volTermShort: i64 = 300_000_000;
 export let volTermLong: i64 = 130_000_000;
 export let shockCollateral: bool = true;
-export let imMultiplier: i64 = 1_250_000_000;
+/** The IM multiplier (1.25 by default) as imWhole · F + imPart, split once for the kernels. */
+export let imWhole: i64 = 1;
+export let imPart: i64 = 250_000_000;
 export let shortOptionMinRate: i64 = 10_000_000;
 /** Whether buckets aggregate through `correlation` (ρ per pair of underlyings at 1e9) or add up. */
 export let correlated: bool = false;
@@ -47,6 +50,33 @@ export function setPortfolioParameters(up: i64, down: i64, termShort: i64, termL
   volTermShort = termShort;
   volTermLong = termLong;
   shockCollateral = shock;
-  imMultiplier = multiplier;
+  imWhole = multiplier / FRACTION_SCALE;
+  imPart = multiplier - imWhole * FRACTION_SCALE;
   shortOptionMinRate = minimum;
+}
+
+/**
+ * u8 per underlying: 1 when its grid has span16's layout — 16 rows in pairs of equal moves
+ * (vol up, vol down): 0, +P₁, −P₁, +P₂, −P₂, +P₃, −P₃, then +X and −X; rows 0–13 uncovered. The
+ * portfolio kernel then closes a bucket with four divisions, pairing each move with its negative.
+ */
+export const gridPaired = new Column(0);
+
+/** Works out whether underlying u's grid has the paired span16 layout. */
+export function checkGridShape(u: i32): void {
+  gridPaired.reserve(u + 1);
+  let paired = scenarioCount == 16;
+  if (paired) {
+    const moves = movesOf(u), covers = scenarioCover.ptr;
+    for (let s = 0; s < 14; s++) paired = paired && load<i64>(covers + (<usize>s << 3)) == FRACTION_SCALE;
+    for (let k = 0; k < 7; k++) paired = paired && load<i64>(moves + (<usize>k << 4)) == load<i64>(moves + (<usize>k << 4), 8);
+    paired = paired && load<i64>(moves) == 0;
+    for (let k = 1; k < 7; k += 2) {
+      const up = load<i64>(moves + (<usize>k << 4)), down = load<i64>(moves + (<usize>(k + 1) << 4));
+      paired = paired && up >= 0 && down == -up;
+    }
+    const up = load<i64>(moves + 112), down = load<i64>(moves + 120);
+    paired = paired && up >= 0 && down == -up;
+  }
+  store<u8>(gridPaired.ptr + <usize>u, paired ? 1 : 0);
 }

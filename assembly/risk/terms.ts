@@ -2,11 +2,10 @@
 // kernels. Each multiplies lots by per-lot constants split into a money part and a sub-µ
 // remainder (prepare.ts), so every dividend fits i64 and every divisor is a constant.
 import { i64At, u8At } from "../store/column";
-import { tierUpTo, tierImf, tierMmf } from "../store/reference";
 import { floorDiv, ceilDiv } from "../fixed/divide";
 import { floorMul3Div, floorMulAddDiv } from "../fixed/guided";
 import { PRICE_SCALE, MONEY_SCALE, FRACTION_SCALE, QTY_PRICE_TO_MONEY } from "../fixed/scales";
-import { creditHigh, creditLow, loanHigh, loanLow, assetIsCash } from "./prepare";
+import { AssetRecord, ASSET_RECORD_WORDS } from "./prepare";
 
 const QTY_PRICE_TO_MONEY_INVERSE: f64 = 1.0 / <f64>QTY_PRICE_TO_MONEY;
 const FRACTION_SCALE_INVERSE: f64 = 1.0 / <f64>FRACTION_SCALE;
@@ -14,13 +13,14 @@ const FRACTION_SCALE_INVERSE: f64 = 1.0 / <f64>FRACTION_SCALE;
 const CASH_TO_MONEY: i64 = PRICE_SCALE / MONEY_SCALE;
 const I64_SAFE: f64 = 9.0e18;
 
-/** Haircut value of a balance: ⌊a × p × (F ∓ h) / 1e19⌋ (docs/methodology.md §3). */
+/** Haircut value of a balance: ⌊a × p × (F ∓ h) / 1e19⌋ (docs/methodology.md §3), from the asset records at `records`. */
 // @ts-ignore: decorator
-@inline export function collateralValue(asset: i32, amount: i64): i64 {
-  if (u8At(assetIsCash.ptr, asset)) return floorDiv(amount, CASH_TO_MONEY);
+@inline export function collateralValue(records: usize, asset: i32, amount: i64): i64 {
+  const record = records + ((<usize>asset * <usize>ASSET_RECORD_WORDS) << 3);
+  if (load<i64>(record, AssetRecord.Cash)) return floorDiv(amount, CASH_TO_MONEY);
   // p·(F ∓ h) = high·1e9 + low; the product needs more than 64 bits, so the division is guided.
-  const high = i64At(amount >= 0 ? creditHigh.ptr : loanHigh.ptr, asset);
-  const low = i64At(amount >= 0 ? creditLow.ptr : loanLow.ptr, asset);
+  const factor = record + (amount >= 0 ? AssetRecord.CreditHigh : AssetRecord.LoanHigh);
+  const high = load<i64>(factor), low = load<i64>(factor, 8);
   const carry = floorMulAddDiv(amount, low, 0, FRACTION_SCALE, FRACTION_SCALE_INVERSE);
   return floorMulAddDiv(amount, high, carry, QTY_PRICE_TO_MONEY, QTY_PRICE_TO_MONEY_INVERSE);
 }
@@ -44,19 +44,20 @@ const REST_FOLD: i64 = 8_000_000_000_000_000_000;
 
 /**
  * IM = ⌈Σ_k part_k × imf_k / F⌉ (returned) and MM likewise with mmf (left in tierMaintenance),
- * over marginal brackets in one walk; beyond the last bound the last rates apply.
+ * over marginal brackets in one walk (rows first … last of the tier columns at upTo, imfs, mmfs);
+ * beyond the last bound the last rates apply.
  * part × rate can pass 2^63, so each part splits into high·F + low: high·rate is whole µ-units,
  * low·rate (< 1e18) accumulates as a rest divided once at the end.
  */
 // @ts-ignore: decorator
-@inline export function tierCharges(first: i32, last: i32, notional: i64): i64 {
+@inline export function tierCharges(first: i32, last: i32, notional: i64, upTo: usize, imfs: usize, mmfs: usize): i64 {
   let initialWhole: i64 = 0, initialRest: i64 = 0, maintenanceWhole: i64 = 0, maintenanceRest: i64 = 0;
   let floor: i64 = 0;
   for (let k = first; k <= last; k++) {
-    const bound = k == last ? notional : min(notional, i64At(tierUpTo.ptr, k));
+    const bound = k == last ? notional : min(notional, i64At(upTo, k));
     if (bound <= floor) break;
     const part = bound - floor, high = part / FRACTION_SCALE, low = part - high * FRACTION_SCALE;
-    const imf = i64At(tierImf.ptr, k), mmf = i64At(tierMmf.ptr, k);
+    const imf = i64At(imfs, k), mmf = i64At(mmfs, k);
     initialWhole += high * imf;
     maintenanceWhole += high * mmf;
     initialRest += low * imf;
@@ -77,9 +78,8 @@ const REST_FOLD: i64 = 8_000_000_000_000_000_000;
 
 /** ⌈n × lotSize × u / 1e19⌉ for a per-unit requirement u, from its per-lot split money·1e19 + restHigh·1e9 + restLow; n > 0. */
 // @ts-ignore: decorator
-@inline export function perLotCharge(n: i64, instrument: i32, money: usize, restHigh: usize, restLow: usize): i64 {
-  const low = ceilDiv(n * i64At(restLow, instrument), FRACTION_SCALE);
-  return n * i64At(money, instrument) + ceilDiv(n * i64At(restHigh, instrument) + low, QTY_PRICE_TO_MONEY);
+@inline export function perLotCharge(n: i64, money: i64, restHigh: i64, restLow: i64): i64 {
+  return n * money + ceilDiv(n * restHigh + ceilDiv(n * restLow, FRACTION_SCALE), QTY_PRICE_TO_MONEY);
 }
 
 /** ⌊lots × lotSize × markUsed / 1e10⌋ from the per-lot split: an option's value, a linear position's signed notional. */

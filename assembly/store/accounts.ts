@@ -14,6 +14,8 @@ export const accountMode = new Column(0);               // u8: 0 standard, 1 por
 export const accountStatus = new Column(0);             // u8 AccountStatus (derived)
 export const accountEquity = new Column(3);             // i64 money (derived)
 export const accountMaintenanceMargin = new Column(3);  // i64 money (derived)
+export const accountCacheStart = new Column(2);         // i32 first word of the account's slot in cache.ts
+export const accountCacheCapacity = new Column(0);      // u8 words the slot holds
 
 export let positionSlots: i32 = 0; // arena high-water mark
 export let positionHoles: i32 = 0; // slots abandoned by moved segments
@@ -35,7 +37,7 @@ export function getCollateralHoles(): i32 { return collateralHoles; }
 const accountColumns: Column[] = [
   accountPositionStart, accountPositionCount, accountPositionCapacity,
   accountCollateralStart, accountCollateralCount, accountCollateralCapacity,
-  accountMode, accountStatus, accountEquity, accountMaintenanceMargin,
+  accountMode, accountStatus, accountEquity, accountMaintenanceMargin, accountCacheStart, accountCacheCapacity,
 ];
 
 /** Appends `count` empty accounts in the given mode; returns the first new index. */
@@ -51,6 +53,7 @@ export function addAccounts(count: i32, mode: i32): i32 {
     setU8At(accountCollateralCount.ptr, a, 0);
     setU8At(accountCollateralCapacity.ptr, a, 0);
     setU8At(accountMode.ptr, a, mode);
+    setU8At(accountCacheCapacity.ptr, a, 0);
   }
   accountCount = total;
   return first;

@@ -12,6 +12,7 @@ import {
   collateralSlots, collateralHoles, collateralAsset, collateralAmount, extendCollateralArena,
 } from "./accounts";
 import { markExposed } from "./exposure";
+import { addHolder, removeHolder } from "./holders";
 
 // @ts-ignore: decorator
 @inline function positionKey(instrument: i32): i32 {
@@ -33,6 +34,7 @@ export function setPosition(account: i32, instrument: i32, lots: i32, entry: i64
   if (found && lots == 0) {
     for (let k = at; k < count - 1; k++) copyPosition(start + k + 1, start + k);
     setU8At(accountPositionCount.ptr, account, count - 1);
+    removeHolder(instrument);
     return 0;
   }
   if (found) {
@@ -50,6 +52,7 @@ export function setPosition(account: i32, instrument: i32, lots: i32, entry: i64
   setI64At(positionEntry.ptr, start + at, entry);
   setU8At(accountPositionCount.ptr, account, count + 1);
   trackLots(instrument, lots);
+  addHolder(instrument);
   markExposed(account, i32At(instrumentUnderlying.ptr, instrument));
   return 0;
 }

@@ -13,6 +13,8 @@ import {
 } from "./accounts";
 import { trackLots, trackAmount } from "./books";
 import { invalidateExposure } from "./exposure";
+import { recountHolders, listedInstruments, heldScratch } from "./holders";
+import { invalidateCacheLayout } from "./cache";
 import { mul3Div, mulDiv, Rounding } from "../fixed/wide";
 import { QTY_PRICE_TO_MONEY } from "../fixed/scales";
 import {
@@ -86,6 +88,21 @@ export function notionalWithinLimit(lots: i64, lotSize: i64, price: i64): bool {
   if (estimate < 0.999e26) return true;
   if (estimate > 1.001e26) return false;
   return mul3Div(abs(lots), lotSize, price, <u64>QTY_PRICE_TO_MONEY, Rounding.Ceil) <= MAX_POSITION_NOTIONAL;
+}
+
+/**
+ * The first instrument held on underlying u since the last bulk load whose largest holding would
+ * pass the notional limit at `index` (its bound the largest of its mark, strike and that index),
+ * or −1: a price check that costs what has been held, not what is listed.
+ */
+export function heldBeyondNotional(u: i32, index: i64): i32 {
+  const held = listedInstruments(u);
+  for (let k = 0; k < held; k++) {
+    const i = i32At(heldScratch.ptr, k);
+    const bound = max(max(i64At(instrumentMark.ptr, i), i64At(instrumentStrike.ptr, i)), index);
+    if (!notionalWithinLimit(i64At(instrumentMaxLots.ptr, i), i64At(instrumentLotSize.ptr, i), bound)) return i;
+  }
+  return -1;
 }
 
 export function assetPriceOf(asset: i32): i64 {
@@ -233,6 +250,8 @@ export function commitStaged(): void {
   collateralAmount.adopt(stagedCollateralAmount);
   setArenaState(stagedPositions, stagedCollaterals);
   invalidateExposure();
+  invalidateCacheLayout();
+  recountHolders(stagedPositions);
   memory.fill(instrumentMaxLots.ptr, 0, <usize>instrumentCount << 3);
   memory.fill(assetMaxAmount.ptr, 0, <usize>assetCount << 3);
   for (let p = 0; p < stagedPositions; p++) trackLots(u16At(positionInstrument.ptr, p), i32At(positionLots.ptr, p));

@@ -48,6 +48,9 @@ export class Catalog {
   private instrumentIds = new Map<string, number>();
   /** The oracle clock: the latest price time accepted (staleness is judged against it). */
   clock: number;
+  /** Rows of the module's tier table in use (upserts append where a row's tiers outgrow their place). */
+  private tierRows = 0;
+  private tierHoles = 0;
   /** Grids built for each scan range met (dynamic margin moves few ranges, and rarely). */
   private readonly gridsByRange = new Map<bigint, Scenario[]>();
 
@@ -168,7 +171,7 @@ export class Catalog {
       if (beyondNotional(held, row, this.underlyings[u].index)) fail("OUT_OF_RANGE", "instrument.mark", "an open position would exceed the notional limit");
     }
     replaceRow(this.instruments, this.instrumentIds, row);
-    this.sync();
+    this.syncInstrument(this.instrumentIds.get(row.id)!);
   }
 
   /** Position of an instrument in definition order (the `positionInstrument` of loadColumns). */
@@ -239,14 +242,15 @@ export class Catalog {
     return this.views.i64(Col.InstrumentMaxLots)[i];
   }
 
-  /** Fails when a new index for underlying `u` would take an open position or balance past its limit. */
+  /**
+   * Fails when a new index for underlying `u` would take an open position or balance past its
+   * limit. Only the instruments someone holds are looked at, by the module, so a price costs the
+   * same on a venue of ten thousand instruments as on one of a hundred.
+   */
   assertUnderlyingPriceFits(u: number, index: bigint, field: string): void {
     const id = this.underlyings[u].id;
-    this.instruments.forEach((row, i) => {
-      if (row.underlying === id && beyondNotional(this.maxLotsHeld(i), row, index)) {
-        fail("OUT_OF_RANGE", field, `an open position in "${row.id}" would exceed the notional limit`);
-      }
-    });
+    const i = this.wasm.heldBeyondNotional(u, index);
+    if (i >= 0) fail("OUT_OF_RANGE", field, `an open position in "${this.instruments[i].id}" would exceed the notional limit`);
     this.assets.forEach((row, a) => {
       if (row.underlying === id) this.assertAssetPriceFits(a, index, field);
     });
@@ -286,12 +290,13 @@ export class Catalog {
   }
 
   /**
-   * Mirrors every reference row into the module (hundreds of rows: cheap, and simple to keep
-   * right). `moved` names the one underlying whose prices changed, when that is all that did.
+   * Mirrors every reference row into the module (on a load and on changes of underlyings or
+   * assets): every prepared constant and the exposure index are then out of date.
    */
-  sync(moved?: number): void {
-    const tiers = this.instruments.reduce((n, i) => n + i.tiers.length, 0);
-    this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, tiers);
+  sync(): void {
+    this.tierRows = this.instruments.reduce((n, i) => n + i.tiers.length, 0);
+    this.tierHoles = 0;
+    this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, this.tierRows);
     const v = this.views;
     const scenarios = this.params.grid.length, dynamic = this.params.dynamicScan;
     this.wasm.setScenarioCount(scenarios, this.underlyings.length);
@@ -308,22 +313,9 @@ export class Catalog {
       v.i32(Col.AssetUnderlying)[k] = a.underlying === null ? -1 : this.underlyingIds.get(a.underlying)!;
     });
     let t = 0;
-    this.instruments.forEach((i, k) => {
-      v.u8(Col.InstrumentKind)[k] = i.kind;
-      v.i32(Col.InstrumentUnderlying)[k] = this.underlyingIds.get(i.underlying)!;
-      v.i64(Col.InstrumentLotSize)[k] = i.lotSize;
-      v.i64(Col.InstrumentMark)[k] = i.mark;
-      v.i64(Col.InstrumentStrike)[k] = i.strike;
-      v.i64(Col.InstrumentExpiry)[k] = BigInt(i.expiry);
-      v.i64(Col.InstrumentIv)[k] = i.iv;
-      v.i32(Col.InstrumentTierStart)[k] = t;
-      v.i32(Col.InstrumentTierCount)[k] = i.tiers.length;
-      for (const tier of i.tiers) {
-        v.i64(Col.TierUpTo)[t] = tier.upTo;
-        v.i64(Col.TierImf)[t] = tier.imf;
-        v.i64(Col.TierMmf)[t] = tier.mmf;
-        t++;
-      }
+    this.instruments.forEach((_, k) => {
+      this.writeInstrument(k, t);
+      t += this.instruments[k].tiers.length;
     });
     const correlation = this.params.correlation;
     this.wasm.setCorrelated(correlation !== null, this.underlyings.length);
@@ -333,12 +325,77 @@ export class Catalog {
         v.i64(Col.Correlation)[i * n + j] = i === j ? ONE : correlation.get(a.id)?.get(b.id) ?? 0n;
       }));
     }
-    if (moved !== undefined) {
-      this.refresh.underlying(moved);
-    } else {
-      this.wasm.invalidateExposure();
-      this.refresh.everything();
+    this.wasm.invalidatePrepared();
+    this.wasm.invalidateExposure();
+    this.refresh.everything();
+  }
+
+  /** Underlying u's index moved (and with it, under dynamic margin, its scenario moves): O(1), nothing is re-prepared yet. */
+  syncIndex(u: number): void {
+    const row = this.underlyings[u], v = this.views;
+    v.i64(Col.UnderlyingIndex)[u] = row.index;
+    if (this.params.dynamicScan !== null) {
+      const scenarios = this.params.grid.length;
+      v.i64(Col.ScenarioMove).set(this.gridOf(u).map((s) => s.move), u * scenarios);
     }
+    this.wasm.pricesMoved(u);
+    this.refresh.underlying(u);
+  }
+
+  /** Instrument i's mark moved. */
+  syncMark(i: number): void {
+    this.views.i64(Col.InstrumentMark)[i] = this.instruments[i].mark;
+    this.wasm.instrumentChanged(i);
+    this.refresh.underlying(this.underlyingOf(i));
+  }
+
+  /** Asset a's own price moved: every account holding it is re-evaluated with the rest. */
+  syncAssetPrice(a: number): void {
+    this.views.i64(Col.AssetPrice)[a] = this.assets[a].price;
+    this.refresh.everything();
+  }
+
+  /**
+   * Writes instrument i's row alone (an upsert). Its tiers go back in place when they fit, else
+   * after the others; the accounts of its underlying are re-evaluated only if it may be held.
+   */
+  private syncInstrument(i: number): void {
+    const v = this.views, row = this.instruments[i];
+    const isNew = i >= this.wasm.instrumentCount();
+    const before = isNew ? 0 : v.i32(Col.InstrumentTierCount)[i];
+    let start = this.tierRows;
+    if (!isNew && row.tiers.length <= before) {
+      start = v.i32(Col.InstrumentTierStart)[i];
+      this.tierHoles += before - row.tiers.length;
+    } else {
+      this.tierRows += row.tiers.length;
+      this.tierHoles += before;
+    }
+    // rows left behind are reclaimed by laying every row out again once they are many and half the table
+    if (this.tierHoles > 1024 && this.tierHoles > this.tierRows >> 1) return this.sync();
+    this.wasm.setReferenceCounts(this.underlyings.length, this.assets.length, this.instruments.length, this.tierRows);
+    this.writeInstrument(i, start);
+    this.wasm.instrumentRewritten(i);
+    if (!isNew && this.maxLotsHeld(i) > 0n) this.refresh.underlying(this.underlyingOf(i));
+  }
+
+  /** Instrument k's columns, its tiers from row `tierStart` of the tier table. */
+  private writeInstrument(k: number, tierStart: number): void {
+    const v = this.views, i = this.instruments[k];
+    v.u8(Col.InstrumentKind)[k] = i.kind;
+    v.i32(Col.InstrumentUnderlying)[k] = this.underlyingIds.get(i.underlying)!;
+    v.i64(Col.InstrumentLotSize)[k] = i.lotSize;
+    v.i64(Col.InstrumentMark)[k] = i.mark;
+    v.i64(Col.InstrumentStrike)[k] = i.strike;
+    v.i64(Col.InstrumentExpiry)[k] = BigInt(i.expiry);
+    v.i64(Col.InstrumentIv)[k] = i.iv;
+    v.i32(Col.InstrumentTierStart)[k] = tierStart;
+    v.i32(Col.InstrumentTierCount)[k] = i.tiers.length;
+    i.tiers.forEach((tier, n) => {
+      v.i64(Col.TierUpTo)[tierStart + n] = tier.upTo;
+      v.i64(Col.TierImf)[tierStart + n] = tier.imf;
+      v.i64(Col.TierMmf)[tierStart + n] = tier.mmf;
+    });
   }
 }
 

@@ -53,7 +53,10 @@ export class Expiry {
   clockMoved(from: number, to: number): void {
     this.wasm.setClock(BigInt(to));
     this.catalog.instruments.forEach((row, i) => {
-      if (row.kind !== KIND_PERP && row.expiry > from && row.expiry <= to) this.refresh.underlying(this.catalog.underlyingOf(i));
+      if (row.kind === KIND_PERP || row.expiry <= from || row.expiry > to) return;
+      // valued at the index from now on: prepared again, and its holders moved as by a mark change
+      this.wasm.instrumentChanged(i);
+      this.refresh.underlying(this.catalog.underlyingOf(i));
     });
   }
 

@@ -17,7 +17,7 @@ export class InstrumentResults {
   /** P&L of one lot per scenario, raw money (zeros for linear instruments). */
   riskArray(instrumentId: string): bigint[] {
     const i = this.catalog.instrumentIndex(instrumentId);
-    this.refresh.refresh();
+    this.refresh.instrument(i);
     const n = this.catalog.params.grid.length;
     return Array.from(this.views.i64(Col.RiskArray).subarray(i * n, i * n + n));
   }
@@ -25,7 +25,7 @@ export class InstrumentResults {
   /** Per-lot greeks: delta and gamma at 1e9, vega and theta at 1e6. */
   lotGreeks(instrumentId: string): RawGreeks {
     const i = this.catalog.instrumentIndex(instrumentId);
-    this.refresh.refresh();
+    this.refresh.instrument(i);
     const [delta, gamma, vega, theta] = GREEK_COLUMNS.map((c) => this.views.i64(c)[i]);
     return { delta, gamma, vega, theta };
   }
@@ -34,7 +34,7 @@ export class InstrumentResults {
   modelValue(instrumentId: string): bigint {
     const i = this.catalog.instrumentIndex(instrumentId);
     if (this.catalog.instruments[i].kind < KIND_CALL) fail("MALFORMED", "instrument", `"${instrumentId}" is not an option`);
-    this.refresh.refresh();
+    this.refresh.instrument(i);
     return this.views.i64(Col.InstrumentModelValue)[i];
   }
 }

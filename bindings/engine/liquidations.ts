@@ -27,7 +27,6 @@ export class Liquidations {
   apply(limit: number | undefined): LiquidationReport {
     this.refresh.refresh();
     const result = this.liquidator.pass(limitOf(limit));
-    if (result.changed) this.refresh.initialTotal();
     return describePass(result, this.catalog, this.book);
   }
 }

@@ -21,11 +21,12 @@ const ACCOUNT_TABLE = [
 const POSITION_BYTES = 14, COLLATERAL_BYTES = 9;
 /**
  * Reference data's bytes per row, module-wide: an instrument's reference columns, per-lot
- * constants and net lots; an underlying's columns, portfolio scratch and dirty flags; an asset's
- * columns and constants; a tier. Grids, risk arrays and correlations are added per scenario and
- * per underlying pair.
+ * constants, net lots, its kernel record's header and the copy a tick keeps, its preparation
+ * epoch and holder lists; an underlying's columns, portfolio scratch and dirty flags; an asset's
+ * columns, constants and records; a tier. Grids, risk arrays (twice: the column and the kernel
+ * record) and correlations are added per scenario and per underlying pair.
  */
-const INSTRUMENT_BYTES = 232, UNDERLYING_BYTES = 64, ASSET_BYTES = 80, TIER_BYTES = 24;
+const INSTRUMENT_BYTES = 520, UNDERLYING_BYTES = 64, ASSET_BYTES = 112, TIER_BYTES = 24;
 
 export class MemoryGuard {
   constructor(private readonly wasm: WasmExports, private readonly views: ColumnViews) {}
@@ -82,7 +83,7 @@ export class MemoryGuard {
    */
   reference(counts: { underlyings: number; assets: number; instruments: number; tiers: number; scenarios: number; accounts: number }): number {
     const u = counts.underlyings + 1, i = counts.instruments + 1, s = counts.scenarios;
-    const rows = i * (INSTRUMENT_BYTES + 8 * s) + u * (UNDERLYING_BYTES + 16 * s + 16 * u) + (counts.assets + 1) * ASSET_BYTES + (counts.tiers + 16) * TIER_BYTES;
+    const rows = i * (INSTRUMENT_BYTES + 16 * s) + u * (UNDERLYING_BYTES + 16 * s + 16 * u) + (counts.assets + 1) * ASSET_BYTES + (counts.tiers + 16) * TIER_BYTES;
     return 1.5 * rows + this.wasm.exposureStrideFor(counts.accounts) * u * 4;
   }
 

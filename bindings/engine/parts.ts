@@ -66,7 +66,7 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
   return {
     wasm, views, simd, refresh, catalog, book, results, greeks, liquidator, expiry, memory, orders,
     maxOrder: new MaxOrder(wasm, views, catalog, book, orders),
-    prices: new Prices(catalog, refresh, expiry),
+    prices: new Prices(catalog, expiry),
     present: new Presenter(wasm, views, catalog, book, results, greeks, refresh, priceSearch),
     liquidations: new Liquidations(catalog, book, refresh, liquidator),
     instruments: new InstrumentResults(views, catalog, refresh),

@@ -136,7 +136,7 @@ export class Presenter {
   buckets(id: string): Bucket[] {
     const a = this.book.indexOf(id, "account");
     this.refresh.refresh();
-    this.wasm.evaluateAccount(a);
+    this.wasm.evaluateBuckets(a);
     if (this.views.u8(Col.AccountMode)[a] !== 1) return [];
     return Array.from(this.views.i32(Col.BucketUnderlying).subarray(0, this.wasm.bucketCount()), (u) => ({
       underlying: this.catalog.underlyings[u].id,

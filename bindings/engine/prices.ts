@@ -8,10 +8,9 @@ import { KIND_CALL } from "../core/constants.generated.js";
 import { parsePremium } from "../venue/reference.js";
 import { beyondNotional, type Catalog, type UnderlyingRow } from "./catalog.js";
 import type { Expiry } from "./expiry.js";
-import type { Refresh } from "./refresh.js";
 
 export class Prices {
-  constructor(private readonly catalog: Catalog, private readonly refresh: Refresh, private readonly expiry: Expiry) {}
+  constructor(private readonly catalog: Catalog, private readonly expiry: Expiry) {}
 
   /**
    * Every check of a price update, then the update itself as a function that cannot fail. A
@@ -40,7 +39,7 @@ export class Prices {
       }
       return () => {
         catalog.instruments[i] = { ...row, mark: raw, priceTime: timestampMs };
-        catalog.sync(catalog.underlyingOf(i));
+        catalog.syncMark(i);
       };
     }
     const a = target.asset, row = catalog.assets[a];
@@ -50,7 +49,7 @@ export class Prices {
     catalog.assertAssetPriceFits(a, raw, "price");
     return () => {
       catalog.assets[a] = { ...row, price: raw, priceTime: timestampMs };
-      catalog.sync();
+      catalog.syncAssetPrice(a);
     };
   }
 
@@ -80,7 +79,7 @@ export class Prices {
     return () => {
       catalog.underlyings[u] = next;
       this.advanceClock(timestampMs);
-      catalog.sync(u);
+      catalog.syncIndex(u);
     };
   }
 
@@ -101,7 +100,7 @@ export class Prices {
       const next = { index: index ?? row.index, stale: index === null };
       if (next.index === row.index && next.stale === row.stale) return;
       catalog.underlyings[u] = { ...row, ...next, scan: catalog.withSample(row.scan, index, catalog.clock) };
-      this.refresh.underlying(u);
+      catalog.syncIndex(u);
     });
   }
 

@@ -39,9 +39,9 @@ export class Results {
     return { equity: this.equityTotal(), maintenanceMargin: this.maintenanceTotal(), statusCounts: this.statusCounts() };
   }
 
-  /** All three totals, the IM total included (a full pass when it fell behind). */
+  /** All three totals, brought up to date incrementally. */
   totals(): RawTotals {
-    this.refresh.refreshWithInitialTotal();
+    this.refresh.refresh();
     const wasm = this.wasm;
     return { equity: this.equityTotal(), initialMargin: fromWords(wasm.totalInitialMarginHigh(), wasm.totalInitialMarginLow()), maintenanceMargin: this.maintenanceTotal() };
   }

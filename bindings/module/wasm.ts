@@ -63,11 +63,14 @@ export function runtimeOf(options: RuntimeOptions): { simd: boolean; initialMemo
 
 /**
  * Wasm memory (bytes) for one bulk load of this size and its recomputes: positions 14 bytes,
- * collateral rows 9, accounts 48 (their columns, the staged offsets, queue and exposure index),
- * 16 MiB for reference data and scratch, 5 % slack. Not capped at what wasm32 can address.
+ * collateral rows 9, accounts 48 (their columns, the staged offsets, queue and exposure index)
+ * plus their tick cache (5 bytes, and 16 a price group — counted as at most three an account,
+ * each a position or a balance), 16 MiB for reference data and scratch, 5 % slack. Not capped at
+ * what wasm32 can address.
  */
 export function memoryNeeded(size: { accounts: number; positions: number; collaterals: number }): number {
-  return Math.ceil((size.positions * 14 + size.collaterals * 9 + size.accounts * 48 + 16 * 2 ** 20) * 1.05);
+  const groups = Math.min(size.positions + size.collaterals, 3 * size.accounts);
+  return Math.ceil((size.positions * 14 + size.collaterals * 9 + size.accounts * 53 + groups * 16 + 16 * 2 ** 20) * 1.05);
 }
 
 /** A size given to memoryEstimate, checked: whole counts ≥ 0 (absent: 0). */
@@ -81,8 +84,13 @@ export function checkedSize(size: unknown): { accounts: number; positions: numbe
   return { accounts: count("accounts"), positions: count("positions"), collaterals: count("collaterals") };
 }
 
-/** Size figures of an instance: live column bytes, the whole linear memory, the module itself. */
-export function moduleStats(wasm: WasmExports): { accounts: number; positions: number; collaterals: number; liveBytes: number; memoryBytes: number; wasmBytes: number } {
+/**
+ * Size figures of an instance: live column bytes, the whole linear memory, the module itself; and
+ * how many portfolio buckets the exact i64 path has closed since the start (the f64 guard failed).
+ */
+export function moduleStats(wasm: WasmExports): {
+  accounts: number; positions: number; collaterals: number; liveBytes: number; memoryBytes: number; wasmBytes: number; exactBuckets: number;
+} {
   return {
     accounts: wasm.accountCount(),
     positions: wasm.positionSlots(),
@@ -90,5 +98,6 @@ export function moduleStats(wasm: WasmExports): { accounts: number; positions: n
     liveBytes: wasm.liveBytes(),
     memoryBytes: wasm.memoryBytes(),
     wasmBytes: wasmSize,
+    exactBuckets: wasm.exactBucketCount(),
   };
 }

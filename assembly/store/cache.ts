@@ -1,0 +1,95 @@
+// What a price tick needs to move an account's results without walking all of it
+// (docs/methodology.md §9). A portfolio account keeps, per price group — an underlying it holds
+// a position on or a balance priced from, in ascending underlying order — the group's margin L
+// (its bucket loss, 0 for a balance-only group with shockCollateral off) and its part of equity
+// E: two i64 words a group. A standard account keeps its IM: one word. The slots live in one
+// arena; a slot that outgrows its room moves to the arena's end, and the next full recompute
+// lays the arena out densely again once the holes pass half of it.
+import { Column, i32At, setI32At, u8At, setU8At, u16At } from "./column";
+import { instrumentUnderlying, assetUnderlying, underlyingCount } from "./reference";
+import {
+  accountCount, accountMode, accountPositionStart, accountPositionCount, accountCollateralStart,
+  accountCollateralCount, accountCacheStart, accountCacheCapacity, positionInstrument, collateralAsset,
+} from "./accounts";
+
+/** i64 words: every account's slot. */
+export const cacheWords = new Column(3);
+let wordsUsed = 0;
+let holeWords = 0;
+let layoutStale = true;
+
+/** The slots no longer match the account table (a bulk load): lay them out again. */
+export function invalidateCacheLayout(): void {
+  layoutStale = true;
+}
+
+/** True when the next full recompute should lay the arena out again. */
+export function cacheLayoutDue(): bool {
+  return layoutStale || holeWords > wordsUsed >> 1;
+}
+
+/** Byte address of account a's slot (its current contents). */
+// @ts-ignore: decorator
+@inline export function cacheSlot(a: i32): usize {
+  return cacheWords.ptr + (<usize>i32At(accountCacheStart.ptr, a) << 3);
+}
+
+/** Byte address of a slot of at least `words` words for account a, moved to the arena's end if it has less. */
+// @ts-ignore: decorator
+@inline export function cacheSlotFor(a: i32, words: i32): usize {
+  if (words > u8At(accountCacheCapacity.ptr, a)) moveSlot(a, words);
+  return cacheSlot(a);
+}
+
+/** Gives up account a's slot (its mode changed): the next walk that commits it takes a new one. */
+export function releaseSlot(a: i32): void {
+  holeWords += u8At(accountCacheCapacity.ptr, a);
+  setU8At(accountCacheCapacity.ptr, a, 0);
+}
+
+function moveSlot(a: i32, words: i32): void {
+  cacheWords.reserve(wordsUsed + words);
+  holeWords += u8At(accountCacheCapacity.ptr, a);
+  setI32At(accountCacheStart.ptr, a, wordsUsed);
+  setU8At(accountCacheCapacity.ptr, a, words);
+  wordsUsed += words;
+}
+
+const groupStamp = new Column(2); // i32 per underlying: last account counted + 1
+
+/** Words account a needs: 2 per price group in portfolio mode, 1 in standard mode. */
+function wordsOf(a: i32): i32 {
+  if (u8At(accountMode.ptr, a) != 1) return 1;
+  const stamp = a + 1;
+  let groups = 0;
+  const ps = i32At(accountPositionStart.ptr, a), pe = ps + u8At(accountPositionCount.ptr, a);
+  for (let p = ps; p < pe; p++) {
+    const u = i32At(instrumentUnderlying.ptr, u16At(positionInstrument.ptr, p));
+    if (i32At(groupStamp.ptr, u) != stamp) groups++;
+    setI32At(groupStamp.ptr, u, stamp);
+  }
+  const cs = i32At(accountCollateralStart.ptr, a), ce = cs + u8At(accountCollateralCount.ptr, a);
+  for (let c = cs; c < ce; c++) {
+    const u = i32At(assetUnderlying.ptr, u8At(collateralAsset.ptr, c));
+    if (u < 0 || i32At(groupStamp.ptr, u) == stamp) continue;
+    setI32At(groupStamp.ptr, u, stamp);
+    groups++;
+  }
+  return groups << 1;
+}
+
+/** Lays every account's slot out densely in account order, sized to its book. */
+export function layoutCache(): void {
+  groupStamp.resetTo(underlyingCount);
+  let total = 0;
+  for (let a = 0; a < accountCount; a++) {
+    const words = wordsOf(a);
+    setI32At(accountCacheStart.ptr, a, total);
+    setU8At(accountCacheCapacity.ptr, a, words);
+    total += words;
+  }
+  cacheWords.resetTo(total);
+  wordsUsed = total;
+  holeWords = 0;
+  layoutStale = false;
+}
