@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import vm from "node:vm";
 import { chromium } from "playwright-core";
 import { MarginEngine } from "../build/index.js";
-import { browserLaunchOptions } from "./helpers/chromium.mjs";
+import { browserLaunchOptions, collectErrors } from "./helpers/chromium.mjs";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 const read = (path) => readFileSync(join(root, path), "utf8");
@@ -48,9 +48,7 @@ test.after(async () => {
 /** Opens a page and waits for its `result`, or for the first error it reports. */
 async function run(url) {
   const page = await browser.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(error.message));
-  page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
+  const errors = collectErrors(page);
   await page.goto(url);
   await page.waitForFunction(() => globalThis.result !== undefined, null, { timeout: 20_000 }).catch(() => {});
   const result = await page.evaluate(() => globalThis.result ?? null);

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { MarginEngine, generateVenue } from "../build/index.js";
-import { browserLaunchOptions } from "./helpers/chromium.mjs";
+import { browserLaunchOptions, collectErrors } from "./helpers/chromium.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 
 const root = new URL("../", import.meta.url);
@@ -35,9 +35,7 @@ test.after(async () => {
 /** A page with every console error, page error and CSP violation collected. */
 async function openPage(url, viewport = { width: 1280, height: 900 }) {
   const page = await browser.newPage({ viewport });
-  const errors = [];
-  page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
-  page.on("pageerror", (error) => errors.push(error.message));
+  const errors = collectErrors(page);
   await page.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
   await page.goto(url);
   await settled(page, 0);

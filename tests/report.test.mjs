@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
 import { chromium } from "playwright-core";
-import { browserLaunchOptions } from "./helpers/chromium.mjs";
+import { browserLaunchOptions, collectErrors, openReadyFile } from "./helpers/chromium.mjs";
 
 const root = new URL("../", import.meta.url);
 const uplotBanner = readFileSync(new URL("node_modules/uplot/dist/uPlot.iife.min.js", root), "utf8").slice(0, 60);
@@ -200,10 +200,8 @@ test("Chromium opens the report from file:// and draws every chart offline", asy
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     const requests = [];
-    const errors = [];
     page.on("request", (request) => requests.push(request.url()));
-    page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
-    page.on("pageerror", (error) => errors.push(error.message));
+    const errors = collectErrors(page);
     page.on("dialog", (dialog) => { errors.push(`dialog: ${dialog.message()}`); dialog.dismiss(); });
     await page.goto(pathToFileURL(file).href);
     await page.waitForSelector("body[data-ready=true]", { timeout: 10_000 });
@@ -254,12 +252,7 @@ test("margin-core demo --json prints the summary's keys, and its report opens in
   assert.ok(summary.distinctAccountsLiquidated <= summary.liquidationEvents);
   const browser = await chromium.launch(browserLaunchOptions());
   try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors = [];
-    page.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
-    page.on("pageerror", (error) => errors.push(error.message));
-    await page.goto(pathToFileURL(file).href);
-    await page.waitForSelector("body[data-ready=true]", { timeout: 10_000 });
+    const { page, errors } = await openReadyFile(browser, file);
     assert.equal(errors, []);
     assert.is(await page.locator("#ticks tbody tr").count(), 21);
     assert.is(await page.locator("#ticks tbody tr.clearing").count(), 1, "tick 0 stands apart");

@@ -8,10 +8,9 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { chromium } from "playwright-core";
 import { MarginEngine, generateVenue } from "../build/index.js";
-import { browserLaunchOptions } from "./helpers/chromium.mjs";
+import { browserLaunchOptions, openReadyFile } from "./helpers/chromium.mjs";
 import { expectMarginError } from "./helpers/margin-error.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
 
@@ -136,12 +135,7 @@ test("margin-core whatif: the proposal, the same crash under both side by side, 
 
   const browser = await chromium.launch(browserLaunchOptions());
   try {
-    const tab = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    const errors = [];
-    tab.on("console", (message) => { if (message.type() === "error") errors.push(message.text()); });
-    tab.on("pageerror", (error) => errors.push(error.message));
-    await tab.goto(pathToFileURL(page).href);
-    await tab.waitForSelector("body[data-ready=true]", { timeout: 10_000 });
+    const { page: tab, errors } = await openReadyFile(browser, page);
     assert.equal(errors, []);
     assert.is(await tab.locator("#crash tbody tr").count(), 11);
     assert.is(await tab.locator("#accounts tbody tr").count(), Math.min(3, out.worsened));

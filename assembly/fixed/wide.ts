@@ -88,7 +88,6 @@ export function mul3Div(a: i64, b: i64, c: i64, d: u64, mode: Rounding): i64 {
   return applyRounding(q, divisionRemainder, negative, mode);
 }
 
-
 /**
  * A signed 128-bit register for products of more than two factors. Callers' limits keep every
  * true value below 2^127 in magnitude, so products truncated to 128 bits are exact.
@@ -102,7 +101,6 @@ export function wideSetProduct(a: i64, b: i64): void {
   wideHigh = productHigh;
   if ((a ^ b) < 0) wideNegate();
 }
-
 
 /** wide = wide × (high:low), an unsigned 128-bit factor (truncated to 128 bits). */
 export function wideMultiplyWide(high: u64, low: u64): void {
@@ -130,7 +128,6 @@ function wideNegate(): void {
 
 export function wideHighWord(): u64 { return wideHigh; }
 export function wideLowWord(): u64 { return wideLow; }
-
 
 /** ⌊wide / d⌋ for wide ≥ 0, leaving the remainder for `lastRemainder`. */
 export function wideDivideFloorWithRemainder(d: u64): u64 {

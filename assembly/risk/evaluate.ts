@@ -83,8 +83,6 @@ export function recomputeAll(): void {
   for (let k = 0; k < 4; k++) unchecked(statusCounts[k] = walkCounts[k]);
 }
 
-
-
 /**
  * Evaluates accounts [first, end) into their equity, MM and status columns. `commit` also
  * writes each account's cache slot (store/cache.ts) — the results then count in the totals;

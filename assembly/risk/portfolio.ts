@@ -168,7 +168,6 @@ export function rowToExact(): void {
   for (let s = 0; s < count; s++) store<i64>(to + (<usize>s << 3), <i64>load<f64>(from + (<usize>s << 3)));
 }
 
-
 /** Starts the detail of a new account. */
 export function resetDetail(): void { bucketCount = 0; }
 

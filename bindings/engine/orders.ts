@@ -16,7 +16,6 @@ import type { Expiry } from "./expiry.js";
 import type { Refresh } from "./refresh.js";
 import type { OrderCheck, OrderRejection, RawOrderCheck } from "./types.js";
 
-
 export class Orders {
   constructor(
     private readonly wasm: WasmExports,

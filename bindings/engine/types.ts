@@ -62,7 +62,6 @@ export interface VenueRisk {
   greeks: Record<string, Greeks>;
 }
 
-
 /** Runtime options and the venue settings (`now` defaults to the current time). */
 export interface EngineOptions extends RuntimeOptions, VenueSettingsText {}
 
