@@ -43,6 +43,8 @@ export class Catalog {
   underlyings: UnderlyingRow[] = [];
   assets: AssetRow[] = [];
   instruments: InstrumentRow[] = [];
+  /** Counts changes to `instruments` (a load or an upsert), so what is derived from them knows when to rebuild. */
+  instrumentRevision = 0;
   private underlyingIds = new Map<string, number>();
   private assetIds = new Map<string, number>();
   private instrumentIds = new Map<string, number>();
@@ -99,6 +101,7 @@ export class Catalog {
     this.assets = assets;
     this.assetIds = assetIds;
     this.instruments = instruments;
+    this.instrumentRevision++;
     this.instrumentIds = instrumentIds;
     this.sync();
   }
@@ -171,6 +174,7 @@ export class Catalog {
       if (beyondNotional(held, row, this.underlyings[u].index)) fail("OUT_OF_RANGE", "instrument.mark", "an open position would exceed the notional limit");
     }
     replaceRow(this.instruments, this.instrumentIds, row);
+    this.instrumentRevision++;
     this.syncInstrument(this.instrumentIds.get(row.id)!);
   }
 

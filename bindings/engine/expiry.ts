@@ -33,6 +33,8 @@ export class Expiry {
    */
   private settled = new Map<number, number>();
   private loadsSeen = 0;
+  /** The dated instruments' distinct expiries, ascending, as of a catalog revision: a print that crosses none costs no scan. */
+  private schedule = { revision: -1, times: new Float64Array(0) };
 
   constructor(
     private readonly wasm: WasmExports,
@@ -52,12 +54,31 @@ export class Expiry {
   /** The clock moved from `from` to `to`: what expired in between is re-valued at the index. */
   clockMoved(from: number, to: number): void {
     this.wasm.setClock(BigInt(to));
+    if (!this.expiresWithin(from, to)) return;
     this.catalog.instruments.forEach((row, i) => {
       if (row.kind === KIND_PERP || row.expiry <= from || row.expiry > to) return;
       // valued at the index from now on: prepared again, and its holders moved as by a mark change
       this.wasm.instrumentChanged(i);
       this.refresh.underlying(this.catalog.underlyingOf(i));
     });
+  }
+
+  /** True when some future or option expires in (from, to]. */
+  private expiresWithin(from: number, to: number): boolean {
+    const catalog = this.catalog;
+    if (this.schedule.revision !== catalog.instrumentRevision) {
+      const dated = catalog.instruments.filter((row) => row.kind !== KIND_PERP).map((row) => row.expiry);
+      this.schedule = { revision: catalog.instrumentRevision, times: new Float64Array([...new Set(dated)]).sort() };
+    }
+    const times = this.schedule.times;
+    // bisection for the first expiry after `from`
+    let low = 0, high = times.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (times[middle] <= from) low = middle + 1;
+      else high = middle;
+    }
+    return low < times.length && times[low] <= to;
   }
 
   /**
