@@ -2,7 +2,7 @@
 // kernels in risk/; the facade in bindings/ views the columns through typed arrays. A module's
 // counters are read through getters exported under the counter's own name.
 export { columnCount, columnPointer, columnShift, columnCapacity, liveBytes, memoryBytes } from "./columns";
-export { grownCapacity } from "./store/column";
+export { grownCapacity, layoutVersionPointer } from "./store/column";
 export {
   setCounts as setReferenceCounts, setParameters, setClock,
   getUnderlyingCount as underlyingCount, getInstrumentCount as instrumentCount,

@@ -1,6 +1,19 @@
 // A growable flat array in linear memory. Columns hold the engine's state struct-of-arrays;
 // the facade reads and writes them through typed-array views at `ptr`.
 
+/** Counts moves of any column's storage: the facade re-takes its typed-array views when it changes. */
+const layoutVersion = memory.data(4);
+
+/** Where the layout version is kept (a u32), so the facade reads it without a call. */
+export function layoutVersionPointer(): usize {
+  return layoutVersion;
+}
+
+// @ts-ignore: decorator
+@inline function storageMoved(): void {
+  store<u32>(layoutVersion, load<u32>(layoutVersion) + 1);
+}
+
 export class Column {
   ptr: usize = 0;
   capacity: i32 = 0;
@@ -16,6 +29,7 @@ export class Column {
     this.ptr = this.ptr == 0 ? heap.alloc(newBytes) : heap.realloc(this.ptr, newBytes);
     memory.fill(this.ptr + oldBytes, 0, newBytes - oldBytes);
     this.capacity = next;
+    storageMoved();
   }
 
   /** Drops the contents and holds exactly `count` zeroed elements. */
@@ -29,6 +43,7 @@ export class Column {
       memory.fill(this.ptr, 0, bytes);
       this.capacity = count;
     }
+    storageMoved();
   }
 
   /** Takes over another column's storage (the other is left empty). */
@@ -38,6 +53,7 @@ export class Column {
     this.capacity = other.capacity;
     other.ptr = 0;
     other.capacity = 0;
+    storageMoved();
   }
 }
 
