@@ -3,11 +3,11 @@
 import { formatDecimal, MONEY_SCALE } from "./core/decimal.js";
 import { optionsOf } from "./core/json.js";
 import { checkTimestamp } from "./core/time.js";
-import { MAX_MEMORY_BYTES, checkedSize, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
+import { MAX_MEMORY_BYTES, RUNTIME_OPTION_KEYS, checkedSize, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
 import type { AccountColumns, StagedFieldName } from "./venue/account-columns.js";
 import type { Scenario } from "./venue/grid.js";
 import { building } from "./engine/memory.js";
-import { assembleParts, type EngineParts } from "./engine/parts.js";
+import { ENGINE_OPTION_KEYS, assembleParts, type EngineParts } from "./engine/parts.js";
 import { engineFromVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
 import { compareVenues, proposedSnapshot } from "./engine/what-if.js";
 import type { Bucket } from "./engine/present.js";
@@ -34,7 +34,7 @@ export class MarginEngine {
 
   /** An empty engine holding only the settlement asset. @example const engine = await MarginEngine.create({ now: "2026-11-24T00:00:00Z" }); */
   static async create(options?: EngineOptions | null): Promise<MarginEngine> {
-    const given = optionsOf(options, "options");
+    const given = optionsOf(options, "options", ENGINE_OPTION_KEYS);
     return MarginEngine.build(given, given, ({ catalog }) => catalog.upsertAsset({ id: catalog.settings.settlement, price: "1", haircut: "0" }));
   }
 
@@ -48,14 +48,14 @@ export class MarginEngine {
 
   /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. @example await MarginEngine.fromVenue(readFileSync("venue.json", "utf8")) */
   static async fromVenue(venue: unknown, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
-    const given = optionsOf(runtime, "runtime");
+    const given = optionsOf(runtime, "runtime", RUNTIME_OPTION_KEYS);
     return engineFromVenue(venue, (settings, fill) => MarginEngine.build(given, { ...given, ...settings }, fill));
   }
 
   /** An engine from snapshot bytes; it behaves as the one that wrote them. @example const copy = await MarginEngine.restore(engine.snapshot()); */
   static async restore(bytes: Uint8Array, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
     const snapshot = readSnapshot(bytes);
-    const given = optionsOf(runtime, "runtime");
+    const given = optionsOf(runtime, "runtime", RUNTIME_OPTION_KEYS);
     return MarginEngine.build(given, { ...given, ...snapshot.options }, (parts) => snapshot.fill(parts));
   }
 
@@ -163,7 +163,7 @@ export class MarginEngine {
 
   /** Every account's risk (or a page of them), in account order; liquidation prices when asked for. @example engine.accounts({ offset: 1000, limit: 500 }) */
   accounts(options?: AccountsOptions | null): AccountRisk[] {
-    return this.parts.present.accounts(optionsOf(options, "options"));
+    return this.parts.present.accounts(optionsOf(options, "options", ["liquidationPrices", "offset", "limit"]));
   }
 
   /** Venue totals, status counts and net greeks. @example engine.totals().maintenanceMargin */
@@ -242,12 +242,12 @@ export class MarginEngine {
 
   /** The queue as one pass would process it now, with orders, fees and the bankruptcy waterfall; nothing changes. @example engine.liquidationQueue({ limit: 10 }) */
   liquidationQueue(options?: { limit?: number | null } | null): LiquidationReport {
-    return this.parts.liquidations.preview(optionsOf(options, "options").limit as number | undefined ?? undefined);
+    return this.parts.liquidations.preview(optionsOf(options, "options", ["limit"]).limit as number | undefined ?? undefined);
   }
 
   /** Applies one liquidation pass and reports what it did. @example engine.liquidate().socializedLoss */
   liquidate(options?: { limit?: number | null } | null): LiquidationReport {
-    return this.parts.liquidations.apply(optionsOf(options, "options").limit as number | undefined ?? undefined);
+    return this.parts.liquidations.apply(optionsOf(options, "options", ["limit"]).limit as number | undefined ?? undefined);
   }
 
   /**
@@ -265,7 +265,7 @@ export class MarginEngine {
    * @example (await engine.whatIf({ maxMarkDeviation: "0.02" })).transitions
    */
   async whatIf(params: unknown, options?: { top?: number | null } | null): Promise<WhatIfReport> {
-    const top = optionsOf(options, "options").top ?? 20;
+    const top = optionsOf(options, "options", ["top"]).top ?? 20;
     const proposed = await this.withParams(params);
     return compareVenues(this.parts, proposed.parts, top as number);
   }

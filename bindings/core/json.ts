@@ -21,10 +21,21 @@ export function asBoolean(value: unknown, field: string): boolean {
   return value;
 }
 
-/** An options argument: absent or null means every default; anything else must be an object. */
-export function optionsOf(value: unknown, field: string): Record<string, unknown> {
+/**
+ * Fails on a key the object does not define, naming it and the keys it may have: a misspelt
+ * option or a field this call does not take must not pass unseen.
+ */
+export function onlyKeys(row: Record<string, unknown>, field: string, allowed: readonly string[], hint = ""): Record<string, unknown> {
+  for (const key of Object.keys(row)) {
+    if (!allowed.includes(key)) fail("MALFORMED", `${field}.${key}`, `not a field of ${field} (it takes ${allowed.join(", ")})${hint}`);
+  }
+  return row;
+}
+
+/** An options argument: absent or null means every default; anything else must be an object of the `allowed` keys. */
+export function optionsOf(value: unknown, field: string, allowed: readonly string[]): Record<string, unknown> {
   if (value === undefined || value === null) return {};
-  return asObject(value, field);
+  return onlyKeys(asObject(value, field), field, allowed);
 }
 
 /** An optional flag: absent or null is false. */

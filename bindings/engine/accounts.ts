@@ -2,7 +2,7 @@
 // module's staging columns, and single-account edits. Each change marks what it invalidates.
 import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail, MarginError } from "../core/errors.js";
-import { asId, asObject } from "../core/json.js";
+import { asId, asObject, onlyKeys } from "../core/json.js";
 import {
   MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_COLLATERAL_VALUE, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
   QTY_PRICE_TO_MONEY, REJECTION_DUPLICATE, REJECTION_OUT_OF_RANGE, REJECTION_UNKNOWN_ID, STAGED_FIELDS,
@@ -80,7 +80,7 @@ export class AccountBook {
    * a field left out keeps its value, `parent: null` detaches a sub-account.
    */
   upsertAccount(value: unknown): void {
-    const row = asObject(value, "account");
+    const row = onlyKeys(asObject(value, "account"), "account", ["id", "mode", "parent"], "; positions and balances are set with setPosition and setCollateral");
     const id = asId(row.id, "account.id");
     let a = this.find(id);
     const mode = row.mode === undefined && a !== undefined ? this.views.u8(Col.AccountMode)[a] : parseMode(row.mode, "account.mode");

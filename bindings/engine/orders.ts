@@ -2,7 +2,7 @@
 // from one trial evaluation in the module. Never changes state.
 import { ceilDiv, floorDiv, formatDecimal, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asId, asObject } from "../core/json.js";
+import { asId, asObject, onlyKeys } from "../core/json.js";
 import {
   KIND_CALL, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_PRICE, QTY_PRICE_FRACTION_TO_MONEY, QTY_PRICE_TO_MONEY, STATUS_BANKRUPT,
 } from "../core/constants.generated.js";
@@ -27,7 +27,7 @@ export class Orders {
   ) {}
 
   check(order: unknown): OrderCheck {
-    const request = asObject(order, "order");
+    const request = onlyKeys(asObject(order, "order"), "order", ["account", "instrument", "qty", "price"]);
     const a = this.book.indexOf(asId(request.account, "order.account"), "order.account");
     const i = this.catalog.instrumentIndex(asId(request.instrument, "order.instrument"));
     const row = this.catalog.instruments[i];

@@ -6,7 +6,7 @@ import { asId, asObject } from "../core/json.js";
 import { MAX_FUND } from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
 import { ColumnViews } from "../module/views.js";
-import type { WasmExports } from "../module/wasm.js";
+import { RUNTIME_OPTION_KEYS, type WasmExports } from "../module/wasm.js";
 import { parseParams } from "../venue/params.js";
 import { AccountBook } from "./accounts.js";
 import { Catalog } from "./catalog.js";
@@ -44,6 +44,9 @@ export interface EngineParts {
   expiry: Expiry;
   memory: MemoryGuard;
 }
+
+/** The keys an EngineOptions object may have: the runtime's and the venue settings'. */
+export const ENGINE_OPTION_KEYS: readonly string[] = [...RUNTIME_OPTION_KEYS, "now", "settlement", "params", "insuranceFund"];
 
 /** Settings are checked in the order the venue file lists them: now, settlement, params, fund. */
 export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineOptions): EngineParts {

@@ -7,6 +7,7 @@
 import simdBytes from "../../build/margin-core.wasm";
 import { instantiate as instantiateRaw } from "../../build/margin-core.js";
 import { fail } from "../core/errors.js";
+import { onlyKeys } from "../core/json.js";
 
 export type WasmExports = Awaited<ReturnType<typeof instantiateRaw>>;
 
@@ -45,6 +46,9 @@ export interface RuntimeOptions {
   maximumMemory?: number;
 }
 
+/** The keys a RuntimeOptions object may have. */
+export const RUNTIME_OPTION_KEYS: readonly string[] = ["simd", "initialMemory", "maximumMemory"];
+
 /** The build and memory bounds that runtime options ask for, checked (null means the default). */
 export function runtimeOf(options: RuntimeOptions): { simd: boolean; initialMemory: number; maximumMemory: number } {
   const simd = options.simd ?? undefined;
@@ -76,6 +80,7 @@ export function memoryNeeded(size: { accounts: number; positions: number; collat
 /** A size given to memoryEstimate, checked: whole counts ≥ 0 (absent: 0). */
 export function checkedSize(size: unknown): { accounts: number; positions: number; collaterals: number } {
   if (typeof size !== "object" || size === null || Array.isArray(size)) fail("MALFORMED", "size", "expected { accounts, positions, collaterals }");
+  onlyKeys(size as Record<string, unknown>, "size", ["accounts", "positions", "collaterals"]);
   const count = (key: "accounts" | "positions" | "collaterals") => {
     const n = (size as Record<string, unknown>)[key] ?? 0;
     if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) fail("OUT_OF_RANGE", `size.${key}`, "expected a whole count ≥ 0");

@@ -7,6 +7,7 @@ import { Worker } from "node:worker_threads";
 import type { AccountColumns } from "../venue/account-columns.js";
 import type { AccountStatus } from "../engine.js";
 import { MarginError, type MarginErrorCode } from "../core/errors.js";
+import { optionsOf } from "../core/json.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
 import { assignShards, gatherColumns } from "./shard-plan.js";
 
@@ -60,14 +61,15 @@ export class ShardedEngine {
    * Starts the workers and loads each with its share of `columns` (whole families of
    * sub-accounts stay together). `venue` is a venue file without accounts, or whose accounts are ignored.
    */
-  static async create(venue: Record<string, unknown>, columns: AccountColumns, options: ShardOptions = {}): Promise<ShardedEngine> {
-    const count = options.shards ?? availableParallelism();
+  static async create(venue: Record<string, unknown>, columns: AccountColumns, options?: ShardOptions | null): Promise<ShardedEngine> {
+    const given = optionsOf(options, "options", ["shards", "simd"]) as ShardOptions;
+    const count = given.shards ?? availableParallelism();
     if (!Number.isInteger(count) || count < 1) throw new MarginError("OUT_OF_RANGE", "shards", "must be a positive integer");
     const shards = assignShards(columns.parent, columns.count, count).map((members) => new Shard(members));
     const engine = new ShardedEngine(shards, columns.count);
     try {
       await Promise.all(shards.map((s) => s.request({
-        op: "load", venue: { ...venue, accounts: [] }, columns: gatherColumns(columns, s.globalIndex), globalIndex: s.globalIndex, simd: options.simd,
+        op: "load", venue: { ...venue, accounts: [] }, columns: gatherColumns(columns, s.globalIndex), globalIndex: s.globalIndex, simd: given.simd,
       })));
     } catch (error) {
       await engine.close();

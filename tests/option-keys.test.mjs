@@ -1,0 +1,61 @@
+// docs/api.md, Errors: an options object or a record given to a call takes only the keys the call
+// defines. A misspelt option (`dryrun`, `limt`) or a field the call does not take (`side` on an
+// order, `positions` on upsertAccount) is refused with MALFORMED naming it, and nothing changes:
+// ignored, it would run a pass the caller meant to preview or check a buy meant as a sale.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { MarginEngine } from "../build/index.js";
+import { ShardedEngine } from "../build/sharded-engine.js";
+import { generateVenue } from "../build/index.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
+
+const VENUE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+
+const REFUSED = [
+  ["liquidate", (e) => e.liquidate({ dryrun: true }), "options.dryrun"],
+  ["liquidationQueue", (e) => e.liquidationQueue({ limit: 1, top: 2 }), "options.top"],
+  ["accounts", (e) => e.accounts({ limt: 1 }), "options.limt"],
+  ["checkOrder", (e) => e.checkOrder({ account: "alice", instrument: "BTC-PERP", qty: "0.1", price: "65000", side: "sell" }), "order.side"],
+  ["upsertAccount", (e) => e.upsertAccount({ id: "dave", mode: "portfolio", collateral: { USD: "1000" } }), "account.collateral"],
+  ["upsertAccount on an existing account", (e) => e.upsertAccount({ id: "alice", positions: [] }), "account.positions"],
+  ["whatIf", (e) => e.whatIf({}, { top: 3, count: 2 }), "options.count"],
+  ["withParams", (e) => e.withParams({}, { simd: true, memory: 1 }), "runtime.memory"],
+];
+
+for (const [name, call, field] of REFUSED) {
+  test(`${name}: an unknown key is refused, naming it, and nothing changes`, async () => {
+    const engine = await MarginEngine.fromVenue(VENUE);
+    const before = engine.snapshot(), risk = JSON.stringify(engine.accounts());
+    const error = await expectMarginError(() => call(engine), { code: "MALFORMED", field });
+    assert.match(error.message, /not a field of/);
+    assert.equal(engine.snapshot(), before, "snapshot bytes changed");
+    assert.is(JSON.stringify(engine.accounts()), risk, "risk changed");
+  });
+}
+
+test("the same calls with their own keys are accepted", async () => {
+  const engine = await MarginEngine.fromVenue(VENUE);
+  assert.is(engine.accounts({ limit: 1, offset: 1, liquidationPrices: false }).length, 1);
+  assert.type(engine.checkOrder({ account: "alice", instrument: "BTC-PERP", qty: "-0.1", price: "65000" }).accepted, "boolean");
+  engine.upsertAccount({ id: "dave", mode: "portfolio", parent: null });
+  assert.is(engine.account("dave").mode, "portfolio");
+  assert.ok(Array.isArray(engine.liquidationQueue({ limit: 1 }).queue));
+});
+
+test("engine options, runtime options and memoryEstimate sizes take only their keys", async () => {
+  await expectMarginError(() => MarginEngine.create({ now: "2026-11-24T00:00:00Z", insuranceFnd: "5" }), { code: "MALFORMED", field: "options.insuranceFnd" });
+  await expectMarginError(() => MarginEngine.fromVenue(VENUE, { simd: false, maxMemory: 1 }), { code: "MALFORMED", field: "runtime.maxMemory" });
+  const engine = await MarginEngine.fromVenue(VENUE);
+  await expectMarginError(() => MarginEngine.restore(engine.snapshot(), { initialMemory: 0, sims: false }), { code: "MALFORMED", field: "runtime.sims" });
+  expectMarginError(() => MarginEngine.memoryEstimate({ accounts: 10, position: 80 }), { code: "MALFORMED", field: "size.position" });
+  const created = await MarginEngine.create({ now: "2026-11-24T00:00:00Z", insuranceFund: "5", simd: false, maximumMemory: 64 * 2 ** 20 });
+  assert.is(created.fund(), "5");
+});
+
+test("ShardedEngine.create takes shards and simd only", async () => {
+  const { venue, columns } = generateVenue({ accounts: 10, seed: 3 });
+  await expectMarginError(() => ShardedEngine.create(venue, columns, { shard: 2 }), { code: "MALFORMED", field: "options.shard" });
+});
+
+test.run();
