@@ -120,6 +120,29 @@ test("tier rates that fall and rise again: the answer in an early tier is found 
   assert.is(engine.maxOrder("a", "PERP", "buy", "60000"), "11");
 });
 
+test("maxOrder as the first call, on a restored copy and right after a print: the last tier is judged at the current mark", async () => {
+  // 15.384 BTC at 65,000 is the last lot within the 1,000,000 tier; at 50,000, 20 BTC is
+  const venue = {
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "BTC", spot: "65000", vol: "0.55" }],
+    instruments: [{ id: "BTC-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "65000",
+      tiers: [{ upTo: "100000", imf: "0.02", mmf: "0.01" }, { upTo: "1000000", imf: "0.05", mmf: "0.025" }] }],
+    accounts: [
+      { id: "rich", collateral: { USD: "10000000" } },
+      { id: "other", collateral: { USD: "1000" }, positions: [{ instrument: "BTC-PERP", qty: "0.01", entry: "65000" }] },
+    ],
+  };
+  const fresh = await MarginEngine.fromVenue(venue);
+  assert.is(fresh.maxOrder("rich", "BTC-PERP", "buy", "65000"), "15.384", "before anything else was read");
+  assert.is(fresh.checkOrder({ account: "rich", instrument: "BTC-PERP", qty: "15.385", price: "65000" }).reason, "OVER_TIER_LIMIT");
+  const restored = await MarginEngine.restore(fresh.snapshot());
+  assert.is(restored.maxOrder("rich", "BTC-PERP", "buy", "65000"), "15.384", "on a restored copy");
+  const time = Date.parse(venue.now) + 1000;
+  fresh.setPrice("BTC-PERP", "50000", time);
+  fresh.setPrice("BTC", "50000", time);
+  assert.is(fresh.maxOrder("rich", "BTC-PERP", "buy", "50000"), "20", "right after the print");
+});
+
 test("maxOrder on the example venue: the answer passes and one lot more does not", async () => {
   const engine = await MarginEngine.fromVenue(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
   const bob = engine.maxOrder("bob", "BTC-PERP", "buy", "65010");

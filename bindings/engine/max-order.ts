@@ -45,6 +45,8 @@ export class MaxOrder {
   maxLots(a: number, i: number, sign: 1 | -1, price: bigint): number {
     const row = this.catalog.instruments[i];
     const underlying = this.catalog.underlying(row.underlying);
+    // the tier bounds below read the guarded mark: prepared at the current prices before any check
+    this.orders.prepare(i);
     const held = this.wasm.heldPosition(a, i);
     const h = sign * this.wasm.trialHeldLots(); // the held position seen from the order's side
     if (!held && this.views.u8(Col.AccountPositionCount)[a] >= MAX_POSITIONS_PER_ACCOUNT) return 0;

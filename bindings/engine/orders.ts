@@ -86,7 +86,13 @@ export class Orders {
     return { accepted: reason === null, reason, initialMarginBefore: imBefore, initialMarginAfter: imAfter, equityAfter };
   }
 
-  /** True when `lots` of a linear instrument at its guarded mark pass its last tier bound. */
+  /** Brings results and instrument `i`'s preparation (its guarded mark, read by the tier bounds) up to date. */
+  prepare(i: number): void {
+    this.refresh.refresh();
+    this.wasm.ensurePrepared(i);
+  }
+
+  /** True when `lots` of a linear instrument at its guarded mark pass its last tier bound (`prepare(i)` first). */
   beyondLastTier(i: number, lots: number): boolean {
     return this.beyondTier(i, lots, this.catalog.instruments[i].tiers.length - 1);
   }
