@@ -54,7 +54,10 @@ export class MarginEngine {
 
   /** An engine from snapshot bytes; it behaves as the one that wrote them. @example const copy = await MarginEngine.restore(engine.snapshot()); */
   static async restore(bytes: Uint8Array, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
-    const snapshot = readSnapshot(bytes);
+    return MarginEngine.fromSnapshot(readSnapshot(bytes), runtime);
+  }
+
+  private static async fromSnapshot(snapshot: ReturnType<typeof readSnapshot>, runtime: RuntimeOptions | null | undefined): Promise<MarginEngine> {
     const given = optionsOf(runtime, "runtime", RUNTIME_OPTION_KEYS);
     return MarginEngine.build(given, { ...given, ...snapshot.options }, (parts) => snapshot.fill(parts));
   }
@@ -112,7 +115,9 @@ export class MarginEngine {
    * @example engine.settleExpired(Date.now()).positions
    */
   settleExpired(nowMs: number): ExpirySettlement {
-    this.parts.prices.advanceClock(checkTimestamp(nowMs, "now"));
+    const now = checkTimestamp(nowMs, "now");
+    this.parts.prices.checkClockMove(now, "now");
+    this.parts.prices.advanceClock(now);
     return this.parts.expiry.settle();
   }
 
@@ -256,7 +261,7 @@ export class MarginEngine {
    * @example const proposed = await engine.withParams({ optMm: "0.09" }); proposed.liquidate();
    */
   async withParams(params: unknown, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
-    return MarginEngine.restore(proposedSnapshot(this.snapshot(), params), runtime);
+    return MarginEngine.fromSnapshot(readSnapshot(proposedSnapshot(this.snapshot(), params), true), runtime);
   }
 
   /**

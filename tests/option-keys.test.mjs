@@ -53,6 +53,16 @@ test("engine options, runtime options and memoryEstimate sizes take only their k
   assert.is(created.fund(), "5");
 });
 
+test("loadColumns takes the AccountColumns keys only: a misspelt ids is refused", async () => {
+  const { venue, columns } = generateVenue({ accounts: 3, seed: 5 });
+  const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
+  const before = engine.snapshot();
+  await expectMarginError(() => engine.loadColumns({ ...columns, Ids: ["a", "b", "c"] }), { code: "MALFORMED", field: "columns.Ids" });
+  assert.equal(engine.snapshot(), before);
+  engine.loadColumns({ ...columns, ids: ["a", "b", "c"] });
+  assert.equal(engine.accounts().map((a) => a.id), ["a", "b", "c"]);
+});
+
 test("ShardedEngine.create takes shards and simd only", async () => {
   const { venue, columns } = generateVenue({ accounts: 10, seed: 3 });
   await expectMarginError(() => ShardedEngine.create(venue, columns, { shard: 2 }), { code: "MALFORMED", field: "options.shard" });

@@ -104,6 +104,32 @@ test("withParams: null restores a default; the copy liquidates on its own; a bad
   assert.equal(engine.snapshot(), bytes);
 });
 
+test("withParams under dynamic margin: turned on, it starts as a fresh venue; new bounds move the carried range into them", async () => {
+  const venue = await generated(600, 21);
+  const plain = await MarginEngine.fromVenue(venue);
+  const switchedOn = await plain.withParams({ dynamicMargin: true });
+  const freshOn = await MarginEngine.fromVenue({ ...venue, params: { dynamicMargin: true } });
+  assert.equal(switchedOn.riskColumns(), freshOn.riskColumns(), "dynamic margin switched on by a proposal = loaded with it");
+  assert.is(switchedOn.scanRange("BTC"), freshOn.scanRange("BTC"));
+
+  const dynamic = await MarginEngine.fromVenue({ ...venue, params: { dynamicMargin: true } });
+  const carried = dynamic.scanRange("BTC");
+  // a floor above the carried range lifts it to the floor; a cap below it brings it down to the cap
+  assert.ok(carried < 300_000_000n, `carried ${carried}`);
+  const floored = await dynamic.withParams({ priceScan: "0.3" });
+  assert.is(floored.scanRange("BTC"), 300_000_000n);
+  const capped = await dynamic.withParams({ priceScan: "0.05", extremeMultiple: "10" });
+  assert.ok(capped.scanRange("BTC") <= 100_000_000n, `the ±100 % cap at 10× moves: ${capped.scanRange("BTC")}`);
+  assert.ok((await dynamic.whatIf({ priceScan: "0.3" })).delta.maintenanceMargin !== "0", "a higher floor moves margin");
+  const off = await dynamic.withParams({ dynamicMargin: false });
+  assert.equal(off.riskColumns(), plain.riskColumns(), "switched off = the static venue");
+});
+
+test("a proposal's keys are checked as own keys: \"__proto__\" is an unknown parameter", async () => {
+  const engine = await MarginEngine.fromVenue(await generated(50, 2));
+  await expectMarginError(() => engine.whatIf(JSON.parse('{"__proto__":{"optIm":"0.9"}}')), { code: "UNKNOWN_ID", field: "params.__proto__" });
+});
+
 test("margin-core whatif: the proposal, the same crash under both side by side, and a page Chromium opens cleanly", async () => {
   const venue = join(work, "venue.json"), proposal = join(work, "proposal.json"), page = join(work, "whatif.html");
   writeFileSync(venue, JSON.stringify(await generated(1500, 14)));

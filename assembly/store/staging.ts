@@ -115,7 +115,8 @@ export function assetPriceOf(asset: i32): i64 {
  * amount × price scale), checked as the notional is.
  */
 export function collateralWithinLimit(amount: i64, price: i64): bool {
-  if (abs(amount) > MAX_COLLATERAL_AMOUNT) return false;
+  // compared both ways: abs(i64.MIN) is i64.MIN, which would pass a magnitude test
+  if (amount > MAX_COLLATERAL_AMOUNT || amount < -MAX_COLLATERAL_AMOUNT) return false;
   const estimate = <f64>abs(amount) * <f64>price;
   if (estimate < 0.999e27) return true;
   if (estimate > 1.001e27) return false;

@@ -4,12 +4,12 @@ import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail, MarginError } from "../core/errors.js";
 import { asId, asObject, onlyKeys } from "../core/json.js";
 import {
-  MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_COLLATERAL_VALUE, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
+  MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_COLLATERAL_VALUE, MAX_POSITIONS_PER_ACCOUNT,
   QTY_PRICE_TO_MONEY, REJECTION_DUPLICATE, REJECTION_OUT_OF_RANGE, REJECTION_UNKNOWN_ID, STAGED_FIELDS,
 } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { MAX_MEMORY_BYTES, memoryNeeded, type WasmExports } from "../module/wasm.js";
-import type { AccountColumns, StagedFieldName } from "../venue/account-columns.js";
+import { checkAccountColumns, type AccountColumns, type StagedFieldName } from "../venue/account-columns.js";
 import { lotsOf, parseMode } from "../venue/accounts.js";
 import { parseFillPrice } from "../venue/reference.js";
 import { formatTime } from "../core/time.js";
@@ -192,7 +192,7 @@ export class AccountBook {
   }
 
   indexOf(id: string, field: string): number {
-    const a = this.find(id);
+    const a = this.find(asId(id, field));
     if (a === undefined) fail("UNKNOWN_ID", field, `no account "${id}"`);
     return a;
   }
@@ -208,46 +208,12 @@ export class AccountBook {
   }
 }
 
-/** Checks the columns' types, sizes, ids and parents before anything reaches the module. */
+/** The layout checks (venue/account-columns.ts), then whether the module's memory can hold the load. */
 function checkShape(value: unknown): void {
-  const columns = asObject(value, "columns") as unknown as AccountColumns;
-  const n = columns.count;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "columns.count", `must be an integer in [0, ${MAX_ACCOUNTS}]`);
-  expectColumn(columns.mode, Uint8Array, n, "columns.mode");
-  expectColumn(columns.parent, Int32Array, n, "columns.parent");
-  expectColumn(columns.positionOffsets, Uint32Array, n + 1, "columns.positionOffsets");
-  expectColumn(columns.collateralOffsets, Uint32Array, n + 1, "columns.collateralOffsets");
-  const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
-  if (positions > MAX_ROWS) fail("OUT_OF_RANGE", "columns.positionOffsets", `more than ${MAX_ROWS} positions in one load`);
-  if (collaterals > MAX_ROWS) fail("OUT_OF_RANGE", "columns.collateralOffsets", `more than ${MAX_ROWS} collateral balances in one load`);
-  const needed = memoryNeeded({ accounts: n, positions, collaterals });
-  if (needed > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", "columns.count", `needs about ${(needed / 2 ** 30).toFixed(1)} GiB of wasm memory; wasm32 addresses 4 GiB`);
-  expectColumn(columns.positionInstrument, Uint16Array, positions, "columns.positionInstrument");
-  expectColumn(columns.positionLots, Int32Array, positions, "columns.positionLots");
-  expectColumn(columns.positionEntry, BigInt64Array, positions, "columns.positionEntry");
-  expectColumn(columns.collateralAsset, Uint8Array, collaterals, "columns.collateralAsset");
-  expectColumn(columns.collateralAmount, BigInt64Array, collaterals, "columns.collateralAmount");
-  if (columns.ids !== undefined && columns.ids !== null) {
-    if (!Array.isArray(columns.ids) || columns.ids.length !== n) fail("MALFORMED", "columns.ids", `expected an array of ${n} ids`);
-    const seen = new Set<string>();
-    columns.ids.forEach((id, a) => {
-      // the field path is built only for an error: this runs once per account of a bulk load
-      if (typeof id !== "string" || id.length === 0 || id.length > 128) asId(id, `columns.ids[${a}]`);
-      if (seen.has(id)) fail("DUPLICATE_ID", `columns.ids[${a}]`, `account "${id}" appears twice`);
-      seen.add(id);
-    });
-  }
-  for (let a = 0; a < n; a++) {
-    const p = columns.parent[a];
-    if (p === -1) continue;
-    if (p < 0 || p >= n || p === a) fail("MALFORMED", `columns.parent[${a}]`, "parent must be another account's index");
-    if (columns.parent[p] !== -1) fail("MALFORMED", `columns.parent[${a}]`, "a sub-account cannot have sub-accounts");
-  }
-}
-
-function expectColumn(array: unknown, type: { new (n: number): ArrayBufferView; name: string }, length: number, field: string): void {
-  if (!(array instanceof type)) fail("MALFORMED", field, `expected a ${type.name}`);
-  if ((array as unknown as ArrayLike<unknown>).length !== length) fail("MALFORMED", field, `expected ${length} elements`);
+  checkAccountColumns(value, (size) => {
+    const needed = memoryNeeded(size);
+    if (needed > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", "columns.count", `needs about ${(needed / 2 ** 30).toFixed(1)} GiB of wasm memory; wasm32 addresses 4 GiB`);
+  });
 }
 
 function stagedError(rejection: number, field: string): MarginError {

@@ -4,7 +4,7 @@
 // settlement asset, parameters, and the oracle clock.
 import { maxBig, PRICE_ONE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray } from "../core/json.js";
+import { asArray, asId } from "../core/json.js";
 import {
   KIND_PERP, MAX_ASSETS, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS, MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, ONE, QTY_PRICE_TO_MONEY,
 } from "../core/constants.generated.js";
@@ -107,7 +107,8 @@ export class Catalog {
   }
 
   private withIndex(spec: UnderlyingSpec): UnderlyingRow {
-    const fromSources = spec.sources.length > 0 ? indexFromSources(spec.sources, this.settings.now, this.params) : null;
+    // judged at the oracle clock: a source that was fresh at load may have gone stale since
+    const fromSources = spec.sources.length > 0 ? indexFromSources(spec.sources, this.clock, this.params) : null;
     // With no fresh source the underlying is stale: it keeps its spot, or the sources' last prices.
     const index = fromSources ?? spec.spot ?? lastKnownIndex(spec.sources);
     return { ...spec, index, stale: spec.sources.length > 0 && fromSources === null };
@@ -128,7 +129,7 @@ export class Catalog {
 
   upsertUnderlying(value: unknown): void {
     this.ensureRoom("underlying");
-    const row = this.withIndex(parseUnderlying(value, "underlying", this.settings.now));
+    const row = this.withIndex(parseUnderlying(value, "underlying", this.clock));
     const existing = this.underlyingIds.get(row.id);
     if (existing === undefined) {
       checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
@@ -143,7 +144,7 @@ export class Catalog {
 
   upsertAsset(value: unknown): void {
     this.ensureRoom("asset");
-    const row = parseAsset(value, "asset", this.settings.settlement, this.settings.now);
+    const row = parseAsset(value, "asset", this.settings.settlement, this.clock);
     if (row.underlying !== null && !this.underlyingIds.has(row.underlying)) fail("UNKNOWN_ID", "asset.underlying", `no underlying "${row.underlying}"`);
     const existing = this.assetIds.get(row.id);
     if (existing === undefined) {
@@ -158,7 +159,7 @@ export class Catalog {
 
   upsertInstrument(value: unknown): void {
     this.ensureRoom("instrument");
-    const row = parseInstrument(value, "instrument", this.settings.now, true);
+    const row = parseInstrument(value, "instrument", this.clock, true);
     if (isExpiredAt(row, this.clock)) fail("EXPIRED", "instrument.expiry", "is not after the oracle clock: the contract has expired");
     const u = this.underlyingIds.get(row.underlying);
     if (u === undefined) fail("UNKNOWN_ID", "instrument.underlying", `no underlying "${row.underlying}"`);
@@ -167,6 +168,8 @@ export class Catalog {
       checkCount(this.instruments.length + 1, MAX_INSTRUMENTS, "instruments");
     } else {
       const before = this.instruments[existing];
+      // its positions are settled at the old expiry: a new one would let them trade again
+      if (isExpiredAt(before, this.clock)) fail("EXPIRED", "instrument.expiry", `"${row.id}" expired at the oracle clock: an expired contract keeps its expiry (define a new instrument)`);
       const held = this.maxLotsHeld(existing);
       if (held > 0n && (before.lotSize !== row.lotSize || before.kind !== row.kind || before.underlying !== row.underlying)) {
         fail("OUT_OF_RANGE", "instrument.lotSize", "kind, underlying and lot size cannot change while positions are open");
@@ -180,21 +183,21 @@ export class Catalog {
 
   /** Position of an instrument in definition order (the `positionInstrument` of loadColumns). */
   instrumentIndex(id: string, field = "instrument"): number {
-    const i = this.instrumentIds.get(id);
+    const i = this.instrumentIds.get(asId(id, field));
     if (i === undefined) fail("UNKNOWN_ID", field, `no instrument "${id}"`);
     return i;
   }
 
   /** Position of an asset in definition order (the `collateralAsset` of loadColumns). */
   assetIndex(id: string): number {
-    const a = this.assetIds.get(id);
+    const a = this.assetIds.get(asId(id, "asset"));
     if (a === undefined) fail("UNKNOWN_ID", "asset", `no asset "${id}"`);
     return a;
   }
 
   /** Position of an underlying in definition order. */
   underlyingIndex(id: string): number {
-    const u = this.underlyingIds.get(id);
+    const u = this.underlyingIds.get(asId(id, "underlying"));
     if (u === undefined) fail("UNKNOWN_ID", "underlying", `no underlying "${id}"`);
     return u;
   }

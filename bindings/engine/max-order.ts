@@ -53,7 +53,8 @@ export class MaxOrder {
 
     // quantities the check can judge at all: |position after| within the notional limit
     const limit = largestWithin(Number(MAX_LOTS), (lots) => !beyondNotional(BigInt(lots), row, underlying.index, price));
-    const low = Math.max(1, -limit - h), high = limit - h;
+    // and an order itself is at most MAX_LOTS (closing a short first could otherwise ask for more)
+    const low = Math.max(1, -limit - h), high = Math.min(limit - h, Number(MAX_LOTS));
     if (high < low) return 0;
 
     const checks = new Map<number, RawOrderCheck>();

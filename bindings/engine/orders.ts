@@ -43,8 +43,8 @@ export class Orders {
   }
 
   checkRaw(a: number, i: number, lots: number, price: bigint): RawOrderCheck {
-    if (!Number.isInteger(a) || a < 0 || a >= this.book.count()) fail("UNKNOWN_ID", "order.account", `no account index ${a}`);
-    if (!Number.isInteger(i) || i < 0 || i >= this.catalog.instruments.length) fail("UNKNOWN_ID", "order.instrument", `no instrument index ${i}`);
+    if (!Number.isInteger(a) || a < 0 || a >= this.book.count()) fail("UNKNOWN_ID", "order.account", `no account index ${String(a)}`);
+    if (!Number.isInteger(i) || i < 0 || i >= this.catalog.instruments.length) fail("UNKNOWN_ID", "order.instrument", `no instrument index ${String(i)}`);
     if (!Number.isSafeInteger(lots) || Math.abs(lots) > Number(MAX_LOTS)) fail("OUT_OF_RANGE", "order.qty", `more than ${MAX_LOTS} lots`);
     const row = this.catalog.instruments[i];
     // an option's premium may be 0; a perpetual's or future's price may not

@@ -9,6 +9,7 @@ import { formatI64, formatUnits, wordsOf } from "../core/units.js";
 import { Col } from "../module/views.js";
 import { MODE_NAMES, parseVenueAccounts } from "../venue/accounts.js";
 import { scanAccounts } from "../venue/accounts-text.js";
+import { initialScan, rebaseScan } from "./scan-range.js";
 import { parseVenueFile, splitVenueText, type VenueSettingsText } from "../venue/file.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
@@ -17,8 +18,10 @@ import type { EngineParts } from "./parts.js";
 import type { EngineOptions } from "./types.js";
 
 /** Fills a new engine from a venue file's reference rows and accounts. */
-export function loadVenue({ catalog, book }: EngineParts, file: Record<string, unknown>): void {
+export function loadVenue(parts: EngineParts, file: Record<string, unknown>): void {
+  const { catalog, book } = parts;
   catalog.load(file);
+  startAtLatestSource(parts);
   const parsed = parseVenueAccounts(file.accounts, catalog.accountLookup());
   book.loadColumns(parsed.columns, parsed.fieldOf);
 }
@@ -33,8 +36,10 @@ export async function engineFromVenue<E>(venue: unknown, build: (settings: Venue
   const split = typeof venue === "string" ? splitVenueText(venue) : null;
   if (split !== null) {
     try {
-      return await build(split.settings, ({ catalog, book }) => {
+      return await build(split.settings, (parts) => {
+        const { catalog, book } = parts;
         catalog.load(split.file);
+        startAtLatestSource(parts);
         book.loadColumns(scanAccounts(venue as string, split.accountsStart, split.accountsEnd, catalog.accountLookup()));
       });
     } catch {
@@ -43,6 +48,22 @@ export async function engineFromVenue<E>(venue: unknown, build: (settings: Venue
   }
   const { file, settings } = parseVenueFile(venue);
   return build(settings, (parts) => loadVenue(parts, file));
+}
+
+/**
+ * A venue file's oracle sources may be ahead of its `now` (prints taken after it, as `toVenue()`
+ * writes them): the oracle clock starts at the latest of them, so each index is the one those
+ * prints made. A source more than maxClockSkew ahead of `now` is refused, as a print would be.
+ */
+function startAtLatestSource({ catalog, prices }: EngineParts): void {
+  let latest = catalog.clock;
+  catalog.underlyings.forEach((u, k) => u.sources.forEach((source, j) => {
+    if (source.time > catalog.clock + catalog.params.maxClockSkewMs) {
+      fail("OUT_OF_RANGE", `underlyings[${k}].sources[${j}].time`, `more than maxClockSkew (${catalog.params.maxClockSkewMs / 1000} s) ahead of now`);
+    }
+    if (source.time > latest) latest = source.time;
+  }));
+  prices.advanceClock(latest);
 }
 
 /** The venue file describing the current state (positions in canonical order). */
@@ -120,8 +141,12 @@ export function snapshotOf({ wasm, views: v, catalog, book, liquidator }: Engine
   ]);
 }
 
-/** A snapshot read back: the settings to build an engine with, and how to fill it. */
-export function readSnapshot(bytes: Uint8Array): { options: EngineOptions; fill(parts: EngineParts): void } {
+/**
+ * A snapshot read back: the settings to build an engine with, and how to fill it. With
+ * `rebaseScans` (a what-if's parameters over a snapshot written under others) the dynamic scan
+ * states are carried into the parameters in the header rather than required to match them.
+ */
+export function readSnapshot(bytes: Uint8Array, rebaseScans = false): { options: EngineOptions; fill(parts: EngineParts): void } {
   const { header, sections } = decodeSnapshot(bytes);
   return {
     options: {
@@ -131,12 +156,16 @@ export function readSnapshot(bytes: Uint8Array): { options: EngineOptions; fill(
     fill(parts) {
       const { catalog, book, expiry } = parts;
       catalog.load({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments });
-      const cap = catalog.params.dynamicScan?.cap;
+      const dynamic = catalog.params.dynamicScan, cap = dynamic?.cap;
       header.underlyings.forEach((u, k) => {
         const field = `snapshot.underlyings[${k}].scan`;
-        const scan = restoreScan(u.scan, field);
+        const index = BigInt(u.index);
+        let scan = restoreScan(u.scan, field);
+        if (rebaseScans) {
+          scan = dynamic === null ? undefined : scan === undefined ? initialScan(parts.wasm, dynamic, catalog.underlyings[k].vol, index, u.priceTime) : rebaseScan(parts.wasm, dynamic, scan);
+        }
         if ((scan === undefined) !== (cap === undefined) || (scan !== undefined && scan.range > cap!)) fail("MALFORMED", field, "does not match the dynamicMargin parameters");
-        catalog.underlyings[k] = { ...catalog.underlyings[k], index: BigInt(u.index), stale: u.stale, priceTime: u.priceTime, scan };
+        catalog.underlyings[k] = { ...catalog.underlyings[k], index, stale: u.stale, priceTime: u.priceTime, scan };
       });
       header.assets.forEach((a, k) => { catalog.assets[k].priceTime = a.priceTime; });
       header.instruments.forEach((i, k) => { catalog.instruments[k].priceTime = i.priceTime; });

@@ -55,6 +55,7 @@ export class Prices {
 
   private planIndex(u: number, raw: bigint, timestampMs: number, source: string | undefined): () => void {
     const catalog = this.catalog, row = catalog.underlyings[u];
+    this.checkClockMove(timestampMs, "timestamp", u);
     let next: UnderlyingRow;
     if (source !== undefined) {
       const s = row.sources.findIndex((x) => x.id === source);
@@ -81,6 +82,21 @@ export class Prices {
       this.advanceClock(timestampMs);
       catalog.syncIndex(u);
     };
+  }
+
+  /**
+   * Fails at `field` when moving the clock to `timestampMs` would re-derive some underlying's
+   * index (other than `except`, whose new index is checked on its own) past what a held position
+   * or balance may be worth: sources age out of the median, so the index can jump with the clock.
+   */
+  checkClockMove(timestampMs: number, field: string, except = -1): void {
+    const catalog = this.catalog;
+    if (timestampMs <= catalog.clock) return;
+    catalog.underlyings.forEach((row, u) => {
+      if (u === except || row.sources.length === 0) return;
+      const index = indexFromSources(row.sources, timestampMs, catalog.params);
+      if (index !== null && index !== row.index) catalog.assertUnderlyingPriceFits(u, index, field);
+    });
   }
 
   /**

@@ -35,3 +35,13 @@ export function advanceScan(wasm: WasmExports, d: DynamicScan, state: ScanState,
   const range = state.range < candidate ? candidate : state.range > high ? high : state.range;
   return { variance, sampleIndex: index, sampleTime: time, range };
 }
+
+/**
+ * A scan state carried into other dynamicMargin parameters (a what-if): the same variance, the
+ * charged range moved only as far as the new band [candidate, 1.25 × candidate] requires.
+ */
+export function rebaseScan(wasm: WasmExports, d: DynamicScan, state: ScanState): ScanState {
+  const candidate = wasm.scanCandidate(state.variance, d.sigmas, d.mporDays, d.floor, d.cap);
+  const high = buffered(candidate, d.cap);
+  return { ...state, range: state.range < candidate ? candidate : state.range > high ? high : state.range };
+}

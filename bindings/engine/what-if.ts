@@ -22,12 +22,12 @@ export function proposedSnapshot(bytes: Uint8Array, proposal: unknown): Uint8Arr
   const params: Record<string, unknown> = { ...header.params };
   for (const [key, value] of Object.entries(changes)) {
     if (value === null) delete params[key];
-    else params[key] = value;
+    // defined, not assigned: an own "__proto__" key must reach parseParams (and be refused there)
+    else Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  const parsed = parseParams(params);
-  // without dynamic margin there is no scan range to carry over
-  const underlyings = parsed.dynamicScan === null ? header.underlyings.map(({ scan: _scan, ...u }) => u) : header.underlyings;
-  return encodeSnapshot({ ...header, params, underlyings }, sections);
+  parseParams(params);
+  // the scan states are carried into the proposed parameters when the snapshot is read (readSnapshot)
+  return encodeSnapshot({ ...header, params }, sections);
 }
 
 /** The comparison of a venue (`current`) with itself under other parameters (`proposed`). */

@@ -4,12 +4,12 @@
 // shards keep state between requests, which task-pool libraries do not model.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { AccountColumns } from "../venue/account-columns.js";
+import { checkAccountColumns, type AccountColumns } from "../venue/account-columns.js";
 import type { AccountStatus } from "../engine.js";
 import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
-import { assignShards, gatherColumns } from "./shard-plan.js";
+import { assignShards, gatherColumns, globalField } from "./shard-plan.js";
 
 export type ShardRequest =
   | { op: "load"; venue: Record<string, unknown>; columns: AccountColumns; globalIndex: Int32Array; simd?: boolean }
@@ -24,6 +24,7 @@ export interface ShardedTotals { equity: bigint; maintenanceMargin: bigint; stat
 class Shard {
   private readonly worker: Worker;
   private readonly waiting: ((reply: Reply) => void)[] = [];
+  private closed = false;
   constructor(readonly globalIndex: Int32Array) {
     this.worker = new Worker(new URL("./shard-worker.js", import.meta.url));
     this.worker.on("message", (reply: Reply) => this.waiting.shift()!(reply));
@@ -34,16 +35,27 @@ class Shard {
 
   request<T>(request: ShardRequest): Promise<T> {
     return new Promise<T>((resolve, reject) => {
+      if (this.closed) {
+        reject(new MarginError("MALFORMED", "engine", "the sharded engine is closed"));
+        return;
+      }
+      // sent first: a request that cannot be sent must not leave a reply slot behind
+      try {
+        this.worker.postMessage(request);
+      } catch (error) {
+        reject(new MarginError("MALFORMED", request.op === "load" ? "venue" : request.op, `cannot be passed to a worker thread: ${(error as Error).message}`));
+        return;
+      }
       this.waiting.push((reply) => {
         if (reply.ok) resolve(reply.result as T);
         else if (reply.code !== undefined) reject(new MarginError(reply.code, reply.field!, reply.detail!));
         else reject(new Error(reply.message));
       });
-      this.worker.postMessage(request);
     });
   }
 
   close(): Promise<number> {
+    this.closed = true;
     return this.worker.terminate();
   }
 }
@@ -65,11 +77,16 @@ export class ShardedEngine {
     const given = optionsOf(options, "options", ["shards", "simd"]) as ShardOptions;
     const count = given.shards ?? availableParallelism();
     if (!Number.isInteger(count) || count < 1) throw new MarginError("OUT_OF_RANGE", "shards", "must be a positive integer");
-    const shards = assignShards(columns.parent, columns.count, count).map((members) => new Shard(members));
+    // the whole batch's layout, ids and families are judged here, as one engine would judge them
+    checkAccountColumns(columns);
+    const plan = assignShards(columns.parent, columns.count, count).map((members) => ({ members, columns: gatherColumns(columns, members) }));
+    const shards = plan.map(({ members }) => new Shard(members));
     const engine = new ShardedEngine(shards, columns.count);
     try {
-      await Promise.all(shards.map((s) => s.request({
-        op: "load", venue: { ...venue, accounts: [] }, columns: gatherColumns(columns, s.globalIndex), globalIndex: s.globalIndex, simd: given.simd,
+      await Promise.all(shards.map((s, k) => s.request({
+        op: "load", venue: { ...venue, accounts: [] }, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
+      }).catch((error: unknown) => {
+        throw error instanceof MarginError ? new MarginError(error.code, globalField(error.field, columns, plan[k]), error.detail) : error;
       })));
     } catch (error) {
       await engine.close();
@@ -93,7 +110,12 @@ export class ShardedEngine {
 
   /** A price for every shard: checked on all of them first, so a rejection changes no shard. */
   async setPrice(id: string, price: string, timestampMs: number, source?: string): Promise<void> {
-    const update = { id, price, time: timestampMs, source };
+    // what cannot travel to a worker is refused here, where the arguments are still plain values
+    if (typeof id !== "string") throw new MarginError("MALFORMED", "id", "expected an id string");
+    if (typeof price !== "string") throw new MarginError("MALFORMED", "price", "expected a decimal string");
+    if (typeof timestampMs !== "number") throw new MarginError("MALFORMED", "timestamp", "expected ms since the epoch (a number)");
+    if (source !== undefined && source !== null && typeof source !== "string") throw new MarginError("MALFORMED", "source", "expected a source id string");
+    const update = { id, price, time: timestampMs, source: source ?? undefined };
     await Promise.all(this.shards.map((s) => s.request({ op: "checkPrice", ...update })));
     await Promise.all(this.shards.map((s) => s.request({ op: "setPrice", ...update })));
   }

@@ -69,6 +69,7 @@ export function parseAsset(value: unknown, field: string, settlement: string, no
   if (id === settlement && (price !== PRICE_ONE || haircut !== 0n)) {
     fail("OUT_OF_RANGE", `${field}.price`, "the settlement asset has price 1 and haircut 0");
   }
+  if (id === settlement && row.underlying !== undefined) fail("MALFORMED", `${field}.underlying`, "the settlement asset is priced at 1, never by an underlying");
   return { id, price, haircut, underlying: row.underlying === undefined ? null : asId(row.underlying, `${field}.underlying`), priceTime: now };
 }
 

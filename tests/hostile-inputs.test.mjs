@@ -1,0 +1,162 @@
+// Hostile inputs found by probing the API: each is refused with one MarginError naming its field
+// and leaves the engine unchanged, or, where it is valid, leaves an engine that snapshots,
+// restores and reloads from toVenue() as it was.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { MarginEngine } from "../build/index.js";
+import { ShardedEngine } from "../build/sharded-engine.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
+
+const EXAMPLE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+const NOW = Date.parse("2026-11-24T00:00:00Z");
+const perp = (id, underlying, mark) => ({ id, kind: "perp", underlying, lotSize: "1", mark, tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }] });
+
+async function refusedWithoutChange(engine, call, code, field) {
+  const before = engine.snapshot(), risk = JSON.stringify(engine.accounts());
+  await expectMarginError(call, { code, field });
+  assert.equal(engine.snapshot(), before, `${code} at ${field} changed the snapshot`);
+  assert.is(JSON.stringify(engine.accounts()), risk, `${code} at ${field} changed the results`);
+}
+
+/** One account, no positions, in CSR columns. */
+function oneAccount(extra) {
+  return {
+    count: 1, mode: new Uint8Array(1), parent: new Int32Array([-1]), positionOffsets: new Uint32Array(2), positionInstrument: new Uint16Array(0),
+    positionLots: new Int32Array(0), positionEntry: new BigInt64Array(0), collateralOffsets: new Uint32Array([0, 1]),
+    collateralAsset: new Uint8Array([0]), collateralAmount: new BigInt64Array([100n]), ...extra,
+  };
+}
+
+test("the settlement asset is never priced by an underlying", async () => {
+  const venue = JSON.parse(EXAMPLE);
+  venue.assets[0] = { id: "USD", price: "1", haircut: "0", underlying: "BTC" };
+  await expectMarginError(() => MarginEngine.fromVenue(venue), { code: "MALFORMED", field: "assets[0].underlying" });
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  await refusedWithoutChange(engine, () => engine.upsertAsset({ id: "USD", price: "1", haircut: "0", underlying: "BTC" }), "MALFORMED", "asset.underlying");
+});
+
+test("loadColumns: an i64.MIN loan and a sparse ids array are refused", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  await refusedWithoutChange(engine, () => engine.loadColumns(oneAccount({ collateralAmount: new BigInt64Array([-(2n ** 63n)]) })), "OUT_OF_RANGE", "columns.collateralAmount[0]");
+  const ids = new Array(2);
+  ids[1] = "b";
+  await refusedWithoutChange(engine, () => engine.loadColumns({ ...oneAccount(), count: 2, mode: new Uint8Array(2), parent: new Int32Array([-1, -1]), positionOffsets: new Uint32Array(3), collateralOffsets: new Uint32Array([0, 1, 1]), ids }), "MALFORMED", "columns.ids[0]");
+  await refusedWithoutChange(engine, () => engine.loadColumns(oneAccount({ collateralOffsets: new Uint32Array([1, 1]), collateralAsset: new Uint8Array(0), collateralAmount: new BigInt64Array(0) })), "MALFORMED", "columns.collateralOffsets[0]");
+});
+
+test("a clock move that would re-derive an index past a held notional limit is refused", async () => {
+  // sources 100 (30 s old) and 102: index 101, and 99,009,900 lots are worth 9,999,999,900 of the 1e10 limit;
+  // once the first source ages out the index would be 102
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [
+      { id: "X", vol: "0.5", sources: [{ id: "a", price: "100", time: "2026-11-23T23:59:30Z" }, { id: "b", price: "102", time: "2026-11-23T23:59:59Z" }] },
+      { id: "Y", spot: "10", vol: "0.5" },
+    ],
+    instruments: [perp("XP", "X", "101"), perp("YP", "Y", "10")],
+    accounts: [{ id: "w", collateral: { USD: "10000000000" }, positions: [{ instrument: "XP", qty: "99009900", entry: "101" }] }],
+  });
+  await refusedWithoutChange(engine, () => engine.settleExpired(NOW + 35_000), "OUT_OF_RANGE", "now");
+  await refusedWithoutChange(engine, () => engine.setPrice("Y", "11", NOW + 35_000), "OUT_OF_RANGE", "timestamp");
+  engine.settleExpired(NOW + 20_000); // both sources still fresh: nothing moves
+  assert.is(engine.underlyingIndex("X"), 10_100_000_000n);
+  const restored = await MarginEngine.restore(engine.snapshot());
+  assert.equal(restored.accounts(), engine.accounts());
+});
+
+test("toVenue after a source print reloads: the oracle clock starts at the latest source", async () => {
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "X", spot: "100", vol: "0.5", sources: [{ id: "a", price: "100", time: "2026-11-24T00:00:00Z" }] }],
+    instruments: [perp("XP", "X", "50")],
+    accounts: [{ id: "w", collateral: { USD: "10000000000" } }],
+  });
+  engine.setPrice("X", "50", NOW + 1000, "a");
+  engine.setPosition("w", "XP", "150000000", "50"); // 7.5e9 at index 50; 1.5e10 at the spot of 100
+  const reloaded = await MarginEngine.fromVenue(JSON.stringify(engine.toVenue()));
+  assert.is(reloaded.clock(), NOW + 1000);
+  assert.is(reloaded.underlyingIndex("X"), 5_000_000_000n);
+  assert.equal(reloaded.accounts(), engine.accounts());
+  const ahead = engine.toVenue();
+  ahead.underlyings[0].sources[0].time = new Date(NOW + 2 * 86_400_000).toISOString();
+  await expectMarginError(() => MarginEngine.fromVenue(ahead), { code: "OUT_OF_RANGE", field: "underlyings[0].sources[0].time" });
+});
+
+test("upsertUnderlying judges its sources at the oracle clock: a day-old crash print is stale, and liquidation waits", async () => {
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "X", vol: "0.5", sources: [{ id: "a", price: "100", time: "2026-11-24T00:00:00Z" }] }],
+    instruments: [perp("XP", "X", "100")],
+    accounts: [{ id: "w", collateral: { USD: "100" }, positions: [{ instrument: "XP", qty: "10", entry: "100" }] }],
+  });
+  engine.settleExpired(NOW + 86_400_000);
+  engine.upsertUnderlying({ id: "X", vol: "0.5", sources: [{ id: "a", price: "80", time: "2026-11-24T00:00:00Z" }] });
+  assert.equal(engine.staleUnderlyings(), ["X"]);
+  const queue = engine.liquidationQueue().queue;
+  assert.equal(queue.map((entry) => [entry.id, entry.deferred, entry.orders.length]), [["w", true, 0]]);
+});
+
+test("an expired contract keeps its expiry: a held one cannot be re-dated to trade again", async () => {
+  const future = { id: "XF", kind: "future", underlying: "X", expiry: "2026-11-25T00:00:00Z", lotSize: "1", mark: "100", tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }] };
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "X", spot: "100", vol: "0.5" }],
+    instruments: [future],
+    accounts: [{ id: "w", collateral: { USD: "100000" }, positions: [{ instrument: "XF", qty: "3", entry: "100" }] }],
+  });
+  engine.setPrice("X", "100", NOW + 86_400_000); // the clock reaches the expiry; the position stays open until settleExpired
+  await refusedWithoutChange(engine, () => engine.upsertInstrument({ ...future, expiry: "2026-12-25T00:00:00Z" }), "EXPIRED", "instrument.expiry");
+  await expectMarginError(() => engine.setPosition("w", "XF", "5", "100"), { code: "EXPIRED", field: "qty" });
+});
+
+test("maxOrder closing a short larger than the notional room answers with a quantity", async () => {
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "X", spot: "1", vol: "0.5" }],
+    instruments: [{ ...perp("P", "X", "1"), tiers: [{ upTo: "10000000000", imf: "0.01", mmf: "0.005" }] }],
+    accounts: [{ id: "a", collateral: { USD: "1000000000" }, positions: [{ instrument: "P", qty: "-10", entry: "1" }] }],
+  });
+  const answer = engine.maxOrder("a", "P", "buy", "1");
+  assert.ok(engine.checkOrder({ account: "a", instrument: "P", qty: answer, price: "1" }).accepted, answer);
+  assert.ok(BigInt(answer) > 10n, answer);
+});
+
+test("ids that are not strings are a MarginError, never a TypeError", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  const id = Symbol("id");
+  for (const [call, field] of [
+    [() => engine.account(id), "account"], [() => engine.instrumentIndex(id), "instrument"], [() => engine.assetIndex(id), "asset"],
+    [() => engine.underlyingIndex(id), "underlying"], [() => engine.riskArray(id), "instrument"], [() => engine.setPosition(id, "BTC-PERP", "1", "1"), "account"],
+    [() => engine.setCollateral("alice", id, "1"), "asset"],
+  ]) {
+    await refusedWithoutChange(engine, call, "MALFORMED", field);
+  }
+  await refusedWithoutChange(engine, () => engine.checkOrderRaw(id, 0, 1, 1n), "UNKNOWN_ID", "order.account");
+});
+
+test("ShardedEngine judges the whole batch as one engine would, names rows of the batch, and survives bad arguments", async () => {
+  const venue = JSON.parse(EXAMPLE);
+  const columns = (extra) => ({
+    count: 4, mode: new Uint8Array(4), parent: new Int32Array([-1, -1, -1, -1]), positionOffsets: new Uint32Array([0, 0, 0, 1, 2]),
+    positionInstrument: new Uint16Array([0, 0]), positionLots: new Int32Array([1, 1]), positionEntry: new BigInt64Array([6_500_000_000_000n, 6_500_000_000_000n]),
+    collateralOffsets: new Uint32Array([0, 1, 2, 3, 4]), collateralAsset: new Uint8Array(4), collateralAmount: new BigInt64Array([1n, 1n, 1n, 1n].map((x) => x * 100_000_000_000n)), ...extra,
+  });
+  await expectMarginError(() => ShardedEngine.create(venue, columns({ parent: new Int32Array([-1, -1, -1, 9]) }), { shards: 2 }), { code: "MALFORMED", field: "columns.parent[3]" });
+  await expectMarginError(() => ShardedEngine.create(venue, columns({ ids: ["c", "b", "x", "c"] }), { shards: 2 }), { code: "DUPLICATE_ID", field: "columns.ids[3]" });
+  // the bad row is the batch's row 1 (account 3), held by the second shard as its row 0
+  await expectMarginError(() => ShardedEngine.create(venue, columns({ positionLots: new Int32Array([1, 0]) }), { shards: 2 }), { code: "OUT_OF_RANGE", field: "columns.positionLots[1]" });
+  await expectMarginError(() => ShardedEngine.create({ ...venue, extra: () => 1 }, columns(), { shards: 2 }), { code: "MALFORMED", field: "venue" });
+  const sharded = await ShardedEngine.create(venue, columns(), null);
+  try {
+    const before = await sharded.totals();
+    await expectMarginError(() => sharded.setPrice(Symbol("BTC"), "1", NOW + 1), { code: "MALFORMED", field: "id" });
+    await expectMarginError(() => sharded.setPrice("BTC", "65000", NOW + 1, () => "a"), { code: "MALFORMED", field: "source" });
+    assert.equal(await sharded.totals(), before, "every shard still answers its own requests");
+  } finally {
+    await sharded.close();
+  }
+  await expectMarginError(() => sharded.totals(), { code: "MALFORMED", field: "engine" });
+});
+
+test.run();
