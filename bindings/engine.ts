@@ -115,9 +115,7 @@ export class MarginEngine {
    * @example engine.settleExpired(Date.now()).positions
    */
   settleExpired(nowMs: number): ExpirySettlement {
-    const now = checkTimestamp(nowMs, "now");
-    this.parts.prices.checkClockMove(now, "now");
-    this.parts.prices.advanceClock(now);
+    this.parts.prices.moveClock(checkTimestamp(nowMs, "now"), "now");
     return this.parts.expiry.settle();
   }
 

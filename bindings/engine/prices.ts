@@ -99,6 +99,12 @@ export class Prices {
     });
   }
 
+  /** The venue's trusted time moves the clock: refused at `field` when an index would pass a held limit. */
+  moveClock(timestampMs: number, field: string): void {
+    this.checkClockMove(timestampMs, field);
+    this.advanceClock(timestampMs);
+  }
+
   /**
    * Moves the oracle clock to `timestampMs` (never back): sources older than maxPriceAge drop
    * out of their medians, and an underlying left with no fresh source turns stale, keeping its
