@@ -92,11 +92,20 @@ export class Prices {
   checkClockMove(timestampMs: number, field: string, except = -1): void {
     const catalog = this.catalog;
     if (timestampMs <= catalog.clock) return;
-    catalog.underlyings.forEach((row, u) => {
-      if (u === except || row.sources.length === 0) return;
-      const index = indexFromSources(row.sources, timestampMs, catalog.params);
-      if (index !== null && index !== row.index) catalog.assertUnderlyingPriceFits(u, index, field);
+    for (const { u, index } of this.reindexed(timestampMs)) {
+      if (u !== except && index !== null && index !== catalog.underlyings[u].index) catalog.assertUnderlyingPriceFits(u, index, field);
+    }
+  }
+
+  /** The underlyings whose index or staleness the sources give differently at `time` (index null: none fresh). */
+  private reindexed(time: number): { u: number; index: bigint | null }[] {
+    const changed: { u: number; index: bigint | null }[] = [];
+    this.catalog.underlyings.forEach((row, u) => {
+      if (row.sources.length === 0) return;
+      const index = indexFromSources(row.sources, time, this.catalog.params);
+      if ((index ?? row.index) !== row.index || (index === null) !== row.stale) changed.push({ u, index });
     });
+    return changed;
   }
 
   /** The venue's trusted time moves the clock: refused at `field` when an index would pass a held limit. */
@@ -116,14 +125,11 @@ export class Prices {
     const before = catalog.clock;
     catalog.clock = timestampMs;
     this.expiry.clockMoved(before, timestampMs);
-    catalog.underlyings.forEach((row, u) => {
-      if (row.sources.length === 0) return;
-      const index = indexFromSources(row.sources, catalog.clock, catalog.params);
-      const next = { index: index ?? row.index, stale: index === null };
-      if (next.index === row.index && next.stale === row.stale) return;
-      catalog.underlyings[u] = { ...row, ...next, scan: catalog.withSample(row.scan, index, catalog.clock) };
+    for (const { u, index } of this.reindexed(timestampMs)) {
+      const row = catalog.underlyings[u];
+      catalog.underlyings[u] = { ...row, index: index ?? row.index, stale: index === null, scan: catalog.withSample(row.scan, index, timestampMs) };
       catalog.syncIndex(u);
-    });
+    }
   }
 
   /** Underlyings with no fresh oracle source at the current clock. */

@@ -30,10 +30,14 @@ export function initialScan(wasm: WasmExports, d: DynamicScan, annualVol: bigint
 export function advanceScan(wasm: WasmExports, d: DynamicScan, state: ScanState, index: bigint, time: number): ScanState {
   if (time <= state.sampleTime) return state;
   const variance = wasm.ewmaDailyVariance(state.variance, state.sampleIndex, index, time - state.sampleTime, d.lambda);
+  return { variance, sampleIndex: index, sampleTime: time, range: withinBand(wasm, d, variance, state.range) };
+}
+
+/** `range` moved only as far as it must to lie in [candidate, 1.25 × candidate] for this variance. */
+function withinBand(wasm: WasmExports, d: DynamicScan, variance: number, range: bigint): bigint {
   const candidate = wasm.scanCandidate(variance, d.sigmas, d.mporDays, d.floor, d.cap);
   const high = buffered(candidate, d.cap);
-  const range = state.range < candidate ? candidate : state.range > high ? high : state.range;
-  return { variance, sampleIndex: index, sampleTime: time, range };
+  return range < candidate ? candidate : range > high ? high : range;
 }
 
 /**
@@ -41,7 +45,5 @@ export function advanceScan(wasm: WasmExports, d: DynamicScan, state: ScanState,
  * charged range moved only as far as the new band [candidate, 1.25 × candidate] requires.
  */
 export function rebaseScan(wasm: WasmExports, d: DynamicScan, state: ScanState): ScanState {
-  const candidate = wasm.scanCandidate(state.variance, d.sigmas, d.mporDays, d.floor, d.cap);
-  const high = buffered(candidate, d.cap);
-  return { ...state, range: state.range < candidate ? candidate : state.range > high ? high : state.range };
+  return { ...state, range: withinBand(wasm, d, state.variance, state.range) };
 }

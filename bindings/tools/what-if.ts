@@ -21,9 +21,9 @@ const TICK_MS = 10_000;
 
 /** The crash: each underlying from its index now to (1 − drop) of it, rounded to whole price units. */
 function crashPlan(venue: Record<string, unknown>, engine: MarginEngine, drop: number, ticks: number): CrashPlan {
-  const underlyings = (venue.underlyings as { id: string; sources?: { time: string }[] }[]) ?? [];
-  const times = [Date.parse(String(venue.now)), ...underlyings.flatMap((u) => (u.sources ?? []).map((s) => Date.parse(s.time)))];
-  const start = Math.max(...times.filter(Number.isFinite)) + TICK_MS;
+  const underlyings = (venue.underlyings as { id: string }[]) ?? [];
+  // the venue's clock is its `now`, or its latest oracle source when that is later
+  const start = engine.clock() + TICK_MS;
   const index = new Map(underlyings.map((u) => [u.id, engine.underlyingIndex(u.id)]));
   return {
     underlyings: underlyings.map((u) => u.id), ticks, startMs: start, tickMs: TICK_MS,

@@ -4,7 +4,7 @@ import { FRACTION_SCALE, parseBounded } from "../../core/decimal.js";
 import { ONE } from "../../core/constants.generated.js";
 import { whatIf } from "../what-if.js";
 import { renderWhatIf } from "../what-if-report.js";
-import { checkOutputPath, help, integerOption, readVenue, usageError, type Command } from "./command.js";
+import { checkOutputPath, help, integerOption, readVenue, requiredString, usageError, type Command } from "./command.js";
 
 export const whatIfCommand: Command = {
   summary: "governance what-if: status transitions, Δ totals and the accounts pushed under, for a parameter proposal (nothing is applied)",
@@ -20,14 +20,14 @@ export const whatIfCommand: Command = {
   },
   positionals: 1,
   async run(values, [file], io) {
-    if (typeof values.params !== "string") usageError("--params is required");
+    const params = requiredString(values.params, "params");
     if (typeof values.report === "string") checkOutputPath(values.report, "--report");
     const text = readVenue(file);
     let proposal: unknown;
     try {
-      proposal = JSON.parse(readVenue(values.params));
+      proposal = JSON.parse(readVenue(params));
     } catch (error) {
-      if (error instanceof SyntaxError) usageError(`${values.params} is not JSON: ${error.message}`);
+      if (error instanceof SyntaxError) usageError(`${params} is not JSON: ${error.message}`);
       throw error;
     }
     const top = integerOption(values.top, "--top", 0, 1_000_000, 20);
