@@ -245,12 +245,12 @@ export class MarginEngine {
 
   /** The queue as one pass would process it now, with orders, fees and the bankruptcy waterfall; nothing changes. @example engine.liquidationQueue({ limit: 10 }) */
   liquidationQueue(options?: { limit?: number | null } | null): LiquidationReport {
-    return this.parts.liquidations.preview(optionsOf(options, "options", ["limit"]).limit as number | undefined ?? undefined);
+    return this.parts.liquidations.preview(options);
   }
 
   /** Applies one liquidation pass and reports what it did. @example engine.liquidate().socializedLoss */
   liquidate(options?: { limit?: number | null } | null): LiquidationReport {
-    return this.parts.liquidations.apply(optionsOf(options, "options", ["limit"]).limit as number | undefined ?? undefined);
+    return this.parts.liquidations.apply(options);
   }
 
   /**

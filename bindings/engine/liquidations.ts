@@ -3,6 +3,7 @@
 // exact decimal strings.
 import { formatDecimal, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
+import { optionsOf } from "../core/json.js";
 import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
 import type { Liquidator, PassResult } from "./liquidation/pass.js";
@@ -18,23 +19,26 @@ export class Liquidations {
   ) {}
 
   /** What one pass would do now; nothing changes. */
-  preview(limit: number | undefined): LiquidationReport {
+  preview(options: unknown): LiquidationReport {
+    const limit = limitOf(options);
     this.refresh.refresh();
-    return describePass(this.liquidator.dryRun(limitOf(limit)), this.catalog, this.book);
+    return describePass(this.liquidator.dryRun(limit), this.catalog, this.book);
   }
 
   /** Applies one pass. */
-  apply(limit: number | undefined): LiquidationReport {
+  apply(options: unknown): LiquidationReport {
+    const limit = limitOf(options);
     this.refresh.refresh();
-    const result = this.liquidator.pass(limitOf(limit));
-    return describePass(result, this.catalog, this.book);
+    return describePass(this.liquidator.pass(limit), this.catalog, this.book);
   }
 }
 
-function limitOf(limit: number | undefined): number {
-  if (limit === undefined) return Infinity;
-  if (!Number.isInteger(limit) || limit < 0) fail("OUT_OF_RANGE", "limit", "must be a non-negative integer");
-  return limit;
+/** The `{ limit? }` options of a pass: the queue entries it takes (all when absent or null). */
+function limitOf(options: unknown): number {
+  const limit = optionsOf(options, "options", ["limit"]).limit;
+  if (limit === undefined || limit === null) return Infinity;
+  if (!Number.isInteger(limit) || (limit as number) < 0) fail("OUT_OF_RANGE", "limit", "must be a non-negative integer");
+  return limit as number;
 }
 
 function describePass(result: PassResult, catalog: Catalog, book: AccountBook): LiquidationReport {
