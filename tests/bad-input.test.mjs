@@ -4,7 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
-import { expectMarginError } from "./helpers/margin-error.mjs";
+import { expectMarginError, expectRefusedUnchanged } from "./helpers/margin-error.mjs";
 
 const VENUE = JSON.parse(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
 const clone = () => structuredClone(VENUE);
@@ -14,11 +14,7 @@ const expectVenueError = (venue, code, field) => expectMarginError(() => MarginE
 /** Runs a rejected operation and asserts the snapshot bytes did not change. */
 async function rejectedWithoutChange(operation, code, field) {
   const engine = await MarginEngine.fromVenue(VENUE);
-  const before = engine.snapshot();
-  const riskBefore = JSON.stringify(engine.accounts());
-  await expectMarginError(() => operation(engine), { code, field });
-  assert.equal(engine.snapshot(), before, "snapshot bytes changed");
-  assert.is(JSON.stringify(engine.accounts()), riskBefore, "risk changed");
+  await expectRefusedUnchanged(engine, () => operation(engine), { code, field });
 }
 
 test("venue: malformed JSON", async () => {

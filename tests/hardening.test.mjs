@@ -7,17 +7,13 @@ import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
-import { expectMarginError } from "./helpers/margin-error.mjs";
+import { expectMarginError, expectRefusedUnchanged } from "./helpers/margin-error.mjs";
 
 const VENUE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 const NOW = Date.parse("2026-11-24T00:00:00Z");
 const SECOND = 1000, DAY = 86_400_000;
 
-async function unchangedAfter(engine, fn, code, field) {
-  const before = engine.snapshot();
-  await expectMarginError(fn, { code, field });
-  assert.equal(engine.snapshot(), before, `${code} at ${field} changed the state`);
-}
+const unchangedAfter = (engine, fn, code, field) => expectRefusedUnchanged(engine, fn, { code, field });
 
 test("timestamps past what a snapshot can write, or far ahead of the clock, are refused; snapshot and toVenue keep working", async () => {
   const engine = await MarginEngine.fromVenue(VENUE);

@@ -6,18 +6,11 @@ import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
 import { ShardedEngine } from "../build/sharded-engine.js";
-import { expectMarginError } from "./helpers/margin-error.mjs";
+import { expectMarginError, expectRefusedUnchanged } from "./helpers/margin-error.mjs";
 
 const EXAMPLE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 const NOW = Date.parse("2026-11-24T00:00:00Z");
 const perp = (id, underlying, mark) => ({ id, kind: "perp", underlying, lotSize: "1", mark, tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }] });
-
-async function refusedWithoutChange(engine, call, code, field) {
-  const before = engine.snapshot(), risk = JSON.stringify(engine.accounts());
-  await expectMarginError(call, { code, field });
-  assert.equal(engine.snapshot(), before, `${code} at ${field} changed the snapshot`);
-  assert.is(JSON.stringify(engine.accounts()), risk, `${code} at ${field} changed the results`);
-}
 
 /** One account, no positions, in CSR columns. */
 function oneAccount(extra) {
@@ -33,16 +26,16 @@ test("the settlement asset is never priced by an underlying", async () => {
   venue.assets[0] = { id: "USD", price: "1", haircut: "0", underlying: "BTC" };
   await expectMarginError(() => MarginEngine.fromVenue(venue), { code: "MALFORMED", field: "assets[0].underlying" });
   const engine = await MarginEngine.fromVenue(EXAMPLE);
-  await refusedWithoutChange(engine, () => engine.upsertAsset({ id: "USD", price: "1", haircut: "0", underlying: "BTC" }), "MALFORMED", "asset.underlying");
+  await expectRefusedUnchanged(engine, () => engine.upsertAsset({ id: "USD", price: "1", haircut: "0", underlying: "BTC" }), { code: "MALFORMED", field: "asset.underlying" });
 });
 
 test("loadColumns: an i64.MIN loan and a sparse ids array are refused", async () => {
   const engine = await MarginEngine.fromVenue(EXAMPLE);
-  await refusedWithoutChange(engine, () => engine.loadColumns(oneAccount({ collateralAmount: new BigInt64Array([-(2n ** 63n)]) })), "OUT_OF_RANGE", "columns.collateralAmount[0]");
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ collateralAmount: new BigInt64Array([-(2n ** 63n)]) })), { code: "OUT_OF_RANGE", field: "columns.collateralAmount[0]" });
   const ids = new Array(2);
   ids[1] = "b";
-  await refusedWithoutChange(engine, () => engine.loadColumns({ ...oneAccount(), count: 2, mode: new Uint8Array(2), parent: new Int32Array([-1, -1]), positionOffsets: new Uint32Array(3), collateralOffsets: new Uint32Array([0, 1, 1]), ids }), "MALFORMED", "columns.ids[0]");
-  await refusedWithoutChange(engine, () => engine.loadColumns(oneAccount({ collateralOffsets: new Uint32Array([1, 1]), collateralAsset: new Uint8Array(0), collateralAmount: new BigInt64Array(0) })), "MALFORMED", "columns.collateralOffsets[0]");
+  await expectRefusedUnchanged(engine, () => engine.loadColumns({ ...oneAccount(), count: 2, mode: new Uint8Array(2), parent: new Int32Array([-1, -1]), positionOffsets: new Uint32Array(3), collateralOffsets: new Uint32Array([0, 1, 1]), ids }), { code: "MALFORMED", field: "columns.ids[0]" });
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ collateralOffsets: new Uint32Array([1, 1]), collateralAsset: new Uint8Array(0), collateralAmount: new BigInt64Array(0) })), { code: "MALFORMED", field: "columns.collateralOffsets[0]" });
 });
 
 test("a clock move that would re-derive an index past a held notional limit is refused", async () => {
@@ -57,8 +50,8 @@ test("a clock move that would re-derive an index past a held notional limit is r
     instruments: [perp("XP", "X", "101"), perp("YP", "Y", "10")],
     accounts: [{ id: "w", collateral: { USD: "10000000000" }, positions: [{ instrument: "XP", qty: "99009900", entry: "101" }] }],
   });
-  await refusedWithoutChange(engine, () => engine.settleExpired(NOW + 35_000), "OUT_OF_RANGE", "now");
-  await refusedWithoutChange(engine, () => engine.setPrice("Y", "11", NOW + 35_000), "OUT_OF_RANGE", "timestamp");
+  await expectRefusedUnchanged(engine, () => engine.settleExpired(NOW + 35_000), { code: "OUT_OF_RANGE", field: "now" });
+  await expectRefusedUnchanged(engine, () => engine.setPrice("Y", "11", NOW + 35_000), { code: "OUT_OF_RANGE", field: "timestamp" });
   engine.settleExpired(NOW + 20_000); // both sources still fresh: nothing moves
   assert.is(engine.underlyingIndex("X"), 10_100_000_000n);
   const restored = await MarginEngine.restore(engine.snapshot());
@@ -106,7 +99,7 @@ test("an expired contract keeps its expiry: a held one cannot be re-dated to tra
     accounts: [{ id: "w", collateral: { USD: "100000" }, positions: [{ instrument: "XF", qty: "3", entry: "100" }] }],
   });
   engine.setPrice("X", "100", NOW + 86_400_000); // the clock reaches the expiry; the position stays open until settleExpired
-  await refusedWithoutChange(engine, () => engine.upsertInstrument({ ...future, expiry: "2026-12-25T00:00:00Z" }), "EXPIRED", "instrument.expiry");
+  await expectRefusedUnchanged(engine, () => engine.upsertInstrument({ ...future, expiry: "2026-12-25T00:00:00Z" }), { code: "EXPIRED", field: "instrument.expiry" });
   await expectMarginError(() => engine.setPosition("w", "XF", "5", "100"), { code: "EXPIRED", field: "qty" });
 });
 
@@ -130,9 +123,9 @@ test("ids that are not strings are a MarginError, never a TypeError", async () =
     [() => engine.underlyingIndex(id), "underlying"], [() => engine.riskArray(id), "instrument"], [() => engine.setPosition(id, "BTC-PERP", "1", "1"), "account"],
     [() => engine.setCollateral("alice", id, "1"), "asset"],
   ]) {
-    await refusedWithoutChange(engine, call, "MALFORMED", field);
+    await expectRefusedUnchanged(engine, call, { code: "MALFORMED", field: field });
   }
-  await refusedWithoutChange(engine, () => engine.checkOrderRaw(id, 0, 1, 1n), "UNKNOWN_ID", "order.account");
+  await expectRefusedUnchanged(engine, () => engine.checkOrderRaw(id, 0, 1, 1n), { code: "UNKNOWN_ID", field: "order.account" });
 });
 
 test("ShardedEngine judges the whole batch as one engine would, names rows of the batch, and survives bad arguments", async () => {

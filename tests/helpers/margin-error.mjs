@@ -38,3 +38,15 @@ export function expectMarginError(fn, expected) {
   }
   return accepted(expected);
 }
+
+/**
+ * expectMarginError on a call to `engine`, then the engine as it was before the call: the same
+ * snapshot bytes and the same accounts(). A refusal changes nothing. Resolves to the error.
+ */
+export async function expectRefusedUnchanged(engine, fn, expected) {
+  const before = engine.snapshot(), risk = JSON.stringify(engine.accounts());
+  const error = await expectMarginError(fn, expected);
+  assert.equal(engine.snapshot(), before, `${expected.code} at ${expected.field} changed the snapshot`);
+  assert.is(JSON.stringify(engine.accounts()), risk, `${expected.code} at ${expected.field} changed the results`);
+  return error;
+}
