@@ -9,12 +9,12 @@ import { formatI64, formatUnits, wordsOf } from "../core/units.js";
 import { Col } from "../module/views.js";
 import { MODE_NAMES, parseVenueAccounts } from "../venue/accounts.js";
 import { scanAccounts } from "../venue/accounts-text.js";
-import { initialScan, rebaseScan } from "./scan-range.js";
 import { parseVenueFile, splitVenueText, type VenueSettingsText } from "../venue/file.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
 import { beyondNotional } from "./catalog.js";
 import type { EngineParts } from "./parts.js";
+import { initialScan, rebaseScan } from "./scan-range.js";
 import type { EngineOptions } from "./types.js";
 
 /** Fills a new engine from a venue file's reference rows and accounts. */
