@@ -91,6 +91,13 @@ export function formatUnits(units: number, scale: number): string {
   }
 }
 
+const FORMAT_LIMIT_RAW = BigInt(FORMAT_LIMIT);
+
+/** Raw units as decimal text, exactly as formatDecimal writes them: the number path below 2^52. */
+export function formatRaw(raw: bigint, scale: number): string {
+  return raw < FORMAT_LIMIT_RAW && raw > -FORMAT_LIMIT_RAW ? formatUnits(Number(raw), scale) : formatDecimal(raw, scale);
+}
+
 /** Typed arrays follow the host's byte order: where each i64 keeps its low 32-bit word. */
 const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 const HIGH = 1 - LOW;

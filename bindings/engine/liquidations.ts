@@ -1,9 +1,10 @@
 // Liquidation passes as the API runs and reports them (docs/methodology.md §10): on current
 // results, with account, instrument and asset ids, quantities in base units, prices and money as
 // exact decimal strings.
-import { formatDecimal, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
+import { MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
+import { formatRaw } from "../core/units.js";
 import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
 import type { Liquidator, PassResult } from "./liquidation/pass.js";
@@ -42,9 +43,9 @@ function limitOf(options: unknown): number {
 }
 
 function describePass(result: PassResult, catalog: Catalog, book: AccountBook): LiquidationReport {
-  const money = (x: bigint) => formatDecimal(x, MONEY_SCALE);
-  const price = (x: bigint) => formatDecimal(x, PRICE_SCALE);
-  const qty = (i: number, lots: number) => formatDecimal(BigInt(lots) * catalog.instruments[i].lotSize, PRICE_SCALE);
+  const money = (x: bigint) => formatRaw(x, MONEY_SCALE);
+  const price = (x: bigint) => formatRaw(x, PRICE_SCALE);
+  const qty = (i: number, lots: number) => formatRaw(BigInt(lots) * catalog.instruments[i].lotSize, PRICE_SCALE);
   return {
     queue: result.entries.map((e) => ({
       id: book.accountId(e.account),
@@ -56,7 +57,7 @@ function describePass(result: PassResult, catalog: Catalog, book: AccountBook): 
       deferred: e.deferred,
       orders: [
         ...e.orders.map((o) => ({ instrument: catalog.instruments[o.instrument].id, qty: qty(o.instrument, o.lots), price: price(o.price) })),
-        ...e.trades.map((t) => ({ asset: catalog.assets[t.asset].id, qty: formatDecimal(t.amount, PRICE_SCALE), price: price(t.price) })),
+        ...e.trades.map((t) => ({ asset: catalog.assets[t.asset].id, qty: formatRaw(t.amount, PRICE_SCALE), price: price(t.price) })),
       ],
       notional: money(e.orders.reduce((n, o) => n + o.notional, 0n) + e.trades.reduce((n, t) => n + t.notional, 0n)),
       fee: money(e.feePaid),

@@ -51,7 +51,7 @@ export class Deleverager {
       const b = ranking.at(rank);
       if (b < 0) break;
       if (b === a) continue;
-      const held = this.ledger.positions(b).find((h) => h.instrument === i)?.lots ?? 0;
+      const held = this.ledger.held(b, i)?.lots ?? 0;
       if (Math.sign(held) !== -side) continue;
       const v = this.views;
       const equity = v.i64(Col.AccountEquity)[b], maintenance = v.i64(Col.AccountMaintenanceMargin)[b];
@@ -64,7 +64,7 @@ export class Deleverager {
       if (k <= 0n) continue;
       this.ledger.touch(b);
       const keepsMargin = (lots: bigint) => {
-        const [, mm] = this.ledger.evaluateWith(b, new Map([[i, held + Math.sign(held) * -Number(lots)]]));
+        const mm = this.ledger.maintenanceWith(b, [i, held + Math.sign(held) * -Number(lots)]);
         return equity - (paidAt(filled + lots) - paid) >= mm;
       };
       if (!keepsMargin(k)) {

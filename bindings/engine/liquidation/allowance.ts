@@ -112,6 +112,12 @@ export class Allowance {
     return { price, notional, impact: ceilDiv(size * row.lotSize * gap, QTY_PRICE_TO_MONEY) };
   }
 
+  /** The price impact alone of `quote(i, change)`: nothing is computed for an instrument without depth. */
+  impact(i: number, change: number): bigint {
+    const liquidity = this.catalog.instruments[i].liquidity;
+    return liquidity === null || liquidity.slippage === 0n ? 0n : this.quote(i, change).impact;
+  }
+
   /** Records a trade's notional against the caps (and instrument `i`'s depth, when given). */
   use(i: number | null, notional: bigint): void {
     if (this.pass !== null) this.pass -= notional;

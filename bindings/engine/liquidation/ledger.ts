@@ -108,21 +108,37 @@ export class Ledger {
     return [this.views.i64(Col.AccountEquity)[a], this.views.i64(Col.AccountMaintenanceMargin)[a]];
   }
 
-  /** Evaluates the account with some positions' lots replaced (written in place, then restored). */
-  evaluateWith(a: number, lots: Map<number, number>): [bigint, bigint] {
+  /**
+   * The account's MM with some positions' lots replaced — `replaced` holds (instrument, lots)
+   * pairs — written in place for one evaluation, then put back.
+   */
+  maintenanceWith(a: number, replaced: readonly number[]): bigint {
     const v = this.views;
-    const start = v.i32(Col.AccountPositionStart)[a], count = v.u8(Col.AccountPositionCount)[a];
+    const start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
     const column = v.i32(Col.PositionLots), instruments = v.u16(Col.PositionInstrument);
-    const saved: [number, number][] = [];
-    for (let p = start; p < start + count; p++) {
-      const next = lots.get(instruments[p]);
-      if (next === undefined) continue;
-      saved.push([p, column[p]]);
-      column[p] = next;
+    const saved: number[] = [];
+    for (let k = 0; k < replaced.length; k += 2) {
+      for (let p = start; p < end; p++) {
+        if (instruments[p] !== replaced[k]) continue;
+        saved.push(p, column[p]);
+        column[p] = replaced[k + 1];
+        break;
+      }
     }
-    const result = this.evaluate(a);
-    for (const [p, before] of saved) column[p] = before;
-    return result;
+    this.wasm.evaluateAccount(a);
+    for (let k = saved.length - 2; k >= 0; k -= 2) column[saved[k]] = saved[k + 1];
+    return this.views.i64(Col.AccountMaintenanceMargin)[a];
+  }
+
+  /** The account's lots and entry on an instrument, or null when it holds none. */
+  held(a: number, instrument: number): { lots: number; entry: bigint } | null {
+    const v = this.views;
+    const start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
+    const instruments = v.u16(Col.PositionInstrument);
+    for (let p = start; p < end; p++) {
+      if (instruments[p] === instrument) return { lots: v.i32(Col.PositionLots)[p], entry: v.i64(Col.PositionEntry)[p] };
+    }
+    return null;
   }
 
   positions(a: number): Held[] {
@@ -152,7 +168,11 @@ export class Ledger {
   }
 
   balance(a: number, asset: number): bigint {
-    return this.balances(a).find((b) => b.asset === asset)?.amount ?? 0n;
+    const v = this.views;
+    const start = v.i32(Col.AccountCollateralStart)[a], end = start + v.u8(Col.AccountCollateralCount)[a];
+    const assets = v.u8(Col.CollateralAsset);
+    for (let c = start; c < end; c++) if (assets[c] === asset) return v.i64(Col.CollateralAmount)[c];
+    return 0n;
   }
 
   /** Sets a position's lots (0 closes it), keeping its entry. */

@@ -20,10 +20,14 @@ export class PositionCloser {
     private readonly allowance: Allowance,
   ) {}
 
-  /** The liquidation fee on `lots` of an instrument at its guarded mark, rounded up (a fee owed). */
-  fee(instrument: number, lots: number): bigint {
-    const row = this.ledger.catalog.instruments[instrument];
-    return ceilDiv(BigInt(Math.abs(lots)) * row.lotSize * this.allowance.mark(instrument) * this.ledger.catalog.params.liquidationFee, QTY_PRICE_FRACTION_TO_MONEY);
+  /** lotSize × mark × fee rate: the liquidation fee on one lot at the guarded mark, before its rounding. */
+  private feePerLot(instrument: number): bigint {
+    return this.ledger.catalog.instruments[instrument].lotSize * this.allowance.mark(instrument) * this.ledger.catalog.params.liquidationFee;
+  }
+
+  /** The fee on `lots` (rounded up: a fee owed). */
+  private feeOf(perLot: bigint, lots: number): bigint {
+    return ceilDiv(BigInt(Math.abs(lots)) * perLot, QTY_PRICE_FRACTION_TO_MONEY);
   }
 
   /** Positions in sizing order: largest standalone (standard-method) MM first, then instrument index. */
@@ -41,11 +45,12 @@ export class PositionCloser {
    */
   size(a: number, equity: bigint): { orders: Planned[]; cutShort: boolean } {
     const buffer = ONE + this.ledger.catalog.params.liquidationBuffer;
-    const lots = new Map<number, number>();
+    // (instrument, lots left) for every position the plan trades so far, the last one on trial
+    const replaced: number[] = [];
     const orders: Planned[] = [];
     let fees = 0n, impacts = 0n, planned = 0n, cutShort = false;
     const restored = (fee: bigint, impact: bigint) => {
-      const [, mm] = this.ledger.evaluateWith(a, lots);
+      const mm = this.ledger.maintenanceWith(a, replaced);
       const left = equity - impacts - impact;
       const owed = fees + fee;
       return left - (owed < left ? owed : left > 0n ? left : 0n) >= ceilDiv(mm * buffer, ONE);
@@ -55,11 +60,13 @@ export class PositionCloser {
       const allowed = this.allowance.lots(h.instrument, size, planned);
       if (allowed < size) cutShort = true;
       if (allowed === 0) continue;
+      const perLot = this.feePerLot(h.instrument);
       const plan = (k: number): Planned => {
         const quote = this.allowance.quote(h.instrument, -side * k);
-        return { instrument: h.instrument, lots: -side * k, fee: this.fee(h.instrument, k), impact: quote.impact, notional: quote.notional };
+        return { instrument: h.instrument, lots: -side * k, fee: this.feeOf(perLot, k), impact: quote.impact, notional: quote.notional };
       };
-      lots.set(h.instrument, side * (size - allowed));
+      const at = replaced.length;
+      replaced.push(h.instrument, side * (size - allowed));
       const whole = plan(allowed);
       if (!restored(whole.fee, whole.impact)) {
         orders.push(whole);
@@ -71,9 +78,8 @@ export class PositionCloser {
       let low = 1, high = allowed;
       while (low < high) {
         const mid = Math.floor((low + high) / 2);
-        lots.set(h.instrument, side * (size - mid));
-        const trial = plan(mid);
-        if (restored(trial.fee, trial.impact)) high = mid;
+        replaced[at + 1] = side * (size - mid);
+        if (restored(this.feeOf(perLot, mid), this.allowance.impact(h.instrument, -side * mid))) high = mid;
         else low = mid + 1;
       }
       orders.push(plan(low));
@@ -113,7 +119,7 @@ export class PositionCloser {
 
   /** Changes a position by `lots` at the mark: cash moves by exactly the drop of its equity term. */
   move(a: number, instrument: number, lots: number): void {
-    const held = this.ledger.positions(a).find((h) => h.instrument === instrument)!;
+    const held = this.ledger.held(a, instrument)!;
     const [before] = this.ledger.evaluate(a);
     this.ledger.setLots(a, instrument, held.lots + lots, held.entry);
     const [after] = this.ledger.evaluate(a);
