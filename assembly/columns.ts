@@ -12,6 +12,7 @@ import * as exposure from "./store/exposure";
 import * as queue from "./risk/queue";
 import * as holders from "./store/holders";
 import * as cache from "./store/cache";
+import * as trades from "./risk/liquidation-trades";
 
 const columns: Column[] = [
   reference.underlyingIndex, reference.underlyingVol, reference.underlyingRate,
@@ -35,6 +36,7 @@ const columns: Column[] = [
   exposure.exposureBits, queue.queueAccounts, queue.queueEquity, queue.queueMaintenanceMargin,
   accounts.accountCacheStart, accounts.accountCacheCapacity, cache.cacheWords, holders.instrumentHolders,
   prepare.kernelRecords, prepare.assetRecords,
+  trades.tradeInstrument, trades.tradeLots, trades.tradeNotional, trades.tradeFee,
 ];
 
 export function columnCount(): i32 { return columns.length; }

@@ -31,6 +31,9 @@ export {
 export { recompute, markUnderlyingDirty, refreshUnderlyings, refreshAccount, setAccountMode } from "./risk/refresh";
 export { sumNetLots } from "./risk/open-interest";
 export { buildQueue } from "./risk/queue";
+export {
+  liquidationTrades, getTradeCount as tradeCount, getTradesBankrupt as tradesBankrupt, getTradesFeePaid as tradesFeePaid,
+} from "./risk/liquidation-trades";
 export { standaloneMaintenance } from "./risk/position-charges";
 export { setPortfolioParameters, setCorrelated, getScenarioCount as scenarioCount } from "./risk/scenarios";
 export {

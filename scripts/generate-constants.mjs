@@ -23,6 +23,7 @@ const ENUMS = [
   { name: "AccountStatus", file: "assembly/risk/evaluate.ts", prefix: "STATUS", names: "STATUS_NAMES" },
   { name: "StagedField", file: "assembly/store/staging.ts", names: "STAGED_FIELDS" },
   { name: "Rejection", file: "assembly/store/staging.ts", prefix: "REJECTION" },
+  { name: "TradesOutcome", file: "assembly/risk/liquidation-trades.ts", prefix: "TRADES" },
 ];
 /** A limit's unit (its declaration's trailing comment) → the scale constant its value may use. */
 const UNITS = { price: "PRICE_SCALE", amount: "PRICE_SCALE", money: "MONEY_SCALE", fraction: "FRACTION_SCALE", lots: null, count: null };

@@ -38,6 +38,15 @@ export class Allowance {
     return this.pass !== null && this.pass <= 0n;
   }
 
+  /** True when nothing can limit account a's trades: no notional cap, and no depth on an instrument it holds. */
+  unlimitedFor(a: number): boolean {
+    if (this.pass !== null || this.catalog.params.liquidationCaps.maxLiquidationNotionalPerAccount !== null) return false;
+    const v = this.views, start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
+    const instruments = v.u16(Col.PositionInstrument);
+    for (let p = start; p < end; p++) if (this.catalog.instruments[instruments[p]].liquidity !== null) return false;
+    return true;
+  }
+
   save(): Saved {
     return { pass: this.pass, account: this.account, changes: this.changes.length };
   }

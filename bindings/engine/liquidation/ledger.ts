@@ -185,9 +185,12 @@ export class Ledger {
   setBalance(a: number, asset: number, amount: bigint): void {
     this.touch(a);
     const magnitude = amount < 0n ? -amount : amount;
-    if (magnitude > MAX_COLLATERAL_AMOUNT || this.wasm.setCollateral(a, asset, amount) !== 0) {
-      fail("OUT_OF_RANGE", `accounts.${this.book.accountId(a)}.collateral`, `the liquidation would take the ${this.catalog.assets[asset].id} balance beyond its limit (docs/limits.md)`);
-    }
+    if (magnitude > MAX_COLLATERAL_AMOUNT || this.wasm.setCollateral(a, asset, amount) !== 0) this.balanceLimit(a, asset);
+  }
+
+  /** Fails: the liquidation would take the account's balance of `asset` past its limits. */
+  balanceLimit(a: number, asset: number): never {
+    fail("OUT_OF_RANGE", `accounts.${this.book.accountId(a)}.collateral`, `the liquidation would take the ${this.catalog.assets[asset].id} balance beyond its limit (docs/limits.md)`);
   }
 
   /** Moves `money` (µ-units, signed) into the account's settlement balance. */

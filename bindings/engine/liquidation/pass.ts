@@ -92,7 +92,7 @@ class Run {
     private readonly owner: { fund: bigint },
   ) {
     this.allowance = new Allowance(views, catalog);
-    this.closer = new PositionCloser(wasm, ledger, this.allowance);
+    this.closer = new PositionCloser(wasm, views, ledger, this.allowance);
     this.seller = new CollateralSeller(ledger, this.allowance);
     this.deleverager = new Deleverager(views, ledger, this.closer);
     this.payoutsLeft = catalog.params.liquidationCaps.maxInsuranceLossPerPass;
@@ -166,6 +166,35 @@ class Run {
   private trade(entry: QueueEntry): boolean {
     const a = entry.account;
     this.ledger.touch(a);
+    if (!(this.allowance.unlimitedFor(a) ? this.tradeInModule(entry) : this.tradePositions(entry))) return false;
+    this.owner.fund += entry.feePaid + entry.impactPaid;
+    if (this.ledger.positionCount(a) > 0) return false;
+
+    const [before, margin] = this.ledger.evaluate(a);
+    if (before >= margin && before >= 0n) return false;
+    const repaid = this.seller.repay(a);
+    entry.trades = repaid.trades;
+    entry.cutShort ||= repaid.cutShort;
+    entry.discountPaid = repaid.trades.reduce((s, t) => s + t.discount, 0n);
+    this.owner.fund += entry.discountPaid;
+    const [after] = this.ledger.evaluate(a);
+    entry.haircutReleased = after - before + entry.discountPaid;
+    return after < 0n && !this.ledger.holdsOthers(a);
+  }
+
+  /** An entry's position trades and fee where no allowance can bind, in the module: false when it is not liquidatable. */
+  private tradeInModule(entry: QueueEntry): boolean {
+    const traded = this.closer.tradeAll(entry.account);
+    if (traded === null) return false;
+    entry.bankruptcy = traded.bankruptcy;
+    entry.orders = traded.orders;
+    entry.feePaid = traded.feePaid;
+    return true;
+  }
+
+  /** An entry's position trades and fee within the allowances: false when it is not liquidatable. */
+  private tradePositions(entry: QueueEntry): boolean {
+    const a = entry.account;
     // evaluated afresh, so what decides is the book as it stands, not a status stored earlier
     const [equity, mm] = this.ledger.evaluate(a);
     if (equity >= mm && equity >= 0n) return false;
@@ -184,19 +213,7 @@ class Run {
     const [afterOrders] = this.ledger.evaluate(a);
     entry.feePaid = fees < afterOrders ? fees : afterOrders > 0n ? afterOrders : 0n;
     this.ledger.addCash(a, -entry.feePaid);
-    this.owner.fund += entry.feePaid + entry.impactPaid;
-    if (this.ledger.positionCount(a) > 0) return false;
-
-    const [before, margin] = this.ledger.evaluate(a);
-    if (before >= margin && before >= 0n) return false;
-    const repaid = this.seller.repay(a);
-    entry.trades = repaid.trades;
-    entry.cutShort ||= repaid.cutShort;
-    entry.discountPaid = repaid.trades.reduce((s, t) => s + t.discount, 0n);
-    this.owner.fund += entry.discountPaid;
-    const [after] = this.ledger.evaluate(a);
-    entry.haircutReleased = after - before + entry.discountPaid;
-    return after < 0n && !this.ledger.holdsOthers(a);
+    return true;
   }
 
   /**

@@ -3,7 +3,8 @@
 // mark credits cash by exactly the drop of the position's equity term, so it moves no equity;
 // the price impact against an instrument's depth is paid to the fund.
 import { ceilDiv } from "../../core/decimal.js";
-import { ONE, QTY_PRICE_FRACTION_TO_MONEY } from "../../core/constants.generated.js";
+import { ONE, QTY_PRICE_FRACTION_TO_MONEY, TRADES_BALANCE_LIMIT, TRADES_HEALTHY } from "../../core/constants.generated.js";
+import { Col, type ColumnViews } from "../../module/views.js";
 import type { WasmExports } from "../../module/wasm.js";
 import type { Held } from "../accounts.js";
 import type { Allowance } from "./allowance.js";
@@ -16,9 +17,30 @@ interface Planned { instrument: number; lots: number; fee: bigint; impact: bigin
 export class PositionCloser {
   constructor(
     private readonly wasm: WasmExports,
+    private readonly views: ColumnViews,
     private readonly ledger: Ledger,
     private readonly allowance: Allowance,
   ) {}
+
+  /**
+   * An entry's position trades and fee in one module call (assembly/risk/liquidation-trades.ts),
+   * by the rule `size`, `closeOut` and `fill` apply, for an account no allowance can limit; null
+   * when the account is not liquidatable. Its fee is taken from its cash; the fund's share is the caller's.
+   */
+  tradeAll(a: number): { orders: InstrumentOrder[]; bankruptcy: boolean; feePaid: bigint } | null {
+    const { params } = this.ledger.catalog, settlement = this.ledger.settlement;
+    const outcome = this.wasm.liquidationTrades(a, settlement, ONE + params.liquidationBuffer, params.liquidationFee);
+    if (outcome === TRADES_HEALTHY) return null;
+    if (outcome === TRADES_BALANCE_LIMIT) this.ledger.balanceLimit(a, settlement);
+    const v = this.views, instruments = v.i32(Col.TradeInstrument), lots = v.i32(Col.TradeLots);
+    const notionals = v.i64(Col.TradeNotional), fees = v.i64(Col.TradeFee);
+    const orders: InstrumentOrder[] = [];
+    for (let k = 0, n = this.wasm.tradeCount(); k < n; k++) {
+      const i = instruments[k];
+      orders.push({ instrument: i, lots: lots[k], price: this.allowance.mark(i), notional: notionals[k], fee: fees[k], impact: 0n });
+    }
+    return { orders, bankruptcy: this.wasm.tradesBankrupt(), feePaid: this.wasm.tradesFeePaid() };
+  }
 
   /** lotSize × mark × fee rate: the liquidation fee on one lot at the guarded mark, before its rounding. */
   private feePerLot(instrument: number): bigint {
