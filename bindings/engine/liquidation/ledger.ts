@@ -14,16 +14,17 @@ import { Col, type ColumnViews } from "../../module/views.js";
 import type { WasmExports } from "../../module/wasm.js";
 import type { AccountBook, Held } from "../accounts.js";
 import type { Catalog } from "../catalog.js";
+import { BookTape } from "./book-tape.js";
 
 /** One balance of an account: asset index and signed amount (1e8). */
 export interface Balance { asset: number; amount: bigint }
 
-interface BookState { positions: Held[]; balances: Balance[] }
 type Counted = [equity: bigint, maintenance: bigint, status: number];
 
 export class Ledger {
-  /** Books before their first change, one map per open level (outermost first). */
-  private readonly levels: Map<number, BookState>[] = [];
+  /** Books before their first change, one map per open level (outermost first): account → its record on the tape. */
+  private readonly levels: Map<number, number>[] = [];
+  private readonly tape: BookTape;
   /** Opened accounts: their results as the venue totals count them. */
   private readonly open = new Map<number, Counted>();
   /**
@@ -37,7 +38,9 @@ export class Ledger {
     private readonly views: ColumnViews,
     readonly catalog: Catalog,
     readonly book: AccountBook,
-  ) {}
+  ) {
+    this.tape = new BookTape(wasm, views);
+  }
 
   /** The settlement asset's index. */
   get settlement(): number {
@@ -59,22 +62,21 @@ export class Ledger {
   /** Closes the innermost level keeping its changes (outer levels hold their own records). */
   keep(): void {
     this.levels.pop();
+    if (this.levels.length === 0) this.tape.clear();
   }
 
   /** Closes the innermost level putting back every book it changed, latest change first. */
   undo(): void {
     const level = this.levels.pop()!;
-    for (const [a, before] of [...level].reverse()) {
+    for (const [a, record] of [...level].reverse()) {
       this.touch(a);
-      for (const h of this.book.positions(a)) this.wasm.setPosition(a, h.instrument, 0, h.entry);
-      for (const h of before.positions) this.wasm.setPosition(a, h.instrument, h.lots, h.entry);
-      for (const b of this.balances(a)) this.wasm.setCollateral(a, b.asset, 0n);
-      for (const b of before.balances) this.wasm.setCollateral(a, b.asset, b.amount);
+      this.tape.restore(a, record);
       this.commit(a);
     }
     if (this.levels.length === 0 && this.marks !== null) {
       this.views.i64(Col.InstrumentMaxLots).set(this.marks.lots);
       this.views.i64(Col.AssetMaxAmount).set(this.marks.amounts);
+      this.tape.clear();
     }
   }
 
@@ -82,11 +84,11 @@ export class Ledger {
   touch(a: number): void {
     const v = this.views;
     if (!this.open.has(a)) this.open.set(a, [v.i64(Col.AccountEquity)[a], v.i64(Col.AccountMaintenanceMargin)[a], v.u8(Col.AccountStatus)[a]]);
-    let state: BookState | undefined;
+    let record = -1;
     for (const level of this.levels) {
       if (level.has(a)) continue;
-      state ??= { positions: this.book.positions(a), balances: this.balances(a) };
-      level.set(a, state);
+      if (record < 0) record = this.tape.save(a);
+      level.set(a, record);
     }
   }
 
