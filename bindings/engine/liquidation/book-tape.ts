@@ -1,17 +1,24 @@
 // Account books saved for the ledger's undo (ledger.ts), copied as they sit in the module's
 // columns onto two growing tapes: per record its wide offset, the position and balance counts,
 // each position's instrument and lots and each balance's asset (32-bit words), then the
-// positions' entries and the balances' amounts (64-bit). Saving makes no object per position or
-// balance, so a pass that journals thousands of books leaves little for the collector; only a
-// restore reads them back as values.
+// positions' entries and the balances' amounts (64-bit, copied word by word). Saving makes no
+// object per position or balance, so a pass that journals thousands of books leaves little for
+// the collector; only a restore reads them back as values.
 import { Col, type ColumnViews } from "../../module/views.js";
 import type { WasmExports } from "../../module/wasm.js";
+import { wordsOf } from "../../core/units.js";
 
 export class BookTape {
   private words = new Int32Array(1 << 12);
-  private wides = new BigInt64Array(1 << 11);
+  /** The 64-bit values as pairs of 32-bit words, in the host's order (read back through a BigInt64Array over the same buffer). */
+  private wides = new Int32Array(1 << 12);
   private wordCount = 0;
   private wideCount = 0;
+  /** 32-bit word views of the entry and amount columns, kept while the columns stay where they are. */
+  private entryColumn: BigInt64Array | null = null;
+  private entryWords: Int32Array = new Int32Array(0);
+  private amountColumn: BigInt64Array | null = null;
+  private amountWords: Int32Array = new Int32Array(0);
 
   constructor(private readonly wasm: WasmExports, private readonly views: ColumnViews) {}
 
@@ -27,16 +34,26 @@ export class BookTape {
     const ps = v.i32(Col.AccountPositionStart)[a], pn = v.u8(Col.AccountPositionCount)[a];
     const cs = v.i32(Col.AccountCollateralStart)[a], cn = v.u8(Col.AccountCollateralCount)[a];
     this.reserve(3 + 2 * pn + cn, pn + cn);
-    const words = this.words, at = this.wordCount, wideAt = this.wideCount;
+    const entries = v.i64(Col.PositionEntry), amounts = v.i64(Col.CollateralAmount);
+    if (entries !== this.entryColumn) [this.entryColumn, this.entryWords] = [entries, wordsOf(entries)];
+    if (amounts !== this.amountColumn) [this.amountColumn, this.amountWords] = [amounts, wordsOf(amounts)];
+    const words = this.words, wides = this.wides, at = this.wordCount, wideAt = this.wideCount;
+    const instruments = v.u16(Col.PositionInstrument), lots = v.i32(Col.PositionLots), assets = v.u8(Col.CollateralAsset);
+    const entryWords = this.entryWords, amountWords = this.amountWords;
     words[at] = wideAt;
     words[at + 1] = pn;
     words[at + 2] = cn;
-    const instruments = v.u16(Col.PositionInstrument), assets = v.u8(Col.CollateralAsset);
-    for (let k = 0; k < pn; k++) words[at + 3 + k] = instruments[ps + k];
-    words.set(v.i32(Col.PositionLots).subarray(ps, ps + pn), at + 3 + pn);
-    for (let k = 0; k < cn; k++) words[at + 3 + 2 * pn + k] = assets[cs + k];
-    this.wides.set(v.i64(Col.PositionEntry).subarray(ps, ps + pn), wideAt);
-    this.wides.set(v.i64(Col.CollateralAmount).subarray(cs, cs + cn), wideAt + pn);
+    for (let k = 0; k < pn; k++) {
+      words[at + 3 + k] = instruments[ps + k];
+      words[at + 3 + pn + k] = lots[ps + k];
+      wides[2 * (wideAt + k)] = entryWords[2 * (ps + k)];
+      wides[2 * (wideAt + k) + 1] = entryWords[2 * (ps + k) + 1];
+    }
+    for (let k = 0; k < cn; k++) {
+      words[at + 3 + 2 * pn + k] = assets[cs + k];
+      wides[2 * (wideAt + pn + k)] = amountWords[2 * (cs + k)];
+      wides[2 * (wideAt + pn + k) + 1] = amountWords[2 * (cs + k) + 1];
+    }
     this.wordCount = at + 3 + 2 * pn + cn;
     this.wideCount = wideAt + pn + cn;
     return at;
@@ -44,7 +61,7 @@ export class BookTape {
 
   /** Puts account a's book back as the record at `at` saved it: whatever it holds now is cleared first. */
   restore(a: number, at: number): void {
-    const v = this.views, words = this.words, wides = this.wides;
+    const v = this.views, words = this.words, wides = new BigInt64Array(this.wides.buffer);
     const ps = v.i32(Col.AccountPositionStart)[a], cs = v.i32(Col.AccountCollateralStart)[a];
     const now = Array.from(v.u16(Col.PositionInstrument).subarray(ps, ps + v.u8(Col.AccountPositionCount)[a]));
     for (const i of now) this.wasm.setPosition(a, i, 0, 0n);
@@ -61,9 +78,9 @@ export class BookTape {
       grown.set(this.words.subarray(0, this.wordCount));
       this.words = grown;
     }
-    if (this.wideCount + wides > this.wides.length) {
-      const grown = new BigInt64Array(Math.max(2 * this.wides.length, this.wideCount + wides));
-      grown.set(this.wides.subarray(0, this.wideCount));
+    if (2 * (this.wideCount + wides) > this.wides.length) {
+      const grown = new Int32Array(Math.max(2 * this.wides.length, 2 * (this.wideCount + wides)));
+      grown.set(this.wides.subarray(0, 2 * this.wideCount));
       this.wides = grown;
     }
   }
