@@ -36,7 +36,7 @@ const columns: Column[] = [
   exposure.exposureBits, queue.queueAccounts, queue.queueEquity, queue.queueMaintenanceMargin,
   accounts.accountCacheStart, accounts.accountCacheCapacity, cache.cacheWords, holders.instrumentHolders,
   prepare.kernelRecords, prepare.assetRecords,
-  trades.tradeInstrument, trades.tradeLots, trades.tradeNotional, trades.tradeFee,
+  trades.tradeInputs, trades.tradeOrders, trades.tradeAmounts,
 ];
 
 export function columnCount(): i32 { return columns.length; }

@@ -32,7 +32,8 @@ export { recompute, markUnderlyingDirty, refreshUnderlyings, refreshAccount, set
 export { sumNetLots } from "./risk/open-interest";
 export { buildQueue } from "./risk/queue";
 export {
-  liquidationTrades, getTradeCount as tradeCount, getTradesBankrupt as tradesBankrupt, getTradesFeePaid as tradesFeePaid,
+  liquidationTrades, getTradeCount as tradeCount, getTradesBankrupt as tradesBankrupt, getTradesCutShort as tradesCutShort,
+  getTradesFeePaid as tradesFeePaid,
 } from "./risk/liquidation-trades";
 export { standaloneMaintenance } from "./risk/position-charges";
 export { setPortfolioParameters, setCorrelated, getScenarioCount as scenarioCount } from "./risk/scenarios";

@@ -24,6 +24,9 @@ const ENUMS = [
   { name: "StagedField", file: "assembly/store/staging.ts", names: "STAGED_FIELDS" },
   { name: "Rejection", file: "assembly/store/staging.ts", prefix: "REJECTION" },
   { name: "TradesOutcome", file: "assembly/risk/liquidation-trades.ts", prefix: "TRADES" },
+  { name: "Cap", file: "assembly/risk/liquidation-trades.ts", prefix: "CAP" },
+  { name: "TradeInput", file: "assembly/risk/liquidation-trades.ts", prefix: "TRADE_INPUT" },
+  { name: "TradeAmount", file: "assembly/risk/liquidation-trades.ts", prefix: "TRADE_AMOUNT" },
 ];
 /** A limit's unit (its declaration's trailing comment) → the scale constant its value may use. */
 const UNITS = { price: "PRICE_SCALE", amount: "PRICE_SCALE", money: "MONEY_SCALE", fraction: "FRACTION_SCALE", lots: null, count: null };

@@ -1,11 +1,12 @@
-// A queued account's trades when no cap and no instrument depth applies (docs/methodology.md
-// §10), in one call: positions in sizing order (largest standalone MM first, then instrument
-// index); with equity below zero every position is closed, otherwise positions are closed whole
-// while equity less the fee owed stays below ⌈MM × (1 + buffer)⌉ and the next is reduced by the
-// fewest whole lots that restore it, found by bisection over exact evaluations. Each fill at the
-// guarded mark moves cash by exactly the drop of the account's equity, and the fee, charged up
-// to the equity left, comes out of cash. The facade keeps the journal, the fund and everything
-// after; it takes its own path when a cap or a depth could bind.
+// A queued account's position trades (docs/methodology.md §10), in one call: positions in sizing
+// order (largest standalone MM first, then instrument index), each as far as the allowances let
+// — the pass's and the account's notional caps, the instrument's depth. With equity below zero
+// every position is closed that far; otherwise positions are closed while that does not restore
+// E − I − min(Φ, max(0, E − I)) ≥ ⌈MM' × (1 + buffer)⌉, and the first whose allowed close would
+// is reduced by the fewest whole lots that do, found by bisection over exact evaluations. Each
+// fill moves cash by exactly the drop of the account's equity at the guarded mark, less the
+// price impact against the depth; the fee, charged up to the equity left, comes out of cash.
+// The facade supplies the allowances left, and keeps the journal, the fund and what follows.
 import { Column, i32At, setI32At, i64At, setI64At, u8At, u16At } from "../store/column";
 import {
   accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount,
@@ -14,32 +15,70 @@ import {
 } from "../store/accounts";
 import { instrumentLotSize, instrumentMarkUsed } from "../store/reference";
 import { setPosition, setCollateral } from "../store/books";
-import { mulDiv, Rounding, wideSetProduct, wideMultiplyWide, wideDivideFloorWithRemainder, lastRemainder } from "../fixed/wide";
+import {
+  mulDiv, Rounding, umul64, productHigh, wideSetProduct, wideMultiplyWide, wideHighWord, wideLowWord,
+  wideDivideFloorWithRemainder, lastRemainder,
+} from "../fixed/wide";
 import { PRICE_SCALE, MONEY_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
-import { ONE, MAX_COLLATERAL_AMOUNT } from "../limits";
+import { ONE, MAX_COLLATERAL_AMOUNT, MAX_POSITIONS_PER_ACCOUNT } from "../limits";
 import { evaluateAccount } from "./evaluate";
 import { standaloneMaintenance } from "./position-charges";
 
 /** What `liquidationTrades` did; generated into the facade's TRADES_* constants. */
 export const enum TradesOutcome { Traded = 0, Healthy = 1, BalanceLimit = 2 }
 
-/** The trades of the last call, in order: instrument, signed lots traded, notional and fee (money). */
-export const tradeInstrument = new Column(2);
-export const tradeLots = new Column(2);
-export const tradeNotional = new Column(3);
-export const tradeFee = new Column(3);
+/** Which notional caps the facade passes (`liquidationTrades`'s `caps`); generated into CAP_*. */
+export const enum Cap { Pass = 0, Account = 1 }
+
+/**
+ * Per position of the account, in book order, written by the facade before the call, three i64s:
+ * the instrument's depth N (money; 0: none), its slippage (fraction) and the notional filled on
+ * it so far in this pass.
+ */
+export const tradeInputs = new Column(3);
+/** Generated into the facade's TRADE_INPUT_* constants (Width: the i64s a position takes). */
+export const enum TradeInput { Depth = 0, Slippage = 1, Filled = 2, Width = 3 }
+
+/** The trades of the last call, in order: instrument and signed lots (i32s), then price, notional, fee and price impact (i64s). */
+export const tradeOrders = new Column(2);
+export const tradeAmounts = new Column(3);
+/** Generated into the facade's TRADE_AMOUNT_* constants (Width: the i64s a trade takes). */
+export const enum TradeAmount { Price = 0, Notional = 1, Fee = 2, Impact = 3, Width = 4 }
 let tradeCount: i32 = 0;
 let bankrupt = false;
+let cutShort = false;
 let feePaid: i64 = 0;
 
 export function getTradeCount(): i32 { return tradeCount; }
 export function getTradesBankrupt(): bool { return bankrupt; }
+export function getTradesCutShort(): bool { return cutShort; }
 export function getTradesFeePaid(): i64 { return feePaid; }
 
-/** The account's positions in sizing order: instrument, lots, standalone MM (scratch). */
+/** The account's positions in book order (instrument, lots, standalone MM) and their sizing order (scratch). */
 const orderInstrument = new Column(2);
 const orderLots = new Column(2);
 const orderMargin = new Column(3);
+const sizingRank = new Column(2);
+// every column here holds rows for the positions of one account: sized once for the most an account may hold
+tradeInputs.reserve(TradeInput.Width * MAX_POSITIONS_PER_ACCOUNT);
+tradeOrders.reserve(2 * MAX_POSITIONS_PER_ACCOUNT);
+tradeAmounts.reserve(TradeAmount.Width * MAX_POSITIONS_PER_ACCOUNT);
+orderInstrument.reserve(MAX_POSITIONS_PER_ACCOUNT);
+orderLots.reserve(MAX_POSITIONS_PER_ACCOUNT);
+orderMargin.reserve(MAX_POSITIONS_PER_ACCOUNT);
+sizingRank.reserve(MAX_POSITIONS_PER_ACCOUNT);
+
+/** Input field f of the position at `order`. */
+// @ts-ignore: decorator
+@inline function input(order: i32, f: TradeInput): i64 {
+  return i64At(tradeInputs.ptr, order * TradeInput.Width + f);
+}
+
+/** Amount field f of trade k. */
+// @ts-ignore: decorator
+@inline function amount(k: i32, f: TradeAmount): i64 {
+  return i64At(tradeAmounts.ptr, k * TradeAmount.Width + f);
+}
 
 const MONEY_TO_AMOUNT: i64 = PRICE_SCALE / MONEY_SCALE;
 /** A cash move beyond this cannot land within ±MAX_COLLATERAL_AMOUNT from any balance within it (and cannot overflow). */
@@ -47,34 +86,31 @@ const MAX_CASH_MOVE: i64 = (2 * MAX_COLLATERAL_AMOUNT) / MONEY_TO_AMOUNT;
 
 /**
  * Account a's trades (see above), its settlement balance being asset `settlement`; buffer is
- * 1 + liquidationBuffer and feeRate the liquidation fee, both at fraction scale. BalanceLimit:
- * a cash move would take the settlement balance past its limit, and the book is left part-way
- * for the facade's journal to put back.
+ * 1 + liquidationBuffer and feeRate the liquidation fee (fraction scale); `caps` has bit Cap.Pass
+ * when the pass may still trade `passLeft` and bit Cap.Account when the account may trade
+ * `accountCap` (money). BalanceLimit: a cash move would take the settlement balance past its
+ * limits; the book is left part-way for the facade's journal to put back.
  */
-export function liquidationTrades(a: i32, settlement: i32, buffer: i64, feeRate: i64): TradesOutcome {
+export function liquidationTrades(
+  a: i32, settlement: i32, buffer: i64, feeRate: i64, caps: i32, passLeft: i64, accountCap: i64,
+): TradesOutcome {
   tradeCount = 0;
   feePaid = 0;
+  cutShort = false;
   evaluateAccount(a);
   const equity = i64At(accountEquity.ptr, a);
   if (equity >= i64At(accountMaintenanceMargin.ptr, a) && equity >= 0) return TradesOutcome.Healthy;
   bankrupt = equity < 0;
+  // the notional the account's trades may reach in all (−1: no cap)
+  let capLeft: i64 = -1;
+  if (caps & (1 << Cap.Pass)) capLeft = passLeft;
+  if (caps & (1 << Cap.Account)) capLeft = capLeft < 0 ? accountCap : min(capLeft, accountCap);
   const n = sortForSizing(a);
-  tradeInstrument.reserve(n);
-  tradeLots.reserve(n);
-  tradeNotional.reserve(n);
-  tradeFee.reserve(n);
-  if (bankrupt) {
-    for (let k = 0; k < n; k++) {
-      const i = i32At(orderInstrument.ptr, k), lots = i32At(orderLots.ptr, k);
-      addTrade(i, -lots, notionalOf(i, <i64>abs(lots)), 0);
-    }
-  } else {
-    planPartial(a, n, equity, buffer, feeRate);
-  }
+  plan(a, n, equity, buffer, feeRate, capLeft);
   let fees: i64 = 0;
   for (let k = 0; k < tradeCount; k++) {
-    if (!fill(a, i32At(tradeInstrument.ptr, k), i32At(tradeLots.ptr, k), settlement)) return TradesOutcome.BalanceLimit;
-    fees += i64At(tradeFee.ptr, k);
+    if (!fill(a, k, settlement)) return TradesOutcome.BalanceLimit;
+    fees += amount(k, TradeAmount.Fee);
   }
   evaluateAccount(a);
   const left = i64At(accountEquity.ptr, a);
@@ -82,83 +118,173 @@ export function liquidationTrades(a: i32, settlement: i32, buffer: i64, feeRate:
   return addCash(a, settlement, -feePaid) ? TradesOutcome.Traded : TradesOutcome.BalanceLimit;
 }
 
-/** Positions in sizing order into the order columns (insertion sort: at most 64); returns their count. */
+/** The account's positions into the order columns, ranked in sizing order (insertion sort: at most 64); returns their count. */
 function sortForSizing(a: i32): i32 {
   const start = i32At(accountPositionStart.ptr, a), n = <i32>u8At(accountPositionCount.ptr, a);
-  orderInstrument.reserve(n);
-  orderLots.reserve(n);
-  orderMargin.reserve(n);
   for (let k = 0; k < n; k++) {
     const i = <i32>u16At(positionInstrument.ptr, start + k), lots = i32At(positionLots.ptr, start + k);
     const margin = standaloneMaintenance(i, <i64>lots);
+    setI32At(orderInstrument.ptr, k, i);
+    setI32At(orderLots.ptr, k, lots);
+    setI64At(orderMargin.ptr, k, margin);
     let j = k;
     for (; j > 0; j--) {
-      const m = i64At(orderMargin.ptr, j - 1);
-      if (m > margin || (m == margin && i32At(orderInstrument.ptr, j - 1) < i)) break;
-      setI32At(orderInstrument.ptr, j, i32At(orderInstrument.ptr, j - 1));
-      setI32At(orderLots.ptr, j, i32At(orderLots.ptr, j - 1));
-      setI64At(orderMargin.ptr, j, m);
+      const before = i32At(sizingRank.ptr, j - 1), m = i64At(orderMargin.ptr, before);
+      if (m > margin || (m == margin && i32At(orderInstrument.ptr, before) < i)) break;
+      setI32At(sizingRank.ptr, j, before);
     }
-    setI32At(orderInstrument.ptr, j, i);
-    setI32At(orderLots.ptr, j, lots);
-    setI64At(orderMargin.ptr, j, margin);
+    setI32At(sizingRank.ptr, j, k);
   }
   return n;
 }
 
 /**
- * A partial liquidation's trades: each trial writes the lots left in place and evaluates the
- * account; the book is put back before any fill.
+ * The trades, into the trade columns: a close-out, or a partial liquidation whose trials write
+ * the lots left in place and evaluate the account; the book is put back before any fill.
+ * Positions are named by `order`, their index in the book (and in the order and input columns).
  */
-function planPartial(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64): void {
-  let fees: i64 = 0, tried = 0;
-  for (; tried < n; tried++) {
-    const i = i32At(orderInstrument.ptr, tried), lots = i32At(orderLots.ptr, tried);
-    const side = lots > 0 ? 1 : -1, size = abs(lots), at = positionOf(a, i);
-    setI32At(positionLots.ptr, at, 0);
-    const wholeFee = feeOf(i, <i64>size, feeRate);
-    if (!restored(a, equity, fees + wholeFee, buffer)) {
-      addTrade(i, -lots, notionalOf(i, <i64>size), wholeFee);
-      fees += wholeFee;
+function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, capLeft: i64): void {
+  const start = i32At(accountPositionStart.ptr, a);
+  let fees: i64 = 0, impacts: i64 = 0, planned: i64 = 0;
+  for (let rank = 0; rank < n; rank++) {
+    const order = i32At(sizingRank.ptr, rank), i = i32At(orderInstrument.ptr, order), lots = i32At(orderLots.ptr, order);
+    const side = lots > 0 ? 1 : -1, size = abs(lots);
+    const allowed = lotsAllowed(order, size, capLeft < 0 ? -1 : max<i64>(capLeft - planned, 0));
+    if (allowed < size) cutShort = true;
+    if (allowed == 0) continue;
+    if (bankrupt) {
+      planned += addTrade(order, -side * allowed, 0);
       continue;
     }
-    let low = 1, high = size;
+    const at = start + order;
+    setI32At(positionLots.ptr, at, side * (size - allowed));
+    const wholeFee = feeOf(i, <i64>allowed, feeRate);
+    if (!restored(a, equity - impacts - impactOf(order, allowed, notionalOf(i, <i64>allowed)), fees + wholeFee, buffer)) {
+      planned += addTrade(order, -side * allowed, wholeFee);
+      fees += wholeFee;
+      impacts += amount(tradeCount - 1, TradeAmount.Impact);
+      continue;
+    }
+    let low = 1, high = allowed;
     while (low < high) {
       const mid = (low + high) >>> 1;
       setI32At(positionLots.ptr, at, side * (size - mid));
-      if (restored(a, equity, fees + feeOf(i, <i64>mid, feeRate), buffer)) high = mid;
+      const impact = impactOf(order, mid, notionalOf(i, <i64>mid));
+      if (restored(a, equity - impacts - impact, fees + feeOf(i, <i64>mid, feeRate), buffer)) high = mid;
       else low = mid + 1;
     }
-    addTrade(i, -side * low, notionalOf(i, <i64>low), feeOf(i, <i64>low, feeRate));
-    tried++;
+    addTrade(order, -side * low, feeOf(i, <i64>low, feeRate));
+    cutShort = false;
     break;
   }
-  for (let k = 0; k < tried; k++) setI32At(positionLots.ptr, positionOf(a, i32At(orderInstrument.ptr, k)), i32At(orderLots.ptr, k));
+  // trials wrote lots in place; nothing has moved yet
+  for (let k = 0; k < n; k++) setI32At(positionLots.ptr, start + k, i32At(orderLots.ptr, k));
 }
 
-/** Whether equity, less what is owed charged up to what it covers, reaches ⌈MM × buffer⌉ for the book as it stands. */
-function restored(a: i32, equity: i64, owed: i64, buffer: i64): bool {
+/**
+ * The most lots (≤ wanted) of the position at `order` whose notional fits what the caps leave
+ * (`capLeft`, −1: none) and the instrument's depth left: ⌈k × lotSize × mark / 10^10⌉ ≤ left.
+ */
+function lotsAllowed(order: i32, wanted: i32, capLeft: i64): i32 {
+  let left = capLeft;
+  const depth = input(order, TradeInput.Depth);
+  if (depth > 0) {
+    const depthLeft = max<i64>(depth - input(order, TradeInput.Filled), 0);
+    left = left < 0 ? depthLeft : min(left, depthLeft);
+  }
+  if (left < 0) return wanted;
+  if (left == 0) return 0;
+  const i = i32At(orderInstrument.ptr, order);
+  const lotSize = i64At(instrumentLotSize.ptr, i), mark = i64At(instrumentMarkUsed.ptr, i);
+  if (mark == 0) return wanted;
+  // k fits ⇔ k × lotSize × mark ≤ left × 10^10 (every product below 2^127 within docs/limits.md)
+  wideSetProduct(left, QTY_PRICE_TO_MONEY);
+  const roomHigh = wideHighWord(), roomLow = wideLowWord();
+  if (lotsFit(i, wanted, roomHigh, roomLow)) return wanted;
+  // fewer than wanted fit: start from the f64 quotient (off by at most one) and step to the exact one
+  let k = <i32>min<f64>(Math.floor((<f64>left * 1e10) / (<f64>lotSize * <f64>mark)), <f64>(wanted - 1));
+  while (k > 0 && !lotsFit(i, k, roomHigh, roomLow)) k--;
+  while (k + 1 < wanted && lotsFit(i, k + 1, roomHigh, roomLow)) k++;
+  return k;
+}
+
+/** Whether k lots of instrument i at its mark, k × lotSize × mark, are at most the 128-bit (high, low). */
+function lotsFit(i: i32, k: i32, high: u64, low: u64): bool {
+  lotsAtMark(i, <i64>k);
+  const h = wideHighWord();
+  return h < high || (h == high && wideLowWord() <= low);
+}
+
+/** The price of the last `impactOf` quote. */
+let quotedPrice: i64 = 0;
+
+/**
+ * The price impact of selling or buying `lots` of the position at `order`, its notional making
+ * the instrument's filled notional f: g = ⌈mark × s × f / (N × 10^9)⌉ moves the price against
+ * the account, and the impact is ⌈lots × lotSize × g / 10^10⌉. The trade's price is left in
+ * `quotedPrice`.
+ */
+function impactOf(order: i32, lots: i32, notional: i64): i64 {
+  const i = i32At(orderInstrument.ptr, order), mark = i64At(instrumentMarkUsed.ptr, i);
+  const depth = input(order, TradeInput.Depth), slippage = input(order, TradeInput.Slippage);
+  quotedPrice = mark;
+  if (depth <= 0 || slippage == 0) return 0;
+  const filled = input(order, TradeInput.Filled) + notional;
+  // mark × s = a1 × 10^9 + a0; a1 × f = q1 × N + r1; then mark × s × f / (N × 10^9) = q1 + (r1 × 10^9 + a0 × f) / (N × 10^9),
+  // the last fraction below 2 since r1 < N and f ≤ N (the allowance kept the fill within the depth)
+  wideSetProduct(mark, slippage);
+  const a1 = wideDivideFloorWithRemainder(<u64>ONE), a0 = lastRemainder();
+  wideSetProduct(<i64>a1, filled);
+  let gap = <i64>wideDivideFloorWithRemainder(<u64>depth);
+  const r1 = lastRemainder();
+  let low = umul64(r1, <u64>ONE), high = productHigh;
+  const low2 = umul64(a0, <u64>filled);
+  high += productHigh;
+  low += low2;
+  if (low < low2) high++;
+  const scaleLow = umul64(<u64>depth, <u64>ONE), scaleHigh = productHigh;
+  if (high > scaleHigh || (high == scaleHigh && low >= scaleLow)) {
+    gap++;
+    high -= scaleHigh + u64(low < scaleLow);
+    low -= scaleLow;
+  }
+  if ((high | low) != 0) gap++;
+  quotedPrice = i32At(orderLots.ptr, order) > 0 ? mark - gap : mark + gap;
+  wideSetProduct(<i64>lots, i64At(instrumentLotSize.ptr, i));
+  wideMultiplyWide(0, <u64>gap);
+  return wideCeil(<u64>QTY_PRICE_TO_MONEY);
+}
+
+/** Whether E − I, less what is owed charged up to what it covers, reaches ⌈MM × buffer⌉ for the book as it stands. */
+function restored(a: i32, left: i64, owed: i64, buffer: i64): bool {
   evaluateAccount(a);
-  const paid = owed < equity ? owed : equity > 0 ? equity : 0;
-  return equity - paid >= mulDiv(i64At(accountMaintenanceMargin.ptr, a), buffer, <u64>ONE, Rounding.Ceil);
+  const paid = owed < left ? owed : left > 0 ? left : 0;
+  return left - paid >= mulDiv(i64At(accountMaintenanceMargin.ptr, a), buffer, <u64>ONE, Rounding.Ceil);
 }
 
-function addTrade(i: i32, lots: i32, notional: i64, fee: i64): void {
-  setI32At(tradeInstrument.ptr, tradeCount, i);
-  setI32At(tradeLots.ptr, tradeCount, lots);
-  setI64At(tradeNotional.ptr, tradeCount, notional);
-  setI64At(tradeFee.ptr, tradeCount, fee);
+/** Records the trade of `lots` (signed) on the position at `order`, quoted against its depth; returns its notional. */
+function addTrade(order: i32, lots: i32, fee: i64): i64 {
+  const i = i32At(orderInstrument.ptr, order), notional = notionalOf(i, <i64>abs(lots));
+  const impact = impactOf(order, abs(lots), notional);
+  setI32At(tradeOrders.ptr, 2 * tradeCount, i);
+  setI32At(tradeOrders.ptr, 2 * tradeCount + 1, lots);
+  const at = tradeCount * TradeAmount.Width;
+  setI64At(tradeAmounts.ptr, at + TradeAmount.Price, quotedPrice);
+  setI64At(tradeAmounts.ptr, at + TradeAmount.Notional, notional);
+  setI64At(tradeAmounts.ptr, at + TradeAmount.Fee, fee);
+  setI64At(tradeAmounts.ptr, at + TradeAmount.Impact, impact);
   tradeCount++;
+  return notional;
 }
 
-/** Changes a position by `lots` at the mark: cash moves by exactly the drop of the account's equity. */
-function fill(a: i32, i: i32, lots: i32, settlement: i32): bool {
-  const at = positionOf(a, i);
+/** Fills trade k: cash moves by exactly the drop of the account's equity, then pays the price impact. */
+function fill(a: i32, k: i32, settlement: i32): bool {
+  const i = i32At(tradeOrders.ptr, 2 * k), at = positionOf(a, i);
   evaluateAccount(a);
   const before = i64At(accountEquity.ptr, a);
-  setPosition(a, i, i32At(positionLots.ptr, at) + lots, i64At(positionEntry.ptr, at));
+  setPosition(a, i, i32At(positionLots.ptr, at) + i32At(tradeOrders.ptr, 2 * k + 1), i64At(positionEntry.ptr, at));
   evaluateAccount(a);
-  return addCash(a, settlement, before - i64At(accountEquity.ptr, a));
+  return addCash(a, settlement, before - i64At(accountEquity.ptr, a)) && addCash(a, settlement, -amount(k, TradeAmount.Impact));
 }
 
 /** Moves `money` into the settlement balance; false (nothing written) past the balance's limits. */
@@ -182,17 +308,25 @@ function positionOf(a: i32, i: i32): i32 {
 
 /** ⌈lots × lotSize × mark / 10^10⌉: the notional of `lots` (a magnitude) at the guarded mark. */
 function notionalOf(i: i32, lots: i64): i64 {
-  wideSetProduct(lots, i64At(instrumentLotSize.ptr, i));
-  wideMultiplyWide(0, <u64>i64At(instrumentMarkUsed.ptr, i));
-  const whole = wideDivideFloorWithRemainder(<u64>QTY_PRICE_TO_MONEY);
-  return <i64>whole + i64(lastRemainder() != 0);
+  lotsAtMark(i, lots);
+  return wideCeil(<u64>QTY_PRICE_TO_MONEY);
 }
 
 /** ⌈lots × lotSize × mark × feeRate / 10^19⌉: the fee on `lots` (a magnitude), rounded up as a fee owed. */
 function feeOf(i: i32, lots: i64, feeRate: i64): i64 {
+  lotsAtMark(i, lots);
+  wideMultiplyWide(0, <u64>feeRate);
+  return wideCeil(QTY_PRICE_FRACTION_TO_MONEY);
+}
+
+/** wide = lots × lotSize × mark of instrument i (below 2^88 for a position within docs/limits.md). */
+function lotsAtMark(i: i32, lots: i64): void {
   wideSetProduct(lots, i64At(instrumentLotSize.ptr, i));
   wideMultiplyWide(0, <u64>i64At(instrumentMarkUsed.ptr, i));
-  wideMultiplyWide(0, <u64>feeRate);
-  const whole = wideDivideFloorWithRemainder(QTY_PRICE_FRACTION_TO_MONEY);
+}
+
+/** ⌈wide / d⌉ for the non-negative 128-bit register, its quotient below 2^63 within docs/limits.md. */
+function wideCeil(d: u64): i64 {
+  const whole = wideDivideFloorWithRemainder(d);
   return <i64>whole + i64(lastRemainder() != 0);
 }

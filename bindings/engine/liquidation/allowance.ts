@@ -1,14 +1,10 @@
 // What one liquidation pass may still trade (docs/methodology.md §10): the notional caps per
-// account and per pass, each instrument's liquidity, and the price a fill gets from that depth.
-// A trade's notional is its size at the mark (an instrument) or at the asset's price (a balance),
+// account and per pass, and the notional filled on each instrument against its depth (the
+// module sizes and prices position trades from these; collateral trades are sized here). A
+// trade's notional is its size at the mark (an instrument) or at the asset's price (a balance),
 // in money rounded up; a cap that is not set never binds.
-import { ceilDiv, floorDiv } from "../../core/decimal.js";
-import { ONE, QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
-import { Col, type ColumnViews } from "../../module/views.js";
+import { CAP_ACCOUNT, CAP_PASS, QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
 import type { Catalog } from "../catalog.js";
-
-/** A fill of an instrument quoted against the depth left: its price (1e8), notional and price impact (money). */
-export interface Quote { price: bigint; notional: bigint; impact: bigint }
 
 interface Saved { pass: bigint | null; account: bigint | null; changes: number }
 
@@ -24,7 +20,7 @@ export class Allowance {
   /** Each change to `filled`: the instrument and what it held before, for `restore`. */
   private readonly changes: [number, bigint][] = [];
 
-  constructor(private readonly views: ColumnViews, private readonly catalog: Catalog) {
+  constructor(private readonly catalog: Catalog) {
     this.pass = catalog.params.liquidationCaps.maxLiquidationNotionalPerPass;
   }
 
@@ -36,15 +32,6 @@ export class Allowance {
   /** True when the pass's notional cap is used up: nothing more can be traded in it. */
   passExhausted(): boolean {
     return this.pass !== null && this.pass <= 0n;
-  }
-
-  /** True when nothing can limit account a's trades: no notional cap, and no depth on an instrument it holds. */
-  unlimitedFor(a: number): boolean {
-    if (this.pass !== null || this.catalog.params.liquidationCaps.maxLiquidationNotionalPerAccount !== null) return false;
-    const v = this.views, start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
-    const instruments = v.u16(Col.PositionInstrument);
-    for (let p = start; p < end; p++) if (this.catalog.instruments[instruments[p]].liquidity !== null) return false;
-    return true;
   }
 
   save(): Saved {
@@ -60,71 +47,35 @@ export class Allowance {
     }
   }
 
-  mark(i: number): bigint {
-    return this.views.i64(Col.InstrumentMarkUsed)[i];
+  /** The caps the account's trades start from, for the module (assembly/risk/liquidation-trades.ts): which are set, and what they leave. */
+  caps(): { set: number; pass: bigint; account: bigint } {
+    return {
+      set: (this.pass === null ? 0 : 1 << CAP_PASS) | (this.account === null ? 0 : 1 << CAP_ACCOUNT),
+      pass: this.pass ?? 0n,
+      account: this.account ?? 0n,
+    };
   }
 
-  /** Notional of `lots` (a magnitude) of instrument `i` at its mark. */
-  notional(i: number, lots: number): bigint {
-    return ceilDiv(BigInt(lots) * this.catalog.instruments[i].lotSize * this.mark(i), QTY_PRICE_TO_MONEY);
+  /** Notional filled on instrument `i` in this pass. */
+  filledOn(i: number): bigint {
+    return this.filled.get(i) ?? 0n;
   }
 
-  /** Notional the account may still trade (on instrument `i`, when given), with `planned` of its own trades not yet made. */
-  private left(i: number | null, planned: bigint): bigint | null {
+  /** Notional the account may still trade, with `planned` of its own trades not yet made (null: no cap). */
+  private left(planned: bigint): bigint | null {
     const caps = least(this.pass, this.account);
-    let left = caps === null ? null : caps - planned;
-    if (i !== null) {
-      const liquidity = this.catalog.instruments[i].liquidity;
-      if (liquidity !== null) left = least(left, liquidity.notional - (this.filled.get(i) ?? 0n));
-    }
+    const left = caps === null ? null : caps - planned;
     return left === null ? null : left > 0n ? left : 0n;
-  }
-
-  /** The most lots (≤ wanted) of instrument `i` whose notional fits every allowance left. */
-  lots(i: number, wanted: number, planned = 0n): number {
-    const left = this.left(i, planned);
-    if (left === null) return wanted;
-    // nothing left stops every trade, even one of zero notional (a worthless option)
-    if (left === 0n) return 0;
-    const perLot = this.catalog.instruments[i].lotSize * this.mark(i);
-    if (perLot === 0n) return wanted;
-    // ⌈k × perLot / 1e10⌉ ≤ left  ⇔  k × perLot ≤ left × 1e10
-    const fits = (left * QTY_PRICE_TO_MONEY) / perLot;
-    return fits < BigInt(wanted) ? Number(fits) : wanted;
   }
 
   /** The most units (≤ wanted, 1e8) of an asset at `price` whose notional fits the caps left. */
   amount(price: bigint, wanted: bigint, planned = 0n): bigint {
-    const left = this.left(null, planned);
+    const left = this.left(planned);
     if (left === null) return wanted;
     if (left === 0n) return 0n;
     if (price === 0n) return wanted;
     const fits = (left * QTY_PRICE_TO_MONEY) / price;
     return fits < wanted ? fits : wanted;
-  }
-
-  /**
-   * A fill of `change` lots (signed: positive buys) of instrument `i`. Against depth (N, s), with
-   * f the notional filled in this pass including this fill, a sale fills at ⌊mark × (1 − s × f / N)⌋
-   * and a purchase at ⌈mark × (1 + s × f / N)⌉; the impact is ⌈|q| × |mark − price|⌉, paid to the fund.
-   */
-  quote(i: number, change: number): Quote {
-    const row = this.catalog.instruments[i];
-    const mark = this.mark(i), size = BigInt(Math.abs(change));
-    const notional = ceilDiv(size * row.lotSize * mark, QTY_PRICE_TO_MONEY);
-    if (row.liquidity === null || row.liquidity.slippage === 0n) return { price: mark, notional, impact: 0n };
-    const { notional: depth, slippage } = row.liquidity;
-    const filled = (this.filled.get(i) ?? 0n) + notional;
-    const scale = depth * ONE;
-    const price = change < 0 ? floorDiv(mark * (scale - slippage * filled), scale) : ceilDiv(mark * (scale + slippage * filled), scale);
-    const gap = price > mark ? price - mark : mark - price;
-    return { price, notional, impact: ceilDiv(size * row.lotSize * gap, QTY_PRICE_TO_MONEY) };
-  }
-
-  /** The price impact alone of `quote(i, change)`: nothing is computed for an instrument without depth. */
-  impact(i: number, change: number): bigint {
-    const liquidity = this.catalog.instruments[i].liquidity;
-    return liquidity === null || liquidity.slippage === 0n ? 0n : this.quote(i, change).impact;
   }
 
   /** Records a trade's notional against the caps (and instrument `i`'s depth, when given). */

@@ -91,7 +91,7 @@ class Run {
     private readonly ledger: Ledger,
     private readonly owner: { fund: bigint },
   ) {
-    this.allowance = new Allowance(views, catalog);
+    this.allowance = new Allowance(catalog);
     this.closer = new PositionCloser(wasm, views, ledger, this.allowance);
     this.seller = new CollateralSeller(ledger, this.allowance);
     this.deleverager = new Deleverager(views, ledger, this.closer);
@@ -166,7 +166,13 @@ class Run {
   private trade(entry: QueueEntry): boolean {
     const a = entry.account;
     this.ledger.touch(a);
-    if (!(this.allowance.unlimitedFor(a) ? this.tradeInModule(entry) : this.tradePositions(entry))) return false;
+    const traded = this.closer.trade(a);
+    if (traded === null) return false;
+    entry.bankruptcy = traded.bankruptcy;
+    entry.cutShort = traded.cutShort;
+    entry.orders = traded.orders;
+    entry.impactPaid = traded.orders.reduce((sum, o) => sum + o.impact, 0n);
+    entry.feePaid = traded.feePaid;
     this.owner.fund += entry.feePaid + entry.impactPaid;
     if (this.ledger.positionCount(a) > 0) return false;
 
@@ -180,40 +186,6 @@ class Run {
     const [after] = this.ledger.evaluate(a);
     entry.haircutReleased = after - before + entry.discountPaid;
     return after < 0n && !this.ledger.holdsOthers(a);
-  }
-
-  /** An entry's position trades and fee where no allowance can bind, in the module: false when it is not liquidatable. */
-  private tradeInModule(entry: QueueEntry): boolean {
-    const traded = this.closer.tradeAll(entry.account);
-    if (traded === null) return false;
-    entry.bankruptcy = traded.bankruptcy;
-    entry.orders = traded.orders;
-    entry.feePaid = traded.feePaid;
-    return true;
-  }
-
-  /** An entry's position trades and fee within the allowances: false when it is not liquidatable. */
-  private tradePositions(entry: QueueEntry): boolean {
-    const a = entry.account;
-    // evaluated afresh, so what decides is the book as it stands, not a status stored earlier
-    const [equity, mm] = this.ledger.evaluate(a);
-    if (equity >= mm && equity >= 0n) return false;
-    this.allowance.startAccount();
-    entry.bankruptcy = equity < 0n;
-    const plan = entry.bankruptcy ? this.closer.closeOut(a) : this.closer.size(a, equity);
-    entry.cutShort = plan.cutShort;
-    let fees = 0n;
-    for (const planned of plan.orders) {
-      const order = this.closer.fill(a, planned.instrument, planned.lots);
-      order.fee = planned.fee;
-      fees += planned.fee;
-      entry.orders.push(order);
-      entry.impactPaid += order.impact;
-    }
-    const [afterOrders] = this.ledger.evaluate(a);
-    entry.feePaid = fees < afterOrders ? fees : afterOrders > 0n ? afterOrders : 0n;
-    this.ledger.addCash(a, -entry.feePaid);
-    return true;
   }
 
   /**
