@@ -85,6 +85,74 @@ test("every pass equals the twin's: trades, fees, impact, caps, collateral, defi
   assert.ok(seen.entries > 900 && seen.trades > 250 && seen.fills > 90 && seen.deficits > 150 && seen.cutShort > 300 && seen.skipped > 0 && seen.written > 0, JSON.stringify(seen));
 });
 
+/**
+ * A one-instrument venue at the edges of docs/limits.md: prices up to 10^10, lot sizes from 10^-8
+ * to 10^4, depths from one µ-unit to 10^12 with slippage up to 0.999999999, the largest fee and
+ * buffer, caps from one µ-unit up — every product the pass forms near its 128-bit bound.
+ */
+function edgeVenue({ spot, lotSize, qty, entry, usd, depth, slippage, caps = {} }) {
+  const book = (id, sign, cash) => ({ id, collateral: { USD: cash }, positions: [{ instrument: "X-PERP", qty: sign + qty, entry }] });
+  return {
+    now: "2026-11-24T00:00:00Z", settlement: "USD",
+    params: { maxMarkDeviation: "0.05", liquidationFee: "0.1", liquidationBuffer: "10", ...caps },
+    assets: [{ id: "USD", price: "1", haircut: "0" }],
+    underlyings: [{ id: "X", spot, vol: "0.5", rate: "0" }],
+    instruments: [{
+      id: "X-PERP", kind: "perp", underlying: "X", lotSize, mark: spot,
+      tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }], liquidity: { notional: depth, slippage },
+    }],
+    accounts: [book("long", "", usd), book("short", "-", usd), book("broke", "", "1"), book("shortBroke", "-", "1")],
+    insuranceFund: "1000000000000",
+  };
+}
+
+test("at the limits: trades, impact against depth, caps and books equal the twin's", async () => {
+  // at most a few thousand lots a book: the twin counts a partial liquidation's lots up one by one
+  const venues = [
+    edgeVenue({ spot: "9000000000", lotSize: "0.001", qty: "1.1", entry: "9090000000", usd: "500000000", depth: "1000000000000", slippage: "0.999999999" }),
+    edgeVenue({ spot: "9000000000", lotSize: "0.001", qty: "1.1", entry: "9090000000", usd: "500000000", depth: "3000000000", slippage: "0.5" }),
+    edgeVenue({ spot: "9700000000", lotSize: "0.001", qty: "0.999", entry: "9999999999", usd: "100000000", depth: "0.000001", slippage: "0.999999999" }),
+    edgeVenue({ spot: "0.5", lotSize: "10000", qty: "1990000", entry: "0.51", usd: "60000", depth: "999999999999.999999", slippage: "0.000000001" }),
+    edgeVenue({ spot: "0.000001", lotSize: "10000", qty: "9000000", entry: "0.000002", usd: "5", depth: "1", slippage: "0.9" }),
+    edgeVenue({
+      spot: "123456789.12345678", lotSize: "0.0001", qty: "0.08", entry: "125000000", usd: "500000", depth: "1000000000000", slippage: "0.3",
+      caps: { maxLiquidationNotionalPerAccount: "1000000000000", maxLiquidationNotionalPerPass: "7777777.777777" },
+    }),
+    // caps letting exactly 482 and 1,487 lots through where the quotient in doubles comes out just below 482 and at 1,488
+    edgeVenue({
+      spot: "748514.197", lotSize: "0.82514", qty: "2475.42", entry: "760000", usd: "100000000", depth: "1000000000000", slippage: "0.1",
+      caps: { maxLiquidationNotionalPerAccount: "919031958.714719" },
+    }),
+    edgeVenue({
+      spot: "295345.5", lotSize: "0.06123", qty: "91.845", entry: "300000", usd: "1000000", depth: "1000000000000", slippage: "0.1",
+      caps: { maxLiquidationNotionalPerAccount: "8716490.39313" },
+    }),
+    edgeVenue({
+      spot: "65000", lotSize: "0.001", qty: "1.5", entry: "66000", usd: "4000", depth: "1000000000000", slippage: "0.999999999",
+      caps: { maxLiquidationNotionalPerAccount: "0.000001" },
+    }),
+  ];
+  let traded = 0, impact = 0, cut = 0;
+  for (const [k, venue] of venues.entries()) {
+    const engine = await MarginEngine.fromVenue(venue);
+    let time = Date.parse(venue.now), state = venue;
+    // prices stay within (0, 10^10] through both moves
+    for (const factor of [1000n, 970n, 1030n]) {
+      if (factor !== 1000n) move(engine, state, factor, (time += 1000));
+      const twin = referencePass(state, tables(engine));
+      const pass = engine.liquidate();
+      assert.equal(shape(pass.queue), expectedReport(state, twin), `venue ${k} ×${factor}: entries`);
+      assert.equal(pass.skipped.map((s) => s.account), twin.skipped, `venue ${k} ×${factor}: skipped`);
+      assert.equal(books(engine.toVenue().accounts), books(twin.venue.accounts), `venue ${k} ×${factor}: books`);
+      state = { ...twin.venue, underlyings: state.underlyings };
+      traded += pass.queue.filter((q) => q.orders.length > 0).length;
+      impact += pass.queue.filter((q) => q.priceImpact !== "0").length;
+      cut += pass.queue.filter((q) => q.cutShort).length;
+    }
+  }
+  assert.ok(traded >= 10 && impact >= 5 && cut >= 2, JSON.stringify({ traded, impact, cut }));
+});
+
 test("caps and depths that never bind change no trade, fee, price or book", async () => {
   const unbounded = "1000000000000";
   let entries = 0, traded = 0, skipped = 0;
