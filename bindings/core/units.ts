@@ -95,6 +95,7 @@ const FORMAT_LIMIT_RAW = BigInt(FORMAT_LIMIT);
 
 /** Raw units as decimal text, exactly as formatDecimal writes them: the number path below 2^52. */
 export function formatRaw(raw: bigint, scale: number): string {
+  if (raw === 0n) return "0";
   return raw < FORMAT_LIMIT_RAW && raw > -FORMAT_LIMIT_RAW ? formatUnits(Number(raw), scale) : formatDecimal(raw, scale);
 }
 

@@ -7,9 +7,9 @@ import { optionsOf } from "../core/json.js";
 import { formatRaw } from "../core/units.js";
 import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
-import type { Liquidator, PassResult } from "./liquidation/pass.js";
+import type { Liquidator, PassResult, QueueEntry } from "./liquidation/pass.js";
 import type { Refresh } from "./refresh.js";
-import type { LiquidationReport } from "./types.js";
+import type { CollateralOrder, LiquidationOrder, LiquidationReport } from "./types.js";
 
 export class Liquidations {
   constructor(
@@ -46,34 +46,48 @@ function describePass(result: PassResult, catalog: Catalog, book: AccountBook): 
   const money = (x: bigint) => formatRaw(x, MONEY_SCALE);
   const price = (x: bigint) => formatRaw(x, PRICE_SCALE);
   const qty = (i: number, lots: number) => formatRaw(BigInt(lots) * catalog.instruments[i].lotSize, PRICE_SCALE);
+  /** An entry's trades as reported, instruments then collateral, and their notional. */
+  const traded = (e: QueueEntry): [(LiquidationOrder | CollateralOrder)[], bigint] => {
+    const orders: (LiquidationOrder | CollateralOrder)[] = [];
+    let notional = 0n;
+    for (const o of e.orders) {
+      orders.push({ instrument: catalog.instruments[o.instrument].id, qty: qty(o.instrument, o.lots), price: price(o.price) });
+      notional += o.notional;
+    }
+    for (const t of e.trades) {
+      orders.push({ asset: catalog.assets[t.asset].id, qty: formatRaw(t.amount, PRICE_SCALE), price: price(t.price) });
+      notional += t.notional;
+    }
+    return [orders, notional];
+  };
   return {
-    queue: result.entries.map((e) => ({
-      id: book.accountId(e.account),
-      rank: e.rank,
-      equity: money(e.equity),
-      maintenanceMargin: money(e.maintenanceMargin),
-      shortfall: money(e.maintenanceMargin - e.equity),
-      health: e.maintenanceMargin === 0n ? null : Number(e.equity) / Number(e.maintenanceMargin),
-      deferred: e.deferred,
-      orders: [
-        ...e.orders.map((o) => ({ instrument: catalog.instruments[o.instrument].id, qty: qty(o.instrument, o.lots), price: price(o.price) })),
-        ...e.trades.map((t) => ({ asset: catalog.assets[t.asset].id, qty: formatRaw(t.amount, PRICE_SCALE), price: price(t.price) })),
-      ],
-      notional: money(e.orders.reduce((n, o) => n + o.notional, 0n) + e.trades.reduce((n, t) => n + t.notional, 0n)),
-      fee: money(e.feePaid),
-      priceImpact: money(e.impactPaid),
-      collateralDiscount: money(e.discountPaid),
-      bankruptcy: e.bankruptcy,
-      cutShort: e.cutShort,
-      skipped: e.skipped,
-      deficit: money(e.deficit),
-      insurancePaid: money(e.fundPaid),
-      adl: e.adl.map((f) => ({
-        account: book.accountId(f.account), instrument: catalog.instruments[f.instrument].id, qty: qty(f.instrument, f.lots),
-        price: price(f.price), amount: money(f.amount), equityBefore: money(f.equityBefore), equityAfter: money(f.equityAfter),
-      })),
-      uncoveredDeficit: money(e.uncovered),
-    })),
+    queue: result.entries.map((e) => {
+      const [orders, notional] = traded(e);
+      return {
+        id: book.accountId(e.account),
+        rank: e.rank,
+        equity: money(e.equity),
+        maintenanceMargin: money(e.maintenanceMargin),
+        shortfall: money(e.maintenanceMargin - e.equity),
+        health: e.maintenanceMargin === 0n ? null : Number(e.equity) / Number(e.maintenanceMargin),
+        deferred: e.deferred,
+        orders,
+        notional: money(notional),
+        fee: money(e.feePaid),
+        priceImpact: money(e.impactPaid),
+        collateralDiscount: money(e.discountPaid),
+        bankruptcy: e.bankruptcy,
+        cutShort: e.cutShort,
+        skipped: e.skipped,
+        deficit: money(e.deficit),
+        insurancePaid: money(e.fundPaid),
+        adl: e.adl.map((f) => ({
+          account: book.accountId(f.account), instrument: catalog.instruments[f.instrument].id, qty: qty(f.instrument, f.lots),
+          price: price(f.price), amount: money(f.amount), equityBefore: money(f.equityBefore), equityAfter: money(f.equityAfter),
+        })),
+        uncoveredDeficit: money(e.uncovered),
+      };
+    }),
     skipped: result.skipped.map((s) => ({ account: book.accountId(s.account), code: s.code, message: `${s.code} at ${s.field}: ${s.message}` })),
     fundBefore: money(result.fundBefore),
     insuranceFund: money(result.fundAfter),
