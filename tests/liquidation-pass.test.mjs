@@ -153,6 +153,52 @@ test("at the limits: trades, impact against depth, caps and books equal the twin
   assert.ok(traded >= 10 && impact >= 5 && cut >= 2, JSON.stringify({ traded, impact, cut }));
 });
 
+/** Balances of `count` assets named `prefix`k at `price`, each holding `amount`, for a venue's assets and an account's collateral. */
+function balances(prefix, count, price, amount, extra = {}) {
+  const assets = Array.from({ length: count }, (_, k) => ({ id: `${prefix}${k}`, price, haircut: "0", ...extra }));
+  return { assets, collateral: Object.fromEntries(assets.map((a) => [a.id, amount])) };
+}
+
+test("an MM near its limit with the largest buffer (MM × 11 past the i64 range): the pass still equals the twin's", async () => {
+  const now = "2026-11-24T00:00:00Z", usd = { id: "USD", price: "1", haircut: "0" };
+  const perp = (id, underlying, mark) => ({ id, kind: "perp", underlying, lotSize: "1", mark, tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }] });
+  // portfolio: ten balances of 10^11 against five loans of an asset with a 0.9 haircut
+  const held = balances("P", 10, "1000", "100000000"), loans = balances("L", 5, "100", "-1000000000", { haircut: "0.9", underlying: "U" });
+  const portfolio = {
+    now, settlement: "USD", params: { liquidationBuffer: "10", priceScan: "1", extremeMultiple: "1", maxLiquidationNotionalPerAccount: "500" },
+    assets: [usd, ...held.assets, ...loans.assets],
+    underlyings: [{ id: "U", spot: "100", vol: "0.5", rate: "0" }, { id: "V", spot: "100", vol: "0.5", rate: "0" }],
+    instruments: [perp("V-PERP", "V", "100")],
+    accounts: [{ id: "big", mode: "portfolio", collateral: { USD: "1000", ...held.collateral, ...loans.collateral }, positions: [{ instrument: "V-PERP", qty: "10", entry: "100" }] }],
+    insuranceFund: "0",
+  };
+  // standard: 45 short deep in-the-money calls charged at optMm 1
+  const calls = Array.from({ length: 45 }, (_, k) => {
+    const strike = ((k + 1) / 100).toFixed(2);
+    return { id: `C${k}`, kind: "option", underlying: "U", right: "call", strike, expiry: "2027-03-26T08:00:00Z", lotSize: "10000", mark: (10000 - Number(strike)).toFixed(2) };
+  });
+  const gold = balances("G", 6, "1000", "100000000");
+  const standard = {
+    now, settlement: "USD", params: { liquidationBuffer: "10", optMm: "1", optIm: "1", optImMin: "1", maxLiquidationNotionalPerAccount: "1000000" },
+    assets: [usd, ...gold.assets], underlyings: [{ id: "U", spot: "10000", vol: "0.5", rate: "0" }], instruments: [...calls, perp("P", "U", "10000")],
+    accounts: [{
+      id: "whale", mode: "standard", collateral: { USD: "1000000000", ...gold.collateral },
+      positions: [...calls.map((c) => ({ instrument: c.id, qty: "-990000", entry: "10000" })), { instrument: "P", qty: "10", entry: "10000" }],
+    }],
+    insuranceFund: "0",
+  };
+  for (const [name, venue] of [["portfolio", portfolio], ["standard", standard]]) {
+    const engine = await MarginEngine.fromVenue(venue);
+    const account = engine.accountRaw(venue.accounts[0].id);
+    assert.ok(account.maintenanceMargin * 11n > (2n ** 63n - 1n) && account.status === "liquidatable", `${name}: ${account.maintenanceMargin}`);
+    const twin = referencePass(venue, tables(engine));
+    const pass = engine.liquidate();
+    assert.equal(shape(pass.queue), expectedReport(venue, twin), `${name}: entries`);
+    assert.equal(books(engine.toVenue().accounts), books(twin.venue.accounts), `${name}: books`);
+    assert.ok(pass.queue[0].cutShort && pass.queue[0].orders.length > 0, `${name}: the cap, not a one-lot trade, ends the entry`);
+  }
+});
+
 test("caps and depths that never bind change no trade, fee, price or book", async () => {
   const unbounded = "1000000000000";
   let entries = 0, traded = 0, skipped = 0;

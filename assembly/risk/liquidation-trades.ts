@@ -16,7 +16,7 @@ import {
 import { instrumentLotSize, instrumentMarkUsed } from "../store/reference";
 import { setPosition, setCollateral } from "../store/books";
 import {
-  mulDiv, Rounding, umul64, productHigh, wideSetProduct, wideMultiplyWide, wideHighWord, wideLowWord,
+  umul64, productHigh, wideSetProduct, wideMultiplyWide, wideHighWord, wideLowWord,
   wideDivideFloorWithRemainder, lastRemainder,
 } from "../fixed/wide";
 import { PRICE_SCALE, MONEY_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
@@ -255,11 +255,18 @@ function impactOf(order: i32, lots: i32, notional: i64): i64 {
   return wideCeil(<u64>QTY_PRICE_TO_MONEY);
 }
 
-/** Whether E − I, less what is owed charged up to what it covers, reaches ⌈MM × buffer⌉ for the book as it stands. */
+/**
+ * Whether E − I, less what is owed charged up to what it covers, reaches ⌈MM × buffer / 10^9⌉ for
+ * the book as it stands. For an integer x, x ≥ ⌈y / 10^9⌉ ⇔ x × 10^9 ≥ y: both sides are compared
+ * as 128-bit products, since MM × buffer may pass 2^63 × 10^9 within docs/limits.md.
+ */
 function restored(a: i32, left: i64, owed: i64, buffer: i64): bool {
   evaluateAccount(a);
-  const paid = owed < left ? owed : left > 0 ? left : 0;
-  return left - paid >= mulDiv(i64At(accountMaintenanceMargin.ptr, a), buffer, <u64>ONE, Rounding.Ceil);
+  const kept = left - (owed < left ? owed : left > 0 ? left : 0);
+  if (kept < 0) return false;
+  const keptLow = umul64(<u64>kept, <u64>ONE), keptHigh = productHigh;
+  const neededLow = umul64(<u64>i64At(accountMaintenanceMargin.ptr, a), <u64>buffer), neededHigh = productHigh;
+  return keptHigh > neededHigh || (keptHigh == neededHigh && keptLow >= neededLow);
 }
 
 /** Records the trade of `lots` (signed) on the position at `order`, quoted against its depth; returns its notional. */
