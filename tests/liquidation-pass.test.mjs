@@ -107,7 +107,6 @@ function edgeVenue({ spot, lotSize, qty, entry, usd, depth, slippage, caps = {} 
 }
 
 test("at the limits: trades, impact against depth, caps and books equal the twin's", async () => {
-  // at most a few thousand lots a book: the twin counts a partial liquidation's lots up one by one
   const venues = [
     edgeVenue({ spot: "9000000000", lotSize: "0.001", qty: "1.1", entry: "9090000000", usd: "500000000", depth: "1000000000000", slippage: "0.999999999" }),
     edgeVenue({ spot: "9000000000", lotSize: "0.001", qty: "1.1", entry: "9090000000", usd: "500000000", depth: "3000000000", slippage: "0.5" }),

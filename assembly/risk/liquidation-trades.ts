@@ -284,14 +284,14 @@ function addTrade(order: i32, lots: i32, fee: i64): i64 {
   return notional;
 }
 
-/** Fills trade k: cash moves by exactly the drop of the account's equity, then pays the price impact. */
+/** Fills trade k: cash moves, in one write, by exactly the drop of the account's equity less the price impact. */
 function fill(a: i32, k: i32, settlement: i32): bool {
   const i = i32At(tradeOrders.ptr, 2 * k), at = positionOf(a, i);
   evaluateAccount(a);
   const before = i64At(accountEquity.ptr, a);
   setPosition(a, i, i32At(positionLots.ptr, at) + i32At(tradeOrders.ptr, 2 * k + 1), i64At(positionEntry.ptr, at));
   evaluateAccount(a);
-  return addCash(a, settlement, before - i64At(accountEquity.ptr, a)) && addCash(a, settlement, -amount(k, TradeAmount.Impact));
+  return addCash(a, settlement, before - i64At(accountEquity.ptr, a) - amount(k, TradeAmount.Impact));
 }
 
 /** Moves `money` into the settlement balance; false (nothing written) past the balance's limits. */

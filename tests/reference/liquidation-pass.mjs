@@ -183,8 +183,14 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
           planned += quote(id, -side * allowed).notional;
           continue;
         }
-        let k = 1n; // the fewest lots that restore, counted up
-        while (!restored(trial(k), fee(id, k), quote(id, -side * k).impact)) k++;
+        // the fewest lots that restore, by the bisection docs/methodology.md §10 states: closing
+        // `allowed` restores; halve [1, allowed] keeping a restoring upper end
+        let k = 1n;
+        for (let high = allowed; k < high;) {
+          const mid = (k + high) / 2n;
+          if (restored(trial(mid), fee(id, mid), quote(id, -side * mid).impact)) high = mid;
+          else k = mid + 1n;
+        }
         plan.push([id, -side * k, fee(id, k)]);
         fees += fee(id, k);
         entry.cutShort = false;
