@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
 import { liquidationVenue } from "./reference/liquidation-venue.mjs";
 import { referencePass } from "./reference/liquidation-pass.mjs";
+import { cashFor, edgeLiquidationVenue } from "./reference/edge-liquidation-venue.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 
 const money = (s) => parseDecimal(s, 6);
@@ -196,6 +197,45 @@ test("an MM near its limit with the largest buffer (MM × 11 past the i64 range)
     assert.equal(books(engine.toVenue().accounts), books(twin.venue.accounts), `${name}: books`);
     assert.ok(pass.queue[0].cutShort && pass.queue[0].orders.length > 0, `${name}: the cap, not a one-lot trade, ends the entry`);
   }
+});
+
+const EDGE_VENUES = 120 * Number(process.env.MARGIN_FUZZ_SCALE ?? 1);
+
+test(`${EDGE_VENUES} random venues at the edges of the limits, three passes each: entries, skips, totals and books equal the twin's`, async () => {
+  const seen = { entries: 0, partial: 0, bankrupt: 0, cutShort: 0, impact: 0, skipped: 0, adl: 0 };
+  for (let seed = 1; seed <= EDGE_VENUES; seed++) {
+    const { venue, targets, moves } = edgeLiquidationVenue(seed);
+    const probe = await MarginEngine.fromVenue(venue);
+    venue.accounts.forEach((account, k) => {
+      const { equity, maintenanceMargin } = probe.accountRaw(account.id);
+      account.collateral = cashFor(venue, targets[k], BigInt(equity), BigInt(maintenanceMargin));
+    });
+    const engine = await MarginEngine.fromVenue(venue);
+    let time = Date.parse(venue.now), state = venue;
+    for (const factor of moves) {
+      if (factor !== 1000n) move(engine, state, factor, (time += 1000));
+      const twin = referencePass(state, tables(engine));
+      const pass = engine.liquidate();
+      assert.equal(shape(pass.queue), expectedReport(state, twin), `seed ${seed} ×${factor}: entries`);
+      assert.equal(pass.skipped.map((s) => s.account), twin.skipped, `seed ${seed} ×${factor}: skipped`);
+      assert.equal([pass.insuranceFund, pass.socializedLoss, pass.badDebt], [twin.fundAfter, twin.socializedLoss, twin.badDebt].map(m), `seed ${seed} ×${factor}: totals`);
+      assert.equal(books(engine.toVenue().accounts), books(twin.venue.accounts), `seed ${seed} ×${factor}: books`);
+      state = { ...twin.venue, underlyings: state.underlyings };
+      for (const q of pass.queue) {
+        seen.entries++;
+        if (q.orders.some((o) => o.instrument)) seen[q.bankruptcy ? "bankrupt" : "partial"]++;
+        if (q.cutShort) seen.cutShort++;
+        if (q.priceImpact !== "0") seen.impact++;
+        seen.adl += q.adl.length;
+      }
+      seen.skipped += pass.skipped.length;
+    }
+  }
+  const scale = EDGE_VENUES / 120;
+  assert.ok(
+    seen.partial > 100 * scale && seen.bankrupt > 50 * scale && seen.cutShort > 100 * scale && seen.impact > 30 * scale && seen.skipped > 0 && seen.adl > 0,
+    JSON.stringify(seen),
+  );
 });
 
 test("caps and depths that never bind change no trade, fee, price or book", async () => {

@@ -304,7 +304,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     return out;
   }
 
-  /** ADL of `share` over the ranked holders: each gives the most lots keeping equity ≥ 0 and ≥ MM. */
+  /** ADL of `share` over the ranked holders: each gives the most lots keeping equity ≥ 0 and ≥ MM (by bisection, as §10 states). */
   function deleverage(bankrupt, entry, order, share, holders) {
     const id = order.instrument, size = order.lots < 0n ? -order.lots : order.lots;
     const { lotSize, mark } = instruments.get(id);
@@ -328,7 +328,17 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
         const trial = { ...holder, positions: holder.positions.map((x) => (x === position ? { ...x, qty: formatDecimal((held - (held > 0n ? lots : -lots)) * lotSize, 8) } : x)).filter((x) => parseDecimal(x.qty, 8) !== 0n) };
         return now.equity - owedAt(lots) >= risk(trial).maintenanceMargin;
       };
-      while (k > 0n && !keeps(k)) k--;
+      if (!keeps(k)) {
+        // the largest that keeps, by the bisection docs/methodology.md §10 states: no fill keeps
+        // (the holder is at or above MM), k does not; halve between them
+        let keeping = 0n;
+        for (let failing = k; failing - keeping > 1n;) {
+          const mid = (keeping + failing) / 2n;
+          if (keeps(mid)) keeping = mid;
+          else failing = mid;
+        }
+        k = keeping;
+      }
       if (k === 0n) continue;
       const amount = owedAt(k);
       const saved = structuredClone(holder), savedBankrupt = structuredClone(bankrupt);
