@@ -14,7 +14,7 @@ import {
   collateralAsset, collateralAmount,
 } from "../store/accounts";
 import { instrumentLotSize, instrumentMarkUsed } from "../store/reference";
-import { setPosition, setCollateral } from "../store/books";
+import { positionIndex, setPosition, setCollateral } from "../store/books";
 import {
   umul64, productHigh, wideSetProduct, wideMultiplyWide, wideHighWord, wideLowWord,
   wideDivideFloorWithRemainder, lastRemainder,
@@ -286,7 +286,7 @@ function addTrade(order: i32, lots: i32, fee: i64): i64 {
 
 /** Fills trade k: cash moves, in one write, by exactly the drop of the account's equity less the price impact. */
 function fill(a: i32, k: i32, settlement: i32): bool {
-  const i = i32At(tradeOrders.ptr, 2 * k), at = positionOf(a, i);
+  const i = i32At(tradeOrders.ptr, 2 * k), at = positionIndex(a, i);
   evaluateAccount(a);
   const before = i64At(accountEquity.ptr, a);
   setPosition(a, i, i32At(positionLots.ptr, at) + i32At(tradeOrders.ptr, 2 * k + 1), i64At(positionEntry.ptr, at));
@@ -304,13 +304,6 @@ function addCash(a: i32, settlement: i32, money: i64): bool {
   const amount = balance + money * MONEY_TO_AMOUNT;
   if (amount > MAX_COLLATERAL_AMOUNT || amount < -MAX_COLLATERAL_AMOUNT) return false;
   return setCollateral(a, settlement, amount) == 0;
-}
-
-/** Index of account a's position on instrument i (it holds one). */
-function positionOf(a: i32, i: i32): i32 {
-  let p = i32At(accountPositionStart.ptr, a);
-  while (<i32>u16At(positionInstrument.ptr, p) != i) p++;
-  return p;
 }
 
 /** ⌈lots × lotSize × mark / 10^10⌉: the notional of `lots` (a magnitude) at the guarded mark. */

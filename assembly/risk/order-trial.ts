@@ -1,13 +1,12 @@
 // The pre-trade trial (docs/methodology.md §12) in one call: the account evaluated as it stands and with
 // one position changed, then put back exactly — its book, the open-interest bound and its stored
 // results — so a check costs two evaluations and no trips through the facade in between.
-import { i32At, i64At, setI64At, u8At, u16At, setU8At } from "../store/column";
+import { i32At, i64At, setI64At, u8At, setU8At } from "../store/column";
 import { instrumentMaxLots } from "../store/reference";
 import {
-  accountPositionStart, accountPositionCount, accountEquity, accountMaintenanceMargin, accountStatus,
-  positionLots, positionEntry, positionInstrument,
+  accountEquity, accountMaintenanceMargin, accountStatus, positionLots, positionEntry,
 } from "../store/accounts";
-import { setPosition } from "../store/books";
+import { positionIndex, setPosition } from "../store/books";
 import { evaluateAccount, getLastInitialMargin } from "./evaluate";
 import { ensurePrepared } from "./freshness";
 
@@ -29,16 +28,10 @@ export function trialStatusBefore(): i32 { return statusBefore; }
 
 /** Finds the account's position in `instrument`: returns whether it holds one (heldLots, heldEntry). */
 export function heldPosition(account: i32, instrument: i32): bool {
-  const start = i32At(accountPositionStart.ptr, account), end = start + u8At(accountPositionCount.ptr, account);
-  for (let p = start; p < end; p++) {
-    if (u16At(positionInstrument.ptr, p) != instrument) continue;
-    heldLots = i32At(positionLots.ptr, p);
-    heldEntry = i64At(positionEntry.ptr, p);
-    return true;
-  }
-  heldLots = 0;
-  heldEntry = 0;
-  return false;
+  const p = positionIndex(account, instrument);
+  heldLots = p < 0 ? 0 : i32At(positionLots.ptr, p);
+  heldEntry = p < 0 ? 0 : i64At(positionEntry.ptr, p);
+  return p >= 0;
 }
 
 /** Evaluates the account, then with `lots` at `entry` in `instrument`, then restores it (after heldPosition). */

@@ -19,6 +19,13 @@ import { addHolder, removeHolder } from "./holders";
   return (i32At(instrumentUnderlying.ptr, instrument) << 16) | instrument;
 }
 
+/** Index of the account's position on `instrument` in the position arena, or −1 when it holds none. */
+export function positionIndex(account: i32, instrument: i32): i32 {
+  const start = i32At(accountPositionStart.ptr, account), end = start + u8At(accountPositionCount.ptr, account);
+  for (let p = start; p < end; p++) if (u16At(positionInstrument.ptr, p) == instrument) return p;
+  return -1;
+}
+
 /**
  * Sets an account's holding of an instrument to `lots` (0 removes it) at `entry`.
  * Returns 0, or 1 when the account would exceed MAX_POSITIONS_PER_ACCOUNT.

@@ -113,7 +113,7 @@ export class AccountBook {
     const row = this.catalog.instruments[i];
     const lots = lotsOf(qty, row.lotSize, "qty");
     const entryRaw = parseFillPrice(row.kind, entry, "entry");
-    const held = this.positions(a).find((h) => h.instrument === i)?.lots ?? 0;
+    const held = this.held(a, i)?.lots ?? 0;
     if (Math.abs(lots) > Math.abs(held) && isExpiredAt(row, this.catalog.clock)) {
       fail("EXPIRED", "qty", `"${instrumentId}" expired at ${formatTime(row.expiry)}: it no longer trades, a position in it can only shrink until it is settled`);
     }
@@ -195,6 +195,17 @@ export class AccountBook {
     const a = this.find(asId(id, field));
     if (a === undefined) fail("UNKNOWN_ID", field, `no account "${id}"`);
     return a;
+  }
+
+  /** Account `a`'s lots and entry on instrument `i`, or null when it holds none. */
+  held(a: number, i: number): { lots: number; entry: bigint } | null {
+    const v = this.views;
+    const start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
+    const instruments = v.u16(Col.PositionInstrument);
+    for (let p = start; p < end; p++) {
+      if (instruments[p] === i) return { lots: v.i32(Col.PositionLots)[p], entry: v.i64(Col.PositionEntry)[p] };
+    }
+    return null;
   }
 
   /** Account `a`'s positions, in book order (by underlying, then instrument). */

@@ -64,7 +64,7 @@ export class Deleverager {
       if (k <= 0n) continue;
       this.ledger.touch(b);
       const keepsMargin = (lots: bigint) => {
-        const mm = this.ledger.maintenanceWith(b, [i, held + Math.sign(held) * -Number(lots)]);
+        const mm = this.ledger.maintenanceWith(b, i, held + Math.sign(held) * -Number(lots));
         return equity - (paidAt(filled + lots) - paid) >= mm;
       };
       if (!keepsMargin(k)) {

@@ -111,36 +111,24 @@ export class Ledger {
   }
 
   /**
-   * The account's MM with some positions' lots replaced — `replaced` holds (instrument, lots)
-   * pairs — written in place for one evaluation, then put back.
+   * The account's MM with its lots on `instrument` (which it holds) replaced by `lots`, written in
+   * place for one evaluation, then put back.
    */
-  maintenanceWith(a: number, replaced: readonly number[]): bigint {
+  maintenanceWith(a: number, instrument: number, lots: number): bigint {
     const v = this.views;
-    const start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
     const column = v.i32(Col.PositionLots), instruments = v.u16(Col.PositionInstrument);
-    const saved: number[] = [];
-    for (let k = 0; k < replaced.length; k += 2) {
-      for (let p = start; p < end; p++) {
-        if (instruments[p] !== replaced[k]) continue;
-        saved.push(p, column[p]);
-        column[p] = replaced[k + 1];
-        break;
-      }
-    }
+    let p = v.i32(Col.AccountPositionStart)[a];
+    while (instruments[p] !== instrument) p++;
+    const before = column[p];
+    column[p] = lots;
     this.wasm.evaluateAccount(a);
-    for (let k = saved.length - 2; k >= 0; k -= 2) column[saved[k]] = saved[k + 1];
+    column[p] = before;
     return this.views.i64(Col.AccountMaintenanceMargin)[a];
   }
 
   /** The account's lots and entry on an instrument, or null when it holds none. */
   held(a: number, instrument: number): { lots: number; entry: bigint } | null {
-    const v = this.views;
-    const start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
-    const instruments = v.u16(Col.PositionInstrument);
-    for (let p = start; p < end; p++) {
-      if (instruments[p] === instrument) return { lots: v.i32(Col.PositionLots)[p], entry: v.i64(Col.PositionEntry)[p] };
-    }
-    return null;
+    return this.book.held(a, instrument);
   }
 
   positions(a: number): Held[] {
@@ -170,11 +158,7 @@ export class Ledger {
   }
 
   balance(a: number, asset: number): bigint {
-    const v = this.views;
-    const start = v.i32(Col.AccountCollateralStart)[a], end = start + v.u8(Col.AccountCollateralCount)[a];
-    const assets = v.u8(Col.CollateralAsset);
-    for (let c = start; c < end; c++) if (assets[c] === asset) return v.i64(Col.CollateralAmount)[c];
-    return 0n;
+    return this.book.balance(a, asset);
   }
 
   /** Sets a position's lots (0 closes it), keeping its entry. */
