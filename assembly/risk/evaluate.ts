@@ -20,7 +20,7 @@ import {
   groupUnderlying, groupWords, groupBalance, groupListed, groupOrder, rowF64, initialFromMaintenance, resetDetail,
   correlatedMaintenance,
 } from "./portfolio";
-import { group, groupEquity, groupEnd, recordBytes, Span16, AnyGrid, Full } from "./group";
+import { group, groupEquity, groupEnd, recordBytes, Span16, AnyGrid } from "./group";
 import { standardAccount, standardInitial, standardMaintenance } from "./standard";
 
 /** The venue totals: each an exact sum over up to 5e7 accounts, kept as two words (low, high) in `totals`. */
@@ -153,8 +153,8 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
           setU8At(listed, u, 0);
           k++;
         }
-        const loss = group<G, Full>(
-          u, p, pe, balance, balance, detail, shock, instruments, lotsColumn, entries, records, paired, moveRows, cover14, cover15, row,
+        const loss = group<G>(
+          u, p, pe, balance, detail, shock, instruments, lotsColumn, entries, records, paired, moveRows, cover14, cover15, row,
         );
         p = groupEnd;
         const partOfEquity = groupEquity;

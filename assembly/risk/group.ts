@@ -36,13 +36,6 @@ function slowClose(start: i32, end: i32, u: i32, exposure: i64, bound: f64): i64
   return <usize>(RECORD_HEADER + S) << 3;
 }
 
-/**
- * What the group code computes of equity: Full — every position's term (the walk); Delta — only
- * the change of the terms whose instrument's value moved (a tick, from the cached part of equity).
- */
-export type Full = u8;
-export type Delta = u16;
-
 /** A linear position's PnL from an instrument record (current or previous). */
 // @ts-ignore: decorator
 @inline export function linearPnlOf(record: usize, lots: i64, entry: i64): i64 {
@@ -61,30 +54,14 @@ export type Delta = u16;
   return previousRecords.ptr + i * (<usize>RECORD_HEADER << 3);
 }
 
-/** A linear position's part of equity: its PnL (Full), or its change since the tick's previous values (Delta). */
-// @ts-ignore: decorator
-@inline function linearEquity<M>(record: usize, i: usize, lots: i64, entry: i64): i64 {
-  if (sizeof<M>() == 1) return linearPnlOf(record, lots, entry);
-  if (!load<u8>(record, Record.Changed)) return 0;
-  return linearPnlOf(record, lots, entry) - linearPnlOf(previousRecordOf(i), lots, entry);
-}
-
-/** An option position's value (Full), or its change since the tick's previous values (Delta). */
-// @ts-ignore: decorator
-@inline function optionEquity<M>(record: usize, i: usize, lots: i64): i64 {
-  if (sizeof<M>() == 1) return optionValueOf(record, lots);
-  if (!load<u8>(record, Record.Changed)) return 0;
-  return optionValueOf(record, lots) - optionValueOf(previousRecordOf(i), lots);
-}
-
 /**
  * Underlying u's group: positions from `start` while on u (before `pe`), priced balances worth
- * `balance` (recorded when `detail`); its part of equity starts from `equity`; column addresses as
+ * `balance` (recorded when `detail`), which its part of equity starts from; column addresses as
  * arguments.
  */
 // @ts-ignore: decorator
-@inline export function group<G, M>(
-  u: i32, start: i32, pe: i32, balance: i64, equity: i64, detail: bool, shock: bool,
+@inline export function group<G>(
+  u: i32, start: i32, pe: i32, balance: i64, detail: bool, shock: bool,
   instruments: usize, lotsColumn: usize, entries: usize, records: usize,
   paired: usize, moveRows: usize, cover14: i64, cover15: i64, row: usize,
 ): i64 {
@@ -92,7 +69,7 @@ export type Delta = u16;
   const S = SPAN16 ? 16 : scenarioCount;
   const REGISTERS = SPAN16 && ASC_FEATURE_SIMD;
   const rowBytes = <usize>S << 3, stride = recordBytes(S);
-  let p = start, linearExposure: i64 = 0, minimumBound: i64 = 0, bound: f64 = 0, loss: i64 = 0;
+  let p = start, equity = balance, linearExposure: i64 = 0, minimumBound: i64 = 0, bound: f64 = 0, loss: i64 = 0;
   const moves = moveRows + ((<usize>u * <usize>S) << 3);
   if (REGISTERS) {
     let r0 = f64x2.splat(0), r1 = r0, r2 = r0, r3 = r0, r4 = r0, r5 = r0, r6 = r0, r7 = r0;
@@ -101,10 +78,10 @@ export type Delta = u16;
       if (load<i32>(record, Record.Underlying) != u) break;
       if (<i32>load<u8>(record, Record.Kind) < InstrumentKind.Call) {
         linearExposure += lotValue(lots, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
-        equity += linearEquity<M>(record, i, lots, i64At(entries, p));
+        equity += linearPnlOf(record, lots, i64At(entries, p));
         continue;
       }
-      equity += optionEquity<M>(record, i, lots);
+      equity += optionValueOf(record, lots);
       const f = <f64>lots, factor = f64x2.splat(f);
       r0 = f64x2.add(r0, f64x2.mul(factor, v128.load(record, Record.Risk)));
       r1 = f64x2.add(r1, f64x2.mul(factor, v128.load(record, Record.Risk + 16)));
@@ -133,10 +110,10 @@ export type Delta = u16;
       if (load<i32>(record, Record.Underlying) != u) break;
       if (<i32>load<u8>(record, Record.Kind) < InstrumentKind.Call) {
         linearExposure += lotValue(lots, load<i64>(record, Record.Money), load<i64>(record, Record.Rest));
-        equity += linearEquity<M>(record, i, lots, i64At(entries, p));
+        equity += linearPnlOf(record, lots, i64At(entries, p));
         continue;
       }
-      equity += optionEquity<M>(record, i, lots);
+      equity += optionValueOf(record, lots);
       const f = <f64>lots, risk = record + Record.Risk;
       let s: usize = 0;
       if (ASC_FEATURE_SIMD) {

@@ -1,10 +1,9 @@
 // Ticks (docs/methodology.md §9), fused like the full walk: one function visits, once each, the
 // accounts the exposure index names for the ticked underlyings, and moves each by what the ticks
 // changed. A portfolio account has only its ticked groups recomputed — the same inlined group code
-// as the walk — with their old margin and part of equity read from its cache slot
-// (store/cache.ts); a group's new part of equity is the old one moved by the change of its
-// balances and of the terms of positions whose instrument's value moved (the others' terms are the
-// same integers, so they are not recomputed). A standard account moves by the change of its terms
+// as the walk, its part of equity summed afresh (one term per position, where moving the old part
+// by each term's change would take two) — and moves by the change from the margin and part of
+// equity its cache slot holds (store/cache.ts). A standard account moves by the change of its terms
 // on the ticked underlyings alone — charges and values taken at each instrument's record before
 // and after — its IM kept in its slot. Equity, MM, IM and status move by the difference, the venue
 // totals by the sum of the differences. An account that cannot be moved (no slot, a slot too
@@ -22,7 +21,7 @@ import { kernelRecords, assetRecords } from "./prepare";
 import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral, correlated } from "./scenarios";
 import { collateralValue } from "./terms";
 import { rowF64, initialFromMaintenance } from "./portfolio";
-import { group, groupEquity, recordBytes, Span16, AnyGrid, Delta } from "./group";
+import { group, groupEquity, recordBytes, Span16, AnyGrid } from "./group";
 import { previousAssetRecords, takeRowsRewritten } from "./freshness";
 import { Total, totals, statusCounts, statusOf } from "./evaluate";
 import { rewalk, correlatedFromSlot } from "./account-refresh";
@@ -124,14 +123,12 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
             last = v;
             p++;
           }
-          // balances priced by u, at the new price and at the one the cached part of equity counts
-          let balance: i64 = 0, before: i64 = 0, balances = false;
+          // balances priced by u, at the new price
+          let balance: i64 = 0, balances = false;
           for (let c = cs; c < ce; c++) {
             const asset = u8At(assets, c), v = i32At(assetUnderlyings, asset);
             if (v == u) {
-              const amount = i64At(amounts, c);
-              balance += collateralValue(assetTable, asset, amount);
-              before += collateralValue(previousAssets, asset, amount);
+              balance += collateralValue(assetTable, asset, i64At(amounts, c));
               balances = true;
             } else if (v >= 0 && v < u && balanceGroupFirstMet(v, ps, p, cs, c)) {
               slot++;
@@ -145,8 +142,8 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
           }
           const at = slots + ((<usize>i32At(slotStarts, a) + (<usize>slot << 1)) << 3);
           const oldLoss = load<i64>(at), oldPart = load<i64>(at, 8);
-          const loss = group<G, Delta>(
-            u, p, pe, balance, oldPart - before + balance, false, shock, instruments, lotsColumn, entries, records, paired,
+          const loss = group<G>(
+            u, p, pe, balance, false, shock, instruments, lotsColumn, entries, records, paired,
             moveRows, cover14, cover15, row,
           );
           const part = groupEquity;
