@@ -12,6 +12,7 @@ import {
   collateralAsset, collateralAmount,
 } from "../store/accounts";
 import { cacheSlotFor, cacheLayoutDue, layoutCache } from "../store/cache";
+import { exposureValid, rebuildExposure } from "../store/exposure";
 import { prepareHeld } from "./freshness";
 import { kernelRecords, assetRecords } from "./prepare";
 import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral, correlated } from "./scenarios";
@@ -74,10 +75,15 @@ export function evaluateBuckets(account: i32): void {
   walkAccounts(account, account + 1, false, true);
 }
 
-/** Full recompute: held instruments brought up to date, then every account, the totals and status counts. */
+/**
+ * Full recompute: held instruments brought up to date, then every account, the totals and status
+ * counts. A cache layout or an exposure index that a load left due is built here, with the pass
+ * over every account it belongs with, so the first tick after a load costs what any tick does.
+ */
 export function recomputeAll(): void {
   prepareHeld();
   if (cacheLayoutDue()) layoutCache();
+  if (!exposureValid()) rebuildExposure();
   walkAccounts(0, accountCount, true, false);
   for (let k = 0; k < 6; k++) unchecked(totals[k] = walkTotals[k]);
   for (let k = 0; k < 4; k++) unchecked(statusCounts[k] = walkCounts[k]);
