@@ -12,7 +12,7 @@ import {
   collateralSlots, collateralHoles, collateralAsset, collateralAmount, extendCollateralArena,
 } from "./accounts";
 import { markExposed } from "./exposure";
-import { addHolder, removeHolder } from "./holders";
+import { addHolder, removeHolder, markLotsMoved } from "./holders";
 
 // @ts-ignore: decorator
 @inline function positionKey(instrument: i32): i32 {
@@ -31,6 +31,7 @@ export function positionIndex(account: i32, instrument: i32): i32 {
  * Returns 0, or 1 when the account would exceed MAX_POSITIONS_PER_ACCOUNT.
  */
 export function setPosition(account: i32, instrument: i32, lots: i32, entry: i64): i32 {
+  markLotsMoved();
   let start = i32At(accountPositionStart.ptr, account);
   let count = u8At(accountPositionCount.ptr, account);
   const key = positionKey(instrument);

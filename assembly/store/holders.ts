@@ -16,6 +16,21 @@ const listNext = new Column(2);    // i32 per instrument: next listed instrument
 // An upsert may move an unheld instrument to another underlying: it is then moved to that list.
 const listedUnder = new Column(2);
 
+/** Whether a book edit or a load may have moved some instrument's net lots since they were last summed. */
+let lotsMoved = true;
+
+/** A book edit or a load moved lots. */
+export function markLotsMoved(): void {
+  lotsMoved = true;
+}
+
+/** Whether lots moved since the last call (risk/open-interest.ts sums net lots again only then). */
+export function takeLotsMoved(): bool {
+  const moved = lotsMoved;
+  lotsMoved = false;
+  return moved;
+}
+
 /** Sizes the holder tables for the current instrument and underlying counts. */
 export function reserveHolders(): void {
   instrumentHolders.reserve(instrumentCount);
@@ -63,6 +78,7 @@ export function removeHolder(i: i32): void {
 /** Counts and lists rebuilt from the first `positions` rows of the position arena (a bulk load). */
 export function recountHolders(positions: i32): void {
   reserveHolders();
+  lotsMoved = true;
   memory.fill(instrumentHolders.ptr, 0, <usize>instrumentCount << 2);
   memory.fill(listedUnder.ptr, 0, <usize>instrumentCount << 2);
   memory.fill(listHead.ptr, 0, <usize>underlyingCount << 2);
