@@ -55,8 +55,6 @@ export interface PassResult {
   liquidatedNotional: bigint;
   fundBefore: bigint;
   fundAfter: bigint;
-  /** Whether any account changed. */
-  changed: boolean;
 }
 
 export function emptyEntry(account: number, rank: number, equity: bigint, maintenanceMargin: bigint, deferred: boolean): QueueEntry {

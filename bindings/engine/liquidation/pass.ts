@@ -98,7 +98,7 @@ class Run {
     this.payoutsLeft = catalog.params.liquidationCaps.maxInsuranceLossPerPass;
     this.result = {
       entries: [], skipped: [], feesPaid: 0n, impactPaid: 0n, discountsPaid: 0n, fundPaid: 0n, socializedLoss: 0n, badDebt: 0n,
-      haircutReleased: 0n, liquidatedNotional: 0n, fundBefore: owner.fund, fundAfter: 0n, changed: false,
+      haircutReleased: 0n, liquidatedNotional: 0n, fundBefore: owner.fund, fundAfter: 0n,
     };
   }
 
@@ -158,7 +158,6 @@ class Run {
     r.haircutReleased += entry.haircutReleased;
     const notional = entry.orders.reduce((s, o) => s + o.notional, 0n) + entry.trades.reduce((s, t) => s + t.notional, 0n);
     r.liquidatedNotional += notional;
-    r.changed ||= notional > 0n || entry.feePaid > 0n;
     return deficit;
   }
 
@@ -208,7 +207,6 @@ class Run {
     entry.deficit = deficit;
     entry.fundPaid = pay;
     this.result.fundPaid += pay;
-    this.result.changed = true;
     const beyondFund = deficit - pay;
     if (beyondFund === 0n) return;
 
