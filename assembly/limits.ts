@@ -37,6 +37,8 @@ export const MAX_INSTRUMENTS: i32 = 65_535; // count
 export const MAX_UNDERLYINGS: i32 = 1_024; // count
 export const MAX_ASSETS: i32 = 255; // count
 export const MAX_ACCOUNTS: i32 = 50_000_000; // count
+/** Characters of an id (accounts, instruments, assets, underlyings, sources); ids live in the facade only. */
+export const MAX_ID_LENGTH: i32 = 128; // count
 /** Position rows and collateral rows in one load: an i64 column of them stays under the allocator's 1 GiB block. */
 export const MAX_ROWS: i32 = 120_000_000; // count
 /** The insurance fund (1e12 settlement units). */

@@ -171,6 +171,20 @@ test("margin-core whatif: the proposal, the same crash under both side by side, 
   }
 });
 
+test("margin-core whatif --crash on a venue priced by oracle sources: every source prints the crash", () => {
+  const venue = new URL("../examples/venue.json", import.meta.url).pathname, proposal = join(work, "fee.json");
+  writeFileSync(proposal, JSON.stringify({ liquidationFee: "0.01" }));
+  const run = spawnSync(process.execPath, [BIN, "whatif", venue, "--params", proposal, "--crash", "--ticks", "5"], { encoding: "utf8" });
+  assert.is(run.status, 0, run.stderr);
+  const { crash } = JSON.parse(run.stdout);
+  for (const side of [crash.current, crash.proposed]) {
+    assert.is(side.conserved, true);
+    // a 35 % fall of BTC's median liquidates the accounts long BTC
+    assert.ok(side.liquidationEvents > 0 && side.distinctAccountsLiquidated > 0, JSON.stringify(side));
+  }
+  assert.ok(parseDecimal(crash.proposed.feesToFund, 6) > parseDecimal(crash.current.feesToFund, 6), "the higher fee shows");
+});
+
 test.after(() => rmSync(work, { recursive: true, force: true }));
 
 test.run();

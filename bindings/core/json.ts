@@ -1,4 +1,5 @@
 // Shape guards for values read from JSON: each returns the value typed, or fails naming the field.
+import { MAX_ID_LENGTH } from "./constants.generated.js";
 import { fail } from "./errors.js";
 
 export function asObject(value: unknown, field: string): Record<string, unknown> {
@@ -11,8 +12,11 @@ export function asArray(value: unknown, field: string): unknown[] {
   return value;
 }
 
+/** A non-empty string of at most MAX_ID_LENGTH characters. */
+export const isId = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= MAX_ID_LENGTH;
+
 export function asId(value: unknown, field: string): string {
-  if (typeof value !== "string" || value.length === 0 || value.length > 128) fail("MALFORMED", field, "expected a non-empty id string of at most 128 characters");
+  if (!isId(value)) fail("MALFORMED", field, `expected a non-empty id string of at most ${MAX_ID_LENGTH} characters`);
   return value;
 }
 

@@ -19,9 +19,12 @@ export interface WhatIfOutcome { report: WhatIfReport & { crash?: CrashCompariso
 
 const TICK_MS = 10_000;
 
-/** The crash: each underlying from its index now to (1 − drop) of it, rounded to whole price units. */
+/**
+ * The crash: each underlying from its index now to (1 − drop) of it, rounded to whole price units.
+ * An underlying priced by oracle sources gets the price from every one of them, so its median is it.
+ */
 function crashPlan(venue: Record<string, unknown>, engine: MarginEngine, drop: number, ticks: number): CrashPlan {
-  const underlyings = (venue.underlyings as { id: string }[]) ?? [];
+  const underlyings = (venue.underlyings as { id: string; sources?: { id: string }[] }[]) ?? [];
   // the venue's clock is its `now`, or its latest oracle source when that is later
   const start = engine.clock() + TICK_MS;
   const index = new Map(underlyings.map((u) => [u.id, engine.underlyingIndex(u.id)]));
@@ -31,9 +34,10 @@ function crashPlan(venue: Record<string, unknown>, engine: MarginEngine, drop: n
       // the path's shape is a double; it becomes an exact fraction (1e9) before it touches a price
       const keep = BigInt(Math.round(priceAt(1, drop, tick, ticks) * 1e9));
       return {
-        prints: underlyings.map((u) => {
-          const price = (index.get(u.id)! * keep) / 1_000_000_000n;
-          return { id: u.id, price: formatDecimal(price > 0n ? price : 1n, PRICE_SCALE) };
+        prints: underlyings.flatMap((u) => {
+          const raw = (index.get(u.id)! * keep) / 1_000_000_000n, price = formatDecimal(raw > 0n ? raw : 1n, PRICE_SCALE);
+          const sources = u.sources ?? [];
+          return sources.length === 0 ? [{ id: u.id, price }] : sources.map((source) => ({ id: u.id, price, source: source.id }));
         }),
         ignored: 0,
       };

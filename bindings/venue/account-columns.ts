@@ -2,7 +2,7 @@
 // Instrument and asset indices refer to the engine's definition order (`instrumentIndex`, `assetIndex`).
 import { MAX_ACCOUNTS, MAX_ROWS, type STAGED_FIELDS } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
-import { asId, asObject, onlyKeys } from "../core/json.js";
+import { asId, asObject, isId, onlyKeys } from "../core/json.js";
 
 export interface AccountColumns {
   count: number;
@@ -70,7 +70,7 @@ export function checkAccountColumns(value: unknown, checkSize?: (size: { account
     for (let a = 0; a < n; a++) {
       const id = ids[a];
       // the field path is built only for an error: this runs once per account of a bulk load
-      if (typeof id !== "string" || id.length === 0 || id.length > 128) asId(id, `columns.ids[${a}]`);
+      if (!isId(id)) asId(id, `columns.ids[${a}]`);
       if (seen.has(id)) fail("DUPLICATE_ID", `columns.ids[${a}]`, `account "${id}" appears twice`);
       seen.add(id);
     }

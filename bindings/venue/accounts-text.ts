@@ -10,6 +10,7 @@
 // error. So whatever it accepts, that path accepts with the same columns; the text it reads is
 // checked as strict JSON (the rest of the file goes through JSON.parse).
 import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { isId } from "../core/json.js";
 import { wordsOf, writeI64 } from "../core/units.js";
 import {
   MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
@@ -130,7 +131,7 @@ class AccountScanner extends JsonCursor {
     const quoted = new Array<string>(this.count);
     for (let a = 0; a < this.count; a++) quoted[a] = this.text.slice(this.idStart[a], this.idEnd[a]);
     const ids: unknown[] = JSON.parse("[" + quoted.join(",") + "]");
-    for (const id of ids) if (typeof id !== "string" || id.length === 0 || id.length > 128) decline();
+    for (const id of ids) if (!isId(id)) decline();
     return ids as string[];
   }
 

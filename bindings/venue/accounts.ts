@@ -7,7 +7,7 @@
 // value or the error. Field paths are built only for an error.
 import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray, asId, asObject } from "../core/json.js";
+import { asArray, asId, asObject, isId } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
 import {
   MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
@@ -50,7 +50,6 @@ const MAX_AMOUNT_TEXT = "[-10000000000, 10000000000]";
 
 const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
-const isId = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= 128;
 
 /** The collateral rows' columns, grown by doubling (how many balances a file holds is not known up front). */
 class CollateralRows {
