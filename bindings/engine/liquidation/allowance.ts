@@ -6,7 +6,7 @@
 import { CAP_ACCOUNT, CAP_PASS, QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
 import type { Catalog } from "../catalog.js";
 
-interface Saved { pass: bigint | null; account: bigint | null; changes: number }
+interface Saved { pass: bigint | null; account: bigint | null }
 
 const least = (a: bigint | null, b: bigint | null): bigint | null => (a === null ? b : b === null || a < b ? a : b);
 
@@ -17,7 +17,7 @@ export class Allowance {
   private account: bigint | null = null;
   /** Notional filled per instrument in this pass. */
   private readonly filled = new Map<number, bigint>();
-  /** Each change to `filled`: the instrument and what it held before, for `restore`. */
+  /** Each change to `filled` since the last `save`: the instrument and what it held before. */
   private readonly changes: [number, bigint][] = [];
 
   constructor(private readonly catalog: Catalog) {
@@ -34,14 +34,16 @@ export class Allowance {
     return this.pass !== null && this.pass <= 0n;
   }
 
+  /** Starts an entry: `restore` puts back what it uses (changes before it are kept for good, so forgotten). */
   save(): Saved {
-    return { pass: this.pass, account: this.account, changes: this.changes.length };
+    this.changes.length = 0;
+    return { pass: this.pass, account: this.account };
   }
 
   restore(saved: Saved): void {
     this.pass = saved.pass;
     this.account = saved.account;
-    while (this.changes.length > saved.changes) {
+    while (this.changes.length > 0) {
       const [i, before] = this.changes.pop()!;
       this.filled.set(i, before);
     }
