@@ -103,7 +103,8 @@ function edgeVenue({ spot, lotSize, qty, entry, usd, depth, slippage, caps = {} 
       tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }], liquidity: { notional: depth, slippage },
     }],
     accounts: [book("long", "", usd), book("short", "-", usd), book("broke", "", "1"), book("shortBroke", "-", "1")],
-    insuranceFund: "1000000000000",
+    // room under the fund's limit for the fees of three passes (a fee is at most 10 % of 10^10)
+    insuranceFund: "900000000000",
   };
 }
 

@@ -106,6 +106,25 @@ test("the whale venue: the pass completes, the whale is skipped and stays queued
   assert.equal(next.skipped.map((s) => s.account), ["whale"]);
 });
 
+test("a fund at its limit: an entry whose fee would take it past 10^12 is skipped and put back, and snapshots still restore", async () => {
+  const venue = { ...WHALE, accounts: WHALE.accounts.slice(2), insuranceFund: "999999999999.99" };
+  const engine = await MarginEngine.fromVenue(venue);
+  const before = engine.snapshot();
+  const pass = engine.liquidate();
+  assert.equal(pass.skipped, [{ account: "under", code: "OUT_OF_RANGE", message: "OUT_OF_RANGE at insuranceFund: the liquidation's fees would take the insurance fund beyond its limit (docs/limits.md)" }]);
+  assert.equal(pass.queue.map((q) => [q.id, q.skipped, q.orders.length]), [["under", true, 0]]);
+  assert.equal(engine.snapshot(), before, "nothing changed");
+  assert.ok(inQueue(engine, "under"), "the account stays queued");
+  // with room for the fee the same entry goes through, and the fund ends at most at its limit
+  const roomy = await MarginEngine.fromVenue({ ...venue, insuranceFund: "999999999000" });
+  const done = roomy.liquidate();
+  assert.equal(done.skipped, []);
+  assert.ok(done.queue[0].orders.length > 0 && money(done.queue[0].fee) > 0n);
+  assert.ok(money(done.insuranceFund) <= money("1000000000000"));
+  const restored = await MarginEngine.restore(roomy.snapshot());
+  assert.equal(restored.toVenue(), roomy.toVenue());
+});
+
 test("caps and depth: per-account and per-pass notional stay under their caps and the rest carries to the next pass; fund payouts stay under theirs", async () => {
   const accounts = [];
   // ten books long 10 BTC from 52,000 at mark 50,000 with 20,500 USD: equity 500, MM 2,500 — liquidatable

@@ -91,18 +91,22 @@ export function notionalWithinLimit(lots: i64, lotSize: i64, price: i64): bool {
 }
 
 /**
- * The first instrument held on underlying u since the last bulk load whose largest holding would
- * pass the notional limit at `index` (its bound the largest of its mark, strike and that index),
- * or −1: a price check that costs what has been held, not what is listed.
+ * The lowest-numbered instrument held on underlying u since the last bulk load whose largest
+ * holding would pass the notional limit at `index` (its bound the largest of its mark, strike and
+ * that index), or −1: a price check that costs what has been held, not what is listed. The list's
+ * order depends on how the books were built; the answer does not, so a restored engine names the
+ * same instrument.
  */
 export function heldBeyondNotional(u: i32, index: i64): i32 {
   const held = listedInstruments(u);
+  let beyond = -1;
   for (let k = 0; k < held; k++) {
     const i = i32At(heldScratch.ptr, k);
+    if (beyond >= 0 && i > beyond) continue;
     const bound = max(max(i64At(instrumentMark.ptr, i), i64At(instrumentStrike.ptr, i)), index);
-    if (!notionalWithinLimit(i64At(instrumentMaxLots.ptr, i), i64At(instrumentLotSize.ptr, i), bound)) return i;
+    if (!notionalWithinLimit(i64At(instrumentMaxLots.ptr, i), i64At(instrumentLotSize.ptr, i), bound)) beyond = i;
   }
-  return -1;
+  return beyond;
 }
 
 export function assetPriceOf(asset: i32): i64 {

@@ -94,7 +94,7 @@ export function edgeLiquidationVenue(seed) {
     now: NOW, settlement: "USD", params, assets,
     underlyings: underlyings.map((u) => ({ id: u.id, spot: d8(u.spot), vol: pick(["0.5", "1", "0.05"]), rate: "0" })),
     instruments: instruments.map((i) => i.row), accounts,
-    insuranceFund: pick(["0", "1", "1000000", "1000000000000", d6(raw(logUniform(1, 1e16)))]),
+    insuranceFund: pick(["0", "1", "1000000", "999999000000", "1000000000000", d6(raw(logUniform(1, 1e16)))]),
   };
   return { venue, targets, moves: [1000n, BigInt(int(900, 1100)), BigInt(int(900, 1100))] };
 }

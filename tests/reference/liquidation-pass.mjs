@@ -10,6 +10,8 @@ import { parseDecimal, formatDecimal, ceilDiv, floorDiv, max, min } from "./deci
 const F = 10n ** 9n;
 const TO_MONEY = 10n ** 10n;
 const MAX_BALANCE = 10n ** 18n;
+/** The insurance fund's bound: 10^12 units at money scale (docs/limits.md). */
+const MAX_FUND = 10n ** 18n;
 
 const money = (s) => (s === undefined ? null : parseDecimal(s, 6));
 
@@ -120,7 +122,9 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     entries.push(entry);
     const saved = { account: structuredClone(account), fund, passLeft, filled: new Map(filled) };
     try {
-      if (liquidate(account, entry)) deficits.push({ account, entry });
+      const deficit = liquidate(account, entry);
+      if (fund > MAX_FUND) throw new Breach(`${account.id} insuranceFund`);
+      if (deficit) deficits.push({ account, entry });
     } catch (error) {
       if (!(error instanceof Breach)) throw error;
       state.accounts[index] = Object.assign(account, saved.account);

@@ -8,7 +8,8 @@
 // Money moves only between accounts and the fund, except the haircut released when collateral
 // becomes cash and the bad debt written off: Σ equity + fund changes by exactly those two, which
 // the pass reports.
-import { MarginError } from "../../core/errors.js";
+import { MAX_FUND } from "../../core/constants.generated.js";
+import { fail, MarginError } from "../../core/errors.js";
 import { Col, type ColumnViews } from "../../module/views.js";
 import type { WasmExports } from "../../module/wasm.js";
 import type { AccountBook } from "../accounts.js";
@@ -140,6 +141,8 @@ class Run {
     let deficit: boolean;
     try {
       deficit = this.trade(entry);
+      // fees, impact and discounts only ever add to the fund: past its limit, the entry would leave a state no snapshot could hold
+      if (this.owner.fund > MAX_FUND) fail("OUT_OF_RANGE", "insuranceFund", "the liquidation's fees would take the insurance fund beyond its limit (docs/limits.md)");
       this.ledger.commit(a);
       this.ledger.keep();
     } catch (error) {
