@@ -28,7 +28,7 @@ export {
   totalEquityLow, totalEquityHigh, totalInitialMarginLow, totalInitialMarginHigh,
   totalMaintenanceMarginLow, totalMaintenanceMarginHigh,
 } from "./risk/evaluate";
-export { recompute, markUnderlyingDirty, refreshUnderlyings, refreshAccount, setAccountMode } from "./risk/refresh";
+export { recompute, markUnderlyingDirty, markEdited, refreshUnderlyings, refreshAccount, setAccountMode } from "./risk/refresh";
 export { sumNetLots } from "./risk/open-interest";
 export { buildQueue } from "./risk/queue";
 export {

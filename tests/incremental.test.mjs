@@ -6,6 +6,7 @@
 // underlying, and on a generated one.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { MarginEngine, MarginError, generateVenue } from "../build/index.js";
@@ -170,6 +171,23 @@ test("venue greeks follow every book edit, liquidation pass, dry run and restore
   }
   assert.ok(edits > 20, `book edits and upserts: ${edits}`);
   assert.ok(traded > 10, `entries that traded: ${traded}`);
+});
+
+test("an edit between a print and the next read: the tick leaves the edited account to its whole walk (a book valid only at the new price)", async () => {
+  const text = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+  const engines = await Promise.all([MarginEngine.fromVenue(text), MarginEngine.fromVenue(text)]);
+  const time = Date.parse("2026-11-24T00:00:01Z");
+  for (const engine of engines) {
+    engine.setCollateral("bob", "BTC", "1538402.36913964");
+    engine.totals();
+    // BTC falls to 4e-8: a loan of 10^10 BTC is then worth 400 USD, inside the limits, though at the
+    // price the cached results were computed at it would be worth 6.5 × 10^14
+    engine.setPrice("BTC", "0.00000004", time, "feedA");
+    engine.setPrice("BTC", "0.00000004", time, "feedB");
+    engine.setCollateral("bob", "BTC", "-10000000000");
+  }
+  assertSameResults(engines[0], engines[1], "after the edit");
+  assert.is(engines[0].totals().equity, (await MarginEngine.restore(engines[0].snapshot())).totals().equity, "a restored copy counts the same");
 });
 
 test("a generated venue: one-underlying ticks refresh exactly, statuses move", async () => {

@@ -24,13 +24,29 @@ export function markUnderlyingDirty(u: i32): void {
   setI32At(dirtyList.ptr, dirtyCount++, u);
 }
 
+/**
+ * Accounts whose book changed since their results were counted, ascending: a tick leaves them
+ * alone (its differences assume the book the cached results were computed from), and the caller
+ * walks each whole after it with `refreshAccount`.
+ */
+const editedList = new Column(2);
+let editedCount = 0;
+
+export function markEdited(account: i32): void {
+  editedList.reserve(editedCount + 1);
+  setI32At(editedList.ptr, editedCount++, account);
+}
+
 /** Applies the ticks marked since the last refresh; returns how many accounts that touched. */
 export function refreshUnderlyings(): i32 {
-  if (dirtyCount == 0) return 0;
-  if (!exposureValid()) rebuildExposure();
-  for (let k = 0; k < dirtyCount; k++) prepareUnderlying(i32At(dirtyList.ptr, k));
-  const visited = tickUnderlyings(dirtyList.ptr, dirtyCount);
-  clearDirty();
+  let visited = 0;
+  if (dirtyCount > 0) {
+    if (!exposureValid()) rebuildExposure();
+    for (let k = 0; k < dirtyCount; k++) prepareUnderlying(i32At(dirtyList.ptr, k));
+    visited = tickUnderlyings(dirtyList.ptr, dirtyCount, editedList.ptr, editedCount);
+    clearDirty();
+  }
+  editedCount = 0;
   return visited;
 }
 
@@ -43,5 +59,6 @@ function clearDirty(): void {
 /** Recomputes every account, dropping the pending marks (a full recompute supersedes them). */
 export function recompute(): void {
   clearDirty();
+  editedCount = 0;
   recomputeAll();
 }

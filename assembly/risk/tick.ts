@@ -7,7 +7,8 @@
 // on the ticked underlyings alone — charges and values taken at each instrument's record before
 // and after — its IM kept in its slot. Equity, MM, IM and status move by the difference, the venue
 // totals by the sum of the differences. An account that cannot be moved (no slot, a slot too
-// small, tier rows rewritten) is walked again whole, once.
+// small, tier rows rewritten) is walked again whole, once; one whose book was edited since its
+// results were counted is left to the whole walk that follows the tick (refresh.ts).
 import { i32At, i64At, setI64At, u8At, setU8At } from "../store/column";
 import { instrumentUnderlying, assetUnderlying, tierUpTo, tierImf, tierMmf } from "../store/reference";
 import {
@@ -29,10 +30,11 @@ import { standardDelta, deltaInitial, deltaMaintenance } from "./standard";
 
 /**
  * Applies ticks on the `count` underlyings listed (i32) at `list`, their instruments already
- * prepared, to every account exposed to one of them; returns how many accounts it visited.
+ * prepared, to every account exposed to one of them but the `editedCount` accounts listed
+ * ascending at `edited` (walked whole afterwards); returns how many accounts it visited.
  */
-export function tickUnderlyings(list: usize, count: i32): i32 {
-  return scenarioCount == 16 ? tick<Span16>(list, count) : tick<AnyGrid>(list, count);
+export function tickUnderlyings(list: usize, count: i32, edited: usize, editedCount: i32): i32 {
+  return scenarioCount == 16 ? tick<Span16>(list, count, edited, editedCount) : tick<AnyGrid>(list, count, edited, editedCount);
 }
 
 /** True when balance c's underlying v (below u) forms a group of its own, met for the first time at c. */
@@ -49,7 +51,7 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
 }
 
 // @ts-ignore: decorator
-@inline function tick<G>(list: usize, count: i32): i32 {
+@inline function tick<G>(list: usize, count: i32, edited: usize, editedCount: i32): i32 {
   const SPAN16 = sizeof<G>() == 1;
   const modes = accountMode.ptr, positionStarts = accountPositionStart.ptr, positionCounts = accountPositionCount.ptr;
   const collateralStarts = accountCollateralStart.ptr, collateralCounts = accountCollateralCount.ptr;
@@ -72,13 +74,16 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
   // the totals move by Σ (new − old), summed as (low, high) words
   let equityLow: u64 = 0, equityHigh: i64 = 0, initialLow: u64 = 0, initialHigh: i64 = 0;
   let maintenanceLow: u64 = 0, maintenanceHigh: i64 = 0;
-  let visited = 0;
+  let visited = 0, nextEdited = 0;
   for (let w = 0; w < words; w++) {
     let bits: u32 = 0;
     for (let k = 0; k < count; k++) bits |= load<u32>(exposureRows + ((<usize>i32At(list, k) * <usize>words + <usize>w) << 2));
     while (bits != 0) {
       const a = (w << 5) + <i32>ctz(bits);
       bits &= bits - 1;
+      // accounts come in ascending order, so the edited list is merged in as they pass
+      while (nextEdited < editedCount && i32At(edited, nextEdited) < a) nextEdited++;
+      if (nextEdited < editedCount && i32At(edited, nextEdited) == a) continue;
       visited++;
       const equity = i64At(equities, a), maintenance = i64At(maintenances, a);
       const ps = i32At(positionStarts, a), pe = ps + u8At(positionCounts, a);

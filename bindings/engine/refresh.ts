@@ -37,19 +37,21 @@ export class Refresh {
   /**
    * Brings equity, IM, MM, status and their totals up to date, incrementally where it can. Ticks
    * go first: every cached result was computed at the prices before them, which the tick's
-   * differences assume; an edited account is then walked whole, at the new prices.
+   * differences assume; an edited account, whose cached results belong to its old book, is
+   * skipped by the tick and then walked whole, at the new prices.
    */
   refresh(): void {
     if (this.all) return this.recompute();
+    const edited = this.accounts.size > 0 ? [...this.accounts].sort((x, y) => x - y) : [];
     if (this.underlyings.size > 0) {
       for (const u of this.underlyings) this.wasm.markUnderlyingDirty(u);
+      // an edited account's cached results belong to its old book: the tick leaves it to the walk below
+      for (const a of edited) this.wasm.markEdited(a);
       this.wasm.refreshUnderlyings();
       this.underlyings.clear();
     }
-    if (this.accounts.size > 0) {
-      for (const a of this.accounts) this.wasm.refreshAccount(a);
-      this.accounts.clear();
-    }
+    for (const a of edited) this.wasm.refreshAccount(a);
+    this.accounts.clear();
   }
 
   /** Brings an instrument's prepared figures (risk array, greeks, model value) up to date as well. */
