@@ -65,6 +65,26 @@ test("an account built from maxima computes exactly (shorts and loans)", async (
 
 const expectRejected = (fn, field) => expectMarginError(fn, { code: "OUT_OF_RANGE", field });
 
+test("an option whose model value passes the price bound (a negative rate over years) is valued at its mark, not at 0", async () => {
+  const venue = (rate, expiry) => ({
+    now: NOW,
+    underlyings: [{ id: "X", spot: MAX_PRICE, vol: "0.5", rate }],
+    instruments: [{ id: "P", kind: "option", underlying: "X", right: "put", strike: MAX_PRICE, expiry, lotSize: "1", mark: "5000000000" }],
+    accounts: [
+      { id: "long", collateral: { USD: "1000" }, positions: [{ instrument: "P", qty: "1", entry: "0" }] },
+      { id: "short", collateral: { USD: "10000000000" }, positions: [{ instrument: "P", qty: "-1", entry: "0" }] },
+    ],
+  });
+  for (const [rate, expiry] of [["-1", "2029-11-24T00:00:00Z"], ["-0.1", "2056-11-24T00:00:00Z"]]) {
+    const engine = await MarginEngine.fromVenue(venue(rate, expiry));
+    // Black-76 prices this put far above 10^10 (K e^(−rT)): the guard's cap is then above any mark
+    assert.ok(engine.optionModelValue("P") > 10n ** 18n, `rate ${rate}: model value past the price bound`);
+    assert.is(engine.account("long").equity, "5000001000", `rate ${rate}: the long holds the mark's worth`);
+    assert.is(engine.account("short").equity, "5000000000", `rate ${rate}: the short owes it`);
+    assert.ok(parseDecimal(engine.account("short").maintenanceMargin, 6) > 0n, `rate ${rate}: the short is margined`);
+  }
+});
+
 test("price, lots, notional, collateral and fund limits: max accepted, max + 1 rejected", async () => {
   const engine = await MarginEngine.fromVenue({
     now: NOW, assets: [{ id: "USD", price: "1" }, { id: "Z", price: "1" , haircut: "0.5" }],

@@ -14,6 +14,7 @@ import {
   wideDivideFloorWithRemainder, lastRemainder,
 } from "../fixed/wide";
 import { FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
+import { MAX_PRICE } from "../limits";
 import { black76Value, black76Greeks } from "../pricing";
 import * as black76 from "../pricing/black76";
 import {
@@ -149,7 +150,9 @@ function guardOptionMark(instrument: i32, index: i64, isCall: bool): i64 {
     return intrinsic;
   }
   setI64At(instrumentModelValue.ptr, instrument, value);
-  const cap = mulDiv(value, FRACTION_SCALE + maxMarkDeviation, <u64>FRACTION_SCALE, Rounding.Floor);
+  // a mark is at most MAX_PRICE, so a model value past it caps nothing (and V × 1.05 could pass i64:
+  // a negative rate over years can price an option far above any price the venue takes)
+  const cap = value >= MAX_PRICE ? MAX_PRICE : mulDiv(value, FRACTION_SCALE + maxMarkDeviation, <u64>FRACTION_SCALE, Rounding.Floor);
   return max(min(i64At(instrumentMark.ptr, instrument), cap), intrinsic);
 }
 
