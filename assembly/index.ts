@@ -18,6 +18,7 @@ export {
   getRejectedField as rejectedField, getRejectedRow as rejectedRow,
 } from "./store/staging";
 export { invalidateExposure, exposureStrideFor, exposureFits } from "./store/exposure";
+export { listMarkedInstruments } from "./store/holders";
 export { probeBlock, releaseProbes } from "./store/headroom";
 
 export {

@@ -37,6 +37,37 @@ test("after incremental changes the snapshot still round-trips", async () => {
   assert.equal(engine.account("bob").subAccounts, ["erin"]);
 });
 
+test("a restored engine refuses the prices the original refuses: largest holdings of closed positions, and the same instrument named", async () => {
+  const venue = {
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "X", spot: "100", vol: "0.5" }],
+    instruments: ["XQ", "XP"].map((id) => ({ id, kind: "perp", underlying: "X", lotSize: "1", mark: "100", tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }] })),
+    accounts: [{ id: "w", collateral: { USD: "10000000000" } }, { id: "v", collateral: { USD: "10000000000" } }],
+  };
+  const refusal = (engine) => {
+    try {
+      engine.setPrice("X", "200", Date.parse(venue.now) + 1000);
+      return "accepted";
+    } catch (error) {
+      return error.message;
+    }
+  };
+  // 9 × 10^7 lots held then closed: at 200 that holding would pass the 10^10 notional limit
+  const closed = await MarginEngine.fromVenue(venue);
+  closed.setPosition("w", "XP", "90000000", "100");
+  closed.setPosition("w", "XP", "0", "100");
+  const closedCopy = await MarginEngine.restore(closed.snapshot());
+  assert.is(refusal(closedCopy), refusal(closed));
+  assert.match(refusal(closed), /OUT_OF_RANGE at price: an open position in "XP"/);
+  // two holdings past the limit, opened in the other order than the instruments are listed
+  const both = await MarginEngine.fromVenue(venue);
+  both.setPosition("v", "XP", "90000000", "100");
+  both.setPosition("w", "XQ", "90000000", "100");
+  const bothCopy = await MarginEngine.restore(both.snapshot());
+  assert.is(refusal(bothCopy), refusal(both));
+  assert.equal(bothCopy.snapshot(), both.snapshot());
+});
+
 test("toVenue → fromVenue reproduces the state", async () => {
   const engine = await MarginEngine.fromVenue(VENUE);
   engine.setPosition("carol", "BTC-PERP", "1.5", "64000");

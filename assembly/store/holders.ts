@@ -2,8 +2,8 @@
 // its instruments held since the last bulk load. A price move re-prepares only those held now
 // (docs/methodology.md §9) — an instrument nobody holds is prepared when it is first needed — and
 // checks the notional limit on those ever held (docs/limits.md: the largest |lots| held counts).
-import { Column, i32At, setI32At, u16At } from "./column";
-import { instrumentCount, instrumentUnderlying, underlyingCount } from "./reference";
+import { Column, i32At, i64At, setI32At, u16At } from "./column";
+import { instrumentCount, instrumentMaxLots, instrumentUnderlying, underlyingCount } from "./reference";
 import { positionInstrument } from "./accounts";
 
 /** i32 per instrument: positions open in it. */
@@ -87,6 +87,15 @@ export function recountHolders(positions: i32): void {
     setI32At(instrumentHolders.ptr, i, i32At(instrumentHolders.ptr, i) + 1);
   }
   for (let i = 0; i < instrumentCount; i++) if (i32At(instrumentHolders.ptr, i) > 0) list(i);
+}
+
+/**
+ * Lists every instrument with a largest holding on record: a restored snapshot's high-water marks
+ * can name instruments closed before it was taken, which price checks must still see.
+ */
+export function listMarkedInstruments(): void {
+  reserveHolders();
+  for (let i = 0; i < instrumentCount; i++) if (i64At(instrumentMaxLots.ptr, i) > 0) list(i);
 }
 
 /** Writes underlying u's instruments held now to heldScratch; returns how many. */

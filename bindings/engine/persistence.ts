@@ -199,7 +199,8 @@ export function readSnapshot(bytes: Uint8Array, rebaseScans = false): { options:
  * The largest holdings since the last bulk load, which price checks are held to: at least what
  * the books hold now, and within the limits at today's prices (as the engine that wrote them kept them).
  */
-function restoreHighWaterMarks({ views: v, catalog }: EngineParts, maxLots: BigInt64Array, maxAmount: BigInt64Array): void {
+function restoreHighWaterMarks(parts: EngineParts, maxLots: BigInt64Array, maxAmount: BigInt64Array): void {
+  const { views: v, catalog } = parts;
   const lots = v.i64(Col.InstrumentMaxLots), amounts = v.i64(Col.AssetMaxAmount);
   maxLots.forEach((mark, i) => {
     const row = catalog.instruments[i];
@@ -210,6 +211,8 @@ function restoreHighWaterMarks({ views: v, catalog }: EngineParts, maxLots: BigI
   });
   lots.set(maxLots);
   amounts.set(maxAmount);
+  // an instrument closed before the snapshot keeps its mark, so price checks must still find it
+  parts.wasm.listMarkedInstruments();
 }
 
 function prefixSums(counts: Uint8Array): Uint32Array {
