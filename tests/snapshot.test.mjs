@@ -76,6 +76,45 @@ test("toVenue → fromVenue reproduces the state", async () => {
   assert.equal(again.accounts(), engine.accounts());
 });
 
+test("toVenue after prints past maxClockSkew, and after a stale underlying's row is replaced, loads back with the same clock, indexes and results", async () => {
+  const NOW = Date.parse("2026-11-24T00:00:00Z");
+  const same = async (engine, label) => {
+    const copy = await MarginEngine.fromVenue(JSON.stringify(engine.toVenue()));
+    assert.is(copy.clock(), engine.clock(), `${label}: clock`);
+    assert.is(copy.underlyingIndex("BTC"), engine.underlyingIndex("BTC"), `${label}: index`);
+    assert.equal(copy.staleUnderlyings(), engine.staleUnderlyings(), `${label}: stale`);
+    assert.equal(copy.totals(), engine.totals(), `${label}: totals`);
+    assert.equal(copy.toVenue(), engine.toVenue(), `${label}: venue`);
+  };
+  // a print every 12 hours on both feeds, for a day and a half
+  const printed = await MarginEngine.fromVenue(VENUE);
+  for (let h = 12; h <= 36; h += 12) {
+    printed.setPrice("BTC", "65010", NOW + h * 3_600_000, "feedA");
+    printed.setPrice("BTC", "64995", NOW + h * 3_600_000, "feedB");
+  }
+  assert.is(printed.toVenue().clock, "2026-11-25T12:00:00Z");
+  await same(printed, "after prints");
+  // feeds that disagree leave BTC stale; its row replaced at the later clock keeps its spot as index
+  const stale = await MarginEngine.fromVenue(VENUE);
+  stale.setPrice("BTC", "60000", NOW + 30_000, "feedB");
+  stale.upsertUnderlying({ id: "BTC", spot: "65000", vol: "0.55", rate: "0",
+    sources: [{ id: "feedA", price: "65010", time: "2026-11-23T23:59:58Z" }, { id: "feedB", price: "60000", time: "2026-11-24T00:00:30Z" }] });
+  stale.upsertAccount({ id: "z" });
+  // worth just under the 10^11 collateral bound at 65,000: at 65,010 it would pass it
+  stale.setCollateral("z", "BTC", "1538461.53846153");
+  assert.equal([stale.underlyingIndex("BTC"), stale.staleUnderlyings()], [6_500_000_000_000n, ["BTC"]]);
+  await same(stale, "stale underlying");
+  const venue = JSON.parse(VENUE);
+  for (const clock of ["2026-11-23T23:59:59Z", "not a time"]) {
+    try {
+      await MarginEngine.fromVenue({ ...venue, clock });
+      assert.unreachable(`clock ${clock} accepted`);
+    } catch (error) {
+      assert.is(error.field, "clock", error.message);
+    }
+  }
+});
+
 test("a position's qty and entry come back exactly", async () => {
   const engine = await MarginEngine.fromVenue(VENUE);
   const alice = engine.toVenue().accounts.find((a) => a.id === "alice");

@@ -71,10 +71,16 @@ export class Catalog {
     return this.settings.params;
   }
 
-  /** Replaces all reference data with the rows of a venue file (or a snapshot header). */
-  load(file: Record<string, unknown>): void {
+  /**
+   * Replaces all reference data with the rows of a venue file (or a snapshot header). Indexes are
+   * judged at the clock the load starts at: `startClock` (now when absent) or the latest source
+   * time, whichever is later, as the engine that wrote the file judged them.
+   */
+  load(file: Record<string, unknown>, startClock = this.clock): void {
     const { now, settlement } = this.settings;
-    const underlyings = asArray(file.underlyings ?? [], "underlyings").map((u, k) => this.withIndex(parseUnderlying(u, `underlyings[${k}]`, now)));
+    const specs = asArray(file.underlyings ?? [], "underlyings").map((u, k) => parseUnderlying(u, `underlyings[${k}]`, now));
+    const judgedAt = specs.reduce((at, spec) => spec.sources.reduce((t, source) => Math.max(t, source.time), at), startClock);
+    const underlyings = specs.map((spec) => this.withIndex(spec, judgedAt));
     const underlyingIds = indexIds(underlyings, "underlyings");
     const assetRows = asArray(file.assets ?? [], "assets");
     const assets = assetRows.map((a, k) => parseAsset(a, `assets[${k}]`, settlement, now));
@@ -106,9 +112,9 @@ export class Catalog {
     this.sync();
   }
 
-  private withIndex(spec: UnderlyingSpec): UnderlyingRow {
+  private withIndex(spec: UnderlyingSpec, at = this.clock): UnderlyingRow {
     // judged at the oracle clock: a source that was fresh at load may have gone stale since
-    const fromSources = spec.sources.length > 0 ? indexFromSources(spec.sources, this.clock, this.params) : null;
+    const fromSources = spec.sources.length > 0 ? indexFromSources(spec.sources, at, this.params) : null;
     // With no fresh source the underlying is stale: it keeps its spot, or the sources' last prices.
     const index = fromSources ?? spec.spot ?? lastKnownIndex(spec.sources);
     return { ...spec, index, stale: spec.sources.length > 0 && fromSources === null };

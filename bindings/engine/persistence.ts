@@ -4,7 +4,7 @@ import { formatDecimal, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_LOTS, QTY_PRICE_TO_MONEY } from "../core/constants.generated.js";
 import { idRecord, setId } from "../core/records.js";
-import { formatTime } from "../core/time.js";
+import { formatTime, parseTime } from "../core/time.js";
 import { formatI64, formatUnits, wordsOf } from "../core/units.js";
 import { Col } from "../module/views.js";
 import { MODE_NAMES, parseVenueAccounts } from "../venue/accounts.js";
@@ -20,8 +20,9 @@ import type { EngineOptions } from "./types.js";
 /** Fills a new engine from a venue file's reference rows and accounts. */
 export function loadVenue(parts: EngineParts, file: Record<string, unknown>): void {
   const { catalog, book } = parts;
-  catalog.load(file);
-  startAtLatestSource(parts);
+  const clock = clockOf(file, catalog.clock);
+  catalog.load(file, clock);
+  startAtLatestSource(parts, clock);
   const parsed = parseVenueAccounts(file.accounts, catalog.accountLookup());
   book.loadColumns(parsed.columns, parsed.fieldOf);
 }
@@ -38,8 +39,9 @@ export async function engineFromVenue<E>(venue: unknown, build: (settings: Venue
     try {
       return await build(split.settings, (parts) => {
         const { catalog, book } = parts;
-        catalog.load(split.file);
-        startAtLatestSource(parts);
+        const clock = clockOf(split.file, catalog.clock);
+        catalog.load(split.file, clock);
+        startAtLatestSource(parts, clock);
         book.loadColumns(scanAccounts(venue as string, split.accountsStart, split.accountsEnd, catalog.accountLookup()));
       });
     } catch {
@@ -50,16 +52,24 @@ export async function engineFromVenue<E>(venue: unknown, build: (settings: Venue
   return build(settings, (parts) => loadVenue(parts, file));
 }
 
+/** A venue file's oracle clock: its `clock` (as `toVenue()` writes it once prints moved the clock past `now`), else `now`. */
+function clockOf(file: Record<string, unknown>, now: number): number {
+  if (file.clock === undefined) return now;
+  const clock = parseTime(file.clock, "clock");
+  if (clock < now) fail("OUT_OF_RANGE", "clock", "is before now: the oracle clock starts at now");
+  return clock;
+}
+
 /**
- * A venue file's oracle sources may be ahead of its `now` (prints taken after it, as `toVenue()`
- * writes them): the oracle clock starts at the latest of them, so each index is the one those
- * prints made. A source more than maxClockSkew ahead of `now` is refused, as a print would be.
+ * A venue file's oracle sources may be ahead of its clock (prints taken after it): the oracle
+ * clock starts at the latest of them, so each index is the one those prints made. A source more
+ * than maxClockSkew ahead of the file's clock is refused, as a print would be.
  */
-function startAtLatestSource({ catalog, prices }: EngineParts): void {
-  let latest = catalog.clock;
+function startAtLatestSource({ catalog, prices }: EngineParts, clock: number): void {
+  let latest = clock;
   catalog.underlyings.forEach((u, k) => u.sources.forEach((source, j) => {
-    if (source.time > catalog.clock + catalog.params.maxClockSkewMs) {
-      fail("OUT_OF_RANGE", `underlyings[${k}].sources[${j}].time`, `more than maxClockSkew (${catalog.params.maxClockSkewMs / 1000} s) ahead of now`);
+    if (source.time > clock + catalog.params.maxClockSkewMs) {
+      fail("OUT_OF_RANGE", `underlyings[${k}].sources[${j}].time`, `more than maxClockSkew (${catalog.params.maxClockSkewMs / 1000} s) ahead of ${clock === catalog.clock ? "now" : "the file's clock"}`);
     }
     if (source.time > latest) latest = source.time;
   }));
@@ -100,6 +110,8 @@ export function venueOf({ wasm, views: v, catalog, book, liquidator }: EnginePar
   const { now, settlement, paramOverrides } = catalog.settings;
   return {
     now: formatTime(now),
+    // the oracle clock, once prints or settleExpired moved it past now
+    ...(catalog.clock > now ? { clock: formatTime(catalog.clock) } : {}),
     settlement,
     params: paramOverrides,
     assets: catalog.assets.map(assetToVenue),
