@@ -64,7 +64,7 @@ export class MarginEngine {
 
   /** Adds or replaces an underlying. @example engine.upsertUnderlying({ id: "BTC", spot: "65000", vol: "0.55" }) */
   upsertUnderlying(value: unknown): void {
-    this.parts.catalog.upsertUnderlying(value);
+    this.parts.prices.upsertUnderlying(value);
   }
 
   /** Adds or replaces a collateral asset. @example engine.upsertAsset({ id: "BTC", price: "65000", haircut: "0.05", underlying: "BTC" }) */

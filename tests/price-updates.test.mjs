@@ -4,6 +4,7 @@
 // every figure read back equals a fresh engine's built from the same state.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
 
 const NOW = "2026-11-24T00:00:00Z";
@@ -115,6 +116,27 @@ test("the notional check on a print counts every instrument held since the load"
   assert.throws(() => engine.setPrice("BTC", "70000000", time + 2000), (e) => e.code === "OUT_OF_RANGE" && e.field === "price");
   engine.setPrice("BTC", "66000", time + 3000);
   assertSameAccounts(engine, await fresh(engine), "after the accepted print");
+});
+
+test("upsertUnderlying's sources count as prints: past maxClockSkew refused, changing nothing; ahead of the clock, they move it as a load would", async () => {
+  const text = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+  const row = (time, price) => ({ id: "BTC", spot: "65000", vol: "0.55", rate: "0", sources: [
+    { id: "feedA", price: "65010", time: "2026-11-23T23:59:58Z" }, { id: "feedB", price, time }] });
+  const engine = await MarginEngine.fromVenue(text);
+  const before = engine.snapshot();
+  try {
+    engine.upsertUnderlying(row("9999-12-31T23:59:59.999Z", "64995"));
+    assert.unreachable("a source dated 9999 accepted");
+  } catch (error) {
+    assert.equal([error.code, error.field], ["OUT_OF_RANGE", "underlying.sources[1].time"]);
+  }
+  assert.equal(engine.snapshot(), before, "nothing changed");
+  // an hour ahead, inside the skew: the clock moves there, feedA ages out, the index is feedB's
+  engine.upsertUnderlying(row("2026-11-24T01:00:00Z", "100000"));
+  assert.is(engine.clock(), Date.parse("2026-11-24T01:00:00Z"));
+  assert.is(engine.underlyingIndex("BTC"), 10_000_000_000_000n);
+  const reloaded = await MarginEngine.fromVenue(JSON.stringify(engine.toVenue()));
+  assert.equal([reloaded.clock(), reloaded.underlyingIndex("BTC"), reloaded.totals()], [engine.clock(), engine.underlyingIndex("BTC"), engine.totals()]);
 });
 
 test.run();

@@ -104,6 +104,15 @@ test("toVenue after prints past maxClockSkew, and after a stale underlying's row
   stale.setCollateral("z", "BTC", "1538461.53846153");
   assert.equal([stale.underlyingIndex("BTC"), stale.staleUnderlyings()], [6_500_000_000_000n, ["BTC"]]);
   await same(stale, "stale underlying");
+  // feeds that age out leave BTC stale at their last median, 65,002.5, not at its spot of 70,000
+  const aged = await MarginEngine.fromVenue(VENUE);
+  aged.upsertUnderlying({ id: "BTC", spot: "70000", vol: "0.55", rate: "0", sources: [
+    { id: "feedA", price: "65010", time: "2026-11-23T23:59:58Z" }, { id: "feedB", price: "64995", time: "2026-11-23T23:59:59Z" }] });
+  aged.settleExpired(NOW + 120_000);
+  aged.upsertAccount({ id: "z" });
+  aged.setCollateral("z", "BTC", "1538402.36913964");
+  assert.equal([aged.underlyingIndex("BTC"), aged.staleUnderlyings()], [6_500_250_000_000n, ["BTC"]]);
+  await same(aged, "aged out");
   const venue = JSON.parse(VENUE);
   for (const clock of ["2026-11-23T23:59:59Z", "not a time"]) {
     try {

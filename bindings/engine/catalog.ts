@@ -133,17 +133,31 @@ export class Catalog {
     }), field);
   }
 
-  upsertUnderlying(value: unknown): void {
+  /**
+   * An underlying's row checked for an upsert, nothing changed: its sources' times as prints'
+   * would be (none more than maxClockSkew ahead of the oracle clock), and its index judged at the
+   * clock the latest of them moves it to (returned as `clock`).
+   */
+  planUnderlying(value: unknown): { row: UnderlyingRow; clock: number; existing: number | undefined } {
     this.ensureRoom("underlying");
-    const row = this.withIndex(parseUnderlying(value, "underlying", this.clock));
-    const existing = this.underlyingIds.get(row.id);
-    if (existing === undefined) {
-      checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
-    } else {
-      this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
-      // the variance estimate is the index's history, which a new definition does not erase
-      row.scan = this.withSample(this.underlyings[existing].scan, row.index, this.clock);
-    }
+    const spec = parseUnderlying(value, "underlying", this.clock);
+    let clock = this.clock;
+    spec.sources.forEach((source, k) => {
+      if (source.time > this.clock + this.params.maxClockSkewMs) {
+        fail("OUT_OF_RANGE", `underlying.sources[${k}].time`, `more than maxClockSkew (${this.params.maxClockSkewMs / 1000} s) ahead of the oracle clock ${this.clock}`);
+      }
+      clock = Math.max(clock, source.time);
+    });
+    const row = this.withIndex(spec, clock), existing = this.underlyingIds.get(row.id);
+    if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
+    else this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
+    return { row, clock, existing };
+  }
+
+  /** Applies a row `planUnderlying` checked. */
+  applyUnderlying({ row, clock, existing }: { row: UnderlyingRow; clock: number; existing: number | undefined }): void {
+    // the variance estimate is the index's history, which a new definition does not erase
+    if (existing !== undefined) row.scan = this.withSample(this.underlyings[existing].scan, row.index, clock);
     replaceRow(this.underlyings, this.underlyingIds, row);
     this.sync();
   }

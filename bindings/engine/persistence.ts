@@ -115,7 +115,8 @@ export function venueOf({ wasm, views: v, catalog, book, liquidator }: EnginePar
     settlement,
     params: paramOverrides,
     assets: catalog.assets.map(assetToVenue),
-    underlyings: catalog.underlyings.map(underlyingToVenue),
+    // a stale underlying keeps the index it had, which a load gives it back through `spot`
+    underlyings: catalog.underlyings.map((u) => underlyingToVenue(u.stale ? { ...u, spot: u.index } : u)),
     instruments: catalog.instruments.map(instrumentToVenue),
     accounts,
     insuranceFund: formatDecimal(liquidator.fund, MONEY_SCALE),
