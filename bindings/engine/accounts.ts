@@ -11,9 +11,9 @@ import { Col, type ColumnViews } from "../module/views.js";
 import { MAX_MEMORY_BYTES, memoryNeeded, type WasmExports } from "../module/wasm.js";
 import { checkAccountColumns, type AccountColumns, type StagedFieldName } from "../venue/account-columns.js";
 import { lotsOf, parseMode } from "../venue/accounts.js";
-import { parseFillPrice } from "../venue/reference.js";
+import { beyondNotional, isExpiredAt, parseFillPrice } from "../venue/reference.js";
 import { formatTime } from "../core/time.js";
-import { beyondNotional, isExpiredAt, type Catalog } from "./catalog.js";
+import type { Catalog } from "./catalog.js";
 import type { MemoryGuard } from "./memory.js";
 import type { Refresh } from "./refresh.js";
 

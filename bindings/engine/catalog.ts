@@ -2,11 +2,11 @@
 // assets and instruments, validated with exact bigint arithmetic, indexed by id, and mirrored
 // into the module's columns. Also the venue settings every part reads: valuation time,
 // settlement asset, parameters, and the oracle clock.
-import { maxBig, PRICE_ONE } from "../core/decimal.js";
+import { PRICE_ONE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asId } from "../core/json.js";
 import {
-  KIND_PERP, MAX_ASSETS, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS, MAX_POSITION_NOTIONAL, MAX_UNDERLYINGS, ONE, QTY_PRICE_TO_MONEY,
+  MAX_ASSETS, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS, MAX_UNDERLYINGS, ONE, QTY_PRICE_TO_MONEY,
 } from "../core/constants.generated.js";
 import type { WasmExports } from "../module/wasm.js";
 import { Col, type ColumnViews } from "../module/views.js";
@@ -15,7 +15,8 @@ import { indexFromSources, lastKnownIndex } from "../venue/oracle.js";
 import type { Params } from "../venue/params.js";
 import type { Lookup } from "../venue/accounts.js";
 import {
-  indexIds, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow, type UnderlyingSpec,
+  beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow,
+  type UnderlyingSpec,
 } from "../venue/reference.js";
 import type { ScanState } from "../venue/snapshot.js";
 import type { MemoryGuard } from "./memory.js";
@@ -424,20 +425,6 @@ export class Catalog {
       v.i64(Col.TierMmf)[tierStart + n] = tier.mmf;
     });
   }
-}
-
-/**
- * True when `lots` (a magnitude) of an instrument pass the notional limit at the largest of its
- * mark, strike, its underlying's index and any further price given (an entry, an order price).
- */
-export function beyondNotional(lots: bigint, row: InstrumentRow, index: bigint, ...prices: bigint[]): boolean {
-  const bound = [row.mark, row.strike, index, ...prices].reduce(maxBig);
-  return lots * row.lotSize * bound > MAX_POSITION_NOTIONAL * QTY_PRICE_TO_MONEY;
-}
-
-/** True once `clock` has reached a future's or option's expiry (perpetuals never expire). */
-export function isExpiredAt(row: InstrumentRow, clock: number): boolean {
-  return row.kind !== KIND_PERP && row.expiry <= clock;
 }
 
 function replaceRow<T extends { id: string }>(rows: T[], ids: Map<string, number>, row: T): void {

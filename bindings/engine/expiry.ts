@@ -9,9 +9,9 @@ import {
 } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
-import type { InstrumentRow } from "../venue/reference.js";
+import { isExpiredAt, type InstrumentRow } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
-import { isExpiredAt, type Catalog } from "./catalog.js";
+import type { Catalog } from "./catalog.js";
 import type { MemoryGuard } from "./memory.js";
 import type { Refresh } from "./refresh.js";
 import type { ExpirySettlement } from "./types.js";

@@ -17,9 +17,9 @@ import { asId } from "../core/json.js";
 import { KIND_CALL, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
-import { parseFillPrice } from "../venue/reference.js";
+import { beyondNotional, parseFillPrice } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
-import { beyondNotional, type Catalog } from "./catalog.js";
+import type { Catalog } from "./catalog.js";
 import type { Orders } from "./orders.js";
 import type { RawOrderCheck } from "./types.js";
 

@@ -9,9 +9,9 @@ import {
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import { lotsOf } from "../venue/accounts.js";
-import { parseFillPrice } from "../venue/reference.js";
+import { beyondNotional, parseFillPrice } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
-import { beyondNotional, type Catalog } from "./catalog.js";
+import type { Catalog } from "./catalog.js";
 import type { Expiry } from "./expiry.js";
 import type { Refresh } from "./refresh.js";
 import type { OrderCheck, OrderRejection, RawOrderCheck } from "./types.js";

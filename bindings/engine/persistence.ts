@@ -12,7 +12,7 @@ import { scanAccounts } from "../venue/accounts-text.js";
 import { parseVenueFile, splitVenueText, type VenueSettingsText } from "../venue/file.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
-import { beyondNotional } from "./catalog.js";
+import { beyondNotional } from "../venue/reference.js";
 import type { EngineParts } from "./parts.js";
 import { initialScan, rebaseScan } from "./scan-range.js";
 import type { EngineOptions } from "./types.js";

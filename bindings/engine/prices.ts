@@ -5,8 +5,8 @@ import { fail } from "../core/errors.js";
 import { checkTimestamp } from "../core/time.js";
 import { indexFromSources } from "../venue/oracle.js";
 import { KIND_CALL } from "../core/constants.generated.js";
-import { parsePremium } from "../venue/reference.js";
-import { beyondNotional, type Catalog, type UnderlyingRow } from "./catalog.js";
+import { beyondNotional, parsePremium } from "../venue/reference.js";
+import type { Catalog, UnderlyingRow } from "./catalog.js";
 import type { Expiry } from "./expiry.js";
 
 export class Prices {

@@ -1,10 +1,11 @@
 // Reference rows (underlyings, assets, instruments) parsed from venue-file objects with exact
 // decimal arithmetic. Each parser checks one row completely and returns raw fixed-point values.
-import { parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } from "../core/decimal.js";
+import { maxBig, parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asId, asObject } from "../core/json.js";
 import {
-  KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_FUND, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS, MAX_TIER_BOUND, ONE, MAX_VOL,
+  KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_FUND, MAX_POSITION_NOTIONAL, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS,
+  MAX_TIER_BOUND, ONE, MAX_VOL, QTY_PRICE_TO_MONEY,
 } from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
 import type { PriceSource } from "./oracle.js";
@@ -133,3 +134,16 @@ export function indexIds(rows: { id: string }[], field: string): Map<string, num
   return map;
 }
 
+/**
+ * True when `lots` (a magnitude) of an instrument pass the notional limit at the largest of its
+ * mark, strike, its underlying's index and any further price given (an entry, an order price).
+ */
+export function beyondNotional(lots: bigint, row: InstrumentRow, index: bigint, ...prices: bigint[]): boolean {
+  const bound = [row.mark, row.strike, index, ...prices].reduce(maxBig);
+  return lots * row.lotSize * bound > MAX_POSITION_NOTIONAL * QTY_PRICE_TO_MONEY;
+}
+
+/** True once `clock` has reached a future's or option's expiry (perpetuals never expire). */
+export function isExpiredAt(row: InstrumentRow, clock: number): boolean {
+  return row.kind !== KIND_PERP && row.expiry <= clock;
+}
