@@ -21,6 +21,15 @@ test("venue: malformed JSON", async () => {
   await expectVenueError('{"now": "2026-11-24T00:00:00Z", "assets": [', "MALFORMED", "$");
 });
 
+test("venue: a member the file does not take is refused, by object and by text (a typo'd insuranceFund would have left the fund at 0)", async () => {
+  const { insuranceFund, ...rest } = clone();
+  for (const venue of [{ ...rest, insurancefund: insuranceFund }, { ...clone(), comment: "x" }]) {
+    const key = Object.keys(venue).find((k) => !(k in VENUE) && k !== "clock");
+    await expectVenueError(venue, "MALFORMED", key);
+    await expectVenueError(JSON.stringify(venue), "MALFORMED", key);
+  }
+});
+
 test("venue: over-precision decimals are rejected, not rounded", async () => {
   const v = clone();
   v.accounts[1].collateral.USD = "500.000000001";

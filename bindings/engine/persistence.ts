@@ -9,7 +9,7 @@ import { formatI64, formatUnits, wordsOf } from "../core/units.js";
 import { Col } from "../module/views.js";
 import { MODE_NAMES, parseVenueAccounts } from "../venue/accounts.js";
 import { scanAccounts } from "../venue/accounts-text.js";
-import { parseVenueFile, splitVenueText, type VenueSettingsText } from "../venue/file.js";
+import { checkVenueMembers, parseVenueFile, splitVenueText, type VenueSettingsText } from "../venue/file.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
 import { beyondNotional } from "../venue/reference.js";
@@ -38,6 +38,7 @@ export async function engineFromVenue<E>(venue: unknown, build: (settings: Venue
   if (split !== null) {
     try {
       return await build(split.settings, (parts) => {
+        checkVenueMembers(split.file);
         const { catalog, book } = parts;
         const clock = clockOf(split.file, catalog.clock);
         catalog.load(split.file, clock);

@@ -18,7 +18,18 @@ export function parseVenueFile(venue: unknown): { file: Record<string, unknown>;
     }
   }
   const file = asObject(venue, "$");
+  checkVenueMembers(file);
   return { file, settings: settingsOf(file) };
+}
+
+/** A venue file's members: anything else is a typo that would otherwise be ignored (an `insurancefund` leaving the fund at 0). */
+const VENUE_KEYS = ["now", "clock", "settlement", "params", "assets", "underlyings", "instruments", "accounts", "insuranceFund"];
+
+/** Fails at the first member a venue file does not take. */
+export function checkVenueMembers(file: Record<string, unknown>): void {
+  for (const key of Object.keys(file)) {
+    if (!VENUE_KEYS.includes(key)) fail("MALFORMED", key, `not a field of a venue file (it takes ${VENUE_KEYS.join(", ")})`);
+  }
 }
 
 function settingsOf(file: Record<string, unknown>): VenueSettingsText {
