@@ -2,7 +2,7 @@
 // fees and the settlement of its deficit, and per pass the money each rule moved.
 
 /** An instrument trade: `lots` signed as traded (buying back a short is positive), at `price` (1e8). */
-export interface InstrumentOrder { instrument: number; lots: number; price: bigint; notional: bigint; fee: bigint; impact: bigint }
+export interface InstrumentOrder { instrument: number; lots: number; price: bigint; notional: bigint; impact: bigint }
 /** A collateral trade: `amount` signed as traded (1e8 units; a sale is negative), at `price` (1e8). */
 export interface CollateralTrade { asset: number; amount: bigint; price: bigint; notional: bigint; discount: bigint }
 /** An opposing position closed by auto-deleveraging: lots signed as the opponent held them. */

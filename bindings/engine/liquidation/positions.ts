@@ -4,7 +4,7 @@
 // the caps and depths. A fill at the mark credits cash by exactly the drop of the position's
 // equity term, so it moves no equity; ADL fills use `move` for that.
 import {
-  ONE, TRADES_BALANCE_LIMIT, TRADES_HEALTHY, TRADE_AMOUNT_FEE, TRADE_AMOUNT_IMPACT, TRADE_AMOUNT_NOTIONAL, TRADE_AMOUNT_PRICE,
+  ONE, TRADES_BALANCE_LIMIT, TRADES_HEALTHY, TRADE_AMOUNT_IMPACT, TRADE_AMOUNT_NOTIONAL, TRADE_AMOUNT_PRICE,
   TRADE_AMOUNT_WIDTH, TRADE_INPUT_DEPTH, TRADE_INPUT_FILLED, TRADE_INPUT_SLIPPAGE, TRADE_INPUT_WIDTH,
 } from "../../core/constants.generated.js";
 import { Col, type ColumnViews } from "../../module/views.js";
@@ -49,7 +49,7 @@ export class PositionCloser {
       const at = k * TRADE_AMOUNT_WIDTH;
       const order = {
         instrument: traded[2 * k], lots: traded[2 * k + 1], price: amounts[at + TRADE_AMOUNT_PRICE],
-        notional: amounts[at + TRADE_AMOUNT_NOTIONAL], fee: amounts[at + TRADE_AMOUNT_FEE], impact: amounts[at + TRADE_AMOUNT_IMPACT],
+        notional: amounts[at + TRADE_AMOUNT_NOTIONAL], impact: amounts[at + TRADE_AMOUNT_IMPACT],
       };
       this.allowance.use(order.instrument, order.notional);
       orders.push(order);
