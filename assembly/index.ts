@@ -12,7 +12,9 @@ export {
   getAccountCount as accountCount, getPositionSlots as positionSlots, getCollateralSlots as collateralSlots,
   getPositionHoles as positionHoles, getCollateralHoles as collateralHoles,
 } from "./store/accounts";
-export { setPosition, setCollateral, compactArenas, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting } from "./store/books";
+export {
+  positionIndex, setPosition, setCollateral, compactArenas, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting,
+} from "./store/books";
 export {
   stageLoad, validateStaged, commitStaged, discardStaged, heldBeyondNotional,
   getRejectedField as rejectedField, getRejectedRow as rejectedRow,

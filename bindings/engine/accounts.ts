@@ -199,13 +199,8 @@ export class AccountBook {
 
   /** Account `a`'s lots and entry on instrument `i`, or null when it holds none. */
   held(a: number, i: number): { lots: number; entry: bigint } | null {
-    const v = this.views;
-    const start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
-    const instruments = v.u16(Col.PositionInstrument);
-    for (let p = start; p < end; p++) {
-      if (instruments[p] === i) return { lots: v.i32(Col.PositionLots)[p], entry: v.i64(Col.PositionEntry)[p] };
-    }
-    return null;
+    const p = this.wasm.positionIndex(a, i);
+    return p < 0 ? null : { lots: this.views.i32(Col.PositionLots)[p], entry: this.views.i64(Col.PositionEntry)[p] };
   }
 
   /** Account `a`'s positions, in book order (by underlying, then instrument). */

@@ -115,10 +115,7 @@ export class Ledger {
    * place for one evaluation, then put back.
    */
   maintenanceWith(a: number, instrument: number, lots: number): bigint {
-    const v = this.views;
-    const column = v.i32(Col.PositionLots), instruments = v.u16(Col.PositionInstrument);
-    let p = v.i32(Col.AccountPositionStart)[a];
-    while (instruments[p] !== instrument) p++;
+    const column = this.views.i32(Col.PositionLots), p = this.wasm.positionIndex(a, instrument);
     const before = column[p];
     column[p] = lots;
     this.wasm.evaluateAccount(a);
