@@ -19,12 +19,16 @@ import type { EngineOptions } from "./types.js";
 
 /** Fills a new engine from a venue file's reference rows and accounts. */
 export function loadVenue(parts: EngineParts, file: Record<string, unknown>): void {
-  const { catalog, book } = parts;
-  const clock = clockOf(file, catalog.clock);
-  catalog.load(file, clock);
+  loadReference(parts, file);
+  const parsed = parseVenueAccounts(file.accounts, parts.catalog.accountLookup());
+  parts.book.loadColumns(parsed.columns, parsed.fieldOf);
+}
+
+/** A venue file's reference rows, with the oracle clock started where the file leaves it. */
+function loadReference(parts: EngineParts, file: Record<string, unknown>): void {
+  const clock = clockOf(file, parts.catalog.clock);
+  parts.catalog.load(file, clock);
   startAtLatestSource(parts, clock);
-  const parsed = parseVenueAccounts(file.accounts, catalog.accountLookup());
-  book.loadColumns(parsed.columns, parsed.fieldOf);
 }
 
 /**
@@ -39,11 +43,8 @@ export async function engineFromVenue<E>(venue: unknown, build: (settings: Venue
     try {
       return await build(split.settings, (parts) => {
         checkVenueMembers(split.file);
-        const { catalog, book } = parts;
-        const clock = clockOf(split.file, catalog.clock);
-        catalog.load(split.file, clock);
-        startAtLatestSource(parts, clock);
-        book.loadColumns(scanAccounts(venue as string, split.accountsStart, split.accountsEnd, catalog.accountLookup()));
+        loadReference(parts, split.file);
+        parts.book.loadColumns(scanAccounts(venue as string, split.accountsStart, split.accountsEnd, parts.catalog.accountLookup()));
       });
     } catch {
       // the exact path below gives the verdict
