@@ -29,6 +29,11 @@ export const MAX_TIERS: i32 = 16; // count
 export const MAX_TIER_BOUND: i64 = 10_000_000_000 * MONEY_SCALE; // money
 /** vol and iv. */
 export const MAX_VOL: i64 = 10 * FRACTION_SCALE; // fraction
+/**
+ * |rate| × years from now to an option's expiry: Black-76's discount e^(−rT) and forward growth
+ * e^(rT) stay within [1/e, e], so a put is worth at most e × its strike and nothing overflows.
+ */
+export const MAX_RATE_YEARS: i64 = FRACTION_SCALE; // fraction
 /** Scenarios in a grid. */
 export const MAX_SCENARIOS: i32 = 64; // count
 

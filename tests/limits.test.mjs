@@ -65,7 +65,7 @@ test("an account built from maxima computes exactly (shorts and loans)", async (
 
 const expectRejected = (fn, field) => expectMarginError(fn, { code: "OUT_OF_RANGE", field });
 
-test("an option whose model value passes the price bound (a negative rate over years) is valued at its mark, not at 0", async () => {
+test("an option whose model value passes the price bound (a negative rate over a year or two) is valued at its mark, not at 0", async () => {
   const venue = (rate, expiry) => ({
     now: NOW,
     underlyings: [{ id: "X", spot: MAX_PRICE, vol: "0.5", rate }],
@@ -75,7 +75,8 @@ test("an option whose model value passes the price bound (a negative rate over y
       { id: "short", collateral: { USD: "10000000000" }, positions: [{ instrument: "P", qty: "-1", entry: "0" }] },
     ],
   });
-  for (const [rate, expiry] of [["-1", "2029-11-24T00:00:00Z"], ["-0.1", "2056-11-24T00:00:00Z"]]) {
+  // |rate| × years = 1 in both, the most the limit allows: one 365-day year, then two (2028 is a leap year)
+  for (const [rate, expiry] of [["-1", "2027-11-24T00:00:00Z"], ["-0.5", "2028-11-23T00:00:00Z"]]) {
     const engine = await MarginEngine.fromVenue(venue(rate, expiry));
     // Black-76 prices this put far above 10^10 (K e^(−rT)): the guard's cap is then above any mark
     assert.ok(engine.optionModelValue("P") > 10n ** 18n, `rate ${rate}: model value past the price bound`);
@@ -83,6 +84,34 @@ test("an option whose model value passes the price bound (a negative rate over y
     assert.is(engine.account("short").equity, "5000000000", `rate ${rate}: the short owes it`);
     assert.ok(parseDecimal(engine.account("short").maintenanceMargin, 6) > 0n, `rate ${rate}: the short is margined`);
   }
+});
+
+test("|rate| × years to an option's expiry: 1 accepted, 1 ms more rejected at load, upsertInstrument and upsertUnderlying", async () => {
+  const YEAR = 365 * 86_400_000, now = Date.parse(NOW);
+  const at = (ms) => new Date(now + ms).toISOString();
+  const option = (id, expiry) => ({ id, kind: "option", underlying: "X", right: "put", strike: "100", expiry, lotSize: "1", mark: "1" });
+  const venue = (rate, expiry) => ({
+    now: NOW, underlyings: [{ id: "X", spot: "100", vol: "0.5", rate }],
+    instruments: [option("P", expiry)], accounts: [{ id: "a", collateral: { USD: "1000" }, positions: [{ instrument: "P", qty: "-1", entry: "1" }] }],
+  });
+  for (const rate of ["-1", "1", "-0.25"]) {
+    const years = 1 / Math.abs(Number(rate));
+    await MarginEngine.fromVenue(venue(rate, at(years * YEAR)));
+    await expectMarginError(() => MarginEngine.fromVenue(venue(rate, at(years * YEAR + 1))), { code: "OUT_OF_RANGE", field: "instruments[0].expiry" });
+  }
+  // a rate of 0 prices any expiry the time range holds
+  await MarginEngine.fromVenue(venue("0", "9999-12-31T00:00:00Z"));
+
+  const engine = await MarginEngine.fromVenue(venue("-0.5", at(2 * YEAR)));
+  const before = engine.snapshot();
+  expectRejected(() => engine.upsertInstrument(option("Q", at(2 * YEAR + 1))), "instrument.expiry");
+  // a new rate is checked against every option on the underlying
+  expectRejected(() => engine.upsertUnderlying({ id: "X", spot: "100", vol: "0.5", rate: "-0.500000001" }), "underlying.rate");
+  assert.equal(engine.snapshot(), before, "nothing changed");
+  engine.upsertUnderlying({ id: "X", spot: "100", vol: "0.5", rate: "0.5" });
+  engine.upsertInstrument(option("Q", at(2 * YEAR)));
+  assert.is(engine.toVenue().instruments.length, 2);
+  await MarginEngine.fromVenue(engine.toVenue());
 });
 
 test("price, lots, notional, collateral and fund limits: max accepted, max + 1 rejected", async () => {

@@ -13,15 +13,13 @@ import {
   mulDiv, Rounding, wideSetProduct, wideAddProduct, wideMultiplyWide, wideHighWord, wideLowWord,
   wideDivideFloorWithRemainder, lastRemainder,
 } from "../fixed/wide";
-import { FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
+import { FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY, YEAR_MS } from "../fixed/scales";
 import { MAX_PRICE } from "../limits";
 import { black76Value, black76Greeks } from "../pricing";
 import * as black76 from "../pricing/black76";
 import {
   scenarioCount, movesOf, scenarioVol, VolShift, volUp, volDown, volTermShort, volTermLong, shortOptionMinRate,
 } from "./scenarios";
-
-const MS_PER_YEAR: f64 = 365.0 * 86_400_000.0;
 
 // lotSize × markUsed (scale 1e16) = lotMarkMoney · 1e10 + lotMarkRest.
 export const lotMarkMoney = new Column(3);
@@ -76,7 +74,7 @@ export const shortMinRestLow = new Column(3);
 /** Years from now to expiry (365-day years); 0 once the clock has reached it (Black-76 is then the payoff). */
 export function yearsToExpiry(instrument: i32): f64 {
   if (isExpired(instrument)) return 0;
-  return <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / MS_PER_YEAR;
+  return <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / <f64>YEAR_MS;
 }
 
 /** Round half away from zero to an integer; the cast compiles to i64.trunc_sat_f64_s, so it saturates. */

@@ -15,7 +15,7 @@ import { indexFromSources, lastKnownIndex } from "../venue/oracle.js";
 import type { Params } from "../venue/params.js";
 import type { Lookup } from "../venue/accounts.js";
 import {
-  beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow,
+  assertRateHorizon, beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow,
   type UnderlyingSpec,
 } from "../venue/reference.js";
 import type { ScanState } from "../venue/snapshot.js";
@@ -94,7 +94,9 @@ export class Catalog {
     const instruments = asArray(file.instruments ?? [], "instruments").map((i, k) => parseInstrument(i, `instruments[${k}]`, now, true));
     const instrumentIds = indexIds(instruments, "instruments");
     instruments.forEach((i, k) => {
-      if (!underlyingIds.has(i.underlying)) fail("UNKNOWN_ID", `instruments[${k}].underlying`, `no underlying "${i.underlying}"`);
+      const u = underlyingIds.get(i.underlying);
+      if (u === undefined) fail("UNKNOWN_ID", `instruments[${k}].underlying`, `no underlying "${i.underlying}"`);
+      assertRateHorizon(i, underlyings[u].rate, now, `instruments[${k}].expiry`);
     });
     checkCount(underlyings.length, MAX_UNDERLYINGS, "underlyings");
     // the matrix holds both orders of every pair, so each id named anywhere is one of its keys
@@ -152,6 +154,9 @@ export class Catalog {
     const row = this.withIndex(spec, clock), existing = this.underlyingIds.get(row.id);
     if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
     else this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
+    for (const i of this.instruments) {
+      if (i.underlying === row.id) assertRateHorizon(i, row.rate, this.settings.now, "underlying.rate", `instrument "${i.id}"`);
+    }
     return { row, clock, existing };
   }
 
@@ -184,6 +189,7 @@ export class Catalog {
     if (isExpiredAt(row, this.clock)) fail("EXPIRED", "instrument.expiry", "is not after the oracle clock: the contract has expired");
     const u = this.underlyingIds.get(row.underlying);
     if (u === undefined) fail("UNKNOWN_ID", "instrument.underlying", `no underlying "${row.underlying}"`);
+    assertRateHorizon(row, this.underlyings[u].rate, this.settings.now, "instrument.expiry");
     const existing = this.instrumentIds.get(row.id);
     if (existing === undefined) {
       checkCount(this.instruments.length + 1, MAX_INSTRUMENTS, "instruments");

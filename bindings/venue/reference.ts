@@ -1,11 +1,11 @@
 // Reference rows (underlyings, assets, instruments) parsed from venue-file objects with exact
 // decimal arithmetic. Each parser checks one row completely and returns raw fixed-point values.
-import { maxBig, parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } from "../core/decimal.js";
+import { ceilDiv, formatDecimal, maxBig, parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asId, asObject } from "../core/json.js";
 import {
   KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_FUND, MAX_POSITION_NOTIONAL, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS,
-  MAX_TIER_BOUND, ONE, MAX_VOL, QTY_PRICE_TO_MONEY,
+  MAX_RATE_YEARS, MAX_TIER_BOUND, ONE, MAX_VOL, QTY_PRICE_TO_MONEY, YEAR_MS,
 } from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
 import type { PriceSource } from "./oracle.js";
@@ -146,4 +146,17 @@ export function beyondNotional(lots: bigint, row: InstrumentRow, index: bigint, 
 /** True once `clock` has reached a future's or option's expiry (perpetuals never expire). */
 export function isExpiredAt(row: InstrumentRow, clock: number): boolean {
   return row.kind !== KIND_PERP && row.expiry <= clock;
+}
+
+/**
+ * Fails at `field` when an option (any other row passes) would be priced with |rate| × years from
+ * `now` to its expiry above MAX_RATE_YEARS; exact, in rate units × milliseconds. `subject` names
+ * the option in the message when the field is its underlying's.
+ */
+export function assertRateHorizon(row: InstrumentRow, rate: bigint, now: number, field: string, subject = "the option"): void {
+  if (row.kind < KIND_CALL) return;
+  const span = BigInt(Math.max(row.expiry - now, 0)), magnitude = rate < 0n ? -rate : rate;
+  if (magnitude * span <= MAX_RATE_YEARS * YEAR_MS) return;
+  const years = formatDecimal(ceilDiv(span * ONE, YEAR_MS), FRACTION_SCALE);
+  fail("OUT_OF_RANGE", field, `${subject} expires ${years} years after now at rate ${formatDecimal(rate, FRACTION_SCALE)}: |rate| × years to expiry must be at most ${formatDecimal(MAX_RATE_YEARS, FRACTION_SCALE)}`);
 }

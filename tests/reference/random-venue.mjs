@@ -17,6 +17,12 @@ const SPOTS = [1n, 12_345n, 100_000_000n, 15_000_000_000n, 350_000_000_000n, 6_5
 const LOT_SIZES = [1n, 100_000n, 1_000_000n, 10_000_000n, 100_000_000n, 10_000_000_000n, 1_000_000_000_000n];
 const HAIRCUTS = [0n, 50_000_000n, 500_000_000n, 999_999_999n];
 
+/** Days to expiry, cut to what an option's rate allows: |rate| × days / 365 ≤ 1 (docs/limits.md). */
+function withinRateHorizon(days, rate) {
+  const magnitude = rate < 0n ? -rate : rate;
+  return magnitude === 0n ? days : Math.max(1, Math.min(days, Number((365n * F) / magnitude)));
+}
+
 export function randomVenue(seed, { accounts = 200 } = {}) {
   const rng = xoroshiro128plus(seed);
   const int = (lo, hi) => uniformInt(rng, lo, hi);
@@ -73,7 +79,7 @@ export function randomVenue(seed, { accounts = 200 } = {}) {
       const right = chance(0.5) ? "call" : "put";
       const intrinsic = max(0n, right === "call" ? u.spot - strike : strike - u.spot);
       const mark = chance(0.3) ? max(1n, intrinsic - big(0n, intrinsic / 2n)) : chance(0.3) ? min(MAX_PRICE, intrinsic + u.spot) : max(1n, intrinsic + big(0n, u.spot / 10n));
-      instruments.push({ id: `${u.id}-O${k}`, underlying: u, kind: "option", right, lotSize: pick(LOT_SIZES), mark, strike, tiers: [], expiryDays: int(1, 720), iv: chance(0.7) ? big(1n, 5n * F) : null });
+      instruments.push({ id: `${u.id}-O${k}`, underlying: u, kind: "option", right, lotSize: pick(LOT_SIZES), mark, strike, tiers: [], expiryDays: withinRateHorizon(int(1, 720), u.rate), iv: chance(0.7) ? big(1n, 5n * F) : null });
     }
   }
 
