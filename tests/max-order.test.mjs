@@ -158,6 +158,23 @@ test("maxOrder on the example venue: the answer passes and one lot more does not
   assert.not.ok(engine.checkOrder({ account: "bob", instrument: "BTC-PERP", qty: `-${formatDecimal(parseDecimal(sell, 8) + parseDecimal("0.001", 8), 8)}`, price: "65010" }).accepted);
 });
 
+test("an option bought above its mark leaves IM as it was, but its premium may not bankrupt the account", async () => {
+  const engine = await MarginEngine.fromVenue(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
+  const call = "BTC-20261225-70000-C"; // mark 1234.5, lots of 0.1; bob's equity is 302, his IM 260.04
+  const order = (qty, price) => engine.checkOrder({ account: "bob", instrument: call, qty, price });
+  // q lots at 2000 leave 302 − q × 0.1 × (2000 − 1234.5) = 302 − 76.55 q: three lots, not four
+  assert.equal(order("0.3", "2000"), { accepted: true, reason: null, initialMarginBefore: "260.04", initialMarginAfter: "260.04", equityAfter: "72.35" });
+  const four = order("0.4", "2000");
+  assert.is(four.reason, "ACCOUNT_BANKRUPT");
+  assert.is(four.equityAfter, "-4.2");
+  assert.is(engine.maxOrder("bob", call, "buy", "2000"), "0.3");
+  const bob = engine.accounts().findIndex((a) => a.id === "bob");
+  assert.is(bruteForce(engine, bob, engine.instrumentIndex(call), 1, price("2000")), 3);
+  // ten billion for one lot: refused, where IM alone would have let it through
+  assert.is(order("0.1", "10000000000").reason, "ACCOUNT_BANKRUPT");
+  assert.is(engine.maxOrder("bob", call, "buy", "10000000000"), "0");
+});
+
 test("maxOrder rejects bad arguments with one MarginError and changes nothing", async () => {
   const engine = await MarginEngine.fromVenue(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
   const before = engine.snapshot();

@@ -5,8 +5,8 @@
 // (a sum of tiered or per-contract charges of |position|, or a maximum of scenario losses that
 // are linear in the position), and equity after the fill is linear in q less a fee that grows
 // with q, so the margin slack (equity after − IM after) is concave. Its non-negative set is one
-// run of quantities, and the risk-reducing set (IM after ≤ IM before) is one run from zero. The
-// check accepts exactly the union of those two runs (with the stale-price and last-tier limits
+// run of quantities, and the risk-reducing set (IM after ≤ IM before, and for a solvent account
+// equity after ≥ 0, linear in q) is one run from zero. The check accepts exactly the union of those two runs (with the stale-price and last-tier limits
 // cutting the first), so the answer is the larger of their ends. Each end is found by
 // bisection, and the answer is confirmed by the check itself. Tier rates may fall from one tier
 // to the next; IM is then convex only within a tier, so the slack is searched tier by tier from
@@ -14,7 +14,7 @@
 import { formatDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asId } from "../core/json.js";
-import { KIND_CALL, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT } from "../core/constants.generated.js";
+import { KIND_CALL, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, STATUS_BANKRUPT } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import { beyondNotional, parseFillPrice } from "../venue/reference.js";
@@ -81,14 +81,19 @@ export class MaxOrder {
         break;
       }
     }
-    // risk-reducing orders: accepted unless the account is bankrupt and the slack is negative
+    // risk-reducing orders: accepted unless the account is bankrupt, before or after, and the slack
+    // is negative. A solvent account's order passes while equity after stays ≥ 0 (it would, were the
+    // slack ≥ 0): equity after is linear in q, so that is a run from zero; a bankrupt one's needs the slack.
     const reduces = (q: number): boolean => check(q).initialMarginAfter <= check(q).initialMarginBefore;
     if (reduces(low)) {
       const end = lastTrue(reduces, low, high);
       if (check(end).accepted) candidates.push(end);
-      else {
+      else if (this.views.u8(Col.AccountStatus)[a] === STATUS_BANKRUPT) {
         const bankruptEnd = lastNonNegative(slack, low, end);
         if (bankruptEnd !== null) candidates.push(bankruptEnd);
+      } else {
+        const solvent = (q: number): boolean => check(q).equityAfter >= 0n;
+        if (solvent(low)) candidates.push(lastTrue(solvent, low, end));
       }
     }
     return Math.max(0, ...candidates.filter((q) => check(q).accepted));

@@ -82,7 +82,9 @@ export class Orders {
     else if (!reduces && underlying.stale) reason = "STALE_PRICE";
     else if (!reduces && row.kind < KIND_CALL && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
     else if (equityAfter < imAfter && !reduces) reason = "INSUFFICIENT_MARGIN";
-    else if (equityAfter < imAfter && statusBefore === STATUS_BANKRUPT) reason = "ACCOUNT_BANKRUPT";
+    // a risk-reducing order may leave equity under IM, but not under zero: one that would (an
+    // option bought far above its mark) is no reduction of risk
+    else if (equityAfter < imAfter && (statusBefore === STATUS_BANKRUPT || equityAfter < 0n)) reason = "ACCOUNT_BANKRUPT";
     return { accepted: reason === null, reason, initialMarginBefore: imBefore, initialMarginAfter: imAfter, equityAfter };
   }
 

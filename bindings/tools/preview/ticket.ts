@@ -8,7 +8,7 @@ import type { EvaluateReply, LoadReply, OrderTicket } from "./protocol.js";
 const REASONS: Record<string, string> = {
   INSUFFICIENT_MARGIN: "Rejected: insufficient margin (equity after < IM after)",
   STALE_PRICE: "Rejected: the underlying's price is stale",
-  ACCOUNT_BANKRUPT: "Rejected: the account is bankrupt",
+  ACCOUNT_BANKRUPT: "Rejected: the account is bankrupt, or would be after this order",
   OVER_TIER_LIMIT: "Rejected: the position would pass the last tier",
 };
 
