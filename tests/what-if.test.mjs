@@ -125,6 +125,50 @@ test("withParams under dynamic margin: turned on, it starts as a fresh venue; ne
   assert.equal(off.riskColumns(), plain.riskColumns(), "switched off = the static venue");
 });
 
+test("oracle parameters in a proposal judge every underlying's sources again, as a venue loaded under them would", async () => {
+  const venue = {
+    now: "2026-11-24T00:00:00Z",
+    params: { maxMarkDeviation: "0" }, // the perpetual is marked at the index, so MM follows it
+    underlyings: [{ id: "BTC", vol: "0.5", sources: [
+      { id: "A", price: "64000", time: "2026-11-23T23:59:10Z" },
+      { id: "B", price: "65000", time: "2026-11-24T00:00:00Z" },
+      { id: "C", price: "65600", time: "2026-11-24T00:00:00Z" }] }],
+    instruments: [{ id: "P", kind: "perp", underlying: "BTC", lotSize: "1", mark: "65000", tiers: [{ upTo: "10000000000", imf: "0.5", mmf: "0.25" }] }],
+    accounts: [{ id: "w", collateral: { USD: "1000000" }, positions: [{ instrument: "P", qty: "10", entry: "65000" }] }],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  const bytes = engine.snapshot();
+  assert.is(engine.underlyingIndex("BTC"), 6_500_000_000_000n, "the median of three");
+  const cases = [
+    // A (50 s old) leaves the window: the median of B and C
+    [{ maxPriceAge: "30" }, 6_530_000_000_000n, []],
+    // B and C are each 0.46 % from their median: within 0.1 % none is kept, and BTC keeps its index, stale
+    [{ maxPriceAge: "30", maxSourceDeviation: "0.001" }, 6_500_000_000_000n, ["BTC"]],
+  ];
+  for (const [proposal, index, stale] of cases) {
+    const proposed = await engine.withParams(proposal);
+    assert.is(proposed.underlyingIndex("BTC"), index, JSON.stringify(proposal));
+    assert.equal(proposed.staleUnderlyings(), stale);
+    const reloaded = await MarginEngine.fromVenue(JSON.stringify(proposed.toVenue()));
+    assert.is(reloaded.underlyingIndex("BTC"), index);
+    assert.equal(reloaded.staleUnderlyings(), stale);
+    assert.equal(reloaded.accountRaw("w"), proposed.accountRaw("w"));
+    const report = await engine.whatIf(proposal);
+    const moved = parseDecimal(proposed.totals().maintenanceMargin, 6) - parseDecimal(engine.totals().maintenanceMargin, 6);
+    assert.is(parseDecimal(report.delta.maintenanceMargin, 6), moved);
+  }
+  // 10 × 300 × mmf 0.25
+  assert.is((await engine.whatIf({ maxPriceAge: "30" })).delta.maintenanceMargin, "750");
+  assert.equal((await engine.withParams({ maxPriceAge: "30", maxSourceDeviation: "0.001" })).checkOrder({ account: "w", instrument: "P", qty: "1", price: "65000" }).reason, "STALE_PRICE");
+  // an index under which a held position passes the notional limit refuses the proposal
+  const full = await MarginEngine.fromVenue({ ...venue, accounts: [{ id: "w", collateral: { USD: "10000000000" }, positions: [{ instrument: "P", qty: "153800", entry: "65000" }] }] });
+  const before = full.snapshot();
+  await expectMarginError(() => full.withParams({ maxPriceAge: "30" }), { code: "OUT_OF_RANGE", field: "params" });
+  await expectMarginError(() => full.whatIf({ maxPriceAge: "30" }), { code: "OUT_OF_RANGE", field: "params" });
+  assert.equal(full.snapshot(), before);
+  assert.equal(engine.snapshot(), bytes);
+});
+
 test("a proposal's keys are checked as own keys: \"__proto__\" is an unknown parameter", async () => {
   const engine = await MarginEngine.fromVenue(await generated(50, 2));
   await expectMarginError(() => engine.whatIf(JSON.parse('{"__proto__":{"optIm":"0.9"}}')), { code: "UNKNOWN_ID", field: "params.__proto__" });

@@ -13,6 +13,8 @@ import { checkVenueMembers, parseVenueFile, splitVenueText, type VenueSettingsTe
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
 import { beyondNotional } from "../venue/reference.js";
+import { indexFromSources } from "../venue/oracle.js";
+import type { Catalog } from "./catalog.js";
 import type { EngineParts } from "./parts.js";
 import { initialScan, rebaseScan } from "./scan-range.js";
 import type { EngineOptions } from "./types.js";
@@ -158,10 +160,11 @@ export function snapshotOf({ wasm, views: v, catalog, book, liquidator }: Engine
 
 /**
  * A snapshot read back: the settings to build an engine with, and how to fill it. With
- * `rebaseScans` (a what-if's parameters over a snapshot written under others) the dynamic scan
- * states are carried into the parameters in the header rather than required to match them.
+ * `proposal` (a what-if's parameters over a snapshot written under others) the dynamic scan
+ * states are carried into the parameters in the header rather than required to match them, and
+ * each underlying's sources are judged again under its oracle parameters.
  */
-export function readSnapshot(bytes: Uint8Array, rebaseScans = false): { options: EngineOptions; fill(parts: EngineParts): void } {
+export function readSnapshot(bytes: Uint8Array, proposal = false): { options: EngineOptions; fill(parts: EngineParts): void } {
   const { header, sections } = decodeSnapshot(bytes);
   return {
     options: {
@@ -171,21 +174,23 @@ export function readSnapshot(bytes: Uint8Array, rebaseScans = false): { options:
     fill(parts) {
       const { catalog, book, expiry } = parts;
       catalog.load({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments });
+      const [mode, posCount, colCount, instrument, lots, entry, asset, amount, maxLots, maxAmount] = sections;
       const dynamic = catalog.params.dynamicScan, cap = dynamic?.cap;
       header.underlyings.forEach((u, k) => {
         const field = `snapshot.underlyings[${k}].scan`;
-        const index = BigInt(u.index);
+        const { index, stale } = proposal
+          ? rejudged(catalog, k, BigInt(u.index), u.stale, header.clock, maxLots as BigInt64Array, maxAmount as BigInt64Array)
+          : { index: BigInt(u.index), stale: u.stale };
         let scan = restoreScan(u.scan, field);
-        if (rebaseScans) {
+        if (proposal) {
           scan = dynamic === null ? undefined : scan === undefined ? initialScan(parts.wasm, dynamic, catalog.underlyings[k].vol, index, u.priceTime) : rebaseScan(parts.wasm, dynamic, scan);
         }
         if ((scan === undefined) !== (cap === undefined) || (scan !== undefined && scan.range > cap!)) fail("MALFORMED", field, "does not match the dynamicMargin parameters");
-        catalog.underlyings[k] = { ...catalog.underlyings[k], index, stale: u.stale, priceTime: u.priceTime, scan };
+        catalog.underlyings[k] = { ...catalog.underlyings[k], index, stale, priceTime: u.priceTime, scan };
       });
       header.assets.forEach((a, k) => { catalog.assets[k].priceTime = a.priceTime; });
       header.instruments.forEach((i, k) => { catalog.instruments[k].priceTime = i.priceTime; });
       catalog.sync();
-      const [mode, posCount, colCount, instrument, lots, entry, asset, amount, maxLots, maxAmount] = sections;
       const n = (mode as Uint8Array).length;
       const parent = new Int32Array(n).fill(-1);
       for (const [c, p] of header.parents) {
@@ -208,6 +213,27 @@ export function readSnapshot(bytes: Uint8Array, rebaseScans = false): { options:
       catalog.clock = header.clock;
     },
   };
+}
+
+/**
+ * Underlying k's index and staleness under the engine's parameters (a proposal's oracle
+ * parameters), judged at `clock` as a venue file's load judges them: the median of its fresh
+ * sources, or, with none, the index it had, stale. Fails at `params` when the new index would take
+ * one of the snapshot's largest holdings past its limit.
+ */
+function rejudged(catalog: Catalog, k: number, index: bigint, stale: boolean, clock: number, maxLots: BigInt64Array, maxAmount: BigInt64Array): { index: bigint; stale: boolean } {
+  const row = catalog.underlyings[k];
+  if (row.sources.length === 0) return { index, stale };
+  const fresh = indexFromSources(row.sources, clock, catalog.params);
+  if (fresh === null) return { index, stale: true };
+  const refuse = (what: string) => fail("OUT_OF_RANGE", "params", `under these parameters "${row.id}" is indexed at ${formatDecimal(fresh, PRICE_SCALE)}, where ${what}`);
+  catalog.instruments.forEach((i, n) => {
+    if (i.underlying === row.id && beyondNotional(maxLots[n], i, fresh)) refuse(`a position in "${i.id}" would exceed the notional limit`);
+  });
+  catalog.assets.forEach((a, n) => {
+    if (a.underlying === row.id && maxAmount[n] * fresh > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) refuse(`a balance of "${a.id}" would exceed the collateral value limit`);
+  });
+  return { index: fresh, stale: false };
 }
 
 /**
