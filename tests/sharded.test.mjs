@@ -80,4 +80,40 @@ test("families share a shard and shards stay even when parents are far away", as
   }
 });
 
+test("one valuation time for every shard, checked arguments, and no call left waiting by close()", async () => {
+  // a short option's value moves with the time to expiry: without a shared now, each shard valued its copy at its own
+  const undated = {
+    underlyings: [{ id: "BTC", spot: "65000", vol: "0.5" }],
+    instruments: [{ id: "P", kind: "option", right: "put", underlying: "BTC", strike: "65000", expiry: "2030-01-01T00:00:00Z", lotSize: "0.01", mark: "5000" }],
+  };
+  const option = 0, usd = 0;
+  const one = {
+    count: 8, ids: Array.from({ length: 8 }, (_, k) => `copy-${k}`), mode: new Uint8Array(8), parent: new Int32Array(8).fill(-1),
+    positionOffsets: Uint32Array.from({ length: 9 }, (_, k) => k), positionInstrument: new Uint16Array(8).fill(option),
+    positionLots: new Int32Array(8).fill(-3), positionEntry: new BigInt64Array(8).fill(100_000_000n),
+    collateralOffsets: Uint32Array.from({ length: 9 }, (_, k) => k), collateralAsset: new Uint8Array(8).fill(usd),
+    collateralAmount: new BigInt64Array(8).fill(1_000_000n * 100_000_000n),
+  };
+  const sharded = await ShardedEngine.create(JSON.stringify(undated), one, { shards: 8 });
+  try {
+    const { maintenanceMargin } = await sharded.riskColumns();
+    assert.ok(maintenanceMargin.every((m) => m === maintenanceMargin[0]), `the same book, the same MM: ${maintenanceMargin}`);
+    for (const limit of [-1, 1.5, NaN, "5", {}]) await expectMarginError(() => sharded.queueOrder(limit), { code: "OUT_OF_RANGE", field: "limit", label: String(limit) });
+    assert.is((await sharded.queueOrder(null)).length, (await sharded.queueOrder()).length);
+    // a call in flight when close() stops the workers is answered, or refused; it never hangs
+    const pending = [sharded.recompute(), sharded.riskColumns(), sharded.queueOrder()];
+    await sharded.close();
+    const hung = new Promise((resolve) => setTimeout(() => resolve("hung"), 5000).unref());
+    for (const call of pending) {
+      const outcome = await Promise.race([call.then(() => "answered", (error) => `${error.name} ${error.code} ${error.field}`), hung]);
+      assert.ok(["answered", "MarginError MALFORMED engine"].includes(outcome), outcome);
+    }
+    await expectMarginError(() => sharded.totals(), { code: "MALFORMED", field: "engine", label: "a call after close()" });
+  } finally {
+    await sharded.close();
+  }
+  for (const venue of [null, [], 42]) await expectMarginError(() => ShardedEngine.create(venue, one, { shards: 1 }), { code: "MALFORMED", field: "$", label: JSON.stringify(venue) });
+  for (const shards of [0, 65, 2 ** 32]) await expectMarginError(() => ShardedEngine.create(undated, one, { shards }), { code: "OUT_OF_RANGE", field: "shards", label: String(shards) });
+});
+
 test.run();

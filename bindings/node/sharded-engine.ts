@@ -8,6 +8,8 @@ import { checkAccountColumns, type AccountColumns } from "../venue/account-colum
 import type { AccountStatus } from "../engine.js";
 import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
+import { formatTime } from "../core/time.js";
+import { parseVenueFile } from "../venue/file.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
 import { assignShards, gatherColumns, globalField } from "./shard-plan.js";
 
@@ -30,6 +32,10 @@ class Shard {
     this.worker.on("message", (reply: Reply) => this.waiting.shift()!(reply));
     this.worker.on("error", (error) => {
       for (const resolve of this.waiting.splice(0)) resolve({ ok: false, message: String(error) });
+    });
+    // stopped by close() or gone on its own: nothing it still owes an answer will ever get one
+    this.worker.on("exit", () => {
+      for (const resolve of this.waiting.splice(0)) resolve({ ok: false, code: "MALFORMED", field: "engine", detail: "the sharded engine closed before answering" });
     });
   }
 
@@ -60,6 +66,9 @@ class Shard {
   }
 }
 
+/** Workers one engine may start: each holds a module instance of its own. */
+export const MAX_SHARDS = 64;
+
 export interface ShardOptions {
   /** Worker count; default: the cores Node reports. */
   shards?: number;
@@ -73,10 +82,13 @@ export class ShardedEngine {
    * Starts the workers and loads each with its share of `columns` (whole families of
    * sub-accounts stay together). `venue` is a venue file without accounts, or whose accounts are ignored.
    */
-  static async create(venue: Record<string, unknown>, columns: AccountColumns, options?: ShardOptions | null): Promise<ShardedEngine> {
+  static async create(venue: Record<string, unknown> | string, columns: AccountColumns, options?: ShardOptions | null): Promise<ShardedEngine> {
     const given = optionsOf(options, "options", ["shards", "simd"]) as ShardOptions;
-    const count = given.shards ?? availableParallelism();
-    if (!Number.isInteger(count) || count < 1) throw new MarginError("OUT_OF_RANGE", "shards", "must be a positive integer");
+    const count = given.shards ?? Math.min(availableParallelism(), MAX_SHARDS);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new MarginError("OUT_OF_RANGE", "shards", `must be an integer in [1, ${MAX_SHARDS}]`);
+    const { file } = parseVenueFile(venue);
+    // one valuation time for every shard: left to each worker, each would take its own clock's
+    const reference = { ...file, now: file.now ?? formatTime(Date.now()), accounts: [] };
     // the whole batch's layout, ids and families are judged here, as one engine would judge them
     checkAccountColumns(columns);
     const plan = assignShards(columns.parent, columns.count, count).map((members) => ({ members, columns: gatherColumns(columns, members) }));
@@ -84,7 +96,7 @@ export class ShardedEngine {
     const engine = new ShardedEngine(shards, columns.count);
     try {
       await Promise.all(shards.map((s, k) => s.request({
-        op: "load", venue: { ...venue, accounts: [] }, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
+        op: "load", venue: reference, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
       }).catch((error: unknown) => {
         throw error instanceof MarginError ? new MarginError(error.code, globalField(error.field, columns, plan[k]), error.detail) : error;
       })));
@@ -121,8 +133,9 @@ export class ShardedEngine {
   }
 
   /** The venue's liquidation queue: every shard's queue, merged exactly (global account indexes). */
-  async queueOrder(limit = Infinity): Promise<QueueEntry[]> {
-    return mergeQueues(await Promise.all(this.shards.map((s) => s.request<ShardQueue>({ op: "queue" }))), limit);
+  async queueOrder(limit?: number | null): Promise<QueueEntry[]> {
+    if (limit !== undefined && limit !== null && !(Number.isSafeInteger(limit) && limit >= 0)) throw new MarginError("OUT_OF_RANGE", "limit", "must be a non-negative integer");
+    return mergeQueues(await Promise.all(this.shards.map((s) => s.request<ShardQueue>({ op: "queue" }))), limit ?? Infinity);
   }
 
   /** Equity, MM and status of every account in global order (raw money). */
