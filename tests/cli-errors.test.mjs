@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli, ERROR_LINE } from "./helpers/cli.mjs";
@@ -76,7 +76,21 @@ test("an output path is checked before any work", async () => {
   const started = Date.now();
   expectErrorLine(await cli("demo", "--accounts", "200", "--report", "/no/such/dir/x.html"), 'error: NOT_FOUND at --report: no directory "/no/such/dir" to write "/no/such/dir/x.html" in');
   expectErrorLine(await cli("demo", "--accounts", "200", "--report", dir), `error: MALFORMED at --report: "${dir}" is a directory`);
+  expectErrorLine(await cli("demo", "--accounts", "200", "--report="), "error: MALFORMED at --report: expected a file path, got an empty one");
+  // writable by its permission bits for root, but no file can be made there
+  expectErrorLine(await cli("whatif", EXAMPLE, "--params", file({ optIm: "0.2" }), "--report", "/proc/x.html"), 'error: MALFORMED at --report: cannot write "/proc/x.html": no such file or directory');
+  // the probe runs first and leaves nothing behind when a later argument fails
+  const probed = join(dir, "probed.html");
+  expectErrorLine(await cli("whatif", join(dir, "missing.json"), "--params", file({ optIm: "0.2" }), "--report", probed), /^error: NOT_FOUND at argv/);
+  assert.not.ok(existsSync(probed));
   assert.ok(Date.now() - started < 5_000, "refused before the replay");
+});
+
+test("an option given twice is refused, not silently resolved to its last value", async () => {
+  const check = ["check", EXAMPLE, "--account", "bob", "--instrument", "BTC-PERP", "--qty", "0.01"];
+  assert.is((await cli(...check, "--price", "65000")).status, 0);
+  expectErrorLine(await cli(...check, "--price", "65000", "--price", "1"), "error: MALFORMED at argv: --price is given more than once");
+  expectErrorLine(await cli(...check, "--account", "alice", "--price", "65000"), "error: MALFORMED at argv: --account is given more than once");
 });
 
 test("scenarios on a standard account says so", async () => {

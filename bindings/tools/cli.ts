@@ -76,9 +76,16 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
   for (const [key, o] of Object.entries(command.options)) options[key] = o.short ? { type: o.type, short: o.short } : { type: o.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options, allowPositionals: true, strict: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     usageError((error as Error).message);
+  }
+  // parseArgs keeps the last of a repeated option: a second --price would silently win
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option") continue;
+    if (seen.has(token.name)) usageError(`--${token.name} is given more than once`);
+    seen.add(token.name);
   }
   if (parsed.values.help) {
     io.stdout.write(commandHelp(command));

@@ -1,6 +1,6 @@
 // What every command shares: its shape and help, where it writes, usage errors, option parsing,
 // and reading a venue file within the documented size limit.
-import { accessSync, closeSync, constants, existsSync, fstatSync, openSync, readSync, statSync } from "node:fs";
+import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, unlinkSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fail, MarginError } from "../../core/errors.js";
 
@@ -112,6 +112,7 @@ function tooLarge(path: string): never {
 
 /** Fails unless a file can be written at `path` (its directory exists and is writable, the path is no directory): checked before any work. */
 export function checkOutputPath(path: string, field: string): void {
+  if (path === "") fail("MALFORMED", field, "expected a file path, got an empty one");
   const directory = dirname(resolve(path));
   let stat;
   try {
@@ -122,11 +123,11 @@ export function checkOutputPath(path: string, field: string): void {
   }
   if (!stat.isDirectory()) fail("MALFORMED", field, `cannot write "${path}": "${directory}" is not a directory`);
   try {
-    accessSync(directory, constants.W_OK);
-    if (existsSync(path)) {
-      if (statSync(path).isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
-      accessSync(path, constants.W_OK);
-    }
+    const existed = existsSync(path);
+    if (existed && statSync(path).isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
+    // opened for appending, as a probe: permission bits do not tell (root, read-only or virtual file systems)
+    closeSync(openSync(path, "a"));
+    if (!existed) unlinkSync(path);
   } catch (error) {
     if (error instanceof MarginError) throw error;
     fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
