@@ -56,4 +56,16 @@ test("every static method: a MarginError or a result, never another error", asyn
   }
 });
 
+test("a value of the wrong type is MALFORMED, a bad value OUT_OF_RANGE, an unknown id UNKNOWN_ID, each at the argument's path", async () => {
+  const { expectMarginError } = await import("./helpers/margin-error.mjs");
+  const engine = await MarginEngine.fromVenue(VENUE);
+  const time = Date.parse("2026-11-24T00:00:00Z");
+  expectMarginError(() => engine.setPrice(5, "1", time), { code: "MALFORMED", field: "id" });
+  expectMarginError(() => engine.checkPrice(null, "1", time), { code: "MALFORMED", field: "id" });
+  expectMarginError(() => engine.setPrice("NOPE", "1", time), { code: "UNKNOWN_ID", field: "id" });
+  expectMarginError(() => engine.checkOrder({ account: "bob", instrument: "NOPE", qty: "0.01", price: "65000" }), { code: "UNKNOWN_ID", field: "order.instrument" });
+  const error = expectMarginError(() => engine.checkOrderRaw(0, 0, 1.5, 6_500_000_000_000n), { code: "OUT_OF_RANGE", field: "order.qty" });
+  assert.match(error.message, /whole lots/);
+});
+
 test.run();

@@ -29,7 +29,7 @@ export class Orders {
   check(order: unknown): OrderCheck {
     const request = onlyKeys(asObject(order, "order"), "order", ["account", "instrument", "qty", "price"]);
     const a = this.book.indexOf(asId(request.account, "order.account"), "order.account");
-    const i = this.catalog.instrumentIndex(asId(request.instrument, "order.instrument"));
+    const i = this.catalog.instrumentIndex(asId(request.instrument, "order.instrument"), "order.instrument");
     const row = this.catalog.instruments[i];
     const price = parseFillPrice(row.kind, request.price, "order.price");
     const check = this.checkRaw(a, i, lotsOf(request.qty, row.lotSize, "order.qty"), price);
@@ -45,7 +45,7 @@ export class Orders {
   checkRaw(a: number, i: number, lots: number, price: bigint): RawOrderCheck {
     if (!Number.isInteger(a) || a < 0 || a >= this.book.count()) fail("UNKNOWN_ID", "order.account", `no account index ${String(a)}`);
     if (!Number.isInteger(i) || i < 0 || i >= this.catalog.instruments.length) fail("UNKNOWN_ID", "order.instrument", `no instrument index ${String(i)}`);
-    if (!Number.isSafeInteger(lots) || Math.abs(lots) > Number(MAX_LOTS)) fail("OUT_OF_RANGE", "order.qty", `more than ${MAX_LOTS} lots`);
+    if (!Number.isSafeInteger(lots) || Math.abs(lots) > Number(MAX_LOTS)) fail("OUT_OF_RANGE", "order.qty", `expected whole lots, at most ${MAX_LOTS} either way`);
     const row = this.catalog.instruments[i];
     // an option's premium may be 0; a perpetual's or future's price may not
     const lowest = row.kind >= KIND_CALL ? 0n : 1n;

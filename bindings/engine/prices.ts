@@ -25,8 +25,9 @@ export class Prices {
     const ahead = catalog.clock + catalog.params.maxClockSkewMs;
     if (time > ahead) fail("OUT_OF_RANGE", "timestamp", `${time} is more than maxClockSkew (${catalog.params.maxClockSkewMs / 1000} s) ahead of the oracle clock ${catalog.clock}; settleExpired(now) moves the clock`);
     if (source !== undefined && source !== null && typeof source !== "string") fail("MALFORMED", "source", "expected a source id string");
-    const target = typeof id === "string" ? catalog.find(id) : undefined;
-    if (target === undefined) fail("UNKNOWN_ID", "id", typeof id === "string" ? `no underlying, instrument or asset "${id}"` : `expected an id string, got ${id === null ? "null" : typeof id}`);
+    if (typeof id !== "string") fail("MALFORMED", "id", `expected an id string, got ${id === null ? "null" : typeof id}`);
+    const target = catalog.find(id);
+    if (target === undefined) fail("UNKNOWN_ID", "id", `no underlying, instrument or asset "${id}"`);
     if (raw === 0n && !("instrument" in target && catalog.instruments[target.instrument].kind >= KIND_CALL)) fail("OUT_OF_RANGE", "price", "0 is outside (0, 10000000000]: only an option's premium may be 0");
     if (!("underlying" in target) && source !== undefined && source !== null) fail("MALFORMED", "source", `"${id}" is not an underlying: only underlyings have oracle sources`);
     if ("underlying" in target) return this.planIndex(target.underlying, raw, time, source ?? undefined);
