@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
 
 const NOW = "2026-11-24T00:00:00Z";
 const expiry = (days) => new Date(Date.parse(NOW) + days * 86_400_000).toISOString();
@@ -137,6 +138,29 @@ test("upsertUnderlying's sources count as prints: past maxClockSkew refused, cha
   assert.is(engine.underlyingIndex("BTC"), 10_000_000_000_000n);
   const reloaded = await MarginEngine.fromVenue(JSON.stringify(engine.toVenue()));
   assert.equal([reloaded.clock(), reloaded.underlyingIndex("BTC"), reloaded.totals()], [engine.clock(), engine.underlyingIndex("BTC"), engine.totals()]);
+});
+
+test("toVenue carries each row's last print time: the file loaded back refuses an older print as the engine that wrote it does", async () => {
+  const example = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+  const engine = await MarginEngine.fromVenue(example);
+  const t0 = engine.clock(), hour = 3_600_000;
+  engine.setPrice("BTC-PERP", "65100", t0 + hour);                 // a mark, ahead of the clock
+  engine.setPrice("BTC", "65050", t0 + 2 * hour, "feedA");         // a source, moving the clock
+  const venue = engine.toVenue();
+  assert.is(venue.instruments.find((i) => i.id === "BTC-PERP").priceTime, new Date(t0 + hour).toISOString().replace(".000Z", "Z"));
+  const reloaded = await MarginEngine.fromVenue(JSON.stringify(venue));
+  for (const copy of [engine, reloaded, await MarginEngine.restore(engine.snapshot())]) {
+    expectMarginError(() => copy.checkPrice("BTC-PERP", "65200", t0 + hour - 1), { code: "OUT_OF_RANGE", field: "timestamp" });
+    copy.checkPrice("BTC-PERP", "65200", t0 + hour);
+  }
+  assert.equal(JSON.parse(JSON.stringify(reloaded.toVenue())), JSON.parse(JSON.stringify(venue)));
+  // a print time before now, or past where a print could have taken it, is refused
+  const at = (ms) => new Date(ms).toISOString();
+  const withTime = (member, id, time) => ({ ...venue, [member]: venue[member].map((row) => (row.id === id ? { ...row, priceTime: time } : row)) });
+  await expectMarginError(() => MarginEngine.fromVenue(withTime("instruments", "BTC-PERP", at(t0 - 1))), { code: "OUT_OF_RANGE", field: /^instruments\[\d+\]\.priceTime$/ });
+  await expectMarginError(() => MarginEngine.fromVenue(withTime("instruments", "BTC-PERP", at(t0 + 2 * hour + 86_400_001))), { code: "OUT_OF_RANGE", field: /^instruments\[\d+\]\.priceTime$/ });
+  await expectMarginError(() => MarginEngine.fromVenue(withTime("underlyings", "BTC", at(t0 + 2 * hour + 1))), { code: "OUT_OF_RANGE", field: "underlyings[0].priceTime" });
+  await expectMarginError(() => MarginEngine.fromVenue(withTime("assets", "USD", "noon")), { code: "MALFORMED", field: /^assets\[\d+\]\.priceTime$/ });
 });
 
 test.run();

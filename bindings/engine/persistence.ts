@@ -31,6 +31,28 @@ function loadReference(parts: EngineParts, file: Record<string, unknown>): void 
   const clock = clockOf(file, parts.catalog.clock);
   parts.catalog.load(file, clock);
   startAtLatestSource(parts, clock);
+  loadPriceTimes(parts.catalog, file);
+}
+
+/**
+ * The time of each row's last price print (`priceTime`, as `toVenue()` writes it once a print
+ * moved it past now), which a later print may not be older than: at or after now, and no later
+ * than the oracle clock for an underlying (its prints move the clock), or than maxClockSkew past
+ * it for a mark or an asset's own price.
+ */
+function loadPriceTimes(catalog: Catalog, file: Record<string, unknown>): void {
+  const { now } = catalog.settings, ahead = catalog.clock + catalog.params.maxClockSkewMs;
+  const rows = (member: string, latest: number, apply: (row: Record<string, unknown>, time: number) => void) => {
+    (file[member] as Record<string, unknown>[] | undefined ?? []).forEach((row, k) => {
+      if (row.priceTime === undefined) return;
+      const field = `${member}[${k}].priceTime`, time = parseTime(row.priceTime, field);
+      if (time < now || time > latest) fail("OUT_OF_RANGE", field, `outside [now, ${latest === ahead ? "maxClockSkew past the oracle clock" : "the oracle clock"}]`);
+      apply(row, time);
+    });
+  };
+  rows("underlyings", catalog.clock, (row, time) => { catalog.underlyings[catalog.underlyingIndex(row.id as string)].priceTime = time; });
+  rows("assets", ahead, (row, time) => { catalog.assets[catalog.assetIndex(row.id as string)].priceTime = time; });
+  rows("instruments", ahead, (row, time) => { catalog.instruments[catalog.instrumentIndex(row.id as string)].priceTime = time; });
 }
 
 /**
@@ -112,16 +134,18 @@ export function venueOf({ wasm, views: v, catalog, book, liquidator }: EnginePar
     };
   }
   const { now, settlement, paramOverrides } = catalog.settings;
+  // the time of a row's last print, once one moved it past now: a later print may not be older
+  const timed = (time: number) => (time > now ? { priceTime: formatTime(time) } : {});
   return {
     now: formatTime(now),
     // the oracle clock, once prints or settleExpired moved it past now
     ...(catalog.clock > now ? { clock: formatTime(catalog.clock) } : {}),
     settlement,
     params: paramOverrides,
-    assets: catalog.assets.map(assetToVenue),
+    assets: catalog.assets.map((a) => ({ ...assetToVenue(a), ...timed(a.priceTime) })),
     // a stale underlying keeps the index it had, which a load gives it back through `spot`
-    underlyings: catalog.underlyings.map((u) => underlyingToVenue(u.stale ? { ...u, spot: u.index } : u)),
-    instruments: catalog.instruments.map(instrumentToVenue),
+    underlyings: catalog.underlyings.map((u) => ({ ...underlyingToVenue(u.stale ? { ...u, spot: u.index } : u), ...timed(u.priceTime) })),
+    instruments: catalog.instruments.map((i) => ({ ...instrumentToVenue(i), ...timed(i.priceTime) })),
     accounts,
     insuranceFund: formatDecimal(liquidator.fund, MONEY_SCALE),
   };
