@@ -142,8 +142,8 @@ export class Catalog {
    * clock the latest of them moves it to (returned as `clock`).
    */
   planUnderlying(value: unknown): { row: UnderlyingRow; clock: number; existing: number | undefined } {
-    this.ensureRoom("underlying");
     const spec = parseUnderlying(value, "underlying", this.clock);
+    this.ensureRoom("underlying");
     let clock = this.clock;
     spec.sources.forEach((source, k) => {
       if (source.time > this.clock + this.params.maxClockSkewMs) {
@@ -169,8 +169,8 @@ export class Catalog {
   }
 
   upsertAsset(value: unknown): void {
-    this.ensureRoom("asset");
     const row = parseAsset(value, "asset", this.settings.settlement, this.clock);
+    this.ensureRoom("asset");
     if (row.underlying !== null && !this.underlyingIds.has(row.underlying)) fail("UNKNOWN_ID", "asset.underlying", `no underlying "${row.underlying}"`);
     const existing = this.assetIds.get(row.id);
     if (existing === undefined) {
@@ -184,8 +184,8 @@ export class Catalog {
   }
 
   upsertInstrument(value: unknown): void {
-    this.ensureRoom("instrument");
     const row = parseInstrument(value, "instrument", this.clock, true);
+    this.ensureRoom("instrument");
     if (isExpiredAt(row, this.clock)) fail("EXPIRED", "instrument.expiry", "is not after the oracle clock: the contract has expired");
     const u = this.underlyingIds.get(row.underlying);
     if (u === undefined) fail("UNKNOWN_ID", "instrument.underlying", `no underlying "${row.underlying}"`);
