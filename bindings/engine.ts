@@ -2,7 +2,7 @@
 // them); reference data is validated with exact bigint arithmetic, accounts live in the module.
 import { formatDecimal, MONEY_SCALE } from "./core/decimal.js";
 import { optionsOf } from "./core/json.js";
-import { checkTimestamp } from "./core/time.js";
+import { checkTimestamp, formatTime } from "./core/time.js";
 import { MAX_MEMORY_BYTES, RUNTIME_OPTION_KEYS, checkedSize, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
 import type { AccountColumns, StagedFieldName } from "./venue/account-columns.js";
 import type { Scenario } from "./venue/grid.js";
@@ -291,6 +291,11 @@ export class MarginEngine {
   /** The venue file describing the current state. @example JSON.stringify(engine.toVenue()) */
   toVenue(): Record<string, unknown> {
     return venueOf(this.parts);
+  }
+
+  /** What JSON.stringify writes of an engine: a summary, never its internals (the state is toVenue() or snapshot()). */
+  toJSON(): { engine: "margin-core"; accounts: number; now: string; clock: string } {
+    return { engine: "margin-core", accounts: this.parts.book.count(), now: formatTime(this.parts.catalog.settings.now), clock: formatTime(this.parts.catalog.clock) };
   }
 
   /** Bytes that reproduce the state exactly (restore → snapshot gives the same bytes). @example writeFileSync("state.bin", engine.snapshot()) */

@@ -68,4 +68,11 @@ test("a value of the wrong type is MALFORMED, a bad value OUT_OF_RANGE, an unkno
   assert.match(error.message, /whole lots/);
 });
 
+test("JSON.stringify of an engine is a summary, with or without a replacer, never its internals", async () => {
+  const engine = await MarginEngine.fromVenue(VENUE);
+  const summary = { engine: "margin-core", accounts: 3, now: "2026-11-24T00:00:00Z", clock: "2026-11-24T00:00:00Z" };
+  assert.equal(JSON.parse(JSON.stringify(engine)), summary);
+  assert.equal(JSON.parse(JSON.stringify({ engine }, (_, v) => v)).engine, summary);
+});
+
 test.run();

@@ -96,6 +96,7 @@ test("one valuation time for every shard, checked arguments, and no call left wa
   };
   const sharded = await ShardedEngine.create(JSON.stringify(undated), one, { shards: 8 });
   try {
+    assert.equal(JSON.parse(JSON.stringify(sharded)), { engine: "margin-core/sharded", shards: 8, accounts: 8 });
     const { maintenanceMargin } = await sharded.riskColumns();
     assert.ok(maintenanceMargin.every((m) => m === maintenanceMargin[0]), `the same book, the same MM: ${maintenanceMargin}`);
     for (const limit of [-1, 1.5, NaN, "5", {}]) await expectMarginError(() => sharded.queueOrder(limit), { code: "OUT_OF_RANGE", field: "limit", label: String(limit) });

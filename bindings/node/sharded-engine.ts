@@ -107,6 +107,11 @@ export class ShardedEngine {
     return engine;
   }
 
+  /** What JSON.stringify writes of a sharded engine: a summary, never its workers. */
+  toJSON(): { engine: "margin-core/sharded"; shards: number; accounts: number } {
+    return { engine: "margin-core/sharded", shards: this.shards.length, accounts: this.accountCount };
+  }
+
   get shardCount(): number {
     return this.shards.length;
   }
