@@ -102,11 +102,11 @@ test("one valuation time for every shard, checked arguments, and no call left wa
     for (const limit of [-1, 1.5, NaN, "5", {}]) await expectMarginError(() => sharded.queueOrder(limit), { code: "OUT_OF_RANGE", field: "limit", label: String(limit) });
     assert.is((await sharded.queueOrder(null)).length, (await sharded.queueOrder()).length);
     // a call in flight when close() stops the workers is answered, or refused; it never hangs
-    const pending = [sharded.recompute(), sharded.riskColumns(), sharded.queueOrder()];
+    const pending = [sharded.recompute(), sharded.riskColumns(), sharded.queueOrder()]
+      .map((call) => call.then(() => "answered", (error) => `${error.name} ${error.code} ${error.field}`));
     await sharded.close();
     const hung = new Promise((resolve) => setTimeout(() => resolve("hung"), 5000).unref());
-    for (const call of pending) {
-      const outcome = await Promise.race([call.then(() => "answered", (error) => `${error.name} ${error.code} ${error.field}`), hung]);
+    for (const outcome of await Promise.all(pending.map((call) => Promise.race([call, hung])))) {
       assert.ok(["answered", "MarginError MALFORMED engine"].includes(outcome), outcome);
     }
     await expectMarginError(() => sharded.totals(), { code: "MALFORMED", field: "engine", label: "a call after close()" });
