@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, lstatSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cli, ERROR_LINE } from "./helpers/cli.mjs";
@@ -83,6 +83,12 @@ test("an output path is checked before any work", async () => {
   const probed = join(dir, "probed.html");
   expectErrorLine(await cli("whatif", join(dir, "missing.json"), "--params", file({ optIm: "0.2" }), "--report", probed), /^error: NOT_FOUND at argv/);
   assert.not.ok(existsSync(probed));
+  // a link to a file not yet written is left as it is: neither removed nor its target made
+  const link = join(dir, "link.html"), target = join(dir, "target.html");
+  symlinkSync(target, link);
+  expectErrorLine(await cli("whatif", join(dir, "missing.json"), "--params", file({ optIm: "0.2" }), "--report", link), /^error: NOT_FOUND at argv/);
+  assert.ok(lstatSync(link).isSymbolicLink());
+  assert.not.ok(existsSync(target));
   assert.ok(Date.now() - started < 5_000, "refused before the replay");
 });
 

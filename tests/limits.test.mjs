@@ -112,6 +112,12 @@ test("|rate| × years to an option's expiry: 1 accepted, 1 ms more rejected at l
   engine.upsertInstrument(option("Q", at(2 * YEAR)));
   assert.is(engine.toVenue().instruments.length, 2);
   await MarginEngine.fromVenue(engine.toVenue());
+  // an expired option is valued at its payoff (T = 0): it holds no rate back, and the state still restores and reloads
+  engine.settleExpired(now + 2 * YEAR + 1);
+  engine.upsertUnderlying({ id: "X", spot: "100", vol: "0.5", rate: "1" });
+  const restored = await MarginEngine.restore(engine.snapshot());
+  assert.equal(restored.snapshot(), engine.snapshot());
+  assert.equal((await MarginEngine.fromVenue(JSON.stringify(engine.toVenue()))).accountRaw("a"), engine.accountRaw("a"));
 });
 
 test("price, lots, notional, collateral and fund limits: max accepted, max + 1 rejected", async () => {

@@ -84,23 +84,30 @@ test("one valuation time for every shard, checked arguments, and no call left wa
   // a short option's value moves with the time to expiry: without a shared now, each shard valued its copy at its own
   const undated = {
     underlyings: [{ id: "BTC", spot: "65000", vol: "0.5" }],
-    instruments: [{ id: "P", kind: "option", right: "put", underlying: "BTC", strike: "65000", expiry: "2030-01-01T00:00:00Z", lotSize: "0.01", mark: "5000" }],
+    // marked far above its model value, so the mark used is the guard's cap, which moves with time to expiry by the millisecond
+    instruments: [{ id: "P", kind: "option", right: "put", underlying: "BTC", strike: "65000", expiry: "2030-01-01T00:00:00Z", lotSize: "0.01", mark: "60000" }],
   };
   const option = 0, usd = 0;
   const one = {
     count: 8, ids: Array.from({ length: 8 }, (_, k) => `copy-${k}`), mode: new Uint8Array(8), parent: new Int32Array(8).fill(-1),
     positionOffsets: Uint32Array.from({ length: 9 }, (_, k) => k), positionInstrument: new Uint16Array(8).fill(option),
-    positionLots: new Int32Array(8).fill(-3), positionEntry: new BigInt64Array(8).fill(100_000_000n),
+    positionLots: new Int32Array(8).fill(-300_000), positionEntry: new BigInt64Array(8).fill(100_000_000n),
     collateralOffsets: Uint32Array.from({ length: 9 }, (_, k) => k), collateralAsset: new Uint8Array(8).fill(usd),
-    collateralAmount: new BigInt64Array(8).fill(1_000_000n * 100_000_000n),
+    collateralAmount: new BigInt64Array(8).fill(1_000_000_000n * 100_000_000n),
   };
   const sharded = await ShardedEngine.create(JSON.stringify(undated), one, { shards: 8 });
   try {
-    assert.equal(JSON.parse(JSON.stringify(sharded)), { engine: "margin-core/sharded", shards: 8, accounts: 8 });
-    const { maintenanceMargin } = await sharded.riskColumns();
-    assert.ok(maintenanceMargin.every((m) => m === maintenanceMargin[0]), `the same book, the same MM: ${maintenanceMargin}`);
-    for (const limit of [-1, 1.5, NaN, "5", {}]) await expectMarginError(() => sharded.queueOrder(limit), { code: "OUT_OF_RANGE", field: "limit", label: String(limit) });
+    const summary = JSON.parse(JSON.stringify(sharded));
+    assert.equal({ ...summary, now: undefined }, { engine: "margin-core/sharded", shards: 8, accounts: 8, now: undefined });
+    // every shard valued at the time create took, as one engine loaded at that time values the same books
+    const single = await MarginEngine.fromVenue({ ...undated, now: summary.now });
+    single.loadColumns(one);
+    const columns = await sharded.riskColumns(), expected = single.riskColumns();
+    assert.equal(columns, { equity: expected.equity, maintenanceMargin: expected.maintenanceMargin, status: expected.status });
+    assert.ok(columns.equity.every((e) => e === columns.equity[0]));
+    for (const limit of [-1, 1.5, NaN, -Infinity, "5", {}]) await expectMarginError(() => sharded.queueOrder(limit), { code: "OUT_OF_RANGE", field: "limit", label: String(limit) });
     assert.is((await sharded.queueOrder(null)).length, (await sharded.queueOrder()).length);
+    assert.is((await sharded.queueOrder(Infinity)).length, (await sharded.queueOrder()).length);
     // a call in flight when close() stops the workers is answered, or refused; it never hangs
     const pending = [sharded.recompute(), sharded.riskColumns(), sharded.queueOrder()]
       .map((call) => call.then(() => "answered", (error) => `${error.name} ${error.code} ${error.field}`));

@@ -96,7 +96,7 @@ export class Catalog {
     instruments.forEach((i, k) => {
       const u = underlyingIds.get(i.underlying);
       if (u === undefined) fail("UNKNOWN_ID", `instruments[${k}].underlying`, `no underlying "${i.underlying}"`);
-      assertRateHorizon(i, underlyings[u].rate, now, `instruments[${k}].expiry`);
+      if (!isExpiredAt(i, judgedAt)) assertRateHorizon(i, underlyings[u].rate, now, `instruments[${k}].expiry`);
     });
     checkCount(underlyings.length, MAX_UNDERLYINGS, "underlyings");
     // the matrix holds both orders of every pair, so each id named anywhere is one of its keys
@@ -155,7 +155,7 @@ export class Catalog {
     if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
     else this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
     for (const i of this.instruments) {
-      if (i.underlying === row.id) assertRateHorizon(i, row.rate, this.settings.now, "underlying.rate", `instrument "${i.id}"`);
+      if (i.underlying === row.id && !isExpiredAt(i, clock)) assertRateHorizon(i, row.rate, this.settings.now, "underlying.rate", `instrument "${i.id}"`);
     }
     return { row, clock, existing };
   }

@@ -36,23 +36,21 @@ function loadReference(parts: EngineParts, file: Record<string, unknown>): void 
 
 /**
  * The time of each row's last price print (`priceTime`, as `toVenue()` writes it once a print
- * moved it past now), which a later print may not be older than: at or after now, and no later
- * than the oracle clock for an underlying (its prints move the clock), or than maxClockSkew past
- * it for a mark or an asset's own price.
+ * moved it past now), which a later print may not be older than; at or after now. It has no upper
+ * bound of its own: a mark printed ahead of the clock stays valid under any maxClockSkew.
  */
 function loadPriceTimes(catalog: Catalog, file: Record<string, unknown>): void {
-  const { now } = catalog.settings, ahead = catalog.clock + catalog.params.maxClockSkewMs;
-  const rows = (member: string, latest: number, apply: (row: Record<string, unknown>, time: number) => void) => {
+  const rows = (member: string, apply: (row: Record<string, unknown>, time: number) => void) => {
     (file[member] as Record<string, unknown>[] | undefined ?? []).forEach((row, k) => {
       if (row.priceTime === undefined) return;
       const field = `${member}[${k}].priceTime`, time = parseTime(row.priceTime, field);
-      if (time < now || time > latest) fail("OUT_OF_RANGE", field, `outside [now, ${latest === ahead ? "maxClockSkew past the oracle clock" : "the oracle clock"}]`);
+      if (time < catalog.settings.now) fail("OUT_OF_RANGE", field, "is before now");
       apply(row, time);
     });
   };
-  rows("underlyings", catalog.clock, (row, time) => { catalog.underlyings[catalog.underlyingIndex(row.id as string)].priceTime = time; });
-  rows("assets", ahead, (row, time) => { catalog.assets[catalog.assetIndex(row.id as string)].priceTime = time; });
-  rows("instruments", ahead, (row, time) => { catalog.instruments[catalog.instrumentIndex(row.id as string)].priceTime = time; });
+  rows("underlyings", (row, time) => { catalog.underlyings[catalog.underlyingIndex(row.id as string)].priceTime = time; });
+  rows("assets", (row, time) => { catalog.assets[catalog.assetIndex(row.id as string)].priceTime = time; });
+  rows("instruments", (row, time) => { catalog.instruments[catalog.instrumentIndex(row.id as string)].priceTime = time; });
 }
 
 /**
@@ -197,7 +195,8 @@ export function readSnapshot(bytes: Uint8Array, proposal = false): { options: En
     },
     fill(parts) {
       const { catalog, book, expiry } = parts;
-      catalog.load({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments });
+      // judged at the snapshot's clock: an option expired by then is past the rules for live ones
+      catalog.load({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments }, header.clock);
       const [mode, posCount, colCount, instrument, lots, entry, asset, amount, maxLots, maxAmount] = sections;
       const dynamic = catalog.params.dynamicScan, cap = dynamic?.cap;
       header.underlyings.forEach((u, k) => {

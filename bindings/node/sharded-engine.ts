@@ -33,8 +33,9 @@ class Shard {
     this.worker.on("error", (error) => {
       for (const resolve of this.waiting.splice(0)) resolve({ ok: false, message: String(error) });
     });
-    // stopped by close() or gone on its own: nothing it still owes an answer will ever get one
+    // stopped by close() or gone on its own: nothing it owes an answer will get one, and nothing more is sent
     this.worker.on("exit", () => {
+      this.closed = true;
       for (const resolve of this.waiting.splice(0)) resolve({ ok: false, code: "MALFORMED", field: "engine", detail: "the sharded engine closed before answering" });
     });
   }
@@ -70,13 +71,13 @@ class Shard {
 export const MAX_SHARDS = 64;
 
 export interface ShardOptions {
-  /** Worker count; default: the cores Node reports. */
+  /** Worker count, 1 … 64; default: the cores Node reports, at most 64. */
   shards?: number;
   simd?: boolean;
 }
 
 export class ShardedEngine {
-  private constructor(private readonly shards: Shard[], readonly accountCount: number) {}
+  private constructor(private readonly shards: Shard[], readonly accountCount: number, private readonly now: string) {}
 
   /**
    * Starts the workers and loads each with its share of `columns` (whole families of
@@ -93,7 +94,7 @@ export class ShardedEngine {
     checkAccountColumns(columns);
     const plan = assignShards(columns.parent, columns.count, count).map((members) => ({ members, columns: gatherColumns(columns, members) }));
     const shards = plan.map(({ members }) => new Shard(members));
-    const engine = new ShardedEngine(shards, columns.count);
+    const engine = new ShardedEngine(shards, columns.count, reference.now as string);
     try {
       await Promise.all(shards.map((s, k) => s.request({
         op: "load", venue: reference, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
@@ -108,8 +109,8 @@ export class ShardedEngine {
   }
 
   /** What JSON.stringify writes of a sharded engine: a summary, never its workers. */
-  toJSON(): { engine: "margin-core/sharded"; shards: number; accounts: number } {
-    return { engine: "margin-core/sharded", shards: this.shards.length, accounts: this.accountCount };
+  toJSON(): { engine: "margin-core/sharded"; shards: number; accounts: number; now: string } {
+    return { engine: "margin-core/sharded", shards: this.shards.length, accounts: this.accountCount, now: this.now };
   }
 
   get shardCount(): number {
@@ -139,7 +140,7 @@ export class ShardedEngine {
 
   /** The venue's liquidation queue: every shard's queue, merged exactly (global account indexes). */
   async queueOrder(limit?: number | null): Promise<QueueEntry[]> {
-    if (limit !== undefined && limit !== null && !(Number.isSafeInteger(limit) && limit >= 0)) throw new MarginError("OUT_OF_RANGE", "limit", "must be a non-negative integer");
+    if (limit !== undefined && limit !== null && limit !== Infinity && !(Number.isSafeInteger(limit) && limit >= 0)) throw new MarginError("OUT_OF_RANGE", "limit", "must be a non-negative integer");
     return mergeQueues(await Promise.all(this.shards.map((s) => s.request<ShardQueue>({ op: "queue" }))), limit ?? Infinity);
   }
 

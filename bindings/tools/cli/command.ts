@@ -1,6 +1,6 @@
 // What every command shares: its shape and help, where it writes, usage errors, option parsing,
 // and reading a venue file within the documented size limit.
-import { closeSync, existsSync, fstatSync, openSync, readSync, statSync, unlinkSync } from "node:fs";
+import { closeSync, fstatSync, lstatSync, openSync, readSync, statSync, unlinkSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fail, MarginError } from "../../core/errors.js";
 
@@ -111,6 +111,16 @@ function tooLarge(path: string): never {
 }
 
 /** Fails unless a file can be written at `path` (its directory exists and is writable, the path is no directory): checked before any work. */
+/** What `look` finds, or null where there is nothing (ENOENT); any other failure is thrown. */
+function existsOrNull<T>(look: () => T): T | null {
+  try {
+    return look();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
 export function checkOutputPath(path: string, field: string): void {
   if (path === "") fail("MALFORMED", field, "expected a file path, got an empty one");
   const directory = dirname(resolve(path));
@@ -123,11 +133,18 @@ export function checkOutputPath(path: string, field: string): void {
   }
   if (!stat.isDirectory()) fail("MALFORMED", field, `cannot write "${path}": "${directory}" is not a directory`);
   try {
-    const existed = existsSync(path);
-    if (existed && statSync(path).isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
-    // opened for appending, as a probe: permission bits do not tell (root, read-only or virtual file systems)
-    closeSync(openSync(path, "a"));
-    if (!existed) unlinkSync(path);
+    // a probe, since permission bits do not tell (root, read-only or virtual file systems): a
+    // regular file is opened for appending, which changes nothing; where nothing is, a file is
+    // created exclusively and removed again. A pipe, a device or a dangling link is left alone.
+    const entry = existsOrNull(() => lstatSync(path));
+    if (entry === null) {
+      closeSync(openSync(path, "wx"));
+      unlinkSync(path);
+    } else {
+      const target = existsOrNull(() => statSync(path));
+      if (target?.isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
+      if (target?.isFile()) closeSync(openSync(path, "a"));
+    }
   } catch (error) {
     if (error instanceof MarginError) throw error;
     fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
