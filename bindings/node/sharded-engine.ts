@@ -9,7 +9,7 @@ import type { AccountStatus } from "../engine.js";
 import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
 import { formatTime } from "../core/time.js";
-import { parseVenueFile } from "../venue/file.js";
+import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
 import { assignShards, gatherColumns, globalField } from "./shard-plan.js";
 
@@ -87,7 +87,10 @@ export class ShardedEngine {
     const given = optionsOf(options, "options", ["shards", "simd"]) as ShardOptions;
     const count = given.shards ?? Math.min(availableParallelism(), MAX_SHARDS);
     if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new MarginError("OUT_OF_RANGE", "shards", `must be an integer in [1, ${MAX_SHARDS}]`);
-    const { file } = parseVenueFile(venue);
+    // the accounts of a venue text are skipped unread where the text allows (venue/file.ts), as they are ignored
+    const split = typeof venue === "string" ? splitVenueText(venue) : null;
+    if (split !== null) checkVenueMembers(split.file);
+    const file = split?.file ?? parseVenueFile(venue).file;
     // one valuation time for every shard: left to each worker, each would take its own clock's
     const reference = { ...file, now: file.now ?? formatTime(Date.now()), accounts: [] };
     // the whole batch's layout, ids and families are judged here, as one engine would judge them
