@@ -265,4 +265,35 @@ test("caps, discount and depth travel through toVenue and snapshots, and a bad v
   }
 });
 
+test("a limited pass counts the entries it takes up: entries deferred by a stale feed are reported, not counted", async () => {
+  const T0 = Date.parse("2026-11-24T00:00:00Z");
+  const perp = (u, lot, mark) => ({ id: `${u}-PERP`, kind: "perp", underlying: u, lotSize: lot, mark, tiers: [{ upTo: "10000000", imf: "0.02", mmf: "0.01" }] });
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [
+      { id: "BTC", vol: "0.55", sources: [{ id: "s", price: "65000", time: "2026-11-24T00:00:00Z" }] },
+      { id: "ETH", spot: "3500", vol: "0.6" },
+    ],
+    instruments: [perp("BTC", "0.001", "65000"), perp("ETH", "0.01", "3500")],
+    accounts: [
+      // deepest under water, so first in the queue, but on BTC, whose only source goes stale
+      { id: "btc1", collateral: { USD: "10" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "70000" }] },
+      { id: "btc2", collateral: { USD: "20" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "70000" }] },
+      { id: "eth", collateral: { USD: "300" }, positions: [{ instrument: "ETH-PERP", qty: "10", entry: "3530" }] },
+    ],
+    insuranceFund: "100000",
+  });
+  engine.setPrice("ETH", "3500", T0 + 120_000); // the clock moves past BTC's source's maxPriceAge
+  assert.equal(engine.staleUnderlyings(), ["BTC"]);
+  const preview = engine.liquidationQueue({ limit: 1 });
+  assert.equal(preview.queue.map((e) => [e.id, e.deferred]), [["btc1", true], ["btc2", true], ["eth", false]]);
+  const pass = engine.liquidate({ limit: 1 });
+  assert.equal(pass, preview);
+  assert.ok(pass.queue[2].orders.length > 0, "the ETH account is liquidated behind the deferred ones");
+  assert.is(engine.account("eth").status === "liquidatable", false);
+  // a limit of 0 takes up nothing and reports nothing; Infinity is every entry
+  assert.equal(engine.liquidationQueue({ limit: 0 }).queue, []);
+  assert.equal(engine.liquidationQueue({ limit: Infinity }), engine.liquidationQueue());
+});
+
 test.run();

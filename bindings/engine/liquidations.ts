@@ -37,7 +37,7 @@ export class Liquidations {
 /** The `{ limit? }` options of a pass: the queue entries it takes (all when absent or null). */
 function limitOf(options: unknown): number {
   const limit = optionsOf(options, "options", ["limit"]).limit;
-  if (limit === undefined || limit === null) return Infinity;
+  if (limit === undefined || limit === null || limit === Infinity) return Infinity;
   if (!Number.isInteger(limit) || (limit as number) < 0) fail("OUT_OF_RANGE", "limit", "must be a non-negative integer");
   return limit as number;
 }

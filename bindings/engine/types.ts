@@ -133,7 +133,7 @@ export type OrderRejection = "INSUFFICIENT_MARGIN" | "STALE_PRICE" | "ACCOUNT_BA
 
 /** What settleExpired did: money as decimal strings (6 decimals), prices and quantities at 8. */
 export interface ExpirySettlement {
-  /** Instruments fully settled by this call, each at its underlying's index. */
+  /** Instruments with positions settled by this call, each at its underlying's index (one may also be listed under `deferred`, for holders it could not settle yet). */
   instruments: { id: string; index: string }[];
   /** Positions closed: quantity as held, and the cash credited to the settlement balance (negative: debited). */
   positions: { account: string; instrument: string; qty: string; amount: string }[];

@@ -43,7 +43,7 @@ export class Liquidator {
     return this.journaled(limit, false);
   }
 
-  /** One pass over the first `limit` queue entries. */
+  /** One pass over the queue, taking up at most `limit` entries (deferred ones not counted). */
   pass(limit = Infinity): PassResult {
     return this.journaled(limit, true);
   }
@@ -53,7 +53,7 @@ export class Liquidator {
     this.ledger.begin();
     let done = false;
     try {
-      const result = new Run(this.wasm, this.views, this.catalog, this.ledger, this).run(this.order().slice(0, limit === Infinity ? undefined : limit));
+      const result = new Run(this.wasm, this.views, this.catalog, this.ledger, this).run(this.order(), limit);
       done = true;
       return result;
     } finally {
@@ -103,14 +103,24 @@ class Run {
     };
   }
 
-  run(queue: number[]): PassResult {
+  /**
+   * The queue's entries in order until `limit` of them are taken up. A deferred entry is reported
+   * and not counted: it costs the pass nothing, and counting it would let a stale feed hold every
+   * paged pass behind the entries it defers.
+   */
+  run(queue: number[], limit: number): PassResult {
     const equities = this.views.i64(Col.AccountEquity), margins = this.views.i64(Col.AccountMaintenanceMargin);
+    // as the queue stood: trades and ADL move later entries' accounts before they are reached
     const listed = queue.map((a) => [a, equities[a], margins[a]] as const);
-    listed.forEach(([a, equity, mm], rank) => {
+    let taken = 0;
+    for (const [rank, [a, equity, mm]] of listed.entries()) {
+      if (taken >= limit) break;
       const entry = emptyEntry(a, rank + 1, equity, mm, this.exposedToStale(a));
       this.result.entries.push(entry);
-      if (!entry.deferred && this.liquidate(entry)) this.deficits.push(entry);
-    });
+      if (entry.deferred) continue;
+      taken++;
+      if (this.liquidate(entry)) this.deficits.push(entry);
+    }
     for (const entry of this.deficits) this.settle(entry);
     this.result.fundAfter = this.owner.fund;
     return this.result;
