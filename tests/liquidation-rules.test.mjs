@@ -160,6 +160,32 @@ test("caps and depth: per-account and per-pass notional stay under their caps an
   assert.is(engine.queueOrder().accounts.length, 0, "everything was liquidated in the end");
 });
 
+test("a cap or depth smaller than one lot lets one lot through a pass: the account is closed in the end and its deficit settled", async () => {
+  for (const [name, params, liquidity] of [
+    ["depth", {}, { liquidity: { notional: "30", slippage: "0.01" } }],
+    ["account cap", { maxLiquidationNotionalPerAccount: "30" }, {}],
+    ["pass cap", { maxLiquidationNotionalPerPass: "30" }, {}],
+  ]) {
+    // ten lots of 50 USD each, 5 USD under water: every cap is below one lot's notional
+    const engine = await MarginEngine.fromVenue({
+      now: NOW, params, underlyings: [BTC], insuranceFund: "1000", instruments: [{ ...PERP, ...liquidity }],
+      accounts: [{ id: "a", collateral: { USD: "-5" }, positions: [{ instrument: "BTC-PERP", qty: "0.01", entry: "50000" }] }],
+    });
+    for (let pass = 1; pass <= 10; pass++) {
+      const before = wealth(engine);
+      const report = engine.liquidate();
+      const [entry] = report.queue;
+      assert.equal(entry.orders.map((o) => o.qty), ["-0.001"], `${name}, pass ${pass}: one lot`);
+      // a lot filled past the depth is priced at the whole depth's slippage, not beyond it
+      if (name === "depth") assert.is(entry.orders[0].price, "49500");
+      assert.is(entry.cutShort, pass < 10, `${name}, pass ${pass}`);
+      assert.is(wealth(engine) - before, money(report.badDebt) + money(report.haircutReleased));
+    }
+    assert.is(engine.account("a").status, "healthy", `${name}: flat, its deficit paid by the fund`);
+    assert.is(engine.queueOrder().accounts.length, 0);
+  }
+});
+
 test("a cap used up stops every trade, even a worthless option's, until a later pass", async () => {
   const engine = await MarginEngine.fromVenue({
     now: NOW, params: { maxLiquidationNotionalPerPass: "100000", maxMarkDeviation: "0" }, underlyings: [BTC], insuranceFund: "0",

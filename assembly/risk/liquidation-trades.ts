@@ -184,6 +184,8 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, capLeft: i
 /**
  * The most lots (≤ wanted) of the position at `order` whose notional fits what the caps leave
  * (`capLeft`, −1: none) and the instrument's depth left: ⌈k × lotSize × mark / 10^10⌉ ≤ left.
+ * While anything is left, at least one lot: a cap or depth smaller than one lot's notional would
+ * otherwise hold the position back in every pass, a bankrupt account's deficit with it.
  */
 function lotsAllowed(order: i32, wanted: i32, capLeft: i64): i32 {
   let left = capLeft;
@@ -205,7 +207,7 @@ function lotsAllowed(order: i32, wanted: i32, capLeft: i64): i32 {
   let k = <i32>min<f64>(Math.floor((<f64>left * 1e10) / (<f64>lotSize * <f64>mark)), <f64>(wanted - 1));
   while (k > 0 && !lotsFit(i, k, roomHigh, roomLow)) k--;
   while (k + 1 < wanted && lotsFit(i, k + 1, roomHigh, roomLow)) k++;
-  return k;
+  return k == 0 && wanted > 0 ? 1 : k;
 }
 
 /** Whether k lots of instrument i at its mark, k × lotSize × mark, are at most the 128-bit (high, low). */
@@ -229,9 +231,10 @@ function impactOf(order: i32, lots: i32, notional: i64): i64 {
   const depth = input(order, TradeInput.Depth), slippage = input(order, TradeInput.Slippage);
   quotedPrice = mark;
   if (depth <= 0 || slippage == 0) return 0;
-  const filled = input(order, TradeInput.Filled) + notional;
+  // a lot let through past the depth (lotsAllowed) fills at the price of the whole depth
+  const filled = min(input(order, TradeInput.Filled) + notional, depth);
   // mark × s = a1 × 10^9 + a0; a1 × f = q1 × N + r1; then mark × s × f / (N × 10^9) = q1 + (r1 × 10^9 + a0 × f) / (N × 10^9),
-  // the last fraction below 2 since r1 < N and f ≤ N (the allowance kept the fill within the depth)
+  // the last fraction below 2 since r1 < N and f ≤ N
   wideSetProduct(mark, slippage);
   const a1 = wideDivideFloorWithRemainder(<u64>ONE), a0 = lastRemainder();
   wideSetProduct(<i64>a1, filled);

@@ -76,7 +76,8 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     if (left === 0n) return 0n; // nothing left: not even a trade of zero notional
     let k = perLot === 0n ? wanted : min(wanted, (left * TO_MONEY) / perLot + 1n);
     while (k > 0n && notionalOf(id, k) > left) k--;
-    return k;
+    // anything left lets one lot through, whatever its notional: a smaller cap would stall the position
+    return k === 0n && wanted > 0n ? 1n : k;
   };
   const quote = (id, change) => {
     const { row, lotSize, mark } = instruments.get(id);
@@ -84,7 +85,8 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     const notional = notionalOf(id, size);
     const liquidity = row.liquidity;
     if (!liquidity || parseDecimal(liquidity.slippage, 9) === 0n) return { price: mark, notional, impact: 0n };
-    const N = money(liquidity.notional), s = parseDecimal(liquidity.slippage, 9), f = (filled.get(id) ?? 0n) + notional;
+    // a fill past the depth (one lot let through) is priced as the whole depth
+    const N = money(liquidity.notional), s = parseDecimal(liquidity.slippage, 9), f = min((filled.get(id) ?? 0n) + notional, N);
     // a sale at mark × (1 − s × f / N), a purchase at mark × (1 + s × f / N), each against the account
     const price = change < 0n ? floorDiv(mark * (N * F - s * f), N * F) : ceilDiv(mark * (N * F + s * f), N * F);
     return { price, notional, impact: ceilDiv(size * lotSize * (price > mark ? price - mark : mark - price), TO_MONEY) };
