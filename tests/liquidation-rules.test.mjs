@@ -160,7 +160,7 @@ test("caps and depth: per-account and per-pass notional stay under their caps an
   assert.is(engine.queueOrder().accounts.length, 0, "everything was liquidated in the end");
 });
 
-test("a cap or depth smaller than one lot lets one lot through a pass: the account is closed in the end and its deficit settled", async () => {
+test("a cap or depth smaller than one lot lets one lot through a pass while untouched: the account is closed in the end and its deficit settled", async () => {
   for (const [name, params, liquidity] of [
     ["depth", {}, { liquidity: { notional: "30", slippage: "0.01" } }],
     ["account cap", { maxLiquidationNotionalPerAccount: "30" }, {}],
@@ -184,6 +184,12 @@ test("a cap or depth smaller than one lot lets one lot through a pass: the accou
     assert.is(engine.account("a").status, "healthy", `${name}: flat, its deficit paid by the fund`);
     assert.is(engine.queueOrder().accounts.length, 0);
   }
+  // two such accounts: the pass's cap, smaller than a lot, lets through the first one's lot only
+  const engine = await MarginEngine.fromVenue({
+    now: NOW, params: { maxLiquidationNotionalPerPass: "30" }, underlyings: [BTC], insuranceFund: "1000", instruments: [PERP],
+    accounts: ["a", "b"].map((id) => ({ id, collateral: { USD: "-5" }, positions: [{ instrument: "BTC-PERP", qty: "0.01", entry: "50000" }] })),
+  });
+  assert.equal(engine.liquidate().queue.map((q) => [q.id, q.orders.length, q.cutShort]), [["a", 1, true], ["b", 0, true]]);
 });
 
 test("a cap used up stops every trade, even a worthless option's, until a later pass", async () => {

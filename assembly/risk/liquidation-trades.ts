@@ -28,7 +28,7 @@ import { standaloneMaintenance } from "./position-charges";
 export const enum TradesOutcome { Traded = 0, Healthy = 1, BalanceLimit = 2 }
 
 /** Which notional caps the facade passes (`liquidationTrades`'s `caps`); generated into CAP_*. */
-export const enum Cap { Pass = 0, Account = 1 }
+export const enum Cap { Pass = 0, Account = 1, PassUntouched = 2 }
 
 /**
  * Per position of the account, in book order, written by the facade before the call, three i64s:
@@ -87,7 +87,8 @@ const MAX_CASH_MOVE: i64 = (2 * MAX_COLLATERAL_AMOUNT) / MONEY_TO_AMOUNT;
 /**
  * Account a's trades (see above), its settlement balance being asset `settlement`; buffer is
  * 1 + liquidationBuffer and feeRate the liquidation fee (fraction scale); `caps` has bit Cap.Pass
- * when the pass may still trade `passLeft` and bit Cap.Account when the account may trade
+ * when the pass may still trade `passLeft`, bit Cap.PassUntouched when nothing has been traded
+ * under the pass's cap yet (or it has none), and bit Cap.Account when the account may trade
  * `accountCap` (money). BalanceLimit: a cash move would take the settlement balance past its
  * limits; the book is left part-way for the facade's journal to put back.
  */
@@ -106,7 +107,7 @@ export function liquidationTrades(
   if (caps & (1 << Cap.Pass)) capLeft = passLeft;
   if (caps & (1 << Cap.Account)) capLeft = capLeft < 0 ? accountCap : min(capLeft, accountCap);
   const n = sortForSizing(a);
-  plan(a, n, equity, buffer, feeRate, capLeft);
+  plan(a, n, equity, buffer, feeRate, capLeft, (caps & (1 << Cap.PassUntouched)) != 0);
   let fees: i64 = 0;
   for (let k = 0; k < tradeCount; k++) {
     if (!fill(a, k, settlement)) return TradesOutcome.BalanceLimit;
@@ -143,13 +144,14 @@ function sortForSizing(a: i32): i32 {
  * the lots left in place and evaluate the account; the book is put back before any fill.
  * Positions are named by `order`, their index in the book (and in the order and input columns).
  */
-function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, capLeft: i64): void {
+function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, capLeft: i64, passUntouched: bool): void {
   const start = i32At(accountPositionStart.ptr, a);
   let fees: i64 = 0, impacts: i64 = 0, planned: i64 = 0;
   for (let rank = 0; rank < n; rank++) {
     const order = i32At(sizingRank.ptr, rank), i = i32At(orderInstrument.ptr, order), lots = i32At(orderLots.ptr, order);
     const side = lots > 0 ? 1 : -1, size = abs(lots);
-    const allowed = lotsAllowed(order, size, capLeft < 0 ? -1 : max<i64>(capLeft - planned, 0));
+    // the account's cap is its own from its first trade, so the caps are untouched until this entry trades
+    const allowed = lotsAllowed(order, size, capLeft < 0 ? -1 : max<i64>(capLeft - planned, 0), passUntouched && planned == 0);
     if (allowed < size) cutShort = true;
     if (allowed == 0) continue;
     if (bankrupt) {
@@ -184,14 +186,15 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, capLeft: i
 /**
  * The most lots (≤ wanted) of the position at `order` whose notional fits what the caps leave
  * (`capLeft`, −1: none) and the instrument's depth left: ⌈k × lotSize × mark / 10^10⌉ ≤ left.
- * While anything is left, at least one lot: a cap or depth smaller than one lot's notional would
- * otherwise hold the position back in every pass, a bankrupt account's deficit with it.
+ * None fitting, one lot still goes when every allowance it passes is untouched in this pass
+ * (`capsUntouched` for the caps; nothing filled for the depth): a cap or depth smaller than one
+ * lot would otherwise hold the position, and a bankrupt account's deficit, back in every pass.
  */
-function lotsAllowed(order: i32, wanted: i32, capLeft: i64): i32 {
-  let left = capLeft;
-  const depth = input(order, TradeInput.Depth);
+function lotsAllowed(order: i32, wanted: i32, capLeft: i64, capsUntouched: bool): i32 {
+  let left = capLeft, depthLeft: i64 = -1;
+  const depth = input(order, TradeInput.Depth), filled = input(order, TradeInput.Filled);
   if (depth > 0) {
-    const depthLeft = max<i64>(depth - input(order, TradeInput.Filled), 0);
+    depthLeft = max<i64>(depth - filled, 0);
     left = left < 0 ? depthLeft : min(left, depthLeft);
   }
   if (left < 0) return wanted;
@@ -207,7 +210,11 @@ function lotsAllowed(order: i32, wanted: i32, capLeft: i64): i32 {
   let k = <i32>min<f64>(Math.floor((<f64>left * 1e10) / (<f64>lotSize * <f64>mark)), <f64>(wanted - 1));
   while (k > 0 && !lotsFit(i, k, roomHigh, roomLow)) k--;
   while (k + 1 < wanted && lotsFit(i, k + 1, roomHigh, roomLow)) k++;
-  return k == 0 && wanted > 0 ? 1 : k;
+  if (k > 0 || wanted == 0) return k;
+  const lot = notionalOf(i, 1);
+  const depthAllows = depthLeft < 0 || depthLeft >= lot || filled == 0;
+  const capsAllow = capLeft < 0 || capLeft >= lot || capsUntouched;
+  return depthAllows && capsAllow ? 1 : 0;
 }
 
 /** Whether k lots of instrument i at its mark, k × lotSize × mark, are at most the 128-bit (high, low). */
@@ -231,7 +238,7 @@ function impactOf(order: i32, lots: i32, notional: i64): i64 {
   const depth = input(order, TradeInput.Depth), slippage = input(order, TradeInput.Slippage);
   quotedPrice = mark;
   if (depth <= 0 || slippage == 0) return 0;
-  // a lot let through past the depth (lotsAllowed) fills at the price of the whole depth
+  // a lot let through past an untouched depth (lotsAllowed) fills at the price of the whole depth
   const filled = min(input(order, TradeInput.Filled) + notional, depth);
   // mark × s = a1 × 10^9 + a0; a1 × f = q1 × N + r1; then mark × s × f / (N × 10^9) = q1 + (r1 × 10^9 + a0 × f) / (N × 10^9),
   // the last fraction below 2 since r1 < N and f ≤ N

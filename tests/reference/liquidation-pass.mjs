@@ -70,14 +70,20 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
   /** Largest lots ≤ wanted of `id` whose notional fits what is left: a candidate, then counted down. */
   const allowedLots = (id, wanted, planned) => {
     const liquidity = instruments.get(id).row.liquidity;
-    const room = [capsLeft(planned), liquidity ? money(liquidity.notional) - (filled.get(id) ?? 0n) : null].filter((x) => x !== null);
+    const caps = capsLeft(planned), depth = liquidity ? max(0n, money(liquidity.notional) - (filled.get(id) ?? 0n)) : null;
+    const room = [caps, depth].filter((x) => x !== null);
     if (room.length === 0) return wanted;
     const left = max(0n, room.reduce(min)), perLot = instruments.get(id).lotSize * instruments.get(id).mark;
     if (left === 0n) return 0n; // nothing left: not even a trade of zero notional
     let k = perLot === 0n ? wanted : min(wanted, (left * TO_MONEY) / perLot + 1n);
     while (k > 0n && notionalOf(id, k) > left) k--;
-    // anything left lets one lot through, whatever its notional: a smaller cap would stall the position
-    return k === 0n && wanted > 0n ? 1n : k;
+    if (k > 0n || wanted === 0n) return k;
+    // one lot larger than a whole allowance goes when nothing has been traded under it in this
+    // pass; else a cap or depth smaller than a lot would hold the position back for good
+    const lot = notionalOf(id, 1n);
+    const depthAllows = depth === null || depth >= lot || (filled.get(id) ?? 0n) === 0n;
+    const capsAllow = caps === null || caps >= lot || (planned === 0n && passLeft === passCap);
+    return depthAllows && capsAllow ? 1n : 0n;
   };
   const quote = (id, change) => {
     const { row, lotSize, mark } = instruments.get(id);

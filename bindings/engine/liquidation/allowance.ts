@@ -3,7 +3,7 @@
 // module sizes and prices position trades from these; collateral trades are sized here). A
 // trade's notional is its size at the mark (an instrument) or at the asset's price (a balance),
 // in money rounded up; a cap that is not set never binds.
-import { CAP_ACCOUNT, CAP_PASS, QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
+import { CAP_ACCOUNT, CAP_PASS, CAP_PASS_UNTOUCHED, QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
 import type { Catalog } from "../catalog.js";
 
 interface Saved { pass: bigint | null; account: bigint | null }
@@ -52,7 +52,8 @@ export class Allowance {
   /** The caps the account's trades start from, for the module (assembly/risk/liquidation-trades.ts): which are set, and what they leave. */
   caps(): { set: number; pass: bigint; account: bigint } {
     return {
-      set: (this.pass === null ? 0 : 1 << CAP_PASS) | (this.account === null ? 0 : 1 << CAP_ACCOUNT),
+      set: (this.pass === null ? 0 : 1 << CAP_PASS) | (this.account === null ? 0 : 1 << CAP_ACCOUNT)
+        | (this.pass === this.catalog.params.liquidationCaps.maxLiquidationNotionalPerPass ? 1 << CAP_PASS_UNTOUCHED : 0),
       pass: this.pass ?? 0n,
       account: this.account ?? 0n,
     };
