@@ -142,4 +142,16 @@ test("dynamic margin parameters are validated, naming the field", async () => {
   await rejects({ dynamicMargin: true, scanSigmas: "-1" }, "OUT_OF_RANGE", "params.scanSigmas");
 });
 
+test("a venue written after prints and loaded with dynamic margin starts its estimate where one switched on by a proposal does", async () => {
+  const engine = await MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", underlyings: [{ id: "BTC", spot: "65000", vol: "0.9" }] });
+  const printed = Date.parse("2026-11-24T23:00:00Z");
+  engine.setPrice("BTC", "63000", printed);
+  const switched = await engine.withParams({ dynamicMargin: true });
+  const loaded = await MarginEngine.fromVenue({ ...engine.toVenue(), params: { dynamicMargin: true } });
+  assert.is(loaded.scanRange("BTC"), switched.scanRange("BTC"));
+  // the first return is measured over the hour since that print, not the day since now
+  for (const copy of [switched, loaded]) copy.setPrice("BTC", "50000", printed + 3_600_000);
+  assert.is(loaded.scanRange("BTC"), switched.scanRange("BTC"));
+});
+
 test.run();

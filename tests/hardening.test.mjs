@@ -129,6 +129,8 @@ test("upsertAccount keeps the fields it is not given; parent: null detaches", as
   assert.equal([engine.account("carol").mode, engine.account("carol").parent], ["portfolio", null]);
   engine.upsertAccount({ id: "dave" });
   assert.equal([engine.account("dave").mode, engine.account("dave").parent], ["standard", null]);
+  // its own parent, new or not: the same error
+  for (const id of ["dave", "erin"]) expectMarginError(() => engine.upsertAccount({ id, parent: id }), { code: "MALFORMED", field: "account.parent", label: id });
 });
 
 test("null or absent options mean the defaults", async () => {

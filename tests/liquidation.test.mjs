@@ -2,6 +2,7 @@
 // conservation, bankruptcy with the fund and ADL, stale and deviating oracles, the pre-trade
 // check, and the liquidation price of a worked exchange example.
 import { test } from "uvu";
+import { readFileSync } from "node:fs";
 import * as assert from "uvu/assert";
 import { MarginEngine, MarginError, generateVenue } from "../build/index.js";
 import { randomVenue } from "./reference/random-venue.mjs";
@@ -138,6 +139,33 @@ test("Bybit-style isolated long: liquidation price 19,698.49 on mark notional", 
     const probe = await MarginEngine.fromVenue({ ...venue, underlyings: [{ ...venue.underlyings[0], spot: p }], instruments: [{ ...BTC_PERP, mark: p }] });
     assert.is(probe.account("isolated").status === "healthy" || probe.account("isolated").status === "restricted" ? "healthy" : probe.account("isolated").status, status, p);
   }
+});
+
+test("an option book's liquidation price: a liquidatable region inside the range is found, and none past the price limit", async () => {
+  // a short ETH future against long and short puts: healthy at the index and at 1 % of it, liquidatable from about 83 % down to 10 %
+  const venue = JSON.parse(readFileSync(new URL("./fixtures/option-book-interior-crossing.json", import.meta.url), "utf8"));
+  const engine = await MarginEngine.fromVenue(venue);
+  const found = engine.account("a").liquidationPrice.ETH;
+  assert.ok(found !== null, "the crossing inside ±99 % is reported");
+  const index = engine.underlyingIndex("ETH"), future = venue.instruments.find((i) => i.id === "ETH-20270625");
+  const statusAt = async (price) => {
+    const probe = await MarginEngine.restore(engine.snapshot());
+    probe.setPrice("ETH", formatDecimal(price, 8), probe.clock());
+    // the future's mark moves with the index, as the search moves it
+    probe.setPrice(future.id, formatDecimal((parseDecimal(future.mark, 8) * price) / index, 8), probe.clock());
+    return probe.account("a").status;
+  };
+  const price = parseDecimal(found, 8);
+  assert.ok(price < index);
+  assert.is(await statusAt(price), "liquidatable");
+  assert.not.equal(await statusAt(price + 1n), "liquidatable");
+  // a short whose crossing lies past 10^10 has none a print could reach
+  const big = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z", underlyings: [{ id: "BIG", spot: "9000000000", vol: "0.5" }],
+    instruments: [{ id: "BIG-PERP", kind: "perp", underlying: "BIG", lotSize: "0.00000001", mark: "9000000000", tiers: [{ upTo: "10000000000", imf: "0.2", mmf: "0.1" }] }],
+    accounts: [{ id: "a", collateral: { USD: "300000000" }, positions: [{ instrument: "BIG-PERP", qty: "-0.1", entry: "9000000000" }] }],
+  });
+  assert.is(big.account("a").liquidationPrice.BIG, null);
 });
 
 test("a deficit beyond the fund is taken from the top-ranked opponent by ADL", async () => {

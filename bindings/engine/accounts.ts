@@ -86,6 +86,8 @@ export class AccountBook {
     const mode = row.mode === undefined && a !== undefined ? this.views.u8(Col.AccountMode)[a] : parseMode(row.mode, "account.mode");
     let parent = row.parent === undefined && a !== undefined ? this.parents.get(a) ?? -1 : -1;
     if (row.parent !== undefined && row.parent !== null) {
+      // checked by id first: a new account is not there yet to be found as its own parent
+      if (row.parent === id) fail("MALFORMED", "account.parent", "an account cannot be its own parent");
       parent = this.indexOf(asId(row.parent, "account.parent"), "account.parent");
       if (this.parents.has(parent)) fail("MALFORMED", "account.parent", "a sub-account cannot have sub-accounts");
     }

@@ -2,15 +2,19 @@
 // at which it becomes liquidatable, every other price held still. The linear marks of that
 // underlying move with its index (in proportion), option marks are re-guarded against the
 // moved model value. The boundary is found by bisection on whole price units (1e-8), each step
-// an exact evaluation, so for a linear book it is the exact crossing; an option book can cross
-// more than once, and the search reports the crossing it brackets nearest the index.
-import { KIND_CALL } from "../core/constants.generated.js";
+// an exact evaluation, so for a linear book it is the exact crossing (equity less MM is concave
+// in the price there, so each side crosses once and its far end tells whether it does). An option
+// book can cross more than once, and into a region that ends before the far end: each side is
+// first sampled at SAMPLES evenly spaced prices, and the nearest liquidatable sample bracketed.
+import { KIND_CALL, MAX_PRICE } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import type { Catalog } from "./catalog.js";
 
-/** The search stays within ±99 % of the index. */
+/** The search stays within ±99 % of the index, and within the price limit. */
 const LOW = 1n, HIGH = 199n, PERCENT = 100n;
+/** Prices sampled on each side of an option book's index before bisecting (a liquidatable region narrower than a step can be missed). */
+const SAMPLES = 16n;
 
 export class LiquidationPriceSearch {
   constructor(
@@ -30,11 +34,23 @@ export class LiquidationPriceSearch {
       this.wasm.evaluateAccount(a);
       return this.views.u8(Col.AccountStatus)[a] >= 2;
     };
+    const options = this.holdsOptionOn(a, u);
+    /** The liquidatable price next to the crossing nearest the index on the side ending at `end`, or null. */
+    const side = (end: bigint): bigint | null => {
+      if (!options) return liquidatable(end) ? this.boundary(end, index, liquidatable) : null;
+      let safe = index;
+      for (let k = 1n; k <= SAMPLES; k++) {
+        const price = index + ((end - index) * k) / SAMPLES;
+        if (liquidatable(price)) return this.boundary(price, safe, liquidatable);
+        safe = price;
+      }
+      return null;
+    };
     try {
       if (liquidatable(index)) return index;
       const low = (index * LOW) / PERCENT, high = (index * HIGH) / PERCENT;
-      const below = low >= 1n && liquidatable(low) ? this.boundary(low, index, liquidatable) : null;
-      const above = liquidatable(high) ? this.boundary(high, index, liquidatable) : null;
+      const below = low >= 1n ? side(low) : null;
+      const above = index < MAX_PRICE ? side(high < MAX_PRICE ? high : MAX_PRICE) : null;
       if (below === null || above === null) return below ?? above;
       return index - below <= above - index ? below : above;
     } finally {
@@ -45,7 +61,18 @@ export class LiquidationPriceSearch {
     }
   }
 
-  /** Bisection between a liquidatable price and the (safe) index: the liquidatable price next to the boundary. */
+  /** Whether account a holds an option on underlying u. */
+  private holdsOptionOn(a: number, u: number): boolean {
+    const v = this.views, start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
+    const instruments = v.u16(Col.PositionInstrument), underlyings = v.i32(Col.InstrumentUnderlying);
+    for (let p = start; p < end; p++) {
+      const i = instruments[p];
+      if (underlyings[i] === u && this.catalog.instruments[i].kind >= KIND_CALL) return true;
+    }
+    return false;
+  }
+
+  /** Bisection between a liquidatable price and a safe one: the liquidatable price next to the boundary. */
   private boundary(liquid: bigint, safe: bigint, liquidatable: (price: bigint) => boolean): bigint {
     while (liquid - safe > 1n || safe - liquid > 1n) {
       const mid = (liquid + safe) / 2n;

@@ -48,7 +48,12 @@ function loadPriceTimes(catalog: Catalog, file: Record<string, unknown>): void {
       apply(row, time);
     });
   };
-  rows("underlyings", (row, time) => { catalog.underlyings[catalog.underlyingIndex(row.id as string)].priceTime = time; });
+  rows("underlyings", (row, time) => {
+    const u = catalog.underlyings[catalog.underlyingIndex(row.id as string)];
+    u.priceTime = time;
+    // a dynamic scan starts from the last print, as one switched on by a proposal does
+    if (u.scan !== undefined && u.scan.sampleTime < time) u.scan = { ...u.scan, sampleTime: time };
+  });
   rows("assets", (row, time) => { catalog.assets[catalog.assetIndex(row.id as string)].priceTime = time; });
   rows("instruments", (row, time) => { catalog.instruments[catalog.instrumentIndex(row.id as string)].priceTime = time; });
 }
