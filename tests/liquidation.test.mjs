@@ -159,6 +159,17 @@ test("an option book's liquidation price: a liquidatable region inside the range
   assert.ok(price < index);
   assert.is(await statusAt(price), "liquidatable");
   assert.not.equal(await statusAt(price + 1n), "liquidatable");
+  // tier rates that fall make a linear book's MM non-convex: liquidatable from about 90 down to 70, safe below
+  const tiers = [{ upTo: "150", imf: "0.5", mmf: "0.5" }, { upTo: "1000000000", imf: "0.001", mmf: "0.001" }];
+  const falling = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z", params: { maxMarkDeviation: "0" }, underlyings: [{ id: "X", spot: "100", vol: "0.5" }],
+    instruments: [
+      { id: "X-PERP", kind: "perp", underlying: "X", lotSize: "1", mark: "100", tiers },
+      { id: "X-FUT", kind: "future", underlying: "X", expiry: "2027-03-26T08:00:00Z", lotSize: "1", mark: "100", tiers },
+    ],
+    accounts: [{ id: "a", collateral: { USD: "130" }, positions: [{ instrument: "X-PERP", qty: "2", entry: "100" }, { instrument: "X-FUT", qty: "-1", entry: "100" }] }],
+  });
+  assert.is(falling.account("a").liquidationPrice.X, "90.06024349");
   // a short whose crossing lies past 10^10 has none a print could reach
   const big = await MarginEngine.fromVenue({
     now: "2026-11-24T00:00:00Z", underlyings: [{ id: "BIG", spot: "9000000000", vol: "0.5" }],

@@ -3,9 +3,10 @@
 // underlying move with its index (in proportion), option marks are re-guarded against the
 // moved model value. The boundary is found by bisection on whole price units (1e-8), each step
 // an exact evaluation, so for a linear book it is the exact crossing (equity less MM is concave
-// in the price there, so each side crosses once and its far end tells whether it does). An option
-// book can cross more than once, and into a region that ends before the far end: each side is
-// first sampled at SAMPLES evenly spaced prices, and the nearest liquidatable sample bracketed.
+// in the price there, so each side crosses once and its far end tells whether it does). A book
+// with options, or with tier rates that fall, can cross more than once, and into a region that
+// ends before the far end: each side is first sampled at SAMPLES evenly spaced prices, and the
+// nearest liquidatable sample bracketed.
 import { KIND_CALL, MAX_PRICE } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
@@ -34,10 +35,10 @@ export class LiquidationPriceSearch {
       this.wasm.evaluateAccount(a);
       return this.views.u8(Col.AccountStatus)[a] >= 2;
     };
-    const options = this.holdsOptionOn(a, u);
+    const sampled = this.crossesMoreThanOnce(a, u);
     /** The liquidatable price next to the crossing nearest the index on the side ending at `end`, or null. */
     const side = (end: bigint): bigint | null => {
-      if (!options) return liquidatable(end) ? this.boundary(end, index, liquidatable) : null;
+      if (!sampled) return liquidatable(end) ? this.boundary(end, index, liquidatable) : null;
       let safe = index;
       for (let k = 1n; k <= SAMPLES; k++) {
         const price = index + ((end - index) * k) / SAMPLES;
@@ -61,13 +62,19 @@ export class LiquidationPriceSearch {
     }
   }
 
-  /** Whether account a holds an option on underlying u. */
-  private holdsOptionOn(a: number, u: number): boolean {
+  /**
+   * Whether account a's book on underlying u may cross more than once on a side: it holds an
+   * option on u, or a linear instrument whose maintenance rates fall from one tier to the next
+   * (MM is then no longer convex in the price).
+   */
+  private crossesMoreThanOnce(a: number, u: number): boolean {
     const v = this.views, start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
     const instruments = v.u16(Col.PositionInstrument), underlyings = v.i32(Col.InstrumentUnderlying);
     for (let p = start; p < end; p++) {
       const i = instruments[p];
-      if (underlyings[i] === u && this.catalog.instruments[i].kind >= KIND_CALL) return true;
+      if (underlyings[i] !== u) continue;
+      const row = this.catalog.instruments[i];
+      if (row.kind >= KIND_CALL || row.tiers.some((tier, k) => k > 0 && tier.mmf < row.tiers[k - 1].mmf)) return true;
     }
     return false;
   }
