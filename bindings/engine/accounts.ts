@@ -4,14 +4,14 @@ import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail, MarginError } from "../core/errors.js";
 import { asId, asObject, onlyKeys } from "../core/json.js";
 import {
-  MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_COLLATERAL_VALUE, MAX_POSITIONS_PER_ACCOUNT,
-  QTY_PRICE_TO_MONEY, REJECTION_DUPLICATE, REJECTION_OUT_OF_RANGE, REJECTION_UNKNOWN_ID, STAGED_FIELDS,
+  MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_POSITIONS_PER_ACCOUNT,
+  REJECTION_DUPLICATE, REJECTION_OUT_OF_RANGE, REJECTION_UNKNOWN_ID, STAGED_FIELDS,
 } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { MAX_MEMORY_BYTES, memoryNeeded, type WasmExports } from "../module/wasm.js";
 import { checkAccountColumns, type AccountColumns, type StagedFieldName } from "../venue/account-columns.js";
 import { lotsOf, parseMode } from "../venue/accounts.js";
-import { beyondNotional, isExpiredAt, parseFillPrice } from "../venue/reference.js";
+import { beyondCollateralValue, beyondNotional, isExpiredAt, parseFillPrice } from "../venue/reference.js";
 import { formatTime } from "../core/time.js";
 import type { Catalog } from "./catalog.js";
 import type { MemoryGuard } from "./memory.js";
@@ -133,7 +133,7 @@ export class AccountBook {
     const k = this.catalog.assetIndex(assetId);
     const raw = parseDecimal(amount, PRICE_SCALE, "amount");
     const magnitude = raw < 0n ? -raw : raw;
-    if (magnitude > MAX_COLLATERAL_AMOUNT || magnitude * this.catalog.assetPrice(k) > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
+    if (magnitude > MAX_COLLATERAL_AMOUNT || beyondCollateralValue(magnitude, this.catalog.assetPrice(k))) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
     if (raw !== 0n && this.balance(a, k) === 0n) this.memory.ensure(this.memory.growth(this.count(), this.catalog.underlyings.length, -1, a), "amount");
     if (this.wasm.setCollateral(a, k, raw) !== 0) fail("OUT_OF_RANGE", "amount", `an account holds at most ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
     this.refresh.account(a);

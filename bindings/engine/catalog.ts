@@ -6,16 +6,16 @@ import { PRICE_ONE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asId } from "../core/json.js";
 import {
-  MAX_ASSETS, MAX_COLLATERAL_VALUE, MAX_INSTRUMENTS, MAX_UNDERLYINGS, ONE, QTY_PRICE_TO_MONEY,
+  MAX_ASSETS, MAX_INSTRUMENTS, MAX_UNDERLYINGS, ONE,
 } from "../core/constants.generated.js";
 import type { WasmExports } from "../module/wasm.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { gridForRange, type Scenario } from "../venue/grid.js";
-import { indexFromSources, lastKnownIndex } from "../venue/oracle.js";
+import { indexFromSources, lastKnownIndex, latestSourceTime } from "../venue/oracle.js";
 import type { Params } from "../venue/params.js";
 import type { Lookup } from "../venue/accounts.js";
 import {
-  assertRateHorizon, beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow,
+  assertRateHorizon, beyondCollateralValue, beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow,
   type UnderlyingSpec,
 } from "../venue/reference.js";
 import type { ScanState } from "../venue/snapshot.js";
@@ -144,13 +144,7 @@ export class Catalog {
   planUnderlying(value: unknown): { row: UnderlyingRow; clock: number; existing: number | undefined } {
     const spec = parseUnderlying(value, "underlying", this.clock);
     this.ensureRoom("underlying");
-    let clock = this.clock;
-    spec.sources.forEach((source, k) => {
-      if (source.time > this.clock + this.params.maxClockSkewMs) {
-        fail("OUT_OF_RANGE", `underlying.sources[${k}].time`, `more than maxClockSkew (${this.params.maxClockSkewMs / 1000} s) ahead of the oracle clock ${this.clock}`);
-      }
-      clock = Math.max(clock, source.time);
-    });
+    const clock = latestSourceTime(spec.sources, this.clock, this.params.maxClockSkewMs, "underlying.sources", `the oracle clock ${this.clock}`);
     const row = this.withIndex(spec, clock), existing = this.underlyingIds.get(row.id);
     if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
     else this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
@@ -291,7 +285,7 @@ export class Catalog {
   }
 
   assertAssetPriceFits(a: number, price: bigint, field: string): void {
-    if (this.views.i64(Col.AssetMaxAmount)[a] * price > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) fail("OUT_OF_RANGE", field, "a balance would exceed the collateral value limit");
+    if (beyondCollateralValue(this.views.i64(Col.AssetMaxAmount)[a], price)) fail("OUT_OF_RANGE", field, "a balance would exceed the collateral value limit");
   }
 
   /** An accepted index price fed to a dynamic scan range; none kept (dynamic margin off) or no index (stale): as it was. */

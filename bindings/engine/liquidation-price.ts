@@ -10,6 +10,7 @@
 import { KIND_CALL, MAX_PRICE } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
+import { ratesFall } from "../venue/reference.js";
 import type { Catalog } from "./catalog.js";
 
 /** The search stays within ±99 % of the index, and within the price limit. */
@@ -74,7 +75,7 @@ export class LiquidationPriceSearch {
       const i = instruments[p];
       if (underlyings[i] !== u) continue;
       const row = this.catalog.instruments[i];
-      if (row.kind >= KIND_CALL || row.tiers.some((tier, k) => k > 0 && tier.mmf < row.tiers[k - 1].mmf)) return true;
+      if (row.kind >= KIND_CALL || ratesFall(row.tiers, "mmf")) return true;
     }
     return false;
   }

@@ -17,7 +17,7 @@ import { asId } from "../core/json.js";
 import { KIND_CALL, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, STATUS_BANKRUPT } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
-import { beyondNotional, parseFillPrice } from "../venue/reference.js";
+import { beyondNotional, parseFillPrice, ratesFall } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
 import type { Orders } from "./orders.js";
@@ -106,7 +106,7 @@ export class MaxOrder {
    */
   private segmentEnds(i: number, h: number, limit: number, low: number, top: number): number[] {
     const tiers = this.catalog.instruments[i].tiers;
-    if (!tiers.some((tier, k) => k > 0 && tier.imf < tiers[k - 1].imf)) return [top];
+    if (!ratesFall(tiers, "imf")) return [top];
     const ends = new Set<number>([-h]); // the position after the order is flat
     for (let k = 0; k + 1 < tiers.length; k++) {
       const bound = largestWithin(limit, (lots) => !this.orders.beyondTier(i, lots, k)); // |position| in tiers 0..k

@@ -2,7 +2,7 @@
 // restore reproduces the state byte for byte.
 import { formatDecimal, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_VALUE, MAX_LOTS, QTY_PRICE_TO_MONEY } from "../core/constants.generated.js";
+import { MAX_COLLATERAL_AMOUNT, MAX_LOTS } from "../core/constants.generated.js";
 import { idRecord, setId } from "../core/records.js";
 import { formatTime, parseTime } from "../core/time.js";
 import { formatI64, formatUnits, wordsOf } from "../core/units.js";
@@ -12,8 +12,8 @@ import { scanAccounts } from "../venue/accounts-text.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText, type VenueSettingsText } from "../venue/file.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
-import { beyondNotional } from "../venue/reference.js";
-import { indexFromSources } from "../venue/oracle.js";
+import { beyondCollateralValue, beyondNotional } from "../venue/reference.js";
+import { indexFromSources, latestSourceTime } from "../venue/oracle.js";
 import type { Catalog } from "./catalog.js";
 import type { EngineParts } from "./parts.js";
 import { initialScan, rebaseScan } from "./scan-range.js";
@@ -95,13 +95,8 @@ function clockOf(file: Record<string, unknown>, now: number): number {
  * than maxClockSkew ahead of the file's clock is refused, as a print would be.
  */
 function startAtLatestSource({ catalog, prices }: EngineParts, clock: number): void {
-  let latest = clock;
-  catalog.underlyings.forEach((u, k) => u.sources.forEach((source, j) => {
-    if (source.time > clock + catalog.params.maxClockSkewMs) {
-      fail("OUT_OF_RANGE", `underlyings[${k}].sources[${j}].time`, `more than maxClockSkew (${catalog.params.maxClockSkewMs / 1000} s) ahead of ${clock === catalog.clock ? "now" : "the file's clock"}`);
-    }
-    if (source.time > latest) latest = source.time;
-  }));
+  const clockName = clock === catalog.clock ? "now" : "the file's clock";
+  const latest = catalog.underlyings.reduce((at, u, k) => Math.max(at, latestSourceTime(u.sources, clock, catalog.params.maxClockSkewMs, `underlyings[${k}].sources`, clockName)), clock);
   prices.advanceClock(latest);
 }
 
@@ -259,7 +254,7 @@ function rejudged(catalog: Catalog, k: number, index: bigint, stale: boolean, cl
     if (i.underlying === row.id && beyondNotional(maxLots[n], i, fresh)) refuse(`a position in "${i.id}" would exceed the notional limit`);
   });
   catalog.assets.forEach((a, n) => {
-    if (a.underlying === row.id && maxAmount[n] * fresh > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) refuse(`a balance of "${a.id}" would exceed the collateral value limit`);
+    if (a.underlying === row.id && beyondCollateralValue(maxAmount[n], fresh)) refuse(`a balance of "${a.id}" would exceed the collateral value limit`);
   });
   return { index: fresh, stale: false };
 }
@@ -276,7 +271,7 @@ function restoreHighWaterMarks(parts: EngineParts, maxLots: BigInt64Array, maxAm
     if (mark < lots[i] || mark > MAX_LOTS || beyondNotional(mark, row, catalog.underlying(row.underlying).index)) fail("MALFORMED", `snapshot.instruments[${i}]`, "its largest holding does not fit its limits");
   });
   maxAmount.forEach((mark, a) => {
-    if (mark < amounts[a] || mark > MAX_COLLATERAL_AMOUNT || mark * catalog.assetPrice(a) > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY) fail("MALFORMED", `snapshot.assets[${a}]`, "its largest balance does not fit its limits");
+    if (mark < amounts[a] || mark > MAX_COLLATERAL_AMOUNT || beyondCollateralValue(mark, catalog.assetPrice(a))) fail("MALFORMED", `snapshot.assets[${a}]`, "its largest balance does not fit its limits");
   });
   lots.set(maxLots);
   amounts.set(maxAmount);

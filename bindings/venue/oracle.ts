@@ -2,6 +2,7 @@
 // updated within maxPriceAge of `now`, after dropping sources more than maxSourceDeviation
 // from that median. An even count takes the mean of the two middle prices, rounded down.
 import { ONE } from "../core/constants.generated.js";
+import { fail } from "../core/errors.js";
 import type { Params } from "./params.js";
 
 export interface PriceSource { id: string; price: bigint; time: number }
@@ -10,6 +11,19 @@ function median(prices: bigint[]): bigint {
   const sorted = [...prices].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const mid = sorted.length >> 1;
   return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2n;
+}
+
+/**
+ * The latest of `clock` and the sources' times, where prints of them would move the oracle clock;
+ * fails at `field`[k].time for a source more than `skewMs` ahead of `clock` (`clockName` names it).
+ */
+export function latestSourceTime(sources: PriceSource[], clock: number, skewMs: number, field: string, clockName: string): number {
+  let latest = clock;
+  sources.forEach((source, k) => {
+    if (source.time > clock + skewMs) fail("OUT_OF_RANGE", `${field}[${k}].time`, `more than maxClockSkew (${skewMs / 1000} s) ahead of ${clockName}`);
+    if (source.time > latest) latest = source.time;
+  });
+  return latest;
 }
 
 /** The median of every source regardless of age: a stale underlying's last known index. */

@@ -4,7 +4,7 @@ import { ceilDiv, formatDecimal, maxBig, parseBounded, FRACTION_SCALE, MONEY_SCA
 import { fail } from "../core/errors.js";
 import { asArray, asId, asObject } from "../core/json.js";
 import {
-  KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_FUND, MAX_POSITION_NOTIONAL, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS,
+  KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_COLLATERAL_VALUE, MAX_FUND, MAX_POSITION_NOTIONAL, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS,
   MAX_RATE_YEARS, MAX_TIER_BOUND, ONE, MAX_VOL, QTY_PRICE_TO_MONEY, YEAR_MS,
 } from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
@@ -74,6 +74,11 @@ export function parseAsset(value: unknown, field: string, settlement: string, no
   return { id, price, haircut, underlying: row.underlying === undefined ? null : asId(row.underlying, `${field}.underlying`), priceTime: now };
 }
 
+/** Whether a tier's `rate` is below the one before it somewhere: the charge is then not convex in the notional. */
+export function ratesFall(tiers: Tier[], rate: "imf" | "mmf"): boolean {
+  return tiers.some((tier, k) => k > 0 && tier[rate] < tiers[k - 1][rate]);
+}
+
 function parseTiers(value: unknown, field: string): Tier[] {
   const rows = asArray(value, field);
   if (rows.length < 1 || rows.length > MAX_TIERS) fail("OUT_OF_RANGE", field, `a linear instrument needs 1 to ${MAX_TIERS} tiers`);
@@ -141,6 +146,11 @@ export function indexIds(rows: { id: string }[], field: string): Map<string, num
 export function beyondNotional(lots: bigint, row: InstrumentRow, index: bigint, ...prices: bigint[]): boolean {
   const bound = [row.mark, row.strike, index, ...prices].reduce(maxBig);
   return lots * row.lotSize * bound > MAX_POSITION_NOTIONAL * QTY_PRICE_TO_MONEY;
+}
+
+/** True when `amount` (a magnitude, 1e8) of an asset at `price` passes the collateral value limit. */
+export function beyondCollateralValue(amount: bigint, price: bigint): boolean {
+  return amount * price > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY;
 }
 
 /** True once `clock` has reached a future's or option's expiry (perpetuals never expire). */
