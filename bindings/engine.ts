@@ -22,9 +22,10 @@ export class MarginEngine {
   private constructor(private readonly parts: EngineParts) {}
 
   /** A new engine: the module instantiated, its parts built, `fill` run, then room checked for its first preparation. */
-  private static async build(runtime: RuntimeOptions, options: EngineOptions, fill: (parts: EngineParts) => void): Promise<MarginEngine> {
+  /** An engine from checked runtime options (`field`: their path), venue settings and what fills it. */
+  private static async build(runtime: RuntimeOptions, field: string, options: EngineOptions, fill: (parts: EngineParts) => void): Promise<MarginEngine> {
     return building(async () => {
-      const { simd, initialMemory, maximumMemory } = runtimeOf(runtime);
+      const { simd, initialMemory, maximumMemory } = runtimeOf(runtime, field);
       const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory), simd, options);
       fill(parts);
       parts.catalog.ensureRoom("maximumMemory");
@@ -35,7 +36,7 @@ export class MarginEngine {
   /** An empty engine holding only the settlement asset. @example const engine = await MarginEngine.create({ now: "2026-11-24T00:00:00Z" }); */
   static async create(options?: EngineOptions | null): Promise<MarginEngine> {
     const given = optionsOf(options, "options", ENGINE_OPTION_KEYS);
-    return MarginEngine.build(given, given, ({ catalog }) => catalog.upsertAsset({ id: catalog.settings.settlement, price: "1", haircut: "0" }));
+    return MarginEngine.build(given, "options", given, ({ catalog }) => catalog.upsertAsset({ id: catalog.settings.settlement, price: "1", haircut: "0" }));
   }
 
   /**
@@ -49,7 +50,7 @@ export class MarginEngine {
   /** Loads a venue file (object or JSON text), rejecting it whole on the first bad field. @example await MarginEngine.fromVenue(readFileSync("venue.json", "utf8")) */
   static async fromVenue(venue: unknown, runtime?: RuntimeOptions | null): Promise<MarginEngine> {
     const given = optionsOf(runtime, "runtime", RUNTIME_OPTION_KEYS);
-    return engineFromVenue(venue, (settings, fill) => MarginEngine.build(given, { ...given, ...settings }, fill));
+    return engineFromVenue(venue, (settings, fill) => MarginEngine.build(given, "runtime", { ...given, ...settings }, fill));
   }
 
   /** An engine from snapshot bytes; it behaves as the one that wrote them. @example const copy = await MarginEngine.restore(engine.snapshot()); */
@@ -59,7 +60,7 @@ export class MarginEngine {
 
   private static async fromSnapshot(snapshot: ReturnType<typeof readSnapshot>, runtime: RuntimeOptions | null | undefined): Promise<MarginEngine> {
     const given = optionsOf(runtime, "runtime", RUNTIME_OPTION_KEYS);
-    return MarginEngine.build(given, { ...given, ...snapshot.options }, (parts) => snapshot.fill(parts));
+    return MarginEngine.build(given, "runtime", { ...given, ...snapshot.options }, (parts) => snapshot.fill(parts));
   }
 
   /** Adds or replaces an underlying. @example engine.upsertUnderlying({ id: "BTC", spot: "65000", vol: "0.55" }) */

@@ -146,6 +146,41 @@ test("venue: limits + 1 are rejected with the field", async () => {
   await expectVenueError(x, "OUT_OF_RANGE", "insuranceFund");
 });
 
+test("venue: an entry of 0 or below on a perpetual or future names the rule, by object and by text; an option's premium may be 0", async () => {
+  for (const entry of ["0", "-1", "0.00000000"]) {
+    const v = clone();
+    v.accounts[1].positions[0].entry = entry;
+    for (const venue of [v, JSON.stringify(v)]) {
+      const error = await expectVenueError(venue, "OUT_OF_RANGE", "accounts[1].positions[0].entry");
+      assert.match(error.message, "outside (0, 10000000000]", entry);
+    }
+  }
+  const w = clone();
+  const option = w.accounts[0].positions.find((p) => p.instrument === "BTC-20261225-70000-C");
+  option.entry = "0";
+  for (const venue of [w, JSON.stringify(w)]) assert.is((await MarginEngine.fromVenue(venue)).toVenue().accounts[0].positions.find((p) => p.instrument === option.instrument).entry, "0");
+});
+
+test("venue: a \"0\" balance is skipped and does not count toward an account's 16 assets", async () => {
+  const v = clone();
+  for (let k = 0; k < 16; k++) v.assets.push({ id: `A${k}`, price: "1", haircut: "0.1" });
+  v.accounts[1].collateral = Object.fromEntries([["USD", "0"], ...Array.from({ length: 16 }, (_, k) => [`A${k}`, "1"])]);
+  for (const venue of [v, JSON.stringify(v)]) {
+    const engine = await MarginEngine.fromVenue(venue);
+    assert.is(Object.keys(engine.toVenue().accounts[1].collateral).length, 16);
+  }
+  v.accounts[1].collateral.USD = "1";
+  for (const venue of [v, JSON.stringify(v)]) await expectVenueError(venue, "OUT_OF_RANGE", "accounts[1].collateral");
+});
+
+test("the settlement asset's price and haircut are each named at their own field", async () => {
+  const v = clone();
+  v.assets[0].haircut = "0.1";
+  await expectVenueError(v, "OUT_OF_RANGE", "assets[0].haircut");
+  await rejectedWithoutChange((e) => e.upsertAsset({ id: "USD", price: "1", haircut: "0.1" }), "OUT_OF_RANGE", "asset.haircut");
+  await rejectedWithoutChange((e) => e.upsertAsset({ id: "USD", price: "2" }), "OUT_OF_RANGE", "asset.price");
+});
+
 test("setPosition: bad input changes nothing", async () => {
   await rejectedWithoutChange((e) => e.setPosition("bob", "BTC-PERP", "0.0005", "65000"), "NOT_WHOLE_LOTS", "qty");
   await rejectedWithoutChange((e) => e.setPosition("bob", "BTC-PERP", "0.1", "NaN"), "INVALID_NUMBER", "entry");

@@ -35,6 +35,29 @@ function indexVenue(venue) {
   return { spot, instruments, assets };
 }
 
+test("bad arguments are a MarginError naming the option; nothing is generated", () => {
+  const refused = (options, code, field) => {
+    try {
+      generateVenue(options);
+    } catch (error) {
+      assert.is(error.name, "MarginError", JSON.stringify(options));
+      assert.equal([error.code, error.field], [code, field], JSON.stringify(options));
+      return;
+    }
+    assert.unreachable(`${JSON.stringify(options)} was accepted`);
+  };
+  refused({ accounts: -1, seed: 1 }, "OUT_OF_RANGE", "options.accounts");
+  refused({ accounts: 1.5, seed: 1 }, "OUT_OF_RANGE", "options.accounts");
+  refused({ accounts: 50_000_001, seed: 1 }, "OUT_OF_RANGE", "options.accounts");
+  refused({ accounts: 10 }, "OUT_OF_RANGE", "options.seed");
+  refused({ accounts: 10, seed: -5 }, "OUT_OF_RANGE", "options.seed");
+  refused({ accounts: 10, seed: 2 ** 31 }, "OUT_OF_RANGE", "options.seed");
+  refused({ accounts: 10, seed: 1, bogus: 1 }, "MALFORMED", "options.bogus");
+  refused("10", "MALFORMED", "options");
+  assert.is(generateVenue({ accounts: 0, seed: 0 }).columns.count, 0);
+  assert.is(generateVenue({ accounts: 3, seed: 2 ** 31 - 1 }).columns.count, 3);
+});
+
 test("same seed, same bytes; another seed, another book", () => {
   const a = generateVenue({ accounts: 5000, seed: 42 });
   const b = generateVenue({ accounts: 5000, seed: 42 });

@@ -141,7 +141,8 @@ test("bad grid parameters are rejected naming the field", async () => {
   await rejects({ correlation: { BTC: { ETH: "NaN" } } }, "INVALID_NUMBER", "params.correlation.BTC.ETH");
   await rejects({ correlation: { BTC: { ETH: "0.5" }, ETH: { BTC: "0.6" } } }, "OUT_OF_RANGE", "params.correlation.ETH.BTC");
   await rejects({ correlation: { BTC: { BTC: "0.9" } } }, "OUT_OF_RANGE", "params.correlation.BTC.BTC");
-  await rejects({ correlation: { BTC: { DOGE: "0.5" } } }, "UNKNOWN_ID", "params.correlation.DOGE");
+  await rejects({ correlation: { BTC: { DOGE: "0.5" } } }, "UNKNOWN_ID", "params.correlation.BTC.DOGE");
+  await rejects({ correlation: { DOGE: { BTC: "0.5" } } }, "UNKNOWN_ID", "params.correlation.DOGE");
 });
 
 test.run();

@@ -139,6 +139,9 @@ test("null or absent options mean the defaults", async () => {
   assert.equal(engine.liquidationQueue(null), engine.liquidationQueue());
   assert.equal(engine.liquidationQueue({ limit: null }), engine.liquidationQueue());
   assert.equal(engine.accounts(null), engine.accounts());
+  assert.equal(engine.accounts({ liquidationPrices: null, offset: null, limit: null }), engine.accounts());
+  await expectMarginError(() => engine.liquidationQueue({ limit: -1 }), { code: "OUT_OF_RANGE", field: "options.limit" });
+  await expectMarginError(() => engine.liquidate({ limit: 0.5 }), { code: "OUT_OF_RANGE", field: "options.limit" });
   assert.equal(engine.scenarioGrid(null), engine.scenarioGrid());
   assert.equal(engine.snapshot(), before);
   await expectMarginError(() => engine.loadColumns(null), { code: "MALFORMED", field: "columns" });

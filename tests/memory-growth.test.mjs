@@ -102,10 +102,10 @@ test("reference rows past maximumMemory are refused, and so is building an engin
 
 test("maximumMemory is checked: at least initialMemory and the module's own 1 MiB", async () => {
   for (const maximumMemory of [-1, 1.5, 2 ** 32 + 1, 65536, "1"]) {
-    await expectMarginError(() => MarginEngine.create({ maximumMemory }), { code: "OUT_OF_RANGE", field: "maximumMemory", label: String(maximumMemory) });
+    await expectMarginError(() => MarginEngine.create({ maximumMemory }), { code: "OUT_OF_RANGE", field: "options.maximumMemory", label: String(maximumMemory) });
   }
-  await expectMarginError(() => MarginEngine.create({ initialMemory: 8 * MiB, maximumMemory: 4 * MiB }), { code: "OUT_OF_RANGE", field: "maximumMemory" });
-  await expectMarginError(() => MarginEngine.create({ simd: "yes" }), { code: "MALFORMED", field: "simd" });
+  await expectMarginError(() => MarginEngine.create({ initialMemory: 8 * MiB, maximumMemory: 4 * MiB }), { code: "OUT_OF_RANGE", field: "options.maximumMemory" });
+  await expectMarginError(() => MarginEngine.create({ simd: "yes" }), { code: "MALFORMED", field: "options.simd" });
   assert.is((await MarginEngine.create({ maximumMemory: MiB })).stats().memoryBytes, MiB);
 });
 

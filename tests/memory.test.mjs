@@ -31,7 +31,7 @@ test("a load sized by memoryEstimate stays in its initial memory and agrees with
 
 test("initialMemory outside [0, 4 GiB] is refused naming it", async () => {
   for (const initialMemory of [-1, 1.5, 2 ** 32 + 1, Number.NaN]) {
-    await expectMarginError(() => MarginEngine.create({ initialMemory }), { code: "OUT_OF_RANGE", field: "initialMemory", label: String(initialMemory) });
+    await expectMarginError(() => MarginEngine.create({ initialMemory }), { code: "OUT_OF_RANGE", field: "options.initialMemory", label: String(initialMemory) });
   }
 });
 

@@ -46,6 +46,7 @@ test("engine options, runtime options and memoryEstimate sizes take only their k
   const engine = await MarginEngine.fromVenue(VENUE);
   await expectMarginError(() => MarginEngine.restore(engine.snapshot(), { initialMemory: 0, sims: false }), { code: "MALFORMED", field: "runtime.sims" });
   expectMarginError(() => MarginEngine.memoryEstimate({ accounts: 10, position: 80 }), { code: "MALFORMED", field: "size.position" });
+  expectMarginError(() => MarginEngine.memoryEstimate({ accounts: 10, positions: 80 }), { code: "MALFORMED", field: "size.collaterals" });
   const created = await MarginEngine.create({ now: "2026-11-24T00:00:00Z", insuranceFund: "5", simd: false, maximumMemory: 64 * 2 ** 20 });
   assert.is(created.fund(), "5");
 });

@@ -121,7 +121,8 @@ test("one valuation time for every shard, checked arguments, and no call left wa
     await sharded.close();
   }
   for (const venue of [null, [], 42]) await expectMarginError(() => ShardedEngine.create(venue, one, { shards: 1 }), { code: "MALFORMED", field: "$", label: JSON.stringify(venue) });
-  for (const shards of [0, 65, 2 ** 32]) await expectMarginError(() => ShardedEngine.create(undated, one, { shards }), { code: "OUT_OF_RANGE", field: "shards", label: String(shards) });
+  for (const shards of [0, 65, 2 ** 32]) await expectMarginError(() => ShardedEngine.create(undated, one, { shards }), { code: "OUT_OF_RANGE", field: "options.shards", label: String(shards) });
+  await expectMarginError(() => ShardedEngine.create(undated, one, { shards: 1, simd: "no" }), { code: "MALFORMED", field: "options.simd" });
 });
 
 test.run();

@@ -29,6 +29,8 @@ function lookupOf(file) {
   return {
     instrumentIndex: new Map(file.instruments.map((i, k) => [i.id, k])),
     instrumentLotSize: (i) => lotSizes[i],
+    // the kinds' codes as the engine numbers them (perp, future, call, put)
+    instrumentKind: (i) => ["perp", "future", "call", "put"].indexOf(file.instruments[i].kind === "option" ? file.instruments[i].right : file.instruments[i].kind),
     assetIndex: new Map(assets.map((id, k) => [id, k])),
   };
 }

@@ -12,7 +12,7 @@ import type { WasmExports } from "../module/wasm.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { gridForRange, type Scenario } from "../venue/grid.js";
 import { indexFromSources, lastKnownIndex, latestSourceTime } from "../venue/oracle.js";
-import type { Params } from "../venue/params.js";
+import { correlationPath, type Params } from "../venue/params.js";
 import type { Lookup } from "../venue/accounts.js";
 import {
   assertRateHorizon, beyondCollateralValue, beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow,
@@ -101,7 +101,7 @@ export class Catalog {
     checkCount(underlyings.length, MAX_UNDERLYINGS, "underlyings");
     // the matrix holds both orders of every pair, so each id named anywhere is one of its keys
     for (const id of this.params.correlation?.keys() ?? []) {
-      if (!underlyingIds.has(id)) fail("UNKNOWN_ID", `params.correlation.${id}`, `no underlying "${id}"`);
+      if (!underlyingIds.has(id)) fail("UNKNOWN_ID", correlationPath(this.settings.paramOverrides, id), `no underlying "${id}"`);
     }
     checkCount(assets.length, MAX_ASSETS, "assets");
     checkCount(instruments.length, MAX_INSTRUMENTS, "instruments");
@@ -235,7 +235,10 @@ export class Catalog {
 
   /** The ids a venue file's accounts are resolved against. */
   accountLookup(): Lookup {
-    return { instrumentIndex: this.instrumentIds, instrumentLotSize: (i) => this.instruments[i].lotSize, assetIndex: this.assetIds };
+    return {
+      instrumentIndex: this.instrumentIds, instrumentLotSize: (i) => this.instruments[i].lotSize,
+      instrumentKind: (i) => this.instruments[i].kind, assetIndex: this.assetIds,
+    };
   }
 
   /** The scenario grid in force for an underlying, or the venue's base grid (copies). */

@@ -38,7 +38,7 @@ export class Liquidations {
 function limitOf(options: unknown): number {
   const limit = optionsOf(options, "options", ["limit"]).limit;
   if (limit === undefined || limit === null || limit === Infinity) return Infinity;
-  if (!Number.isInteger(limit) || (limit as number) < 0) fail("OUT_OF_RANGE", "limit", "must be a non-negative integer");
+  if (!Number.isInteger(limit) || (limit as number) < 0) fail("OUT_OF_RANGE", "options.limit", "must be a non-negative integer");
   return limit as number;
 }
 

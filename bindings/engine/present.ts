@@ -46,7 +46,8 @@ export class Presenter {
 
   /** Accounts [offset, offset + limit) in account order (clipped to those that exist). */
   accounts(options: AccountsOptions | null | undefined): AccountRisk[] {
-    const { liquidationPrices = false, offset = 0, limit = Infinity } = options ?? {};
+    // null, as absent, means the default
+    const liquidationPrices = options?.liquidationPrices ?? false, offset = options?.offset ?? 0, limit = options?.limit ?? Infinity;
     if (typeof liquidationPrices !== "boolean") fail("MALFORMED", "options.liquidationPrices", "expected true or false");
     if (!Number.isSafeInteger(offset) || offset < 0) fail("OUT_OF_RANGE", "options.offset", "expected an integer ≥ 0");
     if (limit !== Infinity && (!Number.isSafeInteger(limit) || limit < 0)) fail("OUT_OF_RANGE", "options.limit", "expected an integer ≥ 0");

@@ -45,11 +45,11 @@ export interface AccountRisk {
 
 /** Which accounts `accounts()` describes, and whether with liquidation prices (a search per underlying held: slower). */
 export interface AccountsOptions {
-  liquidationPrices?: boolean;
+  liquidationPrices?: boolean | null;
   /** The first account, in account order (default 0). */
-  offset?: number;
+  offset?: number | null;
   /** How many accounts at most (default all); with `offset`, pages through a large venue. */
-  limit?: number;
+  limit?: number | null;
 }
 
 export interface VenueRisk {

@@ -49,19 +49,22 @@ export interface RuntimeOptions {
 /** The keys a RuntimeOptions object may have. */
 export const RUNTIME_OPTION_KEYS: readonly string[] = ["simd", "initialMemory", "maximumMemory"];
 
-/** The build and memory bounds that runtime options ask for, checked (null means the default). */
-export function runtimeOf(options: RuntimeOptions): { simd: boolean; initialMemory: number; maximumMemory: number } {
+/**
+ * The build and memory bounds that runtime options ask for, checked (null means the default);
+ * `field` is the options object's path (`options` for `create`, `runtime` for the loaders).
+ */
+export function runtimeOf(options: RuntimeOptions, field: string): { simd: boolean; initialMemory: number; maximumMemory: number } {
   const simd = options.simd ?? undefined;
-  if (simd !== undefined && typeof simd !== "boolean") fail("MALFORMED", "simd", "expected true or false");
-  if (simd === true && !simdSupported) fail("OUT_OF_RANGE", "simd", "this host cannot run the SIMD build");
+  if (simd !== undefined && typeof simd !== "boolean") fail("MALFORMED", `${field}.simd`, "expected true or false");
+  if (simd === true && !simdSupported) fail("OUT_OF_RANGE", `${field}.simd`, "this host cannot run the SIMD build");
   const bytes = (key: "initialMemory" | "maximumMemory", fallback: number) => {
     const value = options[key] ?? fallback;
-    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", key, `bytes in [0, ${MAX_MEMORY_BYTES}]`);
+    if (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0 || value > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", `${field}.${key}`, `bytes in [0, ${MAX_MEMORY_BYTES}]`);
     return value;
   };
   const initialMemory = bytes("initialMemory", 0), maximumMemory = bytes("maximumMemory", MAX_MEMORY_BYTES);
   const least = Math.max(initialMemory, MIN_PAGES * PAGE);
-  if (maximumMemory < least) fail("OUT_OF_RANGE", "maximumMemory", `at least initialMemory and the module's own ${MIN_PAGES * PAGE} bytes`);
+  if (maximumMemory < least) fail("OUT_OF_RANGE", `${field}.maximumMemory`, `at least initialMemory and the module's own ${MIN_PAGES * PAGE} bytes`);
   return { simd: simd ?? simdSupported, initialMemory, maximumMemory };
 }
 
@@ -82,7 +85,8 @@ export function checkedSize(size: unknown): { accounts: number; positions: numbe
   if (typeof size !== "object" || size === null || Array.isArray(size)) fail("MALFORMED", "size", "expected { accounts, positions, collaterals }");
   onlyKeys(size as Record<string, unknown>, "size", ["accounts", "positions", "collaterals"]);
   const count = (key: "accounts" | "positions" | "collaterals") => {
-    const n = (size as Record<string, unknown>)[key] ?? 0;
+    const n = (size as Record<string, unknown>)[key];
+    if (n === undefined) fail("MALFORMED", `size.${key}`, "required: a whole count ≥ 0");
     if (typeof n !== "number" || !Number.isSafeInteger(n) || n < 0) fail("OUT_OF_RANGE", `size.${key}`, "expected a whole count ≥ 0");
     return n;
   };

@@ -9,6 +9,7 @@ import type { AccountStatus } from "../engine.js";
 import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
 import { formatTime } from "../core/time.js";
+import { runtimeOf } from "../module/wasm.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
 import { assignShards, gatherColumns, globalField } from "./shard-plan.js";
@@ -86,7 +87,8 @@ export class ShardedEngine {
   static async create(venue: Record<string, unknown> | string, columns: AccountColumns, options?: ShardOptions | null): Promise<ShardedEngine> {
     const given = optionsOf(options, "options", ["shards", "simd"]) as ShardOptions;
     const count = given.shards ?? Math.min(availableParallelism(), MAX_SHARDS);
-    if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new MarginError("OUT_OF_RANGE", "shards", `must be an integer in [1, ${MAX_SHARDS}]`);
+    if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new MarginError("OUT_OF_RANGE", "options.shards", `must be an integer in [1, ${MAX_SHARDS}]`);
+    runtimeOf({ simd: given.simd }, "options");
     // the accounts of a venue text are skipped unread where the text allows (venue/file.ts), as they are ignored
     const split = typeof venue === "string" ? splitVenueText(venue) : null;
     if (split !== null) checkVenueMembers(split.file);

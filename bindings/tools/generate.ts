@@ -8,7 +8,9 @@
 // portfolio accounts. Healthy books take their equity from their notional at a leverage drawn
 // from a skewed distribution, never below 1.1 × initial margin. Same seed, same bytes.
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
-import { KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT } from "../core/constants.generated.js";
+import { KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_ACCOUNTS } from "../core/constants.generated.js";
+import { fail } from "../core/errors.js";
+import { optionsOf } from "../core/json.js";
 import type { AccountColumns } from "../venue/account-columns.js";
 import {
   buildReference, tiered, FIRST_CRYPTO_ASSET, FUTURE_EXPIRIES, IM_MULTIPLIER, INSTRUMENTS_PER_UNDERLYING, OPTIONS_PER_UNDERLYING,
@@ -301,8 +303,18 @@ class AccountWriter {
   }
 }
 
-export function generateVenue({ accounts, seed }: { accounts: number; seed: number }): { venue: VenueReference; columns: AccountColumns } {
-  if (!Number.isSafeInteger(accounts) || accounts < 0) throw new RangeError(`accounts must be a non-negative integer, got ${accounts}`);
+/** The largest seed the generator takes (the CLI's `--seed` too). */
+export const MAX_SEED = 2 ** 31 - 1;
+
+/** The synthetic venue of `accounts` accounts drawn from `seed`: its reference data, and its accounts as columns. */
+export function generateVenue(options: { accounts: number; seed: number }): { venue: VenueReference; columns: AccountColumns } {
+  const { accounts, seed } = optionsOf(options, "options", ["accounts", "seed"]);
+  if (!Number.isSafeInteger(accounts) || (accounts as number) < 0 || (accounts as number) > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "options.accounts", `an integer in [0, ${MAX_ACCOUNTS}]`);
+  if (!Number.isSafeInteger(seed) || (seed as number) < 0 || (seed as number) > MAX_SEED) fail("OUT_OF_RANGE", "options.seed", `an integer in [0, ${MAX_SEED}]`);
+  return generated(accounts as number, seed as number);
+}
+
+function generated(accounts: number, seed: number): { venue: VenueReference; columns: AccountColumns } {
   const { venue, model } = buildReference(accounts);
   const rng = xoroshiro128plus(seed);
   for (let k = 0; k < 32; k++) rng.next(); // the first outputs echo the seed

@@ -13,7 +13,7 @@ import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { isId } from "../core/json.js";
 import { wordsOf, writeI64 } from "../core/units.js";
 import {
-  MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
+  KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
 } from "../core/constants.generated.js";
 import type { AccountColumns } from "./account-columns.js";
 import { lotsOf, type Lookup } from "./accounts.js";
@@ -253,8 +253,9 @@ class AccountScanner extends JsonCursor {
     if (lots === 0) decline();
     this.instrument[p] = instrument;
     this.lots[p] = lots;
-    // a premium may be 0; the module refuses an entry of 0 on a perpetual or future
-    if (entryUnits >= 0) writeI64(this.entryWords, p, entryUnits);
+    // a premium may be 0, any other entry is above it; the exact path names the rule broken
+    if (entryUnits > 0 || (entryUnits === 0 && this.lookup.instrumentKind(instrument) >= KIND_CALL)) writeI64(this.entryWords, p, entryUnits);
+    else if (entryUnits === entryUnits) decline();
     else this.entry[p] = parsePremium(this.quoted(entryStart), "entry");
     this.positionCount++;
   }

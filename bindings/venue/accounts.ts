@@ -10,14 +10,16 @@ import { fail } from "../core/errors.js";
 import { asArray, asId, asObject, isId } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
 import {
-  MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
+  KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
 } from "../core/constants.generated.js";
 import type { AccountColumns, StagedFieldName } from "./account-columns.js";
-import { parsePremium } from "./reference.js";
+import { parseFillPrice } from "./reference.js";
 
 export interface Lookup {
   instrumentIndex: Map<string, number>;
   instrumentLotSize: (index: number) => bigint;
+  /** KIND_*: an option's entry (its premium) may be 0. */
+  instrumentKind: (index: number) => number;
   assetIndex: Map<string, number>;
 }
 
@@ -159,15 +161,15 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
       positionLots[p] = lots;
       const entry = position.entry;
       const entryUnits = unitsOf(entry, PRICE_SCALE);
-      // a premium may be 0; the module refuses an entry of 0 on a perpetual or future
-      if (entryUnits >= 0) writeI64(entryWords, p, entryUnits);
-      else positionEntry[p] = parsePremium(entry, `accounts[${a}].positions[${k}].entry`);
+      // a premium may be 0, any other entry is above it (parseFillPrice decides and names the rest)
+      const kind = lookup.instrumentKind(instrument);
+      if (entryUnits > 0 || (entryUnits === 0 && kind >= KIND_CALL)) writeI64(entryWords, p, entryUnits);
+      else positionEntry[p] = parseFillPrice(kind, entry, `accounts[${a}].positions[${k}].entry`);
     }
     positionOffsets[a + 1] = p;
     const given = account.collateral ?? {};
     const balances = isObject(given) ? given : asObject(given, `accounts[${a}].collateral`);
     const keys = Object.keys(balances);
-    if (keys.length > MAX_COLLATERAL_PER_ACCOUNT) fail("OUT_OF_RANGE", `accounts[${a}].collateral`, `more than ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
     for (const key of keys) {
       const asset = assetIndex.get(key);
       if (asset === undefined) fail("UNKNOWN_ID", `accounts[${a}].collateral.${key}`, `no asset "${key}"`);
@@ -183,6 +185,8 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
       if (raw > MAX_COLLATERAL_AMOUNT || raw < -MAX_COLLATERAL_AMOUNT) fail("OUT_OF_RANGE", `accounts[${a}].collateral.${key}`, `${amount} is outside ${MAX_AMOUNT_TEXT}`);
       collateral.push(asset, NaN, raw);
     }
+    // a "0" balance is skipped, so only the balances held count toward the limit
+    if (collateral.count - collateralOffsets[a] > MAX_COLLATERAL_PER_ACCOUNT) fail("OUT_OF_RANGE", `accounts[${a}].collateral`, `more than ${MAX_COLLATERAL_PER_ACCOUNT} assets`);
     collateralOffsets[a + 1] = collateral.count;
   }
   for (let a = 0; a < n; a++) {

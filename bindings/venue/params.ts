@@ -151,6 +151,13 @@ export function parseParams(overrides: unknown, field = "params"): Params {
   return params;
 }
 
+/** The path at which the correlation rows given in `overrides` first name underlying `id`: its own row, or the first row naming it. */
+export function correlationPath(overrides: Record<string, unknown>, id: string): string {
+  const rows = overrides.correlation as Record<string, Record<string, unknown>>;
+  if (Object.hasOwn(rows, id)) return `params.correlation.${id}`;
+  return `params.correlation.${Object.keys(rows).find((a) => Object.hasOwn(rows[a], id))}.${id}`;
+}
+
 /**
  * `{ "BTC": { "ETH": "0.8" } }`: ρ per pair of underlyings in [−1, 1]; a pair given both ways
  * must agree, an underlying with itself is 1, and a pair not given is 0.

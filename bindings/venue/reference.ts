@@ -67,9 +67,8 @@ export function parseAsset(value: unknown, field: string, settlement: string, no
   const id = asId(row.id, `${field}.id`);
   const price = parsePrice(row.price, `${field}.price`);
   const haircut = parseBounded(row.haircut ?? "0", FRACTION_SCALE, `${field}.haircut`, 0n, ONE - 1n, "[0, 1)");
-  if (id === settlement && (price !== PRICE_ONE || haircut !== 0n)) {
-    fail("OUT_OF_RANGE", `${field}.price`, "the settlement asset has price 1 and haircut 0");
-  }
+  if (id === settlement && price !== PRICE_ONE) fail("OUT_OF_RANGE", `${field}.price`, "the settlement asset has price 1 and haircut 0");
+  if (id === settlement && haircut !== 0n) fail("OUT_OF_RANGE", `${field}.haircut`, "the settlement asset has price 1 and haircut 0");
   if (id === settlement && row.underlying !== undefined) fail("MALFORMED", `${field}.underlying`, "the settlement asset is priced at 1, never by an underlying");
   return { id, price, haircut, underlying: row.underlying === undefined ? null : asId(row.underlying, `${field}.underlying`), priceTime: now };
 }

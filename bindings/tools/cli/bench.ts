@@ -2,6 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { MarginError } from "../../core/errors.js";
+import { MAX_SEED } from "../generate.js";
 import { help, integerOption, type Command } from "./command.js";
 
 export const benchCommand: Command = {
@@ -16,7 +17,7 @@ export const benchCommand: Command = {
   positionals: 0,
   async run(values) {
     const accounts = integerOption(values.accounts, "--accounts", 1, 10_000_000, 1_000_000);
-    const seed = integerOption(values.seed, "--seed", 0, 2 ** 31 - 1, 1);
+    const seed = integerOption(values.seed, "--seed", 0, MAX_SEED, 1);
     // the suite lives beside the package's build, with its baselines and the BigInt twin
     const script = fileURLToPath(new URL("../bench/run.mjs", import.meta.url));
     const args = [script, "--accounts", String(accounts), "--seed", String(seed), ...(values.json ? ["--json"] : [])];

@@ -2,6 +2,7 @@
 import { MAX_FUND } from "../../core/constants.generated.js";
 import { MONEY_SCALE, parseBounded } from "../../core/decimal.js";
 import { runDemo } from "../demo.js";
+import { MAX_SEED } from "../generate.js";
 import { checkOutputPath, help, integerOption, type Command } from "./command.js";
 
 export const demoCommand: Command = {
@@ -22,7 +23,7 @@ export const demoCommand: Command = {
     if (fund !== undefined) parseBounded(fund, MONEY_SCALE, "--insurance-fund", 0n, MAX_FUND, "[0, 1000000000000]");
     const options = {
       accounts: integerOption(values.accounts, "--accounts", 1, 50_000_000, 1_000_000),
-      seed: integerOption(values.seed, "--seed", 0, 2 ** 31 - 1, 1),
+      seed: integerOption(values.seed, "--seed", 0, MAX_SEED, 1),
       ticks: integerOption(values.ticks, "--ticks", 1, 10_000, 60),
       report: typeof values.report === "string" ? values.report : undefined,
       insuranceFund: typeof fund === "string" ? fund : undefined,

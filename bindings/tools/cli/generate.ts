@@ -1,6 +1,6 @@
 // `margin-core generate`: a seeded synthetic venue as a venue file.
 import { MarginEngine } from "../../engine.js";
-import { generateVenue } from "../generate.js";
+import { generateVenue, MAX_SEED } from "../generate.js";
 import { help, integerOption, type Command } from "./command.js";
 
 export const generateCommand: Command = {
@@ -14,7 +14,7 @@ export const generateCommand: Command = {
   positionals: 0,
   async run(values, _positionals, io) {
     const accounts = integerOption(values.accounts, "--accounts", 1, 50_000_000, undefined);
-    const seed = integerOption(values.seed, "--seed", 0, 2 ** 31 - 1, 1);
+    const seed = integerOption(values.seed, "--seed", 0, MAX_SEED, 1);
     const { venue, columns } = generateVenue({ accounts, seed });
     const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
     engine.loadColumns(columns);
