@@ -130,8 +130,10 @@ test("settleExpired moves the clock itself, and defers an underlying with no fre
   assert.equal(report.positions, []);
   assert.equal(report.deferred.sort(), ["BTC-20261225", "BTC-C60000", "BTC-P70000"]);
   assert.is(engine.checkOrder({ account: "bob", instrument: "BTC-C60000", qty: "0.1", price: "1" }).reason, "EXPIRED");
-  // a fresh print, then settlement at it; the clock never goes back
+  // fresh prints from both feeds (one of two is no quorum), then settlement at them; the clock never goes back
   engine.setPrice("BTC", "63000", NOW + 72 * HOUR + SECOND, "feedA");
+  assert.equal(engine.staleUnderlyings(), ["BTC"]);
+  engine.setPrice("BTC", "63000", NOW + 72 * HOUR + SECOND, "feedB");
   const settled = engine.settleExpired(NOW);
   assert.is(engine.clock(), NOW + 72 * HOUR + SECOND);
   assert.is(settled.instruments.length, 3);

@@ -34,11 +34,13 @@ test("timestamps past what a snapshot can write, or far ahead of the clock, are 
 
 test("a restored engine judges a late feed print against the same oracle clock", async () => {
   const engine = await MarginEngine.fromVenue(VENUE);
-  engine.setPrice("BTC", "65100", NOW + 70 * SECOND, "feedA"); // the clock moves to +70 s; feedB (−1 s) is stale
+  // the clock moves to +70 s; feedB (−1 s) is stale, and one fresh feed of two is no quorum: BTC keeps its index
+  engine.setPrice("BTC", "65100", NOW + 70 * SECOND, "feedA");
   const restored = await MarginEngine.restore(engine.snapshot());
   assert.is(restored.clock(), engine.clock());
   for (const e of [engine, restored]) e.setPrice("BTC", "65000", NOW + 5 * SECOND, "feedB"); // older than the clock: stale on arrival
-  assert.is(engine.underlyingIndex("BTC"), 6_510_000_000_000n);
+  assert.is(engine.underlyingIndex("BTC"), 6_500_250_000_000n);
+  assert.equal(engine.staleUnderlyings(), ["BTC"]);
   assert.is(restored.underlyingIndex("BTC"), engine.underlyingIndex("BTC"));
   assert.equal(restored.staleUnderlyings(), engine.staleUnderlyings());
   assert.equal(restored.snapshot(), engine.snapshot());

@@ -39,12 +39,12 @@ test("loadColumns: an i64.MIN loan and a sparse ids array are refused", async ()
 });
 
 test("a clock move that would re-derive an index past a held notional limit is refused", async () => {
-  // sources 100 (30 s old) and 102: index 101, and 99,009,900 lots are worth 9,999,999,900 of the 1e10 limit;
-  // once the first source ages out the index would be 102
+  // sources 100 (30 s old), 101 and 102: index 101, and 99,009,900 lots are worth 9,999,999,900 of the 1e10
+  // limit; once the first source ages out the index would be 101.5
   const engine = await MarginEngine.fromVenue({
     now: "2026-11-24T00:00:00Z",
     underlyings: [
-      { id: "X", vol: "0.5", sources: [{ id: "a", price: "100", time: "2026-11-23T23:59:30Z" }, { id: "b", price: "102", time: "2026-11-23T23:59:59Z" }] },
+      { id: "X", vol: "0.5", sources: [{ id: "a", price: "100", time: "2026-11-23T23:59:30Z" }, { id: "b", price: "102", time: "2026-11-23T23:59:59Z" }, { id: "c", price: "101", time: "2026-11-23T23:59:59Z" }] },
       { id: "Y", spot: "10", vol: "0.5" },
     ],
     instruments: [perp("XP", "X", "101"), perp("YP", "Y", "10")],
@@ -56,6 +56,32 @@ test("a clock move that would re-derive an index past a held notional limit is r
   assert.is(engine.underlyingIndex("X"), 10_100_000_000n);
   const restored = await MarginEngine.restore(engine.snapshot());
   assert.equal(restored.accounts(), engine.accounts());
+});
+
+test("one feed dated ahead ages out the others but is no quorum: it never becomes the index, and liquidation waits", async () => {
+  // a long of 100 X at 100 on 600 USD (MM 500): a print of 90 would leave it liquidatable
+  const venueWith = (sources) => ({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "X", vol: "0.5", sources: sources.map((id) => ({ id, price: "100", time: "2026-11-24T00:00:00Z" })) }],
+    instruments: [perp("XP", "X", "100")],
+    accounts: [{ id: "long", collateral: { USD: "600" }, positions: [{ instrument: "XP", qty: "100", entry: "100" }] }],
+  });
+  for (const sources of [["a", "b", "c"], ["a", "b"]]) {
+    const engine = await MarginEngine.fromVenue(venueWith(sources));
+    engine.setPrice("X", "90", NOW + 3_600_000, sources.at(-1)); // an hour ahead: the clock moves there
+    engine.setPrice("X", "100", NOW + 1000, "a"); // honest prints, now behind the clock
+    assert.is(engine.underlyingIndex("X"), 10_000_000_000n, sources.join());
+    assert.equal(engine.staleUnderlyings(), ["X"]);
+    const pass = engine.liquidate();
+    assert.ok(pass.queue.every((entry) => entry.deferred && entry.orders.length === 0), sources.join());
+    assert.is(engine.account("long").equity, "600");
+  }
+  // two fresh of three agreeing make the index without the third, however far it strays
+  const engine = await MarginEngine.fromVenue(venueWith(["a", "b", "c"]));
+  engine.setPrice("X", "50", NOW + 1000, "c");
+  engine.setPrice("X", "101", NOW + 1000, "a");
+  assert.is(engine.underlyingIndex("X"), 10_050_000_000n);
+  assert.equal(engine.staleUnderlyings(), []);
 });
 
 test("toVenue after a source print reloads: the oracle clock starts at the latest source", async () => {
@@ -88,6 +114,20 @@ test("upsertUnderlying judges its sources at the oracle clock: a day-old crash p
   assert.equal(engine.staleUnderlyings(), ["X"]);
   const queue = engine.liquidationQueue().queue;
   assert.equal(queue.map((entry) => [entry.id, entry.deferred, entry.orders.length]), [["w", true, 0]]);
+});
+
+test("an upsertUnderlying whose index would pass a held limit names the field that set it: its sources, or its spot", async () => {
+  // 99,009,900 lots at 101 are 9,999,999,900 of the 1e10 limit
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "X", spot: "101", vol: "0.5" }],
+    instruments: [perp("XP", "X", "101")],
+    accounts: [{ id: "w", collateral: { USD: "10000000000" }, positions: [{ instrument: "XP", qty: "99009900", entry: "101" }] }],
+  });
+  const at = "2026-11-24T00:00:01Z";
+  await expectRefusedUnchanged(engine, () => engine.upsertUnderlying({ id: "X", vol: "0.5", sources: [{ id: "a", price: "102", time: at }] }), { code: "OUT_OF_RANGE", field: "underlying.sources" });
+  await expectRefusedUnchanged(engine, () => engine.upsertUnderlying({ id: "X", spot: "101", vol: "0.5", sources: [{ id: "a", price: "102", time: at }] }), { code: "OUT_OF_RANGE", field: "underlying.sources" });
+  await expectRefusedUnchanged(engine, () => engine.upsertUnderlying({ id: "X", spot: "102", vol: "0.5" }), { code: "OUT_OF_RANGE", field: "underlying.spot" });
 });
 
 test("an expired contract keeps its expiry: a held one cannot be re-dated to trade again", async () => {

@@ -132,10 +132,12 @@ test("upsertUnderlying's sources count as prints: past maxClockSkew refused, cha
     assert.equal([error.code, error.field], ["OUT_OF_RANGE", "underlying.sources[1].time"]);
   }
   assert.equal(engine.snapshot(), before, "nothing changed");
-  // an hour ahead, inside the skew: the clock moves there, feedA ages out, the index is feedB's
+  // an hour ahead, inside the skew: the clock moves there and feedA ages out; feedB alone is no
+  // quorum of the two, so it does not become the index: BTC is stale at the row's spot
   engine.upsertUnderlying(row("2026-11-24T01:00:00Z", "100000"));
   assert.is(engine.clock(), Date.parse("2026-11-24T01:00:00Z"));
-  assert.is(engine.underlyingIndex("BTC"), 10_000_000_000_000n);
+  assert.is(engine.underlyingIndex("BTC"), 6_500_000_000_000n);
+  assert.equal(engine.staleUnderlyings(), ["BTC"]);
   const reloaded = await MarginEngine.fromVenue(JSON.stringify(engine.toVenue()));
   assert.equal([reloaded.clock(), reloaded.underlyingIndex("BTC"), reloaded.totals()], [engine.clock(), engine.underlyingIndex("BTC"), engine.totals()]);
 });

@@ -68,6 +68,38 @@ test("two and three shards equal one engine through a crash", async () => {
   }
 });
 
+test("calls made without awaiting apply in order, each whole: a print refused after the one before it changes no shard", async () => {
+  const now = "2026-11-24T00:00:00Z", t0 = Date.parse(now);
+  const reference = {
+    now, assets: [{ id: "USD", price: "1" }, { id: "WBTC", price: "65000", underlying: "BTC" }],
+    underlyings: [{ id: "BTC", vol: "0.6", sources: [{ id: "a", price: "65000", time: now }, { id: "b", price: "65000", time: now }] }],
+    instruments: [{ id: "BTC-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "65000", tiers: [{ upTo: "10000000000", imf: "0.02", mmf: "0.01" }] }],
+  };
+  // account 0 holds 1 WBTC; account 1 also 150,000 BTC long, 9.75e9 of the 1e10 notional limit (passed above 66,666.67)
+  const book = {
+    count: 2, mode: new Uint8Array(2), parent: Int32Array.from([-1, -1]),
+    positionOffsets: Uint32Array.from([0, 0, 1]), positionInstrument: Uint16Array.from([0]),
+    positionLots: Int32Array.from([150_000_000]), positionEntry: BigInt64Array.from([6_500_000_000_000n]),
+    collateralOffsets: Uint32Array.from([0, 1, 3]), collateralAsset: Uint8Array.from([1, 1, 0]),
+    collateralAmount: BigInt64Array.from([100_000_000n, 100_000_000n, 500_000_000_000_000_000n]),
+  };
+  const sharded = await ShardedEngine.create(reference, book, { shards: 2 });
+  const single = await MarginEngine.fromVenue({ ...reference, accounts: [] });
+  single.loadColumns(book);
+  try {
+    // the second alone would make the index 66,450; after the first it makes 66,950, past the limit on shard 1
+    const first = sharded.setPrice("BTC", "66000", t0 + 1000, "a"), second = sharded.setPrice("BTC", "67900", t0 + 1000, "b");
+    single.setPrice("BTC", "66000", t0 + 1000, "a");
+    await first;
+    expectMarginError(() => single.setPrice("BTC", "67900", t0 + 1000, "b"), { code: "OUT_OF_RANGE", field: "price" });
+    await expectMarginError(() => second, { code: "OUT_OF_RANGE", field: "price" });
+    const a = single.riskColumns(), b = await sharded.riskColumns();
+    assert.equal([b.equity, b.maintenanceMargin, b.status], [a.equity, a.maintenanceMargin, a.status]);
+  } finally {
+    await sharded.close();
+  }
+});
+
 test("families share a shard and shards stay even when parents are far away", async () => {
   const parent = Int32Array.from([-1, -1, 1, 0, -1, 4, 0, 1]);
   assert.equal(assignShards(parent, 8, 2).map((s) => Array.from(s)), [[0, 1, 2, 3, 6, 7], [4, 5]]);

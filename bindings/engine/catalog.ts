@@ -147,7 +147,8 @@ export class Catalog {
     const clock = latestSourceTime(spec.sources, this.clock, this.params.maxClockSkewMs, "underlying.sources", `the oracle clock ${this.clock}`);
     const row = this.withIndex(spec, clock), existing = this.underlyingIds.get(row.id);
     if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
-    else this.assertUnderlyingPriceFits(existing, row.index, "underlying.spot");
+    // the index is the spot with no sources, or with none fresh; else the sources make it
+    else this.assertUnderlyingPriceFits(existing, row.index, spec.spot !== null && (row.sources.length === 0 || row.stale) ? "underlying.spot" : "underlying.sources");
     for (const i of this.instruments) {
       if (i.underlying === row.id && !isExpiredAt(i, clock)) assertRateHorizon(i, row.rate, this.settings.now, "underlying.rate", `instrument "${i.id}"`);
     }

@@ -199,6 +199,10 @@ export function readSnapshot(bytes: Uint8Array, proposal = false): { options: En
       catalog.load({ underlyings: header.underlyings, assets: header.assets, instruments: header.instruments }, header.clock);
       const [mode, posCount, colCount, instrument, lots, entry, asset, amount, maxLots, maxAmount] = sections;
       const dynamic = catalog.params.dynamicScan, cap = dynamic?.cap;
+      // each print moved the clock to its time at least: a source after the clock is no engine's
+      catalog.underlyings.forEach((u, k) => u.sources.forEach((source, j) => {
+        if (source.time > header.clock) fail("MALFORMED", `snapshot.underlyings[${k}].sources[${j}].time`, "is after the snapshot's oracle clock");
+      }));
       header.underlyings.forEach((u, k) => {
         const field = `snapshot.underlyings[${k}].scan`;
         const { index, stale } = proposal

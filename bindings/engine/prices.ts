@@ -130,7 +130,7 @@ export class Prices {
 
   /**
    * Moves the oracle clock to `timestampMs` (never back): sources older than maxPriceAge drop
-   * out of their medians, and an underlying left with no fresh source turns stale, keeping its
+   * out of their medians, and an underlying left without a quorum of fresh sources turns stale, keeping its
    * last index. Underlyings whose index or staleness changed are re-priced.
    */
   advanceClock(timestampMs: number): void {
@@ -146,7 +146,7 @@ export class Prices {
     }
   }
 
-  /** Underlyings with no fresh oracle source at the current clock. */
+  /** Underlyings without a quorum of fresh oracle sources at the current clock. */
   staleUnderlyings(): string[] {
     return this.catalog.underlyings.filter((u) => u.stale).map((u) => u.id);
   }

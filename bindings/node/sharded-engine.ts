@@ -9,7 +9,6 @@ import type { AccountStatus } from "../engine.js";
 import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
 import { formatTime } from "../core/time.js";
-import { runtimeOf } from "../module/wasm.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
 import { assignShards, gatherColumns, globalField } from "./shard-plan.js";
@@ -78,7 +77,21 @@ export interface ShardOptions {
 }
 
 export class ShardedEngine {
+  /** The last call's work: each call starts once it has settled, so calls made without awaiting apply in order, whole. */
+  private pending: Promise<unknown> = Promise.resolve();
+
   private constructor(private readonly shards: Shard[], readonly accountCount: number, private readonly now: string) {}
+
+  /**
+   * Runs `work` after every call made before it has settled. A price is checked on every shard and
+   * then applied; a second call interleaved between the two would be checked against a state the
+   * first then changes, and could pass on some shards and fail on others.
+   */
+  private inTurn<T>(work: () => Promise<T>): Promise<T> {
+    const turn = this.pending.then(work, work);
+    this.pending = turn.catch(() => undefined);
+    return turn;
+  }
 
   /**
    * Starts the workers and loads each with its share of `columns` (whole families of
@@ -88,7 +101,7 @@ export class ShardedEngine {
     const given = optionsOf(options, "options", ["shards", "simd"]) as ShardOptions;
     const count = given.shards ?? Math.min(availableParallelism(), MAX_SHARDS);
     if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new MarginError("OUT_OF_RANGE", "options.shards", `must be an integer in [1, ${MAX_SHARDS}]`);
-    runtimeOf({ simd: given.simd }, "options");
+    if (given.simd !== undefined && given.simd !== null && typeof given.simd !== "boolean") throw new MarginError("MALFORMED", "options.simd", "expected true or false");
     // the accounts of a venue text are skipped unread where the text allows (venue/file.ts), as they are ignored
     const split = typeof venue === "string" ? splitVenueText(venue) : null;
     if (split !== null) checkVenueMembers(split.file);
@@ -124,11 +137,11 @@ export class ShardedEngine {
 
   /** Full recompute on every shard at once; exact venue totals. */
   async recompute(): Promise<ShardedTotals> {
-    return sumTotals(await Promise.all(this.shards.map((s) => s.request<ShardedTotals>({ op: "recompute" }))));
+    return this.inTurn(async () => sumTotals(await Promise.all(this.shards.map((s) => s.request<ShardedTotals>({ op: "recompute" })))));
   }
 
   async totals(): Promise<ShardedTotals> {
-    return sumTotals(await Promise.all(this.shards.map((s) => s.request<ShardedTotals>({ op: "totals" }))));
+    return this.inTurn(async () => sumTotals(await Promise.all(this.shards.map((s) => s.request<ShardedTotals>({ op: "totals" })))));
   }
 
   /** A price for every shard: checked on all of them first, so a rejection changes no shard. */
@@ -139,20 +152,22 @@ export class ShardedEngine {
     if (typeof timestampMs !== "number") throw new MarginError("MALFORMED", "timestamp", "expected ms since the epoch (a number)");
     if (source !== undefined && source !== null && typeof source !== "string") throw new MarginError("MALFORMED", "source", "expected a source id string");
     const update = { id, price, time: timestampMs, source: source ?? undefined };
-    await Promise.all(this.shards.map((s) => s.request({ op: "checkPrice", ...update })));
-    await Promise.all(this.shards.map((s) => s.request({ op: "setPrice", ...update })));
+    await this.inTurn(async () => {
+      await Promise.all(this.shards.map((s) => s.request({ op: "checkPrice", ...update })));
+      await Promise.all(this.shards.map((s) => s.request({ op: "setPrice", ...update })));
+    });
   }
 
   /** The venue's liquidation queue: every shard's queue, merged exactly (global account indexes). */
   async queueOrder(limit?: number | null): Promise<QueueEntry[]> {
     if (limit !== undefined && limit !== null && limit !== Infinity && !(Number.isSafeInteger(limit) && limit >= 0)) throw new MarginError("OUT_OF_RANGE", "limit", "must be a non-negative integer");
-    return mergeQueues(await Promise.all(this.shards.map((s) => s.request<ShardQueue>({ op: "queue" }))), limit ?? Infinity);
+    return this.inTurn(async () => mergeQueues(await Promise.all(this.shards.map((s) => s.request<ShardQueue>({ op: "queue" }))), limit ?? Infinity));
   }
 
   /** Equity, MM and status of every account in global order (raw money). */
   async riskColumns(): Promise<{ equity: BigInt64Array; maintenanceMargin: BigInt64Array; status: Uint8Array }> {
     type Part = { equity: BigInt64Array; maintenanceMargin: BigInt64Array; status: Uint8Array };
-    const parts = await Promise.all(this.shards.map((s) => s.request<Part>({ op: "riskColumns" })));
+    const parts = await this.inTurn(() => Promise.all(this.shards.map((s) => s.request<Part>({ op: "riskColumns" }))));
     const out = { equity: new BigInt64Array(this.accountCount), maintenanceMargin: new BigInt64Array(this.accountCount), status: new Uint8Array(this.accountCount) };
     parts.forEach((part, k) => {
       this.shards[k].globalIndex.forEach((a, local) => {

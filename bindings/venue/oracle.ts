@@ -1,6 +1,7 @@
 // The index of an underlying from its oracle sources (docs/methodology.md §11): the median of sources
 // updated within maxPriceAge of `now`, after dropping sources more than maxSourceDeviation
-// from that median. An even count takes the mean of the two middle prices, rounded down.
+// from that median, while those left are more than half of the sources. An even count takes the
+// mean of the two middle prices, rounded down.
 import { ONE } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
 import type { Params } from "./params.js";
@@ -32,17 +33,18 @@ export function lastKnownIndex(sources: PriceSource[]): bigint {
 }
 
 /**
- * The index, or null when no source is fresh — or when the fresh sources disagree so much that
- * none lies within maxSourceDeviation of their median (two feeds far apart): the underlying is
- * stale either way, since neither price can be trusted.
+ * The index, or null — the underlying is stale — unless more than half of its sources are fresh
+ * and within maxSourceDeviation of the fresh sources' median. A quorum, not any fresh source: a
+ * single feed whose print is dated ahead of the others moves the clock past them and ages them
+ * out, and it must not then be the index alone (nor two feeds far apart pick one of them).
  */
 export function indexFromSources(sources: PriceSource[], now: number, params: Params): bigint | null {
   const fresh = sources.filter((s) => s.time <= now && now - s.time <= params.maxPriceAgeMs).map((s) => s.price);
-  if (fresh.length === 0) return null;
+  if (2 * fresh.length <= sources.length) return null;
   const center = median(fresh);
   const kept = fresh.filter((p) => {
     const distance = p > center ? p - center : center - p;
     return distance * ONE <= params.maxSourceDeviation * center;
   });
-  return kept.length === 0 ? null : median(kept);
+  return 2 * kept.length <= sources.length ? null : median(kept);
 }
