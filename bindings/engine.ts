@@ -21,8 +21,10 @@ export type * from "./engine/types.js";
 export class MarginEngine {
   private constructor(private readonly parts: EngineParts) {}
 
-  /** A new engine: the module instantiated, its parts built, `fill` run, then room checked for its first preparation. */
-  /** An engine from checked runtime options (`field`: their path), venue settings and what fills it. */
+  /**
+   * A new engine: the module instantiated, its parts built, `fill` run, then room checked for its
+   * first preparation. `field` is the runtime options' path in the caller's arguments.
+   */
   private static async build(runtime: RuntimeOptions, field: string, options: EngineOptions, fill: (parts: EngineParts) => void): Promise<MarginEngine> {
     return building(async () => {
       const { simd, initialMemory, maximumMemory } = runtimeOf(runtime, field);

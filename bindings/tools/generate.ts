@@ -311,10 +311,11 @@ export function generateVenue(options: { accounts: number; seed: number }): { ve
   const { accounts, seed } = optionsOf(options, "options", ["accounts", "seed"]);
   if (!Number.isSafeInteger(accounts) || (accounts as number) < 0 || (accounts as number) > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "options.accounts", `an integer in [0, ${MAX_ACCOUNTS}]`);
   if (!Number.isSafeInteger(seed) || (seed as number) < 0 || (seed as number) > MAX_SEED) fail("OUT_OF_RANGE", "options.seed", `an integer in [0, ${MAX_SEED}]`);
-  return generated(accounts as number, seed as number);
+  return drawVenue(accounts as number, seed as number);
 }
 
-function generated(accounts: number, seed: number): { venue: VenueReference; columns: AccountColumns } {
+/** generateVenue on checked arguments. */
+function drawVenue(accounts: number, seed: number): { venue: VenueReference; columns: AccountColumns } {
   const { venue, model } = buildReference(accounts);
   const rng = xoroshiro128plus(seed);
   for (let k = 0; k < 32; k++) rng.next(); // the first outputs echo the seed
