@@ -57,11 +57,13 @@ test("every pass equals the twin's: trades, fees, impact, caps, collateral, defi
     let time = Date.parse(venue.now), state = venue;
     for (const factor of [1000n, 960n, 930n]) {
       if (factor !== 1000n) move(engine, state, factor, (time += 1000));
-      const twin = referencePass(state, tables(engine));
+      // every other venue's last pass is paged: a skipped entry is not one of the `limit` taken up
+      const limit = factor === 930n && seed % 2 === 1 ? 3 : Infinity;
+      const twin = referencePass(state, tables(engine), { limit });
       const bytes = engine.snapshot(), before = wealth(engine);
-      const plan = engine.liquidationQueue();
+      const plan = engine.liquidationQueue({ limit });
       assert.equal(engine.snapshot(), bytes, `seed ${seed}: planning changes nothing`);
-      const pass = engine.liquidate();
+      const pass = engine.liquidate({ limit });
       assert.equal(pass, plan, `seed ${seed}: the pass does what was planned`);
       assert.equal(shape(pass.queue), expectedReport(state, twin), `seed ${seed} ×${factor}: entries`);
       assert.equal(pass.skipped.map((s) => s.account), twin.skipped, `seed ${seed}: skipped`);

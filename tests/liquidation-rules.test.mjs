@@ -297,6 +297,60 @@ test("caps, discount and depth travel through toVenue and snapshots, and a bad v
   }
 });
 
+test("ADL passes over the bankrupt account's family: nothing flows between a parent and its sub-accounts", async () => {
+  const venue = {
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "BTC", spot: "60000", vol: "0.6" }],
+    instruments: [{ id: "BTC-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "60000", tiers: [{ upTo: "10000000", imf: "0.02", mmf: "0.01" }] }],
+    accounts: [
+      { id: "parent", collateral: { USD: "1000" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "60000" }] },
+      { id: "child", parent: "parent", collateral: { USD: "5000" }, positions: [{ instrument: "BTC-PERP", qty: "-1", entry: "60000" }] },
+      { id: "sibling", parent: "parent", collateral: { USD: "5000" }, positions: [{ instrument: "BTC-PERP", qty: "-1", entry: "60000" }] },
+      { id: "outsider", collateral: { USD: "5000" }, positions: [{ instrument: "BTC-PERP", qty: "-0.5", entry: "60000" }] },
+    ],
+    insuranceFund: "0",
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  engine.setPrice("BTC", "57000", Date.parse(venue.now) + 1000);
+  engine.setPrice("BTC-PERP", "57000", Date.parse(venue.now) + 1000);
+  const before = (id) => engine.account(id).equity;
+  const family = ["child", "sibling"].map(before);
+  const entry = engine.liquidate().queue.find((q) => q.id === "parent");
+  assert.is(entry.deficit, "2000");
+  assert.equal(entry.adl.map((f) => f.account), ["outsider"], "only the account outside the family is deleveraged");
+  assert.equal(["child", "sibling"].map(before), family, "the sub-accounts are untouched");
+});
+
+test("a paged pass does not count an entry skipped for a limit: the whale cannot hold every page behind it", async () => {
+  const engine = await MarginEngine.fromVenue(WHALE);
+  const pass = engine.liquidate({ limit: 1 });
+  assert.equal(pass.queue.map((q) => [q.id, q.skipped, q.orders.length > 0]), [["whale", true, false], ["small", false, true]]);
+  const next = engine.liquidate({ limit: 1 });
+  assert.equal(next.queue.map((q) => [q.id, q.skipped, q.orders.length > 0]), [["whale", true, false], ["under", false, true]]);
+});
+
+test("one lot past a per-account cap smaller than a lot goes for every account, whether or not the pass has a cap of its own", async () => {
+  const venue = (params) => ({
+    now: "2026-11-24T00:00:00Z",
+    params,
+    underlyings: [{ id: "BTC", spot: "60000", vol: "0.6" }],
+    instruments: [{ id: "BTC-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "60000", tiers: [{ upTo: "10000000", imf: "0.02", mmf: "0.01" }] }],
+    accounts: [
+      { id: "a", collateral: { USD: "100" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "60000" }] },
+      { id: "b", collateral: { USD: "110" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "60000" }] },
+    ],
+    insuranceFund: "1000",
+  });
+  // a lot is 60 USD: over the account cap of 10, well within the pass's 1,000,000 (never reached)
+  for (const params of [{ maxLiquidationNotionalPerAccount: "10" }, { maxLiquidationNotionalPerAccount: "10", maxLiquidationNotionalPerPass: "1000000" }]) {
+    const pass = (await MarginEngine.fromVenue(venue(params))).liquidate();
+    assert.equal(pass.queue.map((q) => [q.id, q.orders.map((o) => o.qty)]), [["a", ["-0.001"]], ["b", ["-0.001"]]], JSON.stringify(params));
+  }
+  // a pass cap smaller than a lot lets one lot through in the pass, then none
+  const tight = (await MarginEngine.fromVenue(venue({ maxLiquidationNotionalPerAccount: "10", maxLiquidationNotionalPerPass: "20" }))).liquidate();
+  assert.equal(tight.queue.map((q) => [q.id, q.orders.length]), [["a", 1], ["b", 0]]);
+});
+
 test("a limited pass counts the entries it takes up: entries deferred by a stale feed are reported, not counted", async () => {
   const T0 = Date.parse("2026-11-24T00:00:00Z");
   const perp = (u, lot, mark) => ({ id: `${u}-PERP`, kind: "perp", underlying: u, lotSize: lot, mark, tiers: [{ upTo: "10000000", imf: "0.02", mmf: "0.01" }] });

@@ -175,6 +175,31 @@ test("an option bought above its mark leaves IM as it was, but its premium may n
   assert.is(engine.maxOrder("bob", call, "buy", "10000000000"), "0");
 });
 
+test("the notional limit counts a held entry, and the last tier bounds a hedge too: checkOrder and maxOrder agree", async () => {
+  const tiers = [{ upTo: "10000", imf: "0.1", mmf: "0.05" }];
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "X", spot: "50000", vol: "0.5" }, { id: "Y", spot: "100", vol: "0.5" }],
+    instruments: [
+      { id: "X-PERP", kind: "perp", underlying: "X", lotSize: "1", mark: "50000", tiers: [{ upTo: "10000000000", imf: "0", mmf: "0" }] },
+      { id: "Y-PERP", kind: "perp", underlying: "Y", lotSize: "1", mark: "100", tiers },
+      { id: "Y-FUT", kind: "future", underlying: "Y", expiry: "2027-03-26T08:00:00Z", lotSize: "1", mark: "100", tiers: [{ upTo: "10000000", imf: "0.1", mmf: "0.05" }] },
+    ],
+    accounts: [
+      // long 1 X at an entry of 100,000: 1e10 / 100,000 = 100,000 lots at most, so 99,999 more
+      { id: "held", collateral: { USD: "1000000" }, positions: [{ instrument: "X-PERP", qty: "1", entry: "100000" }] },
+      // short 1,000 Y futures: buying Y-PERP hedges them, but its last tier (10,000 USD) is 100 lots
+      { id: "hedge", mode: "portfolio", collateral: { USD: "1000000" }, positions: [{ instrument: "Y-FUT", qty: "-1000", entry: "100" }] },
+    ],
+  });
+  assert.is(engine.maxOrder("held", "X-PERP", "buy", "50000"), "99999");
+  assert.is(engine.checkOrder({ account: "held", instrument: "X-PERP", qty: "99999", price: "50000" }).accepted, true);
+  expectMarginError(() => engine.checkOrder({ account: "held", instrument: "X-PERP", qty: "100000", price: "50000" }), { code: "OUT_OF_RANGE", field: "order.qty" });
+  assert.is(engine.maxOrder("hedge", "Y-PERP", "buy", "100"), "100");
+  assert.is(engine.checkOrder({ account: "hedge", instrument: "Y-PERP", qty: "100", price: "100" }).accepted, true);
+  assert.is(engine.checkOrder({ account: "hedge", instrument: "Y-PERP", qty: "500", price: "100" }).reason, "OVER_TIER_LIMIT");
+});
+
 test("maxOrder rejects bad arguments with one MarginError and changes nothing", async () => {
   const engine = await MarginEngine.fromVenue(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
   const before = engine.snapshot();

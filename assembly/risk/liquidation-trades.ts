@@ -102,12 +102,10 @@ export function liquidationTrades(
   const equity = i64At(accountEquity.ptr, a);
   if (equity >= i64At(accountMaintenanceMargin.ptr, a) && equity >= 0) return TradesOutcome.Healthy;
   bankrupt = equity < 0;
-  // the notional the account's trades may reach in all (−1: no cap)
-  let capLeft: i64 = -1;
-  if (caps & (1 << Cap.Pass)) capLeft = passLeft;
-  if (caps & (1 << Cap.Account)) capLeft = capLeft < 0 ? accountCap : min(capLeft, accountCap);
+  // the notional the pass and the account may still trade (−1: no cap)
+  const passRoom: i64 = caps & (1 << Cap.Pass) ? passLeft : -1, accountRoom: i64 = caps & (1 << Cap.Account) ? accountCap : -1;
   const n = sortForSizing(a);
-  plan(a, n, equity, buffer, feeRate, capLeft, (caps & (1 << Cap.PassUntouched)) != 0);
+  plan(a, n, equity, buffer, feeRate, passRoom, accountRoom, (caps & (1 << Cap.PassUntouched)) != 0);
   let fees: i64 = 0;
   for (let k = 0; k < tradeCount; k++) {
     if (!fill(a, k, settlement)) return TradesOutcome.BalanceLimit;
@@ -144,14 +142,17 @@ function sortForSizing(a: i32): i32 {
  * the lots left in place and evaluate the account; the book is put back before any fill.
  * Positions are named by `order`, their index in the book (and in the order and input columns).
  */
-function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, capLeft: i64, passUntouched: bool): void {
+function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, passRoom: i64, accountRoom: i64, passUntouched: bool): void {
   const start = i32At(accountPositionStart.ptr, a);
   let fees: i64 = 0, impacts: i64 = 0, planned: i64 = 0;
   for (let rank = 0; rank < n; rank++) {
     const order = i32At(sizingRank.ptr, rank), i = i32At(orderInstrument.ptr, order), lots = i32At(orderLots.ptr, order);
     const side = lots > 0 ? 1 : -1, size = abs(lots);
-    // the account's cap is its own from its first trade, so the caps are untouched until this entry trades
-    const allowed = lotsAllowed(order, size, capLeft < 0 ? -1 : max<i64>(capLeft - planned, 0), passUntouched && planned == 0);
+    // the account's own cap is untouched until this entry's first trade, the pass's until any trade of the pass
+    const allowed = lotsAllowed(
+      order, size, passRoom < 0 ? -1 : max<i64>(passRoom - planned, 0), accountRoom < 0 ? -1 : max<i64>(accountRoom - planned, 0),
+      passUntouched && planned == 0, planned == 0,
+    );
     if (allowed < size) cutShort = true;
     if (allowed == 0) continue;
     if (bankrupt) {
@@ -184,14 +185,15 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, capLeft: i
 }
 
 /**
- * The most lots (≤ wanted) of the position at `order` whose notional fits what the caps leave
- * (`capLeft`, −1: none) and the instrument's depth left: ⌈k × lotSize × mark / 10^10⌉ ≤ left.
- * None fitting, one lot still goes when every allowance it passes is untouched in this pass
- * (`capsUntouched` for the caps; nothing filled for the depth): a cap or depth smaller than one
- * lot would otherwise hold the position, and a bankrupt account's deficit, back in every pass.
+ * The most lots (≤ wanted) of the position at `order` whose notional fits what the pass's and the
+ * account's caps leave (`passLeft`, `accountLeft`; −1: none) and the instrument's depth left:
+ * ⌈k × lotSize × mark / 10^10⌉ ≤ left. None fitting, one lot still goes when every allowance it
+ * passes is untouched in this pass (`passUntouched`, `accountUntouched`; nothing filled for the
+ * depth): a cap or depth smaller than one lot would otherwise hold the position, and a bankrupt
+ * account's deficit, back in every pass.
  */
-function lotsAllowed(order: i32, wanted: i32, capLeft: i64, capsUntouched: bool): i32 {
-  let left = capLeft, depthLeft: i64 = -1;
+function lotsAllowed(order: i32, wanted: i32, passLeft: i64, accountLeft: i64, passUntouched: bool, accountUntouched: bool): i32 {
+  let left = passLeft < 0 ? accountLeft : accountLeft < 0 ? passLeft : min(passLeft, accountLeft), depthLeft: i64 = -1;
   const depth = input(order, TradeInput.Depth), filled = input(order, TradeInput.Filled);
   if (depth > 0) {
     depthLeft = max<i64>(depth - filled, 0);
@@ -213,8 +215,9 @@ function lotsAllowed(order: i32, wanted: i32, capLeft: i64, capsUntouched: bool)
   if (k > 0 || wanted == 0) return k;
   const lot = notionalOf(i, 1);
   const depthAllows = depthLeft < 0 || depthLeft >= lot || filled == 0;
-  const capsAllow = capLeft < 0 || capLeft >= lot || capsUntouched;
-  return depthAllows && capsAllow ? 1 : 0;
+  const passAllows = passLeft < 0 || passLeft >= lot || passUntouched;
+  const accountAllows = accountLeft < 0 || accountLeft >= lot || accountUntouched;
+  return depthAllows && passAllows && accountAllows ? 1 : 0;
 }
 
 /** Whether k lots of instrument i at its mark, k × lotSize × mark, are at most the 128-bit (high, low). */

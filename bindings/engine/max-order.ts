@@ -51,8 +51,9 @@ export class MaxOrder {
     const h = sign * this.wasm.trialHeldLots(); // the held position seen from the order's side
     if (!held && this.views.u8(Col.AccountPositionCount)[a] >= MAX_POSITIONS_PER_ACCOUNT) return 0;
 
-    // quantities the check can judge at all: |position after| within the notional limit
-    const limit = largestWithin(Number(MAX_LOTS), (lots) => !beyondNotional(BigInt(lots), row, underlying.index, price));
+    // quantities the check can judge at all: |position after| within the notional limit (a held entry bounds it too)
+    const entry = held ? this.wasm.trialHeldEntry() : price;
+    const limit = largestWithin(Number(MAX_LOTS), (lots) => !beyondNotional(BigInt(lots), row, underlying.index, price, entry));
     // and an order itself is at most MAX_LOTS (closing a short first could otherwise ask for more)
     const low = Math.max(1, -limit - h), high = Math.min(limit - h, Number(MAX_LOTS));
     if (high < low) return 0;
@@ -66,13 +67,15 @@ export class MaxOrder {
     const slack = (q: number): bigint => check(q).equityAfter - check(q).initialMarginAfter;
     const candidates: number[] = [];
 
-    // risk-adding orders: refused on a stale underlying, and (linear) past the last tier
+    // every order: (linear) refused once it grows the position past the last tier
+    let top = high;
+    if (row.kind < KIND_CALL && row.tiers.length > 0) {
+      const lastTier = largestWithin(limit, (lots) => !this.orders.beyondLastTier(i, lots));
+      top = Math.min(high, Math.max(Math.abs(h), lastTier) - h);
+    }
+    if (top < low) return 0;
+    // risk-adding orders: refused on a stale underlying
     if (!underlying.stale) {
-      let top = high;
-      if (row.kind < KIND_CALL && row.tiers.length > 0) {
-        const lastTier = largestWithin(limit, (lots) => !this.orders.beyondLastTier(i, lots));
-        top = Math.min(high, Math.max(Math.abs(h), lastTier) - h);
-      }
       const ends = this.segmentEnds(i, h, limit, low, top);
       for (let s = ends.length - 1; s >= 0; s--) {
         const end = lastNonNegative(slack, s === 0 ? low : ends[s - 1] + 1, ends[s]);
@@ -86,7 +89,7 @@ export class MaxOrder {
     // slack ≥ 0): equity after is linear in q, so that is a run from zero; a bankrupt one's needs the slack.
     const reduces = (q: number): boolean => check(q).initialMarginAfter <= check(q).initialMarginBefore;
     if (reduces(low)) {
-      const end = lastTrue(reduces, low, high);
+      const end = lastTrue(reduces, low, top);
       if (check(end).accepted) candidates.push(end);
       else if (this.views.u8(Col.AccountStatus)[a] === STATUS_BANKRUPT) {
         const bankruptEnd = lastNonNegative(slack, low, end);

@@ -56,7 +56,8 @@ export class Orders {
     const entry = held ? this.wasm.trialHeldEntry() : price;
     const after = heldLots + lots;
     const underlying = this.catalog.underlying(row.underlying);
-    if (Math.abs(after) > Number(MAX_LOTS) || beyondNotional(BigInt(Math.abs(after)), row, underlying.index, price)) {
+    // the position after keeps a held entry, which bounds its notional as the order price does
+    if (Math.abs(after) > Number(MAX_LOTS) || beyondNotional(BigInt(Math.abs(after)), row, underlying.index, price, entry)) {
       fail("OUT_OF_RANGE", "order.qty", "the position would exceed the notional limit");
     }
     if (!held && this.views.u8(Col.AccountPositionCount)[a] >= MAX_POSITIONS_PER_ACCOUNT) {
@@ -80,7 +81,8 @@ export class Orders {
     // an expired contract no longer trades, whichever way the order goes, until it is settled
     if (this.expiry.isExpired(i)) reason = "EXPIRED";
     else if (!reduces && underlying.stale) reason = "STALE_PRICE";
-    else if (!reduces && row.kind < KIND_CALL && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
+    // the last tier bounds a linear position outright: a hedge that leaves IM as it was grows it no further
+    else if (row.kind < KIND_CALL && Math.abs(after) > Math.abs(heldLots) && this.beyondLastTier(i, after)) reason = "OVER_TIER_LIMIT";
     else if (equityAfter < imAfter && !reduces) reason = "INSUFFICIENT_MARGIN";
     // a risk-reducing order may leave equity under IM, but not under zero: one that would (an
     // option bought far above its mark) is no reduction of risk

@@ -80,10 +80,12 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     if (k > 0n || wanted === 0n) return k;
     // one lot larger than a whole allowance goes when nothing has been traded under it in this
     // pass; else a cap or depth smaller than a lot would hold the position back for good
+    // (the account's cap before the entry's first trade, the pass's before any trade of the pass)
     const lot = notionalOf(id, 1n);
     const depthAllows = depth === null || depth >= lot || (filled.get(id) ?? 0n) === 0n;
-    const capsAllow = caps === null || caps >= lot || (planned === 0n && passLeft === passCap);
-    return depthAllows && capsAllow ? 1n : 0n;
+    const passAllows = passLeft === null || passLeft - planned >= lot || (planned === 0n && passLeft === passCap);
+    const accountAllows = accountLeft === null || accountLeft - planned >= lot || planned === 0n;
+    return depthAllows && passAllows && accountAllows ? 1n : 0n;
   };
   const quote = (id, change) => {
     const { row, lotSize, mark } = instruments.get(id);
@@ -120,11 +122,13 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
   };
 
   const results = referenceVenueRisk(state, tables).accounts;
-  const queue = referenceQueue(results).slice(0, limit === Infinity ? undefined : limit);
+  const queue = referenceQueue(results);
   const entries = [], skipped = [], deficits = [];
   const totals = { feesPaid: 0n, impactPaid: 0n, discountsPaid: 0n, fundPaid: 0n, socializedLoss: 0n, badDebt: 0n, haircutReleased: 0n, liquidatedNotional: 0n };
 
+  // `limit` entries are taken up; one skipped (put back as it was) is not counted
   for (const index of queue) {
+    if (entries.length - skipped.length >= limit) break;
     const account = state.accounts[index];
     const entry = { id: account.id, equity: results[index].equity, orders: [], trades: [], fee: 0n, impact: 0n, discount: 0n, bankruptcy: false, cutShort: false, skipped: false, deficit: 0n, fundPaid: 0n, adl: [], uncovered: 0n, released: 0n };
     entries.push(entry);
@@ -326,6 +330,8 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     for (const { a } of holders) {
       if (filled === size) break;
       const holder = state.accounts[a];
+      // a parent and its sub-accounts are one family, and nothing flows within it
+      if ((holder.parent ?? holder.id) === (bankrupt.parent ?? bankrupt.id)) continue;
       const position = holder.positions.find((x) => x.instrument === id);
       if (!position) continue;
       const held = lotsOf(position);

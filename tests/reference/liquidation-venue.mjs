@@ -96,10 +96,17 @@ export function liquidationVenue(seed, { accounts = 40, options = false } = {}) 
     });
   }
 
-  return {
+  const venue = {
     now: NOW, settlement: "USD", params, assets,
     underlyings: underlyings.map((u) => ({ id: u.id, spot: decimal(u.spot, 2), vol: decimal(u.vol, 2), rate: "0" })),
     instruments, accounts: rows,
     insuranceFund: pick(["0", "50", decimal(scale / 10, 2), decimal(scale * 2, 2), "100000000"]),
   };
+  // some accounts are sub-accounts of an earlier one (drawn last, so the books above stay as they were)
+  for (let a = 1; a < rows.length; a++) {
+    if (!chance(0.2)) continue;
+    const parent = rows[int(0, a - 1)];
+    if (parent.parent === undefined) rows[a].parent = parent.id;
+  }
+  return venue;
 }

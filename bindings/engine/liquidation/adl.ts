@@ -1,5 +1,6 @@
 // Auto-deleveraging (docs/methodology.md §10): a deficit the fund cannot pay is taken from
-// opposing positions, ranked by PnL% × leverage (ranking.ts), closed at the bankruptcy price. A fill never
+// opposing positions outside the bankrupt account's family, ranked by PnL% × leverage
+// (ranking.ts), closed at the bankruptcy price. A fill never
 // takes an opponent's equity below zero or below its maintenance margin: each opponent gives the
 // most lots that keep it at or above both, and the rest moves to the next in rank.
 import { ceilDiv } from "../../core/decimal.js";
@@ -47,10 +48,12 @@ export class Deleverager {
     const paidAt = (filled: bigint) => ceilDiv(share * filled, size);
     let filled = 0n;
     const ranking = this.rankings?.get(rankingKey(i, -side));
+    // nothing flows within a family (docs/api.md, `parent`): its own sub-accounts, parent and siblings are no opponents
+    const book = this.ledger.book, family = book.parentOf(a) ?? a;
     for (let rank = 0; ranking !== undefined && filled < size; rank++) {
       const b = ranking.at(rank);
       if (b < 0) break;
-      if (b === a) continue;
+      if ((book.parentOf(b) ?? b) === family) continue;
       const held = this.ledger.held(b, i)?.lots ?? 0;
       if (Math.sign(held) !== -side) continue;
       const v = this.views;

@@ -104,9 +104,10 @@ class Run {
   }
 
   /**
-   * The queue's entries in order until `limit` of them are taken up. A deferred entry is reported
-   * and not counted: it costs the pass nothing, and counting it would let a stale feed hold every
-   * paged pass behind the entries it defers.
+   * The queue's entries in order until `limit` of them are taken up. A deferred entry, and one
+   * skipped for a limit (put back as it was), is reported and not counted: it leaves its account
+   * as it was, and counting it would let a stale feed, or one account no pass can liquidate, hold
+   * every paged pass behind it.
    */
   run(queue: number[], limit: number): PassResult {
     const equities = this.views.i64(Col.AccountEquity), margins = this.views.i64(Col.AccountMaintenanceMargin);
@@ -118,8 +119,8 @@ class Run {
       const entry = emptyEntry(a, rank + 1, equity, mm, this.exposedToStale(a));
       this.result.entries.push(entry);
       if (entry.deferred) continue;
-      taken++;
       if (this.liquidate(entry)) this.deficits.push(entry);
+      if (!entry.skipped) taken++;
     }
     for (const entry of this.deficits) this.settle(entry);
     this.result.fundAfter = this.owner.fund;
