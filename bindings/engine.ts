@@ -28,7 +28,7 @@ export class MarginEngine {
   private static async build(runtime: RuntimeOptions, field: string, options: EngineOptions, fill: (parts: EngineParts) => void): Promise<MarginEngine> {
     return building(async () => {
       const { simd, initialMemory, maximumMemory } = runtimeOf(runtime, field);
-      const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory), simd, options);
+      const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory, field), simd, options);
       fill(parts);
       parts.catalog.ensureRoom("maximumMemory");
       return new MarginEngine(parts);
@@ -106,7 +106,7 @@ export class MarginEngine {
     this.parts.prices.plan(id, price, timestampMs, source);
   }
 
-  /** An underlying's index (raw, scale 1e8): the median of its fresh sources, or its last one. @example engine.underlyingIndex("BTC") // 6500000000000n */
+  /** An underlying's index (raw, scale 1e8): the median of its fresh sources while they make a quorum, or its last one. @example engine.underlyingIndex("BTC") // 6500000000000n */
   underlyingIndex(id: string): bigint {
     return this.parts.catalog.underlyings[this.parts.catalog.underlyingIndex(id)].index;
   }
@@ -127,7 +127,7 @@ export class MarginEngine {
     return this.parts.catalog.clock;
   }
 
-  /** Underlyings with no fresh oracle source at the current clock. @example engine.staleUnderlyings() // ["ETH"] */
+  /** Underlyings without a quorum of fresh oracle sources at the current clock (more than half of them, agreeing). @example engine.staleUnderlyings() // ["ETH"] */
   staleUnderlyings(): string[] {
     return this.parts.prices.staleUnderlyings();
   }

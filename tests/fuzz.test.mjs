@@ -106,7 +106,7 @@ function joinSnapshot(headerText, rest) {
   const padded = (json.length + 7) & ~7;
   const out = new Uint8Array(16 + padded + rest.length + 8);
   const view = new DataView(out.buffer);
-  out.set(new TextEncoder().encode("MCSNAP02"));
+  out.set(new TextEncoder().encode("MCSNAP03"));
   view.setBigUint64(8, BigInt(json.length), true);
   out.set(json, 16);
   out.set(rest, 16 + padded);

@@ -76,7 +76,7 @@ test("damaged snapshots are refused with a MarginError, whatever byte is hit", a
   for (const length of [0, 8, 16, 40, bytes.length - 1]) {
     await expectMarginError(() => MarginEngine.restore(bytes.slice(0, length)), { code: "MALFORMED", field: /^snapshot/, label: `${length} bytes` });
   }
-  for (const notBytes of [null, undefined, "MCSNAP02", [1, 2, 3], {}]) {
+  for (const notBytes of [null, undefined, "MCSNAP03", [1, 2, 3], {}]) {
     await expectMarginError(() => MarginEngine.restore(notBytes), { code: "MALFORMED", field: "snapshot" });
   }
 });

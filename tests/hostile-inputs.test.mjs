@@ -102,7 +102,7 @@ test("toVenue after a source print reloads: the oracle clock starts at the lates
   await expectMarginError(() => MarginEngine.fromVenue(ahead), { code: "OUT_OF_RANGE", field: "underlyings[0].sources[0].time" });
 });
 
-test("upsertUnderlying judges its sources at the oracle clock: a day-old crash print is stale, and liquidation waits", async () => {
+test("upsertUnderlying judges its sources at the oracle clock: a day-old crash print is stale and moves nothing, as a print would", async () => {
   const engine = await MarginEngine.fromVenue({
     now: "2026-11-24T00:00:00Z",
     underlyings: [{ id: "X", vol: "0.5", sources: [{ id: "a", price: "100", time: "2026-11-24T00:00:00Z" }] }],
@@ -112,8 +112,12 @@ test("upsertUnderlying judges its sources at the oracle clock: a day-old crash p
   engine.settleExpired(NOW + 86_400_000);
   engine.upsertUnderlying({ id: "X", vol: "0.5", sources: [{ id: "a", price: "80", time: "2026-11-24T00:00:00Z" }] });
   assert.equal(engine.staleUnderlyings(), ["X"]);
-  const queue = engine.liquidationQueue().queue;
-  assert.equal(queue.map((entry) => [entry.id, entry.deferred, entry.orders.length]), [["w", true, 0]]);
+  // stale, the underlying keeps the index it had: the crash print liquidates nobody
+  assert.is(engine.underlyingIndex("X"), 10_000_000_000n);
+  assert.equal(engine.liquidationQueue().queue, []);
+  // given a spot, the replaced row is indexed at it (the operator's own price), and w waits for a fresh one
+  engine.upsertUnderlying({ id: "X", spot: "80", vol: "0.5", sources: [{ id: "a", price: "80", time: "2026-11-24T00:00:00Z" }] });
+  assert.equal(engine.liquidationQueue().queue.map((entry) => [entry.id, entry.deferred, entry.orders.length]), [["w", true, 0]]);
 });
 
 test("an upsertUnderlying whose index would pass a held limit names the field that set it: its sources, or its spot", async () => {

@@ -142,6 +142,23 @@ test("upsertUnderlying's sources count as prints: past maxClockSkew refused, cha
   assert.equal([reloaded.clock(), reloaded.underlyingIndex("BTC"), reloaded.totals()], [engine.clock(), engine.underlyingIndex("BTC"), engine.totals()]);
 });
 
+test("a feed dated ahead reaches the same state by a print or by an upsert naming it: stale, the index kept, no sample of it taken", async () => {
+  const t0 = "2026-11-24T00:00:00Z", now = Date.parse(t0);
+  const venue = {
+    now: t0, params: { dynamicMargin: true },
+    underlyings: [{ id: "X", vol: "0.5", sources: [{ id: "a", price: "100", time: t0 }, { id: "b", price: "100", time: t0 }] }],
+    instruments: [{ id: "XP", kind: "perp", underlying: "X", lotSize: "1", mark: "100", tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }] }],
+    accounts: [{ id: "w", collateral: { USD: "600" }, positions: [{ instrument: "XP", qty: "100", entry: "100" }] }],
+  };
+  const [printed, upserted] = [await MarginEngine.fromVenue(venue), await MarginEngine.fromVenue(venue)];
+  printed.setPrice("X", "50", now + 3_600_000, "b");
+  upserted.upsertUnderlying({ id: "X", vol: "0.5", sources: [{ id: "a", price: "100", time: t0 }, { id: "b", price: "50", time: "2026-11-24T01:00:00Z" }] });
+  for (const engine of [printed, upserted]) {
+    assert.equal([engine.underlyingIndex("X"), engine.staleUnderlyings(), engine.account("w").equity], [10_000_000_000n, ["X"], "600"]);
+  }
+  assert.equal(upserted.scanRange("X"), printed.scanRange("X"));
+});
+
 test("toVenue carries each row's last print time: the file loaded back refuses an older print as the engine that wrote it does", async () => {
   const example = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
   const engine = await MarginEngine.fromVenue(example);

@@ -118,7 +118,7 @@ export class Catalog {
   private withIndex(spec: UnderlyingSpec, at = this.clock): UnderlyingRow {
     // judged at the oracle clock: a source that was fresh at load may have gone stale since
     const fromSources = spec.sources.length > 0 ? indexFromSources(spec.sources, at, this.params) : null;
-    // With no fresh source the underlying is stale: it keeps its spot, or the sources' last prices.
+    // Without a quorum of fresh sources the underlying is stale: it keeps its spot, or the sources' last prices.
     const index = fromSources ?? spec.spot ?? lastKnownIndex(spec.sources);
     return { ...spec, index, stale: spec.sources.length > 0 && fromSources === null };
   }
@@ -146,8 +146,10 @@ export class Catalog {
     this.ensureRoom("underlying");
     const clock = latestSourceTime(spec.sources, this.clock, this.params.maxClockSkewMs, "underlying.sources", `the oracle clock ${this.clock}`);
     const row = this.withIndex(spec, clock), existing = this.underlyingIds.get(row.id);
+    // stale without a spot, a replaced underlying keeps its index, as a print leaving it stale does
+    if (existing !== undefined && row.stale && spec.spot === null) row.index = this.underlyings[existing].index;
     if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
-    // the index is the spot with no sources, or with none fresh; else the sources make it
+    // the index is the spot with no sources, or without a quorum; else the sources make it
     else this.assertUnderlyingPriceFits(existing, row.index, spec.spot !== null && (row.sources.length === 0 || row.stale) ? "underlying.spot" : "underlying.sources");
     for (const i of this.instruments) {
       if (i.underlying === row.id && !isExpiredAt(i, clock)) assertRateHorizon(i, row.rate, this.settings.now, "underlying.rate", `instrument "${i.id}"`);
@@ -157,8 +159,8 @@ export class Catalog {
 
   /** Applies a row `planUnderlying` checked. */
   applyUnderlying({ row, clock, existing }: { row: UnderlyingRow; clock: number; existing: number | undefined }): void {
-    // the variance estimate is the index's history, which a new definition does not erase
-    if (existing !== undefined) row.scan = this.withSample(this.underlyings[existing].scan, row.index, clock);
+    // the variance estimate is the index's history, which a new definition does not erase (nor a stale index sample)
+    if (existing !== undefined) row.scan = this.withSample(this.underlyings[existing].scan, row.stale ? null : row.index, clock);
     replaceRow(this.underlyings, this.underlyingIds, row);
     this.sync();
   }

@@ -83,7 +83,7 @@ export class Expiry {
 
   /**
    * Settles every position in an expired instrument at its underlying's index. A position stays
-   * open, and its instrument is listed in `deferred`, while the underlying has no fresh price, or
+   * open, and its instrument is listed in `deferred`, while the underlying is stale (no quorum of fresh sources), or
    * when its holder's settlement balance would pass its limit (or there is no room for one).
    * Only instruments with positions are reported, so the cache of settled ones never shows.
    */

@@ -245,7 +245,7 @@ export function readSnapshot(bytes: Uint8Array, proposal = false): { options: En
 /**
  * Underlying k's index and staleness under the engine's parameters (a proposal's oracle
  * parameters), judged at `clock` as a venue file's load judges them: the median of its fresh
- * sources, or, with none, the index it had, stale. Fails at `params` when the new index would take
+ * sources while they make a quorum, or else the index it had, stale. Fails at `params` when the new index would take
  * one of the snapshot's largest holdings past its limit.
  */
 function rejudged(catalog: Catalog, k: number, index: bigint, stale: boolean, clock: number, maxLots: BigInt64Array, maxAmount: BigInt64Array): { index: bigint; stale: boolean } {

@@ -111,7 +111,7 @@ export class Prices {
     }
   }
 
-  /** The underlyings whose index or staleness the sources give differently at `time` (index null: none fresh). */
+  /** The underlyings whose index or staleness the sources give differently at `time` (index null: no quorum of fresh sources). */
   private reindexed(time: number): { u: number; index: bigint | null }[] {
     const changed: { u: number; index: bigint | null }[] = [];
     this.catalog.underlyings.forEach((row, u) => {

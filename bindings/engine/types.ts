@@ -79,7 +79,7 @@ export interface Liquidation {
   shortfall: string;
   /** equity / MM for display; null stands for −∞ (negative equity with no MM). */
   health: number | null;
-  /** An underlying the account is exposed to has no fresh price: no orders until it has. */
+  /** An underlying the account is exposed to is stale (no quorum of fresh sources): no liquidation orders until it is fresh. */
   deferred: boolean;
   /** Instrument trades, then collateral trades. */
   orders: (LiquidationOrder | CollateralOrder)[];
@@ -137,7 +137,7 @@ export interface ExpirySettlement {
   instruments: { id: string; index: string }[];
   /** Positions closed: quantity as held, and the cash credited to the settlement balance (negative: debited). */
   positions: { account: string; instrument: string; qty: string; amount: string }[];
-  /** Expired instruments still held: their underlying has no fresh price, or a holder's settlement balance would pass its limit. */
+  /** Expired instruments still held: their underlying is stale, or a holder's settlement balance would pass its limit. */
   deferred: string[];
 }
 export interface OrderCheck {

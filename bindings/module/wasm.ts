@@ -27,11 +27,22 @@ const MIN_PAGES = 16;
  * need: the allocator takes the whole initial memory as one free region, whereas growing on
  * demand at least doubles memory each time (2.4 GiB for a load that needs 1.75).
  */
-export async function instantiate(simd: boolean, initialMemoryBytes = 0, maximumMemoryBytes = MAX_MEMORY_BYTES): Promise<WasmExports> {
-  if (!compiled.has(simd)) compiled.set(simd, simd ? WebAssembly.compile(simdBytes) : import("./scalar-bytes.js").then((m) => WebAssembly.compile(m.default)));
+export async function instantiate(simd: boolean, initialMemoryBytes = 0, maximumMemoryBytes = MAX_MEMORY_BYTES, field = "runtime"): Promise<WasmExports> {
+  if (!compiled.has(simd)) compiled.set(simd, simd ? WebAssembly.compile(simdBytes) : compileScalar(field));
   const initial = Math.max(MIN_PAGES, Math.ceil(initialMemoryBytes / PAGE));
   const memory = new WebAssembly.Memory({ initial, maximum: Math.max(initial, Math.floor(maximumMemoryBytes / PAGE)) });
   return instantiateRaw(await compiled.get(simd)!, { env: { memory } });
+}
+
+/**
+ * The scalar module, from the file the browser bundle splits it into: a page deployed without
+ * that file gets a MarginError naming it (and a later call tries again), not the loader's TypeError.
+ */
+function compileScalar(field: string): Promise<WebAssembly.Module> {
+  return import("./scalar-bytes.js").then((m) => WebAssembly.compile(m.default), (error: unknown) => {
+    compiled.delete(false);
+    return fail("NOT_FOUND", `${field}.simd`, `the scalar build (margin-core.scalar.js, beside the main bundle) could not be loaded: ${(error as Error)?.message ?? error}`);
+  });
 }
 
 /** Size of the SIMD module in bytes. */

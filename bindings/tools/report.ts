@@ -17,7 +17,7 @@ export interface CrashTick {
   timeMs: number;
   /** Index price per underlying, decimal string. */
   prices: Record<string, string>;
-  /** Underlyings with no fresh oracle source at this tick. */
+  /** Underlyings without a quorum of fresh oracle sources at this tick. */
   staleUnderlyings: string[];
   /** Oracle prints dropped by the deviation filter at this tick. */
   ignoredSources: number;

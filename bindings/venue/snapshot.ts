@@ -9,7 +9,8 @@ import { asArray, asBoolean, asId, asObject } from "../core/json.js";
 import { MAX_FUND, MAX_PRICE } from "../core/constants.generated.js";
 import { MAX_TIME_MS, MIN_TIME_MS } from "../core/time.js";
 
-const MAGIC = "MCSNAP02";
+// 03: indexes judged with a quorum of sources (docs/methodology.md §11); a 02 snapshot may hold a verdict without one
+const MAGIC = "MCSNAP03";
 const CHECKSUM_BYTES = 8;
 
 /** Per underlying: the variance per day (f64), the last sample it used, and the range charged (1e9). */

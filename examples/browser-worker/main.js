@@ -5,7 +5,8 @@ let next = 0;
 worker.onmessage = ({ data }) => {
   const { resolve, reject } = waiting.get(data.id);
   waiting.delete(data.id);
-  if (data.error) reject(new Error(data.error));
+  // a MarginError arrives as { name, code, field, detail, message }
+  if (data.error) reject(Object.assign(new Error(data.error.message), data.error));
   else resolve(data);
 };
 const ask = (message) => new Promise((resolve, reject) => {
@@ -14,9 +15,14 @@ const ask = (message) => new Promise((resolve, reject) => {
   worker.postMessage({ ...message, id });
 });
 
-const venue = await (await fetch(new URL("../venue.json", import.meta.url))).text();
-const loaded = await ask({ type: "load", venue });
-const { account } = await ask({ type: "account", account: "alice" });
-const { check } = await ask({ type: "checkOrder", order: { account: "bob", instrument: "BTC-PERP", qty: "0.05", price: "65010" } });
-document.querySelector("output").textContent = JSON.stringify({ loaded, account, check }, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
-globalThis.result = { loaded, account, check };
+try {
+  const venue = await (await fetch(new URL("../venue.json", import.meta.url))).text();
+  const loaded = await ask({ type: "load", venue });
+  const { account } = await ask({ type: "account", account: "alice" });
+  const { check } = await ask({ type: "checkOrder", order: { account: "bob", instrument: "BTC-PERP", qty: "0.05", price: "65010" } });
+  document.querySelector("output").textContent = JSON.stringify({ loaded, account, check }, (_k, v) => (typeof v === "bigint" ? v.toString() : v), 2);
+  globalThis.result = { loaded, account, check };
+} catch (error) {
+  document.querySelector("output").textContent = error.message;
+  globalThis.result = { error: { code: error.code, field: error.field, message: error.message } };
+}

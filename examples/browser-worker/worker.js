@@ -16,7 +16,8 @@ self.onmessage = async ({ data }) => {
       self.postMessage({ id: data.id, check: engine.checkOrder(data.order) });
     }
   } catch (error) {
-    // a MarginError's message is "CODE at FIELD: detail"
-    self.postMessage({ id: data.id, error: error.message });
+    // an Error loses its class and own fields crossing threads: post what the page needs
+    const { name, code, field, detail, message } = error;
+    self.postMessage({ id: data.id, error: { name, code, field, detail, message } });
   }
 };

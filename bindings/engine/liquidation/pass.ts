@@ -127,7 +127,7 @@ class Run {
     return this.result;
   }
 
-  /** True when the account holds a position or a balance priced by an underlying with no fresh price. */
+  /** True when the account holds a position or a balance priced by a stale underlying (no quorum of fresh sources). */
   private exposedToStale(a: number): boolean {
     const c = this.catalog;
     if (!c.underlyings.some((u) => u.stale)) return false;

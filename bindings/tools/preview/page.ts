@@ -51,7 +51,8 @@ async function load(source: VenueSource, name: string): Promise<void> {
     state.ids = JSON.parse(venue.idsJson) as string[];
     state.indexes = Object.fromEntries(venue.underlyings.map((u) => [u.id, u.index]));
     showBanner(null);
-    byId("venue-info").textContent = `${name} · ${state.ids.length.toLocaleString("en-US")} accounts · ${venue.instruments.length} instruments · ${venue.now} · loaded in ${Math.round(venue.loadMs)} ms`;
+    const count = (n: number, what: string) => `${n.toLocaleString("en-US")} ${what}${n === 1 ? "" : "s"}`;
+    byId("venue-info").textContent = `${name} · ${count(state.ids.length, "account")} · ${count(venue.instruments.length, "instrument")} · ${venue.now} · loaded in ${Math.round(venue.loadMs)} ms`;
     renderTotals(venue);
     (byId("account-search") as HTMLInputElement).value = "";
     renderAccountList();
