@@ -200,6 +200,21 @@ test("the notional limit counts a held entry, and the last tier bounds a hedge t
   assert.is(engine.checkOrder({ account: "hedge", instrument: "Y-PERP", qty: "500", price: "100" }).reason, "OVER_TIER_LIMIT");
 });
 
+test("lots worth a fraction of a µ-unit: a run of accepted sales from the first lot is found though the slack is ragged", async () => {
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "U", spot: "255", vol: "0.5" }],
+    instruments: [{ id: "C", kind: "option", underlying: "U", right: "call", strike: "255", expiry: "2027-01-01T00:00:00Z", lotSize: "0.00001", mark: "0.63495" }],
+    accounts: [{ id: "a", mode: "portfolio", collateral: { USD: "0.00102" } }],
+  });
+  const price = "44.46650062", sale = (lots) => engine.checkOrder({ account: "a", instrument: "C", qty: (-lots / 1e5).toFixed(5), price }).accepted;
+  let last = 0;
+  for (let lots = 1; lots <= 3000; lots++) if (sale(lots)) last = lots;
+  assert.is(last, 2346);
+  assert.ok(sale(1) && sale(1200) && !sale(2347));
+  assert.is(engine.maxOrder("a", "C", "sell", price), "0.02346");
+});
+
 test("maxOrder rejects bad arguments with one MarginError and changes nothing", async () => {
   const engine = await MarginEngine.fromVenue(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
   const before = engine.snapshot();

@@ -137,7 +137,12 @@ function lastTrue(holds: (q: number) => boolean, low: number, high: number): num
   return yes;
 }
 
-/** The last q in [low, high] with f(q) ≥ 0 for a concave f, or null: find its peak, then bisect the falling side. */
+/**
+ * The last q in [low, high] with f(q) ≥ 0 for a concave f, or null: find its peak, then bisect the
+ * falling side. f is concave up to its roundings (a µ-unit or so a term): where a lot is worth
+ * less than that, neighbouring values compare by rounding and the peak search can end off the
+ * run; a run that starts at `low` is then still found from there.
+ */
 function lastNonNegative(f: (q: number) => bigint, low: number, high: number): number | null {
   if (high < low) return null;
   if (f(high) >= 0n) return high;
@@ -147,6 +152,6 @@ function lastNonNegative(f: (q: number) => bigint, low: number, high: number): n
     if (f(mid) >= f(mid + 1)) right = mid;
     else left = mid + 1;
   }
-  if (f(left) < 0n) return null;
-  return lastTrue((q) => f(q) >= 0n, left, high);
+  const start = f(left) >= 0n ? left : f(low) >= 0n ? low : null;
+  return start === null ? null : lastTrue((q) => f(q) >= 0n, start, high);
 }
