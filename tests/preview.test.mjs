@@ -131,6 +131,14 @@ test("edits, pasted and dropped venues: the figures follow Node's; a bad venue i
   assert.is(seen.mm, money(risk.maintenanceMargin));
   assert.is(seen.equity, money(risk.equity));
   assert.ok(await page.locator("#whatif-tag").isVisible());
+  // a quantity that is no decimal: named, and the figures said to be the last valid edits' until it is fixed
+  const quantity = page.locator('#positions tr[data-instrument="BTC-PERP"] input').nth(1);
+  await quantity.fill("-1.2 x");
+  assert.match(await page.locator("#draft-error").textContent(), /BTC-PERP quantity: "-1\.2 x" is not a decimal.*last valid edits/);
+  assert.is((await figures(page)).mm, money(risk.maintenanceMargin));
+  await quantity.fill("-1.2");
+  count = await settled(page, count);
+  assert.ok(await page.locator("#draft-error").isHidden());
 
   // a pasted venue with an error: refused whole, with the engine's message; the page keeps its venue
   await page.click("#paste-open");

@@ -89,7 +89,8 @@ export function updateUnderlyings(risk: AccountRisk, perMille: Record<string, nu
   }
 }
 
-export interface EditorHandlers { onChange(): void }
+/** `onInvalid` names a field whose text is no decimal: the figures shown stay those of the last valid edits. */
+export interface EditorHandlers { onChange(): void; onInvalid(problem: string): void }
 
 /** The positions and collateral tables, bound to `draft` (edited in place). */
 export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: EditorHandlers): void {
@@ -103,6 +104,8 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
       if (ok) {
         apply(v);
         handlers.onChange();
+      } else {
+        handlers.onInvalid(`${label}: "${v}" is not ${allowNegative ? "a decimal" : "a decimal ≥ 0"} (digits and one point)`);
       }
     });
     return node;

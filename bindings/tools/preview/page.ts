@@ -155,7 +155,14 @@ function renderAccount(): void {
     onReset: (u) => { state.perMille[u] = 0; state.prices[u] = state.indexes[u]; schedule(); },
   });
   renderTabs(ids);
-  renderEditor(venue, draft, { onChange: () => { renderTabsIfExposureChanged(); scheduleSoon(); } });
+  renderEditor(venue, draft, {
+    onChange: () => { renderTabsIfExposureChanged(); scheduleSoon(); },
+    onInvalid: (problem) => {
+      const message = byId("draft-error");
+      message.hidden = false;
+      message.textContent = `${problem}. The figures are those of the last valid edits.`;
+    },
+  });
 }
 
 function renderTabs(ids: string[]): void {

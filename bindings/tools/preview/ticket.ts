@@ -82,7 +82,12 @@ export class Ticket {
     verdict.className = "verdict";
     verdict.removeAttribute("data-reason");
     if (result === null) {
-      verdict.textContent = "Enter a quantity and a price";
+      // the ticket's fields as order() judged them: name the one to fix
+      const instrument = this.instrument.value.trim(), decimal = /^\d+(\.\d+)?$/;
+      verdict.textContent = !this.marks.has(instrument) ? `Choose an instrument${instrument === "" ? "" : `: no "${instrument}"`}`
+        : !decimal.test(this.qty.value.trim() || "0") ? "The quantity is not a decimal (digits and one point; the side sets its sign)"
+        : !decimal.test(this.price.value.trim()) ? "The price is not a decimal (digits and one point)"
+        : "Enter a quantity and a price";
     } else if (result.check === null) {
       verdict.textContent = `Invalid order: ${result.error}`;
       verdict.classList.add("rejected");
