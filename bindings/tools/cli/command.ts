@@ -110,7 +110,6 @@ function tooLarge(path: string): never {
   fail("OUT_OF_RANGE", "argv", `"${path}" is larger than ${MAX_VENUE_FILE_BYTES.toLocaleString("en-US")} bytes, the venue file limit`);
 }
 
-/** Fails unless a file can be written at `path` (its directory exists and is writable, the path is no directory): checked before any work. */
 /** What `look` finds, or null where there is nothing (ENOENT); any other failure is thrown. */
 function existsOrNull<T>(look: () => T): T | null {
   try {
@@ -121,6 +120,7 @@ function existsOrNull<T>(look: () => T): T | null {
   }
 }
 
+/** Fails unless a file can be written at `path` (its directory exists and is writable, the path is no directory): checked before any work. */
 export function checkOutputPath(path: string, field: string): void {
   if (path === "") fail("MALFORMED", field, "expected a file path, got an empty one");
   const directory = dirname(resolve(path));
