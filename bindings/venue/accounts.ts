@@ -161,10 +161,10 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
       positionLots[p] = lots;
       const entry = position.entry;
       const entryUnits = unitsOf(entry, PRICE_SCALE);
-      // a premium may be 0, any other entry is above it (parseFillPrice decides and names the rest)
-      const kind = lookup.instrumentKind(instrument);
-      if (entryUnits > 0 || (entryUnits === 0 && kind >= KIND_CALL)) writeI64(entryWords, p, entryUnits);
-      else positionEntry[p] = parseFillPrice(kind, entry, `accounts[${a}].positions[${k}].entry`);
+      // a premium may be 0, any other entry is above it (parseFillPrice decides and names the rest);
+      // the common entry above 0 takes the number path without looking the kind up
+      if (entryUnits > 0 || (entryUnits === 0 && lookup.instrumentKind(instrument) >= KIND_CALL)) writeI64(entryWords, p, entryUnits);
+      else positionEntry[p] = parseFillPrice(lookup.instrumentKind(instrument), entry, `accounts[${a}].positions[${k}].entry`);
     }
     positionOffsets[a + 1] = p;
     const given = account.collateral ?? {};
