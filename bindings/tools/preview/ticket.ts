@@ -5,6 +5,9 @@ import { byId, el } from "./dom.js";
 import { grouped } from "./format.js";
 import type { EvaluateReply, LoadReply, OrderTicket } from "./protocol.js";
 
+/** A quantity or price as the ticket takes it: digits and one point, no sign (the side sets it). */
+const UNSIGNED_DECIMAL = /^\d+(\.\d+)?$/;
+
 const REASONS: Record<string, string> = {
   INSUFFICIENT_MARGIN: "Rejected: insufficient margin (equity after < IM after)",
   STALE_PRICE: "Rejected: the underlying's price is stale",
@@ -68,10 +71,17 @@ export class Ticket {
   /** The ticket as an order (quantity "0" when empty), or null when a field is not a decimal. */
   order(): OrderTicket | null {
     const qty = this.qty.value.trim() || "0", price = this.price.value.trim();
+    this.qty.classList.toggle("invalid", !UNSIGNED_DECIMAL.test(qty));
+    return this.problem() === null ? { instrument: this.instrument.value.trim(), side: this.side, qty, price } : null;
+  }
+
+  /** The first field that keeps the ticket from being an order, said for the verdict; null when it is one. */
+  private problem(): string | null {
     const instrument = this.instrument.value.trim();
-    const valid = /^\d+(\.\d+)?$/.test(qty) && /^\d+(\.\d+)?$/.test(price) && this.marks.has(instrument);
-    this.qty.classList.toggle("invalid", !/^\d+(\.\d+)?$/.test(qty));
-    return valid ? { instrument, side: this.side, qty, price } : null;
+    if (!this.marks.has(instrument)) return `Choose an instrument${instrument === "" ? "" : `: no "${instrument}"`}`;
+    if (!UNSIGNED_DECIMAL.test(this.qty.value.trim() || "0")) return "The quantity is not a decimal (digits and one point; the side sets its sign)";
+    if (!UNSIGNED_DECIMAL.test(this.price.value.trim())) return "The price is not a decimal (digits and one point)";
+    return null;
   }
 
   render(result: EvaluateReply["order"], risk: AccountRisk): void {
@@ -82,12 +92,7 @@ export class Ticket {
     verdict.className = "verdict";
     verdict.removeAttribute("data-reason");
     if (result === null) {
-      // the ticket's fields as order() judged them: name the one to fix
-      const instrument = this.instrument.value.trim(), decimal = /^\d+(\.\d+)?$/;
-      verdict.textContent = !this.marks.has(instrument) ? `Choose an instrument${instrument === "" ? "" : `: no "${instrument}"`}`
-        : !decimal.test(this.qty.value.trim() || "0") ? "The quantity is not a decimal (digits and one point; the side sets its sign)"
-        : !decimal.test(this.price.value.trim()) ? "The price is not a decimal (digits and one point)"
-        : "Enter a quantity and a price";
+      verdict.textContent = this.problem() ?? "Enter a quantity and a price";
     } else if (result.check === null) {
       verdict.textContent = `Invalid order: ${result.error}`;
       verdict.classList.add("rejected");
