@@ -53,6 +53,18 @@ async function figures(page) {
   return { account: await text("account-title"), equity: shown(await text("equity")), im: shown(await text("initial-margin")), mm: shown(await text("maintenance-margin")), status: await text("status") };
 }
 
+/** The positions table's marks: instrument id → raw price (1e8), each as shown. */
+async function shownMarks(page) {
+  const rows = await page.locator("#positions tr[data-instrument]").evaluateAll((trs) => trs.map((tr) => [tr.dataset.instrument, tr.querySelector("td.mark").textContent]));
+  return Object.fromEntries(rows.map(([id, text]) => [id, parseDecimal(text.replace(/,/g, ""), 8)]));
+}
+
+/** Every instrument `account` holds in `venue`, with its mark (raw 1e8). */
+function heldMarks(venue, account) {
+  const held = new Set(venue.accounts.find((a) => a.id === account).positions.map((p) => p.instrument));
+  return Object.fromEntries(venue.instruments.filter((row) => held.has(row.id)).map((row) => [row.id, parseDecimal(row.mark, 8)]));
+}
+
 /** The venue with underlying `id` at `price`: every source prints it, spot is it, linear marks move in proportion. */
 function venueAtPrice(venue, id, price, index) {
   const p = parseDecimal(price, 8);
@@ -77,6 +89,7 @@ test("the example venue: first account's figures, a price move and an order, eac
   assert.is(before.equity, money(risk.equity), "equity");
   assert.is(before.im, money(risk.initialMargin), "IM");
   assert.is(before.status, risk.status);
+  assert.equal(await shownMarks(page), heldMarks(example, first), "the venue's marks");
 
   // the BTC slider to −15 %: the page's numbers become Node's for that price
   const index = engine.underlyingIndex("BTC");
@@ -84,11 +97,16 @@ test("the example venue: first account's figures, a price move and an order, eac
   count = await settled(page, count);
   const price = formatDecimal((index * 850n) / 1000n, 8);
   assert.is(await page.locator('input[data-price="BTC"]').inputValue(), price);
-  const moved = (await MarginEngine.fromVenue(venueAtPrice(example, "BTC", price, index))).account(first);
+  const movedVenue = venueAtPrice(example, "BTC", price, index);
+  const moved = (await MarginEngine.fromVenue(movedVenue)).account(first);
   const after = await figures(page);
   assert.is(after.mm, money(moved.maintenanceMargin), "MM at the moved price");
   assert.is(after.equity, money(moved.equity), "equity at the moved price");
   assert.ok(after.mm !== before.mm && after.equity !== before.equity, "the move changed the figures");
+  const movedMarks = heldMarks(movedVenue, first);
+  assert.equal(await shownMarks(page), movedMarks, "the marks at the moved price");
+  assert.ok(movedMarks["BTC-PERP"] < heldMarks(example, first)["BTC-PERP"], "the perpetual's mark moved with the index");
+  assert.is(await page.locator('#positions tr[data-instrument="BTC-PERP"] td.mark.changed').count(), 1, "a moved mark is highlighted");
 
   // back to the index, then orders: the verdict, IM before → after and max order are Node's
   await page.locator('.underlying[data-underlying="BTC"] button', { hasText: "Reset" }).click();

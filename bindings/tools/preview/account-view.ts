@@ -144,6 +144,15 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
   byId("collateral").querySelector("tbody")!.replaceChildren(...collateral);
 }
 
+/** Each position's mark at the chosen prices, marked where it differs from the venue's. */
+export function updateMarks(venue: LoadReply, marks: Record<string, string>): void {
+  const venueMarks = new Map(venue.instruments.map((i) => [i.id, i.mark]));
+  for (const row of byId("positions").querySelectorAll<HTMLElement>("tr[data-instrument]")) {
+    const id = row.dataset.instrument!, mark = marks[id];
+    if (mark !== undefined) setText(row.querySelector<HTMLElement>("td.mark")!, grouped(mark), grouped(venueMarks.get(id) ?? mark));
+  }
+}
+
 /** A new position row for the first instrument the account does not hold: one lot at the mark. */
 export function newPosition(venue: LoadReply, draft: DraftAccount): DraftAccount["positions"][number] | null {
   const held = new Set(draft.positions.map((p) => p.instrument));

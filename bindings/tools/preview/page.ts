@@ -2,7 +2,7 @@
 // re-evaluates the selected account (edited positions, chosen prices, the order ticket) on every
 // change. All engine work happens in the worker; this thread only renders.
 import type { AccountRisk } from "../../engine.js";
-import { exposures, newPosition, renderEditor, renderFigures, renderUnderlyings, SLIDER_PER_MILLE, updateUnderlyings } from "./account-view.js";
+import { exposures, newPosition, renderEditor, renderFigures, renderUnderlyings, SLIDER_PER_MILLE, updateMarks, updateUnderlyings } from "./account-view.js";
 import { PriceChart } from "./chart.js";
 import { EngineClient } from "./client.js";
 import { byId, el } from "./dom.js";
@@ -222,6 +222,7 @@ function render(reply: EvaluateReply, draft: DraftAccount): void {
   byId("whatif-tag").hidden = unedited;
   byId("reset-all").hidden = unedited;
   updateUnderlyings(reply.risk, state.perMille, state.prices, state.indexes);
+  updateMarks(state.venue!, reply.marks);
   ticket.render(reply.order, reply.risk);
   const heat = byId("heatmap-panel");
   heat.hidden = reply.scenarios === null;

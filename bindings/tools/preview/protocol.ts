@@ -43,6 +43,8 @@ export interface EvaluateReply {
   scenarios: ScenarioGrid | null;
   order: { check: OrderCheck | null; max: string | null; error: string | null } | null;
   curve: Curve | null;
+  /** The mark of each instrument the draft holds, at the chosen prices (a linear mark moves in proportion). */
+  marks: Record<string, string>;
 }
 
 export type Reply =

@@ -89,11 +89,13 @@ function account(state: Loaded, id: string): AccountReply {
 
 async function evaluate(state: Loaded, draft: DraftAccount, prices: Record<string, string>, order: OrderTicket | null, chart: string | null): Promise<EvaluateReply> {
   const keep = order ? [order.instrument] : [];
-  const engine = await MarginEngine.fromVenue(sandboxVenue(state.venue, draft, prices, state.indexes, keep));
+  const venue = sandboxVenue(state.venue, draft, prices, state.indexes, keep);
+  const engine = await MarginEngine.fromVenue(venue);
   const risk = engine.account(draft.id);
   const scenarios = draft.mode === "portfolio" ? engine.scenarios(draft.id) : null;
   const curve = chart !== null && chart in state.indexes ? await curveOf(state, draft, prices, chart) : null;
-  return { risk, scenarios, order: order ? checkTicket(engine, draft.id, order) : null, curve };
+  const marks = Object.fromEntries((venue.instruments as Json[]).map((row) => [row.id as string, row.mark as string]));
+  return { risk, scenarios, order: order ? checkTicket(engine, draft.id, order) : null, curve, marks };
 }
 
 function checkTicket(engine: MarginEngine, account: string, order: OrderTicket): EvaluateReply["order"] {
