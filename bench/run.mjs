@@ -16,7 +16,7 @@
 // worker cases recompute through ShardedEngine with one worker and with two.
 //
 // The cases a headline ratio compares are measured in alternation (bench/interleave.mjs): the
-// portfolio recompute with its scalar, wide and linear-only variants, the native C and JS f64
+// portfolio recompute with its scalar, wide, linear-only and BTC-positions variants, the native C and JS f64
 // baselines and the tick refresh; the standard recompute with its native C baseline. Those
 // samples, and the crash tick's (measured after them, each from a restored state), are single
 // runs timed in the process's CPU time (`clock: "cpu"` in the report); the other cases are
@@ -145,19 +145,21 @@ const scenarios = portfolioSimd.scenarioGrid().length;
 const portfolioCase = { positionsPerAccount, scenarios, bytesPerAccount: portfolioBytes };
 log(`portfolio mode: live state ${(portfolioBytes).toFixed(1)} bytes/account (the tick cache included)`);
 
-// The same accounts keeping only their perpetuals and futures: the folded linear path alone.
-function linearOnly() {
-  const linear = venue.instruments.map((i) => i.kind !== "option");
-  const offsets = new Uint32Array(accounts + 1), keep = [];
+/** The same accounts keeping only the positions on instruments `keep` accepts. */
+function keepPositions(keep) {
+  const offsets = new Uint32Array(accounts + 1), kept = [];
   for (let a = 0; a < accounts; a++) {
-    for (let p = columns.positionOffsets[a]; p < columns.positionOffsets[a + 1]; p++) if (linear[columns.positionInstrument[p]]) keep.push(p);
-    offsets[a + 1] = keep.length;
+    for (let p = columns.positionOffsets[a]; p < columns.positionOffsets[a + 1]; p++) if (keep(venue.instruments[columns.positionInstrument[p]])) kept.push(p);
+    offsets[a + 1] = kept.length;
   }
-  const pick = (array) => array.constructor.from(keep, (p) => array[p]);
+  const pick = (array) => array.constructor.from(kept, (p) => array[p]);
   return { ...portfolioColumns, positionOffsets: offsets, positionInstrument: pick(columns.positionInstrument), positionLots: pick(columns.positionLots), positionEntry: pick(columns.positionEntry) };
 }
-const linearColumns = linearOnly();
+// perpetuals and futures alone: the folded linear path; BTC positions alone: the groups a BTC tick
+// recomputes, walked from scratch — the floor of what a tick that redoes those groups can cost
+const linearColumns = keepPositions((i) => i.kind !== "option");
 const linearEngine = await portfolioEngine(true, undefined, linearColumns);
+const btcEngine = await portfolioEngine(true, undefined, keepPositions((i) => i.underlying === "BTC"));
 const linearPerAccount = linearColumns.positionOffsets[accounts] / accounts;
 
 // ---- baselines: the same accounts, the engine's own risk arrays and grid ----
@@ -219,6 +221,7 @@ const portfolioGroup = [
   { name: "portfolio recompute scalar", sample: () => timeOnce(() => portfolioScalar.recompute()) },
   { name: "portfolio recompute wide", sample: () => timeOnce(() => portfolioWide.recompute()) },
   { name: "portfolio recompute linear-only", sample: () => timeOnce(() => linearEngine.recompute()) },
+  { name: "portfolio recompute BTC positions", sample: () => timeOnce(() => btcEngine.recompute()) },
   { name: "JS f64", sample: () => timeOnce(() => f64Kernel.run()) },
   { name: "tick refresh", sample: () => timeOnce(() => { tickEngine.setPrice("BTC", String((price += 1)), tick); tickEngine.lotGreeks("BTC-PERP"); }) },
 ];
@@ -240,6 +243,7 @@ record("portfolio recompute scalar", portfolioSamples.get("portfolio recompute s
 record("portfolio recompute wide", portfolioSamples.get("portfolio recompute wide"), { ...portfolioCase, scenarios: portfolioWide.scenarioGrid().length, clock: "cpu" });
 record("portfolio recompute linear-only", portfolioSamples.get("portfolio recompute linear-only"), { ...portfolioCase, positionsPerAccount: linearPerAccount, clock: "cpu" });
 const btcInstruments = venue.instruments.filter((i) => i.underlying === "BTC").length;
+record("portfolio recompute BTC positions", portfolioSamples.get("portfolio recompute BTC positions"), { ...portfolioCase, positionsPerAccount: btcEngine.stats().positions / accounts, clock: "cpu" });
 record("tick refresh", portfolioSamples.get("tick refresh"), { ...portfolioCase, instruments: btcInstruments, clock: "cpu" });
 for (const name of ["crash tick", "crash tick, cleared queue"]) {
   record(name, crashSamples.get(name), { ...portfolioCase, move: "-0.02", queueLength: crashQueues.get(name), clock: "cpu" });
@@ -448,6 +452,8 @@ for (const [name, baseline] of [
   ["JS f64", "native C"],
   ["restore", "loadColumns"],
   ["tick refresh", "portfolio recompute"],
+  ["tick refresh", "portfolio recompute BTC positions"],
+  ["portfolio recompute BTC positions", "portfolio recompute"],
   ["crash tick", "portfolio recompute"],
   ["crash tick, cleared queue", "portfolio recompute"],
   ["tick + queue refresh", "portfolio recompute"],

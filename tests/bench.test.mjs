@@ -10,7 +10,7 @@ const BIN = new URL("../bin/margin-core.js", import.meta.url).pathname;
 const FIELDS = ["name", "accounts", "positionsPerAccount", "scenarios", "medianMs", "minMs", "samples", "bytesPerAccount"];
 const REQUIRED = [
   "standard recompute", "portfolio recompute", "portfolio recompute scalar", "portfolio recompute wide",
-  "portfolio recompute linear-only", "JS f64", "BigInt twin (scaled)", "loadColumns", "snapshot", "restore",
+  "portfolio recompute linear-only", "portfolio recompute BTC positions", "JS f64", "BigInt twin (scaled)", "loadColumns", "snapshot", "restore",
   "risk-array rebuild", "risk-array rebuild 10k options", "tick refresh", "queue refresh", "tick + queue refresh",
   "crash tick", "crash tick, cleared queue", "checkOrder", "checkOrderRaw", "setPrice 100 instruments", "setPrice 10k instruments",
   "portfolio recompute 1 worker", "portfolio recompute 2 workers", "fromVenue", "JSON.parse", "accounts()", "JSON.stringify",
@@ -18,7 +18,7 @@ const REQUIRED = [
 ];
 const REQUIRED_RATIOS = [
   "portfolio recompute scalar/portfolio recompute", "JS f64/portfolio recompute", "BigInt twin (scaled)/portfolio recompute",
-  "tick refresh/portfolio recompute", "crash tick/portfolio recompute", "crash tick, cleared queue/portfolio recompute", "tick + queue refresh/portfolio recompute",
+  "tick refresh/portfolio recompute", "tick refresh/portfolio recompute BTC positions", "crash tick/portfolio recompute", "crash tick, cleared queue/portfolio recompute", "tick + queue refresh/portfolio recompute",
   "setPrice 10k instruments/setPrice 100 instruments", "portfolio recompute 1 worker/portfolio recompute 2 workers",
   "fromVenue/JSON.parse", "accounts()/JSON.stringify", "accounts() again/JSON.parse of accounts()",
 ];
