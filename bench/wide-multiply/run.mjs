@@ -10,7 +10,8 @@ import Benchmark from "benchmark";
 const { values } = parseArgs({ options: { json: { type: "boolean", default: false } } });
 const root = new URL("../../", import.meta.url).pathname;
 const out = join(mkdtempSync(join(tmpdir(), "wide-multiply-")), "kernels.wasm");
-execFileSync(join(root, "node_modules/.bin/asc"), ["bench/wide-multiply/kernels.ts", "--outFile", out, "-O3", "--noAssert", "--runtime", "incremental"], { cwd: root, stdio: ["ignore", "ignore", "inherit"] });
+// compiled from its own folder: asc would otherwise read the engine's asconfig.json (entries, imported memory)
+execFileSync(join(root, "node_modules/.bin/asc"), ["kernels.ts", "--outFile", out, "-O3", "--noAssert", "--runtime", "incremental"], { cwd: join(root, "bench/wide-multiply"), stdio: ["ignore", "ignore", "inherit"] });
 const { instance } = await WebAssembly.instantiate(readFileSync(out), { env: { abort() { throw new Error("abort"); } } });
 const kernels = instance.exports;
 
