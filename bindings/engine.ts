@@ -31,6 +31,7 @@ export class MarginEngine {
       const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory, field), simd, options);
       fill(parts);
       parts.catalog.ensureRoom("maximumMemory");
+      parts.memory.built();
       return new MarginEngine(parts);
     });
   }

@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { MarginEngine } from "../build/index.js";
+import { MarginEngine, generateVenue } from "../build/index.js";
 import { expectMarginError } from "./helpers/margin-error.mjs";
 
 const VENUE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
@@ -97,7 +97,21 @@ test("reference rows past maximumMemory are refused, and so is building an engin
   // a venue of 5,000 options cannot be built in 1 MiB: refused as such, not a crash
   const venue = JSON.parse(VENUE);
   for (let k = 0; k < 5000; k++) venue.instruments.push({ id: `O-${k}`, kind: "option", underlying: "BTC", right: "put", strike: String(1000 + k), expiry: "2026-12-25T08:00:00Z", lotSize: "0.1", mark: "1" });
-  await expectMarginError(() => MarginEngine.fromVenue(venue, { maximumMemory: MiB }), { code: "OUT_OF_RANGE", field: /^(maximumMemory|instrument|columns\.count)$/ });
+  await expectMarginError(() => MarginEngine.fromVenue(venue, { maximumMemory: MiB }), { code: "OUT_OF_RANGE", field: "maximumMemory" });
+});
+
+test("a venue or snapshot whose accounts do not fit is refused at maximumMemory, the caller's option, not at a field of its own", async () => {
+  const { venue, columns } = generateVenue({ accounts: 20_000, seed: 3 });
+  const writer = await MarginEngine.fromVenue({ ...venue, accounts: [] });
+  writer.loadColumns(columns);
+  const text = JSON.stringify(writer.toVenue());
+  for (const input of [text, JSON.parse(text)]) {
+    await expectMarginError(() => MarginEngine.fromVenue(input, { maximumMemory: 2 * MiB }), { code: "OUT_OF_RANGE", field: "maximumMemory", label: typeof input });
+  }
+  await expectMarginError(() => MarginEngine.restore(writer.snapshot(), { maximumMemory: 2 * MiB }), { code: "OUT_OF_RANGE", field: "maximumMemory", label: "restore" });
+  // a built engine's own load still names its columns
+  const small = await MarginEngine.fromVenue({ ...venue, accounts: [] }, { maximumMemory: 2 * MiB });
+  await expectMarginError(() => small.loadColumns(columns), { code: "OUT_OF_RANGE", field: "columns.count" });
 });
 
 test("maximumMemory is checked: at least initialMemory and the module's own 1 MiB", async () => {

@@ -29,7 +29,15 @@ const POSITION_BYTES = 14, COLLATERAL_BYTES = 9;
 const INSTRUMENT_BYTES = 520, UNDERLYING_BYTES = 64, ASSET_BYTES = 112, TIER_BYTES = 24;
 
 export class MemoryGuard {
+  /** While a new engine is built, what it cannot hold is its caller's maximumMemory, not a field of its input. */
+  private building = true;
+
   constructor(private readonly wasm: WasmExports, private readonly views: ColumnViews) {}
+
+  /** The engine is built: from now on an edit that does not fit is refused at its own field. */
+  built(): void {
+    this.building = false;
+  }
 
   /** Bytes a column would allocate to hold `count` elements: 0 when they fit. */
   private grown(id: Col, count: number, bytesPerElement = 1 << COLUMN_SHIFTS[id]): number {
@@ -103,7 +111,7 @@ export class MemoryGuard {
   /** Refuses the edit, naming `field`, unless `bytes` more could be allocated now. */
   ensure(bytes: number, field: string): void {
     if (bytes > 0 && !this.fits(bytes)) {
-      fail("OUT_OF_RANGE", field, `needs about ${Math.ceil(bytes / 2 ** 20)} MiB more wasm memory than the engine's maximumMemory allows`);
+      fail("OUT_OF_RANGE", this.building ? "maximumMemory" : field, `needs about ${Math.ceil(bytes / 2 ** 20)} MiB more wasm memory than the engine's maximumMemory allows`);
     }
   }
 }
