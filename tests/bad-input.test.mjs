@@ -207,6 +207,17 @@ test("setCollateral, setPrice, upserts: bad input changes nothing", async () => 
     id: "BTC-PERP", kind: "perp", underlying: "BTC", lotSize: "0.01", mark: "65000",
     tiers: [{ upTo: "1000000", imf: "0.02", mmf: "0.01" }],
   }), "OUT_OF_RANGE", "instrument.lotSize");
+  // a held instrument's kind and underlying are named as such, even once its positions are closed
+  await rejectedWithoutChange((e) => e.upsertInstrument({
+    id: "BTC-PERP", kind: "future", expiry: "2026-12-25T08:00:00Z", underlying: "BTC", lotSize: "0.001", mark: "65000",
+    tiers: [{ upTo: "1000000", imf: "0.02", mmf: "0.01" }],
+  }), "OUT_OF_RANGE", "instrument.kind");
+  const closed = await MarginEngine.fromVenue(VENUE);
+  closed.upsertUnderlying({ id: "ETH", spot: "3500", vol: "0.7" });
+  for (const account of closed.accounts()) closed.setPosition(account.id, "BTC-PERP", "0", "65000");
+  await expectRefusedUnchanged(closed, () => closed.upsertInstrument({
+    id: "BTC-PERP", kind: "perp", underlying: "ETH", lotSize: "0.001", mark: "3500", tiers: [{ upTo: "1000000", imf: "0.02", mmf: "0.01" }],
+  }), { code: "OUT_OF_RANGE", field: "instrument.underlying" });
   await rejectedWithoutChange((e) => e.upsertInstrument({
     id: "BTC-OLD", kind: "option", right: "call", underlying: "BTC", strike: "60000", lotSize: "0.1",
     mark: "5000", expiry: "2026-11-01T00:00:00Z",

@@ -149,3 +149,17 @@ test("price, lots, notional, collateral and fund limits: max accepted, max + 1 r
 });
 
 test.run();
+
+test("reference row counts at their limits: a file past one names its list, an upsert past one names its row", async () => {
+  const underlyings = (n) => Array.from({ length: n }, (_, k) => ({ id: `U${k}`, spot: "100", vol: "0.5" }));
+  const assets = (n) => Array.from({ length: n }, (_, k) => ({ id: k === 0 ? "USD" : `A${k}`, price: "1" }));
+  const full = await MarginEngine.fromVenue({ now: NOW, underlyings: underlyings(1024), assets: assets(255) });
+  await expectMarginError(() => MarginEngine.fromVenue({ now: NOW, underlyings: underlyings(1025) }), { code: "OUT_OF_RANGE", field: "underlyings" });
+  await expectMarginError(() => MarginEngine.fromVenue({ now: NOW, assets: assets(256) }), { code: "OUT_OF_RANGE", field: "assets" });
+  await expectMarginError(() => full.upsertUnderlying({ id: "U1024", spot: "100", vol: "0.5" }), { code: "OUT_OF_RANGE", field: "underlying" });
+  await expectMarginError(() => full.upsertAsset({ id: "A255", price: "1" }), { code: "OUT_OF_RANGE", field: "asset" });
+  // replacing a row adds none
+  full.upsertUnderlying({ id: "U7", spot: "101", vol: "0.5" });
+  full.upsertAsset({ id: "A7", price: "2" });
+  assert.is(full.underlyingIndex("U7"), 10_100_000_000n);
+});

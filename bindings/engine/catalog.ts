@@ -148,7 +148,7 @@ export class Catalog {
     const row = this.withIndex(spec, clock), existing = this.underlyingIds.get(row.id);
     // stale without a spot, a replaced underlying keeps its index, as a print leaving it stale does
     if (existing !== undefined && row.stale && spec.spot === null) row.index = this.underlyings[existing].index;
-    if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings");
+    if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings", "underlying");
     // the index is the spot with no sources, or without a quorum; else the sources make it
     else this.assertUnderlyingPriceFits(existing, row.index, spec.spot !== null && (row.sources.length === 0 || row.stale) ? "underlying.spot" : "underlying.sources");
     for (const i of this.instruments) {
@@ -171,7 +171,7 @@ export class Catalog {
     if (row.underlying !== null && !this.underlyingIds.has(row.underlying)) fail("UNKNOWN_ID", "asset.underlying", `no underlying "${row.underlying}"`);
     const existing = this.assetIds.get(row.id);
     if (existing === undefined) {
-      checkCount(this.assets.length + 1, MAX_ASSETS, "assets");
+      checkCount(this.assets.length + 1, MAX_ASSETS, "assets", "asset");
     } else {
       const price = row.underlying === null ? row.price : this.underlying(row.underlying).index;
       this.assertAssetPriceFits(existing, price, "asset.price");
@@ -189,15 +189,14 @@ export class Catalog {
     assertRateHorizon(row, this.underlyings[u].rate, this.settings.now, "instrument.expiry");
     const existing = this.instrumentIds.get(row.id);
     if (existing === undefined) {
-      checkCount(this.instruments.length + 1, MAX_INSTRUMENTS, "instruments");
+      checkCount(this.instruments.length + 1, MAX_INSTRUMENTS, "instruments", "instrument");
     } else {
       const before = this.instruments[existing];
       // its positions are settled at the old expiry: a new one would let them trade again
       if (isExpiredAt(before, this.clock)) fail("EXPIRED", "instrument.expiry", `"${row.id}" expired at the oracle clock: an expired contract keeps its expiry (define a new instrument)`);
       const held = this.maxLotsHeld(existing);
-      if (held > 0n && (before.lotSize !== row.lotSize || before.kind !== row.kind || before.underlying !== row.underlying)) {
-        fail("OUT_OF_RANGE", "instrument.lotSize", "kind, underlying and lot size cannot change while positions are open");
-      }
+      const changed = held > 0n ? (["kind", "underlying", "lotSize"] as const).find((key) => before[key] !== row[key]) : undefined;
+      if (changed !== undefined) fail("OUT_OF_RANGE", `instrument.${changed}`, "cannot change once the instrument has been held (since the last bulk load)");
       if (beyondNotional(held, row, this.underlyings[u].index)) fail("OUT_OF_RANGE", "instrument.mark", "an open position would exceed the notional limit");
     }
     replaceRow(this.instruments, this.instrumentIds, row);
@@ -443,6 +442,7 @@ function replaceRow<T extends { id: string }>(rows: T[], ids: Map<string, number
   }
 }
 
-function checkCount(count: number, limit: number, field: string): void {
-  if (count > limit) fail("OUT_OF_RANGE", field, `more than ${limit} rows`);
+/** Refuses a count of `rows` (their plural noun) past `limit`, at `field`: the file's list, or the row an upsert adds. */
+function checkCount(count: number, limit: number, rows: string, field = rows): void {
+  if (count > limit) fail("OUT_OF_RANGE", field, `more than ${limit} ${rows}`);
 }
