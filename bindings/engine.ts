@@ -1,7 +1,7 @@
 // MarginEngine: the public facade. Each method delegates to one part in engine/ (parts.ts wires
 // them); reference data is validated with exact bigint arithmetic, accounts live in the module.
 import { formatDecimal, MONEY_SCALE } from "./core/decimal.js";
-import { optionsOf } from "./core/json.js";
+import { optionalCount, optionsOf } from "./core/json.js";
 import { checkTimestamp, formatTime } from "./core/time.js";
 import { MAX_MEMORY_BYTES, RUNTIME_OPTION_KEYS, checkedSize, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
 import type { AccountColumns, StagedFieldName } from "./venue/account-columns.js";
@@ -272,9 +272,9 @@ export class MarginEngine {
    * @example (await engine.whatIf({ maxMarkDeviation: "0.02" })).transitions
    */
   async whatIf(params: unknown, options?: { top?: number | null } | null): Promise<WhatIfReport> {
-    const top = optionsOf(options, "options", ["top"]).top ?? 20;
+    const top = optionalCount(optionsOf(options, "options", ["top"]).top, "options.top", 20);
     const proposed = await this.withParams(params);
-    return compareVenues(this.parts, proposed.parts, top as number);
+    return compareVenues(this.parts, proposed.parts, top);
   }
 
   /** The insurance fund balance. @example engine.fund() // "25000000" */

@@ -51,6 +51,16 @@ test("engine options, runtime options and memoryEstimate sizes take only their k
   assert.is(created.fund(), "5");
 });
 
+test("a count option that is no whole number ≥ 0 is refused at its path, and null means its default", async () => {
+  const engine = await MarginEngine.fromVenue(VENUE);
+  for (const bad of [-1, 1.5, "3", NaN]) {
+    await expectRefusedUnchanged(engine, () => engine.whatIf({}, { top: bad }), { code: "OUT_OF_RANGE", field: "options.top", label: `top ${bad}` });
+    await expectRefusedUnchanged(engine, () => engine.liquidationQueue({ limit: bad }), { code: "OUT_OF_RANGE", field: "options.limit", label: `limit ${bad}` });
+    await expectRefusedUnchanged(engine, () => engine.accounts({ offset: bad }), { code: "OUT_OF_RANGE", field: "options.offset", label: `offset ${bad}` });
+  }
+  assert.equal(await engine.whatIf({ maxMarkDeviation: "0.01" }, { top: null }), await engine.whatIf({ maxMarkDeviation: "0.01" }));
+});
+
 test("loadColumns takes the AccountColumns keys only: a misspelt ids is refused", async () => {
   const { venue, columns } = generateVenue({ accounts: 3, seed: 5 });
   const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });

@@ -42,6 +42,13 @@ export function optionsOf(value: unknown, field: string, allowed: readonly strin
   return onlyKeys(asObject(value, field), field, allowed);
 }
 
+/** An optional count: absent or null is `absent`; anything else a whole number ≥ 0 (or Infinity: no bound). */
+export function optionalCount(value: unknown, field: string, absent: number): number {
+  if (value === undefined || value === null) return absent;
+  if (value !== Infinity && (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)) fail("OUT_OF_RANGE", field, "expected an integer ≥ 0");
+  return value as number;
+}
+
 /** An optional flag: absent or null is false. */
 export function optionalFlag(value: unknown, field: string): boolean {
   return value === undefined || value === null ? false : asBoolean(value, field);

@@ -2,8 +2,7 @@
 // results, with account, instrument and asset ids, quantities in base units, prices and money as
 // exact decimal strings.
 import { MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
-import { fail } from "../core/errors.js";
-import { optionsOf } from "../core/json.js";
+import { optionalCount, optionsOf } from "../core/json.js";
 import { formatRaw } from "../core/units.js";
 import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
@@ -36,10 +35,7 @@ export class Liquidations {
 
 /** The `{ limit? }` options of a pass: the queue entries it takes (all when absent or null). */
 function limitOf(options: unknown): number {
-  const limit = optionsOf(options, "options", ["limit"]).limit;
-  if (limit === undefined || limit === null || limit === Infinity) return Infinity;
-  if (!Number.isInteger(limit) || (limit as number) < 0) fail("OUT_OF_RANGE", "options.limit", "must be a non-negative integer");
-  return limit as number;
+  return optionalCount(optionsOf(options, "options", ["limit"]).limit, "options.limit", Infinity);
 }
 
 function describePass(result: PassResult, catalog: Catalog, book: AccountBook): LiquidationReport {

@@ -3,6 +3,7 @@
 import { formatDecimal, FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { STATUS_NAMES } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
+import { optionalCount } from "../core/json.js";
 import { idRecord, setId } from "../core/records.js";
 import { formatI64, formatUnits, readI64, wordsOf } from "../core/units.js";
 import { Col, type ColumnViews } from "../module/views.js";
@@ -47,10 +48,9 @@ export class Presenter {
   /** Accounts [offset, offset + limit) in account order (clipped to those that exist). */
   accounts(options: AccountsOptions | null | undefined): AccountRisk[] {
     // null, as absent, means the default
-    const liquidationPrices = options?.liquidationPrices ?? false, offset = options?.offset ?? 0, limit = options?.limit ?? Infinity;
+    const liquidationPrices = options?.liquidationPrices ?? false;
+    const offset = optionalCount(options?.offset, "options.offset", 0), limit = optionalCount(options?.limit, "options.limit", Infinity);
     if (typeof liquidationPrices !== "boolean") fail("MALFORMED", "options.liquidationPrices", "expected true or false");
-    if (!Number.isSafeInteger(offset) || offset < 0) fail("OUT_OF_RANGE", "options.offset", "expected an integer ≥ 0");
-    if (limit !== Infinity && (!Number.isSafeInteger(limit) || limit < 0)) fail("OUT_OF_RANGE", "options.limit", "expected an integer ≥ 0");
     this.refresh.refresh();
     const n = this.book.count(), from = Math.min(offset, n);
     return this.describe(from, Math.min(n, from + limit), liquidationPrices, this.book.children());

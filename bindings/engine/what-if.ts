@@ -4,7 +4,6 @@
 // proposed venue is a separate engine restored from this one's snapshot with the parameters
 // changed, so the engine asked is never touched.
 import { formatDecimal, MONEY_SCALE } from "../core/decimal.js";
-import { fail } from "../core/errors.js";
 import { asObject } from "../core/json.js";
 import { STATUS_NAMES, STATUS_RESTRICTED } from "../core/constants.generated.js";
 import { parseParams } from "../venue/params.js";
@@ -32,7 +31,6 @@ export function proposedSnapshot(bytes: Uint8Array, proposal: unknown): Uint8Arr
 
 /** The comparison of a venue (`current`) with itself under other parameters (`proposed`). */
 export function compareVenues(current: EngineParts, proposed: EngineParts, top: number): WhatIfReport {
-  if (!Number.isInteger(top) || top < 0) fail("OUT_OF_RANGE", "top", "must be a non-negative integer");
   const before = current.results.columns(), after = proposed.results.columns();
   const totalsBefore = current.results.totals(), totalsAfter = proposed.results.totals();
   const n = before.status.length;
