@@ -252,7 +252,7 @@ test("loadColumns: a bad row rejects the whole batch and changes nothing", async
     [(c) => { c.positionEntry[0] = 0n; }, "OUT_OF_RANGE", "columns.positionEntry[0]"],
     [(c) => { c.collateralAsset[1] = 9; }, "UNKNOWN_ID", "columns.collateralAsset[1]"],
     [(c) => { c.collateralAmount[0] = 10n ** 19n / 10n + 1n; }, "OUT_OF_RANGE", "columns.collateralAmount[0]"],
-    [(c) => { c.mode[1] = 2; }, "OUT_OF_RANGE", "columns.mode[1]"],
+    [(c) => { c.mode[1] = 2; }, "MALFORMED", "columns.mode[1]"],
     [(c) => { c.positionOffsets[1] = 4; }, "MALFORMED", "columns.positionOffsets[1]"],
     [(c) => { c.parent[0] = 0; }, "MALFORMED", "columns.parent[0]"],
     [(c) => { c.ids = ["a", "a"]; }, "DUPLICATE_ID", "columns.ids[1]"],

@@ -171,7 +171,7 @@ function sortStagedCollateral(start: i32, end: i32): void {
  */
 export function validateStaged(): i32 {
   for (let a = 0; a < stagedAccounts; a++) {
-    if (u8At(stagedMode.ptr, a) > 1) return reject(StagedField.Mode, a, Rejection.OutOfRange);
+    if (u8At(stagedMode.ptr, a) > 1) return reject(StagedField.Mode, a, Rejection.Malformed);
   }
   const po = stagedPositionOffsets.ptr, co = stagedCollateralOffsets.ptr;
   if (i32At(po, 0) != 0) return reject(StagedField.PositionOffsets, 0, Rejection.Malformed);

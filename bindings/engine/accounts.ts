@@ -62,9 +62,10 @@ export class AccountBook {
     v.i64(Col.StagedCollateralAmount).set(columns.collateralAmount);
     const rejection = this.wasm.validateStaged();
     if (rejection !== 0) {
-      const field = fieldOf(STAGED_FIELDS[this.wasm.rejectedField()], this.wasm.rejectedRow());
+      const column = STAGED_FIELDS[this.wasm.rejectedField()];
+      const field = fieldOf(column, this.wasm.rejectedRow());
       this.wasm.discardStaged();
-      throw stagedError(rejection, field);
+      throw stagedError(rejection, column, field);
     }
     this.wasm.commitStaged();
     this.loads++;
@@ -224,11 +225,11 @@ function checkShape(value: unknown): void {
   });
 }
 
-function stagedError(rejection: number, field: string): MarginError {
+function stagedError(rejection: number, column: StagedFieldName, field: string): MarginError {
   switch (rejection) {
     case REJECTION_OUT_OF_RANGE: return new MarginError("OUT_OF_RANGE", field, "outside the documented limits (docs/limits.md)");
     case REJECTION_UNKNOWN_ID: return new MarginError("UNKNOWN_ID", field, "refers to no such row");
     case REJECTION_DUPLICATE: return new MarginError("DUPLICATE_ID", field, "appears twice in one account");
-    default: return new MarginError("MALFORMED", field, "offsets are not a valid CSR layout");
+    default: return new MarginError("MALFORMED", field, column === "mode" ? "expected 0 (standard) or 1 (portfolio)" : "offsets are not a valid CSR layout");
   }
 }
