@@ -169,7 +169,7 @@ test("ids that are not strings are a MarginError, never a TypeError", async () =
   ]) {
     await expectRefusedUnchanged(engine, call, { code: "MALFORMED", field: field });
   }
-  await expectRefusedUnchanged(engine, () => engine.checkOrderRaw(id, 0, 1, 1n), { code: "UNKNOWN_ID", field: "order.account" });
+  await expectRefusedUnchanged(engine, () => engine.checkOrderRaw(id, 0, 1, 1n), { code: "MALFORMED", field: "order.account" });
 });
 
 test("ShardedEngine judges the whole batch as one engine would, names rows of the batch, and survives bad arguments", async () => {

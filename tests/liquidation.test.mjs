@@ -302,9 +302,15 @@ test("checkOrderRaw names the bad argument", async () => {
     [[-1, 0, 1, 100n], "UNKNOWN_ID", "order.account"],
     [[10, 0, 1, 100n], "UNKNOWN_ID", "order.account"],
     [[0, 9999, 1, 100n], "UNKNOWN_ID", "order.instrument"],
-    [[0, 0, 1.5, 100n], "OUT_OF_RANGE", "order.qty"],
+    [[0, 0, 1.5, 100n], "NOT_WHOLE_LOTS", "order.qty"],
+    [[0, 0, 900_000_001, 100n], "OUT_OF_RANGE", "order.qty"],
     [[0, 0, 1, 0n], "OUT_OF_RANGE", "order.price"],
-    [[0, 0, 1, 100], "OUT_OF_RANGE", "order.price"],
+    // a value of the wrong type is named as such: account 0 exists, and 100 is no raw price
+    [["0", 0, 1, 100n], "MALFORMED", "order.account"],
+    [[0, "0", 1, 100n], "MALFORMED", "order.instrument"],
+    [[0, 0, 1n, 100n], "MALFORMED", "order.qty"],
+    [[0, 0, 1, 100], "MALFORMED", "order.price"],
+    [[0, 0, 1, "100"], "MALFORMED", "order.price"],
   ]) {
     expectMarginError(() => engine.checkOrderRaw(...args), { code, field, label: String(args) });
   }

@@ -43,13 +43,18 @@ export class Orders {
   }
 
   checkRaw(a: number, i: number, lots: number, price: bigint): RawOrderCheck {
+    if (typeof a !== "number") fail("MALFORMED", "order.account", `expected an account index (a number), got ${typeof a}`);
     if (!Number.isInteger(a) || a < 0 || a >= this.book.count()) fail("UNKNOWN_ID", "order.account", `no account index ${String(a)}`);
+    if (typeof i !== "number") fail("MALFORMED", "order.instrument", `expected an instrument index (a number), got ${typeof i}`);
     if (!Number.isInteger(i) || i < 0 || i >= this.catalog.instruments.length) fail("UNKNOWN_ID", "order.instrument", `no instrument index ${String(i)}`);
-    if (!Number.isSafeInteger(lots) || Math.abs(lots) > Number(MAX_LOTS)) fail("OUT_OF_RANGE", "order.qty", `expected whole lots, at most ${MAX_LOTS} either way`);
+    if (typeof lots !== "number") fail("MALFORMED", "order.qty", `expected signed whole lots (a number), got ${typeof lots}`);
+    if (!Number.isInteger(lots)) fail("NOT_WHOLE_LOTS", "order.qty", `expected whole lots, got ${lots}`);
+    if (Math.abs(lots) > Number(MAX_LOTS)) fail("OUT_OF_RANGE", "order.qty", `expected whole lots, at most ${MAX_LOTS} either way`);
+    if (typeof price !== "bigint") fail("MALFORMED", "order.price", `expected a raw price (a bigint at 1e8), got ${typeof price}`);
     const row = this.catalog.instruments[i];
     // an option's premium may be 0; a perpetual's or future's price may not
     const lowest = row.kind >= KIND_CALL ? 0n : 1n;
-    if (typeof price !== "bigint" || price < lowest || price > MAX_PRICE) fail("OUT_OF_RANGE", "order.price", `outside ${lowest === 0n ? "[0" : "(0"}, the price limit]`);
+    if (price < lowest || price > MAX_PRICE) fail("OUT_OF_RANGE", "order.price", `outside ${lowest === 0n ? "[0" : "(0"}, the price limit]`);
     this.refresh.refresh();
     const held = this.wasm.heldPosition(a, i);
     const heldLots = this.wasm.trialHeldLots();
