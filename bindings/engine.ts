@@ -28,7 +28,7 @@ export class MarginEngine {
   private static async build(runtime: RuntimeOptions, field: string, options: EngineOptions, fill: (parts: EngineParts) => void): Promise<MarginEngine> {
     return building(async () => {
       const { simd, initialMemory, maximumMemory } = runtimeOf(runtime, field);
-      const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory, field), simd, options);
+      const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory, field), options);
       fill(parts);
       parts.catalog.ensureRoom("maximumMemory");
       parts.memory.built();
@@ -289,7 +289,7 @@ export class MarginEngine {
 
   /** Memory and size figures (live column bytes, the whole linear memory, the module) and the exact-path bucket count. @example engine.stats().liveBytes */
   stats(): ReturnType<typeof moduleStats> & { simd: boolean } {
-    return { simd: this.parts.simd, ...moduleStats(this.parts.wasm) };
+    return { simd: this.parts.simd, ...moduleStats(this.parts.wasm, this.parts.wasmBytes) };
   }
 
   /** The venue file describing the current state. @example JSON.stringify(engine.toVenue()) */

@@ -1,6 +1,7 @@
 // Builds the module (asc) and the facade bundles (esbuild); declarations come from tsc.
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { deflateRawSync } from "node:zlib";
 import * as esbuild from "esbuild";
 import { main as generateConstants } from "./generate-constants.mjs";
 import { buildPreview } from "./preview-page.mjs";
@@ -35,13 +36,22 @@ const scalarApart = {
     build.onResolve({ filter: /^\.\/scalar-bytes\.js$/ }, () => ({ path: "./margin-core.scalar.js", external: true }));
   },
 };
-await esbuild.build({ ...shared, entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true, plugins: [scalarApart] });
-await esbuild.build({ ...shared, entryPoints: ["bindings/module/scalar-bytes.ts"], outfile: "build/margin-core.scalar.js", platform: "browser", minify: true });
+// The browser builds embed each module as raw DEFLATE (base64 like any binary): gzip compresses
+// the base64 of the bytes themselves a quarter worse than the bytes, and a page downloads the
+// deflated module in 10 KB less. bindings/module/wasm.ts inflates it with DecompressionStream.
+const deflatedWasm = {
+  name: "deflated-wasm",
+  setup(build) {
+    build.onLoad({ filter: /\.wasm$/ }, ({ path }) => ({ contents: deflateRawSync(readFileSync(path), { level: 9 }), loader: "binary" }));
+  },
+};
+await esbuild.build({ ...shared, entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true, plugins: [scalarApart, deflatedWasm] });
+await esbuild.build({ ...shared, entryPoints: ["bindings/module/scalar-bytes.ts"], outfile: "build/margin-core.scalar.js", platform: "browser", minify: true, plugins: [deflatedWasm] });
 // The same entry as a classic script for a <script> tag (and file://): a global `MarginCore`, also
 // set on globalThis so that importing the file for its effect (a bundler, a worker) defines it too.
 await esbuild.build({
   ...shared, format: "iife", globalName: "MarginCore", entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.iife.js",
-  platform: "browser", minify: true, footer: { js: "globalThis.MarginCore=MarginCore;" },
+  platform: "browser", minify: true, footer: { js: "globalThis.MarginCore=MarginCore;" }, plugins: [deflatedWasm],
 });
 // The margin preview page: one self-contained HTML file.
 await buildPreview(esbuild);

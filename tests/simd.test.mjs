@@ -2,6 +2,7 @@
 // buckets and greeks, and the venue totals, on random venues rich in portfolio accounts.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { statSync } from "node:fs";
 import { MarginEngine, generateVenue } from "../build/index.js";
 import { randomVenue } from "./reference/random-venue.mjs";
 
@@ -11,6 +12,12 @@ async function both(venue) {
   assert.ok(simd.stats().simd && !scalar.stats().simd, "one engine of each build");
   return [simd, scalar];
 }
+
+test("stats() gives the size of the build the engine runs, each module as compiled", async () => {
+  const [simd, scalar] = await both({ now: "2026-11-24T00:00:00Z" });
+  assert.is(simd.stats().wasmBytes, statSync(new URL("../build/margin-core.wasm", import.meta.url)).size);
+  assert.is(scalar.stats().wasmBytes, statSync(new URL("../build/margin-core.scalar.wasm", import.meta.url)).size);
+});
 
 test("random edge-case venues: SIMD = scalar", async () => {
   for (let seed = 101; seed <= 120; seed++) {

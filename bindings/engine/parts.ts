@@ -6,7 +6,7 @@ import { asId, asObject } from "../core/json.js";
 import { MAX_FUND } from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
 import { ColumnViews } from "../module/views.js";
-import { RUNTIME_OPTION_KEYS, type WasmExports } from "../module/wasm.js";
+import { RUNTIME_OPTION_KEYS, type Instance, type WasmExports } from "../module/wasm.js";
 import { parseParams } from "../venue/params.js";
 import { AccountBook } from "./accounts.js";
 import { Catalog } from "./catalog.js";
@@ -29,6 +29,8 @@ export interface EngineParts {
   wasm: WasmExports;
   views: ColumnViews;
   simd: boolean;
+  /** The size of the build it runs. */
+  wasmBytes: number;
   refresh: Refresh;
   catalog: Catalog;
   prices: Prices;
@@ -49,7 +51,7 @@ export interface EngineParts {
 export const ENGINE_OPTION_KEYS: readonly string[] = [...RUNTIME_OPTION_KEYS, "now", "settlement", "params", "insuranceFund"];
 
 /** Settings are checked in the order the venue file lists them: now, settlement, params, fund. */
-export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineOptions): EngineParts {
+export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, options: EngineOptions): EngineParts {
   const views = new ColumnViews(wasm);
   const now = options.now === undefined ? Date.now() : parseTime(options.now, "now");
   const settlement = asId(options.settlement ?? "USD", "settlement");
@@ -67,7 +69,7 @@ export function assembleParts(wasm: WasmExports, simd: boolean, options: EngineO
   const expiry = new Expiry(wasm, views, catalog, book, refresh, memory);
   const orders = new Orders(wasm, views, catalog, book, refresh, expiry);
   return {
-    wasm, views, simd, refresh, catalog, book, results, greeks, liquidator, expiry, memory, orders,
+    wasm, views, simd, wasmBytes, refresh, catalog, book, results, greeks, liquidator, expiry, memory, orders,
     maxOrder: new MaxOrder(wasm, views, catalog, book, orders),
     prices: new Prices(catalog, expiry),
     present: new Presenter(wasm, views, catalog, book, results, greeks, refresh, priceSearch),
