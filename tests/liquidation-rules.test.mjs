@@ -321,6 +321,25 @@ test("ADL passes over the bankrupt account's family: nothing flows between a par
   assert.equal(["child", "sibling"].map(before), family, "the sub-accounts are untouched");
 });
 
+test("an ADL opponent a limit keeps back is skipped once a pass, however many deficits try it", async () => {
+  // o16 holds 16 assets and no USD: paying an ADL amount would open a 17th balance
+  const assets = Array.from({ length: 16 }, (_, k) => ({ id: `X${k}`, price: "100", haircut: "0" }));
+  const engine = await MarginEngine.fromVenue({
+    now: NOW, assets, underlyings: [BTC], instruments: [PERP], insuranceFund: "0",
+    accounts: [
+      { id: "bust1", collateral: { USD: "500" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "51000" }] },
+      { id: "bust2", collateral: { USD: "400" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "51000" }] },
+      { id: "o16", collateral: Object.fromEntries(assets.map((a) => [a.id, "1000"])), positions: [{ instrument: "BTC-PERP", qty: "-2", entry: "60000" }] },
+    ],
+  });
+  const before = wealth(engine);
+  const pass = engine.liquidate();
+  assert.equal(pass.queue.map((q) => [q.id, q.bankruptcy, q.adl.length, q.uncoveredDeficit]), [["bust2", true, 0, "600"], ["bust1", true, 0, "500"]]);
+  assert.equal(pass.skipped.map((s) => [s.account, s.code]), [["o16", "OUT_OF_RANGE"]]);
+  assert.is(pass.badDebt, "1100");
+  assert.is(wealth(engine) - before, money(pass.badDebt) + money(pass.haircutReleased));
+});
+
 test("a paged pass does not count an entry skipped for a limit: the whale cannot hold every page behind it", async () => {
   const engine = await MarginEngine.fromVenue(WHALE);
   const pass = engine.liquidate({ limit: 1 });

@@ -369,7 +369,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
         if (!(error instanceof Breach)) throw error;
         Object.assign(holder, saved);
         Object.assign(bankrupt, savedBankrupt);
-        skipped.push(holder.id);
+        if (!skipped.includes(holder.id)) skipped.push(holder.id); // once a pass
         continue;
       }
       filled += k;

@@ -94,7 +94,10 @@ export class Deleverager {
       } catch (error) {
         if (!(error instanceof MarginError)) throw error;
         this.ledger.undo();
-        skipped.push({ account: b, code: error.code, field: error.field, message: error.detail });
+        // an opponent a limit keeps back is reported once a pass (its first reason), however many deficits try it
+        if (!skipped.some((s) => s.account === b)) {
+          skipped.push({ account: b, code: error.code, field: error.field, message: error.detail });
+        }
         continue;
       }
       this.ledger.commit(b);
