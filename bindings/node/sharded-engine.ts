@@ -10,6 +10,7 @@ import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
 import { formatTime } from "../core/time.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file.js";
+import { priceArguments } from "../venue/price-arguments.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
 import { assignShards, gatherColumns, globalField } from "./shard-plan.js";
 
@@ -145,13 +146,10 @@ export class ShardedEngine {
   }
 
   /** A price for every shard: checked on all of them first, so a rejection changes no shard. */
-  async setPrice(id: string, price: string, timestampMs: number, source?: string): Promise<void> {
-    // what cannot travel to a worker is refused here, where the arguments are still plain values
-    if (typeof id !== "string") throw new MarginError("MALFORMED", "id", "expected an id string");
-    if (typeof price !== "string") throw new MarginError("MALFORMED", "price", "expected a decimal string");
-    if (typeof timestampMs !== "number") throw new MarginError("MALFORMED", "timestamp", "expected ms since the epoch (a number)");
-    if (source !== undefined && source !== null && typeof source !== "string") throw new MarginError("MALFORMED", "source", "expected a source id string");
-    const update = { id, price, time: timestampMs, source: source ?? undefined };
+  async setPrice(id: string, price: string, timestampMs: number, source?: string | null): Promise<void> {
+    // judged here as one engine judges them, so only strings and numbers travel to the workers
+    const { id: key, time, source: feed } = priceArguments(id, price, timestampMs, source);
+    const update = { id: key, price, time, source: feed };
     await this.inTurn(async () => {
       await Promise.all(this.shards.map((s) => s.request({ op: "checkPrice", ...update })));
       await Promise.all(this.shards.map((s) => s.request({ op: "setPrice", ...update })));
