@@ -6,11 +6,29 @@ import { MarginEngine } from "../build/index.js";
 import { ShardedEngine } from "../build/sharded-engine.js";
 
 const NOW = "2026-11-24T00:00:00Z", T0 = Date.parse(NOW);
+const tiers = [{ upTo: "10000000000", imf: "0.02", mmf: "0.01" }];
+const perp = (id, underlying, mark) => ({ id, kind: "perp", underlying, lotSize: "1", mark, tiers });
 const EMPTY = {
   count: 0, mode: new Uint8Array(0), parent: new Int32Array(0), positionOffsets: Uint32Array.from([0]), positionInstrument: new Uint16Array(0),
   positionLots: new Int32Array(0), positionEntry: new BigInt64Array(0), collateralOffsets: Uint32Array.from([0]), collateralAsset: new Uint8Array(0),
   collateralAmount: new BigInt64Array(0),
 };
+
+/** Accounts in CSR columns: each `{ mode?, positions: [[instrument, lots, entry]], balances: [[asset, amount]] }`. */
+function columnsOf(accounts) {
+  const po = [0], pi = [], pl = [], pe = [], co = [0], ca = [], cm = [];
+  for (const { positions = [], balances = [] } of accounts) {
+    for (const [i, lots, entry] of positions) pi.push(i), pl.push(lots), pe.push(entry);
+    for (const [asset, amount] of balances) ca.push(asset), cm.push(amount);
+    po.push(pi.length);
+    co.push(ca.length);
+  }
+  return {
+    count: accounts.length, mode: Uint8Array.from(accounts, (a) => a.mode ?? 0), parent: new Int32Array(accounts.length).fill(-1),
+    positionOffsets: Uint32Array.from(po), positionInstrument: Uint16Array.from(pi), positionLots: Int32Array.from(pl), positionEntry: BigInt64Array.from(pe),
+    collateralOffsets: Uint32Array.from(co), collateralAsset: Uint8Array.from(ca), collateralAmount: BigInt64Array.from(cm),
+  };
+}
 
 /** What a call threw, as code, field and detail; "accepted" when it did not throw (a sharded engine it made is closed). */
 async function outcome(call) {
@@ -52,6 +70,42 @@ test("setPrice judges its arguments in the engine's order: price, timestamp, sou
     }
   } finally {
     await sharded.close();
+  }
+});
+
+test("a print refused for different reasons on different shards is named as one engine names it, every time", async () => {
+  const venue = {
+    now: NOW, params: { maxPriceAge: "60" },
+    underlyings: [
+      { id: "BTC", vol: "0.5", sources: [{ id: "a", price: "65000", time: NOW }] },
+      { id: "ETH", vol: "0.5", sources: [{ id: "x", price: "3000", time: "2026-11-23T23:59:10Z" }, { id: "y", price: "3060", time: NOW }, { id: "z", price: "3070", time: NOW }] },
+    ],
+    instruments: [perp("BTC-PERP", "BTC", "65000"), perp("ETH-PERP", "ETH", "3000")],
+  };
+  // 150,000 BTC: past the 1e10 notional limit at 70,000; 3,265,000 ETH: past it once ETH's index moves 3,060 → 3,065
+  const btc = { positions: [[0, 150_000, 6_500_000_000_000n]], balances: [[0, 100_000_000_000_000n]] };
+  const eth = { positions: [[1, 3_265_000, 300_000_000_000n]], balances: [[0, 100_000_000_000_000n]] };
+  // at T0 + 15 s source x ages out and ETH's index moves: the clock move is checked before BTC's new price
+  const print = ["BTC", "70000", T0 + 15_000, "a"];
+  // one account a shard: which shard answers first varies, so several layouts and attempts
+  for (const accounts of [[btc, eth], [eth, btc], [btc, btc, btc, eth]]) {
+    const columns = columnsOf(accounts);
+    const single = await MarginEngine.fromVenue(venue);
+    single.loadColumns(columns);
+    const expected = await outcome(() => single.setPrice(...print));
+    assert.ok(expected.startsWith('OUT_OF_RANGE at timestamp: an open position in "ETH-PERP"'), expected);
+    const sharded = await ShardedEngine.create(venue, columns, { shards: accounts.length });
+    try {
+      const before = await sharded.riskColumns();
+      for (let k = 0; k < 10; k++) assert.is(await outcome(() => sharded.setPrice(...print)), expected, `${accounts.length} shards, attempt ${k}`);
+      assert.equal(await sharded.riskColumns(), before, "no shard changed");
+      // the price alone past BTC's limit, with no clock move: refused at price by the BTC shards only
+      const priceAlone = await outcome(() => single.setPrice("BTC", "70000", T0, "a"));
+      assert.ok(priceAlone.startsWith("OUT_OF_RANGE at price:"), priceAlone);
+      assert.is(await outcome(() => sharded.setPrice("BTC", "70000", T0, "a")), priceAlone);
+    } finally {
+      await sharded.close();
+    }
   }
 });
 

@@ -12,6 +12,7 @@ import { formatTime } from "../core/time.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file.js";
 import { priceArguments } from "../venue/price-arguments.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
+import { priceRefusal } from "./shard-errors.js";
 import { assignShards, gatherColumns, globalField } from "./shard-plan.js";
 
 export type ShardRequest =
@@ -151,7 +152,8 @@ export class ShardedEngine {
     const { id: key, time, source: feed } = priceArguments(id, price, timestampMs, source);
     const update = { id: key, price, time, source: feed };
     await this.inTurn(async () => {
-      await Promise.all(this.shards.map((s) => s.request({ op: "checkPrice", ...update })));
+      const refusal = priceRefusal(await Promise.allSettled(this.shards.map((s) => s.request({ op: "checkPrice", ...update }))));
+      if (refusal !== null) throw refusal.error;
       await Promise.all(this.shards.map((s) => s.request({ op: "setPrice", ...update })));
     });
   }
