@@ -109,4 +109,37 @@ test("a print refused for different reasons on different shards is named as one 
   }
 });
 
+const LOAD_VENUE = {
+  now: NOW,
+  assets: Array.from({ length: 18 }, (_, k) => ({ id: `A${k}`, price: "1" })),
+  underlyings: [{ id: "BTC", spot: "65000", vol: "0.5" }],
+  instruments: Array.from({ length: 66 }, (_, k) => ({ ...perp(`P${k}`, "BTC", "65000"), lotSize: "0.001" })),
+};
+const ENTRY = 6_500_000_000_000n;
+const held = (n) => Array.from({ length: n }, (_, k) => [k, 1, ENTRY]);
+
+test("a batch with several bad rows on different shards is named at the row one engine's validation reaches first", async () => {
+  const single = await MarginEngine.fromVenue(LOAD_VENUE);
+  const cases = [
+    // modes are judged before positions, though the bad position is in an earlier account
+    [[{ positions: [[0, 0, ENTRY]] }, { mode: 2 }], 2, "OUT_OF_RANGE at columns.mode[1]"],
+    // too many positions or balances for one account: the row that ends the account, a + 1
+    [[{}, { positions: held(65) }], 2, "OUT_OF_RANGE at columns.positionOffsets[2]"],
+    [[{}, {}, { balances: Array.from({ length: 17 }, (_, k) => [k, 100_000_000n]) }], 3, "OUT_OF_RANGE at columns.collateralOffsets[3]"],
+    [[{ positions: [[0, 0, ENTRY]] }, {}, { positions: held(65) }], 3, "OUT_OF_RANGE at columns.positionOffsets[3]"],
+    // positions by row before balances by row, and both before duplicates
+    [[{ balances: [[99, 1n]] }, { positions: [[70, 1, ENTRY]] }], 2, "UNKNOWN_ID at columns.positionInstrument[0]"],
+    [[{ positions: [[3, 1, ENTRY], [3, 2, ENTRY]] }, { balances: [[0, 0n]] }], 2, "OUT_OF_RANGE at columns.collateralAmount[0]"],
+    [[{ positions: [[3, 1, ENTRY]] }, { positions: [[3, 1, ENTRY]] }, { positions: [[5, 1, ENTRY], [5, 2, ENTRY]] }, { positions: [[0, 0, ENTRY]] }], 4, "OUT_OF_RANGE at columns.positionLots[4]"],
+    [[{ balances: [[1, 1n], [1, 2n]] }, { positions: [[4, 1, ENTRY], [4, 2, ENTRY]] }], 2, "DUPLICATE_ID at columns.collateralAsset[1]"],
+  ];
+  for (const [accounts, shards, expected] of cases) {
+    const columns = columnsOf(accounts);
+    const one = await outcome(() => single.loadColumns(columns));
+    assert.ok(one.startsWith(`${expected}:`), `${expected}: one engine ${one}`);
+    // the first case's two shards refuse at once: repeated, as the first answer to arrive was what create reported
+    for (let k = 0; k < (accounts === cases[0][0] ? 4 : 1); k++) assert.is(await outcome(() => ShardedEngine.create(LOAD_VENUE, columns, { shards })), one, `${expected}, create ${k}`);
+  }
+});
+
 test.run();

@@ -12,8 +12,8 @@ import { formatTime } from "../core/time.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file.js";
 import { priceArguments } from "../venue/price-arguments.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
-import { priceRefusal } from "./shard-errors.js";
-import { assignShards, gatherColumns, globalField } from "./shard-plan.js";
+import { loadRefusal, priceRefusal } from "./shard-errors.js";
+import { assignShards, gatherColumns } from "./shard-plan.js";
 
 export type ShardRequest =
   | { op: "load"; venue: Record<string, unknown>; columns: AccountColumns; globalIndex: Int32Array; simd?: boolean }
@@ -115,15 +115,14 @@ export class ShardedEngine {
     const plan = assignShards(columns.parent, columns.count, count).map((members) => ({ members, columns: gatherColumns(columns, members) }));
     const shards = plan.map(({ members }) => new Shard(members));
     const engine = new ShardedEngine(shards, columns.count, reference.now as string);
-    try {
-      await Promise.all(shards.map((s, k) => s.request({
-        op: "load", venue: reference, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
-      }).catch((error: unknown) => {
-        throw error instanceof MarginError ? new MarginError(error.code, globalField(error.field, columns, plan[k]), error.detail) : error;
-      })));
-    } catch (error) {
+    // every shard's outcome, so the error named is the one engine's, not the first to arrive
+    const outcomes = await Promise.allSettled(shards.map((s, k) => s.request({
+      op: "load", venue: reference, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
+    })));
+    const refusal = loadRefusal(outcomes, columns, plan);
+    if (refusal !== null) {
       await engine.close();
-      throw error;
+      throw refusal.error;
     }
     return engine;
   }
