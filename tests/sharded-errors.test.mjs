@@ -142,4 +142,19 @@ test("a batch with several bad rows on different shards is named at the row one 
   }
 });
 
+test("columns with null ids load, as loadColumns takes them (accounts acc-i)", async () => {
+  const columns = { ...columnsOf([{ balances: [[0, 100_000_000n]] }, { positions: [[0, 2, ENTRY]], balances: [[0, 100_000_000n]] }]), ids: null };
+  const single = await MarginEngine.fromVenue(LOAD_VENUE);
+  single.loadColumns(columns);
+  assert.equal(single.toVenue().accounts.map((a) => a.id), ["acc-0", "acc-1"]);
+  const sharded = await ShardedEngine.create(LOAD_VENUE, columns, { shards: 2 });
+  try {
+    const expected = single.riskColumns();
+    assert.ok(expected.maintenanceMargin[1] > 0n);
+    assert.equal(await sharded.riskColumns(), { equity: expected.equity, maintenanceMargin: expected.maintenanceMargin, status: expected.status });
+  } finally {
+    await sharded.close();
+  }
+});
+
 test.run();

@@ -51,7 +51,8 @@ export function gatherColumns(columns: AccountColumns, indexes: Int32Array): Acc
   }
   return {
     count: n,
-    ...(columns.ids === undefined ? {} : { ids: Array.from(indexes, (a) => columns.ids![a]) }),
+    // ids absent or null: the accounts are acc-i, as loadColumns takes them
+    ...(columns.ids ? { ids: Array.from(indexes, (a) => columns.ids![a]) } : {}),
     mode, parent, positionOffsets, positionInstrument, positionLots, positionEntry,
     collateralOffsets, collateralAsset, collateralAmount,
   };
