@@ -157,4 +157,11 @@ test("columns with null ids load, as loadColumns takes them (accounts acc-i)", a
   }
 });
 
+test("a venue whose now is null is refused at now, as fromVenue refuses it", async () => {
+  const venue = { now: null, underlyings: [{ id: "BTC", spot: "65000", vol: "0.5" }] };
+  const refused = await outcome(() => MarginEngine.fromVenue(venue));
+  assert.ok(refused.startsWith("MALFORMED at now:"), refused);
+  assert.is(await outcome(() => ShardedEngine.create(venue, EMPTY, { shards: 1 })), refused);
+});
+
 test.run();

@@ -108,8 +108,8 @@ export class ShardedEngine {
     const split = typeof venue === "string" ? splitVenueText(venue) : null;
     if (split !== null) checkVenueMembers(split.file);
     const file = split?.file ?? parseVenueFile(venue).file;
-    // one valuation time for every shard: left to each worker, each would take its own clock's
-    const reference = { ...file, now: file.now ?? formatTime(Date.now()), accounts: [] };
+    // one valuation time for every shard: left to each worker, each would take its own clock's (null is passed on, refused as fromVenue refuses it)
+    const reference = { ...file, now: file.now === undefined ? formatTime(Date.now()) : file.now, accounts: [] };
     // the whole batch's layout, ids and families are judged here, as one engine would judge them
     checkAccountColumns(columns);
     const plan = assignShards(columns.parent, columns.count, count).map((members) => ({ members, columns: gatherColumns(columns, members) }));
