@@ -164,4 +164,17 @@ test("a venue whose now is null is refused at now, as fromVenue refuses it", asy
   assert.is(await outcome(() => ShardedEngine.create(venue, EMPTY, { shards: 1 })), refused);
 });
 
+test("a venue text that is not JSON in its ignored accounts is refused at $, as fromVenue refuses it; JSON accounts are skipped unread", async () => {
+  const text = `{"now":"${NOW}","underlyings":[{"id":"BTC","spot":"65000","vol":"0.5"}],"accounts":[{x y}]}`;
+  const notJson = await outcome(() => MarginEngine.fromVenue(text));
+  assert.ok(notJson.startsWith("MALFORMED at $: not valid JSON"), notJson);
+  assert.is(await outcome(() => ShardedEngine.create(text, EMPTY, { shards: 1 })), notJson);
+  const skipped = await ShardedEngine.create(text.replace("[{x y}]", '[{"id":"ignored","collateral":{"nope":"1"}}]'), EMPTY, { shards: 1 });
+  try {
+    assert.is(skipped.accountCount, 0);
+  } finally {
+    await skipped.close();
+  }
+});
+
 test.run();

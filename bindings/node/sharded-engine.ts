@@ -10,6 +10,7 @@ import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
 import { formatTime } from "../core/time.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file.js";
+import { JsonCursor } from "../venue/json-cursor.js";
 import { priceArguments } from "../venue/price-arguments.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
 import { loadRefusal, priceRefusal } from "./shard-errors.js";
@@ -104,10 +105,12 @@ export class ShardedEngine {
     const count = given.shards ?? Math.min(availableParallelism(), MAX_SHARDS);
     if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new MarginError("OUT_OF_RANGE", "options.shards", `must be an integer in [1, ${MAX_SHARDS}]`);
     if (given.simd !== undefined && given.simd !== null && typeof given.simd !== "boolean") throw new MarginError("MALFORMED", "options.simd", "expected true or false");
-    // the accounts of a venue text are skipped unread where the text allows (venue/file.ts), as they are ignored
+    // a venue text's accounts are ignored: skipped unread (venue/file.ts) where the strict cursor reads them as JSON, else the
+    // text is parsed whole, so text that is not JSON is refused as fromVenue refuses it
     const split = typeof venue === "string" ? splitVenueText(venue) : null;
-    if (split !== null) checkVenueMembers(split.file);
-    const file = split?.file ?? parseVenueFile(venue).file;
+    const skipped = split !== null && JsonCursor.isValue(venue as string, split.accountsStart, split.accountsEnd);
+    if (skipped) checkVenueMembers(split.file);
+    const file = skipped ? split.file : parseVenueFile(venue).file;
     // one valuation time for every shard: left to each worker, each would take its own clock's (null is passed on, refused as fromVenue refuses it)
     const reference = { ...file, now: file.now === undefined ? formatTime(Date.now()) : file.now, accounts: [] };
     // the whole batch's layout, ids and families are judged here, as one engine would judge them
