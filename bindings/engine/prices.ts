@@ -2,10 +2,10 @@
 // instrument's mark, or an asset's own price; and the oracle clock that judges staleness
 // (docs/methodology.md §11). Every check runs before anything changes.
 import { fail } from "../core/errors.js";
-import { checkTimestamp } from "../core/time.js";
 import { indexFromSources } from "../venue/oracle.js";
 import { KIND_CALL } from "../core/constants.generated.js";
-import { beyondNotional, parsePremium } from "../venue/reference.js";
+import { priceArguments } from "../venue/price-arguments.js";
+import { beyondNotional } from "../venue/reference.js";
 import type { Catalog, UnderlyingRow } from "./catalog.js";
 import type { Expiry } from "./expiry.js";
 
@@ -13,25 +13,22 @@ export class Prices {
   constructor(private readonly catalog: Catalog, private readonly expiry: Expiry) {}
 
   /**
-   * Every check of a price update, then the update itself as a function that cannot fail. A
-   * timestamp is a whole ms, at most maxClockSkew ahead of the oracle clock (so one bad feed
-   * cannot jump the clock and freeze the others), and never past what a snapshot can write.
+   * Every check of a price update, then the update itself as a function that cannot fail. The
+   * arguments are judged first, on their own (the sharded engine judges them the same way before
+   * any shard sees them). A timestamp is a whole ms, at most maxClockSkew ahead of the oracle
+   * clock (so one bad feed cannot jump the clock and freeze the others), and never past what a
+   * snapshot can write.
    */
   plan(id: unknown, price: unknown, timestamp: unknown, source?: unknown): () => void {
-    // a premium may be 0 (only an option's mark); every other price is checked > 0 below
-    const raw = parsePremium(price, "price");
-    const time = checkTimestamp(timestamp, "timestamp");
+    const { id: key, raw, time: timestampMs, source: feed } = priceArguments(id, price, timestamp, source);
     const catalog = this.catalog;
     const ahead = catalog.clock + catalog.params.maxClockSkewMs;
-    if (time > ahead) fail("OUT_OF_RANGE", "timestamp", `${time} is more than maxClockSkew (${catalog.params.maxClockSkewMs / 1000} s) ahead of the oracle clock ${catalog.clock}; settleExpired(now) moves the clock`);
-    if (source !== undefined && source !== null && typeof source !== "string") fail("MALFORMED", "source", "expected a source id string");
-    if (typeof id !== "string") fail("MALFORMED", "id", `expected an id string, got ${id === null ? "null" : typeof id}`);
-    const target = catalog.find(id);
-    if (target === undefined) fail("UNKNOWN_ID", "id", `no underlying, instrument or asset "${id}"`);
+    if (timestampMs > ahead) fail("OUT_OF_RANGE", "timestamp", `${timestampMs} is more than maxClockSkew (${catalog.params.maxClockSkewMs / 1000} s) ahead of the oracle clock ${catalog.clock}; settleExpired(now) moves the clock`);
+    const target = catalog.find(key);
+    if (target === undefined) fail("UNKNOWN_ID", "id", `no underlying, instrument or asset "${key}"`);
     if (raw === 0n && !("instrument" in target && catalog.instruments[target.instrument].kind >= KIND_CALL)) fail("OUT_OF_RANGE", "price", "0 is outside (0, 10000000000]: only an option's premium may be 0");
-    if (!("underlying" in target) && source !== undefined && source !== null) fail("MALFORMED", "source", `"${id}" is not an underlying: only underlyings have oracle sources`);
-    if ("underlying" in target) return this.planIndex(target.underlying, raw, time, source ?? undefined);
-    const timestampMs = time;
+    if (!("underlying" in target) && feed !== undefined) fail("MALFORMED", "source", `"${key}" is not an underlying: only underlyings have oracle sources`);
+    if ("underlying" in target) return this.planIndex(target.underlying, raw, timestampMs, feed);
     if ("instrument" in target) {
       const i = target.instrument, row = catalog.instruments[i];
       if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
@@ -44,7 +41,7 @@ export class Prices {
       };
     }
     const a = target.asset, row = catalog.assets[a];
-    if (row.underlying !== null) fail("MALFORMED", "id", `asset "${id}" is priced by underlying "${row.underlying}"`);
+    if (row.underlying !== null) fail("MALFORMED", "id", `asset "${key}" is priced by underlying "${row.underlying}"`);
     if (row.id === catalog.settings.settlement) fail("OUT_OF_RANGE", "price", "the settlement asset is priced 1");
     if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
     catalog.assertAssetPriceFits(a, raw, "price");

@@ -51,39 +51,9 @@ export function gatherColumns(columns: AccountColumns, indexes: Int32Array): Acc
   }
   return {
     count: n,
-    ...(columns.ids === undefined ? {} : { ids: Array.from(indexes, (a) => columns.ids![a]) }),
+    // ids absent or null: the accounts are acc-i, as loadColumns takes them
+    ...(columns.ids ? { ids: Array.from(indexes, (a) => columns.ids![a]) } : {}),
     mode, parent, positionOffsets, positionInstrument, positionLots, positionEntry,
     collateralOffsets, collateralAsset, collateralAmount,
   };
-}
-
-/**
- * A shard's error path in the batch as given: `columns.positionLots[r]` of the shard's own
- * columns names the same row of the caller's columns (per-account columns by account, row
- * columns by the account's rows).
- */
-export function globalField(field: string, columns: AccountColumns, shard: { members: Int32Array; columns: AccountColumns }): string {
-  const match = /^columns\.(\w+)\[(\d+)\](.*)$/.exec(field);
-  if (match === null) return field;
-  const [, name, text, rest] = match;
-  const row = Number(text), { members } = shard;
-  const local = shard.columns;
-  let global: number;
-  if (name.startsWith("position") && name !== "positionOffsets") global = rowInBatch(row, local.positionOffsets, columns.positionOffsets, members);
-  else if (name.startsWith("collateral") && name !== "collateralOffsets") global = rowInBatch(row, local.collateralOffsets, columns.collateralOffsets, members);
-  else if (row < members.length) global = members[row];
-  else return field;
-  return `columns.${name}[${global}]${rest}`;
-}
-
-/** Row `row` of a shard's CSR rows as a row of the batch: the same offset within the same account. */
-function rowInBatch(row: number, localOffsets: Uint32Array, offsets: Uint32Array, members: Int32Array): number {
-  let low = 0, high = members.length - 1;
-  // the last account whose rows start at or before `row`
-  while (low < high) {
-    const middle = (low + high + 1) >> 1;
-    if (localOffsets[middle] <= row) low = middle;
-    else high = middle - 1;
-  }
-  return offsets[members[low]] + (row - localOffsets[low]);
 }

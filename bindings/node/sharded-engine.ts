@@ -10,8 +10,11 @@ import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
 import { formatTime } from "../core/time.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file.js";
+import { JsonCursor } from "../venue/json-cursor.js";
+import { priceArguments } from "../venue/price-arguments.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
-import { assignShards, gatherColumns, globalField } from "./shard-plan.js";
+import { loadRefusal, priceRefusal } from "./shard-errors.js";
+import { assignShards, gatherColumns } from "./shard-plan.js";
 
 export type ShardRequest =
   | { op: "load"; venue: Record<string, unknown>; columns: AccountColumns; globalIndex: Int32Array; simd?: boolean }
@@ -102,26 +105,27 @@ export class ShardedEngine {
     const count = given.shards ?? Math.min(availableParallelism(), MAX_SHARDS);
     if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new MarginError("OUT_OF_RANGE", "options.shards", `must be an integer in [1, ${MAX_SHARDS}]`);
     if (given.simd !== undefined && given.simd !== null && typeof given.simd !== "boolean") throw new MarginError("MALFORMED", "options.simd", "expected true or false");
-    // the accounts of a venue text are skipped unread where the text allows (venue/file.ts), as they are ignored
+    // a venue text's accounts are ignored: skipped unread (venue/file.ts) where the strict cursor reads them as JSON, else the
+    // text is parsed whole, so text that is not JSON is refused as fromVenue refuses it
     const split = typeof venue === "string" ? splitVenueText(venue) : null;
-    if (split !== null) checkVenueMembers(split.file);
-    const file = split?.file ?? parseVenueFile(venue).file;
-    // one valuation time for every shard: left to each worker, each would take its own clock's
-    const reference = { ...file, now: file.now ?? formatTime(Date.now()), accounts: [] };
+    const skipped = split !== null && JsonCursor.isValue(venue as string, split.accountsStart, split.accountsEnd);
+    if (skipped) checkVenueMembers(split.file);
+    const file = skipped ? split.file : parseVenueFile(venue).file;
+    // one valuation time for every shard: left to each worker, each would take its own clock's (null is passed on, refused as fromVenue refuses it)
+    const reference = { ...file, now: file.now === undefined ? formatTime(Date.now()) : file.now, accounts: [] };
     // the whole batch's layout, ids and families are judged here, as one engine would judge them
     checkAccountColumns(columns);
     const plan = assignShards(columns.parent, columns.count, count).map((members) => ({ members, columns: gatherColumns(columns, members) }));
     const shards = plan.map(({ members }) => new Shard(members));
     const engine = new ShardedEngine(shards, columns.count, reference.now as string);
-    try {
-      await Promise.all(shards.map((s, k) => s.request({
-        op: "load", venue: reference, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
-      }).catch((error: unknown) => {
-        throw error instanceof MarginError ? new MarginError(error.code, globalField(error.field, columns, plan[k]), error.detail) : error;
-      })));
-    } catch (error) {
+    // every shard's outcome, so the error named is the one engine's, not the first to arrive
+    const outcomes = await Promise.allSettled(shards.map((s, k) => s.request({
+      op: "load", venue: reference, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
+    })));
+    const refusal = loadRefusal(outcomes, columns, plan);
+    if (refusal !== null) {
       await engine.close();
-      throw error;
+      throw refusal.error;
     }
     return engine;
   }
@@ -145,15 +149,13 @@ export class ShardedEngine {
   }
 
   /** A price for every shard: checked on all of them first, so a rejection changes no shard. */
-  async setPrice(id: string, price: string, timestampMs: number, source?: string): Promise<void> {
-    // what cannot travel to a worker is refused here, where the arguments are still plain values
-    if (typeof id !== "string") throw new MarginError("MALFORMED", "id", "expected an id string");
-    if (typeof price !== "string") throw new MarginError("MALFORMED", "price", "expected a decimal string");
-    if (typeof timestampMs !== "number") throw new MarginError("MALFORMED", "timestamp", "expected ms since the epoch (a number)");
-    if (source !== undefined && source !== null && typeof source !== "string") throw new MarginError("MALFORMED", "source", "expected a source id string");
-    const update = { id, price, time: timestampMs, source: source ?? undefined };
+  async setPrice(id: string, price: string, timestampMs: number, source?: string | null): Promise<void> {
+    // judged here as one engine judges them, so only strings and numbers travel to the workers
+    const { id: key, time, source: feed } = priceArguments(id, price, timestampMs, source);
+    const update = { id: key, price, time, source: feed };
     await this.inTurn(async () => {
-      await Promise.all(this.shards.map((s) => s.request({ op: "checkPrice", ...update })));
+      const refusal = priceRefusal(await Promise.allSettled(this.shards.map((s) => s.request({ op: "checkPrice", ...update }))));
+      if (refusal !== null) throw refusal.error;
       await Promise.all(this.shards.map((s) => s.request({ op: "setPrice", ...update })));
     });
   }

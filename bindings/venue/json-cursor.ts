@@ -22,6 +22,19 @@ export class JsonCursor {
 
   constructor(protected readonly text: string, protected pos: number, protected readonly end: number) {}
 
+  /** Whether text[start, end) is one JSON value; false too where the cursor declines (past MAX_DEPTH), leaving JSON.parse to decide. */
+  static isValue(text: string, start: number, end: number): boolean {
+    const cursor = new JsonCursor(text, start, end);
+    try {
+      cursor.skipValue(0);
+    } catch (error) {
+      if (error === DECLINED) return false;
+      throw error;
+    }
+    cursor.skipSpace();
+    return cursor.pos === end;
+  }
+
   /**
    * Reads a string from its opening quote, leaving `hash` and `pos` after the closing quote.
    * Escapes decline unless allowed (then they are only stepped over; JSON.parse checks them).
