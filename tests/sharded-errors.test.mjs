@@ -122,7 +122,7 @@ test("a batch with several bad rows on different shards is named at the row one 
   const single = await MarginEngine.fromVenue(LOAD_VENUE);
   const cases = [
     // modes are judged before positions, though the bad position is in an earlier account
-    [[{ positions: [[0, 0, ENTRY]] }, { mode: 2 }], 2, "OUT_OF_RANGE at columns.mode[1]"],
+    [[{ positions: [[0, 0, ENTRY]] }, { mode: 2 }], 2, "MALFORMED at columns.mode[1]"],
     // too many positions or balances for one account: the row that ends the account, a + 1
     [[{}, { positions: held(65) }], 2, "OUT_OF_RANGE at columns.positionOffsets[2]"],
     [[{}, {}, { balances: Array.from({ length: 17 }, (_, k) => [k, 100_000_000n]) }], 3, "OUT_OF_RANGE at columns.collateralOffsets[3]"],
