@@ -2,12 +2,17 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, openSync } from "node:fs";
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Writable } from "node:stream";
 import { runCli } from "../build/cli.js";
 
 const BIN = new URL("../bin/margin-core.js", import.meta.url).pathname;
 const EXAMPLE = new URL("../examples/venue.json", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "margin-core-output-"));
+const PROPOSAL = join(dir, "proposal.json");
+writeFileSync(PROPOSAL, JSON.stringify({ optIm: "0.2" }));
 
 /** A stream whose every write fails with `code`. */
 const failing = (code) => new Writable({ write(_chunk, _encoding, done) { done(Object.assign(new Error(code), { code })); } });
@@ -34,6 +39,39 @@ test("a stdout that cannot be written is one error line at stdout and exit code 
 
 test("a reader gone (EPIPE) still ends the run quietly with exit code 0", async () => {
   assert.equal(await runInto(failing("EPIPE"), "margin", EXAMPLE), { status: 0, stderr: "" });
+});
+
+test("--report through a dangling link: refused up front where its target's directory is missing, written through it otherwise", async () => {
+  const missing = join(dir, "dangling.html");
+  symlinkSync(join(dir, "nowhere", "x.html"), missing);
+  const started = Date.now();
+  let stderr = "";
+  const refused = await runCli(["demo", "--accounts", "200", "--report", missing], { stdout: { write: () => assert.unreachable("stdout") }, stderr: { write: (s) => { stderr += s; } } });
+  assert.is(refused, 2);
+  assert.is(stderr, `error: NOT_FOUND at --report: no directory "${join(dir, "nowhere")}" to write "${missing}" in\n`);
+  assert.ok(Date.now() - started < 2_000, "refused before the run");
+
+  mkdirSync(join(dir, "reports"));
+  const link = join(dir, "link.html");
+  symlinkSync(join("reports", "r.html"), link);
+  const run = spawnSync(process.execPath, [BIN, "whatif", EXAMPLE, "--params", PROPOSAL, "--report", link], { encoding: "utf8" });
+  assert.is(run.status, 0, run.stderr);
+  assert.is(run.stderr, `report written to ${link}\n`);
+  assert.ok(lstatSync(link).isSymbolicLink(), "the link stays a link");
+  assert.match(readFileSync(join(dir, "reports", "r.html"), "utf8"), /^<!doctype html>/i);
+});
+
+test("a report that fails to write keeps the old file, leaves no temporary file and nothing on stdout", () => {
+  const old = join(dir, "old", "report.html");
+  mkdirSync(join(dir, "old"));
+  writeFileSync(old, "the old report");
+  // a file size limit of 25 KiB: the what-if page (about 60 KB) passes it part way through (EFBIG)
+  const run = spawnSync("bash", ["-c", `ulimit -f 50; exec "${process.execPath}" "$@"`, "bash", BIN, "whatif", EXAMPLE, "--params", PROPOSAL, "--report", old], { encoding: "utf8" });
+  assert.is(run.status, 2);
+  assert.is(run.stdout, "");
+  assert.is(run.stderr, `error: MALFORMED at --report: cannot write "${old}": the file would pass the size limit\n`);
+  assert.is(readFileSync(old, "utf8"), "the old report");
+  assert.equal(readdirSync(join(dir, "old")), ["report.html"]);
 });
 
 test.run();

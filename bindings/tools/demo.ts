@@ -3,7 +3,6 @@
 // goes silent, one prints a bad price the deviation filter must drop, and ETH loses every feed
 // for a while — with a liquidation pass after every tick. The venue is the generated one with
 // liquidation caps and market depth sized to it, so the replay meets every rule of a pass.
-import { writeFileSync } from "node:fs";
 import { SingleBar, Presets } from "cli-progress";
 import { MarginEngine } from "../engine.js";
 import { generateVenue, type VenueReference } from "./generate.js";
@@ -12,10 +11,13 @@ import { replayCrash, type CrashPlan, type Print } from "./crash.js";
 import { renderReport, type CrashReport } from "./report.js";
 
 export interface DemoOptions {
-  accounts: number; seed: number; ticks?: number; report?: string; insuranceFund?: string; json?: boolean;
-  /** Where the summary goes (default: process.stdout). */
-  stdout?: { write(text: string): unknown };
+  accounts: number; seed: number; ticks?: number; insuranceFund?: string; json?: boolean;
+  /** Also render the HTML report. */
+  report?: boolean;
 }
+
+/** What a run produced: the summary for stdout (a table, or one line of JSON) and the HTML report if asked for. */
+export interface DemoOutput { summary: string; report?: string }
 
 const TICK_MS = 10_000;
 /** Fraction of its starting price each underlying loses by the end of the replay. */
@@ -78,7 +80,7 @@ function timed<T>(stages: [string, number][], name: string, work: () => T): T {
   return result;
 }
 
-export async function runDemo({ accounts, seed, ticks = 60, report, insuranceFund, json = false, stdout = process.stdout }: DemoOptions): Promise<void> {
+export async function runDemo({ accounts, seed, ticks = 60, report = false, insuranceFund, json = false }: DemoOptions): Promise<DemoOutput> {
   const stages: [string, number][] = [];
   const generated = timed(stages, `generate ${accounts.toLocaleString("en-US")} accounts (seed ${seed})`, () => generateVenue({ accounts, seed }));
   const venue = demoLiquidationSettings(generated.venue, accounts);
@@ -155,20 +157,14 @@ export async function runDemo({ accounts, seed, ticks = 60, report, insuranceFun
     ["tick (refresh + queue + pass) median", `${tickTimes[tickTimes.length >> 1].toFixed(1)} ms`],
     ...stages.map(([name, ms]): [string, string] => [`time: ${name}`, `${ms.toFixed(1)} ms`]),
   ];
-  if (json) {
-    stdout.write(JSON.stringify(summary) + "\n");
-  } else {
-    const width = Math.max(...table.map(([k]) => k.length));
-    stdout.write(table.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n") + "\n");
-  }
-  if (report !== undefined) {
-    const params = venue.params as Record<string, string>;
-    const page: CrashReport = {
-      title: "margin-core crash replay", accounts, seed, generatedAt: new Date().toISOString(), currency: venue.settlement,
-      summary, table, ticks: outcome.ticks,
-      caps: { perPass: params.maxLiquidationNotionalPerPass ?? null, perAccount: params.maxLiquidationNotionalPerAccount ?? null, insuranceLossPerPass: params.maxInsuranceLossPerPass ?? null },
-    };
-    writeFileSync(report, renderReport(page));
-    process.stderr.write(`report written to ${report}\n`);
-  }
+  const width = Math.max(...table.map(([k]) => k.length));
+  const text = json ? JSON.stringify(summary) + "\n" : table.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n") + "\n";
+  if (!report) return { summary: text };
+  const params = venue.params as Record<string, string>;
+  const page: CrashReport = {
+    title: "margin-core crash replay", accounts, seed, generatedAt: new Date().toISOString(), currency: venue.settlement,
+    summary, table, ticks: outcome.ticks,
+    caps: { perPass: params.maxLiquidationNotionalPerPass ?? null, perAccount: params.maxLiquidationNotionalPerAccount ?? null, insuranceLossPerPass: params.maxInsuranceLossPerPass ?? null },
+  };
+  return { summary: text, report: renderReport(page) };
 }

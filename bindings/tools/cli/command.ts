@@ -1,7 +1,6 @@
 // What every command shares: its shape and help, where it writes, usage errors, option parsing,
 // and reading a venue file within the documented size limit.
-import { closeSync, fstatSync, lstatSync, openSync, readSync, statSync, unlinkSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { fail, MarginError } from "../../core/errors.js";
 
 /** Where a command writes: process.stdout/stderr, or any sink with `write` (tests run the CLI in-process). */
@@ -62,7 +61,7 @@ export function describeErrno(error: unknown): string {
     ENOENT: "no such file or directory", EACCES: "permission denied", EPERM: "operation not permitted",
     EISDIR: "is a directory", ENOTDIR: "a part of the path is not a directory", ELOOP: "too many symbolic links",
     ENAMETOOLONG: "the name is too long", EMFILE: "too many open files", EAGAIN: "would block (non-blocking input)",
-    EROFS: "read-only file system", ENOSPC: "no space left on the device",
+    EROFS: "read-only file system", ENOSPC: "no space left on the device", EFBIG: "the file would pass the size limit",
   };
   return (code && words[code]) ?? (error as Error).message;
 }
@@ -108,45 +107,4 @@ export function readVenue(path: string): string {
 
 function tooLarge(path: string): never {
   fail("OUT_OF_RANGE", "argv", `"${path}" is larger than ${MAX_VENUE_FILE_BYTES.toLocaleString("en-US")} bytes, the venue file limit`);
-}
-
-/** What `look` finds, or null where there is nothing (ENOENT); any other failure is thrown. */
-function existsOrNull<T>(look: () => T): T | null {
-  try {
-    return look();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-}
-
-/** Fails unless a file can be written at `path` (its directory exists and is writable, the path is no directory): checked before any work. */
-export function checkOutputPath(path: string, field: string): void {
-  if (path === "") fail("MALFORMED", field, "expected a file path, got an empty one");
-  const directory = dirname(resolve(path));
-  let stat;
-  try {
-    stat = statSync(directory);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") fail("NOT_FOUND", field, `no directory "${directory}" to write "${path}" in`);
-    return fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
-  }
-  if (!stat.isDirectory()) fail("MALFORMED", field, `cannot write "${path}": "${directory}" is not a directory`);
-  try {
-    // a probe, since permission bits do not tell (root, read-only or virtual file systems): a
-    // regular file is opened for appending, which changes nothing; where nothing is, a file is
-    // created exclusively and removed again. A pipe, a device or a dangling link is left alone.
-    const entry = existsOrNull(() => lstatSync(path));
-    if (entry === null) {
-      closeSync(openSync(path, "wx"));
-      unlinkSync(path);
-    } else {
-      const target = existsOrNull(() => statSync(path));
-      if (target?.isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
-      if (target?.isFile()) closeSync(openSync(path, "a"));
-    }
-  } catch (error) {
-    if (error instanceof MarginError) throw error;
-    fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
-  }
 }

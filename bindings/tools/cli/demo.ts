@@ -3,7 +3,8 @@ import { MAX_FUND } from "../../core/constants.generated.js";
 import { MONEY_SCALE, parseBounded } from "../../core/decimal.js";
 import { runDemo } from "../demo.js";
 import { MAX_SEED } from "../generate.js";
-import { checkOutputPath, help, integerOption, type Command } from "./command.js";
+import { help, integerOption, type Command } from "./command.js";
+import { checkOutputPath, writeOutputFile } from "./output-file.js";
 
 export const demoCommand: Command = {
   summary: "the main job: a synthetic venue of N accounts, margined, then a crash replayed tick by tick with liquidations",
@@ -20,17 +21,21 @@ export const demoCommand: Command = {
   positionals: 0,
   async run(values, _positionals, io) {
     const fund = values["insurance-fund"];
+    const reportPath = typeof values.report === "string" ? values.report : undefined;
     if (fund !== undefined) parseBounded(fund, MONEY_SCALE, "--insurance-fund", 0n, MAX_FUND, "[0, 1000000000000]");
     const options = {
       accounts: integerOption(values.accounts, "--accounts", 1, 50_000_000, 1_000_000),
       seed: integerOption(values.seed, "--seed", 0, MAX_SEED, 1),
       ticks: integerOption(values.ticks, "--ticks", 1, 10_000, 60),
-      report: typeof values.report === "string" ? values.report : undefined,
       insuranceFund: typeof fund === "string" ? fund : undefined,
       json: values.json === true,
-      stdout: io.stdout,
+      report: reportPath !== undefined,
     };
-    if (options.report !== undefined) checkOutputPath(options.report, "--report");
-    await runDemo(options);
+    if (reportPath !== undefined) checkOutputPath(reportPath, "--report");
+    const output = await runDemo(options);
+    // the report first, so a failure to write it leaves nothing on stdout
+    if (reportPath !== undefined) writeOutputFile(reportPath, "--report", output.report!);
+    io.stdout.write(output.summary);
+    if (reportPath !== undefined) io.stderr.write(`report written to ${reportPath}\n`);
   },
 };

@@ -1,10 +1,10 @@
 // `margin-core whatif`: the venue under a parameter proposal, and with --crash the same crash under both.
-import { writeFileSync } from "node:fs";
 import { FRACTION_SCALE, parseBounded } from "../../core/decimal.js";
 import { ONE } from "../../core/constants.generated.js";
 import { whatIf } from "../what-if.js";
 import { renderWhatIf } from "../what-if-report.js";
-import { checkOutputPath, help, integerOption, readVenue, requiredString, usageError, type Command } from "./command.js";
+import { help, integerOption, readVenue, requiredString, usageError, type Command } from "./command.js";
+import { checkOutputPath, writeOutputFile } from "./output-file.js";
 
 export const whatIfCommand: Command = {
   summary: "governance what-if: status transitions, Δ totals and the accounts pushed under, for a parameter proposal (nothing is applied)",
@@ -35,11 +35,12 @@ export const whatIfCommand: Command = {
     const drop = values.drop === undefined ? 350_000_000n : parseBounded(values.drop, FRACTION_SCALE, "--drop", 1n, ONE - 1n, "(0, 1)");
     const crash = values.crash ? { drop: Number(drop) / 1e9, ticks: integerOption(values.ticks, "--ticks", 1, 10_000, 60) } : undefined;
     const outcome = await whatIf(text, proposal, { top, crash });
-    io.stdout.write(JSON.stringify(outcome.report) + "\n");
+    // the report first, so a failure to write it leaves nothing on stdout
     if (typeof values.report === "string") {
-      writeFileSync(values.report, renderWhatIf({ venue: file, generatedAt: new Date().toISOString(), currency: currencyOf(text), ...outcome }));
-      io.stderr.write(`report written to ${values.report}\n`);
+      writeOutputFile(values.report, "--report", renderWhatIf({ venue: file, generatedAt: new Date().toISOString(), currency: currencyOf(text), ...outcome }));
     }
+    io.stdout.write(JSON.stringify(outcome.report) + "\n");
+    if (typeof values.report === "string") io.stderr.write(`report written to ${values.report}\n`);
   },
 };
 
