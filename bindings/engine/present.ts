@@ -12,6 +12,7 @@ import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
 import type { AccountGreeks, GreekSums } from "./greeks.js";
 import type { LiquidationPriceSearch } from "./liquidation-price.js";
+import { pageOf } from "./page.js";
 import type { Refresh } from "./refresh.js";
 import type { Results } from "./results.js";
 import type { AccountRisk, AccountsOptions, RawAccountRisk, ScenarioGrid, VenueRisk } from "./types.js";
@@ -47,13 +48,11 @@ export class Presenter {
   /** Accounts [offset, offset + limit) in account order (clipped to those that exist). */
   accounts(options: AccountsOptions | null | undefined): AccountRisk[] {
     // null, as absent, means the default
-    const liquidationPrices = options?.liquidationPrices ?? false, offset = options?.offset ?? 0, limit = options?.limit ?? Infinity;
+    const liquidationPrices = options?.liquidationPrices ?? false;
     if (typeof liquidationPrices !== "boolean") fail("MALFORMED", "options.liquidationPrices", "expected true or false");
-    if (!Number.isSafeInteger(offset) || offset < 0) fail("OUT_OF_RANGE", "options.offset", "expected an integer ≥ 0");
-    if (limit !== Infinity && (!Number.isSafeInteger(limit) || limit < 0)) fail("OUT_OF_RANGE", "options.limit", "expected an integer ≥ 0");
+    const { from, to } = pageOf(options, this.book.count());
     this.refresh.refresh();
-    const n = this.book.count(), from = Math.min(offset, n);
-    return this.describe(from, Math.min(n, from + limit), liquidationPrices, this.book.children());
+    return this.describe(from, to, liquidationPrices, this.book.children());
   }
 
   totals(): VenueRisk {
