@@ -2,7 +2,7 @@
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { MarginError } from "../../core/errors.js";
-import { MAX_SEED } from "../generate.js";
+import { MAX_SEED, MAX_SYNTHETIC_ACCOUNTS } from "../generate.js";
 import { help, integerOption, type Command } from "./command.js";
 
 export const benchCommand: Command = {
@@ -10,13 +10,13 @@ export const benchCommand: Command = {
   usage: "margin-core bench [--accounts N] [--seed S] [--json]",
   options: {
     ...help,
-    accounts: { type: "string", value: "N", help: "accounts in the benchmark venue, 1 … 10,000,000 (default 1,000,000)" },
+    accounts: { type: "string", value: "N", help: `accounts in the benchmark venue, 1 … ${MAX_SYNTHETIC_ACCOUNTS.toLocaleString("en-US")} (default 1,000,000)` },
     seed: { type: "string", value: "S", help: "random seed, 0 … 2,147,483,647 (default 1)" },
     json: { type: "boolean", help: "print only the JSON report on stdout (default: a table)" },
   },
   positionals: 0,
   async run(values) {
-    const accounts = integerOption(values.accounts, "--accounts", 1, 10_000_000, 1_000_000);
+    const accounts = integerOption(values.accounts, "--accounts", 1, MAX_SYNTHETIC_ACCOUNTS, 1_000_000);
     const seed = integerOption(values.seed, "--seed", 0, MAX_SEED, 1);
     // the suite lives beside the package's build, with its baselines and the BigInt twin
     const script = fileURLToPath(new URL("../bench/run.mjs", import.meta.url));

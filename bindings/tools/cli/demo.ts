@@ -2,7 +2,7 @@
 import { MAX_FUND } from "../../core/constants.generated.js";
 import { MONEY_SCALE, parseBounded } from "../../core/decimal.js";
 import { runDemo } from "../demo.js";
-import { MAX_SEED } from "../generate.js";
+import { MAX_SEED, MAX_SYNTHETIC_ACCOUNTS } from "../generate.js";
 import { help, integerOption, type Command } from "./command.js";
 import { checkOutputPath, writeOutputFile } from "./output-file.js";
 
@@ -11,7 +11,7 @@ export const demoCommand: Command = {
   usage: "margin-core demo [--accounts N] [--seed S] [--ticks T] [--insurance-fund AMOUNT] [--json] [--report FILE.html]",
   options: {
     ...help,
-    accounts: { type: "string", value: "N", help: "accounts in the synthetic venue, 1 … 50,000,000 (default 1,000,000)" },
+    accounts: { type: "string", value: "N", help: `accounts in the synthetic venue, 1 … ${MAX_SYNTHETIC_ACCOUNTS.toLocaleString("en-US")} (default 1,000,000)` },
     seed: { type: "string", value: "S", help: "random seed, 0 … 2,147,483,647 (default 1)" },
     ticks: { type: "string", value: "T", help: "ticks of 10 s in the crash replay, 1 … 10,000 (default 60)" },
     "insurance-fund": { type: "string", value: "AMOUNT", help: "the insurance fund at the start, in the settlement currency (default: 2 per account)" },
@@ -24,7 +24,7 @@ export const demoCommand: Command = {
     const reportPath = typeof values.report === "string" ? values.report : undefined;
     if (fund !== undefined) parseBounded(fund, MONEY_SCALE, "--insurance-fund", 0n, MAX_FUND, "[0, 1000000000000]");
     const options = {
-      accounts: integerOption(values.accounts, "--accounts", 1, 50_000_000, 1_000_000),
+      accounts: integerOption(values.accounts, "--accounts", 1, MAX_SYNTHETIC_ACCOUNTS, 1_000_000),
       seed: integerOption(values.seed, "--seed", 0, MAX_SEED, 1),
       ticks: integerOption(values.ticks, "--ticks", 1, 10_000, 60),
       insuranceFund: typeof fund === "string" ? fund : undefined,
