@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
 import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
@@ -72,6 +73,16 @@ test("a report that fails to write keeps the old file, leaves no temporary file 
   assert.is(run.stderr, `error: MALFORMED at --report: cannot write "${old}": the file would pass the size limit\n`);
   assert.is(readFileSync(old, "utf8"), "the old report");
   assert.equal(readdirSync(join(dir, "old")), ["report.html"]);
+});
+
+test("preview on a port in use is one error line at --port, exit code 2", async () => {
+  const taken = createServer();
+  await new Promise((resolve) => taken.listen(0, "127.0.0.1", resolve));
+  const { port } = taken.address();
+  let stdout = "", stderr = "";
+  const status = await runCli(["preview", "--port", String(port)], { stdout: { write: (s) => { stdout += s; } }, stderr: { write: (s) => { stderr += s; } } });
+  taken.close();
+  assert.equal({ status, stdout, stderr }, { status: 2, stdout: "", stderr: `error: MALFORMED at --port: cannot listen on 127.0.0.1:${port}: the port is in use\n` });
 });
 
 test.run();
