@@ -33,7 +33,7 @@ export const whatIfCommand: Command = {
     const top = integerOption(values.top, "--top", 0, 1_000_000, 20);
     if (!values.crash && (values.drop !== undefined || values.ticks !== undefined)) usageError("--drop and --ticks go with --crash");
     const drop = values.drop === undefined ? 350_000_000n : parseBounded(values.drop, FRACTION_SCALE, "--drop", 1n, ONE - 1n, "(0, 1)");
-    const crash = values.crash ? { drop: Number(drop) / 1e9, ticks: integerOption(values.ticks, "--ticks", 1, 10_000, 60) } : undefined;
+    const crash = values.crash ? { drop, ticks: integerOption(values.ticks, "--ticks", 1, 10_000, 60) } : undefined;
     const outcome = await whatIf(text, proposal, { top, crash });
     // the report first, so a failure to write it leaves nothing on stdout
     if (typeof values.report === "string") {
