@@ -75,6 +75,24 @@ test("a report that fails to write keeps the old file, leaves no temporary file 
   assert.equal(readdirSync(join(dir, "old")), ["report.html"]);
 });
 
+test("in-process demo writes its progress and report line to the streams it is given, none to the process's", async () => {
+  const report = join(dir, "demo.html");
+  let stdout = "", stderr = "", processStderr = "";
+  const write = process.stderr.write;
+  process.stderr.write = (s) => { processStderr += s; return true; };
+  let status;
+  try {
+    status = await runCli(["demo", "--accounts", "200", "--ticks", "5", "--report", report], { stdout: { write: (s) => { stdout += s; } }, stderr: { write: (s) => { stderr += s; } } });
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.is(status, 0, stderr);
+  assert.is(processStderr, "");
+  assert.match(stdout, /^accounts +200$/m);
+  assert.match(stderr, /^generate 200 accounts \(seed 1\)…\nload columns…\nrecompute margin \(standard and portfolio\)…\ncrash replay: 5 ticks of 10 s, /);
+  assert.ok(stderr.endsWith(`report written to ${report}\n`), stderr);
+});
+
 test("preview on a port in use is one error line at --port, exit code 2", async () => {
   const taken = createServer();
   await new Promise((resolve) => taken.listen(0, "127.0.0.1", resolve));

@@ -14,6 +14,8 @@ export interface DemoOptions {
   accounts: number; seed: number; ticks?: number; insuranceFund?: string; json?: boolean;
   /** Also render the HTML report. */
   report?: boolean;
+  /** Where progress goes (default: process.stderr); a progress bar is drawn only on a terminal. */
+  progress?: { write(text: string): unknown };
 }
 
 /** What a run produced: the summary for stdout (a table, or one line of JSON) and the HTML report if asked for. */
@@ -72,17 +74,17 @@ export function demoLiquidationSettings(venue: VenueReference, accounts: number)
   };
 }
 
-function timed<T>(stages: [string, number][], name: string, work: () => T): T {
-  process.stderr.write(`${name}…\n`);
+function timed<T>(progress: NonNullable<DemoOptions["progress"]>, stages: [string, number][], name: string, work: () => T): T {
+  progress.write(`${name}…\n`);
   const start = performance.now();
   const result = work();
   stages.push([name, performance.now() - start]);
   return result;
 }
 
-export async function runDemo({ accounts, seed, ticks = 60, report = false, insuranceFund, json = false }: DemoOptions): Promise<DemoOutput> {
+export async function runDemo({ accounts, seed, ticks = 60, report = false, insuranceFund, json = false, progress = process.stderr }: DemoOptions): Promise<DemoOutput> {
   const stages: [string, number][] = [];
-  const generated = timed(stages, `generate ${accounts.toLocaleString("en-US")} accounts (seed ${seed})`, () => generateVenue({ accounts, seed }));
+  const generated = timed(progress, stages, `generate ${accounts.toLocaleString("en-US")} accounts (seed ${seed})`, () => generateVenue({ accounts, seed }));
   const venue = demoLiquidationSettings(generated.venue, accounts);
   const start = Date.parse(venue.now);
   const spots = Object.fromEntries(venue.underlyings.map((u) => [u.id as string, Number(u.spot)])) as Record<Underlying, number>;
@@ -91,8 +93,8 @@ export async function runDemo({ accounts, seed, ticks = 60, report = false, insu
     sources: FEEDS[u.id as Underlying].map((feed) => ({ id: feed, price: u.spot, time: venue.now })),
   }));
   const engine = await MarginEngine.fromVenue({ ...venue, underlyings, insuranceFund: insuranceFund ?? venue.insuranceFund, accounts: [] });
-  timed(stages, "load columns", () => engine.loadColumns(generated.columns));
-  timed(stages, "recompute margin (standard and portfolio)", () => engine.recompute());
+  timed(progress, stages, "load columns", () => engine.loadColumns(generated.columns));
+  timed(progress, stages, "recompute margin (standard and portfolio)", () => engine.recompute());
   const before = engine.totals();
 
   const plan: CrashPlan = {
@@ -110,8 +112,8 @@ export async function runDemo({ accounts, seed, ticks = 60, report = false, insu
       return { prints: out, ignored };
     },
   };
-  process.stderr.write(`crash replay: ${ticks} ticks of ${TICK_MS / 1000} s, BTC −35 %, ETH −40 %, SOL −30 %\n`);
-  const bar = new SingleBar({ format: "replay [{bar}] {value}/{total} ticks | queue {queue} | fund {fund}", stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  progress.write(`crash replay: ${ticks} ticks of ${TICK_MS / 1000} s, BTC −35 %, ETH −40 %, SOL −30 %\n`);
+  const bar = new SingleBar({ format: "replay [{bar}] {value}/{total} ticks | queue {queue} | fund {fund}", stream: progress as NodeJS.WritableStream, hideCursor: true }, Presets.shades_classic);
   bar.start(ticks, 0, { queue: 0, fund: engine.fund() });
   const replayStart = performance.now();
   const outcome = replayCrash(engine, plan, (row) => bar.update(row.tick, { queue: row.queueLength, fund: row.insuranceFund }));

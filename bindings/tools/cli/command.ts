@@ -3,8 +3,10 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { fail, MarginError } from "../../core/errors.js";
 
-/** Where a command writes: process.stdout/stderr, or any sink with `write` (tests run the CLI in-process). */
-/** Where a command writes; `write` returning false means the output is full until `drained` resolves. */
+/**
+ * Where a command writes: process.stdout/stderr, or any sink with `write` (tests run the CLI
+ * in-process); `write` returning false means the output is full until `drained` resolves.
+ */
 export interface Sink { write(chunk: string): unknown; drained?(): Promise<void> }
 export interface CliIo { stdout: Sink; stderr: Sink }
 

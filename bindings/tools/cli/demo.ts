@@ -30,6 +30,7 @@ export const demoCommand: Command = {
       insuranceFund: typeof fund === "string" ? fund : undefined,
       json: values.json === true,
       report: reportPath !== undefined,
+      progress: io.stderr,
     };
     if (reportPath !== undefined) checkOutputPath(reportPath, "--report");
     const output = await runDemo(options);
