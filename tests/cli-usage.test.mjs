@@ -3,12 +3,22 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { cli } from "./helpers/cli.mjs";
 
+const EXAMPLE = new URL("../examples/venue.json", import.meta.url).pathname;
+
 test("demo takes the synthetic venue sizes that load whole, as bench and generate do, and says so", async () => {
   const started = Date.now();
   const tooMany = await cli("demo", "--accounts", "10000001");
   assert.equal(tooMany, { status: 2, stdout: "", stderr: "error: MALFORMED at argv: --accounts must be an integer in [1, 10000000]\n" });
   assert.ok(Date.now() - started < 1_000, "refused up front");
   for (const command of ["demo", "bench", "generate"]) assert.match((await cli(command, "--help")).stdout, "1 … 10,000,000");
+});
+
+test("arguments after -- are positionals as given, a negative number after an option name included", async () => {
+  assert.equal(await cli("liquidations", "--", "--limit", "-5"), { status: 2, stdout: "", stderr: "error: MALFORMED at argv: usage: margin-core liquidations VENUE.json [--limit N]\n" });
+  assert.equal(await cli("margin", "--", "-0.5"), { status: 2, stdout: "", stderr: 'error: NOT_FOUND at argv: no file "-0.5"\n' });
+  const limited = await cli("liquidations", "--limit", "1", "--", EXAMPLE);
+  assert.is(limited.status, 0, limited.stderr);
+  assert.is(JSON.parse(limited.stdout).queue.length, 1);
 });
 
 test.run();

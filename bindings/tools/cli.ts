@@ -48,10 +48,11 @@ function commandHelp(command: Command): string {
   return `usage: ${command.usage}\n\n${command.summary}\n\noptions:\n${rows.join("\n")}\n\n${notes}\n`;
 }
 
-/** `--qty -0.1`: a negative number after a string option is its value, not an option. */
+/** `--qty -0.1`: a negative number after a string option is its value, not an option. Arguments after `--` are left as they are. */
 function joinNegativeValues(args: string[], options: Command["options"]): string[] {
   const out: string[] = [];
   for (let k = 0; k < args.length; k++) {
+    if (args[k] === "--") return out.concat(args.slice(k));
     const name = /^--([^=]+)$/.exec(args[k])?.[1];
     if (name !== undefined && options[name]?.type === "string" && k + 1 < args.length && /^-\.?\d/.test(args[k + 1])) {
       out.push(`--${name}=${args[++k]}`);
