@@ -21,4 +21,18 @@ test("arguments after -- are positionals as given, a negative number after an op
   assert.is(JSON.parse(limited.stdout).queue.length, 1);
 });
 
+test("help takes at most a command name: help COMMAND is COMMAND --help, anything else a usage error", async () => {
+  const marginHelp = await cli("margin", "--help");
+  assert.is(marginHelp.status, 0);
+  for (const spelling of ["help", "--help", "-h"]) assert.equal(await cli(spelling, "margin"), marginHelp);
+  const refused = (stderr) => ({ status: 2, stdout: "", stderr: `error: MALFORMED at argv: ${stderr}\n` });
+  assert.equal(await cli("--help", "--bogus", "extra"), refused("usage: margin-core --help [COMMAND]"));
+  assert.equal(await cli("help", "--bogus"), refused("usage: margin-core help [COMMAND]"));
+  assert.equal(await cli("-h", "margin", "extra"), refused("usage: margin-core -h [COMMAND]"));
+  assert.equal(await cli("help", "nosuchcommand"), refused('unknown command "nosuchcommand"; try margin-core --help'));
+  // a command's --help stands in for missing arguments, not for extra ones
+  assert.equal(await cli("margin", "--help", "a.json", "b.json"), refused("usage: margin-core margin VENUE.json"));
+  assert.match((await cli("--help")).stdout, "margin-core help COMMAND prints the same");
+});
+
 test.run();

@@ -36,7 +36,7 @@ const ERRORS = "Errors: one line on stderr, `error: CODE at FIELD: message`, exi
 function overview(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
   return `usage: margin-core <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
-    `Each command takes --help (-h), which lists its options and their defaults.\n${VENUE_NOTE}\n${SIGNS}\n${ERRORS}\n`;
+    `Each command takes --help (-h), which lists its options and their defaults; margin-core help COMMAND prints the same.\n${VENUE_NOTE}\n${SIGNS}\n${ERRORS}\n`;
 }
 
 function commandHelp(command: Command): string {
@@ -63,6 +63,11 @@ function joinNegativeValues(args: string[], options: Command["options"]): string
   return out;
 }
 
+function commandNamed(name: string): Command {
+  if (!Object.hasOwn(COMMANDS, name)) usageError(`unknown command "${name}"; try margin-core --help`);
+  return COMMANDS[name];
+}
+
 async function dispatch(argv: string[], io: CliIo): Promise<void> {
   const [name, ...rest] = argv;
   if (name === undefined) {
@@ -70,11 +75,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
     throw new NoArguments();
   }
   if (name === "--help" || name === "-h" || name === "help") {
-    io.stdout.write(overview());
+    if (rest.length > 1 || rest[0]?.startsWith("-")) usageError(`usage: margin-core ${name} [COMMAND]`);
+    io.stdout.write(rest.length === 0 ? overview() : commandHelp(commandNamed(rest[0])));
     return;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (command === undefined) usageError(`unknown command "${name}"; try margin-core --help`);
+  const command = commandNamed(name);
   const options: NonNullable<ParseArgsConfig["options"]> = {};
   for (const [key, o] of Object.entries(command.options)) options[key] = o.short ? { type: o.type, short: o.short } : { type: o.type };
   let parsed;
@@ -90,12 +95,13 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
     if (seen.has(token.name)) usageError(`--${token.name} is given more than once`);
     seen.add(token.name);
   }
+  // too many positionals are refused with --help too; too few are not, since --help stands for the rest
+  if (parsed.positionals.length > command.positionals) usageError(`usage: ${command.usage}`);
   if (parsed.values.help) {
     io.stdout.write(commandHelp(command));
     return;
   }
-  const required = command.requiredPositionals ?? command.positionals;
-  if (parsed.positionals.length > command.positionals || parsed.positionals.length < required) usageError(`usage: ${command.usage}`);
+  if (parsed.positionals.length < (command.requiredPositionals ?? command.positionals)) usageError(`usage: ${command.usage}`);
   await command.run(parsed.values, parsed.positionals, io);
 }
 
