@@ -1,6 +1,7 @@
 // Command-line usage: option ranges as help and docs give them, checked before any work.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
 import { cli } from "./helpers/cli.mjs";
 
 const EXAMPLE = new URL("../examples/venue.json", import.meta.url).pathname;
@@ -33,6 +34,26 @@ test("help takes at most a command name: help COMMAND is COMMAND --help, anythin
   // a command's --help stands in for missing arguments, not for extra ones
   assert.equal(await cli("margin", "--help", "a.json", "b.json"), refused("usage: margin-core margin VENUE.json"));
   assert.match((await cli("--help")).stdout, "margin-core help COMMAND prints the same");
+});
+
+test("every numeric option's range is in its help line and in docs/api.md's row for the command", async () => {
+  const docs = readFileSync(new URL("../docs/api.md", import.meta.url), "utf8");
+  const NUMERIC = new Set(["N", "S", "T", "AMOUNT", "FRACTION"]);
+  const RANGE = /\d[\d,]* … [\d,]*\d|\(0, 1\)/;
+  let checked = 0;
+  for (const command of ["margin", "liquidations", "check", "scenarios", "generate", "demo", "whatif", "bench", "preview"]) {
+    const row = docs.split("\n").find((line) => line.startsWith(`| \`${command}`));
+    assert.ok(row, `docs/api.md has a row for ${command}`);
+    for (const [, option, value, text] of (await cli(command, "--help")).stdout.matchAll(/^ {6}--([a-z-]+) (\S+) +(.*)$/gm)) {
+      if (!NUMERIC.has(value)) continue;
+      const range = RANGE.exec(text)?.[0];
+      assert.ok(range, `${command} --${option}: a range in "${text}"`);
+      const documented = row.slice(row.indexOf(`\`--${option} ${value}\``));
+      assert.ok(row.includes(`\`--${option} ${value}\``) && documented.split("`--")[1].includes(range), `docs/api.md, ${command} --${option}: ${range}`);
+      checked++;
+    }
+  }
+  assert.is(checked, 13);
 });
 
 test.run();

@@ -14,7 +14,7 @@ export const benchCommand: Command = {
   options: {
     ...help,
     accounts: { type: "string", value: "N", help: `accounts in the benchmark venue, 1 … ${MAX_SYNTHETIC_ACCOUNTS.toLocaleString("en-US")} (default 1,000,000)` },
-    seed: { type: "string", value: "S", help: "random seed, 0 … 2,147,483,647 (default 1)" },
+    seed: { type: "string", value: "S", help: `random seed, 0 … ${MAX_SEED.toLocaleString("en-US")} (default 1)` },
     json: { type: "boolean", help: "print only the JSON report on stdout (default: a table)" },
   },
   positionals: 0,

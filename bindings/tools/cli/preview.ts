@@ -15,7 +15,7 @@ const VENUE_ELEMENT = /(<script type="application\/json" id="venue-data" data-na
 export const previewCommand: Command = {
   summary: "the margin preview page on http://127.0.0.1, with a venue preloaded (default: examples/venue.json); serves until interrupted",
   usage: "margin-core preview [VENUE.json] [--port N]",
-  options: { ...help, port: { type: "string", value: "N", help: "the port to listen on (default: 0, any free port)" } },
+  options: { ...help, port: { type: "string", value: "N", help: "the port to listen on, 0 … 65,535 (default 0: any free port)" } },
   positionals: 1,
   requiredPositionals: 0,
   async run(values, positionals, io) {
