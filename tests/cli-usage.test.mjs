@@ -1,7 +1,10 @@
-// Command-line usage: option ranges as help and docs give them, checked before any work.
+// Command-line arguments: ranges as help and docs give them, checked before any work; help; `--`;
+// and the --params file's errors, which name it.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { cli } from "./helpers/cli.mjs";
 
 const EXAMPLE = new URL("../examples/venue.json", import.meta.url).pathname;
@@ -54,6 +57,20 @@ test("every numeric option's range is in its help line and in docs/api.md's row 
     }
   }
   assert.is(checked, 13);
+});
+
+test("every failure to read the --params file is named at --params as a params file", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "margin-core-params-"));
+  const notUtf8 = join(dir, "latin1.json"), truncated = join(dir, "truncated.json"), missing = join(dir, "missing.json");
+  writeFileSync(notUtf8, Buffer.from([0x7b, 0xff, 0x7d]));
+  writeFileSync(truncated, '{"optIm":');
+  const whatif = (params) => cli("whatif", EXAMPLE, "--params", params);
+  const refused = (stderr) => ({ status: 2, stdout: "", stderr: `error: ${stderr}\n` });
+  assert.equal(await whatif(notUtf8), refused(`MALFORMED at --params: "${notUtf8}" is not UTF-8 text`));
+  assert.equal(await whatif(dir), refused(`MALFORMED at --params: "${dir}" is a directory, not a params file`));
+  assert.equal(await whatif(missing), refused(`NOT_FOUND at --params: no file "${missing}"`));
+  assert.equal(await whatif("/dev/zero"), refused('OUT_OF_RANGE at --params: "/dev/zero" is larger than 268,435,456 bytes, the params file limit'));
+  assert.match((await whatif(truncated)).stderr, /^error: MALFORMED at --params: ".*truncated\.json" is not JSON: /);
 });
 
 test.run();

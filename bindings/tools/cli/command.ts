@@ -69,22 +69,45 @@ export function describeErrno(error: unknown): string {
   return (code && words[code]) ?? (error as Error).message;
 }
 
-/**
- * A venue file's text, read in chunks so a stream or device (a FIFO, /dev/zero) is refused as
- * soon as it passes MAX_VENUE_FILE_BYTES instead of filling memory. UTF-8; a BOM is dropped.
- */
+/** A file a command reads, as its errors name it: what it is, and the field for a failure to read it and for text that is not UTF-8. */
+interface InputFile { kind: string; field: string; textField: string }
+/** The venue file, a positional argument; its text is the whole document, `$`. */
+const VENUE_FILE: InputFile = { kind: "venue file", field: "argv", textField: "$" };
+const PARAMS_FILE: InputFile = { kind: "params file", field: "--params", textField: "--params" };
+
+/** A venue file's text (readText). */
 export function readVenue(path: string): string {
+  return readText(path, VENUE_FILE);
+}
+
+/** The proposal a `--params` file holds: its JSON, within the venue file's size limit. */
+export function readParams(path: string): unknown {
+  const text = readText(path, PARAMS_FILE);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return fail("MALFORMED", PARAMS_FILE.field, `"${path}" is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * A file's text, read in chunks so a stream or device (a FIFO, /dev/zero) is refused as soon as
+ * it passes MAX_VENUE_FILE_BYTES instead of filling memory. UTF-8; a BOM is dropped.
+ */
+function readText(path: string, file: InputFile): string {
+  const unreadable = (error: unknown) => fail("MALFORMED", file.field, `cannot read "${path}": ${describeErrno(error)}`);
+  const tooLarge = () => fail("OUT_OF_RANGE", file.field, `"${path}" is larger than ${MAX_VENUE_FILE_BYTES.toLocaleString("en-US")} bytes, the ${file.kind} limit`);
   let fd: number;
   try {
     fd = openSync(path, "r");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") fail("NOT_FOUND", "argv", `no file "${path}"`);
-    return usageError(`cannot read "${path}": ${describeErrno(error)}`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") fail("NOT_FOUND", file.field, `no file "${path}"`);
+    return unreadable(error);
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) usageError(`"${path}" is a directory, not a venue file`);
-    if (stat.isFile() && stat.size > MAX_VENUE_FILE_BYTES) tooLarge(path);
+    if (stat.isDirectory()) fail("MALFORMED", file.field, `"${path}" is a directory, not a ${file.kind}`);
+    if (stat.isFile() && stat.size > MAX_VENUE_FILE_BYTES) tooLarge();
     const chunks: Buffer[] = [];
     let total = 0;
     const buffer = Buffer.allocUnsafe(1 << 20);
@@ -92,22 +115,18 @@ export function readVenue(path: string): string {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       total += n;
-      if (total > MAX_VENUE_FILE_BYTES) tooLarge(path);
+      if (total > MAX_VENUE_FILE_BYTES) tooLarge();
       chunks.push(Buffer.from(buffer.subarray(0, n)));
     }
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks, total));
     } catch {
-      return fail("MALFORMED", "$", `"${path}" is not UTF-8 text`);
+      return fail("MALFORMED", file.textField, `"${path}" is not UTF-8 text`);
     }
   } catch (error) {
     if (error instanceof MarginError) throw error;
-    return usageError(`cannot read "${path}": ${describeErrno(error)}`);
+    return unreadable(error);
   } finally {
     closeSync(fd);
   }
-}
-
-function tooLarge(path: string): never {
-  fail("OUT_OF_RANGE", "argv", `"${path}" is larger than ${MAX_VENUE_FILE_BYTES.toLocaleString("en-US")} bytes, the venue file limit`);
 }

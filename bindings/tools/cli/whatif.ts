@@ -3,7 +3,7 @@ import { FRACTION_SCALE, parseBounded } from "../../core/decimal.js";
 import { ONE } from "../../core/constants.generated.js";
 import { whatIf } from "../what-if.js";
 import { renderWhatIf } from "../what-if-report.js";
-import { help, integerOption, readVenue, requiredString, usageError, type Command } from "./command.js";
+import { help, integerOption, readParams, readVenue, requiredString, usageError, type Command } from "./command.js";
 import { checkOutputPath, writeOutputFile } from "./output-file.js";
 
 export const whatIfCommand: Command = {
@@ -23,13 +23,7 @@ export const whatIfCommand: Command = {
     const params = requiredString(values.params, "params");
     if (typeof values.report === "string") checkOutputPath(values.report, "--report");
     const text = readVenue(file);
-    let proposal: unknown;
-    try {
-      proposal = JSON.parse(readVenue(params));
-    } catch (error) {
-      if (error instanceof SyntaxError) usageError(`${params} is not JSON: ${error.message}`);
-      throw error;
-    }
+    const proposal = readParams(params);
     const top = integerOption(values.top, "--top", 0, 1_000_000, 20);
     if (!values.crash && (values.drop !== undefined || values.ticks !== undefined)) usageError("--drop and --ticks go with --crash");
     const drop = values.drop === undefined ? 350_000_000n : parseBounded(values.drop, FRACTION_SCALE, "--drop", 1n, ONE - 1n, "(0, 1)");
