@@ -8,7 +8,8 @@ import type { AccountColumns, StagedFieldName } from "./venue/account-columns.js
 import type { Scenario } from "./venue/grid.js";
 import { building } from "./engine/memory.js";
 import { ENGINE_OPTION_KEYS, assembleParts, type EngineParts } from "./engine/parts.js";
-import { engineFromVenue, readSnapshot, snapshotOf, venueOf } from "./engine/persistence.js";
+import { pageOf } from "./engine/page.js";
+import { engineFromVenue, readSnapshot, snapshotOf, venueAccountsOf, venueOf } from "./engine/persistence.js";
 import { compareVenues, proposedSnapshot } from "./engine/what-if.js";
 import type { Bucket } from "./engine/present.js";
 import type {
@@ -295,6 +296,15 @@ export class MarginEngine {
   /** The venue file describing the current state. @example JSON.stringify(engine.toVenue()) */
   toVenue(): Record<string, unknown> {
     return venueOf(this.parts);
+  }
+
+  /**
+   * Accounts `offset` (default 0) to `offset + limit` (default all) as toVenue() writes them, so a
+   * large venue file can be written a page at a time. @example engine.venueAccounts({ offset: 1000, limit: 1000 })
+   */
+  venueAccounts(options?: { offset?: number | null; limit?: number | null } | null): Record<string, unknown>[] {
+    const { from, to } = pageOf(optionsOf(options, "options", ["offset", "limit"]), this.parts.book.count());
+    return venueAccountsOf(this.parts, from, to);
   }
 
   /** What JSON.stringify writes of an engine: a summary, never its internals (the state is toVenue() or snapshot()). */

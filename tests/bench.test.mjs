@@ -1,12 +1,12 @@
-// The benchmark suite's report: `margin-core bench --accounts 2000 --json` prints only JSON on
+// The benchmark suite's report: `margin-core bench --accounts 2000 --json`, run in-process with
+// runCli and its own streams (the suite's child process passes its output on to them), prints only JSON on
 // stdout, every case carries the report's fields with positive finite timings, the baselines
 // are there (the native ones, or the reason they were skipped) and agree with the engine on
 // every account, and every ratio is a positive finite number.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
+import { cli } from "./helpers/cli.mjs";
 
-const BIN = new URL("../bin/margin-core.js", import.meta.url).pathname;
 const FIELDS = ["name", "accounts", "positionsPerAccount", "scenarios", "medianMs", "minMs", "samples", "bytesPerAccount"];
 const REQUIRED = [
   "standard recompute", "portfolio recompute", "portfolio recompute scalar", "portfolio recompute wide",
@@ -29,20 +29,19 @@ const positiveFinite = (x) => typeof x === "number" && Number.isFinite(x) && x >
 let finished = null;
 /** The one benchmark run every test reads (started by the first test that needs it). */
 function bench() {
-  finished ??= spawnSync(process.execPath, [BIN, "bench", "--accounts", "2000", "--json"], { encoding: "utf8", maxBuffer: 1 << 26, timeout: 120_000 });
+  finished ??= cli("bench", "--accounts", "2000", "--json");
   return finished;
 }
-const reportOf = () => JSON.parse(bench().stdout);
+const reportOf = async () => JSON.parse((await bench()).stdout);
 
-test("the run succeeds and stdout is one JSON document", () => {
-  const run = bench();
-  assert.is(run.error, undefined, String(run.error));
+test("the run succeeds and stdout is one JSON document", async () => {
+  const run = await bench();
   assert.is(run.status, 0, run.stderr);
   assert.type(JSON.parse(run.stdout), "object");
 });
 
-test("host and results have the report's shape", () => {
-  const report = reportOf();
+test("host and results have the report's shape", async () => {
+  const report = await reportOf();
   assert.type(report.host.node, "string");
   assert.ok(report.host.node.startsWith("v"), report.host.node);
   assert.type(report.host.cpu, "string");
@@ -70,8 +69,8 @@ test("host and results have the report's shape", () => {
   assert.ok(report.results.find((r) => r.name === "portfolio recompute wide").scenarios > 16);
 });
 
-test("the baselines: native C measured and equal to the engine on every account, or skipped with a reason; JS f64 exact", () => {
-  const report = reportOf();
+test("the baselines: native C measured and equal to the engine on every account, or skipped with a reason; JS f64 exact", async () => {
+  const report = await reportOf();
   for (const name of ["native C", "native C standard"]) {
     const native = report.results.find((r) => r.name === name);
     const skip = (report.skipped ?? []).find((s) => s.name === name);
@@ -81,12 +80,12 @@ test("the baselines: native C measured and equal to the engine on every account,
       assert.is(native.mismatches, 0, `${name}: accounts whose equity, MM or status differ from the engine`);
       assert.is(native.totalsMatch, true, `${name}: totals`);
       assert.is(native.sampleMismatches, 0, `${name}: IM through accountRaw`);
-      assert.match(bench().stderr, new RegExp(`${name}: 0 of 2,000 accounts differ`));
+      assert.match((await bench()).stderr, new RegExp(`${name}: 0 of 2,000 accounts differ`));
       assert.ok(positiveFinite(report.ratios[NATIVE_RATIOS[name]]), NATIVE_RATIOS[name]);
     } else {
       assert.type(skip.reason, "string");
       assert.ok(skip.reason.length > 0);
-      assert.match(bench().stderr, new RegExp(`${name} skipped: `));
+      assert.match((await bench()).stderr, new RegExp(`${name} skipped: `));
     }
   }
   const f64 = report.results.find((r) => r.name === "JS f64");
@@ -106,11 +105,11 @@ test("the baselines: native C measured and equal to the engine on every account,
   assert.is(twin.scaled, true);
   assert.ok(twin.sampleAccounts > 0 && twin.sampleAccounts <= 2000);
   assert.is(twin.mismatches, 0, "twin mismatches");
-  assert.match(bench().stderr, /scaled/);
+  assert.match((await bench()).stderr, /scaled/);
 });
 
-test("every ratio is a positive finite number between two cases of the run", () => {
-  const report = reportOf();
+test("every ratio is a positive finite number between two cases of the run", async () => {
+  const report = await reportOf();
   const names = new Set(report.results.map((r) => r.name));
   const entries = Object.entries(report.ratios);
   assert.ok(entries.length > 0);

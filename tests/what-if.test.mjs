@@ -5,7 +5,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -227,6 +227,18 @@ test("margin-core whatif --crash on a venue priced by oracle sources: every sour
     assert.ok(side.liquidationEvents > 0 && side.distinctAccountsLiquidated > 0, JSON.stringify(side));
   }
   assert.ok(parseDecimal(crash.proposed.feesToFund, 6) > parseDecimal(crash.current.feesToFund, 6), "the higher fee shows");
+});
+
+test("margin-core whatif --drop is written as given: no exponent in the JSON, no float residue on the page", () => {
+  const venue = new URL("../examples/venue.json", import.meta.url).pathname, proposal = join(work, "im.json"), page = join(work, "drop.html");
+  writeFileSync(proposal, JSON.stringify({ optIm: "0.2" }));
+  const tiny = spawnSync(process.execPath, [BIN, "whatif", venue, "--params", proposal, "--crash", "--ticks", "2", "--drop", "0.000000001"], { encoding: "utf8" });
+  assert.is(tiny.status, 0, tiny.stderr);
+  assert.is(JSON.parse(tiny.stdout).crash.drop, "0.000000001");
+  const seven = spawnSync(process.execPath, [BIN, "whatif", venue, "--params", proposal, "--crash", "--ticks", "2", "--drop", "0.07", "--report", page], { encoding: "utf8" });
+  assert.is(seven.status, 0, seven.stderr);
+  assert.is(JSON.parse(seven.stdout).crash.drop, "0.07");
+  assert.match(readFileSync(page, "utf8"), "(every index −7 % over 2 ticks)");
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));

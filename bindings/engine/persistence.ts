@@ -100,22 +100,23 @@ function startAtLatestSource({ catalog, prices }: EngineParts, clock: number): v
   prices.advanceClock(latest);
 }
 
-/** The venue file describing the current state (positions in canonical order). */
-export function venueOf({ wasm, views: v, catalog, book, liquidator }: EngineParts): Record<string, unknown> {
-  wasm.compactArenas();
-  const n = wasm.accountCount();
-  const posCount = v.u8(Col.AccountPositionCount), colCount = v.u8(Col.AccountCollateralCount), mode = v.u8(Col.AccountMode);
+/**
+ * Accounts [from, to) as the venue file writes them (positions in canonical order): read from each
+ * account's segment, so a page costs its own accounts only.
+ */
+export function venueAccountsOf({ views: v, catalog, book }: EngineParts, from: number, to: number): Record<string, unknown>[] {
+  const posStart = v.i32(Col.AccountPositionStart), posCount = v.u8(Col.AccountPositionCount), mode = v.u8(Col.AccountMode);
+  const colStart = v.i32(Col.AccountCollateralStart), colCount = v.u8(Col.AccountCollateralCount);
   const instrument = v.u16(Col.PositionInstrument), lots = v.i32(Col.PositionLots), entry = v.i64(Col.PositionEntry);
   const asset = v.u8(Col.CollateralAsset), amount = v.i64(Col.CollateralAmount);
   const entryWords = wordsOf(entry), amountWords = wordsOf(amount);
   const lotSizes = catalog.instruments.map((row) => Number(row.lotSize));
-  const accounts: Record<string, unknown>[] = new Array(n);
-  let p = 0, c = 0;
-  for (let a = 0; a < n; a++) {
+  const accounts: Record<string, unknown>[] = new Array(to - from);
+  for (let a = from; a < to; a++) {
     const collateral = idRecord<string>();
-    for (let k = 0; k < colCount[a]; k++, c++) setId(collateral, catalog.assets[asset[c]].id, formatI64(amount, amountWords, c, PRICE_SCALE));
+    for (let c = colStart[a]; c < colStart[a] + colCount[a]; c++) setId(collateral, catalog.assets[asset[c]].id, formatI64(amount, amountWords, c, PRICE_SCALE));
     const positions = new Array(posCount[a]);
-    for (let k = 0; k < positions.length; k++, p++) {
+    for (let k = 0, p = posStart[a]; k < positions.length; k++, p++) {
       const i = instrument[p], qty = lots[p] * lotSizes[i];
       positions[k] = {
         instrument: catalog.instruments[i].id,
@@ -125,12 +126,20 @@ export function venueOf({ wasm, views: v, catalog, book, liquidator }: EnginePar
       };
     }
     const parent = book.parentOf(a);
-    accounts[a] = {
+    accounts[a - from] = {
       id: book.accountId(a), mode: MODE_NAMES[mode[a]],
       ...(parent === undefined ? {} : { parent: book.accountId(parent) }),
       collateral, positions,
     };
   }
+  return accounts;
+}
+
+/** The venue file describing the current state (positions in canonical order). */
+export function venueOf(parts: EngineParts): Record<string, unknown> {
+  const { wasm, catalog, liquidator } = parts;
+  wasm.compactArenas();
+  const accounts = venueAccountsOf(parts, 0, wasm.accountCount());
   const { now, settlement, paramOverrides } = catalog.settings;
   // the time of a row's last print, once one moved it past now: a later print may not be older
   const timed = (time: number) => (time > now ? { priceTime: formatTime(time) } : {});

@@ -3,7 +3,6 @@
 import { formatDecimal, FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { STATUS_NAMES } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
-import { optionalCount } from "../core/json.js";
 import { idRecord, setId } from "../core/records.js";
 import { formatI64, formatUnits, readI64, wordsOf } from "../core/units.js";
 import { Col, type ColumnViews } from "../module/views.js";
@@ -13,6 +12,7 @@ import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
 import type { AccountGreeks, GreekSums } from "./greeks.js";
 import type { LiquidationPriceSearch } from "./liquidation-price.js";
+import { pageOf } from "./page.js";
 import type { Refresh } from "./refresh.js";
 import type { Results } from "./results.js";
 import type { AccountRisk, AccountsOptions, RawAccountRisk, ScenarioGrid, VenueRisk } from "./types.js";
@@ -49,11 +49,10 @@ export class Presenter {
   accounts(options: AccountsOptions | null | undefined): AccountRisk[] {
     // null, as absent, means the default
     const liquidationPrices = options?.liquidationPrices ?? false;
-    const offset = optionalCount(options?.offset, "options.offset", 0), limit = optionalCount(options?.limit, "options.limit", Infinity);
     if (typeof liquidationPrices !== "boolean") fail("MALFORMED", "options.liquidationPrices", "expected true or false");
+    const { from, to } = pageOf(options, this.book.count());
     this.refresh.refresh();
-    const n = this.book.count(), from = Math.min(offset, n);
-    return this.describe(from, Math.min(n, from + limit), liquidationPrices, this.book.children());
+    return this.describe(from, to, liquidationPrices, this.book.children());
   }
 
   totals(): VenueRisk {

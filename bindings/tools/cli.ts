@@ -1,18 +1,20 @@
 // The margin-core command line, callable in-process: runCli(argv, io) returns the exit code, and
 // bin/margin-core.js is a thin wrapper around it. Output is JSON on stdout; every error is one
 // line on stderr, `error: CODE at FIELD: message` (control characters escaped), exit code 2,
-// nothing on stdout. A reader closing stdout early (`| head`) ends the run quietly, exit 0.
+// nothing on stdout. A reader closing stdout early (`| head`) ends the run quietly, exit 0; any
+// other failure to write stdout is an error like the rest.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { MarginError } from "../core/errors.js";
 import { benchCommand } from "./cli/bench.js";
 import { checkCommand } from "./cli/check.js";
-import { SIGNS, usageError, VENUE_NOTE, type CliIo, type Command, type Sink } from "./cli/command.js";
+import { SIGNS, usageError, VENUE_NOTE, type CliIo, type Command } from "./cli/command.js";
 import { demoCommand } from "./cli/demo.js";
 import { generateCommand } from "./cli/generate.js";
 import { liquidationsCommand } from "./cli/liquidations.js";
 import { marginCommand } from "./cli/margin.js";
 import { previewCommand } from "./cli/preview.js";
 import { scenariosCommand } from "./cli/scenarios.js";
+import { watchedStdout, OutputClosed } from "./cli/watched-stdout.js";
 import { whatIfCommand } from "./cli/whatif.js";
 
 export type { CliIo, Sink } from "./cli/command.js";
@@ -34,7 +36,7 @@ const ERRORS = "Errors: one line on stderr, `error: CODE at FIELD: message`, exi
 function overview(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);
   return `usage: margin-core <command> [options]\n\ncommands:\n${lines.join("\n")}\n\n` +
-    `Each command takes --help (-h), which lists its options and their defaults.\n${VENUE_NOTE}\n${SIGNS}\n${ERRORS}\n`;
+    `Each command takes --help (-h), which lists its options and their defaults; margin-core help COMMAND prints the same.\n${VENUE_NOTE}\n${SIGNS}\n${ERRORS}\n`;
 }
 
 function commandHelp(command: Command): string {
@@ -46,10 +48,11 @@ function commandHelp(command: Command): string {
   return `usage: ${command.usage}\n\n${command.summary}\n\noptions:\n${rows.join("\n")}\n\n${notes}\n`;
 }
 
-/** `--qty -0.1`: a negative number after a string option is its value, not an option. */
+/** `--qty -0.1`: a negative number after a string option is its value, not an option. Arguments after `--` are left as they are. */
 function joinNegativeValues(args: string[], options: Command["options"]): string[] {
   const out: string[] = [];
   for (let k = 0; k < args.length; k++) {
+    if (args[k] === "--") return out.concat(args.slice(k));
     const name = /^--([^=]+)$/.exec(args[k])?.[1];
     if (name !== undefined && options[name]?.type === "string" && k + 1 < args.length && /^-\.?\d/.test(args[k + 1])) {
       out.push(`--${name}=${args[++k]}`);
@@ -60,6 +63,11 @@ function joinNegativeValues(args: string[], options: Command["options"]): string
   return out;
 }
 
+function commandNamed(name: string): Command {
+  if (!Object.hasOwn(COMMANDS, name)) usageError(`unknown command "${name}"; try margin-core --help`);
+  return COMMANDS[name];
+}
+
 async function dispatch(argv: string[], io: CliIo): Promise<void> {
   const [name, ...rest] = argv;
   if (name === undefined) {
@@ -67,11 +75,11 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
     throw new NoArguments();
   }
   if (name === "--help" || name === "-h" || name === "help") {
-    io.stdout.write(overview());
+    if (rest.length > 1 || rest[0]?.startsWith("-")) usageError(`usage: margin-core ${name} [COMMAND]`);
+    io.stdout.write(rest.length === 0 ? overview() : commandHelp(commandNamed(rest[0])));
     return;
   }
-  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
-  if (command === undefined) usageError(`unknown command "${name}"; try margin-core --help`);
+  const command = commandNamed(name);
   const options: NonNullable<ParseArgsConfig["options"]> = {};
   for (const [key, o] of Object.entries(command.options)) options[key] = o.short ? { type: o.type, short: o.short } : { type: o.type };
   let parsed;
@@ -87,19 +95,18 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
     if (seen.has(token.name)) usageError(`--${token.name} is given more than once`);
     seen.add(token.name);
   }
+  // too many positionals are refused with --help too; too few are not, since --help stands for the rest
+  if (parsed.positionals.length > command.positionals) usageError(`usage: ${command.usage}`);
   if (parsed.values.help) {
     io.stdout.write(commandHelp(command));
     return;
   }
-  const required = command.requiredPositionals ?? command.positionals;
-  if (parsed.positionals.length > command.positionals || parsed.positionals.length < required) usageError(`usage: ${command.usage}`);
+  if (parsed.positionals.length < (command.requiredPositionals ?? command.positionals)) usageError(`usage: ${command.usage}`);
   await command.run(parsed.values, parsed.positionals, io);
 }
 
 /** No command given: the overview went to stderr, and the exit code is 2. */
 class NoArguments extends Error {}
-/** The reader closed stdout: stop working, quietly. */
-class OutputClosed extends Error {}
 
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
 const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
@@ -117,47 +124,6 @@ export function errorLine(error: unknown): string {
   return `error: INTERNAL at $: ${oneLine(message)}`;
 }
 
-/** stdout as the commands see it: once the reader has gone (EPIPE), the next write stops the run. */
-function watchedStdout(stdout: Sink): { sink: Sink; closed: () => boolean } {
-  let closed = false;
-  const isClosed = (error: unknown) => {
-    const code = (error as NodeJS.ErrnoException | null)?.code;
-    return code === "EPIPE" || code === "ERR_STREAM_DESTROYED";
-  };
-  const emitter = stdout as Partial<NodeJS.WritableStream>;
-  if (typeof emitter.on === "function") {
-    emitter.on("error", (error: unknown) => {
-      if (isClosed(error)) closed = true;
-    });
-  }
-  return {
-    closed: () => closed,
-    sink: {
-      write(chunk: string) {
-        if (closed) throw new OutputClosed();
-        try {
-          return stdout.write(chunk);
-        } catch (error) {
-          if (!isClosed(error)) throw error;
-          closed = true;
-          throw new OutputClosed();
-        }
-      },
-      /** Resolves once the stream drains, closes or fails (a sink that is no stream never fills). */
-      drained() {
-        if (typeof emitter.once !== "function" || typeof emitter.off !== "function") return Promise.resolve();
-        return new Promise<void>((resolve) => {
-          const done = () => {
-            for (const event of ["drain", "close", "error"]) emitter.off!(event, done);
-            resolve();
-          };
-          for (const event of ["drain", "close", "error"]) emitter.once!(event, done);
-        });
-      },
-    },
-  };
-}
-
 /** Runs the command line on `argv` (without the program name); resolves to the exit code. */
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const stdout = watchedStdout(io.stdout);
@@ -165,6 +131,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
   if (stderr !== (io.stdout as unknown) && typeof stderr.on === "function") stderr.on("error", () => {});
   try {
     await dispatch(argv, { stdout: stdout.sink, stderr: io.stderr });
+    await stdout.settle();
     return 0;
   } catch (error) {
     if (error instanceof OutputClosed || stdout.closed()) return 0;

@@ -3,7 +3,6 @@
 // goes silent, one prints a bad price the deviation filter must drop, and ETH loses every feed
 // for a while — with a liquidation pass after every tick. The venue is the generated one with
 // liquidation caps and market depth sized to it, so the replay meets every rule of a pass.
-import { writeFileSync } from "node:fs";
 import { SingleBar, Presets } from "cli-progress";
 import { MarginEngine } from "../engine.js";
 import { generateVenue, type VenueReference } from "./generate.js";
@@ -12,10 +11,15 @@ import { replayCrash, type CrashPlan, type Print } from "./crash.js";
 import { renderReport, type CrashReport } from "./report.js";
 
 export interface DemoOptions {
-  accounts: number; seed: number; ticks?: number; report?: string; insuranceFund?: string; json?: boolean;
-  /** Where the summary goes (default: process.stdout). */
-  stdout?: { write(text: string): unknown };
+  accounts: number; seed: number; ticks?: number; insuranceFund?: string; json?: boolean;
+  /** Also render the HTML report. */
+  report?: boolean;
+  /** Where progress goes (default: process.stderr); a progress bar is drawn only on a terminal. */
+  progress?: { write(text: string): unknown };
 }
+
+/** What a run produced: the summary for stdout (a table, or one line of JSON) and the HTML report if asked for. */
+export interface DemoOutput { summary: string; report?: string }
 
 const TICK_MS = 10_000;
 /** Fraction of its starting price each underlying loses by the end of the replay. */
@@ -70,17 +74,17 @@ export function demoLiquidationSettings(venue: VenueReference, accounts: number)
   };
 }
 
-function timed<T>(stages: [string, number][], name: string, work: () => T): T {
-  process.stderr.write(`${name}…\n`);
+function timed<T>(progress: NonNullable<DemoOptions["progress"]>, stages: [string, number][], name: string, work: () => T): T {
+  progress.write(`${name}…\n`);
   const start = performance.now();
   const result = work();
   stages.push([name, performance.now() - start]);
   return result;
 }
 
-export async function runDemo({ accounts, seed, ticks = 60, report, insuranceFund, json = false, stdout = process.stdout }: DemoOptions): Promise<void> {
+export async function runDemo({ accounts, seed, ticks = 60, report = false, insuranceFund, json = false, progress = process.stderr }: DemoOptions): Promise<DemoOutput> {
   const stages: [string, number][] = [];
-  const generated = timed(stages, `generate ${accounts.toLocaleString("en-US")} accounts (seed ${seed})`, () => generateVenue({ accounts, seed }));
+  const generated = timed(progress, stages, `generate ${accounts.toLocaleString("en-US")} accounts (seed ${seed})`, () => generateVenue({ accounts, seed }));
   const venue = demoLiquidationSettings(generated.venue, accounts);
   const start = Date.parse(venue.now);
   const spots = Object.fromEntries(venue.underlyings.map((u) => [u.id as string, Number(u.spot)])) as Record<Underlying, number>;
@@ -89,8 +93,8 @@ export async function runDemo({ accounts, seed, ticks = 60, report, insuranceFun
     sources: FEEDS[u.id as Underlying].map((feed) => ({ id: feed, price: u.spot, time: venue.now })),
   }));
   const engine = await MarginEngine.fromVenue({ ...venue, underlyings, insuranceFund: insuranceFund ?? venue.insuranceFund, accounts: [] });
-  timed(stages, "load columns", () => engine.loadColumns(generated.columns));
-  timed(stages, "recompute margin (standard and portfolio)", () => engine.recompute());
+  timed(progress, stages, "load columns", () => engine.loadColumns(generated.columns));
+  timed(progress, stages, "recompute margin (standard and portfolio)", () => engine.recompute());
   const before = engine.totals();
 
   const plan: CrashPlan = {
@@ -108,8 +112,8 @@ export async function runDemo({ accounts, seed, ticks = 60, report, insuranceFun
       return { prints: out, ignored };
     },
   };
-  process.stderr.write(`crash replay: ${ticks} ticks of ${TICK_MS / 1000} s, BTC −35 %, ETH −40 %, SOL −30 %\n`);
-  const bar = new SingleBar({ format: "replay [{bar}] {value}/{total} ticks | queue {queue} | fund {fund}", stream: process.stderr, hideCursor: true }, Presets.shades_classic);
+  progress.write(`crash replay: ${ticks} ticks of ${TICK_MS / 1000} s, BTC −35 %, ETH −40 %, SOL −30 %\n`);
+  const bar = new SingleBar({ format: "replay [{bar}] {value}/{total} ticks | queue {queue} | fund {fund}", stream: progress as NodeJS.WritableStream, hideCursor: true }, Presets.shades_classic);
   bar.start(ticks, 0, { queue: 0, fund: engine.fund() });
   const replayStart = performance.now();
   const outcome = replayCrash(engine, plan, (row) => bar.update(row.tick, { queue: row.queueLength, fund: row.insuranceFund }));
@@ -155,20 +159,14 @@ export async function runDemo({ accounts, seed, ticks = 60, report, insuranceFun
     ["tick (refresh + queue + pass) median", `${tickTimes[tickTimes.length >> 1].toFixed(1)} ms`],
     ...stages.map(([name, ms]): [string, string] => [`time: ${name}`, `${ms.toFixed(1)} ms`]),
   ];
-  if (json) {
-    stdout.write(JSON.stringify(summary) + "\n");
-  } else {
-    const width = Math.max(...table.map(([k]) => k.length));
-    stdout.write(table.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n") + "\n");
-  }
-  if (report !== undefined) {
-    const params = venue.params as Record<string, string>;
-    const page: CrashReport = {
-      title: "margin-core crash replay", accounts, seed, generatedAt: new Date().toISOString(), currency: venue.settlement,
-      summary, table, ticks: outcome.ticks,
-      caps: { perPass: params.maxLiquidationNotionalPerPass ?? null, perAccount: params.maxLiquidationNotionalPerAccount ?? null, insuranceLossPerPass: params.maxInsuranceLossPerPass ?? null },
-    };
-    writeFileSync(report, renderReport(page));
-    process.stderr.write(`report written to ${report}\n`);
-  }
+  const width = Math.max(...table.map(([k]) => k.length));
+  const text = json ? JSON.stringify(summary) + "\n" : table.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join("\n") + "\n";
+  if (!report) return { summary: text };
+  const params = venue.params as Record<string, string>;
+  const page: CrashReport = {
+    title: "margin-core crash replay", accounts, seed, generatedAt: new Date().toISOString(), currency: venue.settlement,
+    summary, table, ticks: outcome.ticks,
+    caps: { perPass: params.maxLiquidationNotionalPerPass ?? null, perAccount: params.maxLiquidationNotionalPerAccount ?? null, insuranceLossPerPass: params.maxInsuranceLossPerPass ?? null },
+  };
+  return { summary: text, report: renderReport(page) };
 }

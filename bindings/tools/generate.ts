@@ -306,6 +306,13 @@ class AccountWriter {
 /** The largest seed the generator takes (the CLI's `--seed` too). */
 export const MAX_SEED = 2 ** 31 - 1;
 
+/**
+ * The largest synthetic venue the command line makes (generate, demo, bench): it is loaded whole,
+ * and its books average about 8.5 positions an account, so one load (MAX_ROWS positions) ends
+ * near 14 million accounts.
+ */
+export const MAX_SYNTHETIC_ACCOUNTS = 10_000_000;
+
 /** The synthetic venue of `accounts` accounts drawn from `seed`: its reference data, and its accounts as columns. */
 export function generateVenue(options: { accounts: number; seed: number }): { venue: VenueReference; columns: AccountColumns } {
   const { accounts, seed } = optionsOf(options, "options", ["accounts", "seed"]);

@@ -2,6 +2,7 @@
 // transitions, the change of the venue totals, the accounts pushed under, and — when a crash was
 // replayed — its figures under both parameter sets side by side, with the fund, bad debt,
 // socialized loss and liquidated notional of both on one time axis each.
+import { formatDecimal, FRACTION_SCALE, parseDecimal } from "../core/decimal.js";
 import type { WhatIfReport } from "../engine.js";
 import { moneyText } from "./money-text.js";
 import { cards, escapeHtml, plotted, renderPage } from "./report-page.js";
@@ -31,7 +32,7 @@ function crashTable(report: WhatIfOutcome["report"], currency: string): string {
     ["ADL fills", "adlFills", false], ["collateral sales", "collateralSales", false], ["skip records", "skipped", false],
   ];
   const cell = (value: unknown, isMoney: boolean) => (isMoney ? moneyText(String(value), currency) : Number(value).toLocaleString("en-US"));
-  return `<section class="panel"><h2>The same crash under both (every index −${escapeHtml(String(Number(crash.drop) * 100))} % over ${crash.ticks} ticks)</h2>
+  return `<section class="panel"><h2>The same crash under both (every index −${escapeHtml(formatDecimal(parseDecimal(crash.drop, FRACTION_SCALE, "crash.drop") * 100n, FRACTION_SCALE))} % over ${crash.ticks} ticks)</h2>
 ${table("crash", ["", "in force", "proposed"], rows.map(([label, key, isMoney]) => [label, cell(crash.current[key], isMoney), cell(crash.proposed[key], isMoney)]))}
 </section>`;
 }

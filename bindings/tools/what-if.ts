@@ -1,7 +1,7 @@
 // Governance what-if on a venue file (`margin-core whatif`): the venue against itself under a
 // parameter proposal (engine.whatIf), and optionally the same crash replayed under both — every
 // underlying's index falling by `drop` along the demo's path, a liquidation pass a tick.
-import { formatDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { formatDecimal, FRACTION_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { MarginEngine, type WhatIfReport } from "../engine.js";
 import { replayCrash, type CrashOutcome, type CrashPlan } from "./crash.js";
 import { priceAt } from "./demo.js";
@@ -9,7 +9,7 @@ import type { CrashSummary } from "./tally.js";
 
 export interface CrashComparison {
   ticks: number;
-  /** Fraction each underlying's index loses. */
+  /** Fraction each underlying's index loses, as a decimal string. */
   drop: string;
   current: CrashSummary;
   proposed: CrashSummary;
@@ -20,10 +20,10 @@ export interface WhatIfOutcome { report: WhatIfReport & { crash?: CrashCompariso
 const TICK_MS = 10_000;
 
 /**
- * The crash: each underlying from its index now to (1 − drop) of it, rounded to whole price units.
+ * The crash: each underlying from its index now to (1 − drop) of it (drop a raw fraction, 1e9), rounded to whole price units.
  * An underlying priced by oracle sources gets the price from every one of them, so its median is it.
  */
-function crashPlan(venue: Record<string, unknown>, engine: MarginEngine, drop: number, ticks: number): CrashPlan {
+function crashPlan(venue: Record<string, unknown>, engine: MarginEngine, drop: bigint, ticks: number): CrashPlan {
   const underlyings = (venue.underlyings as { id: string; sources?: { id: string }[] }[]) ?? [];
   // the venue's clock is its `now`, or its latest oracle source when that is later
   const start = engine.clock() + TICK_MS;
@@ -32,7 +32,7 @@ function crashPlan(venue: Record<string, unknown>, engine: MarginEngine, drop: n
     underlyings: underlyings.map((u) => u.id), ticks, startMs: start, tickMs: TICK_MS,
     prints(tick) {
       // the path's shape is a double; it becomes an exact fraction (1e9) before it touches a price
-      const keep = BigInt(Math.round(priceAt(1, drop, tick, ticks) * 1e9));
+      const keep = BigInt(Math.round(priceAt(1, Number(drop) / 1e9, tick, ticks) * 1e9));
       return {
         prints: underlyings.flatMap((u) => {
           const raw = (index.get(u.id)! * keep) / 1_000_000_000n, price = formatDecimal(raw > 0n ? raw : 1n, PRICE_SCALE);
@@ -45,7 +45,7 @@ function crashPlan(venue: Record<string, unknown>, engine: MarginEngine, drop: n
   };
 }
 
-export async function whatIf(text: string, params: unknown, options: { top: number; crash?: { drop: number; ticks: number } }): Promise<WhatIfOutcome> {
+export async function whatIf(text: string, params: unknown, options: { top: number; crash?: { drop: bigint; ticks: number } }): Promise<WhatIfOutcome> {
   const engine = await MarginEngine.fromVenue(text);
   const report: WhatIfReport & { crash?: CrashComparison } = await engine.whatIf(params, { top: options.top });
   if (options.crash === undefined) return { report };
@@ -57,6 +57,6 @@ export async function whatIf(text: string, params: unknown, options: { top: numb
     current: replayCrash(current, crashPlan(venue, current, drop, ticks)),
     proposed: replayCrash(proposed, crashPlan(venue, proposed, drop, ticks)),
   };
-  report.crash = { ticks, drop: String(drop), current: replays.current.summary, proposed: replays.proposed.summary };
+  report.crash = { ticks, drop: formatDecimal(drop, FRACTION_SCALE), current: replays.current.summary, proposed: replays.proposed.summary };
   return { report, replays };
 }

@@ -1,11 +1,12 @@
 // What every command shares: its shape and help, where it writes, usage errors, option parsing,
 // and reading a venue file within the documented size limit.
-import { closeSync, fstatSync, lstatSync, openSync, readSync, statSync, unlinkSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { fail, MarginError } from "../../core/errors.js";
 
-/** Where a command writes: process.stdout/stderr, or any sink with `write` (tests run the CLI in-process). */
-/** Where a command writes; `write` returning false means the output is full until `drained` resolves. */
+/**
+ * Where a command writes: process.stdout/stderr, or any sink with `write` (tests run the CLI
+ * in-process); `write` returning false means the output is full until `drained` resolves.
+ */
 export interface Sink { write(chunk: string): unknown; drained?(): Promise<void> }
 export interface CliIo { stdout: Sink; stderr: Sink }
 
@@ -62,27 +63,51 @@ export function describeErrno(error: unknown): string {
     ENOENT: "no such file or directory", EACCES: "permission denied", EPERM: "operation not permitted",
     EISDIR: "is a directory", ENOTDIR: "a part of the path is not a directory", ELOOP: "too many symbolic links",
     ENAMETOOLONG: "the name is too long", EMFILE: "too many open files", EAGAIN: "would block (non-blocking input)",
-    EROFS: "read-only file system", ENOSPC: "no space left on the device",
+    EROFS: "read-only file system", ENOSPC: "no space left on the device", EFBIG: "the file would pass the size limit",
+    EADDRINUSE: "the port is in use",
   };
   return (code && words[code]) ?? (error as Error).message;
 }
 
-/**
- * A venue file's text, read in chunks so a stream or device (a FIFO, /dev/zero) is refused as
- * soon as it passes MAX_VENUE_FILE_BYTES instead of filling memory. UTF-8; a BOM is dropped.
- */
+/** A file a command reads, as its errors name it: what it is, and the field for a failure to read it and for text that is not UTF-8. */
+interface InputFile { kind: string; field: string; textField: string }
+/** The venue file, a positional argument; its text is the whole document, `$`. */
+const VENUE_FILE: InputFile = { kind: "venue file", field: "argv", textField: "$" };
+const PARAMS_FILE: InputFile = { kind: "params file", field: "--params", textField: "--params" };
+
+/** A venue file's text (readText). */
 export function readVenue(path: string): string {
+  return readText(path, VENUE_FILE);
+}
+
+/** The proposal a `--params` file holds: its JSON, within the venue file's size limit. */
+export function readParams(path: string): unknown {
+  const text = readText(path, PARAMS_FILE);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    return fail("MALFORMED", PARAMS_FILE.field, `"${path}" is not JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * A file's text, read in chunks so a stream or device (a FIFO, /dev/zero) is refused as soon as
+ * it passes MAX_VENUE_FILE_BYTES instead of filling memory. UTF-8; a BOM is dropped.
+ */
+function readText(path: string, file: InputFile): string {
+  const unreadable = (error: unknown) => fail("MALFORMED", file.field, `cannot read "${path}": ${describeErrno(error)}`);
+  const tooLarge = () => fail("OUT_OF_RANGE", file.field, `"${path}" is larger than ${MAX_VENUE_FILE_BYTES.toLocaleString("en-US")} bytes, the ${file.kind} limit`);
   let fd: number;
   try {
     fd = openSync(path, "r");
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") fail("NOT_FOUND", "argv", `no file "${path}"`);
-    return usageError(`cannot read "${path}": ${describeErrno(error)}`);
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") fail("NOT_FOUND", file.field, `no file "${path}"`);
+    return unreadable(error);
   }
   try {
     const stat = fstatSync(fd);
-    if (stat.isDirectory()) usageError(`"${path}" is a directory, not a venue file`);
-    if (stat.isFile() && stat.size > MAX_VENUE_FILE_BYTES) tooLarge(path);
+    if (stat.isDirectory()) fail("MALFORMED", file.field, `"${path}" is a directory, not a ${file.kind}`);
+    if (stat.isFile() && stat.size > MAX_VENUE_FILE_BYTES) tooLarge();
     const chunks: Buffer[] = [];
     let total = 0;
     const buffer = Buffer.allocUnsafe(1 << 20);
@@ -90,63 +115,18 @@ export function readVenue(path: string): string {
       const n = readSync(fd, buffer, 0, buffer.length, null);
       if (n === 0) break;
       total += n;
-      if (total > MAX_VENUE_FILE_BYTES) tooLarge(path);
+      if (total > MAX_VENUE_FILE_BYTES) tooLarge();
       chunks.push(Buffer.from(buffer.subarray(0, n)));
     }
     try {
       return new TextDecoder("utf-8", { fatal: true }).decode(Buffer.concat(chunks, total));
     } catch {
-      return fail("MALFORMED", "$", `"${path}" is not UTF-8 text`);
+      return fail("MALFORMED", file.textField, `"${path}" is not UTF-8 text`);
     }
   } catch (error) {
     if (error instanceof MarginError) throw error;
-    return usageError(`cannot read "${path}": ${describeErrno(error)}`);
+    return unreadable(error);
   } finally {
     closeSync(fd);
-  }
-}
-
-function tooLarge(path: string): never {
-  fail("OUT_OF_RANGE", "argv", `"${path}" is larger than ${MAX_VENUE_FILE_BYTES.toLocaleString("en-US")} bytes, the venue file limit`);
-}
-
-/** What `look` finds, or null where there is nothing (ENOENT); any other failure is thrown. */
-function existsOrNull<T>(look: () => T): T | null {
-  try {
-    return look();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
-    throw error;
-  }
-}
-
-/** Fails unless a file can be written at `path` (its directory exists and is writable, the path is no directory): checked before any work. */
-export function checkOutputPath(path: string, field: string): void {
-  if (path === "") fail("MALFORMED", field, "expected a file path, got an empty one");
-  const directory = dirname(resolve(path));
-  let stat;
-  try {
-    stat = statSync(directory);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") fail("NOT_FOUND", field, `no directory "${directory}" to write "${path}" in`);
-    return fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
-  }
-  if (!stat.isDirectory()) fail("MALFORMED", field, `cannot write "${path}": "${directory}" is not a directory`);
-  try {
-    // a probe, since permission bits do not tell (root, read-only or virtual file systems): a
-    // regular file is opened for appending, which changes nothing; where nothing is, a file is
-    // created exclusively and removed again. A pipe, a device or a dangling link is left alone.
-    const entry = existsOrNull(() => lstatSync(path));
-    if (entry === null) {
-      closeSync(openSync(path, "wx"));
-      unlinkSync(path);
-    } else {
-      const target = existsOrNull(() => statSync(path));
-      if (target?.isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
-      if (target?.isFile()) closeSync(openSync(path, "a"));
-    }
-  } catch (error) {
-    if (error instanceof MarginError) throw error;
-    fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
   }
 }

@@ -1,6 +1,7 @@
 // `margin-core margin`: every account's margin as one JSON document, streamed.
 import { MarginEngine } from "../../engine.js";
 import { help, readVenue, type Command, type Sink } from "./command.js";
+import { writePagedJson } from "./paged-json.js";
 
 export const marginCommand: Command = {
   summary: "margin, equity and status for every account of a venue file",
@@ -13,33 +14,10 @@ export const marginCommand: Command = {
   },
 };
 
-/** Accounts described at a time, and the characters gathered before a write. */
-const PAGE = 1000;
-const CHUNK = 1 << 16;
-
-/**
- * Every account with its liquidation prices, then the totals: one JSON document, produced a
- * page of accounts at a time and written in chunks, waiting whenever the output is full, so
- * memory stays bounded whatever the venue's size. A reader that goes away (EPIPE: `| head`)
- * ends the run quietly (runCli).
- */
+/** Every account with its liquidation prices, then the totals: one JSON document, streamed. */
 async function writeMarginJson(engine: MarginEngine, out: Sink): Promise<void> {
-  let chunk = '{"accounts":[';
-  for (let offset = 0; ; offset += PAGE) {
-    const page = engine.accounts({ liquidationPrices: true, offset, limit: PAGE });
-    for (let k = 0; k < page.length; k++) {
-      chunk += (offset + k === 0 ? "" : ",") + JSON.stringify(page[k]);
-      if (chunk.length >= CHUNK) {
-        await write(out, chunk);
-        chunk = "";
-      }
-    }
-    if (page.length < PAGE) break;
-  }
-  const { equity, initialMargin, maintenanceMargin, statusCounts, greeks } = engine.totals();
-  await write(out, chunk + `],"totals":${JSON.stringify({ equity, initialMargin, maintenanceMargin, statusCounts, greeks })}}\n`);
-}
-
-async function write(out: Sink, text: string): Promise<void> {
-  if (out.write(text) === false) await out.drained?.();
+  await writePagedJson(out, '{"accounts":[', (offset, limit) => engine.accounts({ liquidationPrices: true, offset, limit }), () => {
+    const { equity, initialMargin, maintenanceMargin, statusCounts, greeks } = engine.totals();
+    return `],"totals":${JSON.stringify({ equity, initialMargin, maintenanceMargin, statusCounts, greeks })}}\n`;
+  });
 }

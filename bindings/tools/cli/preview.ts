@@ -4,9 +4,10 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { basename } from "node:path";
 import { fileURLToPath } from "node:url";
+import { fail } from "../../core/errors.js";
 import { MarginEngine } from "../../engine.js";
 import { escapeHtml } from "../report.js";
-import { help, integerOption, readVenue, type Command } from "./command.js";
+import { describeErrno, help, integerOption, readVenue, type Command } from "./command.js";
 
 /** The page's preloaded-venue element: the server names its venue and where to fetch it, in place of the example. */
 const VENUE_ELEMENT = /(<script type="application\/json" id="venue-data" data-name=")[^"]*(" data-src=")[^"]*(">)[\s\S]*?(<\/script>)/;
@@ -14,7 +15,7 @@ const VENUE_ELEMENT = /(<script type="application\/json" id="venue-data" data-na
 export const previewCommand: Command = {
   summary: "the margin preview page on http://127.0.0.1, with a venue preloaded (default: examples/venue.json); serves until interrupted",
   usage: "margin-core preview [VENUE.json] [--port N]",
-  options: { ...help, port: { type: "string", value: "N", help: "the port to listen on (default: 0, any free port)" } },
+  options: { ...help, port: { type: "string", value: "N", help: "the port to listen on, 0 … 65,535 (default 0: any free port)" } },
   positionals: 1,
   requiredPositionals: 0,
   async run(values, positionals, io) {
@@ -24,7 +25,13 @@ export const previewCommand: Command = {
     const engine = await MarginEngine.fromVenue(venue); // a bad venue fails here, as every command does
     const html = pageWith(readFileSync(new URL("./preview.html", import.meta.url), "utf8"), basename(file));
     const server = createServer((request, response) => answer(request, response, html, venue));
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    }).catch((error) => fail("MALFORMED", "--port", `cannot listen on 127.0.0.1:${port}: ${describeErrno(error)}`));
     const address = server.address() as { port: number };
     io.stdout.write(`margin-core preview: http://127.0.0.1:${address.port}/ (${basename(file)}, ${engine.stats().accounts} accounts); Ctrl-C to stop\n`);
     await new Promise<void>((resolve) => {

@@ -1,10 +1,10 @@
 // `margin-core whatif`: the venue under a parameter proposal, and with --crash the same crash under both.
-import { writeFileSync } from "node:fs";
 import { FRACTION_SCALE, parseBounded } from "../../core/decimal.js";
 import { ONE } from "../../core/constants.generated.js";
 import { whatIf } from "../what-if.js";
 import { renderWhatIf } from "../what-if-report.js";
-import { checkOutputPath, help, integerOption, readVenue, requiredString, usageError, type Command } from "./command.js";
+import { help, integerOption, readParams, readVenue, requiredString, usageError, type Command } from "./command.js";
+import { checkOutputPath, writeOutputFile } from "./output-file.js";
 
 export const whatIfCommand: Command = {
   summary: "governance what-if: status transitions, Δ totals and the accounts pushed under, for a parameter proposal (nothing is applied)",
@@ -23,23 +23,18 @@ export const whatIfCommand: Command = {
     const params = requiredString(values.params, "params");
     if (typeof values.report === "string") checkOutputPath(values.report, "--report");
     const text = readVenue(file);
-    let proposal: unknown;
-    try {
-      proposal = JSON.parse(readVenue(params));
-    } catch (error) {
-      if (error instanceof SyntaxError) usageError(`${params} is not JSON: ${error.message}`);
-      throw error;
-    }
+    const proposal = readParams(params);
     const top = integerOption(values.top, "--top", 0, 1_000_000, 20);
     if (!values.crash && (values.drop !== undefined || values.ticks !== undefined)) usageError("--drop and --ticks go with --crash");
     const drop = values.drop === undefined ? 350_000_000n : parseBounded(values.drop, FRACTION_SCALE, "--drop", 1n, ONE - 1n, "(0, 1)");
-    const crash = values.crash ? { drop: Number(drop) / 1e9, ticks: integerOption(values.ticks, "--ticks", 1, 10_000, 60) } : undefined;
+    const crash = values.crash ? { drop, ticks: integerOption(values.ticks, "--ticks", 1, 10_000, 60) } : undefined;
     const outcome = await whatIf(text, proposal, { top, crash });
-    io.stdout.write(JSON.stringify(outcome.report) + "\n");
+    // the report first, so a failure to write it leaves nothing on stdout
     if (typeof values.report === "string") {
-      writeFileSync(values.report, renderWhatIf({ venue: file, generatedAt: new Date().toISOString(), currency: currencyOf(text), ...outcome }));
-      io.stderr.write(`report written to ${values.report}\n`);
+      writeOutputFile(values.report, "--report", renderWhatIf({ venue: file, generatedAt: new Date().toISOString(), currency: currencyOf(text), ...outcome }));
     }
+    io.stdout.write(JSON.stringify(outcome.report) + "\n");
+    if (typeof values.report === "string") io.stderr.write(`report written to ${values.report}\n`);
   },
 };
 

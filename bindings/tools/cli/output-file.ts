@@ -1,0 +1,93 @@
+// A file the command line writes (`--report`): checked before any work, then written whole or
+// not at all, so a failure late in a run never leaves a partial file in place of an old one.
+import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { fail, MarginError } from "../../core/errors.js";
+import { describeErrno } from "./command.js";
+
+/** Links followed before giving up, as the kernel does (ELOOP). */
+const MAX_LINKS = 40;
+
+/** What `look` finds, or null where there is nothing (ENOENT); any other failure is thrown. */
+function existsOrNull<T>(look: () => T): T | null {
+  try {
+    return look();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw error;
+  }
+}
+
+/** Where writing `path` lands: the path, or the end of its chain of symbolic links (which may not exist yet). */
+function destinationOf(path: string): string {
+  let target = resolve(path);
+  for (let links = 0; existsOrNull(() => lstatSync(target))?.isSymbolicLink(); links++) {
+    if (links === MAX_LINKS) throw Object.assign(new Error("too many symbolic links"), { code: "ELOOP" });
+    target = resolve(dirname(target), readlinkSync(target));
+  }
+  return target;
+}
+
+/**
+ * Fails unless a file can be written at `path`: checked before any work. The file lands at the end
+ * of its links, so that place's directory must exist (else NOT_FOUND) and take a new file, and the
+ * place must be no directory.
+ */
+export function checkOutputPath(path: string, field: string): void {
+  if (path === "") fail("MALFORMED", field, "expected a file path, got an empty one");
+  try {
+    const destination = destinationOf(path);
+    const directory = dirname(destination);
+    const folder = existsOrNull(() => statSync(directory));
+    if (folder === null) fail("NOT_FOUND", field, `no directory "${directory}" to write "${path}" in`);
+    if (!folder.isDirectory()) fail("MALFORMED", field, `cannot write "${path}": "${directory}" is not a directory`);
+    const target = existsOrNull(() => statSync(destination));
+    if (target?.isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
+    // a probe, since permission bits do not tell (root, read-only or virtual file systems): a file
+    // is written beside its destination and renamed over it, so that is tried. A pipe or a device
+    // is written directly, and left alone here.
+    if (target === null || target.isFile()) {
+      const probe = temporaryBeside(destination);
+      closeSync(openSync(probe, "wx"));
+      unlinkSync(probe);
+    }
+  } catch (error) {
+    if (error instanceof MarginError) throw error;
+    fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
+  }
+}
+
+/**
+ * Writes `text` at `path` whole or not at all: into a new file beside the destination, flushed,
+ * then renamed over it (an old file keeps its permissions). A pipe or device is written directly,
+ * having no old content to keep. Any failure is MALFORMED at `field`, with nothing left behind.
+ */
+export function writeOutputFile(path: string, field: string, text: string): void {
+  let temporary: string | undefined;
+  try {
+    const destination = destinationOf(path);
+    const existing = existsOrNull(() => statSync(destination));
+    if (existing !== null && !existing.isFile()) {
+      writeFileSync(destination, text);
+      return;
+    }
+    temporary = temporaryBeside(destination);
+    const fd = openSync(temporary, "wx");
+    try {
+      writeFileSync(fd, text);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    if (existing !== null) chmodSync(temporary, existing.mode & 0o7777);
+    renameSync(temporary, destination);
+    temporary = undefined;
+  } catch (error) {
+    if (temporary !== undefined) existsOrNull(() => unlinkSync(temporary!));
+    fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
+  }
+}
+
+function temporaryBeside(destination: string): string {
+  return join(dirname(destination), `.${basename(destination)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+}

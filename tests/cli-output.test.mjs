@@ -1,0 +1,106 @@
+// Where the command line's output goes: a failing stdout is an error, a reader that goes away is not.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { runCli } from "../build/cli.js";
+
+const BIN = new URL("../bin/margin-core.js", import.meta.url).pathname;
+const EXAMPLE = new URL("../examples/venue.json", import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), "margin-core-output-"));
+const PROPOSAL = join(dir, "proposal.json");
+writeFileSync(PROPOSAL, JSON.stringify({ optIm: "0.2" }));
+
+/** A stream whose every write fails with `code`. */
+const failing = (code) => new Writable({ write(_chunk, _encoding, done) { done(Object.assign(new Error(code), { code })); } });
+
+async function runInto(stdout, ...args) {
+  let stderr = "";
+  const status = await runCli(args, { stdout, stderr: { write: (s) => { stderr += s; } } });
+  return { status, stderr };
+}
+
+test("a stdout that cannot be written is one error line at stdout and exit code 2", async () => {
+  assert.equal(await runInto(failing("ENOSPC"), "margin", EXAMPLE), {
+    status: 2, stderr: "error: MALFORMED at stdout: cannot write the output: no space left on the device\n",
+  });
+  assert.equal(await runInto(failing("EIO"), "liquidations", EXAMPLE), { status: 2, stderr: "error: MALFORMED at stdout: cannot write the output: EIO\n" });
+  if (existsSync("/dev/full")) {
+    const full = openSync("/dev/full", "w");
+    const spawned = spawnSync(process.execPath, [BIN, "margin", EXAMPLE], { stdio: ["ignore", full, "pipe"], encoding: "utf8" });
+    closeSync(full);
+    assert.is(spawned.status, 2);
+    assert.is(spawned.stderr, "error: MALFORMED at stdout: cannot write the output: no space left on the device\n");
+  }
+});
+
+test("a reader gone (EPIPE) still ends the run quietly with exit code 0", async () => {
+  assert.equal(await runInto(failing("EPIPE"), "margin", EXAMPLE), { status: 0, stderr: "" });
+});
+
+test("--report through a dangling link: refused up front where its target's directory is missing, written through it otherwise", async () => {
+  const missing = join(dir, "dangling.html");
+  symlinkSync(join(dir, "nowhere", "x.html"), missing);
+  const started = Date.now();
+  let stderr = "";
+  const refused = await runCli(["demo", "--accounts", "200", "--report", missing], { stdout: { write: () => assert.unreachable("stdout") }, stderr: { write: (s) => { stderr += s; } } });
+  assert.is(refused, 2);
+  assert.is(stderr, `error: NOT_FOUND at --report: no directory "${join(dir, "nowhere")}" to write "${missing}" in\n`);
+  assert.ok(Date.now() - started < 2_000, "refused before the run");
+
+  mkdirSync(join(dir, "reports"));
+  const link = join(dir, "link.html");
+  symlinkSync(join("reports", "r.html"), link);
+  const run = spawnSync(process.execPath, [BIN, "whatif", EXAMPLE, "--params", PROPOSAL, "--report", link], { encoding: "utf8" });
+  assert.is(run.status, 0, run.stderr);
+  assert.is(run.stderr, `report written to ${link}\n`);
+  assert.ok(lstatSync(link).isSymbolicLink(), "the link stays a link");
+  assert.match(readFileSync(join(dir, "reports", "r.html"), "utf8"), /^<!doctype html>/i);
+});
+
+test("a report that fails to write keeps the old file, leaves no temporary file and nothing on stdout", () => {
+  const old = join(dir, "old", "report.html");
+  mkdirSync(join(dir, "old"));
+  writeFileSync(old, "the old report");
+  // a file size limit of 25 KiB: the what-if page (about 60 KB) passes it part way through (EFBIG)
+  const run = spawnSync("bash", ["-c", `ulimit -f 50; exec "${process.execPath}" "$@"`, "bash", BIN, "whatif", EXAMPLE, "--params", PROPOSAL, "--report", old], { encoding: "utf8" });
+  assert.is(run.status, 2);
+  assert.is(run.stdout, "");
+  assert.is(run.stderr, `error: MALFORMED at --report: cannot write "${old}": the file would pass the size limit\n`);
+  assert.is(readFileSync(old, "utf8"), "the old report");
+  assert.equal(readdirSync(join(dir, "old")), ["report.html"]);
+});
+
+test("in-process demo writes its progress and report line to the streams it is given, none to the process's", async () => {
+  const report = join(dir, "demo.html");
+  let stdout = "", stderr = "", processStderr = "";
+  const write = process.stderr.write;
+  process.stderr.write = (s) => { processStderr += s; return true; };
+  let status;
+  try {
+    status = await runCli(["demo", "--accounts", "200", "--ticks", "5", "--report", report], { stdout: { write: (s) => { stdout += s; } }, stderr: { write: (s) => { stderr += s; } } });
+  } finally {
+    process.stderr.write = write;
+  }
+  assert.is(status, 0, stderr);
+  assert.is(processStderr, "");
+  assert.match(stdout, /^accounts +200$/m);
+  assert.match(stderr, /^generate 200 accounts \(seed 1\)…\nload columns…\nrecompute margin \(standard and portfolio\)…\ncrash replay: 5 ticks of 10 s, /);
+  assert.ok(stderr.endsWith(`report written to ${report}\n`), stderr);
+});
+
+test("preview on a port in use is one error line at --port, exit code 2", async () => {
+  const taken = createServer();
+  await new Promise((resolve) => taken.listen(0, "127.0.0.1", resolve));
+  const { port } = taken.address();
+  let stdout = "", stderr = "";
+  const status = await runCli(["preview", "--port", String(port)], { stdout: { write: (s) => { stdout += s; } }, stderr: { write: (s) => { stderr += s; } } });
+  taken.close();
+  assert.equal({ status, stdout, stderr }, { status: 2, stdout: "", stderr: `error: MALFORMED at --port: cannot listen on 127.0.0.1:${port}: the port is in use\n` });
+});
+
+test.run();
