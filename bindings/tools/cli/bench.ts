@@ -6,7 +6,7 @@ import type { Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
 import { MarginError } from "../../core/errors.js";
 import { MAX_SEED, MAX_SYNTHETIC_ACCOUNTS } from "../generate.js";
-import { help, integerOption, type Command, type Sink } from "./command.js";
+import { help, integerOption, writeWhenRoom, type Command, type Sink } from "./command.js";
 
 export const benchCommand: Command = {
   summary: "the benchmark suite: medians of every case and ratios against baselines measured in the same run",
@@ -42,6 +42,6 @@ export const benchCommand: Command = {
 async function passOn(from: Readable, to: Sink): Promise<void> {
   from.setEncoding("utf8");
   for await (const chunk of from) {
-    if (to.write(chunk as string) === false) await to.drained?.();
+    await writeWhenRoom(to, chunk as string);
   }
 }

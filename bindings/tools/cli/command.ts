@@ -8,6 +8,11 @@ import { fail, MarginError } from "../../core/errors.js";
  * in-process); `write` returning false means the output is full until `drained` resolves.
  */
 export interface Sink { write(chunk: string): unknown; drained?(): Promise<void> }
+
+/** Writes `text` to `out`, then waits while `out` is full. */
+export async function writeWhenRoom(out: Sink, text: string): Promise<void> {
+  if (out.write(text) === false) await out.drained?.();
+}
 export interface CliIo { stdout: Sink; stderr: Sink }
 
 /** One option: its parseArgs type, the placeholder its value takes, what it means and its default. */

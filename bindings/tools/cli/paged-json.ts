@@ -1,7 +1,7 @@
 // One JSON document holding an array too large to build as one string (every account of a venue):
 // its elements produced a page at a time and written in chunks, waiting whenever the output is
 // full, so memory stays bounded whatever the venue's size.
-import type { Sink } from "./command.js";
+import { writeWhenRoom, type Sink } from "./command.js";
 
 /** Elements produced at a time, and the characters gathered before a write. */
 const PAGE = 1000;
@@ -19,15 +19,11 @@ export async function writePagedJson(out: Sink, head: string, page: (offset: num
     for (let k = 0; k < items.length; k++) {
       chunk += (offset + k === 0 ? "" : ",") + JSON.stringify(items[k]);
       if (chunk.length >= CHUNK) {
-        await write(out, chunk);
+        await writeWhenRoom(out, chunk);
         chunk = "";
       }
     }
     if (items.length < PAGE) break;
   }
-  await write(out, chunk + tail());
-}
-
-async function write(out: Sink, text: string): Promise<void> {
-  if (out.write(text) === false) await out.drained?.();
+  await writeWhenRoom(out, chunk + tail());
 }
