@@ -13,8 +13,9 @@ import { onlyKeys } from "../core/json.js";
 
 export type WasmExports = Awaited<ReturnType<typeof instantiateRaw>>;
 
-/** A compiled build and the size of its bytes; null for a SIMD build this host cannot run. */
+/** A compiled build and the size of its bytes. */
 interface Build { module: WebAssembly.Module; simd: boolean; bytes: number }
+/** Each build compiled once, by whether it is the SIMD one; null where this host cannot run SIMD. */
 const compiled = new Map<boolean, Promise<Build | null>>();
 
 /** An engine's instance, which build it runs and that build's size. */
@@ -32,7 +33,7 @@ const MIN_PAGES = 16;
  * demand at least doubles memory each time (2.4 GiB for a load that needs 1.75).
  */
 export async function instantiate(simd: boolean | undefined, initialMemoryBytes = 0, maximumMemoryBytes = MAX_MEMORY_BYTES, field = "runtime"): Promise<Instance> {
-  let build = simd === false ? null : await compiledBuild(true, () => compileSimd());
+  let build = simd === false ? null : await compiledBuild(true, compileSimd);
   if (build === null) {
     if (simd === true) fail("OUT_OF_RANGE", `${field}.simd`, "this host cannot run the SIMD build");
     build = (await compiledBuild(false, () => compileScalar(field)))!;
