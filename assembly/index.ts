@@ -37,6 +37,7 @@ export { buildQueue } from "./risk/queue";
 export {
   liquidationTrades, getTradeCount as tradeCount, getTradesBankrupt as tradesBankrupt, getTradesCutShort as tradesCutShort,
   getTradesFeePaid as tradesFeePaid,
+  getTradesCash as tradesCash,
 } from "./risk/liquidation-trades";
 export { standaloneMaintenance } from "./risk/position-charges";
 export { setPortfolioParameters, setCorrelated, getScenarioCount as scenarioCount } from "./risk/scenarios";

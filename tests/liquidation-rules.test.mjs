@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
 import { parseDecimal } from "./reference/decimal.mjs";
 import { expectMarginError } from "./helpers/margin-error.mjs";
+import { referencePass } from "./reference/liquidation-pass.mjs";
 
 const money = (s) => parseDecimal(s, 6);
 const wealth = (engine) => engine.runningTotals().equity + engine.fundRaw();
@@ -75,12 +76,12 @@ test("a bankrupt account's deficit is settled once: loans closed out, the fund p
   assert.is(paid, 4_000_000_000n, "the fund paid the deficit once");
 });
 
-/** An account inside every per-field limit whose close-out would take its USD balance past 1e10. */
+/** An account inside every per-field limit whose close-out would leave its USD balance past −1e10. */
 const WHALE = {
   now: NOW, assets: [{ ...BTC_ASSET, price: "65000" }], underlyings: [{ ...BTC, spot: "65000" }], insuranceFund: "1000000",
   instruments: [{ ...PERP, mark: "65000", tiers: [{ upTo: "10000000000", imf: "0.02", mmf: "0.01" }] }],
   accounts: [
-    { id: "whale", collateral: { USD: "5000000000", BTC: "-215000" }, positions: [{ instrument: "BTC-PERP", qty: "150000", entry: "20000" }] },
+    { id: "whale", collateral: { USD: "-9000000000" }, positions: [{ instrument: "BTC-PERP", qty: "120000", entry: "80000" }] },
     { id: "small", collateral: { USD: "100" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "66000" }] },
     { id: "under", collateral: { USD: "600" }, positions: [{ instrument: "BTC-PERP", qty: "1", entry: "65000" }] },
     { id: "short", collateral: { USD: "100000" }, positions: [{ instrument: "BTC-PERP", qty: "-2", entry: "70000" }] },
@@ -104,6 +105,43 @@ test("the whale venue: the pass completes, the whale is skipped and stays queued
   const next = engine.liquidate();
   assert.equal(next.queue.map((q) => q.id), ["whale"]);
   assert.equal(next.skipped.map((s) => s.account), ["whale"]);
+});
+
+test("a loan whose buy-back alone would pass the settlement limit is repaid: the trades' cash lands once, after the sale", async () => {
+  const venue = {
+    now: NOW, assets: [{ ...BTC_ASSET, price: "60000" }, { id: "ETH", price: "3000", haircut: "0.1" }], underlyings: [{ ...BTC, spot: "60000" }], instruments: [], insuranceFund: "0",
+    // 4,500,000 ETH × 3,000 × 0.9 − 200,000 BTC × 60,000 × 1.05 = −450,000,000: bankrupt by haircut, no positions
+    accounts: [{ id: "deep", collateral: { ETH: "4500000", BTC: "-200000" }, positions: [] }],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  assert.is(engine.account("deep").status, "bankrupt");
+  const before = wealth(engine);
+  const pass = engine.liquidate();
+  // the buy-back costs 200,000 × 61,200 = 12,240,000,000 USD, past the 10^10 balance limit until the ETH sale pays for it
+  assert.equal(pass.skipped, []);
+  assert.equal(pass.queue[0].orders, [{ asset: "BTC", qty: "200000", price: "61200" }, { asset: "ETH", qty: "-4163265.30612245", price: "2940" }]);
+  assert.equal(engine.toVenue().accounts[0].collateral, { USD: "0.000003", ETH: "336734.69387755" });
+  assert.is(pass.queue[0].deficit, "0");
+  assert.is(engine.account("deep").status, "healthy");
+  assert.is(wealth(engine) - before, money(pass.haircutReleased));
+  const tables = { optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) };
+  const twin = referencePass(venue, tables);
+  assert.equal(twin.skipped, []);
+  assert.equal(twin.venue.accounts[0].collateral, { ETH: "336734.69387755", USD: "0.000003" });
+
+  // a close-out whose profit alone would take USD past +1e10 (5e9 + 150,000 × 45,000), landed with the BTC loan's buy-back
+  const profit = {
+    ...WHALE, accounts: [{ id: "profit", collateral: { USD: "5000000000", BTC: "-215000" }, positions: [{ instrument: "BTC-PERP", qty: "150000", entry: "20000" }] }],
+  };
+  const closing = await MarginEngine.fromVenue(profit);
+  const wealthBefore = wealth(closing);
+  const closed = closing.liquidate();
+  assert.equal(closed.skipped, []);
+  assert.equal(closed.queue[0].orders, [{ instrument: "BTC-PERP", qty: "-150000", price: "65000" }, { asset: "BTC", qty: "215000", price: "66300" }]);
+  // 5e9 + 6.75e9 − 215,000 × 66,300: the fund (1,000,000 and the 279,500,000 discount) pays what it has, the rest is bad debt
+  assert.equal([closed.queue[0].deficit, closed.insurancePaid, closed.badDebt], ["2504500000", "280500000", "2224000000"]);
+  assert.equal(closing.toVenue().accounts[0].collateral, {});
+  assert.is(wealth(closing) - wealthBefore, money(closed.haircutReleased) + money(closed.badDebt));
 });
 
 test("a fund at its limit: an entry whose fee would take it past 10^12 is skipped and put back, and snapshots still restore", async () => {

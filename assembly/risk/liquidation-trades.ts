@@ -6,21 +6,22 @@
 // is reduced by the fewest whole lots that do, found by bisection over exact evaluations. Each
 // fill moves cash by exactly the drop of the account's equity at the guarded mark, less the
 // price impact against the depth; the fee, charged up to the equity left, comes out of cash.
+// That cash is not written here: the facade lands it with whatever the entry's collateral
+// trades add, in one write, so only the balance the whole entry leaves is held to its limit.
 // The facade supplies the allowances left, and keeps the journal, the fund and what follows.
 import { Column, i32At, setI32At, i64At, setI64At, u8At, u16At } from "../store/column";
 import {
-  accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount,
-  accountEquity, accountMaintenanceMargin, positionInstrument, positionLots, positionEntry,
-  collateralAsset, collateralAmount,
+  accountPositionStart, accountPositionCount, accountEquity, accountMaintenanceMargin,
+  positionInstrument, positionLots, positionEntry,
 } from "../store/accounts";
 import { instrumentLotSize, instrumentMarkUsed } from "../store/reference";
-import { positionIndex, setPosition, setCollateral } from "../store/books";
+import { positionIndex, setPosition } from "../store/books";
 import {
   umul64, productHigh, wideSetProduct, wideMultiplyWide, wideHighWord, wideLowWord,
   wideDivideFloorWithRemainder, lastRemainder,
 } from "../fixed/wide";
-import { PRICE_SCALE, MONEY_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
-import { ONE, MAX_COLLATERAL_AMOUNT, MAX_POSITIONS_PER_ACCOUNT } from "../limits";
+import { QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
+import { ONE, MAX_POSITIONS_PER_ACCOUNT } from "../limits";
 import { evaluateAccount } from "./evaluate";
 import { standaloneMaintenance } from "./position-charges";
 
@@ -48,11 +49,14 @@ let tradeCount: i32 = 0;
 let bankrupt = false;
 let cutShort = false;
 let feePaid: i64 = 0;
+let cash: i64 = 0;
 
 export function getTradeCount(): i32 { return tradeCount; }
 export function getTradesBankrupt(): bool { return bankrupt; }
 export function getTradesCutShort(): bool { return cutShort; }
 export function getTradesFeePaid(): i64 { return feePaid; }
+/** Money the last call's trades owe the settlement balance (the fills less the fee), not yet written. */
+export function getTradesCash(): i64 { return cash; }
 
 /** The account's positions in book order (instrument, lots, standalone MM) and their sizing order (scratch). */
 const orderInstrument = new Column(2);
@@ -80,23 +84,25 @@ sizingRank.reserve(MAX_POSITIONS_PER_ACCOUNT);
   return i64At(tradeAmounts.ptr, k * TradeAmount.Width + f);
 }
 
-const MONEY_TO_AMOUNT: i64 = PRICE_SCALE / MONEY_SCALE;
-/** A cash move beyond this cannot land within ±MAX_COLLATERAL_AMOUNT from any balance within it (and cannot overflow). */
-const MAX_CASH_MOVE: i64 = (2 * MAX_COLLATERAL_AMOUNT) / MONEY_TO_AMOUNT;
+/**
+ * A fill's cash beyond 2^55 µ-units (3.6 × 10^10 units, more than any position within
+ * docs/limits.md can realize) is refused: 64 of them and any equity within the limits then sum
+ * inside i64.
+ */
+const MAX_CASH_MOVE: i64 = 1 << 55;
 
 /**
- * Account a's trades (see above), its settlement balance being asset `settlement`; buffer is
+ * Account a's trades (see above), their cash left in `getTradesCash`; buffer is
  * 1 + liquidationBuffer and feeRate the liquidation fee (fraction scale); `caps` has bit Cap.Pass
  * when the pass may still trade `passLeft`, bit Cap.PassUntouched when nothing has been traded
  * under the pass's cap yet (or it has none), and bit Cap.Account when the account may trade
- * `accountCap` (money). BalanceLimit: a cash move would take the settlement balance past its
- * limits; the book is left part-way for the facade's journal to put back.
+ * `accountCap` (money). BalanceLimit: a fill's cash is past MAX_CASH_MOVE; the book is left
+ * part-way for the facade's journal to put back.
  */
-export function liquidationTrades(
-  a: i32, settlement: i32, buffer: i64, feeRate: i64, caps: i32, passLeft: i64, accountCap: i64,
-): TradesOutcome {
+export function liquidationTrades(a: i32, buffer: i64, feeRate: i64, caps: i32, passLeft: i64, accountCap: i64): TradesOutcome {
   tradeCount = 0;
   feePaid = 0;
+  cash = 0;
   cutShort = false;
   evaluateAccount(a);
   const equity = i64At(accountEquity.ptr, a);
@@ -108,13 +114,17 @@ export function liquidationTrades(
   plan(a, n, equity, buffer, feeRate, passRoom, accountRoom, (caps & (1 << Cap.PassUntouched)) != 0);
   let fees: i64 = 0;
   for (let k = 0; k < tradeCount; k++) {
-    if (!fill(a, k, settlement)) return TradesOutcome.BalanceLimit;
+    const moved = fill(a, k);
+    if (moved > MAX_CASH_MOVE || moved < -MAX_CASH_MOVE) return TradesOutcome.BalanceLimit;
+    cash += moved;
     fees += amount(k, TradeAmount.Fee);
   }
   evaluateAccount(a);
-  const left = i64At(accountEquity.ptr, a);
+  // the settlement asset counts at price 1 without haircut, so the unwritten cash adds to equity as it is
+  const left = i64At(accountEquity.ptr, a) + cash;
   feePaid = fees < left ? fees : left > 0 ? left : 0;
-  return addCash(a, settlement, -feePaid) ? TradesOutcome.Traded : TradesOutcome.BalanceLimit;
+  cash -= feePaid;
+  return TradesOutcome.Traded;
 }
 
 /** The account's positions into the order columns, ranked in sizing order (insertion sort: at most 64); returns their count. */
@@ -297,26 +307,14 @@ function addTrade(order: i32, lots: i32, fee: i64): i64 {
   return notional;
 }
 
-/** Fills trade k: cash moves, in one write, by exactly the drop of the account's equity less the price impact. */
-function fill(a: i32, k: i32, settlement: i32): bool {
+/** Fills trade k; returns its cash: exactly the drop of the account's equity less the price impact. */
+function fill(a: i32, k: i32): i64 {
   const i = i32At(tradeOrders.ptr, 2 * k), at = positionIndex(a, i);
   evaluateAccount(a);
   const before = i64At(accountEquity.ptr, a);
   setPosition(a, i, i32At(positionLots.ptr, at) + i32At(tradeOrders.ptr, 2 * k + 1), i64At(positionEntry.ptr, at));
   evaluateAccount(a);
-  return addCash(a, settlement, before - i64At(accountEquity.ptr, a) - amount(k, TradeAmount.Impact));
-}
-
-/** Moves `money` into the settlement balance; false (nothing written) past the balance's limits. */
-function addCash(a: i32, settlement: i32, money: i64): bool {
-  if (money == 0) return true;
-  if (money > MAX_CASH_MOVE || money < -MAX_CASH_MOVE) return false;
-  const start = i32At(accountCollateralStart.ptr, a), end = start + <i32>u8At(accountCollateralCount.ptr, a);
-  let balance: i64 = 0;
-  for (let c = start; c < end; c++) if (<i32>u8At(collateralAsset.ptr, c) == settlement) balance = i64At(collateralAmount.ptr, c);
-  const amount = balance + money * MONEY_TO_AMOUNT;
-  if (amount > MAX_COLLATERAL_AMOUNT || amount < -MAX_COLLATERAL_AMOUNT) return false;
-  return setCollateral(a, settlement, amount) == 0;
+  return before - i64At(accountEquity.ptr, a) - amount(k, TradeAmount.Impact);
 }
 
 /** ⌈lots × lotSize × mark / 10^10⌉: the notional of `lots` (a magnitude) at the guarded mark. */

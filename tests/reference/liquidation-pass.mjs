@@ -111,11 +111,14 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       .sort((u, v) => (u.mm !== v.mm ? (u.mm > v.mm ? -1 : 1) : instruments.get(u.x.instrument).k - instruments.get(v.x.instrument).k)).map((u) => u.x);
   };
 
-  /** Fills `change` lots at the quote: cash moves by the drop of the position's equity term less the impact. */
-  const fill = (account, id, change) => {
+  /**
+   * Fills `change` lots at the quote; its cash, the drop of the position's equity term less the
+   * impact, is added to `owed.cash` and written by the entry once, after its last trade.
+   */
+  const fill = (account, id, change, owed) => {
     const position = account.positions.find((x) => x.instrument === id);
     const lots = lotsOf(position), q = quote(id, change);
-    addCash(account, term(id, lots, position.entry) - term(id, lots + change, position.entry) - q.impact);
+    owed.cash += term(id, lots, position.entry) - term(id, lots + change, position.entry) - q.impact;
     setLots(account, id, lots + change);
     use(id, q.notional);
     return { instrument: id, lots: change, price: q.price, notional: q.notional, impact: q.impact };
@@ -161,6 +164,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     accountLeft = accountCap;
     entry.bankruptcy = equity < 0n;
     let fees = 0n;
+    const owed = { cash: 0n };
     if (entry.bankruptcy) {
       let planned = 0n;
       const plan = [];
@@ -173,7 +177,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
         plan.push([position.instrument, change]);
         planned += quote(position.instrument, change).notional;
       }
-      for (const [id, change] of plan) entry.orders.push(fill(account, id, change));
+      for (const [id, change] of plan) entry.orders.push(fill(account, id, change, owed));
     } else {
       // sizing: restored when equity − impacts − fee charged ≥ ⌈MM × (1 + buffer)⌉, MM with the planned lots
       const lots = new Map(account.positions.map((x) => [x.instrument, lotsOf(x)]));
@@ -214,22 +218,29 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       }
       fees = 0n;
       for (const [id, change, orderFee] of plan) {
-        entry.orders.push(fill(account, id, change));
+        entry.orders.push(fill(account, id, change, owed));
         fees += orderFee;
       }
     }
     entry.impact = entry.orders.reduce((s, o) => s + o.impact, 0n);
-    const afterOrders = risk(account).equity;
+    const afterOrders = risk(account).equity + owed.cash;
     entry.fee = min(fees, max(afterOrders, 0n));
-    addCash(account, -entry.fee);
+    owed.cash -= entry.fee;
     fund += entry.fee + entry.impact;
-    if (account.positions.length > 0) return false;
-
-    const before = risk(account);
-    if (before.equity >= before.maintenanceMargin && before.equity >= 0n) return false;
+    if (account.positions.length > 0) {
+      addCash(account, owed.cash);
+      return false;
+    }
+    const flat = risk(account), before = { equity: flat.equity + owed.cash, maintenanceMargin: flat.maintenanceMargin };
+    if (before.equity >= before.maintenanceMargin && before.equity >= 0n) {
+      addCash(account, owed.cash);
+      return false;
+    }
     // loans repaid: other assets' loans bought back, then other assets sold until the settlement balance is ≥ 0
     const others = () => Object.keys(account.collateral).filter((id) => id !== settlement)
       .sort((x, y) => (assets.get(x).haircut !== assets.get(y).haircut ? (assets.get(x).haircut > assets.get(y).haircut ? -1 : 1) : assets.get(x).k - assets.get(y).k));
+    // the fills' and the trades' cash is settled once, after the last trade: only the balance it leaves is held to the limit
+    let cash = owed.cash;
     const trade = (asset, amount) => {
       const index = assets.get(asset).price, size = amount < 0n ? -amount : amount;
       let allowed = size;
@@ -240,20 +251,19 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       if (allowed < size) entry.cutShort = true;
       if (allowed === 0n) return;
       const price = amount < 0n ? floorDiv(index * (F - discountRate), F) : ceilDiv(index * (F + discountRate), F);
-      const cash = amount < 0n ? floorDiv(allowed * price, TO_MONEY) : -ceilDiv(allowed * price, TO_MONEY);
+      cash += amount < 0n ? floorDiv(allowed * price, TO_MONEY) : -ceilDiv(allowed * price, TO_MONEY);
       const discount = floorDiv(allowed * (price > index ? price - index : index - price), TO_MONEY);
       const notional = ceilDiv(allowed * index, TO_MONEY);
       setBalance(account, asset, balance(account, asset) + (amount < 0n ? -allowed : allowed));
-      addCash(account, cash);
       use(null, notional);
       entry.trades.push({ asset, amount: amount < 0n ? -allowed : allowed, price, notional, discount });
       entry.discount += discount;
     };
     for (const asset of others().filter((id) => balance(account, id) < 0n)) trade(asset, -balance(account, asset));
     for (const asset of others().filter((id) => balance(account, id) > 0n)) {
-      const cash = balance(account, settlement);
-      if (cash >= 0n) break;
-      const shortfall = ceilDiv(-cash, 100n);
+      const settled = balance(account, settlement) + cash * 100n;
+      if (settled >= 0n) break;
+      const shortfall = ceilDiv(-settled, 100n);
       const price = floorDiv(assets.get(asset).price * (F - discountRate), F);
       // the least amount whose proceeds cover the shortfall, at most the holding: a candidate, then checked both ways
       const held = balance(account, asset);
@@ -262,6 +272,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       while (q > 1n && floorDiv((q - 1n) * price, TO_MONEY) >= shortfall) q--;
       trade(asset, -q);
     }
+    addCash(account, cash);
     fund += entry.discount;
     const after = risk(account).equity;
     entry.released = after - before.equity + entry.discount;

@@ -86,13 +86,18 @@ export function liquidationVenue(seed, { accounts = 40, options = false } = {}) 
   }
 
   if (chance(0.25)) {
-    // a whale inside every limit whose close-out would realize more than a balance may hold
+    // whales inside every limit whose close-out realizes more than a balance may hold: the first's
+    // loan buy-back brings its balance back within the limit, the second's loss leaves it beyond
     const perp = instruments[0], loan = assets[1];
     const lots = Math.floor(4e9 / (Number(perp.lotSize) * Number(perp.mark)));
+    const qty = formatDecimal(BigInt(lots) * BigInt(Math.round(Number(perp.lotSize) * 1e8)), 8);
     rows.push({
       id: "whale", mode: "standard",
       collateral: { USD: "9000000000", [loan.id]: decimal(-1.2e10 / Number(loan.price), 4) },
-      positions: [{ instrument: perp.id, qty: formatDecimal(BigInt(lots) * BigInt(Math.round(Number(perp.lotSize) * 1e8)), 8), entry: decimal(Number(perp.mark) / 2, 2) }],
+      positions: [{ instrument: perp.id, qty, entry: decimal(Number(perp.mark) / 2, 2) }],
+    }, {
+      id: "sunk", mode: "standard", collateral: { USD: "-9000000000" },
+      positions: [{ instrument: perp.id, qty, entry: decimal(Number(perp.mark) * 1.5, 2) }],
     });
   }
 

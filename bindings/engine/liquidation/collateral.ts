@@ -3,6 +3,9 @@
 // balances are sold until the settlement balance is no longer negative — in both steps the
 // largest haircut first (then asset order) — at the asset's price × (1 ± the discount). The
 // fund receives the discount; the account's side of each amount rounds against the account.
+// Their cash lands in one write at the end, with the cash the entry's position trades left
+// unwritten, so only the settlement balance the entry leaves is held to its limit: a fill or a
+// buy-back may pass it on the way to the sales that bring it back.
 import { ceilDiv, floorDiv, MONEY_TO_AMOUNT } from "../../core/decimal.js";
 import { ONE, QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
 import type { Allowance } from "./allowance.js";
@@ -21,12 +24,13 @@ export class CollateralSeller {
   }
 
   /**
-   * Repays the account's loans as far as the allowances let. Returns the trades, the discount
-   * the fund is owed, and whether an allowance stopped a trade.
+   * Repays the account's loans as far as the allowances let, then writes `pending` money (owed
+   * to its settlement balance, not yet written) with the trades' cash. Returns the trades and
+   * whether an allowance stopped one.
    */
-  repay(a: number): { trades: CollateralTrade[]; cutShort: boolean } {
+  repay(a: number, pending: bigint): { trades: CollateralTrade[]; cutShort: boolean } {
     const trades: CollateralTrade[] = [];
-    let cutShort = false;
+    let cutShort = false, cash = pending;
     const trade = (asset: number, amount: bigint) => {
       const price = this.ledger.catalog.assetPrice(asset);
       const allowed = this.allowance.amount(price, amount < 0n ? -amount : amount);
@@ -35,23 +39,26 @@ export class CollateralSeller {
         return;
       }
       if (allowed < (amount < 0n ? -amount : amount)) cutShort = true;
-      trades.push(this.execute(a, asset, amount < 0n ? -allowed : allowed, price));
+      const done = this.execute(a, asset, amount < 0n ? -allowed : allowed, price);
+      cash += done.cash;
+      trades.push(done.trade);
     };
     for (const loan of this.others(a).filter((b) => b.amount < 0n)) trade(loan.asset, -loan.amount);
     for (const held of this.others(a).filter((b) => b.amount > 0n)) {
-      const short = this.shortfall(a);
+      const short = this.shortfall(a, cash);
       if (short === 0n) break;
       const price = this.salePrice(this.ledger.catalog.assetPrice(held.asset));
       // proceeds ⌊q × P / 1e10⌋ cover the shortfall S once q × P ≥ S × 1e10
       const needed = price === 0n ? held.amount : ceilDiv(short * QTY_PRICE_TO_MONEY, price);
       trade(held.asset, -(needed < held.amount ? needed : held.amount));
     }
+    this.ledger.addCash(a, cash);
     return { trades, cutShort };
   }
 
-  /** Money the settlement balance lacks to reach zero (0 when it is not negative). */
-  private shortfall(a: number): bigint {
-    const cash = this.ledger.balance(a, this.ledger.settlement);
+  /** Money the settlement balance lacks to reach zero once `pending` money lands (0 when it is not negative). */
+  private shortfall(a: number, pending: bigint): bigint {
+    const cash = this.ledger.balance(a, this.ledger.settlement) + pending * MONEY_TO_AMOUNT;
     return cash < 0n ? ceilDiv(-cash, MONEY_TO_AMOUNT) : 0n;
   }
 
@@ -61,9 +68,10 @@ export class CollateralSeller {
 
   /**
    * One trade of `amount` units (signed: positive buys) at the asset's price × (1 ± discount):
-   * a sale credits ⌊q × P⌋, a purchase costs ⌈q × P⌉; the fund's discount is ⌊q × |P − price|⌋.
+   * a sale credits ⌊q × P⌋, a purchase costs ⌈q × P⌉ (the cash returned, not yet written); the
+   * fund's discount is ⌊q × |P − price|⌋.
    */
-  private execute(a: number, asset: number, amount: bigint, index: bigint): CollateralTrade {
+  private execute(a: number, asset: number, amount: bigint, index: bigint): { trade: CollateralTrade; cash: bigint } {
     const discountRate = this.ledger.catalog.params.collateralLiquidationDiscount;
     const size = amount < 0n ? -amount : amount;
     const price = amount < 0n ? this.salePrice(index) : ceilDiv(index * (ONE + discountRate), ONE);
@@ -72,8 +80,7 @@ export class CollateralSeller {
     const discount = floorDiv(size * gap, QTY_PRICE_TO_MONEY);
     const notional = ceilDiv(size * index, QTY_PRICE_TO_MONEY);
     this.ledger.setBalance(a, asset, this.ledger.balance(a, asset) + amount);
-    this.ledger.addCash(a, cash);
     this.allowance.use(null, notional);
-    return { asset, amount, price, notional, discount };
+    return { trade: { asset, amount, price, notional, discount }, cash };
   }
 }

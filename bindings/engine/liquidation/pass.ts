@@ -187,11 +187,18 @@ class Run {
     entry.impactPaid = traded.orders.reduce((sum, o) => sum + o.impact, 0n);
     entry.feePaid = traded.feePaid;
     this.owner.fund += entry.feePaid + entry.impactPaid;
-    if (this.ledger.positionCount(a) > 0) return false;
-
-    const [before, margin] = this.ledger.evaluate(a);
-    if (before >= margin && before >= 0n) return false;
-    const repaid = this.seller.repay(a);
+    // the fills' cash lands once, with the collateral trades' when there are any: only the
+    // balance the whole entry leaves is held to the limit
+    if (this.ledger.positionCount(a) > 0) {
+      this.ledger.addCash(a, traded.cash);
+      return false;
+    }
+    const [equity, margin] = this.ledger.evaluate(a), before = equity + traded.cash;
+    if (before >= margin && before >= 0n) {
+      this.ledger.addCash(a, traded.cash);
+      return false;
+    }
+    const repaid = this.seller.repay(a, traded.cash);
     entry.trades = repaid.trades;
     entry.cutShort ||= repaid.cutShort;
     entry.discountPaid = repaid.trades.reduce((s, t) => s + t.discount, 0n);

@@ -2,7 +2,8 @@
 // charges them in one call (assembly/risk/liquidation-trades.ts) from the allowances the pass
 // has left; this part hands it those allowances, reads the trades back and records them against
 // the caps and depths. A fill at the mark credits cash by exactly the drop of the position's
-// equity term, so it moves no equity; ADL fills use `move` for that.
+// equity term, so it moves no equity; ADL fills use `move` for that. The module leaves the cash of
+// an entry's fills unwritten: the entry lands it once, with its collateral trades' (pass.ts).
 import {
   ONE, TRADES_BALANCE_LIMIT, TRADES_HEALTHY, TRADE_AMOUNT_IMPACT, TRADE_AMOUNT_NOTIONAL, TRADE_AMOUNT_PRICE,
   TRADE_AMOUNT_WIDTH, TRADE_INPUT_DEPTH, TRADE_INPUT_FILLED, TRADE_INPUT_SLIPPAGE, TRADE_INPUT_WIDTH,
@@ -13,8 +14,12 @@ import type { Allowance } from "./allowance.js";
 import type { InstrumentOrder } from "./entry.js";
 import type { Ledger } from "./ledger.js";
 
-/** An entry's position trades: the orders, whether the account was bankrupt, an allowance cut them short, and the fee it paid. */
-export interface PositionTrades { orders: InstrumentOrder[]; bankruptcy: boolean; cutShort: boolean; feePaid: bigint }
+/**
+ * An entry's position trades: the orders, whether the account was bankrupt, an allowance cut them
+ * short, the fee it paid, and the money its settlement balance is owed for them (the fills less
+ * the fee), not yet written.
+ */
+export interface PositionTrades { orders: InstrumentOrder[]; bankruptcy: boolean; cutShort: boolean; feePaid: bigint; cash: bigint }
 
 export class PositionCloser {
   constructor(
@@ -26,10 +31,11 @@ export class PositionCloser {
 
   /**
    * Account a's position trades and fee, within the allowances left; null when it is not
-   * liquidatable. Its fee is taken from its cash; the fund's share is the caller's.
+   * liquidatable. The fee is taken from the trades' cash, which the caller writes; the fund's
+   * share is the caller's.
    */
   trade(a: number): PositionTrades | null {
-    const { catalog } = this.ledger, settlement = this.ledger.settlement, v = this.views;
+    const { catalog } = this.ledger, v = this.views;
     const start = v.i32(Col.AccountPositionStart)[a], count = v.u8(Col.AccountPositionCount)[a], held = v.u16(Col.PositionInstrument);
     const inputs = v.i64(Col.TradeInputs);
     for (let k = 0; k < count; k++) {
@@ -40,9 +46,9 @@ export class PositionCloser {
     }
     this.allowance.startAccount();
     const caps = this.allowance.caps(), params = catalog.params;
-    const outcome = this.wasm.liquidationTrades(a, settlement, ONE + params.liquidationBuffer, params.liquidationFee, caps.set, caps.pass, caps.account);
+    const outcome = this.wasm.liquidationTrades(a, ONE + params.liquidationBuffer, params.liquidationFee, caps.set, caps.pass, caps.account);
     if (outcome === TRADES_HEALTHY) return null;
-    if (outcome === TRADES_BALANCE_LIMIT) this.ledger.balanceLimit(a, settlement);
+    if (outcome === TRADES_BALANCE_LIMIT) this.ledger.balanceLimit(a, this.ledger.settlement);
     const traded = v.i32(Col.TradeOrders), amounts = v.i64(Col.TradeAmounts);
     const orders: InstrumentOrder[] = [];
     for (let k = 0, n = this.wasm.tradeCount(); k < n; k++) {
@@ -54,7 +60,7 @@ export class PositionCloser {
       this.allowance.use(order.instrument, order.notional);
       orders.push(order);
     }
-    return { orders, bankruptcy: this.wasm.tradesBankrupt(), cutShort: this.wasm.tradesCutShort(), feePaid: this.wasm.tradesFeePaid() };
+    return { orders, bankruptcy: this.wasm.tradesBankrupt(), cutShort: this.wasm.tradesCutShort(), feePaid: this.wasm.tradesFeePaid(), cash: this.wasm.tradesCash() };
   }
 
   /** Changes a position by `lots` at the mark: cash moves by exactly the drop of its equity term. */
