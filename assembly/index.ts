@@ -21,6 +21,7 @@ export {
 } from "./store/staging";
 export { invalidateExposure, exposureStrideFor, exposureFits } from "./store/exposure";
 export { listMarkedInstruments } from "./store/holders";
+export { getCacheWordsUsed as cacheWordsUsed } from "./store/cache";
 export { probeBlock, releaseProbes } from "./store/headroom";
 
 export {

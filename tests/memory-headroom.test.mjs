@@ -50,4 +50,43 @@ test("after a bulk load that fills the memory, snapshot() and toVenue() work and
   });
 });
 
+test("a bulk load is accepted only with room for the first read after it: its results equal a roomy engine's", async () => {
+  for (const mode of [0, 1]) {
+    await untilRefused(mode, async (engine, n) => {
+      const roomy = await MarginEngine.fromVenue(VENUE);
+      roomy.loadColumns(columns(n, mode));
+      const label = `${n} accounts, mode ${mode}`;
+      assert.equal(engine.totals(), roomy.totals(), `${label}: totals`);
+      assert.equal(engine.accounts({ offset: n - 2 }), roomy.accounts({ offset: n - 2 }), `${label}: accounts`);
+      assert.equal(engine.liquidationQueue({ limit: 3 }), roomy.liquidationQueue({ limit: 3 }), `${label}: queue`);
+      engine.setPrice("BTC", "64000", Date.parse("2026-11-24T00:00:05Z"), "feedA");
+      roomy.setPrice("BTC", "64000", Date.parse("2026-11-24T00:00:05Z"), "feedA");
+      assert.equal(engine.runningTotals(), roomy.runningTotals(), `${label}: after a tick`);
+    });
+  }
+});
+
+test("an account switched to portfolio mode is refused when the next read could not give it its cache slot", async () => {
+  let largest = 0;
+  await untilRefused(0, (_, n) => { largest = n; });
+  const engine = await MarginEngine.fromVenue(VENUE, { maximumMemory: MiB });
+  engine.loadColumns(columns(largest - 2000, 0));
+  let switched = 0, refusal = null;
+  for (; switched < largest - 2000 && refusal === null; switched++) {
+    try {
+      engine.upsertAccount({ id: `b-${switched}`, mode: "portfolio" });
+      engine.runningTotals();
+    } catch (error) {
+      if (error?.name !== "MarginError") throw error;
+      refusal = error;
+      switched--;
+    }
+  }
+  assert.equal([refusal?.code, refusal?.field], ["OUT_OF_RANGE", "account"]);
+  assert.ok(switched > 100, `${switched} switched first`);
+  assert.is(engine.accounts().filter((a) => a.mode === "portfolio").length, switched);
+  const roomy = await MarginEngine.restore(engine.snapshot());
+  assert.equal(roomy.totals(), engine.totals());
+});
+
 test.run();
