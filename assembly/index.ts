@@ -13,7 +13,7 @@ export {
   getPositionHoles as positionHoles, getCollateralHoles as collateralHoles,
 } from "./store/accounts";
 export {
-  positionIndex, setPosition, setCollateral, compactArenas, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting,
+  positionIndex, setPosition, setCollateral, compactArenas, arenasDense, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting,
 } from "./store/books";
 export {
   stageLoad, validateStaged, commitStaged, discardStaged, heldBeyondNotional,
@@ -21,6 +21,7 @@ export {
 } from "./store/staging";
 export { invalidateExposure, exposureStrideFor, exposureFits } from "./store/exposure";
 export { listMarkedInstruments } from "./store/holders";
+export { getCacheWordsUsed as cacheWordsUsed } from "./store/cache";
 export { probeBlock, releaseProbes } from "./store/headroom";
 
 export {

@@ -166,6 +166,22 @@ function growCollateralSegment(account: i32, start: i32, count: i32): i32 {
   return moved;
 }
 
+/**
+ * True when both arenas already hold every account's rows in account order with no gap (as a bulk
+ * load or a compaction leaves them): compacting would change nothing.
+ */
+export function arenasDense(): bool {
+  let positions = 0, collaterals = 0;
+  for (let a = 0; a < accountCount; a++) {
+    const pn = u8At(accountPositionCount.ptr, a), cn = u8At(accountCollateralCount.ptr, a);
+    if (pn > 0 && i32At(accountPositionStart.ptr, a) != positions) return false;
+    if (cn > 0 && i32At(accountCollateralStart.ptr, a) != collaterals) return false;
+    positions += pn;
+    collaterals += cn;
+  }
+  return positions == positionSlots && collaterals == collateralSlots;
+}
+
 /** Rewrites both arenas densely in account order (capacity = count). */
 export function compactArenas(): void {
   let positions = 0, collaterals = 0;

@@ -18,6 +18,11 @@ let wordsUsed = 0;
 let holeWords = 0;
 let layoutStale = true;
 
+/** Words of the arena in use (holes included): where the next moved slot starts. */
+export function getCacheWordsUsed(): i32 {
+  return wordsUsed;
+}
+
 /** The slots no longer match the account table (a bulk load): lay them out again. */
 export function invalidateCacheLayout(): void {
   layoutStale = true;

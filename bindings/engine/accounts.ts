@@ -49,7 +49,7 @@ export class AccountBook {
     checkShape(columns);
     const n = columns.count;
     const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
-    this.memory.ensure(this.memory.load(n, positions, collaterals, this.catalog.underlyings.length), "columns.count");
+    this.memory.ensure(this.memory.load(columns, this.catalog.underlyings.length, (k) => this.catalog.assets[k]?.underlying != null), "columns.count");
     this.wasm.stageLoad(n, positions, collaterals);
     const v = this.views;
     v.u8(Col.StagedMode).set(columns.mode);
@@ -102,6 +102,8 @@ export class AccountBook {
       this.indexCache?.set(id, a);
       this.refresh.everything();
     } else {
+      // a new mode gives up the account's cache slot: the next read takes a new one
+      if (mode !== this.views.u8(Col.AccountMode)[a]) this.memory.ensure(this.memory.slot(this.catalog.underlyings.length), "account");
       this.wasm.setAccountMode(a, mode);
       this.refresh.account(a);
     }

@@ -9,6 +9,7 @@ import { MAX_COLLATERAL_PER_ACCOUNT, MAX_POSITIONS_PER_ACCOUNT } from "../core/c
 import { Col, type ColumnViews } from "../module/views.js";
 import { COLUMN_SHIFTS } from "../module/layout.generated.js";
 import type { WasmExports } from "../module/wasm.js";
+import type { AccountColumns } from "../venue/account-columns.js";
 
 /** Probed blocks stay well under the allocator's largest block (1 GiB). */
 const CHUNK = 256 * 2 ** 20;
@@ -17,6 +18,7 @@ const SLACK = 64 * 1024;
 const ACCOUNT_TABLE = [
   Col.AccountPositionStart, Col.AccountPositionCount, Col.AccountPositionCapacity, Col.AccountCollateralStart, Col.AccountCollateralCount,
   Col.AccountCollateralCapacity, Col.AccountMode, Col.AccountStatus, Col.AccountEquity, Col.AccountMaintenanceMargin,
+  Col.AccountCacheStart, Col.AccountCacheCapacity,
 ];
 const POSITION_BYTES = 14, COLLATERAL_BYTES = 9;
 /**
@@ -55,10 +57,20 @@ export class MemoryGuard {
     return (w.positionSlots() - w.positionHoles()) * POSITION_BYTES + (w.collateralSlots() - w.collateralHoles()) * COLLATERAL_BYTES;
   }
 
+  /**
+   * Bytes the next read could allocate to give one account a larger slot in the tick cache
+   * (assembly/store/cache.ts), which then moves to the arena's end: at most two words a price
+   * group, and an account has at most one group an underlying or a row of its book.
+   */
+  slot(underlyings: number): number {
+    const words = 2 * Math.min(underlyings, MAX_POSITIONS_PER_ACCOUNT + MAX_COLLATERAL_PER_ACCOUNT);
+    return this.grown(Col.CacheWords, this.wasm.cacheWordsUsed() + Math.max(words, 1));
+  }
+
   /** Bytes an edit could allocate that ends with `accounts` accounts, inserting a position and/or a balance into an account (−1: none). */
   growth(accounts: number, underlyings: number, positionAccount = -1, collateralAccount = -1): number {
     const w = this.wasm, v = this.views;
-    let bytes = this.reads(accounts, underlyings);
+    let bytes = this.reads(accounts, underlyings) + this.slot(underlyings);
     for (const id of ACCOUNT_TABLE) bytes += this.grown(id, accounts);
     if (positionAccount >= 0) {
       const count = v.u8(Col.AccountPositionCount)[positionAccount];
@@ -78,11 +90,16 @@ export class MemoryGuard {
     return bytes;
   }
 
-  /** Bytes a bulk load of this size allocates: staging (adopted as the arenas), the account table, the exposure index. */
-  load(accounts: number, positions: number, collaterals: number, underlyings: number): number {
+  /**
+   * Bytes a bulk load allocates: staging (adopted as the arenas), the account table, and what the
+   * first read then lays out for it — the exposure index and the tick cache's slots (8 bytes a
+   * word: one for a standard account, two a price group for a portfolio one).
+   */
+  load(columns: AccountColumns, underlyings: number, grouped: (asset: number) => boolean): number {
+    const accounts = columns.count, positions = columns.positionOffsets[accounts], collaterals = columns.collateralOffsets[accounts];
     const table = ACCOUNT_TABLE.reduce((sum, id) => sum + (1 << COLUMN_SHIFTS[id]), 0);
     return accounts * (9 + table) + 8 + positions * POSITION_BYTES + collaterals * COLLATERAL_BYTES
-      + this.wasm.exposureStrideFor(accounts) * underlyings * 4;
+      + this.wasm.exposureStrideFor(accounts) * underlyings * 4 + 8 * cacheWords(columns, underlyings, grouped);
   }
 
   /**
@@ -114,6 +131,25 @@ export class MemoryGuard {
       fail("OUT_OF_RANGE", this.building ? "maximumMemory" : field, `needs about ${Math.ceil(bytes / 2 ** 20)} MiB more wasm memory than the engine's maximumMemory allows`);
     }
   }
+}
+
+/**
+ * Words of the tick cache a bulk load's accounts take at most (cache.ts's wordsOf): a portfolio
+ * account has a group per underlying its positions and `grouped` balances (priced by an
+ * underlying) name, so at most one a row.
+ */
+function cacheWords({ count, mode, positionOffsets, collateralOffsets, collateralAsset }: AccountColumns, underlyings: number, grouped: (asset: number) => boolean): number {
+  let words = 0;
+  for (let a = 0; a < count; a++) {
+    if (mode[a] !== 1) {
+      words += 1;
+      continue;
+    }
+    let rows = positionOffsets[a + 1] - positionOffsets[a];
+    for (let c = collateralOffsets[a]; c < collateralOffsets[a + 1]; c++) if (grouped(collateralAsset[c])) rows++;
+    words += 2 * Math.min(rows, underlyings);
+  }
+  return words;
 }
 
 /**

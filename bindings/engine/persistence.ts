@@ -138,7 +138,7 @@ export function venueAccountsOf({ views: v, catalog, book }: EngineParts, from: 
 /** The venue file describing the current state (positions in canonical order). */
 export function venueOf(parts: EngineParts): Record<string, unknown> {
   const { wasm, catalog, liquidator } = parts;
-  wasm.compactArenas();
+  // read segment by segment: the arenas stay as they are, so writing the venue needs no memory
   const accounts = venueAccountsOf(parts, 0, wasm.accountCount());
   const { now, settlement, paramOverrides } = catalog.settings;
   // the time of a row's last print, once one moved it past now: a later print may not be older
@@ -159,9 +159,10 @@ export function venueOf(parts: EngineParts): Record<string, unknown> {
 }
 
 /** Bytes that reproduce the engine's state exactly (restore → snapshot gives the same bytes). */
-export function snapshotOf({ wasm, views: v, catalog, book, liquidator }: EngineParts): Uint8Array {
-  wasm.compactArenas();
-  const n = wasm.accountCount(), positions = wasm.positionSlots(), collaterals = wasm.collateralSlots();
+export function snapshotOf(parts: EngineParts): Uint8Array {
+  const { wasm, views: v, catalog, book, liquidator } = parts;
+  const n = wasm.accountCount();
+  const books = denseBooks(parts);
   const { now, settlement, paramOverrides } = catalog.settings;
   const header: SnapshotHeader = {
     now, clock: catalog.clock, settlement, params: paramOverrides,
@@ -179,14 +180,52 @@ export function snapshotOf({ wasm, views: v, catalog, book, liquidator }: Engine
     v.u8(Col.AccountMode).subarray(0, n),
     v.u8(Col.AccountPositionCount).subarray(0, n),
     v.u8(Col.AccountCollateralCount).subarray(0, n),
-    v.u16(Col.PositionInstrument).subarray(0, positions),
-    v.i32(Col.PositionLots).subarray(0, positions),
-    v.i64(Col.PositionEntry).subarray(0, positions),
-    v.u8(Col.CollateralAsset).subarray(0, collaterals),
-    v.i64(Col.CollateralAmount).subarray(0, collaterals),
+    ...books,
     v.i64(Col.InstrumentMaxLots).subarray(0, catalog.instruments.length),
     v.i64(Col.AssetMaxAmount).subarray(0, catalog.assets.length),
   ]);
+}
+
+/**
+ * The position and collateral columns of every account in account order, without gaps. Arenas a
+ * load or an earlier compaction left dense are viewed as they are; others are compacted in the
+ * module when memory holds the copy, else gathered here segment by segment (the same rows), so a
+ * snapshot never needs memory an accepted edit did not leave.
+ */
+function denseBooks({ wasm, views: v, memory }: EngineParts): [Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array] {
+  if (!wasm.arenasDense()) {
+    const n = wasm.accountCount(), held = v.u8(Col.AccountPositionCount).subarray(0, n), owned = v.u8(Col.AccountCollateralCount).subarray(0, n);
+    const rows = held.reduce((sum, k) => sum + k, 0), balances = owned.reduce((sum, k) => sum + k, 0);
+    if (memory.fits(rows * 14 + balances * 9)) wasm.compactArenas();
+    else return gatheredBooks(v, n, rows, balances);
+  }
+  const positions = wasm.positionSlots(), collaterals = wasm.collateralSlots();
+  return [
+    v.u16(Col.PositionInstrument).subarray(0, positions), v.i32(Col.PositionLots).subarray(0, positions), v.i64(Col.PositionEntry).subarray(0, positions),
+    v.u8(Col.CollateralAsset).subarray(0, collaterals), v.i64(Col.CollateralAmount).subarray(0, collaterals),
+  ];
+}
+
+/** The books' rows copied out of their segments in account order: what compactArenas would lay out. */
+function gatheredBooks(v: EngineParts["views"], n: number, rows: number, balances: number): [Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array] {
+  const out: [Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array] = [
+    new Uint16Array(rows), new Int32Array(rows), new BigInt64Array(rows), new Uint8Array(balances), new BigInt64Array(balances),
+  ];
+  const posStart = v.i32(Col.AccountPositionStart), posCount = v.u8(Col.AccountPositionCount);
+  const colStart = v.i32(Col.AccountCollateralStart), colCount = v.u8(Col.AccountCollateralCount);
+  const sources = [v.u16(Col.PositionInstrument), v.i32(Col.PositionLots), v.i64(Col.PositionEntry), v.u8(Col.CollateralAsset), v.i64(Col.CollateralAmount)] as const;
+  let p = 0, c = 0;
+  for (let a = 0; a < n; a++) {
+    const ps = posStart[a], pn = posCount[a], cs = colStart[a], cn = colCount[a];
+    out[0].set(sources[0].subarray(ps, ps + pn), p);
+    out[1].set(sources[1].subarray(ps, ps + pn), p);
+    out[2].set(sources[2].subarray(ps, ps + pn), p);
+    out[3].set(sources[3].subarray(cs, cs + cn), c);
+    out[4].set(sources[4].subarray(cs, cs + cn), c);
+    p += pn;
+    c += cn;
+  }
+  return out;
 }
 
 /**

@@ -1,0 +1,92 @@
+// A bulk load that fills most of a small maximumMemory: everything accepted keeps working. Writing
+// the state out (snapshot, toVenue) needs no memory of its own, and the first read after the load
+// fits in what the load reserved.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { MarginEngine } from "../build/index.js";
+
+const VENUE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+const MiB = 2 ** 20;
+
+/** n accounts in `mode` (0 standard, 1 portfolio), one BTC-PERP position and one USD balance each. */
+function columns(n, mode) {
+  return {
+    count: n, ids: Array.from({ length: n }, (_, k) => `b-${k}`), mode: new Uint8Array(n).fill(mode), parent: new Int32Array(n).fill(-1),
+    positionOffsets: Uint32Array.from({ length: n + 1 }, (_, k) => k), positionInstrument: new Uint16Array(n),
+    positionLots: new Int32Array(n).fill(1), positionEntry: new BigInt64Array(n).fill(6_500_000_000_000n),
+    collateralOffsets: Uint32Array.from({ length: n + 1 }, (_, k) => k), collateralAsset: new Uint8Array(n),
+    collateralAmount: new BigInt64Array(n).fill(100_000_000_000n),
+  };
+}
+
+/** Bulk loads of growing size into a 1 MiB engine until one is refused; `check` runs on each accepted one. */
+async function untilRefused(mode, check) {
+  let accepted = 0;
+  for (let n = 2000; n <= 40_000; n += 1000) {
+    const engine = await MarginEngine.fromVenue(VENUE, { maximumMemory: MiB });
+    try {
+      engine.loadColumns(columns(n, mode));
+    } catch (error) {
+      if (error?.name !== "MarginError") throw error;
+      assert.equal([error.code, error.field], ["OUT_OF_RANGE", "columns.count"]);
+      break;
+    }
+    accepted = n;
+    await check(engine, n);
+  }
+  assert.ok(accepted >= 8000, `loads of up to ${accepted} accounts accepted`);
+}
+
+test("after a bulk load that fills the memory, snapshot() and toVenue() work and give the state a roomy engine gives", async () => {
+  await untilRefused(0, async (engine, n) => {
+    const bytes = engine.snapshot(), venue = engine.toVenue();
+    const roomy = await MarginEngine.fromVenue(VENUE);
+    roomy.loadColumns(columns(n, 0));
+    assert.equal(bytes, roomy.snapshot(), `${n} accounts: snapshot bytes`);
+    assert.is(venue.accounts.length, n);
+    assert.equal(venue.accounts[n - 1], { id: `b-${n - 1}`, mode: "standard", collateral: { USD: "1000" }, positions: [{ instrument: "BTC-PERP", qty: "0.001", entry: "65000" }] });
+    assert.equal((await MarginEngine.restore(bytes)).toVenue(), venue);
+  });
+});
+
+test("a bulk load is accepted only with room for the first read after it: its results equal a roomy engine's", async () => {
+  for (const mode of [0, 1]) {
+    await untilRefused(mode, async (engine, n) => {
+      const roomy = await MarginEngine.fromVenue(VENUE);
+      roomy.loadColumns(columns(n, mode));
+      const label = `${n} accounts, mode ${mode}`;
+      assert.equal(engine.totals(), roomy.totals(), `${label}: totals`);
+      assert.equal(engine.accounts({ offset: n - 2 }), roomy.accounts({ offset: n - 2 }), `${label}: accounts`);
+      assert.equal(engine.liquidationQueue({ limit: 3 }), roomy.liquidationQueue({ limit: 3 }), `${label}: queue`);
+      engine.setPrice("BTC", "64000", Date.parse("2026-11-24T00:00:05Z"), "feedA");
+      roomy.setPrice("BTC", "64000", Date.parse("2026-11-24T00:00:05Z"), "feedA");
+      assert.equal(engine.runningTotals(), roomy.runningTotals(), `${label}: after a tick`);
+    });
+  }
+});
+
+test("an account switched to portfolio mode is refused when the next read could not give it its cache slot", async () => {
+  let largest = 0;
+  await untilRefused(0, (_, n) => { largest = n; });
+  const engine = await MarginEngine.fromVenue(VENUE, { maximumMemory: MiB });
+  engine.loadColumns(columns(largest - 2000, 0));
+  let switched = 0, refusal = null;
+  for (; switched < largest - 2000 && refusal === null; switched++) {
+    try {
+      engine.upsertAccount({ id: `b-${switched}`, mode: "portfolio" });
+      engine.runningTotals();
+    } catch (error) {
+      if (error?.name !== "MarginError") throw error;
+      refusal = error;
+      switched--;
+    }
+  }
+  assert.equal([refusal?.code, refusal?.field], ["OUT_OF_RANGE", "account"]);
+  assert.ok(switched > 100, `${switched} switched first`);
+  assert.is(engine.accounts().filter((a) => a.mode === "portfolio").length, switched);
+  const roomy = await MarginEngine.restore(engine.snapshot());
+  assert.equal(roomy.totals(), engine.totals());
+});
+
+test.run();
