@@ -89,4 +89,35 @@ test("an account switched to portfolio mode is refused when the next read could 
   assert.equal(roomy.totals(), engine.totals());
 });
 
+test("pre-trade checks on a full memory never trap: a trial that needs room to insert its position is refused at order.qty, and nothing changes", async () => {
+  /** Whether `call` answered; a refusal must be the memory's, at order.qty. */
+  const answered = (call) => {
+    try {
+      call();
+      return true;
+    } catch (error) {
+      if (error?.name !== "MarginError") throw error;
+      assert.equal([error.code, error.field], ["OUT_OF_RANGE", "order.qty"]);
+      return false;
+    }
+  };
+  for (const n of [4000, 8000]) {
+    const engine = await MarginEngine.fromVenue(VENUE, { maximumMemory: MiB });
+    engine.loadColumns(columns(n, 0));
+    const roomy = await MarginEngine.fromVenue(VENUE);
+    roomy.loadColumns(columns(n, 0));
+    const before = engine.snapshot();
+    let checks = 0, refused = 0;
+    for (let k = 0; k < n; k += 2) {
+      const order = { account: `b-${k}`, instrument: "BTC-20261225", qty: "0.001", price: "65000" };
+      if (answered(() => assert.equal(engine.checkOrder(order), roomy.checkOrder(order)))) checks++;
+      else refused++;
+      const max = [`b-${k + 1}`, "BTC-20261225", "buy", "65000"];
+      if (k % 500 === 0) answered(() => assert.is(engine.maxOrder(...max), roomy.maxOrder(...max)));
+    }
+    assert.ok(checks > 500, `${n} accounts: ${checks} checks answered, ${refused} refused`);
+    assert.equal(engine.snapshot(), before, `${n} accounts: the checks changed nothing`);
+  }
+});
+
 test.run();

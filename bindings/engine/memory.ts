@@ -72,14 +72,7 @@ export class MemoryGuard {
     const w = this.wasm, v = this.views;
     let bytes = this.reads(accounts, underlyings) + this.slot(underlyings);
     for (const id of ACCOUNT_TABLE) bytes += this.grown(id, accounts);
-    if (positionAccount >= 0) {
-      const count = v.u8(Col.AccountPositionCount)[positionAccount];
-      if (count === v.u8(Col.AccountPositionCapacity)[positionAccount] && count < MAX_POSITIONS_PER_ACCOUNT) {
-        const needed = w.positionSlots() + w.segmentCapacity(count, 4, MAX_POSITIONS_PER_ACCOUNT);
-        bytes += (w.positionsNeedCompacting() ? this.compaction() : 0)
-          + this.grown(Col.PositionInstrument, needed) + this.grown(Col.PositionLots, needed) + this.grown(Col.PositionEntry, needed);
-      }
-    }
+    if (positionAccount >= 0) bytes += this.positionInsert(positionAccount);
     if (collateralAccount >= 0) {
       const count = v.u8(Col.AccountCollateralCount)[collateralAccount];
       if (count === v.u8(Col.AccountCollateralCapacity)[collateralAccount] && count < MAX_COLLATERAL_PER_ACCOUNT) {
@@ -88,6 +81,18 @@ export class MemoryGuard {
       }
     }
     return bytes;
+  }
+
+  /**
+   * Bytes inserting a position into account a's book could allocate: its segment moved to the
+   * arena's end, twice as large, when it is full (after a compaction, when one is due).
+   */
+  positionInsert(a: number): number {
+    const w = this.wasm, count = this.views.u8(Col.AccountPositionCount)[a];
+    if (count !== this.views.u8(Col.AccountPositionCapacity)[a] || count >= MAX_POSITIONS_PER_ACCOUNT) return 0;
+    const needed = w.positionSlots() + w.segmentCapacity(count, 4, MAX_POSITIONS_PER_ACCOUNT);
+    return (w.positionsNeedCompacting() ? this.compaction() : 0)
+      + this.grown(Col.PositionInstrument, needed) + this.grown(Col.PositionLots, needed) + this.grown(Col.PositionEntry, needed);
   }
 
   /**

@@ -1,5 +1,7 @@
 // The pre-trade check (docs/methodology.md §12): the account's IM and equity after an order fills,
-// from one trial evaluation in the module. Never changes state.
+// from one trial evaluation in the module. Never changes state; a trial on an instrument the
+// account does not hold inserts the position for the evaluation, which may move the account's
+// book to a larger segment, so that growth is held to maximumMemory like an edit's.
 import { ceilDiv, floorDiv, formatDecimal, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asId, asObject, onlyKeys } from "../core/json.js";
@@ -13,6 +15,7 @@ import { beyondNotional, parseFillPrice } from "../venue/reference.js";
 import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
 import type { Expiry } from "./expiry.js";
+import type { MemoryGuard } from "./memory.js";
 import type { Refresh } from "./refresh.js";
 import type { OrderCheck, OrderRejection, RawOrderCheck } from "./types.js";
 
@@ -24,6 +27,7 @@ export class Orders {
     private readonly book: AccountBook,
     private readonly refresh: Refresh,
     private readonly expiry: Expiry,
+    private readonly memory: MemoryGuard,
   ) {}
 
   check(order: unknown): OrderCheck {
@@ -68,6 +72,7 @@ export class Orders {
     if (!held && this.views.u8(Col.AccountPositionCount)[a] >= MAX_POSITIONS_PER_ACCOUNT) {
       fail("OUT_OF_RANGE", "order.qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
     }
+    if (!held && after !== 0) this.memory.ensure(this.memory.positionInsert(a), "order.qty");
     // cash moved by the fill: a linear fill realizes (entry − price) on the lots at the held
     // entry; an option fill pays or receives its premium; the fee is owed (rounded up)
     const notional = BigInt(lots) * row.lotSize;

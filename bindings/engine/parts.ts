@@ -67,7 +67,7 @@ export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, opti
   const priceSearch = new LiquidationPriceSearch(wasm, views, catalog);
   const liquidator = new Liquidator(wasm, views, catalog, book, fund);
   const expiry = new Expiry(wasm, views, catalog, book, refresh, memory);
-  const orders = new Orders(wasm, views, catalog, book, refresh, expiry);
+  const orders = new Orders(wasm, views, catalog, book, refresh, expiry, memory);
   return {
     wasm, views, simd, wasmBytes, refresh, catalog, book, results, greeks, liquidator, expiry, memory, orders,
     maxOrder: new MaxOrder(wasm, views, catalog, book, orders),
