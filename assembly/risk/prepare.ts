@@ -120,6 +120,20 @@ function prepareGreeks(instrument: i32, kind: i32, lotSize: i64): void {
     setI64At(lotTheta.ptr, instrument, 0);
     return;
   }
+  if (isExpired(instrument)) {
+    // the payoff's greeks, from the exact index and strike: a put one price unit in the money
+    // moves by − the lot size, though S and K may round to the same f64
+    const index = i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, instrument));
+    const strike = i64At(instrumentStrike.ptr, instrument);
+    const isCall = u8At(instrumentKind.ptr, instrument) == InstrumentKind.Call;
+    const inTheMoney = isCall ? index > strike : index < strike;
+    const delta = lotSize * (FRACTION_SCALE / PRICE_SCALE);
+    setI64At(lotDelta.ptr, instrument, inTheMoney ? (isCall ? delta : -delta) : 0);
+    setI64At(lotGamma.ptr, instrument, 0);
+    setI64At(lotVega.ptr, instrument, 0);
+    setI64At(lotTheta.ptr, instrument, 0);
+    return;
+  }
   loadOptionInputs(instrument);
   black76Greeks(optionIsCall, optionSpot, optionStrike, optionYears, optionSigma, optionRate);
   const units = <f64>lotSize / <f64>PRICE_SCALE;
