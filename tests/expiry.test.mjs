@@ -88,8 +88,14 @@ test("expired contracts no longer trade: orders are refused and positions can on
   await expectMarginError(() => engine.setPosition("bob", "BTC-C60000", "0.1", "5000"), { code: "EXPIRED", field: "qty" });
   await expectMarginError(() => engine.setPosition("alice", "BTC-C60000", "3", "5000"), { code: "EXPIRED", field: "qty" });
   await expectMarginError(() => engine.upsertInstrument({ ...venue().instruments[1], id: "BTC-C60000-NEW" }), { code: "EXPIRED", field: "instrument.expiry" });
+  // shrinking keeps the side: alice's long 2 cannot turn into a short, carol's short 1 into a long
+  for (const [account, qty] of [["alice", "-2"], ["alice", "-0.1"], ["carol", "1"], ["carol", "0.1"]]) {
+    await expectMarginError(() => engine.setPosition(account, "BTC-C60000", qty, "4000"), { code: "EXPIRED", field: "qty" });
+  }
   assert.equal(engine.snapshot(), before);
   engine.setPosition("alice", "BTC-C60000", "1", "1100");
+  engine.setPosition("carol", "BTC-C60000", "-0.5", "1300");
+  assert.equal(engine.toVenue().accounts.find((a) => a.id === "carol").positions.find((p) => p.instrument === "BTC-C60000"), { instrument: "BTC-C60000", qty: "-0.5", entry: "1300" });
 });
 
 test("settleExpired closes every expired position into the settlement balance: each account's equity is unchanged to the µ-unit", async () => {

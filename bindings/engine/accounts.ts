@@ -119,7 +119,9 @@ export class AccountBook {
     const lots = lotsOf(qty, row.lotSize, "qty");
     const entryRaw = parseFillPrice(row.kind, entry, "entry");
     const held = this.held(a, i)?.lots ?? 0;
-    if (Math.abs(lots) > Math.abs(held) && isExpiredAt(row, this.catalog.clock)) {
+    // shrinking keeps the side: a long turned short (or a short long) is a new position, not a smaller one
+    const shrinks = lots === 0 || (Math.sign(lots) === Math.sign(held) && Math.abs(lots) <= Math.abs(held));
+    if (!shrinks && isExpiredAt(row, this.catalog.clock)) {
       fail("EXPIRED", "qty", `"${instrumentId}" expired at ${formatTime(row.expiry)}: it no longer trades, a position in it can only shrink until it is settled`);
     }
     if (beyondNotional(BigInt(Math.abs(lots)), row, this.catalog.underlying(row.underlying).index, entryRaw)) {
