@@ -372,9 +372,9 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       const amount = owedAt(k);
       const saved = structuredClone(holder), savedBankrupt = structuredClone(bankrupt);
       try {
-        addCash(holder, term(id, held, position.entry) - term(id, held - (held > 0n ? k : -k), position.entry));
+        // the realized profit less the payment, in one write: only the balance the fill leaves is held to the limit
+        addCash(holder, term(id, held, position.entry) - term(id, held - (held > 0n ? k : -k), position.entry) - amount);
         setLots(holder, id, held - (held > 0n ? k : -k));
-        addCash(holder, -amount);
         addCash(bankrupt, amount);
       } catch (error) {
         if (!(error instanceof Breach)) throw error;

@@ -87,8 +87,9 @@ export class Deleverager {
       const lots = -Math.sign(held) * Number(k);
       this.ledger.begin();
       try {
-        this.closer.move(b, i, lots);
-        this.ledger.addCash(b, -amount);
+        // the opponent's realized profit and its payment land in one write: only the balance the
+        // fill leaves is held to the limit
+        this.closer.move(b, i, lots, -amount);
         this.ledger.addCash(a, amount);
         this.ledger.keep();
       } catch (error) {

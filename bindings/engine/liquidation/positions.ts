@@ -2,8 +2,9 @@
 // charges them in one call (assembly/risk/liquidation-trades.ts) from the allowances the pass
 // has left; this part hands it those allowances, reads the trades back and records them against
 // the caps and depths. A fill at the mark credits cash by exactly the drop of the position's
-// equity term, so it moves no equity; ADL fills use `move` for that. The module leaves the cash of
-// an entry's fills unwritten: the entry lands it once, with its collateral trades' (pass.ts).
+// equity term, so it moves no equity; ADL fills use `move` for that, with what the opponent pays
+// in the same write. The module leaves the cash of an entry's fills unwritten: the entry lands it
+// once, with its collateral trades' (pass.ts).
 import {
   ONE, TRADES_BALANCE_LIMIT, TRADES_HEALTHY, TRADE_AMOUNT_IMPACT, TRADE_AMOUNT_NOTIONAL, TRADE_AMOUNT_PRICE,
   TRADE_AMOUNT_WIDTH, TRADE_INPUT_DEPTH, TRADE_INPUT_FILLED, TRADE_INPUT_SLIPPAGE, TRADE_INPUT_WIDTH,
@@ -63,12 +64,16 @@ export class PositionCloser {
     return { orders, bankruptcy: this.wasm.tradesBankrupt(), cutShort: this.wasm.tradesCutShort(), feePaid: this.wasm.tradesFeePaid(), cash: this.wasm.tradesCash() };
   }
 
-  /** Changes a position by `lots` at the mark: cash moves by exactly the drop of its equity term. */
-  move(a: number, instrument: number, lots: number): void {
+  /**
+   * Changes a position by `lots` at the mark and moves `extra` money (signed) with it: cash moves
+   * by exactly the drop of its equity term plus `extra`, in one write, so only the balance the
+   * whole change leaves is held to its limit.
+   */
+  move(a: number, instrument: number, lots: number, extra: bigint): void {
     const held = this.ledger.held(a, instrument)!;
     const [before] = this.ledger.evaluate(a);
     this.ledger.setLots(a, instrument, held.lots + lots, held.entry);
     const [after] = this.ledger.evaluate(a);
-    this.ledger.addCash(a, before - after);
+    this.ledger.addCash(a, before - after + extra);
   }
 }

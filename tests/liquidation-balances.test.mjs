@@ -1,0 +1,62 @@
+// The settlement-balance limit in a liquidation pass (docs/limits.md, "Liquidation cash flows"):
+// only the balance a write leaves is held to 10^10 units — an entry's fills, fee and collateral
+// trades land in one write, and so do an ADL opponent's realized profit and its payment.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { MarginEngine } from "../build/index.js";
+import { parseDecimal } from "./reference/decimal.mjs";
+import { referencePass } from "./reference/liquidation-pass.mjs";
+
+const money = (s) => parseDecimal(s, 6);
+const wealth = (engine) => engine.runningTotals().equity + engine.fundRaw();
+const tables = (engine) => ({ optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) });
+const NOW = "2026-11-24T00:00:00Z";
+
+/** A bankrupt long 1,000,000 X from 150 at 100 with 10,000,000 USD (deficit 40,000,000), and short opponents of 1,000,000 from `entry` holding `usd`. */
+function adlVenue(...opponents) {
+  return {
+    now: NOW, settlement: "USD", assets: [{ id: "USD", price: "1", haircut: "0" }],
+    underlyings: [{ id: "X", spot: "100", vol: "0.5", rate: "0" }],
+    instruments: [{ id: "P", kind: "perp", underlying: "X", lotSize: "1", mark: "100", tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }] }],
+    insuranceFund: "0",
+    accounts: [
+      { id: "bust", collateral: { USD: "10000000" }, positions: [{ instrument: "P", qty: "1000000", entry: "150" }] },
+      ...opponents.map(([cash, entry], k) => ({ id: `opp${k}`, collateral: { USD: cash }, positions: [{ instrument: "P", qty: "-1000000", entry }] })),
+    ],
+  };
+}
+
+test("an ADL opponent whose realized profit alone passes 10^10 units, and whose payment brings it back, is deleveraged", async () => {
+  // 9,720,000,000 + 300,000,000 profit = 10,020,000,000 on the way; less the 40,000,000 paid: 9,980,000,000
+  const venue = adlVenue(["9720000000", "400"]);
+  const engine = await MarginEngine.fromVenue(venue);
+  const before = wealth(engine);
+  const twin = referencePass(venue, tables(engine));
+  const pass = engine.liquidate();
+  assert.equal(pass.skipped, []);
+  assert.equal(pass.queue[0].adl, [{ account: "opp0", instrument: "P", qty: "-1000000", price: "140", amount: "40000000", equityBefore: "10020000000", equityAfter: "9980000000" }]);
+  assert.equal([pass.socializedLoss, pass.badDebt], ["40000000", "0"]);
+  assert.equal(engine.toVenue().accounts.map((a) => [a.id, a.collateral, a.positions]), [["bust", {}, []], ["opp0", { USD: "9980000000" }, []]]);
+  assert.is(wealth(engine) - before, 0n);
+  assert.equal([twin.skipped, twin.socializedLoss, twin.badDebt], [[], 40000000n * 10n ** 6n, 0n]);
+  assert.equal(twin.venue.accounts[1].collateral, { USD: "9980000000" });
+});
+
+test("an ADL opponent whose balance the fill would leave past 10^10 units is skipped, and the next in rank pays", async () => {
+  // opp0 would end at 9,750,000,000 + 300,000,000 − 40,000,000 = 10,010,000,000; opp1 (a smaller profit, ranked
+  // after) at 9,000,000,000 + 100,000,000 − 40,000,000
+  const venue = adlVenue(["9750000000", "400"], ["9000000000", "200"]);
+  const engine = await MarginEngine.fromVenue(venue);
+  const before = wealth(engine);
+  const pass = engine.liquidate();
+  assert.equal(pass.skipped.map((s) => [s.account, s.code]), [["opp0", "OUT_OF_RANGE"]]);
+  assert.equal(pass.queue[0].adl.map((f) => [f.account, f.qty, f.amount]), [["opp1", "-1000000", "40000000"]]);
+  assert.equal(engine.toVenue().accounts.map((a) => a.collateral), [{}, { USD: "9750000000" }, { USD: "9060000000" }]);
+  assert.equal([pass.socializedLoss, pass.badDebt], ["40000000", "0"]);
+  assert.is(wealth(engine) - before, money(pass.badDebt));
+  const twin = referencePass(venue, tables(engine));
+  assert.equal(twin.skipped, ["opp0"]);
+  assert.equal(twin.venue.accounts.map((a) => a.collateral), [{}, { USD: "9750000000" }, { USD: "9060000000" }]);
+});
+
+test.run();
