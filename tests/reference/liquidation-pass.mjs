@@ -319,7 +319,9 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
         const lots = lotsOf(position), key = `${position.instrument}:${lots > 0n ? 1 : -1}`;
         if (!wanted.has(key)) continue;
         const { lotSize, mark } = instruments.get(position.instrument);
-        const pnl = Number(lots) * (Number(mark) - Number(parseDecimal(position.entry, 8)));
+        const entry = parseDecimal(position.entry, 8);
+        // the exact difference where the mark and the entry round to one double (past 2^53)
+        const pnl = Number(lots) * (Number(mark) === Number(entry) ? Number(mark - entry) : Number(mark) - Number(entry));
         if (!(pnl > 0)) continue;
         const notional = Math.abs(Number(lots)) * Number(lotSize) * Number(mark) / 1e10;
         const score = (pnl / (Math.abs(Number(lots)) * Number(parseDecimal(position.entry, 8)))) * (notional / Number(r.equity));

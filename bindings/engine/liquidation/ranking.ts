@@ -68,7 +68,7 @@ export function rankHolders(views: ColumnViews, catalog: Catalog, accounts: numb
   const starts = v.i32(Col.AccountPositionStart), counts = v.u8(Col.AccountPositionCount), statuses = v.u8(Col.AccountStatus);
   const instruments = v.u16(Col.PositionInstrument), lotsColumn = v.i32(Col.PositionLots);
   const entryWords = new Int32Array(v.i64(Col.PositionEntry).buffer, v.i64(Col.PositionEntry).byteOffset);
-  const equities = v.i64(Col.AccountEquity);
+  const equities = v.i64(Col.AccountEquity), markUsed = v.i64(Col.InstrumentMarkUsed), entryColumn = v.i64(Col.PositionEntry);
   const found = new Map<number, { accounts: number[]; scores: number[] }>();
   for (let a = 0; a < accounts; a++) {
     if (statuses[a] > STATUS_RESTRICTED) continue;
@@ -79,7 +79,10 @@ export function rankHolders(views: ColumnViews, catalog: Catalog, accounts: numb
       // entries are positive: the high word times 2^32 is exact, and adding the low word rounds once
       const entry = entryWords[2 * p + 1] * TWO_32 + (entryWords[2 * p] >>> 0);
       const mark = marks[i];
-      const pnl = lots * (mark - entry);
+      let pnl = lots * (mark - entry);
+      // past 2^53 a mark and an entry a few units apart can round to one double: the profit is
+      // then taken from the exact difference, so a holder in profit is never passed over
+      if (mark === entry) pnl = lots * Number(markUsed[i] - entryColumn[p]);
       if (!(pnl > 0)) continue;
       if (Number.isNaN(equity)) equity = Number(equities[a]);
       if (!(equity > 0)) break;
