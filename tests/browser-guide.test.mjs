@@ -107,6 +107,32 @@ test("a page deployed without the scalar module gets a MarginError naming it for
   await page.close();
 });
 
+test("a host without DecompressionStream(\"deflate-raw\") gets a MarginError saying so, and a later call tries again", async () => {
+  const page = await browser.newPage();
+  // as a browser from before 2023: the global is absent (Chromium's own, kept aside, comes back later)
+  await page.addInitScript(() => { globalThis.keptDecompressionStream = globalThis.DecompressionStream; delete globalThis.DecompressionStream; });
+  await page.goto(`${origin}/examples/browser-worker/index.html`);
+  const load = (simd) => page.evaluate(async (simd) => {
+    const { MarginEngine } = await import("/build/margin-core.browser.js");
+    const venue = await (await fetch("/examples/venue.json")).text();
+    try {
+      return { maintenanceMargin: (await MarginEngine.fromVenue(venue, { simd })).totals().maintenanceMargin };
+    } catch (error) {
+      return { name: error.name, code: error.code, field: error.field, message: error.message };
+    }
+  }, simd);
+  for (const simd of [true, false]) {
+    const missing = await load(simd);
+    assert.equal([missing.name, missing.code, missing.field], ["MarginError", "NOT_FOUND", "runtime"], `simd: ${simd}`);
+    assert.match(missing.message, 'NOT_FOUND at runtime: this host has no DecompressionStream("deflate-raw")');
+  }
+  await page.evaluate(() => { globalThis.DecompressionStream = globalThis.keptDecompressionStream; });
+  const expected = (await MarginEngine.fromVenue(read("examples/venue.json"))).totals().maintenanceMargin;
+  assert.is((await load(true)).maintenanceMargin, expected);
+  assert.is((await load(false)).maintenanceMargin, expected);
+  await page.close();
+});
+
 test("the script-tag example works from file:// as well, with Node's numbers", async () => {
   const { result, errors } = await run(new URL("examples/browser-script-tag/index.html", `file://${root}`).href);
   assert.equal(errors, []);

@@ -49,4 +49,37 @@ test("formatting and parsing round-trip at every scale", () => {
   }
 });
 
+
+test("formatDecimal takes a bigint, or a number only when it is a whole count of raw units", () => {
+  assert.is(formatDecimal(150_000_000, 8), "1.5");
+  assert.is(formatDecimal(-0, 8), "0");
+  assert.is(formatDecimal(-1234567, 6), "-1.234567");
+  for (const [raw, code] of [[1.5, "INVALID_NUMBER"], [NaN, "INVALID_NUMBER"], [Infinity, "INVALID_NUMBER"], [2 ** 53, "INVALID_NUMBER"], ["15", "MALFORMED"], [null, "MALFORMED"], [undefined, "MALFORMED"]]) {
+    try {
+      formatDecimal(raw, 8);
+      assert.unreachable(`formatDecimal(${String(raw)}, 8) was accepted`);
+    } catch (error) {
+      assert.instance(error, MarginError, String(raw));
+      assert.equal([error.code, error.field], [code, "raw"], String(raw));
+    }
+  }
+  for (const decimals of [-1, 1.5, NaN, "8", 65]) {
+    try {
+      formatDecimal(1n, decimals);
+      assert.unreachable(`decimals ${String(decimals)} was accepted`);
+    } catch (error) {
+      assert.equal([error.code, error.field], ["OUT_OF_RANGE", "decimals"], String(decimals));
+    }
+  }
+});
+
+test("parseDecimal without a field name names the value", () => {
+  try {
+    parseDecimal("NaN", 8);
+    assert.unreachable("accepted");
+  } catch (error) {
+    assert.is(error.message, 'INVALID_NUMBER at value: "NaN" is not a decimal number');
+  }
+});
+
 test.run();

@@ -261,6 +261,36 @@ test("`margin-core preview VENUE` serves the page with that venue preloaded, and
   assert.is(signal, null);
 });
 
+test("by keyboard alone: Tab reaches the file picker first and Enter opens it; every control has an accessible name", async () => {
+  // the chooser is intercepted from before the page loads: Playwright turns interception on
+  // asynchronously, and a key pressed right after asking for it can open the native dialog instead
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const errors = collectErrors(page);
+  const chosen = new Promise((resolve) => page.once("filechooser", resolve));
+  await page.goto(pageUrl);
+  await settled(page, 0);
+  await page.keyboard.press("Tab");
+  assert.is(await page.evaluate(() => document.activeElement.id), "file-input", "the first stop is the venue file picker");
+  await page.keyboard.press("Enter");
+  const chooser = await Promise.race([chosen, new Promise((_, reject) => setTimeout(() => reject(new Error("Enter opened no file chooser")), 20_000))]);
+  const venue = { ...example, accounts: [example.accounts[2], ...example.accounts.slice(0, 2)] }; // carol first
+  const file = join(scratch, "keyboard-venue.json");
+  writeFileSync(file, JSON.stringify(venue));
+  const before = Number(await page.evaluate(() => document.body.dataset.loads));
+  await chooser.setFiles(file);
+  await page.waitForFunction((n) => Number(document.body.dataset.loads) > n, before);
+  await settled(page, 0);
+  const carol = (await MarginEngine.fromVenue(venue)).account("carol"), seen = await figures(page);
+  assert.equal([seen.account, seen.equity, seen.mm], ["carol", money(carol.equity), money(carol.maintenanceMargin)]);
+  // an input, textarea or button without a label, aria-label or text is announced as nothing
+  const unnamed = await page.evaluate(() => [...document.querySelectorAll("input, textarea, select, button")]
+    .filter((node) => !(node.labels?.[0]?.textContent.trim() || node.getAttribute("aria-label") || (node.tagName === "BUTTON" && node.textContent.trim())))
+    .map((node) => node.outerHTML.slice(0, 80)));
+  assert.equal(unnamed, []);
+  assert.equal(errors, []);
+  await page.close();
+});
+
 test("the page fits a phone's width: nothing scrolls sideways", async () => {
   const { page, errors } = await openPage(pageUrl, { width: 390, height: 844 });
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);

@@ -19,7 +19,7 @@ const EXACT_DIGITS = 15;
  * Parses a decimal string (`-?digits(.digits)?`) into raw units at `scale` decimals; rejects
  * anything inexact. One pass over the characters, no intermediate strings.
  */
-export function parseDecimal(value: unknown, scale: number, field: string): bigint {
+export function parseDecimal(value: unknown, scale: number, field = "value"): bigint {
   if (typeof value !== "string") {
     if (typeof value === "number" && !Number.isFinite(value)) fail("INVALID_NUMBER", field, `${value} is not a finite number`);
     fail("MALFORMED", field, `expected a decimal string, got ${typeof value}`);
@@ -46,11 +46,21 @@ export function parseDecimal(value: unknown, scale: number, field: string): bigi
 
 /** Formats raw units at `scale` decimals canonically: no exponent, no trailing zeros. */
 export function formatDecimal(raw: bigint, scale: number): string {
+  // from UI code a number or a string arrives here too: checked, not printed as "0.000001.5"
+  if (typeof raw !== "bigint") raw = rawUnits(raw);
+  if (!Number.isInteger(scale) || scale < 0 || scale > 64) fail("OUT_OF_RANGE", "decimals", "expected a whole number of decimals in [0, 64]");
   const negative = raw < 0n;
   const digits = (negative ? -raw : raw).toString().padStart(scale + 1, "0");
   const whole = digits.slice(0, digits.length - scale);
   const fraction = digits.slice(digits.length - scale).replace(/0+$/, "");
   return (negative ? "-" : "") + whole + (fraction ? "." + fraction : "");
+}
+
+/** Raw units given as a number: a safe integer is exact (−0 is 0); anything else is refused. */
+function rawUnits(raw: unknown): bigint {
+  if (typeof raw !== "number") return fail("MALFORMED", "raw", `expected a bigint of raw units, got ${typeof raw}`);
+  if (!Number.isSafeInteger(raw)) fail("INVALID_NUMBER", "raw", `${raw} is not a whole number of raw units within ±(2^53 − 1); pass a bigint`);
+  return BigInt(raw);
 }
 
 /** Parses and checks `low ≤ raw ≤ high` (bounds in raw units). */

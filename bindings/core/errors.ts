@@ -8,7 +8,7 @@ export type MarginErrorCode =
   | "UNKNOWN_ID"       // names an id that does not exist
   | "DUPLICATE_ID"     // an id defined twice
   | "EXPIRED"          // an option or future already expired (at load, or by the clock for trading)
-  | "NOT_FOUND";       // a file the command line was given does not exist, or the browser bundle's scalar module
+  | "NOT_FOUND";       // a file the command line was given does not exist; the browser bundle's scalar module, or DecompressionStream
 
 export class MarginError extends Error {
   readonly code: MarginErrorCode;

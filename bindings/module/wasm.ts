@@ -33,7 +33,7 @@ const MIN_PAGES = 16;
  * demand at least doubles memory each time (2.4 GiB for a load that needs 1.75).
  */
 export async function instantiate(simd: boolean | undefined, initialMemoryBytes = 0, maximumMemoryBytes = MAX_MEMORY_BYTES, field = "runtime"): Promise<Instance> {
-  let build = simd === false ? null : await compiledBuild(true, compileSimd);
+  let build = simd === false ? null : await compiledBuild(true, () => compileSimd(field));
   if (build === null) {
     if (simd === true) fail("OUT_OF_RANGE", `${field}.simd`, "this host cannot run the SIMD build");
     build = (await compiledBuild(false, () => compileScalar(field)))!;
@@ -43,38 +43,47 @@ export async function instantiate(simd: boolean | undefined, initialMemoryBytes 
   return { exports: await instantiateRaw(build.module, { env: { memory } }), simd: build.simd, wasmBytes: build.bytes };
 }
 
+/** A build compiled at most once; a failed compile is forgotten, so a later call tries again. */
 function compiledBuild(simd: boolean, compile: () => Promise<Build | null>): Promise<Build | null> {
-  if (!compiled.has(simd)) compiled.set(simd, compile());
+  if (!compiled.has(simd)) compiled.set(simd, compile().catch((error) => { compiled.delete(simd); throw error; }));
   return compiled.get(simd)!;
 }
 
-/** A module's bytes as embedded: as they are, or raw DEFLATE (the browser builds'), inflated. */
-async function moduleBytes(embedded: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+/**
+ * A module's bytes as embedded: as they are, or raw DEFLATE (the browser builds'), inflated. A host
+ * without DecompressionStream("deflate-raw") (browsers before 2023, Node 18) gets a MarginError
+ * saying so, not a ReferenceError from inside the loader.
+ */
+async function moduleBytes(embedded: Uint8Array<ArrayBuffer>, field: string): Promise<Uint8Array<ArrayBuffer>> {
   // every wasm module starts "\0asm"; a DEFLATE stream cannot (a stored block's length check fails)
   if (embedded[0] === 0 && embedded[1] === 0x61 && embedded[2] === 0x73 && embedded[3] === 0x6d) return embedded;
-  const inflated = new Blob([embedded]).stream().pipeThrough(new DecompressionStream("deflate-raw"));
-  return new Uint8Array(await new Response(inflated).arrayBuffer());
+  let inflate: DecompressionStream;
+  try {
+    inflate = new DecompressionStream("deflate-raw");
+  } catch (error) {
+    return fail("NOT_FOUND", field, `this host has no DecompressionStream("deflate-raw"), which the browser builds inflate their WebAssembly module with: ${(error as Error)?.message ?? error}`);
+  }
+  return new Uint8Array(await new Response(new Blob([embedded]).stream().pipeThrough(inflate)).arrayBuffer());
 }
 
 /** The SIMD build, or null when this host does not validate it. */
-async function compileSimd(): Promise<Build | null> {
-  const bytes = await moduleBytes(simdEmbedded);
+async function compileSimd(field: string): Promise<Build | null> {
+  const bytes = await moduleBytes(simdEmbedded, field);
   return WebAssembly.validate(bytes) ? { module: await WebAssembly.compile(bytes), simd: true, bytes: bytes.byteLength } : null;
 }
 
 /**
  * The scalar module, from the file the browser bundle splits it into: a page deployed without
- * that file gets a MarginError naming it (and a later call tries again), not the loader's TypeError.
+ * that file gets a MarginError naming it (and a later call tries again: compiledBuild), not the loader's TypeError.
  */
 async function compileScalar(field: string): Promise<Build> {
   let embedded: Uint8Array<ArrayBuffer>;
   try {
     embedded = (await import("./scalar-bytes.js")).default;
   } catch (error) {
-    compiled.delete(false);
     return fail("NOT_FOUND", `${field}.simd`, `the scalar build (margin-core.scalar.js, beside the main bundle) could not be loaded: ${(error as Error)?.message ?? error}`);
   }
-  const bytes = await moduleBytes(embedded);
+  const bytes = await moduleBytes(embedded, field);
   return { module: await WebAssembly.compile(bytes), simd: false, bytes: bytes.byteLength };
 }
 

@@ -17,9 +17,23 @@ export function parseVenueFile(venue: unknown): { file: Record<string, unknown>;
       fail("MALFORMED", "$", `not valid JSON: ${(error as Error).message}`);
     }
   }
+  plainData(venue);
   const file = asObject(venue, "$");
   checkVenueMembers(file);
   return { file, settings: settingsOf(file) };
+}
+
+/**
+ * A venue object is plain data (what JSON.parse or a structured clone gives): a Promise, a
+ * Response, a Blob or File, a typed array or a Map holds no venue members of its own and would
+ * otherwise load as an empty venue valued now. Objects of another realm (an iframe's) pass too.
+ */
+function plainData(venue: unknown): void {
+  if (typeof venue !== "object" || venue === null || Array.isArray(venue)) return;
+  const kind = Object.prototype.toString.call(venue).slice(8, -1);
+  if (kind === "Object") return;
+  const hint = kind === "Promise" ? ": await it first" : typeof (venue as { text?: unknown }).text === "function" ? ": read it first (await value.text())" : "";
+  fail("MALFORMED", "$", `expected JSON text or a venue object, got a ${kind}${hint}`);
 }
 
 /** A venue file's members: anything else is a typo that would otherwise be ignored (an `insurancefund` leaving the fund at 0). */

@@ -1,0 +1,45 @@
+// A venue given as an object must be plain data. What a page has in hand before it reads a
+// file or a response — the Promise of `response.text()` without its await, the Response, a File
+// or Blob, the bytes — holds no venue member of its own: each used to load as an empty venue
+// valued at the current time, with no error. Each is MALFORMED at $, saying what it got.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { MarginEngine, generateVenue } from "../build/index.js";
+import { ShardedEngine } from "../build/sharded-engine.js";
+import { expectMarginError } from "./helpers/margin-error.mjs";
+
+const TEXT = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+
+const NOT_A_VENUE = [
+  ["a Promise", () => Promise.resolve(TEXT), /got a Promise: await it first$/],
+  ["a Response", () => new Response(TEXT), /got a Response: read it first \(await value\.text\(\)\)$/],
+  ["a Blob", () => new Blob([TEXT]), /got a Blob: read it first/],
+  ["bytes", () => new TextEncoder().encode(TEXT), /got a Uint8Array$/],
+  ["a Map", () => new Map(Object.entries(JSON.parse(TEXT))), /got a Map$/],
+  ["a String object", () => new String(TEXT), /got a String$/],
+];
+
+test("fromVenue refuses a value that is not JSON text or a plain venue object, naming what it got", async () => {
+  for (const [label, make, message] of NOT_A_VENUE) {
+    const error = await expectMarginError(() => MarginEngine.fromVenue(make()), { code: "MALFORMED", field: "$", label });
+    assert.match(error.message, /^MALFORMED at \$: expected JSON text or a venue object, got a /);
+    assert.match(error.message, message, label);
+  }
+});
+
+test("the text, the parsed object, a null-prototype copy and a structured clone still load, with the same totals", async () => {
+  const expected = (await MarginEngine.fromVenue(TEXT)).totals();
+  assert.is(expected.accounts, 3);
+  const parsed = JSON.parse(TEXT);
+  for (const venue of [parsed, Object.assign(Object.create(null), parsed), structuredClone(parsed)]) {
+    assert.equal((await MarginEngine.fromVenue(venue)).totals(), expected);
+  }
+});
+
+test("ShardedEngine.create refuses such a venue the same way", async () => {
+  const { columns } = generateVenue({ accounts: 2, seed: 1 });
+  await expectMarginError(() => ShardedEngine.create(Promise.resolve(TEXT), columns, { shards: 1 }), { code: "MALFORMED", field: "$" });
+});
+
+test.run();
