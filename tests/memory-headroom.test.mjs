@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { MarginEngine } from "../build/index.js";
+import { MarginEngine, generateVenue } from "../build/index.js";
 
 const VENUE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 const MiB = 2 ** 20;
@@ -87,6 +87,48 @@ test("an account switched to portfolio mode is refused when the next read could 
   assert.is(engine.accounts().filter((a) => a.mode === "portfolio").length, switched);
   const roomy = await MarginEngine.restore(engine.snapshot());
   assert.equal(roomy.totals(), engine.totals());
+});
+
+test("edits with no read between them reserve a cache slot for every account the read will move: the read after them works", async () => {
+  const standard = (n) => {
+    const { venue, columns } = generateVenue({ accounts: n, seed: 3 });
+    return { venue: { ...venue, accounts: [] }, columns: { ...columns, mode: new Uint8Array(n) } };
+  };
+  let load = 0;
+  for (let n = 10_000; n <= 40_000; n += 1000) {
+    const { venue, columns } = standard(n);
+    try {
+      (await MarginEngine.fromVenue(venue, { maximumMemory: 4 * MiB })).loadColumns(columns);
+    } catch (error) {
+      if (error?.name !== "MarginError") throw error;
+      break;
+    }
+    load = n - 1000;
+  }
+  const { venue, columns } = standard(load);
+  const engine = await MarginEngine.fromVenue(venue, { maximumMemory: 4 * MiB });
+  engine.loadColumns(columns);
+  engine.totals(); // the read that lays the cache out for the books as loaded
+  const accounts = engine.toVenue().accounts;
+  // a balance of another asset on account after account, until memory refuses one
+  let balances = 0;
+  try {
+    for (const account of accounts) for (const asset of venue.assets) if (!(asset.id in account.collateral)) engine.setCollateral(account.id, asset.id, "1"), balances++;
+  } catch (error) {
+    if (error?.name !== "MarginError") throw error;
+  }
+  // then every account to portfolio mode, with no read between: each needs a larger slot at the next read
+  let switched = 0;
+  try {
+    for (const account of accounts) engine.upsertAccount({ id: account.id, mode: "portfolio" }), switched++;
+  } catch (error) {
+    if (error?.name !== "MarginError") throw error;
+    assert.equal([error.code, error.field], ["OUT_OF_RANGE", "account"]);
+  }
+  assert.ok(balances > 1000 && switched > 1000, `${balances} balances added, ${switched} accounts switched`);
+  const totals = engine.totals();
+  assert.is(engine.accounts().filter((a) => a.mode === "portfolio").length, switched);
+  assert.equal((await MarginEngine.restore(engine.snapshot())).totals(), totals);
 });
 
 test("pre-trade checks on a full memory never trap: a trial that needs room to insert its position is refused at order.qty, and nothing changes", async () => {

@@ -100,7 +100,7 @@ export class AccountBook {
       this.materializeIds().push(id);
       a = this.wasm.addAccounts(1, mode);
       this.indexCache?.set(id, a);
-      this.refresh.everything();
+      this.refresh.accountAdded();
     } else {
       // a new mode gives up the account's cache slot: the next read takes a new one
       if (mode !== this.views.u8(Col.AccountMode)[a]) this.memory.ensure(this.memory.slot(this.catalog.underlyings.length), "account");

@@ -10,6 +10,8 @@ import { Col, type ColumnViews } from "../module/views.js";
 import { COLUMN_SHIFTS } from "../module/layout.generated.js";
 import type { WasmExports } from "../module/wasm.js";
 import type { AccountColumns } from "../venue/account-columns.js";
+import { PORTFOLIO_MODE } from "../venue/accounts.js";
+import type { Refresh } from "./refresh.js";
 
 /** Probed blocks stay well under the allocator's largest block (1 GiB). */
 const CHUNK = 256 * 2 ** 20;
@@ -34,7 +36,7 @@ export class MemoryGuard {
   /** While a new engine is built, what it cannot hold is its caller's maximumMemory, not a field of its input. */
   private building = true;
 
-  constructor(private readonly wasm: WasmExports, private readonly views: ColumnViews) {}
+  constructor(private readonly wasm: WasmExports, private readonly views: ColumnViews, private readonly refresh: Refresh) {}
 
   /** The engine is built: from now on an edit that does not fit is refused at its own field. */
   built(): void {
@@ -58,13 +60,14 @@ export class MemoryGuard {
   }
 
   /**
-   * Bytes the next read could allocate to give one account a larger slot in the tick cache
-   * (assembly/store/cache.ts), which then moves to the arena's end: at most two words a price
-   * group, and an account has at most one group an underlying or a row of its book.
+   * Bytes the next read could allocate to give the edited account, and every account added or
+   * edited since the last read, a larger slot in the tick cache (assembly/store/cache.ts), each
+   * moved to the arena's end: at most two words a price group, and an account has at most one
+   * group an underlying or a row of its book.
    */
   slot(underlyings: number): number {
-    const words = 2 * Math.min(underlyings, MAX_POSITIONS_PER_ACCOUNT + MAX_COLLATERAL_PER_ACCOUNT);
-    return this.grown(Col.CacheWords, this.wasm.cacheWordsUsed() + Math.max(words, 1));
+    const words = Math.max(2 * Math.min(underlyings, MAX_POSITIONS_PER_ACCOUNT + MAX_COLLATERAL_PER_ACCOUNT), 1);
+    return this.grown(Col.CacheWords, this.wasm.cacheWordsUsed() + (this.refresh.waitingAccounts() + 1) * words);
   }
 
   /** Bytes an edit could allocate that ends with `accounts` accounts, inserting a position and/or a balance into an account (−1: none). */
@@ -146,7 +149,7 @@ export class MemoryGuard {
 function cacheWords({ count, mode, positionOffsets, collateralOffsets, collateralAsset }: AccountColumns, underlyings: number, grouped: (asset: number) => boolean): number {
   let words = 0;
   for (let a = 0; a < count; a++) {
-    if (mode[a] !== 1) {
+    if (mode[a] !== PORTFOLIO_MODE) {
       words += 1;
       continue;
     }

@@ -59,7 +59,7 @@ export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, opti
   const params = parseParams(paramOverrides);
   const fund = parseFund(options.insuranceFund ?? "0");
   const refresh = new Refresh(wasm);
-  const memory = new MemoryGuard(wasm, views);
+  const memory = new MemoryGuard(wasm, views, refresh);
   const catalog = new Catalog(wasm, views, refresh, memory, { now, settlement, params, paramOverrides });
   const book = new AccountBook(wasm, views, catalog, refresh, memory);
   const results = new Results(wasm, views, refresh);

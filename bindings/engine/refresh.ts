@@ -8,6 +8,8 @@ export class Refresh {
   private all = true;
   private readonly underlyings = new Set<number>();
   private readonly accounts = new Set<number>();
+  /** Accounts added since the last read. */
+  private added = 0;
 
   constructor(private readonly wasm: WasmExports) {}
 
@@ -26,10 +28,22 @@ export class Refresh {
     this.accounts.add(a);
   }
 
+  /** An account was added: the next read recomputes everything. */
+  accountAdded(): void {
+    this.added++;
+    this.all = true;
+  }
+
+  /** Accounts the next read may give a new or larger cache slot: those added or edited since the last. */
+  waitingAccounts(): number {
+    return this.added + this.accounts.size;
+  }
+
   /** Full recompute of every account and the venue totals. */
   recompute(): void {
     this.wasm.recompute();
     this.all = false;
+    this.added = 0;
     this.underlyings.clear();
     this.accounts.clear();
   }

@@ -31,10 +31,11 @@ export interface ParsedAccounts {
 
 /** Account modes by code. */
 export const MODE_NAMES = ["standard", "portfolio"] as const;
+export const STANDARD_MODE = 0, PORTFOLIO_MODE = 1;
 
 export function parseMode(value: unknown, field: string): number {
-  if (value === undefined || value === "standard") return 0;
-  if (value === "portfolio") return 1;
+  if (value === undefined || value === "standard") return STANDARD_MODE;
+  if (value === "portfolio") return PORTFOLIO_MODE;
   return fail("MALFORMED", field, 'expected "standard" or "portfolio"');
 }
 
