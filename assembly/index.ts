@@ -13,7 +13,7 @@ export {
   getPositionHoles as positionHoles, getCollateralHoles as collateralHoles,
 } from "./store/accounts";
 export {
-  positionIndex, setPosition, setCollateral, compactArenas, arenasDense, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting,
+  positionIndex, setPosition, setCollateral, arenasDense, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting,
 } from "./store/books";
 export {
   stageLoad, validateStaged, commitStaged, discardStaged, heldBeyondNotional,

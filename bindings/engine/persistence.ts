@@ -188,16 +188,14 @@ export function snapshotOf(parts: EngineParts): Uint8Array {
 
 /**
  * The position and collateral columns of every account in account order, without gaps. Arenas a
- * load or an earlier compaction left dense are viewed as they are; others are compacted in the
- * module when memory holds the copy, else gathered here segment by segment (the same rows), so a
- * snapshot never needs memory an accepted edit did not leave.
+ * load or a compaction left dense are viewed as they are; others are gathered here segment by
+ * segment (the rows compactArenas would lay out), so writing a snapshot needs no memory of the
+ * module's and leaves its layout as it was.
  */
-function denseBooks({ wasm, views: v, memory }: EngineParts): [Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array] {
+function denseBooks({ wasm, views: v }: EngineParts): [Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array] {
   if (!wasm.arenasDense()) {
     const n = wasm.accountCount(), held = v.u8(Col.AccountPositionCount).subarray(0, n), owned = v.u8(Col.AccountCollateralCount).subarray(0, n);
-    const rows = held.reduce((sum, k) => sum + k, 0), balances = owned.reduce((sum, k) => sum + k, 0);
-    if (memory.fits(rows * 14 + balances * 9)) wasm.compactArenas();
-    else return gatheredBooks(v, n, rows, balances);
+    return gatheredBooks(v, n, held.reduce((sum, k) => sum + k, 0), owned.reduce((sum, k) => sum + k, 0));
   }
   const positions = wasm.positionSlots(), collaterals = wasm.collateralSlots();
   return [
@@ -206,26 +204,44 @@ function denseBooks({ wasm, views: v, memory }: EngineParts): [Uint16Array, Int3
   ];
 }
 
-/** The books' rows copied out of their segments in account order: what compactArenas would lay out. */
+/**
+ * The books' rows copied out of their segments in account order: what compactArenas would lay
+ * out. Accounts whose segments follow one another are copied as one run, so a book a load left
+ * dense but for a few moved segments costs a few copies, not one per account.
+ */
 function gatheredBooks(v: EngineParts["views"], n: number, rows: number, balances: number): [Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array] {
+  const instruments = v.u16(Col.PositionInstrument), lots = v.i32(Col.PositionLots), entries = v.i64(Col.PositionEntry);
+  const assets = v.u8(Col.CollateralAsset), amounts = v.i64(Col.CollateralAmount);
   const out: [Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array] = [
     new Uint16Array(rows), new Int32Array(rows), new BigInt64Array(rows), new Uint8Array(balances), new BigInt64Array(balances),
   ];
-  const posStart = v.i32(Col.AccountPositionStart), posCount = v.u8(Col.AccountPositionCount);
-  const colStart = v.i32(Col.AccountCollateralStart), colCount = v.u8(Col.AccountCollateralCount);
-  const sources = [v.u16(Col.PositionInstrument), v.i32(Col.PositionLots), v.i64(Col.PositionEntry), v.u8(Col.CollateralAsset), v.i64(Col.CollateralAmount)] as const;
-  let p = 0, c = 0;
-  for (let a = 0; a < n; a++) {
-    const ps = posStart[a], pn = posCount[a], cs = colStart[a], cn = colCount[a];
-    out[0].set(sources[0].subarray(ps, ps + pn), p);
-    out[1].set(sources[1].subarray(ps, ps + pn), p);
-    out[2].set(sources[2].subarray(ps, ps + pn), p);
-    out[3].set(sources[3].subarray(cs, cs + cn), c);
-    out[4].set(sources[4].subarray(cs, cs + cn), c);
-    p += pn;
-    c += cn;
-  }
+  gatherRuns(v.i32(Col.AccountPositionStart), v.u8(Col.AccountPositionCount), n, (from, to, at) => {
+    out[0].set(instruments.subarray(from, to), at);
+    out[1].set(lots.subarray(from, to), at);
+    out[2].set(entries.subarray(from, to), at);
+  });
+  gatherRuns(v.i32(Col.AccountCollateralStart), v.u8(Col.AccountCollateralCount), n, (from, to, at) => {
+    out[3].set(assets.subarray(from, to), at);
+    out[4].set(amounts.subarray(from, to), at);
+  });
   return out;
+}
+
+/** Calls copy(from, to, at) for each run of consecutive segments of accounts [0, n), `at` the run's place in the output. */
+function gatherRuns(starts: Int32Array, counts: Uint8Array, n: number, copy: (from: number, to: number, at: number) => void): void {
+  let from = 0, to = 0, at = 0;
+  for (let a = 0; a < n; a++) {
+    const start = starts[a], count = counts[a];
+    if (count === 0) continue;
+    if (start !== to) {
+      if (to > from) copy(from, to, at);
+      at += to - from;
+      from = start;
+      to = start;
+    }
+    to += count;
+  }
+  if (to > from) copy(from, to, at);
 }
 
 /**
