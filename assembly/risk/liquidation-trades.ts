@@ -26,7 +26,7 @@ import { evaluateAccount } from "./evaluate";
 import { standaloneMaintenance } from "./position-charges";
 
 /** What `liquidationTrades` did; generated into the facade's TRADES_* constants. */
-export const enum TradesOutcome { Traded = 0, Healthy = 1, BalanceLimit = 2 }
+export const enum TradesOutcome { Traded = 0, Healthy = 1 }
 
 /** Which notional caps the facade passes (`liquidationTrades`'s `caps`); generated into CAP_*. */
 export const enum Cap { Pass = 0, Account = 1, PassUntouched = 2 }
@@ -85,19 +85,13 @@ sizingRank.reserve(MAX_POSITIONS_PER_ACCOUNT);
 }
 
 /**
- * A fill's cash beyond 2^55 µ-units (3.6 × 10^10 units, more than any position within
- * docs/limits.md can realize) is refused: 64 of them and any equity within the limits then sum
- * inside i64.
- */
-const MAX_CASH_MOVE: i64 = 1 << 55;
-
-/**
  * Account a's trades (see above), their cash left in `getTradesCash`; buffer is
  * 1 + liquidationBuffer and feeRate the liquidation fee (fraction scale); `caps` has bit Cap.Pass
  * when the pass may still trade `passLeft`, bit Cap.PassUntouched when nothing has been traded
  * under the pass's cap yet (or it has none), and bit Cap.Account when the account may trade
- * `accountCap` (money). BalanceLimit: a fill's cash is past MAX_CASH_MOVE; the book is left
- * part-way for the facade's journal to put back.
+ * `accountCap` (money). The fills' cash sums inside i64: a fill moves it by at most a position's
+ * equity term and impact (below 4 × 10^10 units within docs/limits.md), 64 of them by less than
+ * 2.6 × 10^18 µ-units, and an account's equity is below 4.5 × 10^18.
  */
 export function liquidationTrades(a: i32, buffer: i64, feeRate: i64, caps: i32, passLeft: i64, accountCap: i64): TradesOutcome {
   tradeCount = 0;
@@ -114,9 +108,7 @@ export function liquidationTrades(a: i32, buffer: i64, feeRate: i64, caps: i32, 
   plan(a, n, equity, buffer, feeRate, passRoom, accountRoom, (caps & (1 << Cap.PassUntouched)) != 0);
   let fees: i64 = 0;
   for (let k = 0; k < tradeCount; k++) {
-    const moved = fill(a, k);
-    if (moved > MAX_CASH_MOVE || moved < -MAX_CASH_MOVE) return TradesOutcome.BalanceLimit;
-    cash += moved;
+    cash += fill(a, k);
     fees += amount(k, TradeAmount.Fee);
   }
   evaluateAccount(a);

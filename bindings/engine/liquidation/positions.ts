@@ -6,7 +6,7 @@
 // in the same write. The module leaves the cash of an entry's fills unwritten: the entry lands it
 // once, with its collateral trades' (pass.ts).
 import {
-  ONE, TRADES_BALANCE_LIMIT, TRADES_HEALTHY, TRADE_AMOUNT_IMPACT, TRADE_AMOUNT_NOTIONAL, TRADE_AMOUNT_PRICE,
+  ONE, TRADES_HEALTHY, TRADE_AMOUNT_IMPACT, TRADE_AMOUNT_NOTIONAL, TRADE_AMOUNT_PRICE,
   TRADE_AMOUNT_WIDTH, TRADE_INPUT_DEPTH, TRADE_INPUT_FILLED, TRADE_INPUT_SLIPPAGE, TRADE_INPUT_WIDTH,
 } from "../../core/constants.generated.js";
 import { Col, type ColumnViews } from "../../module/views.js";
@@ -49,7 +49,6 @@ export class PositionCloser {
     const caps = this.allowance.caps(), params = catalog.params;
     const outcome = this.wasm.liquidationTrades(a, ONE + params.liquidationBuffer, params.liquidationFee, caps.set, caps.pass, caps.account);
     if (outcome === TRADES_HEALTHY) return null;
-    if (outcome === TRADES_BALANCE_LIMIT) this.ledger.balanceLimit(a, this.ledger.settlement);
     const traded = v.i32(Col.TradeOrders), amounts = v.i64(Col.TradeAmounts);
     const orders: InstrumentOrder[] = [];
     for (let k = 0, n = this.wasm.tradeCount(); k < n; k++) {
