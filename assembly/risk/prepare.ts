@@ -125,7 +125,7 @@ function prepareGreeks(instrument: i32, kind: i32, lotSize: i64): void {
     // moves by − the lot size, though S and K may round to the same f64
     const index = i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, instrument));
     const strike = i64At(instrumentStrike.ptr, instrument);
-    const isCall = u8At(instrumentKind.ptr, instrument) == InstrumentKind.Call;
+    const isCall = kind == InstrumentKind.Call;
     const inTheMoney = isCall ? index > strike : index < strike;
     const delta = lotSize * (FRACTION_SCALE / PRICE_SCALE);
     setI64At(lotDelta.ptr, instrument, inTheMoney ? (isCall ? delta : -delta) : 0);

@@ -63,12 +63,12 @@ export function rankHolders(views: ColumnViews, catalog: Catalog, accounts: numb
   for (const k of wanted) want[k] = 1;
   // The score orders, it is not money: doubles from the exact integers (each correctly rounded),
   // the same operations in the same order everywhere, so every host ranks alike.
-  const marks = Array.from(v.i64(Col.InstrumentMarkUsed).subarray(0, catalog.instruments.length), Number);
+  const exactMarks = v.i64(Col.InstrumentMarkUsed), marks = Array.from(exactMarks.subarray(0, catalog.instruments.length), Number);
   const lotSizes = catalog.instruments.map((row) => Number(row.lotSize));
   const starts = v.i32(Col.AccountPositionStart), counts = v.u8(Col.AccountPositionCount), statuses = v.u8(Col.AccountStatus);
   const instruments = v.u16(Col.PositionInstrument), lotsColumn = v.i32(Col.PositionLots);
-  const entryWords = new Int32Array(v.i64(Col.PositionEntry).buffer, v.i64(Col.PositionEntry).byteOffset);
-  const equities = v.i64(Col.AccountEquity), markUsed = v.i64(Col.InstrumentMarkUsed), entryColumn = v.i64(Col.PositionEntry);
+  const exactEntries = v.i64(Col.PositionEntry), entryWords = new Int32Array(exactEntries.buffer, exactEntries.byteOffset);
+  const equities = v.i64(Col.AccountEquity);
   const found = new Map<number, { accounts: number[]; scores: number[] }>();
   for (let a = 0; a < accounts; a++) {
     if (statuses[a] > STATUS_RESTRICTED) continue;
@@ -82,7 +82,7 @@ export function rankHolders(views: ColumnViews, catalog: Catalog, accounts: numb
       let pnl = lots * (mark - entry);
       // past 2^53 a mark and an entry a few units apart can round to one double: the profit is
       // then taken from the exact difference, so a holder in profit is never passed over
-      if (mark === entry) pnl = lots * Number(markUsed[i] - entryColumn[p]);
+      if (mark === entry) pnl = lots * Number(exactMarks[i] - exactEntries[p]);
       if (!(pnl > 0)) continue;
       if (Number.isNaN(equity)) equity = Number(equities[a]);
       if (!(equity > 0)) break;
