@@ -177,4 +177,18 @@ test("a venue text that is not JSON in its ignored accounts is refused at $, as 
   }
 });
 
+test("a bad venue is named before bad columns, and a venue member no worker can receive at its own field, as one engine names them", async () => {
+  const venue = { now: NOW, underlyings: [{ id: "BTC", spot: "65000", vol: "-1" }] };
+  const notColumns = { ...EMPTY, positionOffsets: new Uint32Array(0) };
+  const refused = await outcome(async () => (await MarginEngine.fromVenue(venue)).loadColumns(notColumns));
+  assert.ok(refused.startsWith("OUT_OF_RANGE at underlyings[0].vol"), refused);
+  for (const columns of [notColumns, { ...EMPTY, count: -1 }, null]) {
+    assert.is(await outcome(() => ShardedEngine.create(venue, columns, { shards: 2 })), refused);
+  }
+  const withFunction = { now: NOW, params: () => 1, underlyings: [{ id: "BTC", spot: "65000", vol: "0.5" }] };
+  const atParams = await outcome(() => MarginEngine.fromVenue(withFunction));
+  assert.ok(atParams.startsWith("MALFORMED at params"), atParams);
+  assert.is(await outcome(() => ShardedEngine.create(withFunction, EMPTY, { shards: 2 })), atParams);
+});
+
 test.run();

@@ -5,7 +5,7 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { checkAccountColumns, type AccountColumns } from "../venue/account-columns.js";
-import type { AccountStatus } from "../engine.js";
+import { MarginEngine, type AccountStatus } from "../engine.js";
 import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
 import { formatTime } from "../core/time.js";
@@ -113,6 +113,9 @@ export class ShardedEngine {
     const file = skipped ? split.file : parseVenueFile(venue).file;
     // one valuation time for every shard: left to each worker, each would take its own clock's (null is passed on, refused as fromVenue refuses it)
     const reference = { ...file, now: file.now === undefined ? formatTime(Date.now()) : file.now, accounts: [] };
+    // the venue is judged here first, as one engine judges it before any columns: its refusal comes before a bad
+    // batch's, and a member no worker could receive (a function) is named at its own field, not at venue
+    await MarginEngine.fromVenue(reference);
     // the whole batch's layout, ids and families are judged here, as one engine would judge them
     checkAccountColumns(columns);
     const plan = assignShards(columns.parent, columns.count, count).map((members) => ({ members, columns: gatherColumns(columns, members) }));
