@@ -37,6 +37,20 @@ test("the text, the parsed object, a null-prototype copy and a structured clone 
   }
 });
 
+test("a member of a venue, a record of a call or the runtime options that is not plain data is named at its own field", async () => {
+  const venue = JSON.parse(TEXT);
+  const refused = async (call, field, message) => assert.match((await expectMarginError(call, { code: "MALFORMED", field })).message, message, field);
+  await refused(() => MarginEngine.fromVenue({ ...venue, params: Promise.resolve({}) }), "params", /expected an object, got a Promise: await it first$/);
+  await refused(() => MarginEngine.fromVenue({ ...venue, underlyings: [new Map(Object.entries(venue.underlyings[0]))] }), "underlyings[0]", /got a Map$/);
+  await refused(() => MarginEngine.fromVenue(venue, new Map([["simd", false]])), "runtime", /got a Map$/);
+  const engine = await MarginEngine.fromVenue(venue);
+  const before = engine.snapshot();
+  const order = { account: venue.accounts[0].id, instrument: venue.instruments[0].id, qty: "0.001", price: venue.instruments[0].mark };
+  await refused(() => engine.checkOrder(new Map(Object.entries(order))), "order", /got a Map$/);
+  assert.equal(engine.snapshot(), before);
+  assert.is(engine.checkOrder(order).accepted, true, "the same order as a plain object is checked");
+});
+
 test("ShardedEngine.create refuses such a venue the same way", async () => {
   const { columns } = generateVenue({ accounts: 2, seed: 1 });
   await expectMarginError(() => ShardedEngine.create(Promise.resolve(TEXT), columns, { shards: 1 }), { code: "MALFORMED", field: "$" });

@@ -4,7 +4,22 @@ import { fail } from "./errors.js";
 
 export function asObject(value: unknown, field: string): Record<string, unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) fail("MALFORMED", field, "expected an object");
+  const other = notPlain(value);
+  if (other !== null) fail("MALFORMED", field, `expected an object, got ${other}`);
   return value as Record<string, unknown>;
+}
+
+/**
+ * What an object that is not plain data is — a Promise, a Map, a Blob, bytes — with a hint, or
+ * null for plain data (an object literal, JSON.parse's, a structured clone's, a class instance,
+ * another realm's). Such an object holds no members of its own, and read as a record it would
+ * pass for an empty one.
+ */
+export function notPlain(value: object): string | null {
+  const kind = Object.prototype.toString.call(value).slice(8, -1);
+  if (kind === "Object") return null;
+  const hint = kind === "Promise" ? ": await it first" : typeof (value as { text?: unknown }).text === "function" ? ": read it first (await value.text())" : "";
+  return `a ${kind}${hint}`;
 }
 
 export function asArray(value: unknown, field: string): unknown[] {

@@ -1,6 +1,6 @@
 // A venue file (JSON text or an object already parsed) and the engine settings at its top level.
 import { fail } from "../core/errors.js";
-import { asObject } from "../core/json.js";
+import { asObject, notPlain } from "../core/json.js";
 
 export interface VenueSettingsText {
   now?: string;
@@ -24,16 +24,13 @@ export function parseVenueFile(venue: unknown): { file: Record<string, unknown>;
 }
 
 /**
- * A venue object is plain data (what JSON.parse or a structured clone gives): a Promise, a
- * Response, a Blob or File, a typed array or a Map holds no venue members of its own and would
- * otherwise load as an empty venue valued now. Objects of another realm (an iframe's) pass too.
+ * A venue object is plain data (core/json.ts's notPlain): a Promise, a Response, a Blob or File,
+ * a typed array or a Map would otherwise load as an empty venue valued now.
  */
 function plainData(venue: unknown): void {
   if (typeof venue !== "object" || venue === null || Array.isArray(venue)) return;
-  const kind = Object.prototype.toString.call(venue).slice(8, -1);
-  if (kind === "Object") return;
-  const hint = kind === "Promise" ? ": await it first" : typeof (venue as { text?: unknown }).text === "function" ? ": read it first (await value.text())" : "";
-  fail("MALFORMED", "$", `expected JSON text or a venue object, got a ${kind}${hint}`);
+  const other = notPlain(venue);
+  if (other !== null) fail("MALFORMED", "$", `expected JSON text or a venue object, got ${other}`);
 }
 
 /** A venue file's members: anything else is a typo that would otherwise be ignored (an `insurancefund` leaving the fund at 0). */
