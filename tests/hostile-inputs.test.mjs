@@ -183,9 +183,10 @@ test("ShardedEngine judges the whole batch as one engine would, names rows of th
   await expectMarginError(() => ShardedEngine.create(venue, columns({ ids: ["c", "b", "x", "c"] }), { shards: 2 }), { code: "DUPLICATE_ID", field: "columns.ids[3]" });
   // the bad row is the batch's row 1 (account 3), held by the second shard as its row 0
   await expectMarginError(() => ShardedEngine.create(venue, columns({ positionLots: new Int32Array([1, 0]) }), { shards: 2 }), { code: "OUT_OF_RANGE", field: "columns.positionLots[1]" });
-  // a member a venue file does not take is named as fromVenue names it; a value no worker can receive, as "venue"
+  // a member a venue file does not take, or a value no worker could receive, is named as fromVenue names it
   await expectMarginError(() => ShardedEngine.create({ ...venue, extra: 1 }, columns(), { shards: 2 }), { code: "MALFORMED", field: "extra" });
-  await expectMarginError(() => ShardedEngine.create({ ...venue, instruments: [...(venue.instruments ?? []), () => 1] }, columns(), { shards: 2 }), { code: "MALFORMED", field: "venue" });
+  await expectMarginError(() => ShardedEngine.create({ ...venue, instruments: [...(venue.instruments ?? []), () => 1] }, columns(), { shards: 2 }), { code: "MALFORMED", field: "instruments[3]" });
+  await expectMarginError(() => MarginEngine.fromVenue({ ...venue, instruments: [...(venue.instruments ?? []), () => 1] }), { code: "MALFORMED", field: "instruments[3]" });
   const sharded = await ShardedEngine.create(venue, columns(), null);
   try {
     const before = await sharded.totals();
