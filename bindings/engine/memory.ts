@@ -23,6 +23,28 @@ const ACCOUNT_TABLE = [
   Col.AccountCacheStart, Col.AccountCacheCapacity,
 ];
 const POSITION_BYTES = 14, COLLATERAL_BYTES = 9;
+
+/** An account's segment of one arena (assembly/store/books.ts): where its count and room are kept, how it grows. */
+interface Segment {
+  count: Col;
+  capacity: Col;
+  /** The least capacity a moved segment takes, and the most rows an account holds. */
+  floor: number;
+  limit: number;
+  columns: Col[];
+  slots(w: WasmExports): number;
+  compactionDue(w: WasmExports): boolean;
+}
+const POSITIONS: Segment = {
+  count: Col.AccountPositionCount, capacity: Col.AccountPositionCapacity, floor: 4, limit: MAX_POSITIONS_PER_ACCOUNT,
+  columns: [Col.PositionInstrument, Col.PositionLots, Col.PositionEntry],
+  slots: (w) => w.positionSlots(), compactionDue: (w) => w.positionsNeedCompacting(),
+};
+const COLLATERALS: Segment = {
+  count: Col.AccountCollateralCount, capacity: Col.AccountCollateralCapacity, floor: 2, limit: MAX_COLLATERAL_PER_ACCOUNT,
+  columns: [Col.CollateralAsset, Col.CollateralAmount],
+  slots: (w) => w.collateralSlots(), compactionDue: (w) => w.collateralsNeedCompacting(),
+};
 /**
  * Reference data's bytes per row, module-wide: an instrument's reference columns, per-lot
  * constants, net lots, its kernel record's header and the copy a tick keeps, its preparation
@@ -72,30 +94,27 @@ export class MemoryGuard {
 
   /** Bytes an edit could allocate that ends with `accounts` accounts, inserting a position and/or a balance into an account (−1: none). */
   growth(accounts: number, underlyings: number, positionAccount = -1, collateralAccount = -1): number {
-    const w = this.wasm, v = this.views;
     let bytes = this.reads(accounts, underlyings) + this.slot(underlyings);
     for (const id of ACCOUNT_TABLE) bytes += this.grown(id, accounts);
-    if (positionAccount >= 0) bytes += this.positionInsert(positionAccount);
-    if (collateralAccount >= 0) {
-      const count = v.u8(Col.AccountCollateralCount)[collateralAccount];
-      if (count === v.u8(Col.AccountCollateralCapacity)[collateralAccount] && count < MAX_COLLATERAL_PER_ACCOUNT) {
-        const needed = w.collateralSlots() + w.segmentCapacity(count, 2, MAX_COLLATERAL_PER_ACCOUNT);
-        bytes += (w.collateralsNeedCompacting() ? this.compaction() : 0) + this.grown(Col.CollateralAsset, needed) + this.grown(Col.CollateralAmount, needed);
-      }
-    }
+    if (positionAccount >= 0) bytes += this.insert(positionAccount, POSITIONS);
+    if (collateralAccount >= 0) bytes += this.insert(collateralAccount, COLLATERALS);
     return bytes;
   }
 
+  /** Bytes inserting a position into account a's book could allocate (`insert`). */
+  positionInsert(a: number): number {
+    return this.insert(a, POSITIONS);
+  }
+
   /**
-   * Bytes inserting a position into account a's book could allocate: its segment moved to the
+   * Bytes inserting a row into account a's segment could allocate: the segment moved to the
    * arena's end, twice as large, when it is full (after a compaction, when one is due).
    */
-  positionInsert(a: number): number {
-    const w = this.wasm, count = this.views.u8(Col.AccountPositionCount)[a];
-    if (count !== this.views.u8(Col.AccountPositionCapacity)[a] || count >= MAX_POSITIONS_PER_ACCOUNT) return 0;
-    const needed = w.positionSlots() + w.segmentCapacity(count, 4, MAX_POSITIONS_PER_ACCOUNT);
-    return (w.positionsNeedCompacting() ? this.compaction() : 0)
-      + this.grown(Col.PositionInstrument, needed) + this.grown(Col.PositionLots, needed) + this.grown(Col.PositionEntry, needed);
+  private insert(a: number, segment: Segment): number {
+    const w = this.wasm, count = this.views.u8(segment.count)[a];
+    if (count !== this.views.u8(segment.capacity)[a] || count >= segment.limit) return 0;
+    const needed = segment.slots(w) + w.segmentCapacity(count, segment.floor, segment.limit);
+    return (segment.compactionDue(w) ? this.compaction() : 0) + segment.columns.reduce((sum, id) => sum + this.grown(id, needed), 0);
   }
 
   /**
