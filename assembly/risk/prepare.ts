@@ -110,25 +110,21 @@ function modelValue(instrument: i32): i64 {
 
 /**
  * Per-lot greeks: delta = ∂V/∂S, gamma = ∂²V/∂S² × S / 100, vega = ∂V/∂σ / 100, theta = ∂V/∂t / 365,
- * each × lot size. A linear instrument's lot has delta = lot size and nothing else.
+ * each × lot size. A linear instrument's lot has delta = lot size and nothing else; so has an
+ * expired option's in the money (its payoff), with the put's sign, and one out of the money none.
  */
 function prepareGreeks(instrument: i32, kind: i32, lotSize: i64): void {
-  if (!isOption(kind)) {
-    setI64At(lotDelta.ptr, instrument, lotSize * (FRACTION_SCALE / PRICE_SCALE));
-    setI64At(lotGamma.ptr, instrument, 0);
-    setI64At(lotVega.ptr, instrument, 0);
-    setI64At(lotTheta.ptr, instrument, 0);
-    return;
-  }
-  if (isExpired(instrument)) {
-    // the payoff's greeks, from the exact index and strike: a put one price unit in the money
-    // moves by − the lot size, though S and K may round to the same f64
-    const index = i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, instrument));
-    const strike = i64At(instrumentStrike.ptr, instrument);
-    const isCall = kind == InstrumentKind.Call;
-    const inTheMoney = isCall ? index > strike : index < strike;
-    const delta = lotSize * (FRACTION_SCALE / PRICE_SCALE);
-    setI64At(lotDelta.ptr, instrument, inTheMoney ? (isCall ? delta : -delta) : 0);
+  if (!isOption(kind) || isExpired(instrument)) {
+    let delta = lotSize * (FRACTION_SCALE / PRICE_SCALE);
+    if (isOption(kind)) {
+      // decided on the exact index and strike: a put one price unit in the money moves by − the
+      // lot size, though S and K may round to the same f64
+      const index = i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, instrument));
+      const strike = i64At(instrumentStrike.ptr, instrument);
+      const isCall = kind == InstrumentKind.Call;
+      delta = (isCall ? index > strike : index < strike) ? (isCall ? delta : -delta) : 0;
+    }
+    setI64At(lotDelta.ptr, instrument, delta);
     setI64At(lotGamma.ptr, instrument, 0);
     setI64At(lotVega.ptr, instrument, 0);
     setI64At(lotTheta.ptr, instrument, 0);
