@@ -1,5 +1,5 @@
 // The liquidation rules one at a time on venues small enough to work out by hand
-// (docs/methodology.md §10): a loan repaid from collateral, a deficit paid once, a whale skipped,
+// (docs/methodology.md §10): a loan repaid from collateral, a deficit paid once, a whale settled,
 // caps and depth carried to the next pass, ADL that stops at an opponent's margin, the fund
 // filled by every fee of the pass before any ADL, and the liquidation price of a loan.
 import { test } from "uvu";
@@ -88,24 +88,42 @@ const WHALE = {
   ],
 };
 
-test("the whale venue: the pass completes, the whale is skipped and stays queued, the others are liquidated", async () => {
+test("the whale venue: a close-out whose loss alone takes the balance past −1e10 is settled in the same pass, its cash in one write", async () => {
   const engine = await MarginEngine.fromVenue(WHALE);
   assert.is(engine.account("whale").status, "bankrupt");
-  const whaleBook = engine.toVenue().accounts[0];
+  const before = wealth(engine);
   const plan = engine.liquidationQueue();
   const pass = engine.liquidate();
   assert.equal(pass, plan);
-  assert.equal(pass.skipped, [{ account: "whale", code: "OUT_OF_RANGE", message: "OUT_OF_RANGE at accounts.whale.collateral: the liquidation would take the USD balance beyond its limit (docs/limits.md)" }]);
-  assert.equal(pass.queue.map((q) => [q.id, q.skipped, q.orders.length > 0]), [["whale", true, false], ["small", false, true], ["under", false, true]]);
-  assert.equal(engine.toVenue().accounts[0], whaleBook, "the whale's book is as it was");
-  assert.equal([pass.queue[1].deficit, pass.queue[1].insurancePaid], ["900", "900"]);
-  assert.is(engine.account("small").status, "healthy");
-  assert.is(engine.account("under").status, "restricted", "restored above maintenance");
-  assert.ok(inQueue(engine, "whale"), "the whale stays in the queue");
-  const next = engine.liquidate();
-  assert.equal(next.queue.map((q) => q.id), ["whale"]);
-  assert.equal(next.skipped.map((s) => s.account), ["whale"]);
+  assert.equal(pass.skipped, []);
+  const [whale] = pass.queue;
+  // −9e9 − 120,000 × (80,000 − 65,000) = −1.08e10: no fee from a bankrupt equity, the whole deficit to settle
+  assert.equal([whale.id, whale.bankruptcy, whale.orders], ["whale", true, [{ instrument: "BTC-PERP", qty: "-120000", price: "65000" }]]);
+  assert.is(whale.deficit, "10800000000");
+  // the fund (1,000,000 and the two other entries' fees) first, then ADL on "short", the rest written off
+  assert.equal(whale.adl.map((f) => f.account), ["short"]);
+  assert.is(money(whale.insurancePaid) + whale.adl.reduce((s, f) => s + money(f.amount), 0n) + money(whale.uncoveredDeficit), 10_800_000_000_000_000n);
+  assert.equal(engine.toVenue().accounts[0], { id: "whale", mode: "standard", collateral: {}, positions: [] });
+  assert.not.ok(inQueue(engine, "whale"), "settled: out of the queue");
+  assert.is(wealth(engine) - before, money(pass.badDebt) + money(pass.haircutReleased));
+  const tables = { optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) };
+  const twin = referencePass(WHALE, tables);
+  assert.equal(twin.skipped, []);
+  assert.equal(twin.entries.map((e) => [e.id, e.deficit, e.fundPaid, e.uncovered]), pass.queue.map((q) => [q.id, money(q.deficit), money(q.insurancePaid), money(q.uncoveredDeficit)]));
+  const books = (accounts) => accounts.map((a) => [a.id, a.collateral, a.positions]);
+  assert.equal(books(twin.venue.accounts), books(engine.toVenue().accounts));
+  assert.equal(engine.liquidate().queue, []);
 });
+
+/** An account holding 16 assets and no USD, liquidatable: the loss its partial liquidation realizes would need a 17th balance. */
+const STUCK = {
+  ...WHALE,
+  assets: [...WHALE.assets, ...Array.from({ length: 16 }, (_, k) => ({ id: `X${k}`, price: "100", haircut: "0" }))],
+  accounts: [
+    { id: "stuck", collateral: Object.fromEntries(Array.from({ length: 16 }, (_, k) => [`X${k}`, "10"])), positions: [{ instrument: "BTC-PERP", qty: "1", entry: "80500" }] },
+    ...WHALE.accounts.slice(2),
+  ],
+};
 
 test("a loan whose buy-back alone would pass the settlement limit is repaid: the trades' cash lands once, after the sale", async () => {
   const venue = {
@@ -378,12 +396,17 @@ test("an ADL opponent a limit keeps back is skipped once a pass, however many de
   assert.is(wealth(engine) - before, money(pass.badDebt) + money(pass.haircutReleased));
 });
 
-test("a paged pass does not count an entry skipped for a limit: the whale cannot hold every page behind it", async () => {
-  const engine = await MarginEngine.fromVenue(WHALE);
+test("an entry a limit holds back is put back whole and stays queued; a paged pass does not count it", async () => {
+  const engine = await MarginEngine.fromVenue(STUCK);
+  assert.is(engine.account("stuck").status, "liquidatable");
+  const stuckBook = engine.toVenue().accounts[0];
   const pass = engine.liquidate({ limit: 1 });
-  assert.equal(pass.queue.map((q) => [q.id, q.skipped, q.orders.length > 0]), [["whale", true, false], ["small", false, true]]);
+  assert.equal(pass.skipped, [{ account: "stuck", code: "OUT_OF_RANGE", message: "OUT_OF_RANGE at accounts.stuck.collateral: the liquidation would take the USD balance beyond its limit (docs/limits.md)" }]);
+  assert.equal(pass.queue.map((q) => [q.id, q.skipped, q.orders.length > 0]), [["stuck", true, false], ["under", false, true]]);
+  assert.equal(engine.toVenue().accounts[0], stuckBook, "the book is as it was");
   const next = engine.liquidate({ limit: 1 });
-  assert.equal(next.queue.map((q) => [q.id, q.skipped, q.orders.length > 0]), [["whale", true, false], ["under", false, true]]);
+  assert.equal(next.queue.map((q) => [q.id, q.skipped, q.orders.length > 0]), [["stuck", true, false]]);
+  assert.ok(inQueue(engine, "stuck"), "still queued");
 });
 
 test("one lot past a per-account cap smaller than a lot goes for every account, whether or not the pass has a cap of its own", async () => {

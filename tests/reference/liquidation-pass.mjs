@@ -53,6 +53,12 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     else account.collateral[asset] = formatDecimal(amount, 8);
   };
   const addCash = (account, m) => setBalance(account, settlement, balance(account, settlement) + m * 100n);
+  /** A bankrupt account's cash while its deficit is settled: held to no limit until the settlement's last write. */
+  const owe = (account, m) => {
+    const amount = balance(account, settlement) + m * 100n;
+    if (amount === 0n) delete account.collateral[settlement];
+    else account.collateral[settlement] = formatDecimal(amount, 8);
+  };
   /** The equity term of a position of `lots` (§3). */
   const term = (id, lots, entry) => {
     const { row, lotSize, mark } = instruments.get(id);
@@ -272,11 +278,18 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       while (q > 1n && floorDiv((q - 1n) * price, TO_MONEY) >= shortfall) q--;
       trade(asset, -q);
     }
-    addCash(account, cash);
+    // an account left flat with a deficit takes its cash unchecked (phase two settles it);
+    // any other is held to the limit here
+    owe(account, cash);
     fund += entry.discount;
     const after = risk(account).equity;
     entry.released = after - before.equity + entry.discount;
-    return after < 0n && others().length === 0;
+    const deficit = after < 0n && others().length === 0;
+    if (!deficit) {
+      owe(account, -cash);
+      addCash(account, cash);
+    }
+    return deficit;
   }
 
   // deficits, in queue order, once every fee of the pass is in the fund: the fund pays what it has
@@ -287,12 +300,15 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     let pay = min(deficit, fund);
     if (payoutsLeft !== null) pay = min(pay, payoutsLeft);
     const beyond = deficit - pay;
-    addCash(account, pay);
+    owe(account, pay);
     fund -= pay;
     if (payoutsLeft !== null) payoutsLeft -= pay;
     Object.assign(entry, { deficit, fundPaid: pay });
     totals.fundPaid += pay;
-    if (beyond === 0n) continue;
+    if (beyond === 0n) {
+      addCash(account, 0n);
+      continue;
+    }
     const closed = entry.orders.filter((o) => o.notional > 0n);
     const total = closed.reduce((s, o) => s + o.notional, 0n);
     ranking ??= rank(deficits.flatMap((d) => d.entry.orders.map((o) => `${o.instrument}:${o.lots > 0n ? 1 : -1}`)));
@@ -306,7 +322,9 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     entry.uncovered = beyond - taken;
     totals.socializedLoss += taken;
     totals.badDebt += entry.uncovered;
-    addCash(account, entry.uncovered);
+    owe(account, entry.uncovered);
+    // the balance the settlement leaves (zero, or the sub-µ fraction) is held to the limit
+    addCash(account, 0n);
   }
 
   /** Holders of each instrument and side named (`id:side`, the side opponents hold): at or above MM, positive equity and PnL. */
@@ -377,7 +395,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
         // the realized profit less the payment, in one write: only the balance the fill leaves is held to the limit
         addCash(holder, term(id, held, position.entry) - term(id, held - (held > 0n ? k : -k), position.entry) - amount);
         setLots(holder, id, held - (held > 0n ? k : -k));
-        addCash(bankrupt, amount);
+        owe(bankrupt, amount);
       } catch (error) {
         if (!(error instanceof Breach)) throw error;
         Object.assign(holder, saved);

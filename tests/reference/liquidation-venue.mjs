@@ -88,7 +88,14 @@ export function liquidationVenue(seed, { accounts = 40, options = false } = {}) 
   if (chance(0.25)) {
     // whales inside every limit whose close-out realizes more than a balance may hold: the first's
     // loan buy-back brings its balance back within the limit, the second's loss leaves it beyond
+    // until its deficit is settled; and an account holding 16 assets and no USD, under water but
+    // not bankrupt, whose partial liquidation would need a 17th balance (skipped, put back)
     const perp = instruments[0], loan = assets[1];
+    const fillers = Array.from({ length: 16 }, (_, k) => ({ id: `Z${k}`, price: "1", haircut: "0" }));
+    assets.push(...fillers);
+    const stuckLots = 10n * BigInt(Math.round(Number(perp.lotSize) * 1e8));
+    // equity 16 × v − 5 % of the notional = 1.25 %, half its 2.5 % maintenance margin
+    const each = decimal((10 * Number(perp.lotSize) * Number(perp.mark) * 0.0625) / 16, 2);
     const lots = Math.floor(4e9 / (Number(perp.lotSize) * Number(perp.mark)));
     const qty = formatDecimal(BigInt(lots) * BigInt(Math.round(Number(perp.lotSize) * 1e8)), 8);
     rows.push({
@@ -98,6 +105,9 @@ export function liquidationVenue(seed, { accounts = 40, options = false } = {}) 
     }, {
       id: "sunk", mode: "standard", collateral: { USD: "-9000000000" },
       positions: [{ instrument: perp.id, qty, entry: decimal(Number(perp.mark) * 1.5, 2) }],
+    }, {
+      id: "stuck", mode: "standard", collateral: Object.fromEntries(fillers.map((f) => [f.id, each])),
+      positions: [{ instrument: perp.id, qty: formatDecimal(stuckLots, 8), entry: decimal(Number(perp.mark) * 1.05, 2) }],
     });
   }
 

@@ -32,8 +32,8 @@ export class Deleverager {
 
   /**
    * Takes `share` (money) for account `a` from the holders opposite its closing trade `order`,
-   * over the lots that trade closed, at the bankruptcy price. Returns the fills; their amounts
-   * add up to at most `share`.
+   * over the lots that trade closed, at the bankruptcy price. Returns the fills; their amounts,
+   * which add up to at most `share`, are the caller's to credit to `a`.
    */
   take(a: number, order: InstrumentOrder, share: bigint, skipped: Skip[]): AdlFill[] {
     const fills: AdlFill[] = [];
@@ -90,7 +90,6 @@ export class Deleverager {
         // the opponent's realized profit and its payment land in one write: only the balance the
         // fill leaves is held to the limit
         this.closer.move(b, i, lots, -amount);
-        this.ledger.addCash(a, amount);
         this.ledger.keep();
       } catch (error) {
         if (!(error instanceof MarginError)) throw error;
@@ -102,7 +101,6 @@ export class Deleverager {
         continue;
       }
       this.ledger.commit(b);
-      this.ledger.commit(a);
       filled += k;
       fills.push({ account: b, instrument: i, lots: -lots, price, amount, equityBefore: equity, equityAfter: equity - amount });
     }

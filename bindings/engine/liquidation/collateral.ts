@@ -3,9 +3,9 @@
 // balances are sold until the settlement balance is no longer negative — in both steps the
 // largest haircut first (then asset order) — at the asset's price × (1 ± the discount). The
 // fund receives the discount; the account's side of each amount rounds against the account.
-// Their cash lands in one write at the end, with the cash the entry's position trades left
-// unwritten, so only the settlement balance the entry leaves is held to its limit: a fill or a
-// buy-back may pass it on the way to the sales that bring it back.
+// Their cash is returned, with the cash the entry's position trades left unwritten, for the pass
+// to write once (pass.ts), so only the settlement balance the entry leaves is held to its limit:
+// a fill or a buy-back may pass it on the way to the sales that bring it back.
 import { ceilDiv, floorDiv, MONEY_TO_AMOUNT } from "../../core/decimal.js";
 import { ONE, QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
 import type { Allowance } from "./allowance.js";
@@ -24,11 +24,11 @@ export class CollateralSeller {
   }
 
   /**
-   * Repays the account's loans as far as the allowances let, then writes `pending` money (owed
-   * to its settlement balance, not yet written) with the trades' cash. Returns the trades and
-   * whether an allowance stopped one.
+   * Repays the account's loans as far as the allowances let, `pending` money being owed to its
+   * settlement balance and not yet written. Returns the trades, whether an allowance stopped one,
+   * and the cash still to write: `pending` with the trades' cash.
    */
-  repay(a: number, pending: bigint): { trades: CollateralTrade[]; cutShort: boolean } {
+  repay(a: number, pending: bigint): { trades: CollateralTrade[]; cutShort: boolean; cash: bigint } {
     const trades: CollateralTrade[] = [];
     let cutShort = false, cash = pending;
     const trade = (asset: number, amount: bigint) => {
@@ -52,8 +52,7 @@ export class CollateralSeller {
       const needed = price === 0n ? held.amount : ceilDiv(short * QTY_PRICE_TO_MONEY, price);
       trade(held.asset, -(needed < held.amount ? needed : held.amount));
     }
-    this.ledger.addCash(a, cash);
-    return { trades, cutShort };
+    return { trades, cutShort, cash };
   }
 
   /** Money the settlement balance lacks to reach zero once `pending` money lands (0 when it is not negative). */

@@ -5,6 +5,9 @@
 // on. Then, with every fee of the pass in the fund, each deficit left, in queue order: the fund
 // pays what it can (up to its per-pass cap), auto-deleveraging takes the rest, and what nobody
 // can cover is written off as bad debt, so each deficit is settled in the pass that finds it.
+// A deficit's cash — the entry's trades', the payout, the ADL payments, the write-off — lands in
+// one write when it is settled, bringing the balance to zero: a close-out whose loss alone would
+// take the balance past its limit is settled like any other.
 // Money moves only between accounts and the fund, except the haircut released when collateral
 // becomes cash and the bad debt written off: Σ equity + fund changes by exactly those two, which
 // the pass reports.
@@ -80,8 +83,8 @@ class Run {
   private readonly seller: CollateralSeller;
   private readonly deleverager: Deleverager;
   private readonly result: PassResult;
-  /** Entries left flat with a deficit, in queue order. */
-  private readonly deficits: QueueEntry[] = [];
+  /** Entries left flat with a deficit, in queue order, with the entry's cash not yet written. */
+  private readonly deficits: { entry: QueueEntry; cash: bigint }[] = [];
   /** Fund payouts left under maxInsuranceLossPerPass (null: no cap). */
   private payoutsLeft: bigint | null;
 
@@ -119,10 +122,11 @@ class Run {
       const entry = emptyEntry(a, rank + 1, equity, mm, this.exposedToStale(a));
       this.result.entries.push(entry);
       if (entry.deferred) continue;
-      if (this.liquidate(entry)) this.deficits.push(entry);
+      const cash = this.liquidate(entry);
+      if (cash !== null) this.deficits.push({ entry, cash });
       if (!entry.skipped) taken++;
     }
-    for (const entry of this.deficits) this.settle(entry);
+    for (const { entry, cash } of this.deficits) this.settle(entry, cash);
     this.result.fundAfter = this.owner.fund;
     return this.result;
   }
@@ -138,18 +142,18 @@ class Run {
     });
   }
 
-  /** Phase one for an entry: its trades, in a level of its own; true when a deficit is left to settle. */
-  private liquidate(entry: QueueEntry): boolean {
+  /** Phase one for an entry: its trades, in a level of its own; the cash still to write when a deficit is left to settle, else null. */
+  private liquidate(entry: QueueEntry): bigint | null {
     const a = entry.account;
     // with the pass's cap used up, an account with anything to trade waits (a deficit can still be settled)
     if (this.allowance.passExhausted() && (this.ledger.positionCount(a) > 0 || this.ledger.holdsOthers(a))) {
       entry.cutShort = true;
       entry.bankruptcy = entry.equity < 0n;
-      return false;
+      return null;
     }
     const savedAllowance = this.allowance.save(), fund = this.owner.fund;
     this.ledger.begin();
-    let deficit: boolean;
+    let deficit: bigint | null;
     try {
       deficit = this.trade(entry);
       // fees, impact and discounts only ever add to the fund: past its limit, the entry would leave a state no snapshot could hold
@@ -163,7 +167,7 @@ class Run {
       this.owner.fund = fund;
       Object.assign(entry, emptyEntry(a, entry.rank, entry.equity, entry.maintenanceMargin, false), { skipped: true });
       this.result.skipped.push({ account: a, code: error.code, field: error.field, message: error.detail });
-      return false;
+      return null;
     }
     const r = this.result;
     r.feesPaid += entry.feePaid;
@@ -175,12 +179,12 @@ class Run {
     return deficit;
   }
 
-  /** An entry's trades: true when the account is left flat with a deficit to settle. */
-  private trade(entry: QueueEntry): boolean {
+  /** An entry's trades: the cash still to write when the account is left flat with a deficit to settle, else null. */
+  private trade(entry: QueueEntry): bigint | null {
     const a = entry.account;
     this.ledger.touch(a);
     const traded = this.closer.trade(a);
-    if (traded === null) return false;
+    if (traded === null) return null;
     entry.bankruptcy = traded.bankruptcy;
     entry.cutShort = traded.cutShort;
     entry.orders = traded.orders;
@@ -191,72 +195,78 @@ class Run {
     // balance the whole entry leaves is held to the limit
     if (this.ledger.positionCount(a) > 0) {
       this.ledger.addCash(a, traded.cash);
-      return false;
+      return null;
     }
     const [equity, margin] = this.ledger.evaluate(a), before = equity + traded.cash;
     if (before >= margin && before >= 0n) {
       this.ledger.addCash(a, traded.cash);
-      return false;
+      return null;
     }
     const repaid = this.seller.repay(a, traded.cash);
     entry.trades = repaid.trades;
     entry.cutShort ||= repaid.cutShort;
     entry.discountPaid = repaid.trades.reduce((s, t) => s + t.discount, 0n);
     this.owner.fund += entry.discountPaid;
-    const [after] = this.ledger.evaluate(a);
+    let after: bigint;
+    if (this.ledger.holdsOthers(a)) {
+      this.ledger.addCash(a, repaid.cash);
+      after = this.ledger.evaluate(a)[0];
+    } else {
+      // a settlement balance alone is valued ⌊amount / 100⌋, so whole µ-units of cash add to equity as they are
+      after = this.ledger.evaluate(a)[0] + repaid.cash;
+      if (after >= 0n) this.ledger.addCash(a, repaid.cash);
+    }
     entry.haircutReleased = after - before + entry.discountPaid;
-    return after < 0n && !this.ledger.holdsOthers(a);
+    return after < 0n && !this.ledger.holdsOthers(a) ? repaid.cash : null;
   }
 
   /**
-   * Phase two for a flat account with a deficit: the fund pays what it has, at most what is left
-   * of its per-pass cap; auto-deleveraging takes the rest, split over the instruments the account
-   * closed in this pass by their notional; what ADL cannot take is written off. Either way the
-   * deficit is settled in the pass that finds it.
+   * Phase two for a flat account with a deficit, `cash` of its entry not yet written: the fund
+   * pays what it has, at most what is left of its per-pass cap; auto-deleveraging takes the rest,
+   * split over the instruments the account closed in this pass by their notional; what ADL cannot
+   * take is written off. Either way the deficit is settled in the pass that finds it, and the
+   * entry's cash, the payout, the ADL payments and the write-off land in one write.
    */
-  private settle(entry: QueueEntry): void {
+  private settle(entry: QueueEntry, cash: bigint): void {
     const a = entry.account;
     this.ledger.touch(a);
-    const deficit = -this.ledger.evaluate(a)[0];
+    const deficit = -(this.ledger.evaluate(a)[0] + cash);
     const fund = this.owner.fund;
     let pay = deficit < fund ? deficit : fund;
     if (this.payoutsLeft !== null && pay > this.payoutsLeft) pay = this.payoutsLeft;
-    this.ledger.addCash(a, pay);
-    this.ledger.commit(a);
     this.owner.fund -= pay;
     if (this.payoutsLeft !== null) this.payoutsLeft -= pay;
     entry.deficit = deficit;
     entry.fundPaid = pay;
     this.result.fundPaid += pay;
     const beyondFund = deficit - pay;
-    if (beyondFund === 0n) return;
-
-    const closed = entry.orders.filter((o) => o.notional > 0n);
-    const total = closed.reduce((s, o) => s + o.notional, 0n);
-    let unassigned = beyondFund, taken = 0n;
-    if (closed.length > 0 && !this.deleverager.ranked) this.rankOpponents();
-    closed.forEach((order, k) => {
-      const share = k === closed.length - 1 ? unassigned : (beyondFund * order.notional) / total;
-      unassigned -= share;
-      if (share === 0n) return;
-      const fills = this.deleverager.take(a, order, share, this.result.skipped);
-      entry.adl.push(...fills);
-      taken += fills.reduce((s, f) => s + f.amount, 0n);
-    });
+    let taken = 0n;
+    if (beyondFund > 0n) {
+      const closed = entry.orders.filter((o) => o.notional > 0n);
+      const total = closed.reduce((s, o) => s + o.notional, 0n);
+      let unassigned = beyondFund;
+      if (closed.length > 0 && !this.deleverager.ranked) this.rankOpponents();
+      closed.forEach((order, k) => {
+        const share = k === closed.length - 1 ? unassigned : (beyondFund * order.notional) / total;
+        unassigned -= share;
+        if (share === 0n) return;
+        const fills = this.deleverager.take(a, order, share, this.result.skipped);
+        entry.adl.push(...fills);
+        taken += fills.reduce((s, f) => s + f.amount, 0n);
+      });
+    }
     entry.uncovered = beyondFund - taken;
     this.result.socializedLoss += taken;
-    if (entry.uncovered > 0n) {
-      this.ledger.touch(a);
-      this.ledger.addCash(a, entry.uncovered);
-      this.ledger.commit(a);
-      this.result.badDebt += entry.uncovered;
-    }
+    this.result.badDebt += entry.uncovered;
+    // cash + deficit: the balance ends at zero (or the sub-µ fraction it held), within every limit
+    this.ledger.addCash(a, cash + deficit);
+    this.ledger.commit(a);
   }
 
   /** Ranks opponents for every instrument and side that deficits of this pass closed, in one scan. */
   private rankOpponents(): void {
     const wanted = new Set<number>();
-    for (const entry of this.deficits) {
+    for (const { entry } of this.deficits) {
       for (const o of entry.orders) wanted.add(rankingKey(o.instrument, o.lots));
     }
     this.deleverager.rank(wanted);
