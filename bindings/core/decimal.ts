@@ -46,7 +46,7 @@ export function parseDecimal(value: unknown, scale: number, field = "value"): bi
 }
 
 /** Formats raw units at `scale` decimals canonically: no exponent, no trailing zeros. */
-export function formatDecimal(raw: bigint, scale: number): string {
+export function formatDecimal(raw: bigint | number, scale: number): string {
   // from UI code a number or a string arrives here too: checked, not printed as "0.000001.5"
   if (typeof raw !== "bigint") raw = rawUnits(raw);
   checkScale(scale);

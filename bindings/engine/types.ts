@@ -1,6 +1,7 @@
 // The public result and option types of MarginEngine: plain data, money as decimal strings (or
 // raw bigints where the name says Raw), so they serialize as they are.
 import type { STATUS_NAMES } from "../core/constants.generated.js";
+import type { MarginErrorCode } from "../core/errors.js";
 import type { RuntimeOptions } from "../module/wasm.js";
 import type { VenueSettingsText } from "../venue/file.js";
 
@@ -106,7 +107,7 @@ export interface Liquidation {
   uncoveredDeficit: string;
 }
 /** An account left as it was because liquidating it would break a limit; it stays in the queue. */
-export interface SkippedLiquidation { account: string; code: string; message: string }
+export interface SkippedLiquidation { account: string; code: MarginErrorCode; message: string }
 export interface LiquidationReport {
   queue: Liquidation[];
   skipped: SkippedLiquidation[];
