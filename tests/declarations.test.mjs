@@ -2,7 +2,8 @@
 // docs/api.md describes the calls (null options meaning their defaults, formatDecimal given a
 // safe-integer number, a skipped entry's code as a MarginErrorCode, generateVenue's venue handed
 // to ShardedEngine.create as it is), typechecked by tsc under
-// strict settings and then run, type annotations stripped, against the built package.
+// strict settings and then run, type annotations stripped, against the built package. Every
+// example in MarginEngine's declarations that shows a value gives it on examples/venue.json.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { execFileSync } from "node:child_process";
@@ -11,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import * as esbuild from "esbuild";
+import { MarginEngine } from "../build/index.js";
 
 const root = fileURLToPath(new URL("../", import.meta.url));
 
@@ -77,6 +79,18 @@ test("the same module runs: each null takes its default", async () => {
   assert.equal(result, {
     accounts: 3, settlement: "USD", fund: "0", restored: "302", codes: [], shards: 1, formatted: "1.5", refused: "INVALID_NUMBER",
   });
+});
+
+test("each '@example EXPRESSION // VALUE' of MarginEngine's declarations gives that value on examples/venue.json", async () => {
+  const declarations = readFileSync(join(root, "build/types/engine.d.ts"), "utf8");
+  const examples = [...declarations.matchAll(/@example (engine\..*?) \/\/ (.*?)(?: \*\/)?$/gm)].map(([, expression, value]) => ({ expression, value }));
+  assert.ok(examples.length >= 10, `${examples.length} examples with a value`);
+  const venue = readFileSync(join(root, "examples/venue.json"), "utf8");
+  for (const { expression, value } of examples) {
+    const engine = await MarginEngine.fromVenue(venue);
+    const got = new Function("engine", `return ${expression};`)(engine);
+    assert.equal(got, new Function(`return ${value};`)(), `${expression} // ${value}`);
+  }
 });
 
 test.run();
