@@ -40,7 +40,7 @@ export interface AccountRisk {
   status: AccountStatus;
   /** Per underlying the account holds positions on. */
   greeks: Record<string, Greeks>;
-  /** Per underlying held: the nearest index price at which the account is liquidatable (null: none within ±99 %). */
+  /** Per underlying the account holds a position on or a balance priced by: the nearest index price at which it is liquidatable (its index when it already is; null: none within ±99 % and the price limit). */
   liquidationPrice?: Record<string, string | null>;
 }
 
