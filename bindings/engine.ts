@@ -19,6 +19,7 @@ import type {
 
 export type * from "./engine/types.js";
 
+/** The risk engine of one venue. An example that shows a value (`// …`) shows it for examples/venue.json as loaded. */
 export class MarginEngine {
   private constructor(private readonly parts: EngineParts) {}
 
@@ -82,7 +83,6 @@ export class MarginEngine {
     this.parts.catalog.upsertInstrument(value);
   }
 
-  /** A new engine, refused unless its first read (preparing every instrument) fits its memory. */
   /** Index of an instrument in definition order (the `positionInstrument` of loadColumns). @example engine.instrumentIndex("BTC-PERP") // 0 */
   instrumentIndex(id: string): number {
     return this.parts.catalog.instrumentIndex(id);
@@ -108,7 +108,7 @@ export class MarginEngine {
     this.parts.prices.plan(id, price, timestampMs, source);
   }
 
-  /** An underlying's index (raw, scale 1e8): the median of its fresh sources while they make a quorum, or its last one. @example engine.underlyingIndex("BTC") // 6500000000000n */
+  /** An underlying's index (raw, scale 1e8): the median of its fresh sources while they make a quorum, or its last one. @example engine.underlyingIndex("BTC") // 6500250000000n */
   underlyingIndex(id: string): bigint {
     return this.parts.catalog.underlyings[this.parts.catalog.underlyingIndex(id)].index;
   }
@@ -129,7 +129,7 @@ export class MarginEngine {
     return this.parts.catalog.clock;
   }
 
-  /** Underlyings without a quorum of fresh oracle sources at the current clock (more than half of them, agreeing). @example engine.staleUnderlyings() // ["ETH"] */
+  /** Underlyings without a quorum of fresh oracle sources at the current clock (more than half of them, agreeing). @example engine.staleUnderlyings() // [] */
   staleUnderlyings(): string[] {
     return this.parts.prices.staleUnderlyings();
   }
@@ -159,7 +159,7 @@ export class MarginEngine {
     this.parts.refresh.recompute();
   }
 
-  /** Raw fixed-point risk of one account, evaluated now. @example engine.accountRaw("bob").maintenanceMargin // 161250000n */
+  /** Raw fixed-point risk of one account, evaluated now. @example engine.accountRaw("bob").maintenanceMargin // 130020000n */
   accountRaw(id: string): RawAccountRisk {
     return this.parts.present.accountRaw(id);
   }
@@ -242,7 +242,7 @@ export class MarginEngine {
   /**
    * The largest quantity of `side` at `price` that checkOrder accepts now (base units, whole lots;
    * "0" when none does), found in O(log lots) trial evaluations. Nothing changes.
-   * @example engine.maxOrder("bob", "BTC-PERP", "buy", "65000") // "0.034"
+   * @example engine.maxOrder("bob", "BTC-PERP", "buy", "65000") // "0.032"
    */
   maxOrder(account: string, instrument: string, side: OrderSide, price: string): string {
     return this.parts.maxOrder.find(account, instrument, side, price);
@@ -278,12 +278,12 @@ export class MarginEngine {
     return compareVenues(this.parts, proposed.parts, top);
   }
 
-  /** The insurance fund balance. @example engine.fund() // "25000000" */
+  /** The insurance fund balance. @example engine.fund() // "1000000" */
   fund(): string {
     return formatDecimal(this.parts.liquidator.fund, MONEY_SCALE);
   }
 
-  /** Raw insurance fund balance (money units). @example engine.fundRaw() // 25000000000000n */
+  /** Raw insurance fund balance (money units). @example engine.fundRaw() // 1000000000000n */
   fundRaw(): bigint {
     return this.parts.liquidator.fund;
   }

@@ -73,6 +73,22 @@ test("formatDecimal takes a bigint, or a number only when it is a whole count of
   }
 });
 
+test("parseDecimal refuses a count of decimals outside whole [0, 64] as formatDecimal does, never with a RangeError", () => {
+  assert.is(parseDecimal("1", 64), 10n ** 64n);
+  assert.is(parseDecimal("7", 0), 7n);
+  for (const decimals of [-1, 1.5, NaN, "8", 65, undefined]) {
+    try {
+      parseDecimal("1", decimals, "x");
+      assert.unreachable(`decimals ${String(decimals)} was accepted`);
+    } catch (error) {
+      assert.instance(error, MarginError, String(decimals));
+      assert.equal([error.code, error.field], ["OUT_OF_RANGE", "decimals"], String(decimals));
+    }
+  }
+  // the value is judged first, as formatDecimal judges its raw units first
+  assert.throws(() => parseDecimal(1, -1), (error) => error.code === "MALFORMED" && error.field === "value");
+});
+
 test("parseDecimal without a field name names the value", () => {
   try {
     parseDecimal("NaN", 8);

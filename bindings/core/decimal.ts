@@ -24,6 +24,7 @@ export function parseDecimal(value: unknown, scale: number, field = "value"): bi
     if (typeof value === "number" && !Number.isFinite(value)) fail("INVALID_NUMBER", field, `${value} is not a finite number`);
     fail("MALFORMED", field, `expected a decimal string, got ${typeof value}`);
   }
+  checkScale(scale);
   const negative = value.charCodeAt(0) === MINUS;
   const start = negative ? 1 : 0, length = value.length;
   let point = -1, small = 0;
@@ -45,15 +46,20 @@ export function parseDecimal(value: unknown, scale: number, field = "value"): bi
 }
 
 /** Formats raw units at `scale` decimals canonically: no exponent, no trailing zeros. */
-export function formatDecimal(raw: bigint, scale: number): string {
+export function formatDecimal(raw: bigint | number, scale: number): string {
   // from UI code a number or a string arrives here too: checked, not printed as "0.000001.5"
   if (typeof raw !== "bigint") raw = rawUnits(raw);
-  if (!Number.isInteger(scale) || scale < 0 || scale > 64) fail("OUT_OF_RANGE", "decimals", "expected a whole number of decimals in [0, 64]");
+  checkScale(scale);
   const negative = raw < 0n;
   const digits = (negative ? -raw : raw).toString().padStart(scale + 1, "0");
   const whole = digits.slice(0, digits.length - scale);
   const fraction = digits.slice(digits.length - scale).replace(/0+$/, "");
   return (negative ? "-" : "") + whole + (fraction ? "." + fraction : "");
+}
+
+/** A count of decimals as the exported converters take it: whole, in [0, 64]. */
+function checkScale(scale: number): void {
+  if (!Number.isInteger(scale) || scale < 0 || scale > 64) fail("OUT_OF_RANGE", "decimals", "expected a whole number of decimals in [0, 64]");
 }
 
 /** Raw units given as a number: a safe integer is exact (−0 is 0); anything else is refused. */

@@ -1,6 +1,7 @@
 // The public result and option types of MarginEngine: plain data, money as decimal strings (or
 // raw bigints where the name says Raw), so they serialize as they are.
 import type { STATUS_NAMES } from "../core/constants.generated.js";
+import type { MarginErrorCode } from "../core/errors.js";
 import type { RuntimeOptions } from "../module/wasm.js";
 import type { VenueSettingsText } from "../venue/file.js";
 
@@ -39,7 +40,7 @@ export interface AccountRisk {
   status: AccountStatus;
   /** Per underlying the account holds positions on. */
   greeks: Record<string, Greeks>;
-  /** Per underlying held: the nearest index price at which the account is liquidatable (null: none within ±99 %). */
+  /** Per underlying the account holds a position on or a balance priced by: the nearest index price at which it is liquidatable (its index when it already is; null: none within ±99 % and the price limit). */
   liquidationPrice?: Record<string, string | null>;
 }
 
@@ -106,7 +107,7 @@ export interface Liquidation {
   uncoveredDeficit: string;
 }
 /** An account left as it was because liquidating it would break a limit; it stays in the queue. */
-export interface SkippedLiquidation { account: string; code: string; message: string }
+export interface SkippedLiquidation { account: string; code: MarginErrorCode; message: string }
 export interface LiquidationReport {
   queue: Liquidation[];
   skipped: SkippedLiquidation[];

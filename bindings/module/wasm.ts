@@ -87,13 +87,13 @@ async function compileScalar(field: string): Promise<Build> {
   return { module: await WebAssembly.compile(bytes), simd: false, bytes: bytes.byteLength };
 }
 
-/** How the module runs: `simd: false` forces the scalar build (default: SIMD where the host has it). */
+/** How the module runs: `simd: false` forces the scalar build (default: SIMD where the host has it). Null means the default. */
 export interface RuntimeOptions {
-  simd?: boolean;
+  simd?: boolean | null;
   /** Wasm memory to start with, in bytes (at most 4 GiB): sized for a large venue, it is never grown. */
-  initialMemory?: number;
+  initialMemory?: number | null;
   /** The most wasm memory the engine may grow to, in bytes (default and at most 4 GiB); growth past it is refused with OUT_OF_RANGE. */
-  maximumMemory?: number;
+  maximumMemory?: number | null;
 }
 
 /** The keys a RuntimeOptions object may have. */
@@ -130,7 +130,7 @@ export function memoryNeeded(size: { accounts: number; positions: number; collat
   return Math.ceil((size.positions * 14 + size.collaterals * 9 + size.accounts * 53 + groups * 16 + 16 * 2 ** 20) * 1.05);
 }
 
-/** A size given to memoryEstimate, checked: whole counts ≥ 0 (absent: 0). */
+/** A size given to memoryEstimate, checked: each of the three counts given, whole and ≥ 0. */
 export function checkedSize(size: unknown): { accounts: number; positions: number; collaterals: number } {
   if (typeof size !== "object" || size === null || Array.isArray(size)) fail("MALFORMED", "size", "expected { accounts, positions, collaterals }");
   onlyKeys(size as Record<string, unknown>, "size", ["accounts", "positions", "collaterals"]);

@@ -17,7 +17,7 @@ import { loadRefusal, priceRefusal } from "./shard-errors.js";
 import { assignShards, gatherColumns } from "./shard-plan.js";
 
 export type ShardRequest =
-  | { op: "load"; venue: Record<string, unknown>; columns: AccountColumns; globalIndex: Int32Array; simd?: boolean }
+  | { op: "load"; venue: Record<string, unknown>; columns: AccountColumns; globalIndex: Int32Array; simd?: boolean | null }
   | { op: "checkPrice" | "setPrice"; id: string; price: string; time: number; source?: string }
   | { op: "recompute" | "totals" | "riskColumns" | "queue" };
 
@@ -75,8 +75,9 @@ export const MAX_SHARDS = 64;
 
 export interface ShardOptions {
   /** Worker count, 1 … 64; default: the cores Node reports, at most 64. */
-  shards?: number;
-  simd?: boolean;
+  shards?: number | null;
+  /** As MarginEngine's runtime option: false forces the scalar build; null or absent, SIMD where the host has it. */
+  simd?: boolean | null;
 }
 
 export class ShardedEngine {
@@ -100,7 +101,7 @@ export class ShardedEngine {
    * Starts the workers and loads each with its share of `columns` (whole families of
    * sub-accounts stay together). `venue` is a venue file without accounts, or whose accounts are ignored.
    */
-  static async create(venue: Record<string, unknown> | string, columns: AccountColumns, options?: ShardOptions | null): Promise<ShardedEngine> {
+  static async create(venue: object | string, columns: AccountColumns, options?: ShardOptions | null): Promise<ShardedEngine> {
     const given = optionsOf(options, "options", ["shards", "simd"]) as ShardOptions;
     const count = given.shards ?? Math.min(availableParallelism(), MAX_SHARDS);
     if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new MarginError("OUT_OF_RANGE", "options.shards", `must be an integer in [1, ${MAX_SHARDS}]`);

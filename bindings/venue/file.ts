@@ -2,11 +2,12 @@
 import { fail } from "../core/errors.js";
 import { asObject, notPlain } from "../core/json.js";
 
+/** A venue's settings as its file gives them; null takes the default, except for `now` (MALFORMED). */
 export interface VenueSettingsText {
   now?: string;
-  settlement?: string;
-  params?: Record<string, unknown>;
-  insuranceFund?: string;
+  settlement?: string | null;
+  params?: Record<string, unknown> | null;
+  insuranceFund?: string | null;
 }
 
 export function parseVenueFile(venue: unknown): { file: Record<string, unknown>; settings: VenueSettingsText } {

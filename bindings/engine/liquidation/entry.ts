@@ -1,5 +1,6 @@
 // What a liquidation pass did, raw (docs/methodology.md §10): per queue entry its trades,
 // fees and the settlement of its deficit, and per pass the money each rule moved.
+import type { MarginErrorCode } from "../../core/errors.js";
 
 /** An instrument trade: `lots` signed as traded (buying back a short is positive), at `price` (1e8). */
 export interface InstrumentOrder { instrument: number; lots: number; price: bigint; notional: bigint; impact: bigint }
@@ -12,7 +13,7 @@ export interface AdlFill {
   equityBefore: bigint; equityAfter: bigint;
 }
 /** An account a limit kept from being liquidated (or an opponent from one ADL fill). */
-export interface Skip { account: number; code: string; field: string; message: string }
+export interface Skip { account: number; code: MarginErrorCode; field: string; message: string }
 
 export interface QueueEntry {
   account: number;
