@@ -148,8 +148,6 @@ test("price, lots, notional, collateral and fund limits: max accepted, max + 1 r
   assert.is(fullFund.toVenue().insuranceFund, "1000000000000");
 });
 
-test.run();
-
 test("reference row counts at their limits: a file past one names its list, an upsert past one names its row", async () => {
   const underlyings = (n) => Array.from({ length: n }, (_, k) => ({ id: `U${k}`, spot: "100", vol: "0.5" }));
   const assets = (n) => Array.from({ length: n }, (_, k) => ({ id: k === 0 ? "USD" : `A${k}`, price: "1" }));
@@ -163,3 +161,5 @@ test("reference row counts at their limits: a file past one names its list, an u
   full.upsertAsset({ id: "A7", price: "2" });
   assert.is(full.underlyingIndex("U7"), 10_100_000_000n);
 });
+
+test.run();
