@@ -162,4 +162,30 @@ test("reference row counts at their limits: a file past one names its list, an u
   assert.is(full.underlyingIndex("U7"), 10_100_000_000n);
 });
 
+test("an underlying's priceTime in a venue file is a print: at most maxClockSkew ahead of the file's clock, which then starts at it", async () => {
+  const now = Date.parse(NOW), day = 86_400_000, at = (ms) => new Date(now + ms).toISOString();
+  const venue = (priceTime, clock) => ({
+    now: NOW, ...(clock === undefined ? {} : { clock }),
+    underlyings: [{ id: "X", spot: "100", vol: "0.5", priceTime }, { id: "Y", vol: "0.5", sources: [{ id: "a", price: "50", time: NOW }] }],
+  });
+  for (const load of [(v) => MarginEngine.fromVenue(v), (v) => MarginEngine.fromVenue(JSON.stringify(v))]) {
+    // the skew exactly: the clock starts at the print, so the next print need only be later than it
+    const engine = await load(venue(at(day)));
+    assert.is(engine.clock(), now + day);
+    engine.setPrice("X", "101", now + day + 1);
+    assert.is(engine.underlyingIndex("X"), 10_100_000_000n);
+    // the clock moved a day: Y's only source aged out, as a print a day later would leave it
+    assert.equal(engine.staleUnderlyings(), ["Y"]);
+    await expectMarginError(() => load(venue(at(day + 1))), { code: "OUT_OF_RANGE", field: "underlyings[0].priceTime" });
+    // measured from the file's clock when it has one
+    assert.is((await load(venue(at(2 * day), at(day)))).clock(), now + 2 * day);
+    await expectMarginError(() => load(venue(at(2 * day + 1), at(day))), { code: "OUT_OF_RANGE", field: "underlyings[0].priceTime" });
+  }
+  // written back, the file loads as it was
+  const engine = await MarginEngine.fromVenue(venue(at(1000)));
+  const reloaded = await MarginEngine.fromVenue(engine.toVenue());
+  assert.equal([reloaded.clock(), reloaded.toVenue()], [engine.clock(), engine.toVenue()]);
+  assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
+});
+
 test.run();
