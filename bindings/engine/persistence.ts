@@ -278,7 +278,7 @@ export function readSnapshot(bytes: Uint8Array, proposal = false): { options: En
         const { index, stale } = proposal
           ? rejudged(catalog, k, BigInt(u.index), u.stale, header.clock, maxLots as BigInt64Array, maxAmount as BigInt64Array)
           : { index: BigInt(u.index), stale: u.stale };
-        let scan = restoreScan(u.scan, field);
+        let scan = restoreScan(u.scan, field, header.clock);
         if (proposal) {
           scan = dynamic === null ? undefined : scan === undefined ? initialScan(parts.wasm, dynamic, catalog.underlyings[k].vol, index, u.priceTime) : rebaseScan(parts.wasm, dynamic, scan);
         }
