@@ -9,12 +9,12 @@ import * as assert from "uvu/assert";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import CRC32 from "crc-32";
 import { MarginEngine, generateVenue } from "../build/index.js";
 import { cli, ERROR_LINE } from "./helpers/cli.mjs";
 import { expectMarginError } from "./helpers/margin-error.mjs";
 import { CLASSES, mutator } from "./helpers/mutate.mjs";
 import { opsVenue, outcome, randomOps } from "./helpers/random-ops.mjs";
+import { joinSnapshot, splitSnapshot } from "./helpers/snapshot-bytes.mjs";
 
 const SCALE = Number(process.env.MARGIN_FUZZ_SCALE ?? 1);
 const VENUE_FILES = 3_000 * SCALE, API_CALLS = 5_000 * SCALE, HEADERS = 1_000 * SCALE;
@@ -93,26 +93,6 @@ test(`${API_CALLS.toLocaleString("en-US")} random API calls: every rejection a M
   console.log(`API fuzz: ${API_CALLS} calls, ${refused} refused, each leaving the snapshot bytes unchanged`);
   assert.ok(refused > API_CALLS / 20);
 });
-
-/** A snapshot's header and body split apart, and put back together with a valid checksum. */
-function splitSnapshot(bytes) {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const length = Number(view.getBigUint64(8, true));
-  const padded = (length + 7) & ~7;
-  return { header: new TextDecoder().decode(bytes.subarray(16, 16 + length)), rest: bytes.subarray(16 + padded, bytes.length - 8) };
-}
-function joinSnapshot(headerText, rest) {
-  const json = new TextEncoder().encode(headerText);
-  const padded = (json.length + 7) & ~7;
-  const out = new Uint8Array(16 + padded + rest.length + 8);
-  const view = new DataView(out.buffer);
-  out.set(new TextEncoder().encode("MCSNAP03"));
-  view.setBigUint64(8, BigInt(json.length), true);
-  out.set(json, 16);
-  out.set(rest, 16 + padded);
-  view.setUint32(out.length - 8, CRC32.buf(out.subarray(0, out.length - 8)) >>> 0, true);
-  return out;
-}
 
 test(`${HEADERS.toLocaleString("en-US")} forged snapshot headers and section lengths (valid checksums): a MarginError or a working engine`, async () => {
   const engine = await MarginEngine.fromVenue(opsVenue());

@@ -8,6 +8,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
 import { expectMarginError, expectRefusedUnchanged } from "./helpers/margin-error.mjs";
+import { withHeader } from "./helpers/snapshot-bytes.mjs";
 
 const VENUE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 const NOW = Date.parse("2026-11-24T00:00:00Z");
@@ -79,6 +80,27 @@ test("damaged snapshots are refused with a MarginError, whatever byte is hit", a
   for (const notBytes of [null, undefined, "MCSNAP03", [1, 2, 3], {}]) {
     await expectMarginError(() => MarginEngine.restore(notBytes), { code: "MALFORMED", field: "snapshot" });
   }
+});
+
+test("a forged snapshot's times no engine writes are refused: a print after the oracle clock or before now, a scan sample that is no time up to the clock", async () => {
+  const engine = await MarginEngine.fromVenue({ ...JSON.parse(VENUE), params: { dynamicMargin: true } });
+  engine.setPrice("BTC", "65100", NOW + 10 * SECOND, "feedA");
+  const bytes = engine.snapshot();
+  const refused = async (edit, field) => expectMarginError(() => MarginEngine.restore(withHeader(bytes, edit)), { code: "MALFORMED", field });
+  const { clock, now } = JSON.parse(new TextDecoder().decode(bytes.subarray(16, 16 + Number(new DataView(bytes.buffer).getBigUint64(8, true)))));
+  // a print on an underlying moves the clock to it
+  await refused((h) => { h.underlyings[0].priceTime = clock + 1; }, "snapshot.header.underlyings[0].priceTime");
+  // every row's print is at or after now, as a venue file's
+  await refused((h) => { h.instruments[0].priceTime = now - 1; }, "snapshot.header.instruments[0].priceTime");
+  await refused((h) => { h.assets[0].priceTime = now - 1; }, "snapshot.header.assets[0].priceTime");
+  // a scan sample is taken at a print, a whole ms no later than the clock: one dated 10^300 would
+  // hold every later print back from the dynamic range
+  for (const sampleTime of [clock + 1, 0.5, 1e300]) {
+    await refused((h) => { h.underlyings[0].scan.sampleTime = sampleTime; }, "snapshot.underlyings[0].scan.sampleTime");
+  }
+  // at their limits they restore: a mark printed ahead of the clock, a sample at the clock
+  const restored = await MarginEngine.restore(withHeader(bytes, (h) => { h.instruments[0].priceTime = clock + DAY; h.underlyings[0].scan.sampleTime = clock; }));
+  assert.equal(restored.accounts(), engine.accounts());
 });
 
 test("times carry a zone, name real dates, and parse the same in every host time zone", async () => {

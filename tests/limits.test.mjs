@@ -4,7 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
-import { expectMarginError } from "./helpers/margin-error.mjs";
+import { expectMarginError, expectRefusedUnchanged } from "./helpers/margin-error.mjs";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
 
@@ -148,8 +148,6 @@ test("price, lots, notional, collateral and fund limits: max accepted, max + 1 r
   assert.is(fullFund.toVenue().insuranceFund, "1000000000000");
 });
 
-test.run();
-
 test("reference row counts at their limits: a file past one names its list, an upsert past one names its row", async () => {
   const underlyings = (n) => Array.from({ length: n }, (_, k) => ({ id: `U${k}`, spot: "100", vol: "0.5" }));
   const assets = (n) => Array.from({ length: n }, (_, k) => ({ id: k === 0 ? "USD" : `A${k}`, price: "1" }));
@@ -163,3 +161,55 @@ test("reference row counts at their limits: a file past one names its list, an u
   full.upsertAsset({ id: "A7", price: "2" });
   assert.is(full.underlyingIndex("U7"), 10_100_000_000n);
 });
+
+test("an underlying's priceTime in a venue file is a print: at most maxClockSkew ahead of the file's clock, which then starts at it", async () => {
+  const now = Date.parse(NOW), day = 86_400_000, at = (ms) => new Date(now + ms).toISOString();
+  const venue = (priceTime, clock) => ({
+    now: NOW, ...(clock === undefined ? {} : { clock }),
+    underlyings: [{ id: "X", spot: "100", vol: "0.5", priceTime }, { id: "Y", vol: "0.5", sources: [{ id: "a", price: "50", time: NOW }] }],
+  });
+  for (const load of [(v) => MarginEngine.fromVenue(v), (v) => MarginEngine.fromVenue(JSON.stringify(v))]) {
+    // the skew exactly: the clock starts at the print, so the next print need only be later than it
+    const engine = await load(venue(at(day)));
+    assert.is(engine.clock(), now + day);
+    engine.setPrice("X", "101", now + day + 1);
+    assert.is(engine.underlyingIndex("X"), 10_100_000_000n);
+    // the clock moved a day: Y's only source aged out, as a print a day later would leave it
+    assert.equal(engine.staleUnderlyings(), ["Y"]);
+    await expectMarginError(() => load(venue(at(day + 1))), { code: "OUT_OF_RANGE", field: "underlyings[0].priceTime" });
+    // measured from the file's clock when it has one
+    assert.is((await load(venue(at(2 * day), at(day)))).clock(), now + 2 * day);
+    await expectMarginError(() => load(venue(at(2 * day + 1), at(day))), { code: "OUT_OF_RANGE", field: "underlyings[0].priceTime" });
+  }
+  // written back, the file loads as it was
+  const engine = await MarginEngine.fromVenue(venue(at(1000)));
+  const reloaded = await MarginEngine.fromVenue(engine.toVenue());
+  assert.equal([reloaded.clock(), reloaded.toVenue()], [engine.clock(), engine.toVenue()]);
+  assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
+});
+
+test("an upsert that would take a held position or balance past its limit names the field that moved it: a strike, a mark, an asset's price or its underlying", async () => {
+  const call = { id: "C", kind: "option", underlying: "X", right: "call", strike: "100", expiry: "2027-01-01T00:00:00Z", lotSize: "1", mark: "5" };
+  const engine = await MarginEngine.fromVenue({
+    now: NOW, assets: [{ id: "USD", price: "1" }, { id: "Z", price: "1" }],
+    underlyings: [{ id: "X", spot: "100", vol: "0.5" }, { id: "Y", spot: "10.00000001", vol: "0.5" }],
+    instruments: [call],
+    // 10^8 short calls struck at 100: the notional limit; 10^10 Z at 10: the collateral value limit
+    accounts: [{ id: "a", collateral: { USD: "10000000000", Z: "10000000000" }, positions: [{ instrument: "C", qty: "-100000000", entry: "5" }] }],
+  });
+  const refused = (fn, field) => expectRefusedUnchanged(engine, fn, { code: "OUT_OF_RANGE", field });
+  await refused(() => engine.upsertInstrument({ ...call, strike: "100.00000001" }), "instrument.strike");
+  await refused(() => engine.upsertInstrument({ ...call, mark: "100.00000001" }), "instrument.mark");
+  await refused(() => engine.upsertInstrument({ ...call, strike: "100.00000001", mark: "100.00000001" }), "instrument.mark");
+  engine.upsertInstrument({ ...call, strike: "99", mark: "100" });
+  // Z priced by Y: its price field is not used, the underlying's index is
+  await refused(() => engine.upsertAsset({ id: "Z", price: "1", underlying: "Y" }), "asset.underlying");
+  await refused(() => engine.upsertAsset({ id: "Z", price: "10.00000001" }), "asset.price");
+  engine.upsertUnderlying({ id: "Y", spot: "10", vol: "0.5" });
+  const before = engine.accountRaw("a").equity;
+  engine.upsertAsset({ id: "Z", price: "1", underlying: "Y" });
+  // 10^10 Z from 1 to 10: exactly the value limit, worth 9 × 10^10 more
+  assert.is(engine.accountRaw("a").equity - before, 90_000_000_000_000_000n);
+});
+
+test.run();

@@ -173,8 +173,9 @@ export class Catalog {
     if (existing === undefined) {
       checkCount(this.assets.length + 1, MAX_ASSETS, "assets", "asset");
     } else {
-      const price = row.underlying === null ? row.price : this.underlying(row.underlying).index;
-      this.assertAssetPriceFits(existing, price, "asset.price");
+      // priced by an underlying, the row's price is not used: the underlying sets the value
+      const [price, field] = row.underlying === null ? [row.price, "asset.price"] : [this.underlying(row.underlying).index, "asset.underlying"];
+      this.assertAssetPriceFits(existing, price, field);
     }
     replaceRow(this.assets, this.assetIds, row);
     this.sync();
@@ -197,7 +198,8 @@ export class Catalog {
       const held = this.maxLotsHeld(existing);
       const changed = held > 0n ? (["kind", "underlying", "lotSize"] as const).find((key) => before[key] !== row[key]) : undefined;
       if (changed !== undefined) fail("OUT_OF_RANGE", `instrument.${changed}`, "cannot change once the instrument has been held (since the last bulk load)");
-      if (beyondNotional(held, row, this.underlyings[u].index)) fail("OUT_OF_RANGE", "instrument.mark", "an open position would exceed the notional limit");
+      const index = this.underlyings[u].index, strikeFits = !beyondNotional(held, { ...row, strike: before.strike }, index);
+      if (beyondNotional(held, row, index)) fail("OUT_OF_RANGE", strikeFits ? "instrument.strike" : "instrument.mark", "an open position would exceed the notional limit");
     }
     replaceRow(this.instruments, this.instrumentIds, row);
     this.instrumentRevision++;

@@ -31,24 +31,29 @@ function loadReference(parts: EngineParts, file: Record<string, unknown>): void 
   const clock = clockOf(file, parts.catalog.clock);
   parts.catalog.load(file, clock);
   startAtLatestSource(parts, clock);
-  loadPriceTimes(parts.catalog, file);
+  loadPriceTimes(parts, file, clock);
 }
 
 /**
  * The time of each row's last price print (`priceTime`, as `toVenue()` writes it once a print
- * moved it past now), which a later print may not be older than; at or after now. It has no upper
- * bound of its own: a mark printed ahead of the clock stays valid under any maxClockSkew.
+ * moved it past now), which a later print may not be older than; at or after now. A mark's or an
+ * asset's has no upper bound of its own: printed ahead of the clock, it stays valid under any
+ * maxClockSkew. An underlying's is a print that moved the oracle clock: at most maxClockSkew ahead
+ * of the file's clock, as a source's time, and the clock starts at the latest of them.
  */
-function loadPriceTimes(catalog: Catalog, file: Record<string, unknown>): void {
-  const rows = (member: string, apply: (row: Record<string, unknown>, time: number) => void) => {
+function loadPriceTimes({ catalog, prices }: EngineParts, file: Record<string, unknown>, clock: number): void {
+  const rows = (member: string, apply: (row: Record<string, unknown>, time: number, field: string) => void) => {
     (file[member] as Record<string, unknown>[] | undefined ?? []).forEach((row, k) => {
       if (row.priceTime === undefined) return;
       const field = `${member}[${k}].priceTime`, time = parseTime(row.priceTime, field);
       if (time < catalog.settings.now) fail("OUT_OF_RANGE", field, "is before now");
-      apply(row, time);
+      apply(row, time, field);
     });
   };
-  rows("underlyings", (row, time) => {
+  let latest = clock;
+  rows("underlyings", (row, time, field) => {
+    if (time > clock + catalog.params.maxClockSkewMs) fail("OUT_OF_RANGE", field, "more than maxClockSkew ahead of the oracle clock");
+    latest = Math.max(latest, time);
     const u = catalog.underlyings[catalog.underlyingIndex(row.id as string)];
     u.priceTime = time;
     // a dynamic scan starts from the last print, as one switched on by a proposal does
@@ -56,6 +61,7 @@ function loadPriceTimes(catalog: Catalog, file: Record<string, unknown>): void {
   });
   rows("assets", (row, time) => { catalog.assets[catalog.assetIndex(row.id as string)].priceTime = time; });
   rows("instruments", (row, time) => { catalog.instruments[catalog.instrumentIndex(row.id as string)].priceTime = time; });
+  prices.advanceClock(latest);
 }
 
 /**
@@ -272,7 +278,7 @@ export function readSnapshot(bytes: Uint8Array, proposal = false): { options: En
         const { index, stale } = proposal
           ? rejudged(catalog, k, BigInt(u.index), u.stale, header.clock, maxLots as BigInt64Array, maxAmount as BigInt64Array)
           : { index: BigInt(u.index), stale: u.stale };
-        let scan = restoreScan(u.scan, field);
+        let scan = restoreScan(u.scan, field, header.clock);
         if (proposal) {
           scan = dynamic === null ? undefined : scan === undefined ? initialScan(parts.wasm, dynamic, catalog.underlyings[k].vol, index, u.priceTime) : rebaseScan(parts.wasm, dynamic, scan);
         }

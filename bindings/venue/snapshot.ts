@@ -109,11 +109,12 @@ function checkHeader(value: unknown): SnapshotHeader {
     const at = `${field}.underlyings[${k}]`;
     integerText(u.index, `${at}.index`, 1n, MAX_PRICE);
     asBoolean(u.stale, `${at}.stale`);
-    timeOf(u.priceTime, `${at}.priceTime`);
+    // a print on an underlying moved the clock to it
+    if (printTime(u.priceTime, `${at}.priceTime`, now) > clock) fail("MALFORMED", `${at}.priceTime`, "is after the oracle clock");
     return u as SnapshotHeader["underlyings"][number];
   });
   const priced = (key: "assets" | "instruments") => rows(key).map((r, k) => {
-    timeOf(r.priceTime, `${field}.${key}[${k}].priceTime`);
+    printTime(r.priceTime, `${field}.${key}[${k}].priceTime`, now);
     return r as Row & { priceTime: number };
   });
   const ids = header.accountIds === null ? null : asArray(header.accountIds, `${field}.accountIds`).map((id, k) => asId(id, `${field}.accountIds[${k}]`));
@@ -129,10 +130,13 @@ function checkHeader(value: unknown): SnapshotHeader {
   };
 }
 
-function timeOf(value: unknown, field: string): number {
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < MIN_TIME_MS || value > MAX_TIME_MS) fail("MALFORMED", field, "expected a time in whole ms");
+function timeOf(value: unknown, field: string, low = MIN_TIME_MS, high = MAX_TIME_MS): number {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < low || value > high) fail("MALFORMED", field, `expected a time in whole ms in [${low}, ${high}]`);
   return value;
 }
+
+/** A row's last print: at or after now, as in a venue file. */
+const printTime = (value: unknown, field: string, now: number) => timeOf(value, field, now);
 
 function integerText(value: unknown, field: string, low: bigint, high: bigint): bigint {
   if (typeof value !== "string" || !/^-?\d{1,40}$/.test(value)) fail("MALFORMED", field, "expected an integer string");
@@ -141,8 +145,8 @@ function integerText(value: unknown, field: string, low: bigint, high: bigint): 
   return n;
 }
 
-/** A scan state read back from a snapshot header (bigints travel as decimal strings). */
-export function restoreScan(value: unknown, field: string): ScanState | undefined {
+/** A scan state read back from a snapshot header (bigints travel as decimal strings); its sample was taken by the oracle `clock`. */
+export function restoreScan(value: unknown, field: string, clock: number): ScanState | undefined {
   if (value === undefined) return undefined;
   const row = asObject(value, field);
   const integer = (text: unknown, name: string) => {
@@ -155,7 +159,7 @@ export function restoreScan(value: unknown, field: string): ScanState | undefine
   };
   const state = {
     variance: finite(row.variance, "variance"), sampleIndex: integer(row.sampleIndex, "sampleIndex"),
-    sampleTime: finite(row.sampleTime, "sampleTime"), range: integer(row.range, "range"),
+    sampleTime: timeOf(row.sampleTime, `${field}.sampleTime`, MIN_TIME_MS, clock), range: integer(row.range, "range"),
   };
   if (state.sampleIndex < 1n || state.sampleIndex > MAX_PRICE) fail("MALFORMED", `${field}.sampleIndex`, "outside the price range");
   if (state.range < 0n || state.range > 1_000_000_000n) fail("MALFORMED", `${field}.range`, "outside [0, 1]");
