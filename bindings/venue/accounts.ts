@@ -34,7 +34,7 @@ export const MODE_NAMES = ["standard", "portfolio"] as const;
 export const STANDARD_MODE = 0, PORTFOLIO_MODE = 1;
 
 export function parseMode(value: unknown, field: string): number {
-  if (value === undefined || value === "standard") return STANDARD_MODE;
+  if (value == null || value === "standard") return STANDARD_MODE;
   if (value === "portfolio") return PORTFOLIO_MODE;
   return fail("MALFORMED", field, 'expected "standard" or "portfolio"');
 }
@@ -131,9 +131,9 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
 
   for (let a = 0; a < n; a++) {
     const account = rows[a] as Record<string, unknown>;
-    if (account.mode !== undefined) mode[a] = parseMode(account.mode, `accounts[${a}].mode`);
+    if (account.mode != null) mode[a] = parseMode(account.mode, `accounts[${a}].mode`);
     const parentId = account.parent;
-    if (parentId !== undefined && parentId !== null) {
+    if (parentId != null) {
       const q = indexOf.get(isId(parentId) ? parentId : asId(parentId, `accounts[${a}].parent`));
       if (q === undefined) fail("UNKNOWN_ID", `accounts[${a}].parent`, `no account "${parentId}"`);
       if (q === a) fail("MALFORMED", `accounts[${a}].parent`, "an account cannot be its own parent");

@@ -86,12 +86,13 @@ const PARAMETER_NAMES: ReadonlySet<string> = new Set([
 ]);
 
 export function parseParams(overrides: unknown, field = "params"): Params {
-  if (overrides === undefined) overrides = {};
-  if (typeof overrides !== "object" || overrides === null || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
-  const given = overrides as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
+  if (overrides == null) overrides = {};
+  if (typeof overrides !== "object" || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
+  for (const key of Object.keys(overrides!)) {
     if (!PARAMETER_NAMES.has(key)) fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
   }
+  // a parameter given as null takes its default, as one left out
+  const given: Record<string, unknown> = Object.fromEntries(Object.entries(overrides!).filter(([, v]) => v != null));
   const fraction = (key: keyof typeof FRACTION_DEFAULTS, high: bigint, rule: string) =>
     given[key] === undefined ? FRACTION_DEFAULTS[key] : parseBounded(given[key], FRACTION_SCALE, `${field}.${key}`, 0n, high, rule);
   const params: Params = {

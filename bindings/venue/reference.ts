@@ -38,7 +38,7 @@ export const parseFillPrice = (kind: number, value: unknown, field: string) =>
 
 export function parseUnderlying(value: unknown, field: string, now: number): UnderlyingSpec {
   const row = asObject(value, field);
-  const sources: PriceSource[] = row.sources === undefined ? [] : asArray(row.sources, `${field}.sources`).map((s, k) => {
+  const sources: PriceSource[] = row.sources == null ? [] : asArray(row.sources, `${field}.sources`).map((s, k) => {
     const source = asObject(s, `${field}.sources[${k}]`);
     return {
       id: asId(source.id, `${field}.sources[${k}].id`),
@@ -51,12 +51,12 @@ export function parseUnderlying(value: unknown, field: string, now: number): Und
     if (ids.has(s.id)) fail("DUPLICATE_ID", `${field}.sources[${k}].id`, `source "${s.id}" appears twice`);
     ids.add(s.id);
   });
-  if (row.spot === undefined && sources.length === 0) fail("MALFORMED", `${field}.spot`, "an underlying needs a spot or sources");
+  if (row.spot == null && sources.length === 0) fail("MALFORMED", `${field}.spot`, "an underlying needs a spot or sources");
   return {
     id: asId(row.id, `${field}.id`),
-    spot: row.spot === undefined ? null : parsePrice(row.spot, `${field}.spot`),
+    spot: row.spot == null ? null : parsePrice(row.spot, `${field}.spot`),
     vol: parseBounded(row.vol, FRACTION_SCALE, `${field}.vol`, 1n, MAX_VOL, "(0, 10]"),
-    rate: row.rate === undefined ? 0n : parseBounded(row.rate, FRACTION_SCALE, `${field}.rate`, -ONE, ONE, "[-1, 1]"),
+    rate: row.rate == null ? 0n : parseBounded(row.rate, FRACTION_SCALE, `${field}.rate`, -ONE, ONE, "[-1, 1]"),
     sources,
     priceTime: now,
   };
@@ -69,8 +69,8 @@ export function parseAsset(value: unknown, field: string, settlement: string, no
   const haircut = parseBounded(row.haircut ?? "0", FRACTION_SCALE, `${field}.haircut`, 0n, ONE - 1n, "[0, 1)");
   if (id === settlement && price !== PRICE_ONE) fail("OUT_OF_RANGE", `${field}.price`, "the settlement asset has price 1 and haircut 0");
   if (id === settlement && haircut !== 0n) fail("OUT_OF_RANGE", `${field}.haircut`, "the settlement asset has price 1 and haircut 0");
-  if (id === settlement && row.underlying !== undefined) fail("MALFORMED", `${field}.underlying`, "the settlement asset is priced at 1, never by an underlying");
-  return { id, price, haircut, underlying: row.underlying === undefined ? null : asId(row.underlying, `${field}.underlying`), priceTime: now };
+  if (id === settlement && row.underlying != null) fail("MALFORMED", `${field}.underlying`, "the settlement asset is priced at 1, never by an underlying");
+  return { id, price, haircut, underlying: row.underlying == null ? null : asId(row.underlying, `${field}.underlying`), priceTime: now };
 }
 
 /** Whether a tier's `rate` is below the one before it somewhere: the charge is then not convex in the notional. */
@@ -102,7 +102,7 @@ export function parseInstrument(value: unknown, field: string, now: number, atLo
   const mark = (kindName === "option" ? parsePremium : parsePrice)(row.mark, `${field}.mark`);
   const base = {
     id, underlying: asId(row.underlying, `${field}.underlying`), lotSize, mark, priceTime: now,
-    liquidity: row.liquidity === undefined ? null : parseLiquidity(row.liquidity, `${field}.liquidity`),
+    liquidity: row.liquidity == null ? null : parseLiquidity(row.liquidity, `${field}.liquidity`),
   };
   const expiry = kindName === "perp" ? 0 : parseTime(row.expiry, `${field}.expiry`);
   if (kindName !== "perp" && atLoad && expiry <= now) fail("EXPIRED", `${field}.expiry`, `${row.expiry} is not after now`);
@@ -115,7 +115,7 @@ export function parseInstrument(value: unknown, field: string, now: number, atLo
     kind: row.right === "call" ? KIND_CALL : KIND_PUT,
     strike: parsePrice(row.strike, `${field}.strike`),
     expiry,
-    iv: row.iv === undefined ? 0n : parseBounded(row.iv, FRACTION_SCALE, `${field}.iv`, 1n, MAX_VOL, "(0, 10]"),
+    iv: row.iv == null ? 0n : parseBounded(row.iv, FRACTION_SCALE, `${field}.iv`, 1n, MAX_VOL, "(0, 10]"),
     tiers: [],
   };
 }
