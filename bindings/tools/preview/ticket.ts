@@ -38,8 +38,8 @@ export class Ticket {
     this.instrument.addEventListener("input", () => {
       const mark = this.marks.get(this.instrument.value.trim());
       this.instrument.classList.toggle("invalid", mark === undefined);
-      if (mark === undefined) return;
-      this.price.value = mark;
+      // an unlisted instrument is checked too: the verdict names it, and no earlier order's check stays shown
+      if (mark !== undefined) this.price.value = mark;
       onChange();
     });
     for (const field of [this.qty, this.price]) field.addEventListener("input", () => onChange());

@@ -1,0 +1,52 @@
+// The preview page's order ticket and price fields with text a person might type: every field
+// that is not usable says so in one line, and nothing shown claims a check that was not made.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { MarginEngine } from "../build/index.js";
+import { browserLaunchOptions } from "./helpers/chromium.mjs";
+import { openPage, settled } from "./helpers/preview-page.mjs";
+
+const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+
+let browser;
+test.before(async () => {
+  browser = await chromium.launch(browserLaunchOptions());
+});
+test.after(async () => {
+  await browser.close();
+});
+
+const ticket = async (page) => ({
+  verdict: await page.locator("#order-verdict").textContent(),
+  reason: await page.locator("#order-verdict").getAttribute("data-reason"),
+  max: await page.locator("#order-max").textContent(),
+  im: await page.locator("#order-im").textContent(),
+  equity: await page.locator("#order-equity").textContent(),
+});
+
+test("an instrument the venue does not list: the ticket says so and shows no earlier order's check", async () => {
+  const engine = await MarginEngine.fromVenue(exampleText);
+  const { page, errors } = await openPage(browser);
+  let count = await settled(page, 0);
+  await page.fill("#order-qty", "0.1");
+  count = await settled(page, count);
+  assert.is((await ticket(page)).reason, engine.checkOrder({ account: "alice", instrument: "BTC-PERP", qty: "0.1", price: "65010" }).reason ?? "ACCEPTED");
+  for (const typed of ["NOPE", "btc-perp", ""]) {
+    await page.fill("#order-instrument", typed);
+    count = await settled(page, count);
+    const seen = await ticket(page);
+    assert.equal(seen, { verdict: `Choose an instrument${typed === "" ? "" : `: no "${typed}"`}`, reason: null, max: "—", im: "—", equity: "—" }, typed);
+  }
+  // a listed one again: its mark is the price, and the check is Node's
+  await page.fill("#order-instrument", "BTC-20261225");
+  count = await settled(page, count);
+  const check = engine.checkOrder({ account: "alice", instrument: "BTC-20261225", qty: "0.1", price: "65400" });
+  assert.is(await page.locator("#order-price").inputValue(), "65400");
+  assert.is((await ticket(page)).im.replace(/,/g, ""), `${check.initialMarginBefore} → ${check.initialMarginAfter}`);
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test.run();
