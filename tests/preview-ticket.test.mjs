@@ -49,4 +49,30 @@ test("an instrument the venue does not list: the ticket says so and shows no ear
   await page.close();
 });
 
+test("edits the engine refuses: the ticket checks nothing until they are fixed, and the error says the figures are the last valid edits'", async () => {
+  const engine = await MarginEngine.fromVenue(exampleText);
+  const { page, errors } = await openPage(browser);
+  let count = await settled(page, 0);
+  await page.fill("#order-qty", "0.1");
+  count = await settled(page, count);
+  const check = engine.checkOrder({ account: "alice", instrument: "BTC-PERP", qty: "0.1", price: "65010" });
+  const accepted = await ticket(page);
+  assert.is(accepted.reason, "ACCEPTED");
+  // a zero position is no position: the engine refuses the edited account
+  const quantity = page.locator('#positions tr[data-instrument="BTC-PERP"] input').nth(1);
+  await quantity.fill("0");
+  // a refused evaluation renders nothing: wait for its error
+  await page.waitForFunction(() => !document.querySelector("#draft-error").hidden && document.body.dataset.pending === "0");
+  assert.is(await page.locator("#draft-error").textContent(), "Cannot evaluate these edits: OUT_OF_RANGE at accounts[0].positions[0].qty: a position must be non-zero. The figures are those of the last valid edits.");
+  assert.equal(await ticket(page), { verdict: "Not checked: the account as edited cannot be evaluated", reason: null, max: "—", im: "—", equity: "—" });
+  await quantity.fill("-0.5");
+  count = await settled(page, count);
+  assert.ok(await page.locator("#draft-error").isHidden());
+  assert.equal(await ticket(page), accepted);
+  assert.is(accepted.im.replace(/,/g, ""), `${check.initialMarginBefore} → ${check.initialMarginAfter}`);
+  assert.is(accepted.max.replace(/,/g, ""), engine.maxOrder("alice", "BTC-PERP", "buy", "65010"));
+  assert.equal(errors, []);
+  await page.close();
+});
+
 test.run();

@@ -84,14 +84,22 @@ export class Ticket {
     return null;
   }
 
-  render(result: EvaluateReply["order"], risk: AccountRisk): void {
+  /** The account as edited cannot be evaluated: no order is checked against it, and no earlier check stays shown. */
+  notChecked(): void {
+    this.render(null, null);
+  }
+
+  /** `risk` null: the account could not be evaluated. */
+  render(result: EvaluateReply["order"], risk: AccountRisk | null): void {
     const verdict = byId("order-verdict");
     this.max = result?.max ?? null;
     byId("order-max").textContent = this.max === null ? "—" : grouped(this.max);
     const empty = this.qty.value.trim() === "";
     verdict.className = "verdict";
     verdict.removeAttribute("data-reason");
-    if (result === null) {
+    if (risk === null) {
+      verdict.textContent = "Not checked: the account as edited cannot be evaluated";
+    } else if (result === null) {
       verdict.textContent = this.problem() ?? "Enter a quantity and a price";
     } else if (result.check === null) {
       verdict.textContent = `Invalid order: ${result.error}`;
@@ -104,8 +112,8 @@ export class Ticket {
       verdict.classList.add(result.check.accepted ? "accepted" : "rejected");
       verdict.dataset.reason = result.check.reason ?? "ACCEPTED";
     }
-    const check = result?.check && !empty ? result.check : null;
+    const check = result?.check && !empty && risk !== null ? result.check : null;
     byId("order-im").textContent = check ? `${grouped(check.initialMarginBefore)} → ${grouped(check.initialMarginAfter)}` : "—";
-    byId("order-equity").textContent = check ? `${grouped(risk.equity)} → ${grouped(check.equityAfter)}` : "—";
+    byId("order-equity").textContent = check ? `${grouped(risk!.equity)} → ${grouped(check.equityAfter)}` : "—";
   }
 }
