@@ -7,6 +7,7 @@ import { chromium } from "playwright-core";
 import { MarginEngine } from "../build/index.js";
 import { browserLaunchOptions } from "./helpers/chromium.mjs";
 import { openPage, settled } from "./helpers/preview-page.mjs";
+import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 
 const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 
@@ -71,6 +72,49 @@ test("edits the engine refuses: the ticket checks nothing until they are fixed, 
   assert.equal(await ticket(page), accepted);
   assert.is(accepted.im.replace(/,/g, ""), `${check.initialMarginBefore} → ${check.initialMarginAfter}`);
   assert.is(accepted.max.replace(/,/g, ""), engine.maxOrder("alice", "BTC-PERP", "buy", "65010"));
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("a typed price the engine cannot take is refused at its field, in one line; a good one is Node's", async () => {
+  const engine = await MarginEngine.fromVenue(exampleText);
+  const { page, errors } = await openPage(browser);
+  let count = await settled(page, 0);
+  const equity = await page.locator("#equity").textContent();
+  const field = page.locator('input[data-price="BTC"]'), problem = page.locator('[data-price-error="BTC"]');
+  for (const typed of ["99999999999", "0", "abc", "65000.123456789"]) {
+    await field.fill(typed);
+    await field.press("Enter");
+    assert.is(await problem.textContent(), `BTC price: "${typed}" is not a price (more than 0, at most 10,000,000,000, at most 8 decimals); the figures are at the last valid one.`);
+    assert.ok(await problem.isVisible(), typed);
+    assert.is(await field.getAttribute("aria-invalid"), "true");
+    assert.is(await field.evaluate((node) => getComputedStyle(node).borderColor), "rgb(214, 69, 69)", "outlined in red");
+  }
+  await page.fill("#order-qty", "0.1");
+  count = await settled(page, count);
+  assert.ok(await page.locator("#draft-error").isHidden(), "no evaluation was refused");
+  assert.is(await page.locator("#equity").textContent(), equity);
+  assert.is(await page.locator("#order-verdict").getAttribute("data-reason"), engine.checkOrder({ account: "alice", instrument: "BTC-PERP", qty: "0.1", price: "65010" }).reason ?? "ACCEPTED");
+  // the ticket's own price field is outlined too when it is no decimal
+  await page.fill("#order-price", "6501O");
+  count = await settled(page, count);
+  assert.is(await page.locator("#order-price").getAttribute("aria-invalid"), "true");
+  assert.is(await page.locator("#order-verdict").textContent(), "The price is not a decimal (digits and one point)");
+  await page.fill("#order-price", "65010");
+  count = await settled(page, count);
+  assert.is(await page.locator("#order-price").getAttribute("aria-invalid"), null);
+  // a good price: the line goes, and the figures are Node's at that price (examples' sources print it)
+  await field.fill("70000");
+  await field.press("Enter");
+  count = await settled(page, count);
+  assert.ok(await problem.isHidden());
+  assert.is(await field.getAttribute("aria-invalid"), null);
+  const venue = JSON.parse(exampleText);
+  for (const u of venue.underlyings) Object.assign(u, { spot: "70000", sources: u.sources.map((s) => ({ ...s, price: "70000" })) });
+  const index = engine.underlyingIndex("BTC");
+  for (const row of venue.instruments) if (row.kind !== "option") row.mark = formatDecimal((parseDecimal(row.mark, 8) * parseDecimal("70000", 8)) / index, 8);
+  const risk = (await MarginEngine.fromVenue(venue)).account("alice");
+  assert.is((await page.locator("#equity").textContent()).replace(/,/g, ""), risk.equity);
   assert.equal(errors, []);
   await page.close();
 });

@@ -1,7 +1,7 @@
 // The order ticket: instrument, side, quantity and price in; checkOrder's verdict, the max order
 // and IM and equity before → after out.
 import type { AccountRisk, OrderSide } from "../../engine.js";
-import { byId, el } from "./dom.js";
+import { byId, el, markInvalid } from "./dom.js";
 import { grouped } from "./format.js";
 import type { EvaluateReply, LoadReply, OrderTicket } from "./protocol.js";
 
@@ -37,7 +37,7 @@ export class Ticket {
     }
     this.instrument.addEventListener("input", () => {
       const mark = this.marks.get(this.instrument.value.trim());
-      this.instrument.classList.toggle("invalid", mark === undefined);
+      markInvalid(this.instrument, mark === undefined);
       // an unlisted instrument is checked too: the verdict names it, and no earlier order's check stays shown
       if (mark !== undefined) this.price.value = mark;
       onChange();
@@ -62,7 +62,7 @@ export class Ticket {
       this.marks = new Map(venue.instruments.map((row) => [row.id, row.mark]));
     }
     const choice = preferred ?? venue.instruments[0]?.id;
-    this.instrument.classList.remove("invalid");
+    markInvalid(this.instrument, false);
     this.instrument.value = choice ?? "";
     this.price.value = choice === undefined ? "" : this.marks.get(choice)!;
     this.qty.value = "";
@@ -71,7 +71,8 @@ export class Ticket {
   /** The ticket as an order (quantity "0" when empty), or null when a field is not a decimal. */
   order(): OrderTicket | null {
     const qty = this.qty.value.trim() || "0", price = this.price.value.trim();
-    this.qty.classList.toggle("invalid", !UNSIGNED_DECIMAL.test(qty));
+    markInvalid(this.qty, !UNSIGNED_DECIMAL.test(qty));
+    markInvalid(this.price, !UNSIGNED_DECIMAL.test(price));
     return this.problem() === null ? { instrument: this.instrument.value.trim(), side: this.side, qty, price } : null;
   }
 
