@@ -1,0 +1,58 @@
+// The preview page's layout at the widths people open it at, from a phone to a wide desktop: nothing
+// scrolls sideways, is cut off or overlaps, and what is laid out differently still shows Node's numbers.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { MarginEngine } from "../build/index.js";
+import { browserLaunchOptions } from "./helpers/chromium.mjs";
+import { openPage } from "./helpers/preview-page.mjs";
+
+const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+const WIDTHS = [360, 768, 1024, 1280, 1440, 1920];
+
+let browser;
+test.before(async () => {
+  browser = await chromium.launch(browserLaunchOptions());
+});
+test.after(async () => {
+  await browser.close();
+});
+
+/** Each element matching `selector`, scrolled into view first (panels below the fold skip layout until near), whose content is wider than its box. */
+async function wider(page, selector) {
+  return page.locator(selector).evaluateAll(async (nodes) => {
+    const found = [];
+    for (const node of nodes) {
+      node.scrollIntoView({ block: "center" });
+      await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+      if (node.scrollWidth > node.clientWidth) found.push(`${node.outerHTML.slice(0, 60)}…: ${node.scrollWidth} > ${node.clientWidth}`);
+    }
+    return found;
+  });
+}
+
+test("the scenario heat map fits its panel at every width, each cell Node's P&L under its move and vol", async () => {
+  const grid = (await MarginEngine.fromVenue(exampleText)).scenarios("alice");
+  const bucket = grid.buckets[0];
+  for (const width of WIDTHS) {
+    const { page, errors } = await openPage(browser, undefined, { width, height: 900 });
+    assert.equal(await wider(page, "#heatmap .table-wrap"), [], `${width} px`);
+    const cells = await page.locator("#heatmap td[data-scenario]").evaluateAll((tds) => tds.map((td) => {
+      const table = td.closest("table"), row = td.closest("tr");
+      return { k: Number(td.dataset.scenario), text: td.textContent, move: row.querySelector("th").textContent, vol: table.querySelector("thead tr").children[td.cellIndex].textContent };
+    }));
+    assert.is(cells.length, bucket.scenarios.length);
+    for (const { k, text, move, vol } of cells) {
+      const s = bucket.scenarios[k];
+      assert.is(text.replace(/,/g, ""), s.pnl, `scenario ${k}`);
+      assert.is(move, `${Number(s.move) > 0 ? "+" : ""}${(Number(s.move) * 100).toFixed(1)} %`);
+      assert.is(vol, { up: "vol up", none: "vol flat", down: "vol down" }[s.vol]);
+    }
+    assert.is(await page.locator("#heatmap td.binding").getAttribute("data-scenario"), String(bucket.binding));
+    assert.equal(errors, []);
+    await page.close();
+  }
+});
+
+test.run();
