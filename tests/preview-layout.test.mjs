@@ -55,4 +55,19 @@ test("the scenario heat map fits its panel at every width, each cell Node's P&L 
   }
 });
 
+
+test("at every width the price slider keeps 140 px and its scale's labels apart, and each figure stays on one line", async () => {
+  for (const width of [...WIDTHS, 901, 1181]) {
+    const { page, errors } = await openPage(browser, undefined, { width, height: 900 });
+    const slider = await page.locator('input[type=range][data-underlying="BTC"]').boundingBox();
+    assert.ok(slider.width >= 140, `${width} px: the slider is ${slider.width} px wide`);
+    const labels = await page.locator(".underlying .scale span").evaluateAll((spans) => spans.map((s) => s.getBoundingClientRect()).map((r) => [r.left, r.right]));
+    for (let k = 1; k < labels.length; k++) assert.ok(labels[k][0] >= labels[k - 1][1], `${width} px: scale labels ${k - 1} and ${k} overlap`);
+    const figures = await page.locator(".card .value").evaluateAll((nodes) => nodes.map((n) => [n.id || n.firstElementChild?.id, n.getBoundingClientRect().height / parseFloat(getComputedStyle(n).lineHeight)]));
+    for (const [id, lines] of figures) assert.ok(lines < 1.5, `${width} px: #${id} takes ${lines.toFixed(1)} lines`);
+    assert.equal(errors, []);
+    await page.close();
+  }
+});
+
 test.run();
