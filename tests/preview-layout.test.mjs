@@ -70,4 +70,19 @@ test("at every width the price slider keeps 140 px and its scale's labels apart,
   }
 });
 
+
+test("at every width the venue line, the fields and the positions show whole: none is cut off or scrolls sideways", async () => {
+  for (const width of WIDTHS) {
+    const { page, errors } = await openPage(browser, undefined, { width, height: 900 });
+    // the venue line ends with its load time; an option's id is the longest text in a field
+    assert.match(await page.locator("#venue-info").textContent(), / · loaded in \d+ ms$/);
+    assert.equal(await wider(page, "#venue-info, input:not([type=file]):not([type=range]), .table-wrap"), [], `${width} px`);
+    const box = await page.locator("#venue-info").boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= width, `${width} px: the venue line is within the window`);
+    assert.is(await page.locator('#positions tr[data-instrument="BTC-20261225-70000-C"] input').first().inputValue(), "BTC-20261225-70000-C");
+    assert.equal(errors, []);
+    await page.close();
+  }
+});
+
 test.run();
