@@ -1,14 +1,22 @@
 // The selected account: its figures, one price slider per underlying it is exposed to (with its
 // liquidation price and Greeks), and the editable positions and collateral.
 import type { AccountRisk } from "../../engine.js";
-import { parseDecimal } from "../../core/decimal.js";
-import { byId, el, setText } from "./dom.js";
+import { formatDecimal, parseDecimal, PRICE_SCALE } from "../../core/decimal.js";
+import { MAX_PRICE } from "../../core/constants.generated.js";
+import { byId, el, markInvalid, setText } from "./dom.js";
 import { grouped, moneyDifference, percent } from "./format.js";
 import type { LoadReply } from "./protocol.js";
 import type { DraftAccount } from "./sandbox.js";
 
 /** A decimal as the engine reads it: optional minus, digits, optional fraction. */
 const DECIMAL = /^-?\d+(\.\d+)?$/;
+
+/** A price the engine takes: digits and at most 8 decimals, more than 0 and at most MAX_PRICE. */
+function isPrice(text: string): boolean {
+  if (!/^\d+(\.\d{1,8})?$/.test(text)) return false;
+  const raw = parseDecimal(text, PRICE_SCALE, "price");
+  return raw > 0n && raw <= MAX_PRICE;
+}
 export const SLIDER_PER_MILLE = 500;
 
 export function renderFigures(risk: AccountRisk, reference: AccountRisk | null): void {
@@ -50,10 +58,13 @@ export function renderUnderlyings(venue: LoadReply, ids: string[], perMille: Rec
     const slider = el("input", { type: "range", min: String(-SLIDER_PER_MILLE), max: String(SLIDER_PER_MILLE), step: "1", value: String(perMille[id] ?? 0), "data-underlying": id, "aria-label": `${id} price move` });
     const price = el("input", { class: "price", inputmode: "decimal", value: prices[id], "data-price": id, "aria-label": `${id} price` });
     slider.addEventListener("input", () => handlers.onSlide(id, Number(slider.value)));
+    const problem = el("p", { class: "error", "data-price-error": id, hidden: "" });
     price.addEventListener("change", () => {
-      const ok = /^\d+(\.\d{1,8})?$/.test(price.value.trim()) && Number(price.value) > 0;
-      price.classList.toggle("invalid", !ok);
-      if (ok) handlers.onPrice(id, price.value.trim());
+      const text = price.value.trim(), ok = isPrice(text);
+      markInvalid(price, !ok);
+      problem.hidden = ok;
+      problem.textContent = ok ? "" : `${id} price: "${text}" is not a price (more than 0, at most ${grouped(formatDecimal(MAX_PRICE, PRICE_SCALE))}, at most ${PRICE_SCALE} decimals); the figures are at the last valid one.`;
+      if (ok) handlers.onPrice(id, text);
     });
     const reset = el("button", { type: "button", class: "button ghost small" }, "Reset");
     reset.addEventListener("click", () => handlers.onReset(id));
@@ -64,6 +75,7 @@ export function renderUnderlyings(venue: LoadReply, ids: string[], perMille: Rec
         el("div", { class: "slider-row" },
           el("div", { class: "slider" }, slider, el("div", { class: "scale" }, el("span", {}, "−50 %"), el("span", {}, "0"), el("span", {}, "+50 %"))),
           price, reset),
+        problem,
         el("div", { class: "liq" }, "Liquidation price: ", el("strong", { "data-liquidation": id }, "—"))),
       el("dl", { class: "greeks", "data-greeks": id }));
   }));
@@ -80,7 +92,11 @@ export function updateUnderlyings(risk: AccountRisk, perMille: Record<string, nu
     const slider = block.querySelector<HTMLInputElement>("input[type=range]")!;
     if (Number(slider.value) !== perMille[id]) slider.value = String(perMille[id]);
     const field = block.querySelector<HTMLInputElement>("input.price")!;
-    if (document.activeElement !== field) field.value = prices[id];
+    if (document.activeElement !== field && field.value !== prices[id]) {
+      field.value = prices[id];
+      markInvalid(field, false);
+      block.querySelector<HTMLElement>("[data-price-error]")!.hidden = true;
+    }
     const liquidation = risk.liquidationPrice?.[id];
     block.querySelector<HTMLElement>("[data-liquidation]")!.textContent = liquidation === undefined ? "— (no position)" : liquidation === null ? "none within ±99 %" : grouped(liquidation);
     const greeks = risk.greeks[id];
@@ -89,7 +105,7 @@ export function updateUnderlyings(risk: AccountRisk, perMille: Record<string, nu
   }
 }
 
-/** `onInvalid` names a field whose text is no decimal: the figures shown stay those of the last valid edits. */
+/** `onInvalid` names a field whose text is no decimal (or no instrument of the venue): the figures shown stay those of the last valid edits. */
 export interface EditorHandlers { onChange(): void; onInvalid(problem: string): void }
 
 /** The positions and collateral tables, bound to `draft` (edited in place). */
@@ -100,7 +116,7 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
     node.addEventListener("input", () => {
       const v = node.value.trim();
       const ok = DECIMAL.test(v) && (allowNegative || !v.startsWith("-"));
-      node.classList.toggle("invalid", !ok);
+      markInvalid(node, !ok);
       if (ok) {
         apply(v);
         handlers.onChange();
@@ -121,8 +137,8 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
     const instrument = el("input", { list: "instrument-ids", value: p.instrument, "aria-label": "Instrument", autocomplete: "off", spellcheck: "false" });
     instrument.addEventListener("change", () => {
       const row = marks.get(instrument.value.trim());
-      instrument.classList.toggle("invalid", row === undefined);
-      if (row === undefined) return;
+      markInvalid(instrument, row === undefined);
+      if (row === undefined) return handlers.onInvalid(`Instrument: "${instrument.value.trim()}" is not one of this venue's`);
       Object.assign(p, { instrument: row.id, qty: row.lotSize, entry: row.mark });
       renderEditor(venue, draft, handlers);
       handlers.onChange();

@@ -20,3 +20,10 @@ export function setText(node: HTMLElement, text: string, reference?: string): vo
   node.textContent = text;
   node.classList.toggle("changed", reference !== undefined && reference !== text);
 }
+
+/** Marks a field whose text cannot be used: outlined in red, and announced as invalid. */
+export function markInvalid(node: HTMLElement, invalid: boolean): void {
+  node.classList.toggle("invalid", invalid);
+  if (invalid) node.setAttribute("aria-invalid", "true");
+  else node.removeAttribute("aria-invalid");
+}

@@ -1,11 +1,12 @@
-// The portfolio scenario grid as a heat map per bucket: price moves across, volatility shifts
-// down, each cell the scenario's P&L (exact), red for a loss and green for a gain, in proportion
-// to the largest; the scenario whose covered loss is the margin is outlined.
+// The portfolio scenario grid as a heat map per bucket: price moves down, volatility shifts
+// across (three columns of exact P&L fit a phone's width, where a column per move did not fit a
+// wide page's), each cell the scenario's P&L (exact), red for a loss and green for a gain, in
+// proportion to the largest; the scenario whose covered loss is the margin is outlined.
 import type { ScenarioGrid } from "../../engine.js";
 import { el } from "./dom.js";
 import { grouped } from "./format.js";
 
-const VOL_ORDER = ["up", "none", "down"] as const;
+const VOL_ORDER = ["down", "none", "up"] as const;
 const VOL_LABEL = { up: "vol up", none: "vol flat", down: "vol down" };
 
 export function renderHeatmap(host: HTMLElement, grid: ScenarioGrid): void {
@@ -13,8 +14,8 @@ export function renderHeatmap(host: HTMLElement, grid: ScenarioGrid): void {
     const moves = [...new Set(bucket.scenarios.map((s) => s.move))].sort((a, b) => Number(a) - Number(b));
     const vols = VOL_ORDER.filter((v) => bucket.scenarios.some((s) => s.vol === v));
     const largest = Math.max(1e-9, ...bucket.scenarios.map((s) => Math.abs(Number(s.pnl))));
-    const head = el("tr", {}, el("th"), ...moves.map((m) => el("th", {}, `${Number(m) > 0 ? "+" : ""}${(Number(m) * 100).toFixed(1)} %`)));
-    const rows = vols.map((vol) => el("tr", {}, el("th", {}, VOL_LABEL[vol]), ...moves.map((move) => {
+    const head = el("tr", {}, el("th", { scope: "col" }, "move"), ...vols.map((vol) => el("th", { scope: "col" }, VOL_LABEL[vol])));
+    const rows = moves.map((move) => el("tr", {}, el("th", { scope: "row" }, `${Number(move) > 0 ? "+" : ""}${(Number(move) * 100).toFixed(1)} %`), ...vols.map((vol) => {
       const k = bucket.scenarios.findIndex((s) => s.vol === vol && s.move === move);
       if (k < 0) return el("td", { class: "empty" });
       const s = bucket.scenarios[k];

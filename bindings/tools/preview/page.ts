@@ -208,7 +208,8 @@ async function pump(): Promise<void> {
     } catch (error) {
       const message = byId("draft-error");
       message.hidden = false;
-      message.textContent = `Cannot evaluate these edits: ${(error as Error).message}`;
+      message.textContent = `Cannot evaluate these edits: ${(error as Error).message}. The figures are those of the last valid edits.`;
+      ticket.notChecked();
     }
   }
   inFlight = false;

@@ -1,7 +1,7 @@
 // The order ticket: instrument, side, quantity and price in; checkOrder's verdict, the max order
 // and IM and equity before → after out.
 import type { AccountRisk, OrderSide } from "../../engine.js";
-import { byId, el } from "./dom.js";
+import { byId, el, markInvalid } from "./dom.js";
 import { grouped } from "./format.js";
 import type { EvaluateReply, LoadReply, OrderTicket } from "./protocol.js";
 
@@ -37,9 +37,9 @@ export class Ticket {
     }
     this.instrument.addEventListener("input", () => {
       const mark = this.marks.get(this.instrument.value.trim());
-      this.instrument.classList.toggle("invalid", mark === undefined);
-      if (mark === undefined) return;
-      this.price.value = mark;
+      markInvalid(this.instrument, mark === undefined);
+      // an unlisted instrument is checked too: the verdict names it, and no earlier order's check stays shown
+      if (mark !== undefined) this.price.value = mark;
       onChange();
     });
     for (const field of [this.qty, this.price]) field.addEventListener("input", () => onChange());
@@ -62,7 +62,7 @@ export class Ticket {
       this.marks = new Map(venue.instruments.map((row) => [row.id, row.mark]));
     }
     const choice = preferred ?? venue.instruments[0]?.id;
-    this.instrument.classList.remove("invalid");
+    markInvalid(this.instrument, false);
     this.instrument.value = choice ?? "";
     this.price.value = choice === undefined ? "" : this.marks.get(choice)!;
     this.qty.value = "";
@@ -71,7 +71,8 @@ export class Ticket {
   /** The ticket as an order (quantity "0" when empty), or null when a field is not a decimal. */
   order(): OrderTicket | null {
     const qty = this.qty.value.trim() || "0", price = this.price.value.trim();
-    this.qty.classList.toggle("invalid", !UNSIGNED_DECIMAL.test(qty));
+    markInvalid(this.qty, !UNSIGNED_DECIMAL.test(qty));
+    markInvalid(this.price, !UNSIGNED_DECIMAL.test(price));
     return this.problem() === null ? { instrument: this.instrument.value.trim(), side: this.side, qty, price } : null;
   }
 
@@ -84,14 +85,22 @@ export class Ticket {
     return null;
   }
 
-  render(result: EvaluateReply["order"], risk: AccountRisk): void {
+  /** The account as edited cannot be evaluated: no order is checked against it, and no earlier check stays shown. */
+  notChecked(): void {
+    this.render(null, null);
+  }
+
+  /** `risk` null: the account could not be evaluated. */
+  render(result: EvaluateReply["order"], risk: AccountRisk | null): void {
     const verdict = byId("order-verdict");
     this.max = result?.max ?? null;
     byId("order-max").textContent = this.max === null ? "—" : grouped(this.max);
     const empty = this.qty.value.trim() === "";
     verdict.className = "verdict";
     verdict.removeAttribute("data-reason");
-    if (result === null) {
+    if (risk === null) {
+      verdict.textContent = "Not checked: the account as edited cannot be evaluated";
+    } else if (result === null) {
       verdict.textContent = this.problem() ?? "Enter a quantity and a price";
     } else if (result.check === null) {
       verdict.textContent = `Invalid order: ${result.error}`;
@@ -104,8 +113,8 @@ export class Ticket {
       verdict.classList.add(result.check.accepted ? "accepted" : "rejected");
       verdict.dataset.reason = result.check.reason ?? "ACCEPTED";
     }
-    const check = result?.check && !empty ? result.check : null;
+    const check = result?.check && !empty && risk !== null ? result.check : null;
     byId("order-im").textContent = check ? `${grouped(check.initialMarginBefore)} → ${grouped(check.initialMarginAfter)}` : "—";
-    byId("order-equity").textContent = check ? `${grouped(risk.equity)} → ${grouped(check.equityAfter)}` : "—";
+    byId("order-equity").textContent = check ? `${grouped(risk!.equity)} → ${grouped(check.equityAfter)}` : "—";
   }
 }

@@ -1,0 +1,122 @@
+// The preview page's order ticket and price fields with text a person might type: every field
+// that is not usable says so in one line, and nothing shown claims a check that was not made.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { chromium } from "playwright-core";
+import { MarginEngine } from "../build/index.js";
+import { browserLaunchOptions } from "./helpers/chromium.mjs";
+import { openPage, settled } from "./helpers/preview-page.mjs";
+import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
+
+const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+
+let browser;
+test.before(async () => {
+  browser = await chromium.launch(browserLaunchOptions());
+});
+test.after(async () => {
+  await browser.close();
+});
+
+const ticket = async (page) => ({
+  verdict: await page.locator("#order-verdict").textContent(),
+  reason: await page.locator("#order-verdict").getAttribute("data-reason"),
+  max: await page.locator("#order-max").textContent(),
+  im: await page.locator("#order-im").textContent(),
+  equity: await page.locator("#order-equity").textContent(),
+});
+
+test("an instrument the venue does not list: the ticket says so and shows no earlier order's check", async () => {
+  const engine = await MarginEngine.fromVenue(exampleText);
+  const { page, errors } = await openPage(browser);
+  let count = await settled(page, 0);
+  await page.fill("#order-qty", "0.1");
+  count = await settled(page, count);
+  assert.is((await ticket(page)).reason, engine.checkOrder({ account: "alice", instrument: "BTC-PERP", qty: "0.1", price: "65010" }).reason ?? "ACCEPTED");
+  for (const typed of ["NOPE", "btc-perp", ""]) {
+    await page.fill("#order-instrument", typed);
+    count = await settled(page, count);
+    const seen = await ticket(page);
+    assert.equal(seen, { verdict: `Choose an instrument${typed === "" ? "" : `: no "${typed}"`}`, reason: null, max: "—", im: "—", equity: "—" }, typed);
+  }
+  // a listed one again: its mark is the price, and the check is Node's
+  await page.fill("#order-instrument", "BTC-20261225");
+  count = await settled(page, count);
+  const check = engine.checkOrder({ account: "alice", instrument: "BTC-20261225", qty: "0.1", price: "65400" });
+  assert.is(await page.locator("#order-price").inputValue(), "65400");
+  assert.is((await ticket(page)).im.replace(/,/g, ""), `${check.initialMarginBefore} → ${check.initialMarginAfter}`);
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("edits the engine refuses: the ticket checks nothing until they are fixed, and the error says the figures are the last valid edits'", async () => {
+  const engine = await MarginEngine.fromVenue(exampleText);
+  const { page, errors } = await openPage(browser);
+  let count = await settled(page, 0);
+  await page.fill("#order-qty", "0.1");
+  count = await settled(page, count);
+  const check = engine.checkOrder({ account: "alice", instrument: "BTC-PERP", qty: "0.1", price: "65010" });
+  const accepted = await ticket(page);
+  assert.is(accepted.reason, "ACCEPTED");
+  // a zero position is no position: the engine refuses the edited account
+  const quantity = page.locator('#positions tr[data-instrument="BTC-PERP"] input').nth(1);
+  await quantity.fill("0");
+  // a refused evaluation renders nothing: wait for its error
+  await page.waitForFunction(() => !document.querySelector("#draft-error").hidden && document.body.dataset.pending === "0");
+  assert.is(await page.locator("#draft-error").textContent(), "Cannot evaluate these edits: OUT_OF_RANGE at accounts[0].positions[0].qty: a position must be non-zero. The figures are those of the last valid edits.");
+  assert.equal(await ticket(page), { verdict: "Not checked: the account as edited cannot be evaluated", reason: null, max: "—", im: "—", equity: "—" });
+  await quantity.fill("-0.5");
+  count = await settled(page, count);
+  assert.ok(await page.locator("#draft-error").isHidden());
+  assert.equal(await ticket(page), accepted);
+  assert.is(accepted.im.replace(/,/g, ""), `${check.initialMarginBefore} → ${check.initialMarginAfter}`);
+  assert.is(accepted.max.replace(/,/g, ""), engine.maxOrder("alice", "BTC-PERP", "buy", "65010"));
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("a typed price the engine cannot take is refused at its field, in one line; a good one is Node's", async () => {
+  const engine = await MarginEngine.fromVenue(exampleText);
+  const { page, errors } = await openPage(browser);
+  let count = await settled(page, 0);
+  const equity = await page.locator("#equity").textContent();
+  const field = page.locator('input[data-price="BTC"]'), problem = page.locator('[data-price-error="BTC"]');
+  for (const typed of ["99999999999", "0", "abc", "65000.123456789"]) {
+    await field.fill(typed);
+    await field.press("Enter");
+    assert.is(await problem.textContent(), `BTC price: "${typed}" is not a price (more than 0, at most 10,000,000,000, at most 8 decimals); the figures are at the last valid one.`);
+    assert.ok(await problem.isVisible(), typed);
+    assert.is(await field.getAttribute("aria-invalid"), "true");
+    assert.is(await field.evaluate((node) => getComputedStyle(node).borderColor), "rgb(214, 69, 69)", "outlined in red");
+  }
+  await page.fill("#order-qty", "0.1");
+  count = await settled(page, count);
+  assert.ok(await page.locator("#draft-error").isHidden(), "no evaluation was refused");
+  assert.is(await page.locator("#equity").textContent(), equity);
+  assert.is(await page.locator("#order-verdict").getAttribute("data-reason"), engine.checkOrder({ account: "alice", instrument: "BTC-PERP", qty: "0.1", price: "65010" }).reason ?? "ACCEPTED");
+  // the ticket's own price field is outlined too when it is no decimal
+  await page.fill("#order-price", "6501O");
+  count = await settled(page, count);
+  assert.is(await page.locator("#order-price").getAttribute("aria-invalid"), "true");
+  assert.is(await page.locator("#order-verdict").textContent(), "The price is not a decimal (digits and one point)");
+  await page.fill("#order-price", "65010");
+  count = await settled(page, count);
+  assert.is(await page.locator("#order-price").getAttribute("aria-invalid"), null);
+  // a good price: the line goes, and the figures are Node's at that price (examples' sources print it)
+  await field.fill("70000");
+  await field.press("Enter");
+  count = await settled(page, count);
+  assert.ok(await problem.isHidden());
+  assert.is(await field.getAttribute("aria-invalid"), null);
+  const venue = JSON.parse(exampleText);
+  for (const u of venue.underlyings) Object.assign(u, { spot: "70000", sources: u.sources.map((s) => ({ ...s, price: "70000" })) });
+  const index = engine.underlyingIndex("BTC");
+  for (const row of venue.instruments) if (row.kind !== "option") row.mark = formatDecimal((parseDecimal(row.mark, 8) * parseDecimal("70000", 8)) / index, 8);
+  const risk = (await MarginEngine.fromVenue(venue)).account("alice");
+  assert.is((await page.locator("#equity").textContent()).replace(/,/g, ""), risk.equity);
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test.run();
