@@ -25,7 +25,7 @@ export { getCacheWordsUsed as cacheWordsUsed } from "./store/cache";
 export { probeBlock, releaseProbes } from "./store/headroom";
 
 export {
-  ensurePrepared, pricesMoved, instrumentChanged, instrumentRewritten, invalidatePrepared, prepareUnderlyingOnly,
+  ensurePrepared, pricesMoved, instrumentChanged, instrumentRewritten, invalidatePrepared, prepareAccountOn,
 } from "./risk/freshness";
 export {
   evaluateAccount, evaluateBuckets, getLastInitialMargin as lastInitialMargin, statusCount,

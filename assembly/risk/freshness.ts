@@ -130,14 +130,17 @@ export function prepareHeld(): void {
 }
 
 /**
- * Re-prepares underlying u's held instruments and assets at whatever its columns hold now, leaving
- * their epochs alone: for what-if pricing (the liquidation price search), which puts the prices
- * back and calls this again.
+ * Re-prepares what evaluating account a reads of underlying u — the instruments it holds on u and
+ * u's assets — at whatever the columns hold now, leaving their epochs alone: for what-if pricing
+ * of one account (the liquidation price search), which puts the prices back and calls this again.
  */
-export function prepareUnderlyingOnly(u: i32): void {
+export function prepareAccountOn(a: i32, u: i32): void {
   reserveEpochs();
-  const held = heldInstruments(u);
-  for (let k = 0; k < held; k++) prepareInstrument(i32At(heldScratch.ptr, k));
+  const start = i32At(accountPositionStart.ptr, a), end = start + u8At(accountPositionCount.ptr, a);
+  for (let p = start; p < end; p++) {
+    const i = <i32>u16At(positionInstrument.ptr, p);
+    if (i32At(instrumentUnderlying.ptr, i) == u) prepareInstrument(i);
+  }
   prepareAssetsOf(u);
 }
 

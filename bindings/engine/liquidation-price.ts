@@ -27,12 +27,15 @@ export class LiquidationPriceSearch {
 
   /** The nearest price of underlying `u` at which account `a` is liquidatable, or null within ±99 %. */
   find(a: number, u: number): bigint | null {
-    const index = this.views.i64(Col.UnderlyingIndex)[u];
-    const linear = this.catalog.instruments.flatMap((row, i) => (row.kind < KIND_CALL && this.views.i32(Col.InstrumentUnderlying)[i] === u ? [[i, row.mark] as const] : []));
+    const v = this.views, index = v.i64(Col.UnderlyingIndex)[u];
+    // only what evaluating the account reads moves: its linear instruments on u (and u's assets)
+    const start = v.i32(Col.AccountPositionStart)[a], instruments = v.u16(Col.PositionInstrument).subarray(start, start + v.u8(Col.AccountPositionCount)[a]);
+    const linear = Array.from(instruments, (i) => [i, this.catalog.instruments[i]] as const)
+      .filter(([i, row]) => row.kind < KIND_CALL && v.i32(Col.InstrumentUnderlying)[i] === u).map(([i, row]) => [i, row.mark] as const);
     const liquidatable = (price: bigint): boolean => {
       this.views.i64(Col.UnderlyingIndex)[u] = price;
       for (const [i, mark] of linear) this.views.i64(Col.InstrumentMark)[i] = (mark * price) / index;
-      this.wasm.prepareUnderlyingOnly(u);
+      this.wasm.prepareAccountOn(a, u);
       this.wasm.evaluateAccount(a);
       return this.views.u8(Col.AccountStatus)[a] >= 2;
     };
@@ -58,7 +61,7 @@ export class LiquidationPriceSearch {
     } finally {
       this.views.i64(Col.UnderlyingIndex)[u] = index;
       for (const [i, mark] of linear) this.views.i64(Col.InstrumentMark)[i] = mark;
-      this.wasm.prepareUnderlyingOnly(u);
+      this.wasm.prepareAccountOn(a, u);
       this.wasm.evaluateAccount(a);
     }
   }
