@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,6 +73,30 @@ test("a report that fails to write keeps the old file, leaves no temporary file 
   assert.is(run.stderr, `error: MALFORMED at --report: cannot write "${old}": the file would pass the size limit\n`);
   assert.is(readFileSync(old, "utf8"), "the old report");
   assert.equal(readdirSync(join(dir, "old")), ["report.html"]);
+});
+
+test("--report naming a file whatif reads (as given, through a link or a hard link) is refused up front and leaves it as it was", async () => {
+  const inputs = join(dir, "inputs");
+  mkdirSync(inputs);
+  const venue = join(inputs, "venue.json"), proposal = join(inputs, "proposal.json");
+  const venueText = readFileSync(EXAMPLE, "utf8"), proposalText = JSON.stringify({ optIm: "0.2" });
+  writeFileSync(venue, venueText);
+  writeFileSync(proposal, proposalText);
+  symlinkSync("venue.json", join(inputs, "venue-link.html"));
+  linkSync(proposal, join(inputs, "proposal-hard.html"));
+  const refused = async (report, line) => {
+    let stdout = "", stderr = "";
+    const status = await runCli(["whatif", venue, "--params", proposal, "--report", report], { stdout: { write: (s) => { stdout += s; } }, stderr: { write: (s) => { stderr += s; } } });
+    assert.equal({ status, stdout, stderr }, { status: 2, stdout: "", stderr: line + "\n" });
+  };
+  await refused(venue, `error: MALFORMED at --report: "${venue}" is the venue file "${venue}": the report would replace it`);
+  await refused(proposal, `error: MALFORMED at --report: "${proposal}" is the params file "${proposal}": the report would replace it`);
+  await refused(join(inputs, "venue-link.html"), `error: MALFORMED at --report: "${join(inputs, "venue-link.html")}" is the venue file "${venue}": the report would replace it`);
+  await refused(join(inputs, "proposal-hard.html"), `error: MALFORMED at --report: "${join(inputs, "proposal-hard.html")}" is the params file "${proposal}": the report would replace it`);
+  assert.is(readFileSync(venue, "utf8"), venueText);
+  assert.is(readFileSync(proposal, "utf8"), proposalText);
+  assert.ok(lstatSync(join(inputs, "venue-link.html")).isSymbolicLink());
+  assert.equal(readdirSync(inputs).sort(), ["proposal-hard.html", "proposal.json", "venue-link.html", "venue.json"]);
 });
 
 test("in-process demo writes its progress and report line to the streams it is given, none to the process's", async () => {
