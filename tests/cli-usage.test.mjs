@@ -39,6 +39,20 @@ test("help takes at most a command name: help COMMAND is COMMAND --help, anythin
   assert.match((await cli("--help")).stdout, "margin-core help COMMAND prints the same");
 });
 
+test("a usage error from the option parser is one line of plain sentences, no escaped line breaks", async () => {
+  const cases = [
+    ["--accounts", ["generate", "--accounts", "--seed", "1"]],
+    ["--qty", ["check", EXAMPLE, "--account", "bob", "--instrument", "BTC-PERP", "--qty", "--price", "1"]],
+  ];
+  for (const [option, args] of cases) {
+    const { status, stdout, stderr } = await cli(...args);
+    assert.equal({ status, stdout }, { status: 2, stdout: "" });
+    assert.match(stderr, new RegExp(`^error: MALFORMED at argv: Option '${option}' argument is ambiguous\\. Did you forget to specify the option argument for '${option}'\\? \\S`));
+    assert.not.match(stderr, "\\n");
+    assert.is(stderr.indexOf("\n"), stderr.length - 1);
+  }
+});
+
 test("every numeric option's range is in its help line and in docs/api.md's row for the command", async () => {
   const docs = readFileSync(new URL("../docs/api.md", import.meta.url), "utf8");
   const NUMERIC = new Set(["N", "S", "T", "AMOUNT", "FRACTION"]);

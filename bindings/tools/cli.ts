@@ -86,7 +86,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
   try {
     parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    usageError((error as Error).message);
+    // parseArgs writes some messages as several lines: they are one line here, as every error is
+    usageError((error as Error).message.replace(/\s*\n\s*/g, " "));
   }
   // parseArgs keeps the last of a repeated option: a second --price would silently win
   const seen = new Set<string>();
