@@ -117,6 +117,16 @@ test("in-process demo writes its progress and report line to the streams it is g
   assert.ok(stderr.endsWith(`report written to ${report}\n`), stderr);
 });
 
+test("demo's progress bar on a terminal never hides the cursor, so an interrupted run (Ctrl-C) leaves it visible", async () => {
+  let drawn = "";
+  const terminal = { isTTY: true, columns: 100, write: (s) => { drawn += s; return true; } };
+  const status = await runCli(["demo", "--accounts", "200", "--ticks", "3", "--json"], { stdout: { write: () => true }, stderr: terminal });
+  assert.is(status, 0, drawn);
+  assert.match(drawn, "replay [");
+  assert.match(drawn, "3/3 ticks");
+  assert.not.match(drawn, "\x1b[?25l");
+});
+
 test("preview on a port in use is one error line at --port, exit code 2", async () => {
   const taken = createServer();
   await new Promise((resolve) => taken.listen(0, "127.0.0.1", resolve));
