@@ -117,6 +117,23 @@ test("in-process demo writes its progress and report line to the streams it is g
   assert.ok(stderr.endsWith(`report written to ${report}\n`), stderr);
 });
 
+test("--report at a socket is refused before the run, and a socket as a venue file is named in plain words", async () => {
+  const path = join(dir, "report.sock");
+  const server = createServer();
+  await new Promise((resolve) => server.listen(path, resolve));
+  try {
+    let stdout = "", stderr = "";
+    const status = await runCli(["demo", "--accounts", "200", "--ticks", "3", "--report", path], { stdout: { write: (s) => { stdout += s; } }, stderr: { write: (s) => { stderr += s; } } });
+    assert.equal({ status, stdout, stderr }, { status: 2, stdout: "", stderr: `error: MALFORMED at --report: "${path}" is a socket, not a file, pipe or device to write\n` });
+    const read = spawnSync(process.execPath, [BIN, "margin", path], { encoding: "utf8" });
+    assert.equal({ status: read.status, stdout: read.stdout, stderr: read.stderr }, {
+      status: 2, stdout: "", stderr: `error: MALFORMED at argv: cannot read "${path}": no such device or address (a socket, or a device not there)\n`,
+    });
+  } finally {
+    server.close();
+  }
+});
+
 test("demo's progress bar on a terminal never hides the cursor, so an interrupted run (Ctrl-C) leaves it visible", async () => {
   let drawn = "";
   const terminal = { isTTY: true, columns: 100, write: (s) => { drawn += s; return true; } };

@@ -56,6 +56,8 @@ export function checkOutputPath(path: string, field: string, inputs: InputPath[]
     if (!folder.isDirectory()) fail("MALFORMED", field, `cannot write "${path}": "${directory}" is not a directory`);
     const target = existsOrNull(() => statSync(destination));
     if (target?.isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
+    // a socket cannot be opened as a file: found only once the run is over, it would waste it
+    if (target?.isSocket()) fail("MALFORMED", field, `"${path}" is a socket, not a file, pipe or device to write`);
     if (target?.isFile()) {
       for (const input of inputs) {
         const read = statOrNull(input.path);
