@@ -129,6 +129,20 @@ test("no arguments prints the overview on stderr and exits 2; --help lists every
   }
 });
 
+test("whatif --crash whose ticks would run past the last time a price can carry is refused at --ticks before the replay", async () => {
+  const late = structuredClone(VENUE);
+  late.now = "9999-12-31T23:58:00Z";
+  for (const source of late.underlyings[0].sources) source.time = "9999-12-31T23:57:00Z";
+  for (const instrument of late.instruments) if (instrument.expiry) instrument.expiry = "9999-12-31T23:59:00Z";
+  const venue = file(late), proposal = file({ optIm: "0.2" });
+  // the clock 23:58:00: tick 0 at 23:58:10, tick 10 at 23:59:50, tick 11 at 23:60:00 would be past 9999
+  const fits = await cli("whatif", venue, "--params", proposal, "--crash", "--ticks", "10");
+  assert.is(fits.status, 0, fits.stderr);
+  assert.is(JSON.parse(fits.stdout).crash.ticks, 10);
+  expectErrorLine(await cli("whatif", venue, "--params", proposal, "--crash", "--ticks", "11"),
+    "error: OUT_OF_RANGE at --ticks: 11 ticks of 10 s after the venue's clock, 9999-12-31T23:58:00.000Z, end past 9999-12-31T23:59:59.999Z; at most 10 fit");
+});
+
 test("the installed bin is a thin wrapper: same bytes, same exit code", async () => {
   for (const args of [["margin", EXAMPLE], ["margin", join(dir, "nope.json")], []]) {
     const spawned = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });

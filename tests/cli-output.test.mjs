@@ -2,7 +2,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,6 +75,30 @@ test("a report that fails to write keeps the old file, leaves no temporary file 
   assert.equal(readdirSync(join(dir, "old")), ["report.html"]);
 });
 
+test("--report naming a file whatif reads (as given, through a link or a hard link) is refused up front and leaves it as it was", async () => {
+  const inputs = join(dir, "inputs");
+  mkdirSync(inputs);
+  const venue = join(inputs, "venue.json"), proposal = join(inputs, "proposal.json");
+  const venueText = readFileSync(EXAMPLE, "utf8"), proposalText = JSON.stringify({ optIm: "0.2" });
+  writeFileSync(venue, venueText);
+  writeFileSync(proposal, proposalText);
+  symlinkSync("venue.json", join(inputs, "venue-link.html"));
+  linkSync(proposal, join(inputs, "proposal-hard.html"));
+  const refused = async (report, line) => {
+    let stdout = "", stderr = "";
+    const status = await runCli(["whatif", venue, "--params", proposal, "--report", report], { stdout: { write: (s) => { stdout += s; } }, stderr: { write: (s) => { stderr += s; } } });
+    assert.equal({ status, stdout, stderr }, { status: 2, stdout: "", stderr: line + "\n" });
+  };
+  await refused(venue, `error: MALFORMED at --report: "${venue}" is the venue file "${venue}": the report would replace it`);
+  await refused(proposal, `error: MALFORMED at --report: "${proposal}" is the params file "${proposal}": the report would replace it`);
+  await refused(join(inputs, "venue-link.html"), `error: MALFORMED at --report: "${join(inputs, "venue-link.html")}" is the venue file "${venue}": the report would replace it`);
+  await refused(join(inputs, "proposal-hard.html"), `error: MALFORMED at --report: "${join(inputs, "proposal-hard.html")}" is the params file "${proposal}": the report would replace it`);
+  assert.is(readFileSync(venue, "utf8"), venueText);
+  assert.is(readFileSync(proposal, "utf8"), proposalText);
+  assert.ok(lstatSync(join(inputs, "venue-link.html")).isSymbolicLink());
+  assert.equal(readdirSync(inputs).sort(), ["proposal-hard.html", "proposal.json", "venue-link.html", "venue.json"]);
+});
+
 test("in-process demo writes its progress and report line to the streams it is given, none to the process's", async () => {
   const report = join(dir, "demo.html");
   let stdout = "", stderr = "", processStderr = "";
@@ -91,6 +115,33 @@ test("in-process demo writes its progress and report line to the streams it is g
   assert.match(stdout, /^accounts +200$/m);
   assert.match(stderr, /^generate 200 accounts \(seed 1\)…\nload columns…\nrecompute margin \(standard and portfolio\)…\ncrash replay: 5 ticks of 10 s, /);
   assert.ok(stderr.endsWith(`report written to ${report}\n`), stderr);
+});
+
+test("--report at a socket is refused before the run, and a socket as a venue file is named in plain words", async () => {
+  const path = join(dir, "report.sock");
+  const server = createServer();
+  await new Promise((resolve) => server.listen(path, resolve));
+  try {
+    let stdout = "", stderr = "";
+    const status = await runCli(["demo", "--accounts", "200", "--ticks", "3", "--report", path], { stdout: { write: (s) => { stdout += s; } }, stderr: { write: (s) => { stderr += s; } } });
+    assert.equal({ status, stdout, stderr }, { status: 2, stdout: "", stderr: `error: MALFORMED at --report: "${path}" is a socket, not a file, pipe or device to write\n` });
+    const read = spawnSync(process.execPath, [BIN, "margin", path], { encoding: "utf8" });
+    assert.equal({ status: read.status, stdout: read.stdout, stderr: read.stderr }, {
+      status: 2, stdout: "", stderr: `error: MALFORMED at argv: cannot read "${path}": no such device or address (a socket, or a device not there)\n`,
+    });
+  } finally {
+    server.close();
+  }
+});
+
+test("demo's progress bar on a terminal never hides the cursor, so an interrupted run (Ctrl-C) leaves it visible", async () => {
+  let drawn = "";
+  const terminal = { isTTY: true, columns: 100, write: (s) => { drawn += s; return true; } };
+  const status = await runCli(["demo", "--accounts", "200", "--ticks", "3", "--json"], { stdout: { write: () => true }, stderr: terminal });
+  assert.is(status, 0, drawn);
+  assert.match(drawn, "replay [");
+  assert.match(drawn, "3/3 ticks");
+  assert.not.match(drawn, "\x1b[?25l");
 });
 
 test("preview on a port in use is one error line at --port, exit code 2", async () => {

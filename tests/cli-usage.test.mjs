@@ -39,6 +39,30 @@ test("help takes at most a command name: help COMMAND is COMMAND --help, anythin
   assert.match((await cli("--help")).stdout, "margin-core help COMMAND prints the same");
 });
 
+test("a usage error from the option parser is one line of plain sentences, no escaped line breaks", async () => {
+  const cases = [
+    ["--accounts", ["generate", "--accounts", "--seed", "1"]],
+    ["--qty", ["check", EXAMPLE, "--account", "bob", "--instrument", "BTC-PERP", "--qty", "--price", "1"]],
+  ];
+  for (const [option, args] of cases) {
+    const { status, stdout, stderr } = await cli(...args);
+    assert.equal({ status, stdout }, { status: 2, stdout: "" });
+    assert.match(stderr, new RegExp(`^error: MALFORMED at argv: Option '${option}' argument is ambiguous\\. Did you forget to specify the option argument for '${option}'\\? \\S`));
+    assert.not.match(stderr, "\\n");
+    assert.is(stderr.indexOf("\n"), stderr.length - 1);
+  }
+});
+
+test("each command's help lines its options' descriptions up in one column", async () => {
+  for (const command of ["margin", "liquidations", "check", "scenarios", "generate", "demo", "whatif", "bench", "preview"]) {
+    const rows = (await cli(command, "--help")).stdout.split("\n").filter((line) => /^ {2}(?:-h,| {3}) --/.test(line));
+    assert.ok(rows.length >= 1, command);
+    const flags = rows.map((row) => /^( {2}(?:-h,| {3}) --\S+(?: \S+)?)( +)\S/.exec(row));
+    assert.equal(new Set(flags.map(([flag]) => flag.length)).size, 1, `${command}: ${rows.join(" | ")}`);
+    for (const [, , gap] of flags) assert.ok(gap.length >= 2, `${command}: two spaces at least before each description: ${rows.join(" | ")}`);
+  }
+});
+
 test("every numeric option's range is in its help line and in docs/api.md's row for the command", async () => {
   const docs = readFileSync(new URL("../docs/api.md", import.meta.url), "utf8");
   const NUMERIC = new Set(["N", "S", "T", "AMOUNT", "FRACTION"]);

@@ -229,7 +229,7 @@ test("margin-core whatif --crash on a venue priced by oracle sources: every sour
   assert.ok(parseDecimal(crash.proposed.feesToFund, 6) > parseDecimal(crash.current.feesToFund, 6), "the higher fee shows");
 });
 
-test("margin-core whatif --drop is written as given: no exponent in the JSON, no float residue on the page", () => {
+test("margin-core whatif --drop is written as the fraction given: no exponent in the JSON, no float residue on the page", () => {
   const venue = new URL("../examples/venue.json", import.meta.url).pathname, proposal = join(work, "im.json"), page = join(work, "drop.html");
   writeFileSync(proposal, JSON.stringify({ optIm: "0.2" }));
   const tiny = spawnSync(process.execPath, [BIN, "whatif", venue, "--params", proposal, "--crash", "--ticks", "2", "--drop", "0.000000001"], { encoding: "utf8" });
@@ -239,6 +239,10 @@ test("margin-core whatif --drop is written as given: no exponent in the JSON, no
   assert.is(seven.status, 0, seven.stderr);
   assert.is(JSON.parse(seven.stdout).crash.drop, "0.07");
   assert.match(readFileSync(page, "utf8"), "(every index −7 % over 2 ticks)");
+  // the same fraction, not the same characters: trailing zeros go, as docs/api.md says
+  const padded = spawnSync(process.execPath, [BIN, "whatif", venue, "--params", proposal, "--crash", "--ticks", "2", "--drop", "0.0700"], { encoding: "utf8" });
+  assert.is(padded.status, 0, padded.stderr);
+  assert.equal(JSON.parse(padded.stdout).crash, JSON.parse(seven.stdout).crash);
 });
 
 test.after(() => rmSync(work, { recursive: true, force: true }));

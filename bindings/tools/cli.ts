@@ -40,10 +40,10 @@ function overview(): string {
 }
 
 function commandHelp(command: Command): string {
-  const rows = Object.entries(command.options).map(([name, o]) => {
-    const flag = `${o.short ? `-${o.short}, ` : "    "}--${name}${o.value ? ` ${o.value}` : ""}`;
-    return `  ${flag.padEnd(24)} ${o.help}`;
-  });
+  const flags = Object.entries(command.options).map(([name, o]) => [`${o.short ? `-${o.short}, ` : "    "}--${name}${o.value ? ` ${o.value}` : ""}`, o.help]);
+  // the descriptions in one column, two spaces at least after the longest flag
+  const width = Math.max(24, ...flags.map(([flag]) => flag.length + 1));
+  const rows = flags.map(([flag, text]) => `  ${flag.padEnd(width)} ${text}`);
   const notes = [command.positionals > 0 ? VENUE_NOTE : "", SIGNS, ERRORS].filter(Boolean).join("\n");
   return `usage: ${command.usage}\n\n${command.summary}\n\noptions:\n${rows.join("\n")}\n\n${notes}\n`;
 }
@@ -86,7 +86,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
   try {
     parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    usageError((error as Error).message);
+    // parseArgs writes some messages as several lines: they are one line here, as every error is
+    usageError((error as Error).message.replace(/\s*\n\s*/g, " "));
   }
   // parseArgs keeps the last of a repeated option: a second --price would silently win
   const seen = new Set<string>();

@@ -113,7 +113,8 @@ export async function runDemo({ accounts, seed, ticks = 60, report = false, insu
     },
   };
   progress.write(`crash replay: ${ticks} ticks of ${TICK_MS / 1000} s, BTC −35 %, ETH −40 %, SOL −30 %\n`);
-  const bar = new SingleBar({ format: "replay [{bar}] {value}/{total} ticks | queue {queue} | fund {fund}", stream: progress as NodeJS.WritableStream, hideCursor: true }, Presets.shades_classic);
+  // the cursor is left shown: the replay runs without yielding, so after Ctrl-C nothing could show it again
+  const bar = new SingleBar({ format: "replay [{bar}] {value}/{total} ticks | queue {queue} | fund {fund}", stream: progress as NodeJS.WritableStream, hideCursor: false }, Presets.shades_classic);
   bar.start(ticks, 0, { queue: 0, fund: engine.fund() });
   const replayStart = performance.now();
   const outcome = replayCrash(engine, plan, (row) => bar.update(row.tick, { queue: row.queueLength, fund: row.insuranceFund }));

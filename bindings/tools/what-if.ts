@@ -2,6 +2,8 @@
 // parameter proposal (engine.whatIf), and optionally the same crash replayed under both — every
 // underlying's index falling by `drop` along the demo's path, a liquidation pass a tick.
 import { formatDecimal, FRACTION_SCALE, PRICE_SCALE } from "../core/decimal.js";
+import { fail } from "../core/errors.js";
+import { MAX_TIME_MS } from "../core/time.js";
 import { MarginEngine, type WhatIfReport } from "../engine.js";
 import { replayCrash, type CrashOutcome, type CrashPlan } from "./crash.js";
 import { priceAt } from "./demo.js";
@@ -50,6 +52,11 @@ export async function whatIf(text: string, params: unknown, options: { top: numb
   const report: WhatIfReport & { crash?: CrashComparison } = await engine.whatIf(params, { top: options.top });
   if (options.crash === undefined) return { report };
   const { drop, ticks } = options.crash;
+  // tick t prints at the clock + (t + 1) × 10 s: the last of them must be a time a price can carry
+  const fit = Math.floor((MAX_TIME_MS - engine.clock()) / TICK_MS) - 1;
+  if (ticks > fit) {
+    fail("OUT_OF_RANGE", "--ticks", `${ticks} ticks of 10 s after the venue's clock, ${new Date(engine.clock()).toISOString()}, end past ${new Date(MAX_TIME_MS).toISOString()}; at most ${Math.max(0, fit)} fit`);
+  }
   const venue = JSON.parse(text) as Record<string, unknown>;
   const current = await MarginEngine.restore(engine.snapshot());
   const proposed = await engine.withParams(params);

@@ -69,7 +69,7 @@ export function describeErrno(error: unknown): string {
     EISDIR: "is a directory", ENOTDIR: "a part of the path is not a directory", ELOOP: "too many symbolic links",
     ENAMETOOLONG: "the name is too long", EMFILE: "too many open files", EAGAIN: "would block (non-blocking input)",
     EROFS: "read-only file system", ENOSPC: "no space left on the device", EFBIG: "the file would pass the size limit",
-    EADDRINUSE: "the port is in use",
+    EADDRINUSE: "the port is in use", ENXIO: "no such device or address (a socket, or a device not there)",
   };
   return (code && words[code]) ?? (error as Error).message;
 }

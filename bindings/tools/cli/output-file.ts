@@ -1,6 +1,6 @@
 // A file the command line writes (`--report`): checked before any work, then written whole or
 // not at all, so a failure late in a run never leaves a partial file in place of an old one.
-import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { fail, MarginError } from "../../core/errors.js";
 import { describeErrno } from "./command.js";
@@ -18,6 +18,15 @@ function existsOrNull<T>(look: () => T): T | null {
   }
 }
 
+/** What `path` is, or null where that cannot be told: an input's failures are reported when it is read. */
+function statOrNull(path: string): Stats | null {
+  try {
+    return statSync(path);
+  } catch {
+    return null;
+  }
+}
+
 /** Where writing `path` lands: the path, or the end of its chain of symbolic links (which may not exist yet). */
 function destinationOf(path: string): string {
   let target = resolve(path);
@@ -28,12 +37,16 @@ function destinationOf(path: string): string {
   return target;
 }
 
+/** A file the command reads, which its output must not replace: what it is, and its path as given. */
+export interface InputPath { kind: string; path: string }
+
 /**
  * Fails unless a file can be written at `path`: checked before any work. The file lands at the end
  * of its links, so that place's directory must exist (else NOT_FOUND) and take a new file, and the
- * place must be no directory.
+ * place must be no directory, nor a file the command reads (`inputs`, through links and hard links
+ * alike), which the output would replace.
  */
-export function checkOutputPath(path: string, field: string): void {
+export function checkOutputPath(path: string, field: string, inputs: InputPath[] = []): void {
   if (path === "") fail("MALFORMED", field, "expected a file path, got an empty one");
   try {
     const destination = destinationOf(path);
@@ -43,6 +56,16 @@ export function checkOutputPath(path: string, field: string): void {
     if (!folder.isDirectory()) fail("MALFORMED", field, `cannot write "${path}": "${directory}" is not a directory`);
     const target = existsOrNull(() => statSync(destination));
     if (target?.isDirectory()) fail("MALFORMED", field, `"${path}" is a directory`);
+    // a socket cannot be opened as a file: found only once the run is over, it would waste it
+    if (target?.isSocket()) fail("MALFORMED", field, `"${path}" is a socket, not a file, pipe or device to write`);
+    if (target?.isFile()) {
+      for (const input of inputs) {
+        const read = statOrNull(input.path);
+        if (read?.dev === target.dev && read.ino === target.ino) {
+          fail("MALFORMED", field, `"${path}" is the ${input.kind} "${input.path}": the report would replace it`);
+        }
+      }
+    }
     // a probe, since permission bits do not tell (root, read-only or virtual file systems): a file
     // is written beside its destination and renamed over it, so that is tried. A pipe or a device
     // is written directly, and left alone here.

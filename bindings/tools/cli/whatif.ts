@@ -21,7 +21,7 @@ export const whatIfCommand: Command = {
   positionals: 1,
   async run(values, [file], io) {
     const params = requiredString(values.params, "params");
-    if (typeof values.report === "string") checkOutputPath(values.report, "--report");
+    if (typeof values.report === "string") checkOutputPath(values.report, "--report", [{ kind: "venue file", path: file }, { kind: "params file", path: params }]);
     const text = readVenue(file);
     const proposal = readParams(params);
     const top = integerOption(values.top, "--top", 0, 1_000_000, 20);
