@@ -11,15 +11,13 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { MarginEngine, generateVenue } from "../build/index.js";
 import { browserLaunchOptions, collectErrors } from "./helpers/chromium.mjs";
+import { openPage as openPreview, pageUrl, settled, shown } from "./helpers/preview-page.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 
 const root = new URL("../", import.meta.url);
-const pageUrl = new URL("build/preview.html", root).href;
 const exampleText = readFileSync(new URL("examples/venue.json", root), "utf8");
 const example = JSON.parse(exampleText);
 
-/** A shown money figure ("42,840.1875") as raw units at 1e6. */
-const shown = (text) => parseDecimal(text.replace(/,/g, ""), 6);
 const money = (decimal) => parseDecimal(decimal, 6);
 
 let browser;
@@ -32,21 +30,7 @@ test.after(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A page with every console error, page error and CSP violation collected. */
-async function openPage(url, viewport = { width: 1280, height: 900 }) {
-  const page = await browser.newPage({ viewport });
-  const errors = collectErrors(page);
-  await page.addInitScript(() => document.addEventListener("securitypolicyviolation", (e) => console.error(`CSP: ${e.violatedDirective} ${e.blockedURI}`)));
-  await page.goto(url);
-  await settled(page, 0);
-  return { page, errors };
-}
-
-/** Waits until the page has rendered more than `after` evaluations and has none pending. */
-async function settled(page, after) {
-  await page.waitForFunction((n) => Number(document.body.dataset.evaluations ?? 0) > n && document.body.dataset.pending === "0" && document.body.dataset.loading === "0", after, { timeout: 60_000 });
-  return page.evaluate(() => Number(document.body.dataset.evaluations));
-}
+const openPage = (url, viewport) => openPreview(browser, url, viewport);
 
 async function figures(page) {
   const text = (id) => page.locator(`#${id}`).textContent();
