@@ -5,9 +5,7 @@
 import { PRICE_ONE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asId } from "../core/json.js";
-import {
-  MAX_ASSETS, MAX_INSTRUMENTS, MAX_UNDERLYINGS, ONE,
-} from "../core/constants.generated.js";
+import { MAX_ASSETS, MAX_INSTRUMENTS, MAX_UNDERLYINGS, ONE } from "../core/constants.generated.js";
 import type { WasmExports } from "../module/wasm.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { gridForRange, type Scenario } from "../venue/grid.js";
