@@ -29,7 +29,7 @@
 // computing portfolio MM, exact by the same guarded-integer reasoning; and the BigInt twin of
 // tests/reference, timed on a sample and scaled per account. Every baseline is checked against
 // the engine on every account it computes; the counts of mismatches are in the report.
-import { parseArgs } from "node:util";
+import { benchOptions, refuse } from "./arguments.mjs";
 import { cpus } from "node:os";
 import Benchmark from "benchmark";
 import { MarginEngine, generateVenue, parseDecimal, PRICE_SCALE, MONEY_SCALE } from "../build/index.js";
@@ -42,23 +42,23 @@ import { interleave, timeOnce } from "./interleave.mjs";
 import { heldFewVenue, printThenMargin } from "./cases.mjs";
 import { boundaryCases } from "./boundary.mjs";
 
-const { values } = parseArgs({
-  options: {
-    accounts: { type: "string", default: "1000000" },
-    seed: { type: "string", default: "1" },
-    json: { type: "boolean", default: false },
-    "max-time": { type: "string", default: "0.5" },
-    "twin-sample": { type: "string", default: "2000" },
-  },
+const USAGE = "npm run bench -- [--accounts N] [--seed S] [--json] [--max-time SECONDS] [--twin-sample N]";
+const values = benchOptions(USAGE, {
+  accounts: { type: "string", default: "1000000" },
+  seed: { type: "string", default: "1" },
+  json: { type: "boolean", default: false },
+  "max-time": { type: "string", default: "0.5" },
+  "twin-sample": { type: "string", default: "2000" },
 });
 const accounts = Number(values.accounts);
 const seed = Number(values.seed);
 const maxTime = Number(values["max-time"]);
 const twinSample = Number(values["twin-sample"]);
 const log = (line) => process.stderr.write(line + "\n");
-if (!Number.isSafeInteger(accounts) || accounts < 1) throw new RangeError(`--accounts must be a positive integer, got ${values.accounts}`);
-if (!(maxTime > 0)) throw new RangeError(`--max-time must be a positive number of seconds, got ${values["max-time"]}`);
-if (!Number.isSafeInteger(twinSample) || twinSample < 1) throw new RangeError(`--twin-sample must be a positive integer, got ${values["twin-sample"]}`);
+if (!Number.isSafeInteger(accounts) || accounts < 1) refuse(USAGE, `--accounts must be a positive integer, got ${values.accounts}`);
+if (!Number.isSafeInteger(seed) || seed < 0) refuse(USAGE, `--seed must be a non-negative integer, got ${values.seed}`);
+if (!(maxTime > 0)) refuse(USAGE, `--max-time must be a positive number of seconds, got ${values["max-time"]}`);
+if (!Number.isSafeInteger(twinSample) || twinSample < 1) refuse(USAGE, `--twin-sample must be a positive integer, got ${values["twin-sample"]}`);
 
 const BENCH_OPTIONS = { minSamples: 5, maxTime, initCount: 1 };
 const results = [];

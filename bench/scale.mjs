@@ -5,11 +5,13 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { parseArgs } from "node:util";
+import { benchOptions, refuse } from "./arguments.mjs";
 
-const { values } = parseArgs({ options: { sizes: { type: "string", default: "10000,100000,1000000,10000000" }, samples: { type: "string", default: "5" } } });
+const USAGE = "npm run bench:scale -- [--sizes N,N,…] [--samples K]";
+const values = benchOptions(USAGE, { sizes: { type: "string", default: "10000,100000,1000000,10000000" }, samples: { type: "string", default: "5" } });
 const sizes = values.sizes.split(",").map(Number);
-if (!sizes.every((n) => Number.isSafeInteger(n) && n > 0)) throw new RangeError(`--sizes must list positive integers, got ${values.sizes}`);
+if (!sizes.every((n) => Number.isSafeInteger(n) && n > 0)) refuse(USAGE, `--sizes must list positive integers, got ${values.sizes}`);
+if (!(Number.isSafeInteger(Number(values.samples)) && Number(values.samples) > 0)) refuse(USAGE, `--samples must be a positive integer, got ${values.samples}`);
 const point = new URL("./scale-point.mjs", import.meta.url).pathname;
 const results = new URL("./results/", import.meta.url).pathname;
 

@@ -5,6 +5,8 @@
 // every account, and every ratio is a positive finite number.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import { cli } from "./helpers/cli.mjs";
 
 const FIELDS = ["name", "accounts", "positionsPerAccount", "scenarios", "medianMs", "minMs", "samples", "bytesPerAccount"];
@@ -119,6 +121,22 @@ test("every ratio is a positive finite number between two cases of the run", asy
     assert.ok(cut !== undefined, `${key} does not name two cases of the run`);
   }
   for (const key of REQUIRED_RATIOS) assert.ok(key in report.ratios, `missing ratio "${key}"`);
+});
+
+test("the benchmark scripts run directly answer --help with their usage and a bad option with one line, exit 2, no stack trace", () => {
+  const script = (name, ...args) => spawnSync(process.execPath, [fileURLToPath(new URL(`../bench/${name}`, import.meta.url)), ...args], { encoding: "utf8" });
+  for (const name of ["run.mjs", "scale.mjs"]) {
+    const help = script(name, "--help");
+    assert.is(help.status, 0, help.stderr);
+    assert.match(help.stdout, /^usage: npm run bench/);
+    for (const args of [["--bogus"], name === "run.mjs" ? ["--accounts", "abc"] : ["--sizes", "10,abc"], name === "run.mjs" ? ["--seed", "-1"] : ["--samples", "0"]]) {
+      const run = script(name, ...args);
+      assert.is(run.status, 2, `${name} ${args.join(" ")}`);
+      assert.is(run.stdout, "");
+      assert.is(run.stderr.split("\n").length, 2, run.stderr);
+      assert.match(run.stderr, /^error: .*\(usage: npm run bench/);
+    }
+  }
 });
 
 test.run();
