@@ -57,6 +57,8 @@ export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, opti
   const settlement = asId(options.settlement ?? "USD", "settlement");
   const paramOverrides = { ...asObject(options.params ?? {}, "params") };
   const params = parseParams(paramOverrides);
+  // a parameter given as null is its default, as left out: kept (toVenue, snapshots) as left out
+  for (const key of Object.keys(paramOverrides)) if (paramOverrides[key] == null) delete paramOverrides[key];
   const fund = parseFund(options.insuranceFund ?? "0");
   const refresh = new Refresh(wasm);
   const memory = new MemoryGuard(wasm, views, refresh);

@@ -44,7 +44,7 @@ function loadReference(parts: EngineParts, file: Record<string, unknown>): void 
 function loadPriceTimes({ catalog, prices }: EngineParts, file: Record<string, unknown>, clock: number): void {
   const rows = (member: string, apply: (row: Record<string, unknown>, time: number, field: string) => void) => {
     (file[member] as Record<string, unknown>[] | undefined ?? []).forEach((row, k) => {
-      if (row.priceTime === undefined) return;
+      if (row.priceTime == null) return;
       const field = `${member}[${k}].priceTime`, time = parseTime(row.priceTime, field);
       if (time < catalog.settings.now) fail("OUT_OF_RANGE", field, "is before now");
       apply(row, time, field);
@@ -89,7 +89,7 @@ export async function engineFromVenue<E>(venue: unknown, build: (settings: Venue
 
 /** A venue file's oracle clock: its `clock` (as `toVenue()` writes it once prints moved the clock past `now`), else `now`. */
 function clockOf(file: Record<string, unknown>, now: number): number {
-  if (file.clock === undefined) return now;
+  if (file.clock == null) return now;
   const clock = parseTime(file.clock, "clock");
   if (clock < now) fail("OUT_OF_RANGE", "clock", "is before now: the oracle clock starts at now");
   return clock;
