@@ -138,7 +138,7 @@ export async function runDemo({ accounts, seed, ticks = 60, report = false, insu
     ["liquidation events (entries traded or settled)", count(summary.liquidationEvents)],
     ["distinct accounts liquidated", count(summary.distinctAccountsLiquidated)],
     ["distinct accounts closed out bankrupt", count(summary.distinctAccountsBankrupt)],
-    ["collateral sales", count(summary.collateralSales)],
+    ["collateral trades (sales, loan buy-backs)", count(summary.collateralSales)],
     ["insurance fund at the start", usd(summary.fundStart)],
     ["  paid out at tick 0 (pre-crash clearing)", usd(tick0.insurancePaid)],
     ["fees, price impact and discounts to the fund", usd(summary.feesToFund)],

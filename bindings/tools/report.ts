@@ -159,7 +159,7 @@ function summaryCards(report: CrashReport): string {
     { label: "bad debt written off", value: moneyText(s.badDebt, cur), tone: s.badDebt === "0" ? "good" : "bad" },
     { label: "liquidation events", value: s.liquidationEvents.toLocaleString("en-US"), note: `${s.distinctAccountsLiquidated.toLocaleString("en-US")} distinct accounts` },
     { label: "closed out bankrupt", value: s.distinctAccountsBankrupt.toLocaleString("en-US"), note: "distinct accounts" },
-    { label: "collateral sales", value: s.collateralSales.toLocaleString("en-US") },
+    { label: "collateral trades (sales, loan buy-backs)", value: s.collateralSales.toLocaleString("en-US") },
     { label: "skip records", value: s.skipped.toLocaleString("en-US"), note: "a limit kept an account back" },
     { label: "liquidatable, nothing to do, at the end", value: String(s.liquidatableWithoutOrdersAtEnd), tone: s.liquidatableWithoutOrdersAtEnd === 0 ? "good" : "bad" },
     { label: "Σ equity + fund conserved", value: s.conserved ? "every pass" : "NO", tone: s.conserved ? "good" : "bad" },

@@ -29,7 +29,7 @@ function crashTable(report: WhatIfOutcome["report"], currency: string): string {
     ["bad debt written off", "badDebt", true], ["socialized loss (ADL)", "socializedLoss", true], ["distinct accounts liquidated", "distinctAccountsLiquidated", false],
     ["liquidation events", "liquidationEvents", false], ["distinct accounts closed out bankrupt", "distinctAccountsBankrupt", false],
     ["insurance paid", "insurancePaid", true], ["fees, impact and discounts to the fund", "feesToFund", true], ["insurance fund at the end", "fundEnd", true],
-    ["ADL fills", "adlFills", false], ["collateral sales", "collateralSales", false], ["skip records", "skipped", false],
+    ["ADL fills", "adlFills", false], ["collateral trades", "collateralSales", false], ["skip records", "skipped", false],
   ];
   const cell = (value: unknown, isMoney: boolean) => (isMoney ? moneyText(String(value), currency) : Number(value).toLocaleString("en-US"));
   return `<section class="panel"><h2>The same crash under both (every index −${escapeHtml(formatDecimal(parseDecimal(crash.drop, FRACTION_SCALE, "crash.drop") * 100n, FRACTION_SCALE))} % over ${crash.ticks} ticks)</h2>
