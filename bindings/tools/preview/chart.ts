@@ -19,8 +19,11 @@ export class PriceChart {
   show(curve: Curve, markers: Markers): void {
     this.markers = markers;
     const data: uPlot.AlignedData = [curve.prices.map(Number), curve.equity.map(Number), curve.maintenanceMargin.map(Number), curve.initialMargin.map(Number)];
+    // another underlying's plot is built anew: its axis label is an option
+    if (this.plot !== null && this.host.dataset.underlying !== curve.underlying) this.clear();
     if (this.plot === null) {
       this.plot = new uPlot(this.options(curve.underlying), data, this.host);
+      this.host.dataset.underlying = curve.underlying;
     } else {
       this.plot.setData(data);
     }
@@ -29,6 +32,7 @@ export class PriceChart {
   clear(): void {
     this.plot?.destroy();
     this.plot = null;
+    delete this.host.dataset.underlying;
   }
 
   private size(): { width: number; height: number } {

@@ -88,22 +88,36 @@ function renderAccountList(): void {
     if (query && !ids[k].toLowerCase().includes(query)) continue;
     if (++matches > LIST_LIMIT) continue;
     const id = ids[k], status = STATUS[venue.status[k]];
-    items.push(el("li", { role: "option", tabindex: "0", "aria-selected": String(id === state.selected), "data-account": id, title: `${id}: ${status}, ${venue.mode[k] ? "portfolio" : "standard"}` },
+    items.push(el("li", { role: "option", tabindex: "-1", "aria-selected": "false", "data-account": id, title: `${id}: ${status}, ${venue.mode[k] ? "portfolio" : "standard"}` },
       el("span", { class: `dot ${status}` }), el("span", { class: "id" }, id), el("span", { class: "eq" }, money(venue.equity[k]))));
   }
   if (matches > LIST_LIMIT) items.push(el("li", { class: "more" }, `${(matches - LIST_LIMIT).toLocaleString("en-US")} more: refine the search`));
   if (matches === 0) items.push(el("li", { class: "more" }, "No account matches"));
   byId("account-list").replaceChildren(...items);
+  markSelected(state.selected);
+}
+
+/** The listbox's selection, with a roving tabindex: the selected option (else the first) is the list's one tab stop. */
+function markSelected(id: string | null): void {
+  const items = [...byId("account-list").querySelectorAll<HTMLElement>("li[data-account]")];
+  const stop = items.find((item) => item.dataset.account === id) ?? items[0];
+  for (const item of items) {
+    item.setAttribute("aria-selected", String(item.dataset.account === id));
+    item.tabIndex = item === stop ? 0 : -1;
+  }
 }
 
 // ----- the selected account ------------------------------------------------------------------
+let selections = 0;
 async function select(id: string): Promise<void> {
+  const mine = ++selections; // a later selection (keys pressed in quick succession) wins
   const reply = await client.call<AccountReply>({ type: "account", account: id });
+  if (mine !== selections) return;
   state.selected = id;
   state.draft = reply.draft;
   state.original = JSON.stringify(reply.draft);
   state.reference = null;
-  for (const item of byId("account-list").querySelectorAll<HTMLElement>("li[data-account]")) item.setAttribute("aria-selected", String(item.dataset.account === id));
+  markSelected(id);
   byId("account-title").textContent = id;
   byId("account-mode").textContent = reply.draft.mode;
   const relations = [reply.parent ? `sub-account of ${reply.parent}` : "", reply.subAccounts.length ? `sub-accounts: ${reply.subAccounts.join(", ")}` : ""].filter(Boolean);
@@ -111,6 +125,7 @@ async function select(id: string): Promise<void> {
   resetPrices();
   ticket.setVenue(state.venue!, reply.draft.positions[0]?.instrument);
   await nextFrame(); // each part of a large venue's first render gets its own frame
+  if (mine !== selections) return;
   renderAccount();
   schedule();
 }
@@ -165,12 +180,21 @@ function renderAccount(): void {
   });
 }
 
+/** A tab per exposed underlying (when more than one), the selected one the tablist's one tab stop and the chart's label. */
 function renderTabs(ids: string[]): void {
-  byId("chart-tabs").replaceChildren(...(ids.length > 1 ? ids : []).map((id) => {
-    const tab = el("button", { type: "button", role: "tab", "aria-selected": String(id === state.chart) }, id);
+  const host = byId("chart-tabs"), panel = byId("chart");
+  const focused = host.contains(document.activeElement);
+  const tabs = (ids.length > 1 ? ids : []).map((id, k) => {
+    const selected = id === state.chart;
+    const tab = el("button", { type: "button", role: "tab", id: `chart-tab-${k}`, "aria-selected": String(selected), "aria-controls": "chart", tabindex: selected ? "0" : "-1" }, id);
     tab.addEventListener("click", () => { state.chart = id; renderTabs(ids); schedule(); });
     return tab;
-  }));
+  });
+  host.replaceChildren(...tabs);
+  const current = tabs.find((tab) => tab.tabIndex === 0);
+  if (current === undefined) for (const name of ["role", "aria-labelledby", "tabindex"]) panel.removeAttribute(name);
+  else Object.entries({ role: "tabpanel", "aria-labelledby": current.id, tabindex: "0" }).forEach(([name, value]) => panel.setAttribute(name, value));
+  if (focused) current?.focus();
 }
 
 let lastExposure = "";
@@ -241,9 +265,35 @@ function render(reply: EvaluateReply, draft: DraftAccount): void {
 // ----- wiring --------------------------------------------------------------------------------
 byId("account-search").addEventListener("input", renderAccountList);
 const accountList = byId("account-list");
+/** The index a navigation key goes to (its default action, scrolling, prevented), or undefined for another key. */
+function keyTarget(event: KeyboardEvent, targets: Record<string, number>): number | undefined {
+  if (event.altKey || event.ctrlKey || event.metaKey || !Object.hasOwn(targets, event.key)) return undefined;
+  event.preventDefault();
+  return targets[event.key];
+}
 const picked = (event: Event) => (event.target as HTMLElement).closest<HTMLElement>("li[data-account]")?.dataset.account;
 accountList.addEventListener("click", (event) => { const id = picked(event); if (id !== undefined) void select(id); });
-accountList.addEventListener("keydown", (event) => { const id = picked(event); if (id !== undefined && event.key === "Enter") void select(id); });
+accountList.addEventListener("keydown", (event) => {
+  const id = picked(event);
+  if (id === undefined) return;
+  if (event.key === "Enter") return void select(id);
+  // the listbox pattern, selection following the focus: Up/Down to the previous/next option, Home/End to the first/last
+  const items = [...accountList.querySelectorAll<HTMLElement>("li[data-account]")];
+  const k = items.findIndex((item) => item.dataset.account === id);
+  const to = keyTarget(event, { ArrowDown: Math.min(k + 1, items.length - 1), ArrowUp: Math.max(k - 1, 0), Home: 0, End: items.length - 1 });
+  if (to === undefined) return;
+  const next = items[to];
+  next.focus();
+  if (next.getAttribute("aria-selected") === "true") return; // at either end: nothing to change (a select would drop the edits)
+  markSelected(next.dataset.account!);
+  void select(next.dataset.account!);
+});
+// the tabs pattern, selection following the focus: Left/Right to the previous/next tab (wrapping), Home/End to the first/last
+byId("chart-tabs").addEventListener("keydown", (event) => {
+  const tabs = [...byId("chart-tabs").querySelectorAll<HTMLElement>("[role=tab]")], k = tabs.indexOf(event.target as HTMLElement), n = tabs.length;
+  const to = k < 0 ? undefined : keyTarget(event, { ArrowRight: (k + 1) % n, ArrowLeft: (k + n - 1) % n, Home: 0, End: n - 1 });
+  if (to !== undefined) tabs[to].click(); // re-renders the tabs and focuses the selected one
+});
 byId("reset-all").addEventListener("click", () => {
   if (state.selected !== null) void select(state.selected);
 });
