@@ -2,12 +2,12 @@
 // receives the parts it reads, so no part reaches back into the facade.
 import { MONEY_SCALE, parseDecimal } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asId, asObject } from "../core/json.js";
+import { asId } from "../core/json.js";
 import { MAX_FUND } from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
 import { ColumnViews } from "../module/views.js";
 import { RUNTIME_OPTION_KEYS, type Instance, type WasmExports } from "../module/wasm.js";
-import { parseParams } from "../venue/params.js";
+import { givenParams, parseParams } from "../venue/params.js";
 import { AccountBook } from "./accounts.js";
 import { Catalog } from "./catalog.js";
 import { Expiry } from "./expiry.js";
@@ -55,10 +55,9 @@ export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, opti
   const views = new ColumnViews(wasm);
   const now = options.now === undefined ? Date.now() : parseTime(options.now, "now");
   const settlement = asId(options.settlement ?? "USD", "settlement");
-  const paramOverrides = { ...asObject(options.params ?? {}, "params") };
+  // kept (toVenue, snapshots) as given, less the parameters given as null
+  const paramOverrides = givenParams(options.params);
   const params = parseParams(paramOverrides);
-  // a parameter given as null is its default, as left out: kept (toVenue, snapshots) as left out
-  for (const key of Object.keys(paramOverrides)) if (paramOverrides[key] == null) delete paramOverrides[key];
   const fund = parseFund(options.insuranceFund ?? "0");
   const refresh = new Refresh(wasm);
   const memory = new MemoryGuard(wasm, views, refresh);

@@ -85,14 +85,20 @@ const PARAMETER_NAMES: ReadonlySet<string> = new Set([
   ...Object.keys(FRACTION_DEFAULTS), "maxPriceAge", "maxClockSkew", "grid", "shockCollateral", "correlation", "dynamicMargin", ...LIQUIDATION_CAPS,
 ]);
 
-export function parseParams(overrides: unknown, field = "params"): Params {
-  if (overrides == null) overrides = {};
-  if (typeof overrides !== "object" || Array.isArray(overrides)) fail("MALFORMED", field, "expected an object");
-  for (const key of Object.keys(overrides!)) {
+/**
+ * The parameters a venue's `params` gives (absent or null: none), each name checked: a copy
+ * without the ones given as null, which take their defaults as if left out.
+ */
+export function givenParams(overrides: unknown, field = "params"): Record<string, unknown> {
+  const given = asObject(overrides ?? {}, field);
+  for (const key of Object.keys(given)) {
     if (!PARAMETER_NAMES.has(key)) fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
   }
-  // a parameter given as null takes its default, as one left out
-  const given: Record<string, unknown> = Object.fromEntries(Object.entries(overrides!).filter(([, v]) => v != null));
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v != null));
+}
+
+export function parseParams(overrides: unknown, field = "params"): Params {
+  const given = givenParams(overrides, field);
   const fraction = (key: keyof typeof FRACTION_DEFAULTS, high: bigint, rule: string) =>
     given[key] === undefined ? FRACTION_DEFAULTS[key] : parseBounded(given[key], FRACTION_SCALE, `${field}.${key}`, 0n, high, rule);
   const params: Params = {
