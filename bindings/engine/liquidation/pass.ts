@@ -207,17 +207,14 @@ class Run {
     entry.cutShort ||= repaid.cutShort;
     entry.discountPaid = repaid.trades.reduce((s, t) => s + t.discount, 0n);
     this.owner.fund += entry.discountPaid;
-    let after: bigint;
-    if (this.ledger.holdsOthers(a)) {
-      this.ledger.addCash(a, repaid.cash);
-      after = this.ledger.evaluate(a)[0];
-    } else {
-      // a settlement balance alone is valued ⌊amount / 100⌋, so whole µ-units of cash add to equity as they are
-      after = this.ledger.evaluate(a)[0] + repaid.cash;
-      if (after >= 0n) this.ledger.addCash(a, repaid.cash);
-    }
+    // the settlement balance is valued ⌊amount / 100⌋, so whole µ-units of cash move equity by
+    // exactly their amount: the equity the cash leaves is known before it is written
+    const after = this.ledger.evaluate(a)[0] + repaid.cash;
     entry.haircutReleased = after - before + entry.discountPaid;
-    return after < 0n && !this.ledger.holdsOthers(a) ? repaid.cash : null;
+    // a deficit's cash is written with its settlement (settle)
+    if (after < 0n && !this.ledger.holdsOthers(a)) return repaid.cash;
+    this.ledger.addCash(a, repaid.cash);
+    return null;
   }
 
   /**
