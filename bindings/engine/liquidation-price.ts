@@ -29,9 +29,9 @@ export class LiquidationPriceSearch {
   find(a: number, u: number): bigint | null {
     const v = this.views, index = v.i64(Col.UnderlyingIndex)[u];
     // only what evaluating the account reads moves: its linear instruments on u (and u's assets)
-    const start = v.i32(Col.AccountPositionStart)[a], instruments = v.u16(Col.PositionInstrument).subarray(start, start + v.u8(Col.AccountPositionCount)[a]);
-    const linear = Array.from(instruments, (i) => [i, this.catalog.instruments[i]] as const)
-      .filter(([i, row]) => row.kind < KIND_CALL && v.i32(Col.InstrumentUnderlying)[i] === u).map(([i, row]) => [i, row.mark] as const);
+    const start = v.i32(Col.AccountPositionStart)[a], held = v.u16(Col.PositionInstrument).slice(start, start + v.u8(Col.AccountPositionCount)[a]);
+    const linear = Array.from(held).filter((i) => this.catalog.instruments[i].kind < KIND_CALL && this.catalog.underlyingOf(i) === u)
+      .map((i) => [i, this.catalog.instruments[i].mark] as const);
     const liquidatable = (price: bigint): boolean => {
       this.views.i64(Col.UnderlyingIndex)[u] = price;
       for (const [i, mark] of linear) this.views.i64(Col.InstrumentMark)[i] = (mark * price) / index;
