@@ -1,6 +1,7 @@
 // The settlement-balance limit in a liquidation pass (docs/limits.md, "Liquidation cash flows"):
 // only the balance a write leaves is held to 10^10 units — an entry's fills, fee and collateral
-// trades land in one write, and so do an ADL opponent's realized profit and its payment.
+// trades land in one write, and so do an ADL opponent's realized profit and its payment; a
+// bankrupt close-out cut short has the loss its balance cannot hold settled as it is realized.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
@@ -57,6 +58,43 @@ test("an ADL opponent whose balance the fill would leave past 10^10 units is ski
   const twin = referencePass(venue, tables(engine));
   assert.equal(twin.skipped, ["opp0"]);
   assert.equal(twin.venue.accounts.map((a) => a.collateral), [{}, { USD: "9750000000" }, { USD: "9060000000" }]);
+});
+
+/** A bankrupt long 120,000 BTC from 80,000 at 65,000 with −9,000,000,000 USD (deficit 10,800,000,000), a pass trading at most 2,000,000,000. */
+const CAPPED_WHALE = {
+  now: NOW, settlement: "USD", params: { maxLiquidationNotionalPerPass: "2000000000" },
+  assets: [{ id: "USD", price: "1", haircut: "0" }], underlyings: [{ id: "BTC", spot: "65000", vol: "0.5", rate: "0" }],
+  instruments: [{ id: "P", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "65000", tiers: [{ upTo: "10000000000", imf: "0.02", mmf: "0.01" }] }],
+  insuranceFund: "1000000",
+  accounts: [
+    { id: "whale", collateral: { USD: "-9000000000" }, positions: [{ instrument: "P", qty: "120000", entry: "80000" }] },
+    { id: "short", collateral: { USD: "100000" }, positions: [{ instrument: "P", qty: "-2", entry: "70000" }] },
+  ],
+};
+
+test("a bankrupt close-out a cap cuts short settles the loss its balance cannot hold each pass, and is closed out in the end", async () => {
+  const engine = await MarginEngine.fromVenue(CAPPED_WHALE);
+  let state = CAPPED_WHALE;
+  const settled = [];
+  for (let pass = 1; pass <= 10 && engine.queueOrder().accounts.length > 0; pass++) {
+    const before = wealth(engine);
+    const twin = referencePass(state, tables(engine));
+    const report = engine.liquidate();
+    const [whale] = report.queue;
+    assert.equal(report.skipped, [], `pass ${pass}: nothing skipped`);
+    assert.ok(whale.orders.length === 1 && money(whale.notional) <= money("2000000000"), `pass ${pass}: a capped close`);
+    const usd = money(engine.toVenue().accounts[0].collateral.USD ?? "0");
+    assert.ok(usd >= -money("10000000000"), `pass ${pass}: the balance within its bound`);
+    assert.is(wealth(engine) - before, money(report.badDebt), `pass ${pass}: money conserved`);
+    assert.equal(twin.entries.map((e) => [e.id, e.cutShort, e.deficit, e.fundPaid, e.uncovered]),
+      report.queue.map((q) => [q.id, q.cutShort, money(q.deficit), money(q.insurancePaid), money(q.uncoveredDeficit)]), `pass ${pass}: the twin's entries`);
+    assert.equal(twin.venue.accounts.map((a) => [a.collateral, a.positions]), engine.toVenue().accounts.map((a) => [a.collateral, a.positions]), `pass ${pass}: the twin's books`);
+    settled.push([whale.cutShort, whale.deficit]);
+    state = twin.venue;
+  }
+  // 30,769.23 BTC a pass realize 461,538,450 each: the third and fourth passes' loss passes the bound
+  assert.equal(settled, [[true, "0"], [true, "0"], [true, "384615350"], [false, "10415384650"]]);
+  assert.equal(engine.toVenue().accounts[0], { id: "whale", mode: "standard", collateral: {}, positions: [] });
 });
 
 test.run();

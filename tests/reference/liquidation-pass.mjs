@@ -145,7 +145,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     try {
       const deficit = liquidate(account, entry);
       if (fund > MAX_FUND) throw new Breach(`${account.id} insuranceFund`);
-      if (deficit) deficits.push({ account, entry });
+      if (deficit) deficits.push({ account, entry, carried: deficit.carried });
     } catch (error) {
       if (!(error instanceof Breach)) throw error;
       state.accounts[index] = Object.assign(account, saved.account);
@@ -234,6 +234,14 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     owed.cash -= entry.fee;
     fund += entry.fee + entry.impact;
     if (account.positions.length > 0) {
+      // a bankrupt account's loss past the balance's bound, with positions still open, is settled
+      // now as far as it goes — unless covering it would pay the account more than its deficit
+      const least = -MAX_BALANCE - balance(account, settlement), pastBound = least - owed.cash * 100n;
+      const deficit = -(risk(account).equity + owed.cash);
+      if (entry.bankruptcy && pastBound > 0n && deficit * 100n >= pastBound) {
+        owe(account, owed.cash);
+        return { carried: ceilDiv(pastBound, 100n) };
+      }
       addCash(account, owed.cash);
       return false;
     }
@@ -289,14 +297,15 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       owe(account, -cash);
       addCash(account, cash);
     }
-    return deficit;
+    // a flat account's deficit is whatever its equity lacks when phase two settles it
+    return deficit && { carried: null };
   }
 
   // deficits, in queue order, once every fee of the pass is in the fund: the fund pays what it has
   // (at most what its per-pass cap leaves), ADL takes the rest, and what ADL cannot is written off
   let payoutsLeft = payoutCap, ranking = null;
-  for (const { account, entry } of deficits) {
-    const deficit = -risk(account).equity;
+  for (const { account, entry, carried } of deficits) {
+    const deficit = carried ?? -risk(account).equity;
     let pay = min(deficit, fund);
     if (payoutsLeft !== null) pay = min(pay, payoutsLeft);
     const beyond = deficit - pay;

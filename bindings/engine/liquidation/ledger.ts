@@ -7,7 +7,7 @@
 // results; evaluating an account overwrites its stored results, so an account is opened (its
 // results as the totals count them are remembered) before it is evaluated or changed, and
 // committed after: the remembered results go back and the module moves the totals by the change.
-import { MONEY_TO_AMOUNT } from "../../core/decimal.js";
+import { ceilDiv, MONEY_TO_AMOUNT } from "../../core/decimal.js";
 import { fail } from "../../core/errors.js";
 import { MAX_COLLATERAL_AMOUNT } from "../../core/constants.generated.js";
 import { Col, type ColumnViews } from "../../module/views.js";
@@ -174,6 +174,11 @@ export class Ledger {
   /** Fails: the liquidation would take the account's balance of `asset` past its limits. */
   balanceLimit(a: number, asset: number): never {
     fail("OUT_OF_RANGE", `accounts.${this.book.accountId(a)}.collateral`, `the liquidation would take the ${this.catalog.assets[asset].id} balance beyond its limit (docs/limits.md)`);
+  }
+
+  /** The least money (µ-units) `addCash` can move into the account's settlement balance within its limit. */
+  cashFloor(a: number): bigint {
+    return ceilDiv(-MAX_COLLATERAL_AMOUNT - this.balance(a, this.settlement), MONEY_TO_AMOUNT);
   }
 
   /** Moves `money` (µ-units, signed) into the account's settlement balance. */

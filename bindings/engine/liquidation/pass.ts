@@ -7,7 +7,9 @@
 // can cover is written off as bad debt, so each deficit is settled in the pass that finds it.
 // A deficit's cash — the entry's trades', the payout, the ADL payments, the write-off — lands in
 // one write when it is settled, bringing the balance to zero: a close-out whose loss alone would
-// take the balance past its limit is settled like any other.
+// take the balance past its limit is settled like any other. A bankrupt close-out that a cap or
+// depth cuts short keeps positions open, so its cash is written at once: the part of its loss the
+// balance cannot hold is settled in phase two as a deficit of its own, so every pass goes on.
 // Money moves only between accounts and the fund, except the haircut released when collateral
 // becomes cash and the bad debt written off: Σ equity + fund changes by exactly those two, which
 // the pass reports.
@@ -26,6 +28,9 @@ import { PositionCloser } from "./positions.js";
 import { rankingKey } from "./ranking.js";
 
 export type { PassResult, QueueEntry } from "./entry.js";
+
+/** A deficit phase two settles: `owed` when phase one fixed it (a close-out cut short), null for a flat account's. */
+interface Deficit { entry: QueueEntry; cash: bigint; owed: bigint | null }
 
 export class Liquidator {
   private readonly ledger: Ledger;
@@ -83,8 +88,12 @@ class Run {
   private readonly seller: CollateralSeller;
   private readonly deleverager: Deleverager;
   private readonly result: PassResult;
-  /** Entries left flat with a deficit, in queue order, with the entry's cash not yet written. */
-  private readonly deficits: { entry: QueueEntry; cash: bigint }[] = [];
+  /**
+   * Deficits to settle, in queue order, with the entry's cash not yet written: an entry left flat
+   * (its deficit known once phase one is done), or a bankrupt close-out cut short with the loss
+   * its balance could not hold.
+   */
+  private readonly deficits: Deficit[] = [];
   /** Fund payouts left under maxInsuranceLossPerPass (null: no cap). */
   private payoutsLeft: bigint | null;
 
@@ -122,11 +131,11 @@ class Run {
       const entry = emptyEntry(a, rank + 1, equity, mm, this.exposedToStale(a));
       this.result.entries.push(entry);
       if (entry.deferred) continue;
-      const cash = this.liquidate(entry);
-      if (cash !== null) this.deficits.push({ entry, cash });
+      const deficit = this.liquidate(entry);
+      if (deficit !== null) this.deficits.push(deficit);
       if (!entry.skipped) taken++;
     }
-    for (const { entry, cash } of this.deficits) this.settle(entry, cash);
+    for (const deficit of this.deficits) this.settle(deficit);
     this.result.fundAfter = this.owner.fund;
     return this.result;
   }
@@ -142,8 +151,8 @@ class Run {
     });
   }
 
-  /** Phase one for an entry: its trades, in a level of its own; the cash still to write when a deficit is left to settle, else null. */
-  private liquidate(entry: QueueEntry): bigint | null {
+  /** Phase one for an entry: its trades, in a level of its own; the deficit it leaves to settle, else null. */
+  private liquidate(entry: QueueEntry): Deficit | null {
     const a = entry.account;
     // with the pass's cap used up, an account with anything to trade waits (a deficit can still be settled)
     if (this.allowance.passExhausted() && (this.ledger.positionCount(a) > 0 || this.ledger.holdsOthers(a))) {
@@ -153,7 +162,7 @@ class Run {
     }
     const savedAllowance = this.allowance.save(), fund = this.owner.fund;
     this.ledger.begin();
-    let deficit: bigint | null;
+    let deficit: Deficit | null;
     try {
       deficit = this.trade(entry);
       // fees, impact and discounts only ever add to the fund: past its limit, the entry would leave a state no snapshot could hold
@@ -179,8 +188,8 @@ class Run {
     return deficit;
   }
 
-  /** An entry's trades: the cash still to write when the account is left flat with a deficit to settle, else null. */
-  private trade(entry: QueueEntry): bigint | null {
+  /** An entry's trades: the deficit they leave to settle, with the cash still to write, else null. */
+  private trade(entry: QueueEntry): Deficit | null {
     const a = entry.account;
     this.ledger.touch(a);
     const traded = this.closer.trade(a);
@@ -193,10 +202,7 @@ class Run {
     this.owner.fund += entry.feePaid + entry.impactPaid;
     // the fills' cash lands once, with the collateral trades' when there are any: only the
     // balance the whole entry leaves is held to the limit
-    if (this.ledger.positionCount(a) > 0) {
-      this.ledger.addCash(a, traded.cash);
-      return null;
-    }
+    if (this.ledger.positionCount(a) > 0) return this.writeOpen(entry, traded.cash);
     const [equity, margin] = this.ledger.evaluate(a), before = equity + traded.cash;
     if (before >= margin && before >= 0n) {
       this.ledger.addCash(a, traded.cash);
@@ -212,22 +218,39 @@ class Run {
     const after = this.ledger.evaluate(a)[0] + repaid.cash;
     entry.haircutReleased = after - before + entry.discountPaid;
     // a deficit's cash is written with its settlement (settle)
-    if (after < 0n && !this.ledger.holdsOthers(a)) return repaid.cash;
+    if (after < 0n && !this.ledger.holdsOthers(a)) return { entry, cash: repaid.cash, owed: null };
     this.ledger.addCash(a, repaid.cash);
     return null;
   }
 
   /**
-   * Phase two for a flat account with a deficit, `cash` of its entry not yet written: the fund
-   * pays what it has, at most what is left of its per-pass cap; auto-deleveraging takes the rest,
-   * split over the instruments the account closed in this pass by their notional; what ADL cannot
-   * take is written off. Either way the deficit is settled in the pass that finds it, and the
-   * entry's cash, the payout, the ADL payments and the write-off land in one write.
+   * Writes the cash of an entry that leaves positions open. A bankrupt account's loss past its
+   * balance's limit — the cash below `cashFloor` — is its deficit as far as realized: the balance
+   * takes the floor now, and the rest is settled in phase two, so a close-out that caps or depth
+   * spread over passes goes on in every one. Covering more than the account's whole deficit would
+   * pay it (a book with more than 10^10 units of value left): that entry is held to the limit.
    */
-  private settle(entry: QueueEntry, cash: bigint): void {
+  private writeOpen(entry: QueueEntry, cash: bigint): Deficit | null {
+    const a = entry.account, floor = this.ledger.cashFloor(a);
+    if (!entry.bankruptcy || cash >= floor || -(this.ledger.evaluate(a)[0] + cash) < floor - cash) {
+      this.ledger.addCash(a, cash);
+      return null;
+    }
+    this.ledger.addCash(a, floor);
+    return { entry, cash: cash - floor, owed: floor - cash };
+  }
+
+  /**
+   * Phase two for a deficit, `cash` of its entry not yet written: the fund pays what it has, at
+   * most what is left of its per-pass cap; auto-deleveraging takes the rest, split over the
+   * instruments the account closed in this pass by their notional; what ADL cannot take is
+   * written off. Either way the deficit is settled in the pass that finds it, and the entry's
+   * cash, the payout, the ADL payments and the write-off land in one write.
+   */
+  private settle({ entry, cash, owed }: Deficit): void {
     const a = entry.account;
     this.ledger.touch(a);
-    const deficit = -(this.ledger.evaluate(a)[0] + cash);
+    const deficit = owed ?? -(this.ledger.evaluate(a)[0] + cash);
     const fund = this.owner.fund;
     let pay = deficit < fund ? deficit : fund;
     if (this.payoutsLeft !== null && pay > this.payoutsLeft) pay = this.payoutsLeft;
@@ -255,7 +278,7 @@ class Run {
     entry.uncovered = beyondFund - taken;
     this.result.socializedLoss += taken;
     this.result.badDebt += entry.uncovered;
-    // cash + deficit: the balance ends at zero (or the sub-µ fraction it held), within every limit
+    // cash + deficit: the balance ends at zero (or the sub-µ fraction it held), or at the floor an open book's took, within every limit
     this.ledger.addCash(a, cash + deficit);
     this.ledger.commit(a);
   }
