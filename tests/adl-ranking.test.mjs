@@ -1,6 +1,7 @@
 // The ADL ranking's eligibility (docs/methodology.md §10): a holder with a profit on the position,
 // PnL = lots × (mark − entry) in exact integers, is ranked even where the mark and the entry round
-// to the same double (prices past 2^53 at scale 10^8, about 90,000,000 units).
+// to the same double (prices past 2^53 at scale 10^8, about 90,000,000 units); an option bought
+// at a premium of 0 ranks as if bought at one price unit, so its score is finite.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
@@ -41,6 +42,32 @@ test("a holder at exactly the mark, which the doubles cannot tell from one a uni
   const pass = engine.liquidate();
   assert.equal([pass.queue[0].adl, pass.badDebt], [[], "1000"]);
   assert.equal(referencePass(level, tables(engine)).badDebt, 1000n * 10n ** 6n);
+});
+
+/** A bankrupt short of 10 calls with 10 USD, and long calls bought at a premium of 0 by `holders` ([id, USD]) in account order. */
+function zeroPremiumVenue(holders) {
+  return {
+    now: "2026-11-24T00:00:00Z", settlement: "USD", assets: [{ id: "USD", price: "1", haircut: "0" }],
+    underlyings: [{ id: "X", spot: "100", vol: "0.5", rate: "0" }],
+    instruments: [{ id: "C", kind: "option", underlying: "X", right: "call", strike: "100", expiry: "2026-12-24T00:00:00Z", lotSize: "1", mark: "5" }],
+    insuranceFund: "0",
+    accounts: [
+      { id: "bust", collateral: { USD: "10" }, positions: [{ instrument: "C", qty: "-10", entry: "5" }] },
+      ...holders.map(([id, usd]) => ({ id, collateral: { USD: usd }, positions: [{ instrument: "C", qty: "1", entry: "0" }] })),
+    ],
+  };
+}
+
+test("holders of an option bought at a premium of 0 rank by leverage, the more leveraged first, not by account order", async () => {
+  const venue = zeroPremiumVenue([["calm", "1000"], ["levered", "1"]]);
+  const engine = await MarginEngine.fromVenue(venue);
+  const pass = engine.liquidate();
+  assert.is(pass.queue[0].deficit, "40");
+  // 4 USD a lot of the 40 over the 10 lots closed, each holder giving its one lot
+  assert.equal(pass.queue[0].adl.map((f) => [f.account, f.qty, f.amount]), [["levered", "1", "4"], ["calm", "1", "4"]]);
+  const twin = referencePass(venue, tables(engine));
+  assert.equal(twin.entries[0].adl.map((f) => [f.account, f.lots, f.amount]), [["levered", 1n, 4n * 10n ** 6n], ["calm", 1n, 4n * 10n ** 6n]]);
+  assert.equal([twin.socializedLoss, twin.badDebt], [8n * 10n ** 6n, 32n * 10n ** 6n]);
 });
 
 test.run();

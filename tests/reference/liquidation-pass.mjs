@@ -351,7 +351,9 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
         const pnl = Number(lots) * (Number(mark) === Number(entry) ? Number(mark - entry) : Number(mark) - Number(entry));
         if (!(pnl > 0)) continue;
         const notional = Math.abs(Number(lots)) * Number(lotSize) * Number(mark) / 1e10;
-        const score = (pnl / (Math.abs(Number(lots)) * Number(parseDecimal(position.entry, 8)))) * (notional / Number(r.equity));
+        // the entry notional over at least one price unit a lot: a premium of 0 scores finitely
+        const entryPrice = entry > 0n ? Number(entry) : 1;
+        const score = (pnl / (Math.abs(Number(lots)) * entryPrice)) * (notional / Number(r.equity));
         if (!out.has(key)) out.set(key, []);
         out.get(key).push({ a, score });
       }

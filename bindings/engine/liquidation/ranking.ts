@@ -1,6 +1,7 @@
 // The ADL ranking (docs/methodology.md §10): per instrument and side, the holders at or above
 // maintenance margin with positive equity and a profit on the position, scored by
-// PnL / |entry notional| × notional / equity, highest first, ties by account index. Every
+// PnL / |entry notional| × notional / equity, highest first, ties by account index; the entry
+// counts as at least one price unit, so an option bought at a premium of 0 scores finitely. Every
 // (instrument, side) a pass needs is ranked in one scan of the position columns; each list is
 // then ordered lazily from a heap, since ADL rarely reaches past its first few holders.
 import { STATUS_RESTRICTED } from "../../core/constants.generated.js";
@@ -87,7 +88,8 @@ export function rankHolders(views: ColumnViews, catalog: Catalog, accounts: numb
       if (Number.isNaN(equity)) equity = Number(equities[a]);
       if (!(equity > 0)) break;
       const notional = Math.abs(lots) * lotSizes[i] * mark / 1e10;
-      const score = (pnl / (Math.abs(lots) * entry)) * (notional / equity);
+      // an option's premium may be 0: the most a PnL ratio can be is taken over one price unit (10^-8)
+      const score = (pnl / (Math.abs(lots) * Math.max(entry, 1))) * (notional / equity);
       let list = found.get(k);
       if (list === undefined) found.set(k, (list = { accounts: [], scores: [] }));
       list.accounts.push(a);
