@@ -10,6 +10,8 @@ import { parseDecimal, formatDecimal, ceilDiv, floorDiv, max, min } from "./deci
 const F = 10n ** 9n;
 const TO_MONEY = 10n ** 10n;
 const MAX_BALANCE = 10n ** 18n;
+/** The price limit: 10^10 units at price scale (docs/limits.md). */
+const MAX_PRICE = 10n ** 18n;
 /** The insurance fund's bound: 10^12 units at money scale (docs/limits.md). */
 const MAX_FUND = 10n ** 18n;
 
@@ -365,7 +367,12 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
   /** ADL of `share` over the ranked holders: each gives the most lots keeping equity ≥ 0 and ≥ MM (by bisection, as §10 states). */
   function deleverage(bankrupt, entry, order, share, holders) {
     const id = order.instrument, size = order.lots < 0n ? -order.lots : order.lots;
-    const { lotSize, mark } = instruments.get(id);
+    const { row, lotSize, mark } = instruments.get(id);
+    // the bankruptcy price stays a price the instrument may have: at most 10^10, and above 0
+    // (an option's premium: at least 0); the share is taken only as far as such a price pays
+    const furthest = order.lots < 0n ? MAX_PRICE : row.kind === "option" ? 0n : 1n;
+    share = min(share, floorDiv((furthest > mark ? furthest - mark : mark - furthest) * size * lotSize, TO_MONEY));
+    if (share === 0n) return 0n;
     const perUnit = (share * TO_MONEY) / (size * lotSize);
     const price = order.lots < 0n ? mark + perUnit : mark - perUnit;
     let filled = 0n, paid = 0n;

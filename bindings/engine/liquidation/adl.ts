@@ -5,7 +5,7 @@
 // most lots that keep it at or above both, and the rest moves to the next in rank.
 import { ceilDiv } from "../../core/decimal.js";
 import { MarginError } from "../../core/errors.js";
-import { QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
+import { KIND_CALL, MAX_PRICE, QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
 import { Col, type ColumnViews } from "../../module/views.js";
 import type { AdlFill, InstrumentOrder, Skip } from "./entry.js";
 import type { Ledger } from "./ledger.js";
@@ -32,17 +32,23 @@ export class Deleverager {
 
   /**
    * Takes `share` (money) for account `a` from the holders opposite its closing trade `order`,
-   * over the lots that trade closed, at the bankruptcy price. Returns the fills; their amounts,
-   * which add up to at most `share`, are the caller's to credit to `a`.
+   * over the lots that trade closed, at the bankruptcy price — at most what those lots pay at the
+   * furthest price the instrument may have. Returns the fills; their amounts, which add up to at
+   * most `share`, are the caller's to credit to `a`.
    */
-  take(a: number, order: InstrumentOrder, share: bigint, skipped: Skip[]): AdlFill[] {
+  take(a: number, order: InstrumentOrder, wanted: bigint, skipped: Skip[]): AdlFill[] {
     const fills: AdlFill[] = [];
     const i = order.instrument, size = BigInt(Math.abs(order.lots)), side = -Math.sign(order.lots);
     const row = this.ledger.catalog.instruments[i];
-    // the price at which closing the bankrupt position would have paid the share: a long
-    // sells above the mark, a short buys below it
-    const perUnit = (share * QTY_PRICE_TO_MONEY) / (size * row.lotSize);
     const mark = this.views.i64(Col.InstrumentMarkUsed)[i];
+    // a bankrupt long's lots go to the shorts above the mark, at most at the price limit; a
+    // short's to the longs below it, at one price unit at least (an option's premium: at 0)
+    const room = side > 0 ? MAX_PRICE - mark : mark - (row.kind >= KIND_CALL ? 0n : 1n);
+    const most = (size * row.lotSize * room) / QTY_PRICE_TO_MONEY;
+    const share = wanted < most ? wanted : most;
+    if (share === 0n) return fills;
+    // the price at which closing the bankrupt position would have paid the share
+    const perUnit = (share * QTY_PRICE_TO_MONEY) / (size * row.lotSize);
     const price = side > 0 ? mark + perUnit : mark - perUnit;
     /** Cumulative amount once `filled` of the `size` lots are taken: ⌈share × filled / size⌉. */
     const paidAt = (filled: bigint) => ceilDiv(share * filled, size);
