@@ -146,8 +146,11 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     const saved = { account: structuredClone(account), fund, passLeft, filled: new Map(filled) };
     try {
       const deficit = liquidate(account, entry);
-      if (fund > MAX_FUND) throw new Breach(`${account.id} insuranceFund`);
-      if (deficit) deficits.push({ account, entry, carried: deficit.carried });
+      // the fund is held to its bound once phase two pays the deficits found so far, this one's too
+      const owes = deficit ? deficit.carried ?? -risk(account).equity : 0n;
+      const owing = deficits.reduce((sum, d) => sum + d.owes, 0n) + owes;
+      if (fund - (payoutCap === null ? owing : min(owing, payoutCap)) > MAX_FUND) throw new Breach(`${account.id} insuranceFund`);
+      if (deficit) deficits.push({ account, entry, owes });
     } catch (error) {
       if (!(error instanceof Breach)) throw error;
       state.accounts[index] = Object.assign(account, saved.account);
@@ -299,15 +302,14 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       owe(account, -cash);
       addCash(account, cash);
     }
-    // a flat account's deficit is whatever its equity lacks when phase two settles it
+    // a flat account's deficit is what its equity lacks (the caller reads it)
     return deficit && { carried: null };
   }
 
   // deficits, in queue order, once every fee of the pass is in the fund: the fund pays what it has
   // (at most what its per-pass cap leaves), ADL takes the rest, and what ADL cannot is written off
   let payoutsLeft = payoutCap, ranking = null;
-  for (const { account, entry, carried } of deficits) {
-    const deficit = carried ?? -risk(account).equity;
+  for (const { account, entry, owes: deficit } of deficits) {
     let pay = min(deficit, fund);
     if (payoutsLeft !== null) pay = min(pay, payoutsLeft);
     const beyond = deficit - pay;

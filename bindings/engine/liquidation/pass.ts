@@ -29,8 +29,8 @@ import { rankingKey } from "./ranking.js";
 
 export type { PassResult, QueueEntry } from "./entry.js";
 
-/** A deficit phase two settles: `owed` when phase one fixed it (a close-out cut short), null for a flat account's. */
-interface Deficit { entry: QueueEntry; cash: bigint; owed: bigint | null }
+/** A deficit phase two settles, `owed`, known when phase one leaves it; `cash` of its entry not yet written. */
+interface Deficit { entry: QueueEntry; cash: bigint; owed: bigint }
 
 export class Liquidator {
   private readonly ledger: Ledger;
@@ -89,11 +89,12 @@ class Run {
   private readonly deleverager: Deleverager;
   private readonly result: PassResult;
   /**
-   * Deficits to settle, in queue order, with the entry's cash not yet written: an entry left flat
-   * (its deficit known once phase one is done), or a bankrupt close-out cut short with the loss
-   * its balance could not hold.
+   * Deficits to settle, in queue order, with the entry's cash not yet written: an entry left flat,
+   * or a bankrupt close-out cut short with the loss its balance could not hold.
    */
   private readonly deficits: Deficit[] = [];
+  /** Σ of those deficits: phase two pays them out of the fund as far as it and its cap go. */
+  private owedSoFar = 0n;
   /** Fund payouts left under maxInsuranceLossPerPass (null: no cap). */
   private payoutsLeft: bigint | null;
 
@@ -132,7 +133,10 @@ class Run {
       this.result.entries.push(entry);
       if (entry.deferred) continue;
       const deficit = this.liquidate(entry);
-      if (deficit !== null) this.deficits.push(deficit);
+      if (deficit !== null) {
+        this.deficits.push(deficit);
+        this.owedSoFar += deficit.owed;
+      }
       if (!entry.skipped) taken++;
     }
     for (const deficit of this.deficits) this.settle(deficit);
@@ -165,8 +169,9 @@ class Run {
     let deficit: Deficit | null;
     try {
       deficit = this.trade(entry);
-      // fees, impact and discounts only ever add to the fund: past its limit, the entry would leave a state no snapshot could hold
-      if (this.owner.fund > MAX_FUND) fail("OUT_OF_RANGE", "insuranceFund", "the liquidation's fees would take the insurance fund beyond its limit (docs/limits.md)");
+      // fees, impact and discounts add to the fund, and phase two pays the deficits found so far out
+      // of it: past its limit once they are paid, the entry would leave a state no snapshot could hold
+      if (this.fundAfterPayouts(deficit?.owed ?? 0n) > MAX_FUND) fail("OUT_OF_RANGE", "insuranceFund", "the liquidation's fees would take the insurance fund beyond its limit (docs/limits.md)");
       this.ledger.commit(a);
       this.ledger.keep();
     } catch (error) {
@@ -186,6 +191,15 @@ class Run {
     const notional = entry.orders.reduce((s, o) => s + o.notional, 0n) + entry.trades.reduce((s, t) => s + t.notional, 0n);
     r.liquidatedNotional += notional;
     return deficit;
+  }
+
+  /**
+   * The fund once phase two has paid the deficits found so far and `owed`, as far as its per-pass
+   * cap goes (no less than it will hold: a payout also stops at what the fund has, leaving 0).
+   */
+  private fundAfterPayouts(owed: bigint): bigint {
+    const owing = this.owedSoFar + owed, cap = this.payoutsLeft;
+    return this.owner.fund - (cap !== null && cap < owing ? cap : owing);
   }
 
   /** An entry's trades: the deficit they leave to settle, with the cash still to write, else null. */
@@ -218,7 +232,8 @@ class Run {
     const after = this.ledger.evaluate(a)[0] + repaid.cash;
     entry.haircutReleased = after - before + entry.discountPaid;
     // a deficit's cash is written with its settlement (settle)
-    if (after < 0n && !this.ledger.holdsOthers(a)) return { entry, cash: repaid.cash, owed: null };
+    // (nothing a pass does moves a flat account's equity again before it is settled)
+    if (after < 0n && !this.ledger.holdsOthers(a)) return { entry, cash: repaid.cash, owed: -after };
     this.ledger.addCash(a, repaid.cash);
     return null;
   }
@@ -247,10 +262,9 @@ class Run {
    * written off. Either way the deficit is settled in the pass that finds it, and the entry's
    * cash, the payout, the ADL payments and the write-off land in one write.
    */
-  private settle({ entry, cash, owed }: Deficit): void {
+  private settle({ entry, cash, owed: deficit }: Deficit): void {
     const a = entry.account;
     this.ledger.touch(a);
-    const deficit = owed ?? -(this.ledger.evaluate(a)[0] + cash);
     const fund = this.owner.fund;
     let pay = deficit < fund ? deficit : fund;
     if (this.payoutsLeft !== null && pay > this.payoutsLeft) pay = this.payoutsLeft;
