@@ -72,9 +72,15 @@ const CAPPED_WHALE = {
   ],
 };
 
-test("a bankrupt close-out a cap cuts short settles the loss its balance cannot hold each pass, and is closed out in the end", async () => {
-  const engine = await MarginEngine.fromVenue(CAPPED_WHALE);
-  let state = CAPPED_WHALE;
+/** The same whale with the instrument's depth, not a cap, holding each pass to 2,000,000,000. */
+const SHALLOW_WHALE = {
+  ...CAPPED_WHALE, params: {},
+  instruments: CAPPED_WHALE.instruments.map((i) => ({ ...i, liquidity: { notional: "2000000000", slippage: "0" } })),
+};
+
+for (const [name, venue] of [["a cap", CAPPED_WHALE], ["depth", SHALLOW_WHALE]]) test(`a bankrupt close-out ${name} cuts short settles the loss its balance cannot hold each pass, and is closed out in the end`, async () => {
+  const engine = await MarginEngine.fromVenue(venue);
+  let state = venue;
   const settled = [];
   for (let pass = 1; pass <= 10 && engine.queueOrder().accounts.length > 0; pass++) {
     const before = wealth(engine);
