@@ -205,7 +205,7 @@ test("an MM near its limit with the largest buffer (MM × 11 past the i64 range)
 const EDGE_VENUES = 120 * Number(process.env.MARGIN_FUZZ_SCALE ?? 1);
 
 test(`${EDGE_VENUES} random venues at the edges of the limits, three passes each: entries, skips, totals and books equal the twin's`, async () => {
-  const seen = { entries: 0, partial: 0, bankrupt: 0, cutShort: 0, impact: 0, skipped: 0, adl: 0 };
+  const seen = { entries: 0, partial: 0, bankrupt: 0, cutShort: 0, impact: 0, skipped: 0, adl: 0, settledOpen: 0 };
   for (let seed = 1; seed <= EDGE_VENUES; seed++) {
     const { venue, targets, moves } = edgeLiquidationVenue(seed);
     const probe = await MarginEngine.fromVenue(venue);
@@ -228,6 +228,7 @@ test(`${EDGE_VENUES} random venues at the edges of the limits, three passes each
         seen.entries++;
         if (q.orders.some((o) => o.instrument)) seen[q.bankruptcy ? "bankrupt" : "partial"]++;
         if (q.cutShort) seen.cutShort++;
+        if (q.cutShort && q.deficit !== "0") seen.settledOpen++;
         if (q.priceImpact !== "0") seen.impact++;
         seen.adl += q.adl.length;
       }
@@ -236,7 +237,7 @@ test(`${EDGE_VENUES} random venues at the edges of the limits, three passes each
   }
   const scale = EDGE_VENUES / 120;
   assert.ok(
-    seen.partial > 100 * scale && seen.bankrupt > 50 * scale && seen.cutShort > 100 * scale && seen.impact > 30 * scale && seen.skipped > 0 && seen.adl > 0,
+    seen.partial > 100 * scale && seen.bankrupt > 50 * scale && seen.cutShort > 100 * scale && seen.impact > 30 * scale && seen.skipped > 0 && seen.adl > 0 && seen.settledOpen > 0,
     JSON.stringify(seen),
   );
 });

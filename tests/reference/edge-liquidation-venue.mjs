@@ -1,7 +1,7 @@
 // Seeded venues at the edges of docs/limits.md for the liquidation pass: spots from 10^-6 to
 // 8 × 10^9, lot sizes from 10^-8 to 10^4, positions up to their notional bound, depths from one
 // µ-unit to 10^12 with slippage up to 0.999999999, caps from one µ-unit, the largest fee and
-// buffer, loans of an asset priced by an underlying, and settlement balances near their bound.
+// buffer, loans of an asset priced by an underlying, and settlement balances near either bound.
 // Accounts come without cash: `cashFor` sets each one's equity at a drawn multiple of its MM.
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
@@ -88,7 +88,8 @@ export function edgeLiquidationVenue(seed) {
       positions.push({ instrument: row.id, qty: d8(BigInt(lots) * lotSize), entry });
     }
     accounts.push({ id: `a${accounts.length}`, mode: chance(0.35) ? "portfolio" : "standard", collateral: {}, positions });
-    targets.push({ ratio: uni(-0.4, 1.15), loan: loanAsset && chance(0.25), nearBound: chance(0.08), room: BigInt(int(0, 1e6)) * 10n ** 8n });
+    const near = uni(0, 1);
+    targets.push({ ratio: uni(-0.4, 1.15), loan: loanAsset && chance(0.25), nearBound: near < 0.08, nearFloor: near > 0.92, room: BigInt(int(0, 1e6)) * 10n ** 8n });
   }
   const venue = {
     now: NOW, settlement: "USD", params, assets,
@@ -102,7 +103,7 @@ export function edgeLiquidationVenue(seed) {
 /**
  * Collateral putting account a's equity at `target.ratio` × its MM, given its equity and MM
  * without cash (money): USD, part of it as a loan or holding of the underlying-priced asset, or
- * a USD balance near its bound offset by a GLD loan.
+ * a USD balance near its bound offset by a GLD loan, or near −its bound offset by GLD held.
  */
 export function cashFor(venue, target, equity, maintenance) {
   const collateral = {};
@@ -119,6 +120,14 @@ export function cashFor(venue, target, equity, maintenance) {
     if (loan > 0n && loan * 1000n <= 10n ** 19n) {
       if (!venue.assets.some((x) => x.id === "GLD")) venue.assets.push({ id: "GLD", price: "1000", haircut: "0" });
       collateral.GLD = d8(-loan);
+      cash = usd;
+    }
+  }
+  if (target.nearFloor) {
+    const usd = target.room - MAX_BALANCE, held = (cash - usd) / 1000n;
+    if (held > 0n && held * 1000n <= 10n ** 19n) {
+      if (!venue.assets.some((x) => x.id === "GLD")) venue.assets.push({ id: "GLD", price: "1000", haircut: "0" });
+      collateral.GLD = d8(held);
       cash = usd;
     }
   }
