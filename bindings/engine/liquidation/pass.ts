@@ -231,8 +231,8 @@ class Run {
     // exactly their amount: the equity the cash leaves is known before it is written
     const after = this.ledger.evaluate(a)[0] + repaid.cash;
     entry.haircutReleased = after - before + entry.discountPaid;
-    // a deficit's cash is written with its settlement (settle)
-    // (nothing a pass does moves a flat account's equity again before it is settled)
+    // a deficit's cash is written with its settlement (settle); nothing a pass does moves a flat
+    // account's equity again before then, so the deficit is known now
     if (after < 0n && !this.ledger.holdsOthers(a)) return { entry, cash: repaid.cash, owed: -after };
     this.ledger.addCash(a, repaid.cash);
     return null;
