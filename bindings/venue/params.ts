@@ -158,11 +158,21 @@ export function parseParams(overrides: unknown, field = "params"): Params {
   return params;
 }
 
+/**
+ * Fails at the first correlation entry naming an id that is not one of `underlyingIds` (the
+ * params given at `field`): a matrix over rows that do not exist could not be loaded back.
+ */
+export function assertCorrelationIds(overrides: Record<string, unknown>, params: Params, underlyingIds: ReadonlyMap<string, unknown>, field = "params"): void {
+  // the matrix holds both orders of every pair, so each id named anywhere is one of its keys
+  const unknown = [...(params.correlation?.keys() ?? [])].find((id) => !underlyingIds.has(id));
+  if (unknown !== undefined) fail("UNKNOWN_ID", correlationPath(overrides, unknown, field), `no underlying "${unknown}"`);
+}
+
 /** The path at which the correlation rows given in `overrides` first name underlying `id`: its own row, or the first row naming it. */
-export function correlationPath(overrides: Record<string, unknown>, id: string): string {
+function correlationPath(overrides: Record<string, unknown>, id: string, field: string): string {
   const rows = overrides.correlation as Record<string, Record<string, unknown>>;
-  if (Object.hasOwn(rows, id)) return `params.correlation.${id}`;
-  return `params.correlation.${Object.keys(rows).find((a) => Object.hasOwn(rows[a], id))}.${id}`;
+  if (Object.hasOwn(rows, id)) return `${field}.correlation.${id}`;
+  return `${field}.correlation.${Object.keys(rows).find((a) => Object.hasOwn(rows[a], id))}.${id}`;
 }
 
 /**
