@@ -38,6 +38,32 @@ test("loadColumns: an i64.MIN loan and a sparse ids array are refused", async ()
   await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ collateralOffsets: new Uint32Array([1, 1]), collateralAsset: new Uint8Array(0), collateralAmount: new BigInt64Array(0) })), { code: "MALFORMED", field: "columns.collateralOffsets[0]" });
 });
 
+test("loadColumns loads what it judged: a getter, a Proxy or an own length cannot hand it other values", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  // an id judged "a" that would read 5 the next time: the account is "a", and the engine restores
+  let reads = 0;
+  const ids = [];
+  Object.defineProperty(ids, 0, { enumerable: true, get: () => (reads++ === 0 ? "a" : 5) });
+  engine.loadColumns(oneAccount({ ids }));
+  assert.equal(engine.accounts().map((a) => a.id), ["a"]);
+  const restored = await MarginEngine.restore(engine.snapshot());
+  assert.equal(restored.toVenue().accounts, engine.toVenue().accounts);
+  // a parent column that answers -1 when judged and the account itself afterwards is no Int32Array
+  let parentReads = 0;
+  const parent = new Proxy(new Int32Array([-1]), { get: (target, key) => (key === "0" ? (parentReads++ === 0 ? -1 : 0) : Reflect.get(target, key, target)) });
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ parent })), { code: "MALFORMED", field: "columns.parent" });
+  // an own length of 1 on an empty column is not a column of one account
+  const mode = Object.defineProperty(new Uint8Array(0), "length", { value: 1 });
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ mode })), { code: "MALFORMED", field: "columns.mode" });
+  // a members getter is read once: its second answer is never loaded
+  let countReads = 0;
+  const columns = oneAccount({ ids: ["b"] });
+  const counted = Object.defineProperty({ ...columns }, "count", { enumerable: true, get: () => (countReads++ === 0 ? 1 : 2) });
+  engine.loadColumns(counted);
+  assert.equal(engine.accounts().map((a) => a.id), ["b"]);
+  assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
+});
+
 test("a clock move that would re-derive an index past a held notional limit is refused", async () => {
   // sources 100 (30 s old), 101 and 102: index 101, and 99,009,900 lots are worth 9,999,999,900 of the 1e10
   // limit; once the first source ages out the index would be 101.5
