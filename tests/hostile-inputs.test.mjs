@@ -64,6 +64,19 @@ test("loadColumns loads what it judged: a getter, a Proxy or an own length canno
   assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
 });
 
+test("a refusal's message is one line: the input it echoes has its control characters escaped and is cut when very long", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  const broken = await expectRefusedUnchanged(engine, () => engine.setCollateral("bob", "USD", "1\n2"), { code: "INVALID_NUMBER", field: "amount" });
+  assert.is(broken.message, 'INVALID_NUMBER at amount: "1\\n2" is not a decimal number');
+  assert.is(broken.detail, '"1\n2" is not a decimal number');
+  const key = await expectMarginError(() => MarginEngine.fromVenue({ ...JSON.parse(EXAMPLE), params: { ["optIm\u2028"]: "0.1" } }), { code: "UNKNOWN_ID", field: "params.optIm\u2028" });
+  assert.is(key.message, 'UNKNOWN_ID at params.optIm\\u2028: unknown parameter "optIm\\u2028"');
+  const digits = "1." + "0".repeat(5_000_000) + "1";
+  const long = await expectRefusedUnchanged(engine, () => engine.setCollateral("bob", "USD", digits), { code: "PRECISION", field: "amount" });
+  assert.is(long.detail, `"${digits}" has more than 8 decimals`);
+  assert.is(long.message, `PRECISION at amount: "${digits.slice(0, 999)}… (${long.detail.length - 1000} more characters)`);
+});
+
 test("a clock move that would re-derive an index past a held notional limit is refused", async () => {
   // sources 100 (30 s old), 101 and 102: index 101, and 99,009,900 lots are worth 9,999,999,900 of the 1e10
   // limit; once the first source ages out the index would be 101.5
