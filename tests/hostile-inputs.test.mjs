@@ -77,6 +77,25 @@ test("a refusal's message is one line: the input it echoes has its control chara
   assert.is(long.message, `PRECISION at amount: "${digits.slice(0, 999)}… (${long.detail.length - 1000} more characters)`);
 });
 
+test("an engine holds neither the caller's params nor hands out its own: changing them afterwards changes nothing", async () => {
+  const venue = JSON.parse(EXAMPLE);
+  venue.underlyings.push({ id: "ETH", spot: "3500", vol: "0.7" });
+  venue.params = { optIm: "0.2", grid: [{ move: "0.1" }, { move: "-0.1" }], correlation: { BTC: { ETH: "0.5" } } };
+  const engine = await MarginEngine.fromVenue(venue);
+  const bytes = engine.snapshot(), written = JSON.stringify(engine.toVenue());
+  venue.params.grid[0].move = "0.9";
+  venue.params.correlation.BTC.ETH = "-1";
+  engine.toVenue().params.optIm = "0.9";
+  engine.toVenue().params.grid.push({ move: "1" });
+  (await engine.whatIf({ optMm: "0.1" })).params.before.correlation.BTC.ETH = "1";
+  assert.equal(engine.snapshot(), bytes);
+  assert.is(JSON.stringify(engine.toVenue()), written);
+  assert.equal((await MarginEngine.restore(bytes)).scenarioGrid().map((s) => s.move), [100_000_000n, -100_000_000n]);
+  // a grid given with a hole: the hole is a row, and no row
+  const holey = { ...JSON.parse(EXAMPLE), params: { grid: [, { move: "0.1" }] } };
+  await expectMarginError(() => MarginEngine.fromVenue(holey), { code: "MALFORMED", field: "params.grid[0]" });
+});
+
 test("a clock move that would re-derive an index past a held notional limit is refused", async () => {
   // sources 100 (30 s old), 101 and 102: index 101, and 99,009,900 lots are worth 9,999,999,900 of the 1e10
   // limit; once the first source ages out the index would be 101.5

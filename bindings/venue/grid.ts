@@ -37,7 +37,8 @@ export function buildGrid(grid: unknown, p: GridParams, field = "params.grid"): 
   if (typeof grid === "string") fail("UNKNOWN_ID", field, `unknown grid "${grid}"; expected "span16", "wide" or a list`);
   const rows = asArray(grid, field);
   if (rows.length < 1 || rows.length > MAX_SCENARIOS) fail("OUT_OF_RANGE", field, `a grid has 1 to ${MAX_SCENARIOS} scenarios`);
-  return rows.map((r, k) => {
+  // Array.from, not map: a hole is a row too, and refused as one
+  return Array.from(rows, (r, k) => {
     const row = asObject(r, `${field}[${k}]`);
     for (const key of Object.keys(row)) {
       if (!GRID_ROW_KEYS.includes(key)) fail("UNKNOWN_ID", `${field}[${k}].${key}`, `unknown scenario field "${key}"; a grid row takes ${GRID_ROW_KEYS.join(", ")}`);

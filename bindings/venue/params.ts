@@ -1,7 +1,7 @@
 // Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
 import { parseBounded, FRACTION_SCALE, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asBoolean, asObject } from "../core/json.js";
+import { asBoolean, asObject, notPlain } from "../core/json.js";
 import { MAX_FUND, ONE } from "../core/constants.generated.js";
 import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 
@@ -87,14 +87,33 @@ const PARAMETER_NAMES: ReadonlySet<string> = new Set([
 
 /**
  * The parameters a venue's `params` gives (absent or null: none), each name checked: a copy
- * without the ones given as null, which take their defaults as if left out.
+ * without the ones given as null, which take their defaults as if left out. The copy goes as deep
+ * as parameters do (a grid's rows, a correlation's rows), each value read once: the engine never
+ * holds the caller's objects, which could change under it after they were judged.
  */
 export function givenParams(overrides: unknown, field = "params"): Record<string, unknown> {
   const given = asObject(overrides ?? {}, field);
   for (const key of Object.keys(given)) {
     if (!PARAMETER_NAMES.has(key)) fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
   }
-  return Object.fromEntries(Object.entries(given).filter(([, v]) => v != null));
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v != null).map(([k, v]) => [k, copyOf(v, PARAMETER_DEPTH)]));
+}
+
+/** Below a parameter: a grid (or correlation), its rows, their values. */
+const PARAMETER_DEPTH = 2;
+
+/** A copy of parameter overrides to hand out (toVenue, what-if reports): the engine's own stay as they were judged. */
+export const copyParams = (overrides: Record<string, unknown>) => copyOf(overrides, PARAMETER_DEPTH + 1) as Record<string, unknown>;
+
+/** Arrays and plain objects copied `depth` levels down (a hole read as undefined); anything else is itself. */
+function copyOf(value: unknown, depth: number): unknown {
+  if (depth === 0 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return Array.from(value, (item) => copyOf(item, depth - 1));
+  if (notPlain(value) !== null) return value;
+  const copy: Record<string, unknown> = {};
+  // defined, not assigned: an own "__proto__" key (an underlying's id) stays a key
+  for (const [key, item] of Object.entries(value)) Object.defineProperty(copy, key, { value: copyOf(item, depth - 1), enumerable: true, writable: true, configurable: true });
+  return copy;
 }
 
 export function parseParams(overrides: unknown, field = "params"): Params {
