@@ -6,6 +6,7 @@ import { checkTimestamp, formatTime } from "./core/time.js";
 import { MAX_MEMORY_BYTES, RUNTIME_OPTION_KEYS, checkedSize, instantiate, memoryNeeded, moduleStats, runtimeOf, type RuntimeOptions } from "./module/wasm.js";
 import type { AccountColumns, StagedFieldName } from "./venue/account-columns.js";
 import type { Scenario } from "./venue/grid.js";
+import { assertCorrelationIds } from "./venue/params.js";
 import { building } from "./engine/memory.js";
 import { ENGINE_OPTION_KEYS, assembleParts, type EngineParts } from "./engine/parts.js";
 import { pageOf } from "./engine/page.js";
@@ -25,12 +26,13 @@ export class MarginEngine {
 
   /**
    * A new engine: the module instantiated, its parts built, `fill` run, then room checked for its
-   * first preparation. `field` is the runtime options' path in the caller's arguments.
+   * first preparation. `field` is the runtime options' path in the caller's arguments,
+   * `settingsField` the prefix of the venue settings' paths (`options.` when create is given them).
    */
-  private static async build(runtime: RuntimeOptions, field: string, options: EngineOptions, fill: (parts: EngineParts) => void): Promise<MarginEngine> {
+  private static async build(runtime: RuntimeOptions, field: string, options: EngineOptions, fill: (parts: EngineParts) => void, settingsField = ""): Promise<MarginEngine> {
     return building(async () => {
       const { simd, initialMemory, maximumMemory } = runtimeOf(runtime, field);
-      const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory, field), options);
+      const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory, field), options, settingsField);
       fill(parts);
       parts.catalog.ensureRoom("maximumMemory");
       parts.memory.built();
@@ -41,7 +43,11 @@ export class MarginEngine {
   /** An empty engine holding only the settlement asset. @example const engine = await MarginEngine.create({ now: "2026-11-24T00:00:00Z" }); */
   static async create(options?: EngineOptions | null): Promise<MarginEngine> {
     const given = optionsOf(options, "options", ENGINE_OPTION_KEYS);
-    return MarginEngine.build(given, "options", given, ({ catalog }) => catalog.upsertAsset({ id: catalog.settings.settlement, price: "1", haircut: "0" }));
+    return MarginEngine.build(given, "options", given, ({ catalog }) => {
+      // an empty venue has no underlyings for a correlation to name
+      assertCorrelationIds(catalog.settings.paramOverrides, catalog.params, new Map(), "options.params");
+      catalog.upsertAsset({ id: catalog.settings.settlement, price: "1", haircut: "0" });
+    }, "options.");
   }
 
   /**

@@ -132,6 +132,9 @@ test("bad grid parameters are rejected naming the field", async () => {
   await rejects({ grid: [{ move: "-1.2", vol: "none" }] }, "OUT_OF_RANGE", "params.grid[0].move");
   await rejects({ grid: [{ move: "0.1", vol: "sideways" }] }, "MALFORMED", "params.grid[0].vol");
   await rejects({ grid: [] }, "OUT_OF_RANGE", "params.grid");
+  // a grid row is as strict as the params it is in: a misspelt cover would read as cover 1
+  await rejects({ grid: [{ move: "0.1", vol: "up" }, { move: "-0.5", cvoer: "0.5" }] }, "UNKNOWN_ID", "params.grid[1].cvoer");
+  await rejects({ grid: JSON.parse('[{ "move": "0.1", "__proto__": "1" }]') }, "UNKNOWN_ID", "params.grid[0].__proto__");
   await rejects({ priceScan: "NaN" }, "INVALID_NUMBER", "params.priceScan");
   await rejects({ extremeMultiple: "8" }, "OUT_OF_RANGE", "params.extremeMultiple");
   await rejects({ imMultiplier: "0.9" }, "OUT_OF_RANGE", "params.imMultiplier");

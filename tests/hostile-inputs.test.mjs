@@ -38,6 +38,64 @@ test("loadColumns: an i64.MIN loan and a sparse ids array are refused", async ()
   await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ collateralOffsets: new Uint32Array([1, 1]), collateralAsset: new Uint8Array(0), collateralAmount: new BigInt64Array(0) })), { code: "MALFORMED", field: "columns.collateralOffsets[0]" });
 });
 
+test("loadColumns loads what it judged: a getter, a Proxy or an own length cannot hand it other values", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  // an id judged "a" that would read 5 the next time: the account is "a", and the engine restores
+  let reads = 0;
+  const ids = [];
+  Object.defineProperty(ids, 0, { enumerable: true, get: () => (reads++ === 0 ? "a" : 5) });
+  engine.loadColumns(oneAccount({ ids }));
+  assert.equal(engine.accounts().map((a) => a.id), ["a"]);
+  const restored = await MarginEngine.restore(engine.snapshot());
+  assert.equal(restored.toVenue().accounts, engine.toVenue().accounts);
+  // a parent column that answers -1 when judged and the account itself afterwards is no Int32Array
+  let parentReads = 0;
+  const parent = new Proxy(new Int32Array([-1]), { get: (target, key) => (key === "0" ? (parentReads++ === 0 ? -1 : 0) : Reflect.get(target, key, target)) });
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ parent })), { code: "MALFORMED", field: "columns.parent" });
+  // an own length of 1 on an empty column is not a column of one account
+  const mode = Object.defineProperty(new Uint8Array(0), "length", { value: 1 });
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ mode })), { code: "MALFORMED", field: "columns.mode" });
+  // a members getter is read once: its second answer is never loaded
+  let countReads = 0;
+  const columns = oneAccount({ ids: ["b"] });
+  const counted = Object.defineProperty({ ...columns }, "count", { enumerable: true, get: () => (countReads++ === 0 ? 1 : 2) });
+  engine.loadColumns(counted);
+  assert.equal(engine.accounts().map((a) => a.id), ["b"]);
+  assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
+});
+
+test("a refusal's message is one line: the input it echoes has its control characters escaped and is cut when very long", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  const broken = await expectRefusedUnchanged(engine, () => engine.setCollateral("bob", "USD", "1\n2"), { code: "INVALID_NUMBER", field: "amount" });
+  assert.is(broken.message, 'INVALID_NUMBER at amount: "1\\n2" is not a decimal number');
+  assert.is(broken.detail, '"1\n2" is not a decimal number');
+  const key = await expectMarginError(() => MarginEngine.fromVenue({ ...JSON.parse(EXAMPLE), params: { ["optIm\u2028"]: "0.1" } }), { code: "UNKNOWN_ID", field: "params.optIm\u2028" });
+  assert.is(key.message, 'UNKNOWN_ID at params.optIm\\u2028: unknown parameter "optIm\\u2028"');
+  const digits = "1." + "0".repeat(5_000_000) + "1";
+  const long = await expectRefusedUnchanged(engine, () => engine.setCollateral("bob", "USD", digits), { code: "PRECISION", field: "amount" });
+  assert.is(long.detail, `"${digits}" has more than 8 decimals`);
+  assert.is(long.message, `PRECISION at amount: "${digits.slice(0, 999)}… (${long.detail.length - 1000} more characters)`);
+});
+
+test("an engine holds neither the caller's params nor hands out its own: changing them afterwards changes nothing", async () => {
+  const venue = JSON.parse(EXAMPLE);
+  venue.underlyings.push({ id: "ETH", spot: "3500", vol: "0.7" });
+  venue.params = { optIm: "0.2", grid: [{ move: "0.1" }, { move: "-0.1" }], correlation: { BTC: { ETH: "0.5" } } };
+  const engine = await MarginEngine.fromVenue(venue);
+  const bytes = engine.snapshot(), written = JSON.stringify(engine.toVenue());
+  venue.params.grid[0].move = "0.9";
+  venue.params.correlation.BTC.ETH = "-1";
+  engine.toVenue().params.optIm = "0.9";
+  engine.toVenue().params.grid.push({ move: "1" });
+  (await engine.whatIf({ optMm: "0.1" })).params.before.correlation.BTC.ETH = "1";
+  assert.equal(engine.snapshot(), bytes);
+  assert.is(JSON.stringify(engine.toVenue()), written);
+  assert.equal((await MarginEngine.restore(bytes)).scenarioGrid().map((s) => s.move), [100_000_000n, -100_000_000n]);
+  // a grid given with a hole: the hole is a row, and no row
+  const holey = { ...JSON.parse(EXAMPLE), params: { grid: [, { move: "0.1" }] } };
+  await expectMarginError(() => MarginEngine.fromVenue(holey), { code: "MALFORMED", field: "params.grid[0]" });
+});
+
 test("a clock move that would re-derive an index past a held notional limit is refused", async () => {
   // sources 100 (30 s old), 101 and 102: index 101, and 99,009,900 lots are worth 9,999,999,900 of the 1e10
   // limit; once the first source ages out the index would be 101.5

@@ -51,6 +51,30 @@ test("engine options, runtime options and memoryEstimate sizes take only their k
   assert.is(created.fund(), "5");
 });
 
+test("create names a bad venue setting under options, as it names its runtime options and unknown keys", async () => {
+  await expectMarginError(() => MarginEngine.create({ insuranceFund: "-1" }), { code: "OUT_OF_RANGE", field: "options.insuranceFund" });
+  await expectMarginError(() => MarginEngine.create({ insuranceFund: 5 }), { code: "MALFORMED", field: "options.insuranceFund" });
+  await expectMarginError(() => MarginEngine.create({ now: "2026-11-24" }), { code: "MALFORMED", field: "options.now" });
+  await expectMarginError(() => MarginEngine.create({ now: null }), { code: "MALFORMED", field: "options.now" });
+  await expectMarginError(() => MarginEngine.create({ settlement: "" }), { code: "MALFORMED", field: "options.settlement" });
+  await expectMarginError(() => MarginEngine.create({ params: { optIm: "1.5" } }), { code: "OUT_OF_RANGE", field: "options.params.optIm" });
+  await expectMarginError(() => MarginEngine.create({ params: { optImn: "0.1" } }), { code: "UNKNOWN_ID", field: "options.params.optImn" });
+  await expectMarginError(() => MarginEngine.create({ params: { grid: [{ move: "2" }] } }), { code: "OUT_OF_RANGE", field: "options.params.grid[0].move" });
+});
+
+test("create refuses a correlation: an empty venue has no underlyings to name, and the engine it made could not be restored", async () => {
+  await expectMarginError(() => MarginEngine.create({ now: "2026-11-24T00:00:00Z", params: { correlation: { BTC: { ETH: "0.5" } } } }),
+    { code: "UNKNOWN_ID", field: "options.params.correlation.BTC" });
+  await expectMarginError(() => MarginEngine.create({ params: { correlation: { BTC: { BTC: "1" } } } }), { code: "UNKNOWN_ID", field: "options.params.correlation.BTC" });
+  // the way to a correlated venue built by calls: its underlyings first, then the parameters
+  const engine = await MarginEngine.create({ now: "2026-11-24T00:00:00Z" });
+  engine.upsertUnderlying({ id: "BTC", spot: "65000", vol: "0.5" });
+  engine.upsertUnderlying({ id: "ETH", spot: "3500", vol: "0.7" });
+  const correlated = await engine.withParams({ correlation: { BTC: { ETH: "0.5" } } });
+  const restored = await MarginEngine.restore(correlated.snapshot());
+  assert.equal(restored.toVenue().params, { correlation: { BTC: { ETH: "0.5" } } });
+});
+
 test("a count option that is no whole number ≥ 0 is refused at its path, and null means its default", async () => {
   const engine = await MarginEngine.fromVenue(VENUE);
   for (const bad of [-1, 1.5, "3", NaN]) {

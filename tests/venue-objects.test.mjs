@@ -56,4 +56,15 @@ test("ShardedEngine.create refuses such a venue the same way", async () => {
   await expectMarginError(() => ShardedEngine.create(Promise.resolve(TEXT), columns, { shards: 1 }), { code: "MALFORMED", field: "$" });
 });
 
+test("a venue object's members are read once: a getter's later answer is never read", async () => {
+  const venue = JSON.parse(TEXT);
+  const instruments = venue.instruments;
+  delete venue.instruments;
+  let reads = 0;
+  Object.defineProperty(venue, "instruments", { enumerable: true, get: () => (reads++ === 0 ? instruments : 5) });
+  const engine = await MarginEngine.fromVenue(venue);
+  assert.is(reads, 1);
+  assert.equal(engine.toVenue().instruments.map((i) => i.id), instruments.map((i) => i.id));
+});
+
 test.run();

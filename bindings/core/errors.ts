@@ -10,13 +10,24 @@ export type MarginErrorCode =
   | "EXPIRED"          // an option or future already expired (at load, or by the clock for trading)
   | "NOT_FOUND";       // a file the command line was given does not exist; the browser bundle's scalar module, or DecompressionStream
 
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+const MAX_PART = 1000;
+
+/** Echoed input on one line: control characters escaped, very long parts cut. */
+export function oneLine(text: string): string {
+  const escaped = text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  return escaped.length > MAX_PART ? `${escaped.slice(0, MAX_PART)}… (${escaped.length - MAX_PART} more characters)` : escaped;
+}
+
+/** A refusal: `code` and `field` as given, `message` one line (`CODE at FIELD: detail`, the input it echoes escaped and cut by oneLine). */
 export class MarginError extends Error {
   readonly code: MarginErrorCode;
   readonly field: string;
   /** The message without the code and field. */
   readonly detail: string;
   constructor(code: MarginErrorCode, field: string, detail: string) {
-    super(`${code} at ${field}: ${detail}`);
+    super(`${code} at ${oneLine(field)}: ${oneLine(detail)}`);
     this.name = "MarginError";
     this.code = code;
     this.field = field;

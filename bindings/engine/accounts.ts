@@ -45,8 +45,8 @@ export class AccountBook {
    * Replaces every account with the given columns. The whole batch is validated before any of
    * it is applied; a rejection names the column and row (or the venue field, via `fieldOf`).
    */
-  loadColumns(columns: AccountColumns, fieldOf: (column: StagedFieldName, row: number) => string = (c, r) => `columns.${c}[${r}]`): void {
-    checkShape(columns);
+  loadColumns(given: AccountColumns, fieldOf: (column: StagedFieldName, row: number) => string = (c, r) => `columns.${c}[${r}]`): void {
+    const columns = checkShape(given);
     const n = columns.count;
     const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
     this.memory.ensure(this.memory.load(columns, this.catalog.underlyings.length, (k) => this.catalog.assets[k]?.underlying != null), "columns.count");
@@ -69,7 +69,7 @@ export class AccountBook {
     }
     this.wasm.commitStaged();
     this.loads++;
-    this.ids = columns.ids ? [...columns.ids] : null;
+    this.ids = columns.ids ?? null;
     this.indexCache = null;
     this.parents = new Map();
     for (let a = 0; a < n; a++) if (columns.parent[a] >= 0) this.parents.set(a, columns.parent[a]);
@@ -222,8 +222,8 @@ export class AccountBook {
 }
 
 /** The layout checks (venue/account-columns.ts), then whether the module's memory can hold the load. */
-function checkShape(value: unknown): void {
-  checkAccountColumns(value, (size) => {
+function checkShape(value: unknown): AccountColumns {
+  return checkAccountColumns(value, (size) => {
     const needed = memoryNeeded(size);
     if (needed > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", "columns.count", `needs about ${(needed / 2 ** 30).toFixed(1)} GiB of wasm memory; wasm32 addresses 4 GiB`);
   });

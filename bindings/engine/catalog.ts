@@ -10,7 +10,7 @@ import type { WasmExports } from "../module/wasm.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { gridForRange, type Scenario } from "../venue/grid.js";
 import { indexFromSources, lastKnownIndex, latestSourceTime } from "../venue/oracle.js";
-import { correlationPath, type Params } from "../venue/params.js";
+import { assertCorrelationIds, type Params } from "../venue/params.js";
 import type { Lookup } from "../venue/accounts.js";
 import {
   assertRateHorizon, beyondCollateralValue, beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow,
@@ -97,10 +97,7 @@ export class Catalog {
       if (!isExpiredAt(i, judgedAt)) assertRateHorizon(i, underlyings[u].rate, now, `instruments[${k}].expiry`);
     });
     checkCount(underlyings.length, MAX_UNDERLYINGS, "underlyings");
-    // the matrix holds both orders of every pair, so each id named anywhere is one of its keys
-    for (const id of this.params.correlation?.keys() ?? []) {
-      if (!underlyingIds.has(id)) fail("UNKNOWN_ID", correlationPath(this.settings.paramOverrides, id), `no underlying "${id}"`);
-    }
+    assertCorrelationIds(this.settings.paramOverrides, this.params, underlyingIds);
     checkCount(assets.length, MAX_ASSETS, "assets");
     checkCount(instruments.length, MAX_INSTRUMENTS, "instruments");
     this.underlyings = underlyings;

@@ -50,15 +50,18 @@ export interface EngineParts {
 /** The keys an EngineOptions object may have: the runtime's and the venue settings'. */
 export const ENGINE_OPTION_KEYS: readonly string[] = [...RUNTIME_OPTION_KEYS, "now", "settlement", "params", "insuranceFund"];
 
-/** Settings are checked in the order the venue file lists them: now, settlement, params, fund. */
-export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, options: EngineOptions): EngineParts {
+/**
+ * Settings are checked in the order the venue file lists them: now, settlement, params, fund;
+ * their errors are named at `field` + the setting (`options.` for create's, nothing for a file's).
+ */
+export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, options: EngineOptions, field = ""): EngineParts {
   const views = new ColumnViews(wasm);
-  const now = options.now === undefined ? Date.now() : parseTime(options.now, "now");
-  const settlement = asId(options.settlement ?? "USD", "settlement");
+  const now = options.now === undefined ? Date.now() : parseTime(options.now, `${field}now`);
+  const settlement = asId(options.settlement ?? "USD", `${field}settlement`);
   // kept (toVenue, snapshots) as given, less the parameters given as null
-  const paramOverrides = givenParams(options.params);
-  const params = parseParams(paramOverrides);
-  const fund = parseFund(options.insuranceFund ?? "0");
+  const paramOverrides = givenParams(options.params, `${field}params`);
+  const params = parseParams(paramOverrides, `${field}params`);
+  const fund = parseFund(options.insuranceFund ?? "0", `${field}insuranceFund`);
   const refresh = new Refresh(wasm);
   const memory = new MemoryGuard(wasm, views, refresh);
   const catalog = new Catalog(wasm, views, refresh, memory, { now, settlement, params, paramOverrides });
@@ -79,8 +82,8 @@ export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, opti
   };
 }
 
-function parseFund(value: unknown): bigint {
-  const raw = parseDecimal(value, MONEY_SCALE, "insuranceFund");
-  if (raw < 0n || raw > MAX_FUND) fail("OUT_OF_RANGE", "insuranceFund", "outside [0, 1000000000000]");
+function parseFund(value: unknown, field: string): bigint {
+  const raw = parseDecimal(value, MONEY_SCALE, field);
+  if (raw < 0n || raw > MAX_FUND) fail("OUT_OF_RANGE", field, "outside [0, 1000000000000]");
   return raw;
 }

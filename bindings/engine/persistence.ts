@@ -14,6 +14,7 @@ import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/ser
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
 import { beyondCollateralValue, beyondNotional } from "../venue/reference.js";
 import { indexFromSources, latestSourceTime } from "../venue/oracle.js";
+import { copyParams } from "../venue/params.js";
 import type { Catalog } from "./catalog.js";
 import type { EngineParts } from "./parts.js";
 import { initialScan, rebaseScan } from "./scan-range.js";
@@ -154,7 +155,7 @@ export function venueOf(parts: EngineParts): Record<string, unknown> {
     // the oracle clock, once prints or settleExpired moved it past now
     ...(catalog.clock > now ? { clock: formatTime(catalog.clock) } : {}),
     settlement,
-    params: paramOverrides,
+    params: copyParams(paramOverrides),
     assets: catalog.assets.map((a) => ({ ...assetToVenue(a), ...timed(a.priceTime) })),
     // a stale underlying keeps the index it had, which a load gives it back through `spot`
     underlyings: catalog.underlyings.map((u) => ({ ...underlyingToVenue(u.stale ? { ...u, spot: u.index } : u), ...timed(u.priceTime) })),

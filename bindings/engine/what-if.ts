@@ -6,7 +6,7 @@
 import { formatDecimal, MONEY_SCALE } from "../core/decimal.js";
 import { asObject } from "../core/json.js";
 import { STATUS_NAMES, STATUS_RESTRICTED } from "../core/constants.generated.js";
-import { parseParams } from "../venue/params.js";
+import { copyParams, parseParams } from "../venue/params.js";
 import { decodeSnapshot, encodeSnapshot } from "../venue/snapshot.js";
 import type { EngineParts } from "./parts.js";
 import type { AccountStatus, RawAccountRisk, WhatIfAccount, WhatIfReport } from "./types.js";
@@ -60,7 +60,7 @@ export function compareVenues(current: EngineParts, proposed: EngineParts, top: 
     if (count > 0) transitions.push({ from: from as AccountStatus, to: to as AccountStatus, count });
   }));
   return {
-    params: { before: current.catalog.settings.paramOverrides, after: proposed.catalog.settings.paramOverrides },
+    params: { before: copyParams(current.catalog.settings.paramOverrides), after: copyParams(proposed.catalog.settings.paramOverrides) },
     accountCount: n,
     transitions,
     statusCounts: { before: before.statusCounts, after: after.statusCounts },

@@ -118,15 +118,15 @@ export class ShardedEngine {
     // batch's, and a member no worker could receive (a function) is named at its own field, not at venue
     await MarginEngine.fromVenue(reference);
     // the whole batch's layout, ids and families are judged here, as one engine would judge them
-    checkAccountColumns(columns);
-    const plan = assignShards(columns.parent, columns.count, count).map((members) => ({ members, columns: gatherColumns(columns, members) }));
+    const checked = checkAccountColumns(columns);
+    const plan = assignShards(checked.parent, checked.count, count).map((members) => ({ members, columns: gatherColumns(checked, members) }));
     const shards = plan.map(({ members }) => new Shard(members));
-    const engine = new ShardedEngine(shards, columns.count, reference.now as string);
+    const engine = new ShardedEngine(shards, checked.count, reference.now as string);
     // every shard's outcome, so the error named is the one engine's, not the first to arrive
     const outcomes = await Promise.allSettled(shards.map((s, k) => s.request({
       op: "load", venue: reference, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
     })));
-    const refusal = loadRefusal(outcomes, columns, plan);
+    const refusal = loadRefusal(outcomes, checked, plan);
     if (refusal !== null) {
       await engine.close();
       throw refusal.error;

@@ -4,7 +4,7 @@
 // nothing on stdout. A reader closing stdout early (`| head`) ends the run quietly, exit 0; any
 // other failure to write stdout is an error like the rest.
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { MarginError } from "../core/errors.js";
+import { MarginError, oneLine } from "../core/errors.js";
 import { benchCommand } from "./cli/bench.js";
 import { checkCommand } from "./cli/check.js";
 import { SIGNS, usageError, VENUE_NOTE, type CliIo, type Command } from "./cli/command.js";
@@ -109,18 +109,8 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
 /** No command given: the overview went to stderr, and the exit code is 2. */
 class NoArguments extends Error {}
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
-const NAMED: Record<string, string> = { "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-const MAX_PART = 1000;
-
-/** Echoed input on one line: control characters escaped, very long parts cut. */
-function oneLine(text: string): string {
-  const escaped = text.replace(CONTROL, (c) => NAMED[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
-  return escaped.length > MAX_PART ? `${escaped.slice(0, MAX_PART)}… (${escaped.length - MAX_PART} more characters)` : escaped;
-}
-
 export function errorLine(error: unknown): string {
-  if (error instanceof MarginError) return `error: ${error.code} at ${oneLine(error.field)}: ${oneLine(error.detail)}`;
+  if (error instanceof MarginError) return `error: ${error.message}`;
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return `error: INTERNAL at $: ${oneLine(message)}`;
 }

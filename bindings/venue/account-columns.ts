@@ -38,16 +38,21 @@ const COLUMN_KEYS: readonly string[] = [
 /**
  * Checks the columns' types, sizes, offsets, ids and parents: what can be judged without the
  * reference data (the module judges the rows' contents). Offsets must start at 0 and never fall.
- * `checkSize` judges the batch's size once the offsets give it.
+ * `checkSize` judges the batch's size once the offsets give it. Returns the columns as judged:
+ * each member read once and the ids copied as they are checked, so a getter or a Proxy cannot
+ * hand the load other values than the ones judged.
  */
 export function checkAccountColumns(value: unknown, checkSize?: (size: { accounts: number; positions: number; collaterals: number }) => void): AccountColumns {
-  const columns = onlyKeys(asObject(value, "columns"), "columns", COLUMN_KEYS) as unknown as AccountColumns;
-  const n = columns.count;
+  const given = onlyKeys(asObject(value, "columns"), "columns", COLUMN_KEYS);
+  const n = given.count;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "columns.count", `must be an integer in [0, ${MAX_ACCOUNTS}]`);
-  expectColumn(columns.mode, Uint8Array, n, "columns.mode");
-  expectColumn(columns.parent, Int32Array, n, "columns.parent");
-  expectColumn(columns.positionOffsets, Uint32Array, n + 1, "columns.positionOffsets");
-  expectColumn(columns.collateralOffsets, Uint32Array, n + 1, "columns.collateralOffsets");
+  const columns = {
+    count: n,
+    mode: expectColumn(given.mode, Uint8Array, n, "columns.mode"),
+    parent: expectColumn(given.parent, Int32Array, n, "columns.parent"),
+    positionOffsets: expectColumn(given.positionOffsets, Uint32Array, n + 1, "columns.positionOffsets"),
+    collateralOffsets: expectColumn(given.collateralOffsets, Uint32Array, n + 1, "columns.collateralOffsets"),
+  };
   for (const name of ["positionOffsets", "collateralOffsets"] as const) {
     const offsets = columns[name];
     if (offsets[0] !== 0) fail("MALFORMED", `columns.${name}[0]`, "offsets start at 0");
@@ -58,33 +63,46 @@ export function checkAccountColumns(value: unknown, checkSize?: (size: { account
   if (collaterals > MAX_ROWS) fail("OUT_OF_RANGE", "columns.collateralOffsets", `more than ${MAX_ROWS} collateral balances in one load`);
   // the size is judged before the rows: a load too large to hold is refused whatever its rows
   checkSize?.({ accounts: n, positions, collaterals });
-  expectColumn(columns.positionInstrument, Uint16Array, positions, "columns.positionInstrument");
-  expectColumn(columns.positionLots, Int32Array, positions, "columns.positionLots");
-  expectColumn(columns.positionEntry, BigInt64Array, positions, "columns.positionEntry");
-  expectColumn(columns.collateralAsset, Uint8Array, collaterals, "columns.collateralAsset");
-  expectColumn(columns.collateralAmount, BigInt64Array, collaterals, "columns.collateralAmount");
-  if (columns.ids !== undefined && columns.ids !== null) {
-    if (!Array.isArray(columns.ids) || columns.ids.length !== n) fail("MALFORMED", "columns.ids", `expected an array of ${n} ids`);
-    const seen = new Set<string>(), ids = columns.ids;
-    // an index loop, not forEach: a sparse array's holes must be read (and refused) too
-    for (let a = 0; a < n; a++) {
-      const id = ids[a];
-      // the field path is built only for an error: this runs once per account of a bulk load
-      if (!isId(id)) asId(id, `columns.ids[${a}]`);
-      if (seen.has(id)) fail("DUPLICATE_ID", `columns.ids[${a}]`, `account "${id}" appears twice`);
-      seen.add(id);
-    }
-  }
+  const rows = {
+    positionInstrument: expectColumn(given.positionInstrument, Uint16Array, positions, "columns.positionInstrument"),
+    positionLots: expectColumn(given.positionLots, Int32Array, positions, "columns.positionLots"),
+    positionEntry: expectColumn(given.positionEntry, BigInt64Array, positions, "columns.positionEntry"),
+    collateralAsset: expectColumn(given.collateralAsset, Uint8Array, collaterals, "columns.collateralAsset"),
+    collateralAmount: expectColumn(given.collateralAmount, BigInt64Array, collaterals, "columns.collateralAmount"),
+  };
+  const ids = given.ids === undefined || given.ids === null ? undefined : checkIds(given.ids, n);
   for (let a = 0; a < n; a++) {
     const p = columns.parent[a];
     if (p === -1) continue;
     if (p < 0 || p >= n || p === a) fail("MALFORMED", `columns.parent[${a}]`, "parent must be another account's index");
     if (columns.parent[p] !== -1) fail("MALFORMED", `columns.parent[${a}]`, "a sub-account cannot have sub-accounts");
   }
-  return columns;
+  return { ...columns, ...rows, ...(ids === undefined ? {} : { ids }) };
 }
 
-function expectColumn(array: unknown, type: { new (n: number): ArrayBufferView; name: string }, length: number, field: string): void {
-  if (!(array instanceof type)) fail("MALFORMED", field, `expected a ${type.name}`);
-  if ((array as unknown as ArrayLike<unknown>).length !== length) fail("MALFORMED", field, `expected ${length} elements`);
+/** A copy of `n` account ids, each read once, non-empty, at most the id length and unique. */
+function checkIds(given: unknown, n: number): string[] {
+  if (!Array.isArray(given) || given.length !== n) fail("MALFORMED", "columns.ids", `expected an array of ${n} ids`);
+  const seen = new Set<string>(), ids: string[] = [];
+  // an index loop, not forEach: a sparse array's holes must be read (and refused) too
+  for (let a = 0; a < n; a++) {
+    const read: unknown = given[a];
+    // the field path is built only for an error: this runs once per account of a bulk load
+    const id = isId(read) ? read : asId(read, `columns.ids[${a}]`);
+    if (seen.has(id)) fail("DUPLICATE_ID", `columns.ids[${a}]`, `account "${id}" appears twice`);
+    seen.add(id);
+    ids.push(id);
+  }
+  return ids;
+}
+
+/** The intrinsic getters of a typed array's kind and length: an own `length`, a swapped prototype or a Proxy cannot fake them. */
+const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const kindOf = Object.getOwnPropertyDescriptor(TYPED_ARRAY, Symbol.toStringTag)!.get as (this: unknown) => string | undefined;
+const lengthOf = Object.getOwnPropertyDescriptor(TYPED_ARRAY, "length")!.get as (this: unknown) => number;
+
+function expectColumn<T extends ArrayBufferView>(array: unknown, type: { new (n: number): T; name: string }, length: number, field: string): T {
+  if (kindOf.call(array) !== type.name) fail("MALFORMED", field, `expected a ${type.name}`);
+  if (lengthOf.call(array) !== length) fail("MALFORMED", field, `expected ${length} elements`);
+  return array as T;
 }

@@ -19,7 +19,8 @@ export function parseVenueFile(venue: unknown): { file: Record<string, unknown>;
     }
   }
   plainData(venue);
-  const file = asObject(venue, "$");
+  // each member read once: what is judged is what loads, whatever a getter would answer next
+  const file = { ...asObject(venue, "$") };
   checkVenueMembers(file);
   return { file, settings: settingsOf(file) };
 }

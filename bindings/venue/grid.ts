@@ -10,6 +10,9 @@ export interface Scenario { move: bigint; vol: -1 | 0 | 1; cover: bigint }
 /** Vol shifts by name: a map, so only these three names are names. */
 const VOL_SHIFTS: ReadonlyMap<unknown, -1 | 0 | 1> = new Map<unknown, -1 | 0 | 1>([["down", -1], ["none", 0], ["up", 1]]);
 
+/** What a custom grid row may hold: strict, as `params` is, so a misspelt `cover` is never read as the default 1. */
+const GRID_ROW_KEYS: readonly string[] = ["move", "vol", "cover"];
+
 /** n / d rounded half away from zero (d > 0). */
 function roundDiv(n: bigint, d: bigint): bigint {
   const q = (2n * (n < 0n ? -n : n) + d) / (2n * d);
@@ -34,8 +37,12 @@ export function buildGrid(grid: unknown, p: GridParams, field = "params.grid"): 
   if (typeof grid === "string") fail("UNKNOWN_ID", field, `unknown grid "${grid}"; expected "span16", "wide" or a list`);
   const rows = asArray(grid, field);
   if (rows.length < 1 || rows.length > MAX_SCENARIOS) fail("OUT_OF_RANGE", field, `a grid has 1 to ${MAX_SCENARIOS} scenarios`);
-  return rows.map((r, k) => {
+  // Array.from, not map: a hole is a row too, and refused as one
+  return Array.from(rows, (r, k) => {
     const row = asObject(r, `${field}[${k}]`);
+    for (const key of Object.keys(row)) {
+      if (!GRID_ROW_KEYS.includes(key)) fail("UNKNOWN_ID", `${field}[${k}].${key}`, `unknown scenario field "${key}"; a grid row takes ${GRID_ROW_KEYS.join(", ")}`);
+    }
     const vol = VOL_SHIFTS.get(row.vol ?? "none");
     if (vol === undefined) fail("MALFORMED", `${field}[${k}].vol`, 'expected "up", "down" or "none"');
     return {

@@ -1,7 +1,7 @@
 // Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
 import { parseBounded, FRACTION_SCALE, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asBoolean, asObject } from "../core/json.js";
+import { asBoolean, asObject, notPlain } from "../core/json.js";
 import { MAX_FUND, ONE } from "../core/constants.generated.js";
 import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 
@@ -87,14 +87,33 @@ const PARAMETER_NAMES: ReadonlySet<string> = new Set([
 
 /**
  * The parameters a venue's `params` gives (absent or null: none), each name checked: a copy
- * without the ones given as null, which take their defaults as if left out.
+ * without the ones given as null, which take their defaults as if left out. The copy goes as deep
+ * as parameters do (a grid's rows, a correlation's rows), each value read once: the engine never
+ * holds the caller's objects, which could change under it after they were judged.
  */
 export function givenParams(overrides: unknown, field = "params"): Record<string, unknown> {
   const given = asObject(overrides ?? {}, field);
   for (const key of Object.keys(given)) {
     if (!PARAMETER_NAMES.has(key)) fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
   }
-  return Object.fromEntries(Object.entries(given).filter(([, v]) => v != null));
+  return Object.fromEntries(Object.entries(given).filter(([, v]) => v != null).map(([k, v]) => [k, copyOf(v, PARAMETER_DEPTH)]));
+}
+
+/** Below a parameter: a grid (or correlation), its rows, their values. */
+const PARAMETER_DEPTH = 2;
+
+/** A copy of parameter overrides to hand out (toVenue, what-if reports): the engine's own stay as they were judged. */
+export const copyParams = (overrides: Record<string, unknown>) => copyOf(overrides, PARAMETER_DEPTH + 1) as Record<string, unknown>;
+
+/** Arrays and plain objects copied `depth` levels down (a hole read as undefined); anything else is itself. */
+function copyOf(value: unknown, depth: number): unknown {
+  if (depth === 0 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return Array.from(value, (item) => copyOf(item, depth - 1));
+  if (notPlain(value) !== null) return value;
+  const copy: Record<string, unknown> = {};
+  // defined, not assigned: an own "__proto__" key (an underlying's id) stays a key
+  for (const [key, item] of Object.entries(value)) Object.defineProperty(copy, key, { value: copyOf(item, depth - 1), enumerable: true, writable: true, configurable: true });
+  return copy;
 }
 
 export function parseParams(overrides: unknown, field = "params"): Params {
@@ -158,11 +177,21 @@ export function parseParams(overrides: unknown, field = "params"): Params {
   return params;
 }
 
+/**
+ * Fails at the first correlation entry naming an id that is not one of `underlyingIds` (the
+ * params given at `field`): a matrix over rows that do not exist could not be loaded back.
+ */
+export function assertCorrelationIds(overrides: Record<string, unknown>, params: Params, underlyingIds: ReadonlyMap<string, unknown>, field = "params"): void {
+  // the matrix holds both orders of every pair, so each id named anywhere is one of its keys
+  const unknown = [...(params.correlation?.keys() ?? [])].find((id) => !underlyingIds.has(id));
+  if (unknown !== undefined) fail("UNKNOWN_ID", correlationPath(overrides, unknown, field), `no underlying "${unknown}"`);
+}
+
 /** The path at which the correlation rows given in `overrides` first name underlying `id`: its own row, or the first row naming it. */
-export function correlationPath(overrides: Record<string, unknown>, id: string): string {
+function correlationPath(overrides: Record<string, unknown>, id: string, field: string): string {
   const rows = overrides.correlation as Record<string, Record<string, unknown>>;
-  if (Object.hasOwn(rows, id)) return `params.correlation.${id}`;
-  return `params.correlation.${Object.keys(rows).find((a) => Object.hasOwn(rows[a], id))}.${id}`;
+  if (Object.hasOwn(rows, id)) return `${field}.correlation.${id}`;
+  return `${field}.correlation.${Object.keys(rows).find((a) => Object.hasOwn(rows[a], id))}.${id}`;
 }
 
 /**
