@@ -1,8 +1,8 @@
 // Where the command line's output goes: a failing stdout is an error, a reader that goes away is not.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { spawnSync } from "node:child_process";
-import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { closeSync, existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -73,6 +73,28 @@ test("a report that fails to write keeps the old file, leaves no temporary file 
   assert.is(run.stderr, `error: MALFORMED at --report: cannot write "${old}": the file would pass the size limit\n`);
   assert.is(readFileSync(old, "utf8"), "the old report");
   assert.equal(readdirSync(join(dir, "old")), ["report.html"]);
+});
+
+test("Ctrl-C while the report is written but not yet renamed: the temporary file is removed, the old report kept, and the run ends by SIGINT", async () => {
+  const folder = join(dir, "interrupted");
+  mkdirSync(folder);
+  const old = join(folder, "report.html");
+  writeFileSync(old, "the old report");
+  // the rename of the finished temporary file waits 3 s: the test interrupts the run then
+  const slowRename = new URL("./helpers/slow-rename.mjs", import.meta.url).href;
+  const child = spawn(process.execPath, ["--import", slowRename, BIN, "demo", "--accounts", "200", "--ticks", "3", "--report", old], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "";
+  child.stdout.on("data", (data) => { stdout += data; });
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  const written = () => readdirSync(folder).find((name) => name.endsWith(".tmp") && statSync(join(folder, name)).size > 0);
+  const started = Date.now();
+  while (written() === undefined && child.exitCode === null && Date.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(written(), "the report was written beside its destination");
+  child.kill("SIGINT");
+  assert.equal(await exited, { code: null, signal: "SIGINT" });
+  assert.equal(readdirSync(folder), ["report.html"], "no temporary file left");
+  assert.is(readFileSync(old, "utf8"), "the old report");
+  assert.is(stdout, "");
 });
 
 test("--report naming a file whatif reads (as given, through a link or a hard link) is refused up front and leaves it as it was", async () => {

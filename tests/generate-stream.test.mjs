@@ -1,7 +1,8 @@
-// `margin-core generate` streams its venue file a page of accounts at a time (venueAccounts),
-// byte for byte the JSON of toVenue() it used to build as one string.
+// `margin-core generate` streams its venue file as it draws its accounts, a batch at a time, byte for
+// byte the JSON of toVenue() over the whole venue, and stops as soon as its reader goes away.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import { MarginEngine, generateVenue } from "../build/index.js";
@@ -9,6 +10,7 @@ import { runCli } from "../build/cli.js";
 import { expectMarginError } from "./helpers/margin-error.mjs";
 
 const EXAMPLE = new URL("../examples/venue.json", import.meta.url).pathname;
+const BIN = new URL("../bin/margin-core.js", import.meta.url).pathname;
 
 test("generate writes toVenue()'s JSON in bounded chunks, waiting for a slow reader", async () => {
   const { venue, columns } = generateVenue({ accounts: 3000, seed: 9 });
@@ -28,6 +30,37 @@ test("generate writes toVenue()'s JSON in bounded chunks, waiting for a slow rea
   const tooMany = await runCli(["generate", "--accounts", "10000001"], { stdout: { write: () => assert.unreachable("stdout") }, stderr: { write: (s) => { stderr = s; } } });
   assert.is(tooMany, 2);
   assert.is(stderr, "error: MALFORMED at argv: --accounts must be an integer in [1, 10000000]\n");
+});
+
+/** What `promise` resolves to, or `late` if that takes over `ms`. */
+async function within(promise, ms, late) {
+  let timer;
+  const result = await Promise.race([promise, new Promise((resolve) => { timer = setTimeout(() => resolve(late), ms); })]);
+  clearTimeout(timer);
+  return result;
+}
+
+test("generate --accounts 10000000 | head: the file starts at once, and the run ends quietly (exit 0) soon after the reader leaves", async () => {
+  const child = spawn(process.execPath, [BIN, "generate", "--accounts", "10000000"], { stdio: ["ignore", "pipe", "pipe"] });
+  let stderr = "";
+  child.stderr.on("data", (data) => { stderr += data; });
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  // a reader that takes the first 200 KB (some hundreds of accounts), then closes the pipe as `head -c` does
+  let read = "";
+  const enough = new Promise((resolve) => child.stdout.on("data", (data) => {
+    read += data;
+    if (read.length >= 200_000) resolve(true);
+  }));
+  const wanted = await within(enough, 15_000, false);
+  child.stdout.destroy();
+  const closed = Date.now();
+  const ended = await within(exited, 15_000, null);
+  if (ended === null) child.kill("SIGKILL");
+  assert.ok(wanted, `200 KB of output within 15 s (the accounts are written as they are drawn), got ${read.length} B`);
+  assert.ok(read.startsWith('{"now":"2026-11-24T00:00:00Z"') && read.includes('"accounts":[{"id":"acc-0","mode":'), read.slice(0, 200));
+  assert.ok(ended !== null, "ended within 15 s of the reader leaving");
+  assert.equal(ended, { code: 0, signal: null }, `ended in ${Date.now() - closed} ms`);
+  assert.is(stderr, "");
 });
 
 test("venueAccounts pages are toVenue()'s accounts, also for books changed after the load", async () => {

@@ -1,6 +1,6 @@
 // The preview page by keyboard, as the WAI-ARIA authoring practices describe it: the account list
-// is a listbox whose arrow keys, Home and End select and show an account (one tab stop, the
-// selected option); the chart's underlyings are tabs that the arrow keys, Home and End select
+// is a listbox whose arrow keys, Home, End and type-ahead select and show an account (one tab
+// stop, the selected option), holding options only, each naming its status in words; the chart's underlyings are tabs that the arrow keys, Home and End select
 // (one tab stop, the selected tab, which labels the chart); and each heat-map cell names its
 // move, volatility shift, cover fraction and P&L, which no longer need a mouse's hover.
 import { test } from "uvu";
@@ -68,6 +68,71 @@ test("the account list by keyboard: Tab enters at the selected account, Up/Down/
 
   await page.keyboard.press("Tab");
   assert.not.ok(ids.includes(await focused(page)), "Tab leaves the list: its options are one tab stop");
+  assert.equal(errors, []);
+  await page.close();
+});
+
+/** The example venue with more accounts after its own: `ids`, each with 1 USD. */
+function withAccounts(ids) {
+  const venue = structuredClone(example);
+  for (const id of ids) venue.accounts.push({ id, collateral: { USD: "1" }, positions: [] });
+  return venue;
+}
+
+async function loadVenue(page, venue, name) {
+  const file = join(scratch, name);
+  writeFileSync(file, JSON.stringify(venue));
+  await page.setInputFiles("#file-input", file);
+  await page.waitForFunction(() => document.body.dataset.loads === "2");
+  await settled(page, 0);
+}
+
+test("the listbox holds options only: what it leaves out is a status line after it; each option's status dot has a text alternative", async () => {
+  const engine = await MarginEngine.fromVenue(exampleText);
+  const { page, errors } = await openPage(browser);
+  await loadVenue(page, withAccounts(Array.from({ length: 43 }, (_, k) => `x-${k}`)), "46-accounts.json");
+  const roles = () => page.locator("#account-list").evaluate((list) => [...list.children].map((item) => item.getAttribute("role")));
+  const status = page.locator("#account-list-status");
+  assert.equal(await roles(), Array(40).fill("option"), "40 options listed, nothing else");
+  assert.is(await status.textContent(), "6 more: refine the search");
+  assert.equal(await status.evaluate((node) => [node.getAttribute("role"), node.closest("[role=listbox]"), document.getElementById("account-list").getAttribute("aria-describedby")]), ["status", null, "account-list-status"]);
+  await page.fill("#account-search", "x-1");
+  assert.equal(await roles(), Array(11).fill("option"), "x-1, x-10 … x-19");
+  assert.is(await status.textContent(), "");
+  await page.fill("#account-search", "nobody");
+  assert.equal(await roles(), []);
+  assert.is(await status.textContent(), "No account matches");
+  await page.fill("#account-search", "");
+  // the accessible name a screen reader reads: id, status, equity as shown
+  const group = (text) => text.replace(/^(-?)(\d+)/, (_, sign, digits) => sign + Number(digits).toLocaleString("en-US"));
+  for (const id of ["alice", "bob", "carol"]) {
+    const risk = engine.account(id);
+    const name = `${id} ${risk.status} ${group(risk.equity)}`;
+    assert.is(await page.getByRole("option", { name, exact: true }).getAttribute("data-account"), id, name);
+  }
+  assert.ok((await page.getByRole("img", { name: "liquidatable", exact: true }).count()) >= 1, "carol's dot");
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("type-ahead in the account list: a character moves to the next account it begins, several typed quickly to the next they begin", async () => {
+  const { page, errors } = await openPage(browser);
+  await loadVenue(page, withAccounts(["bella", "carl", "cate", "x-0", "x-1", "x-3"]), "type-ahead.json"); // alice, bob, carol, bella, carl, cate, x-0, x-1, x-3
+  await page.focus('#account-list [data-account="alice"]');
+  const expect = async (keys, id) => {
+    await page.waitForTimeout(600); // what was typed before is forgotten
+    await page.keyboard.type(keys, { delay: 30 });
+    await page.waitForFunction((shown) => document.querySelector("#account-title").textContent === shown && document.body.dataset.pending === "0", id);
+    assert.is(await focused(page), id, `${keys}: the focus`);
+    assert.equal(await page.locator('#account-list [aria-selected="true"]').evaluateAll((items) => items.map((item) => item.dataset.account)), [id], `${keys}: the selection`);
+  };
+  for (const [keys, id] of [["c", "carol"], ["c", "carl"], ["c", "cate"], ["c", "carol"], ["b", "bella"], ["b", "bob"], ["cat", "cate"], ["X-3", "x-3"], ["A", "alice"], ["ca", "carol"]]) await expect(keys, id);
+  // nothing begins with what is typed: nothing moves
+  await page.waitForTimeout(600);
+  await page.keyboard.type("zq", { delay: 30 });
+  await page.waitForTimeout(300);
+  assert.is(await focused(page), "carol");
+  assert.is(await page.locator("#account-title").textContent(), "carol");
   assert.equal(errors, []);
   await page.close();
 });

@@ -2,7 +2,9 @@
 // that is not usable says so in one line, and nothing shown claims a check that was not made.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { MarginEngine } from "../build/index.js";
 import { browserLaunchOptions } from "./helpers/chromium.mjs";
@@ -12,11 +14,13 @@ import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 
 let browser;
+const scratch = mkdtempSync(join(tmpdir(), "margin-preview-ticket-"));
 test.before(async () => {
   browser = await chromium.launch(browserLaunchOptions());
 });
 test.after(async () => {
   await browser.close();
+  rmSync(scratch, { recursive: true, force: true });
 });
 
 const ticket = async (page) => ({
@@ -64,7 +68,7 @@ test("edits the engine refuses: the ticket checks nothing until they are fixed, 
   await quantity.fill("0");
   // a refused evaluation renders nothing: wait for its error
   await page.waitForFunction(() => !document.querySelector("#draft-error").hidden && document.body.dataset.pending === "0");
-  assert.is(await page.locator("#draft-error").textContent(), "Cannot evaluate these edits: OUT_OF_RANGE at accounts[0].positions[0].qty: a position must be non-zero. The figures are those of the last valid edits.");
+  assert.is(await page.locator("#draft-error").textContent(), 'Cannot evaluate these edits: OUT_OF_RANGE at account "alice" positions[0].qty: a position must be non-zero. The figures are those of the last valid edits.');
   assert.equal(await ticket(page), { verdict: "Not checked: the account as edited cannot be evaluated", reason: null, max: "—", im: "—", equity: "—" });
   await quantity.fill("-0.5");
   count = await settled(page, count);
@@ -72,6 +76,40 @@ test("edits the engine refuses: the ticket checks nothing until they are fixed, 
   assert.equal(await ticket(page), accepted);
   assert.is(accepted.im.replace(/,/g, ""), `${check.initialMarginBefore} → ${check.initialMarginAfter}`);
   assert.is(accepted.max.replace(/,/g, ""), engine.maxOrder("alice", "BTC-PERP", "buy", "65010"));
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("a refused evaluation names the venue's account and instrument by id, not their places in the one-account copy evaluated", async () => {
+  // dave is the venue's fourth account, FAR-PERP its last instrument: the copy holds dave alone, and BTC-PERP and FAR-PERP only
+  const venue = JSON.parse(exampleText);
+  venue.instruments.push({ id: "FAR-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "6000000000", tiers: [{ upTo: "100000000", imf: "0.02", mmf: "0.01" }] });
+  venue.accounts.push({ id: "dave", collateral: { USD: "100000" }, positions: [{ instrument: "BTC-PERP", qty: "0.1", entry: "65000" }, { instrument: "FAR-PERP", qty: "0.001", entry: "6000000000" }] });
+  const file = join(scratch, "far-perp.json");
+  writeFileSync(file, JSON.stringify(venue));
+  const index = (await MarginEngine.fromVenue(venue)).underlyingIndex("BTC");
+  const { page, errors } = await openPage(browser);
+  await page.setInputFiles("#file-input", file);
+  await page.waitForFunction(() => document.body.dataset.loads === "2");
+  let count = await settled(page, 0);
+  await page.click('#account-list [data-account="dave"]');
+  await page.waitForFunction(() => document.querySelector("#account-title").textContent === "dave");
+  count = await settled(page, count);
+  const refused = async () => {
+    await page.waitForFunction(() => !document.querySelector("#draft-error").hidden && document.body.dataset.pending === "0");
+    return page.locator("#draft-error").textContent();
+  };
+  const quantity = page.locator('#positions tr[data-instrument="FAR-PERP"] input').nth(1);
+  await quantity.fill("0");
+  assert.is(await refused(), 'Cannot evaluate these edits: OUT_OF_RANGE at account "dave" positions[1].qty: a position must be non-zero. The figures are those of the last valid edits.');
+  await quantity.fill("0.001");
+  count = await settled(page, count);
+  assert.ok(await page.locator("#draft-error").isHidden());
+  // BTC at twice its index: FAR-PERP's mark, moved in proportion, passes the price limit
+  const price = page.locator('input[data-price="BTC"]');
+  await price.fill(formatDecimal(2n * index, 8));
+  await price.press("Enter");
+  assert.is(await refused(), 'Cannot evaluate these edits: OUT_OF_RANGE at instrument "FAR-PERP" mark: 12000000000 is outside (0, 10000000000]. The figures are those of the last valid edits.');
   assert.equal(errors, []);
   await page.close();
 });

@@ -52,7 +52,11 @@ function setI64(words: Int32Array, index: number, value: number): void {
   words[2 * index + 1 - LOW_WORD] = high | 0;
 }
 
-/** Writes accounts one after another into columns sized for the upper bounds. */
+/**
+ * Writes accounts one after another into columns sized for the upper bounds of a batch of
+ * accounts; `restart` begins the next batch at the columns' start. Parents are kept for the whole
+ * venue, since a sub-account's parent is drawn among every account before it.
+ */
 class AccountWriter {
   readonly mode: Uint8Array;
   readonly parent: Int32Array;
@@ -82,6 +86,8 @@ class AccountWriter {
 
   p = 0;
   c = 0;
+  /** The venue-wide index of the batch's first account. */
+  private first = 0;
   private book = 0;
   // Figures of the book being drawn (USD): positions' equity, gross notional, standard MM and IM.
   private value = 0.5;
@@ -89,16 +95,16 @@ class AccountWriter {
   private standardMm = 0.5;
   private standardIm = 0.5;
 
-  constructor(accounts: number, private readonly model: Model, private readonly rng: ReturnType<typeof xoroshiro128plus>) {
-    this.mode = new Uint8Array(accounts);
+  constructor(accounts: number, batch: number, private readonly model: Model, private readonly rng: ReturnType<typeof xoroshiro128plus>) {
     this.parent = new Int32Array(accounts).fill(-1);
-    this.positionOffsets = new Uint32Array(accounts + 1);
-    this.collateralOffsets = new Uint32Array(accounts + 1);
-    this.positionInstrument = new Uint16Array(accounts * MAX_POSITIONS);
-    this.positionLots = new Int32Array(accounts * MAX_POSITIONS);
-    this.positionEntry = new BigInt64Array(accounts * MAX_POSITIONS);
-    this.collateralAsset = new Uint8Array(accounts * MAX_COLLATERAL);
-    this.collateralAmount = new BigInt64Array(accounts * MAX_COLLATERAL);
+    this.mode = new Uint8Array(batch);
+    this.positionOffsets = new Uint32Array(batch + 1);
+    this.collateralOffsets = new Uint32Array(batch + 1);
+    this.positionInstrument = new Uint16Array(batch * MAX_POSITIONS);
+    this.positionLots = new Int32Array(batch * MAX_POSITIONS);
+    this.positionEntry = new BigInt64Array(batch * MAX_POSITIONS);
+    this.collateralAsset = new Uint8Array(batch * MAX_COLLATERAL);
+    this.collateralAmount = new BigInt64Array(batch * MAX_COLLATERAL);
     this.entryWords = new Int32Array(this.positionEntry.buffer);
     this.amountWords = new Int32Array(this.collateralAmount.buffer);
     this.heldBy = new Int32Array(model.count).fill(-1);
@@ -110,11 +116,19 @@ class AccountWriter {
     for (let k = from; k < to; k++) u[k] = (rng.next() >>> 0) / TWO_32;
   }
 
+  /** The next batch's accounts start at venue-wide index `first`, written from the columns' start. */
+  restart(first: number): void {
+    this.first = first;
+    this.p = 0;
+    this.c = 0;
+  }
+
+  /** Draws account `a` (venue-wide index) into row `a − first` of the batch. */
   account(a: number): void {
-    const u = this.u;
+    const u = this.u, row = a - this.first;
     this.draw(0, BOOK_DRAWS_AT);
     const portfolio = u[U_MODE] < P_PORTFOLIO;
-    this.mode[a] = portfolio ? 1 : 0;
+    this.mode[row] = portfolio ? 1 : 0;
     if (a > 0 && u[U_SUB_ACCOUNT] < P_SUB_ACCOUNT) {
       const candidate = Math.floor(u[U_PARENT] * a);
       this.parent[a] = this.parent[candidate] >= 0 ? this.parent[candidate] : candidate;
@@ -123,14 +137,14 @@ class AccountWriter {
       : u[U_STATUS] < P_BANKRUPT + P_UNDER_MAINTENANCE ? CLASS_UNDER_MAINTENANCE
       : u[U_STATUS] < P_BANKRUPT + P_UNDER_MAINTENANCE + P_UNDER_INITIAL ? CLASS_UNDER_INITIAL : CLASS_HEALTHY;
     const home = u[U_HOME] < 0.5 ? 0 : u[U_HOME] < 0.8 ? 1 : 2;
-    const first = this.p;
+    const firstPosition = this.p;
     let mm = 0, im = 0, need = 0;
 
     // A book in trouble whose positions alone are worth more than its target equity is drawn
     // again (a few times at most), so that such books rarely need a USD loan to get there.
     for (let attempt = 0; attempt < 8; attempt++) {
       this.draw(BOOK_DRAWS_AT, ACCOUNT_DRAWS);
-      this.p = first;
+      this.p = firstPosition;
       const gross = 2000 * Math.exp(LN_1000 * u[U_GROSS] * u[U_GROSS]); // intended gross notional, 2k … 2M USD
       this.drawBook(home, 1 + Math.floor(u[U_COUNT] * MAX_POSITIONS), gross, status !== CLASS_HEALTHY, portfolio);
       mm = portfolio ? this.portfolioMaintenance() : this.standardMm;
@@ -139,7 +153,7 @@ class AccountWriter {
       need = this.aim(status, mm, im) - this.value;
       if (status === CLASS_HEALTHY || need > 0) break;
     }
-    this.positionOffsets[a + 1] = this.p;
+    this.positionOffsets[row + 1] = this.p;
 
     // Collateral of that haircut value: sometimes a crypto asset and USDC, USD for the rest.
     const start = this.c;
@@ -180,7 +194,7 @@ class AccountWriter {
       this.collateralAsset[this.c] = USD;
       setI64(this.amountWords, this.c++, (usdCents === 0 ? 1 : usdCents) * 1e6);
     }
-    this.collateralOffsets[a + 1] = this.c;
+    this.collateralOffsets[row + 1] = this.c;
   }
 
   /**
@@ -315,29 +329,69 @@ export const MAX_SYNTHETIC_ACCOUNTS = 10_000_000;
 
 /** The synthetic venue of `accounts` accounts drawn from `seed`: its reference data, and its accounts as columns. */
 export function generateVenue(options: { accounts: number; seed: number }): { venue: VenueReference; columns: AccountColumns } {
+  const { accounts, seed } = checkedOptions(options);
+  const { venue, writer } = startVenue(accounts, seed, accounts);
+  return { venue, columns: { ...drawBatch(writer, 0, accounts), parent: writer.parent } };
+}
+
+/**
+ * A batch of accounts of a venue drawn a batch at a time, named as generateVenue's (`acc-<index>`).
+ * Its columns hold no parents, as a sub-account's parent may be in an earlier batch: `parents`
+ * names each account's, null for none.
+ */
+export interface AccountBatch { columns: AccountColumns; parents: (string | null)[] }
+
+/**
+ * generateVenue's venue with its accounts drawn `batch` at a time (the same draws, so the same
+ * accounts), so that a consumer writing each batch out holds one batch in memory, and can stop
+ * early. Each batch's columns are overwritten by the next one's.
+ */
+export function generateVenueInBatches(options: { accounts: number; seed: number }, batch: number): { venue: VenueReference; batches: Generator<AccountBatch> } {
+  const { accounts, seed } = checkedOptions(options);
+  const { venue, writer } = startVenue(accounts, seed, Math.min(batch, accounts));
+  const noParents = new Int32Array(batch).fill(-1);
+  function* batches(): Generator<AccountBatch> {
+    for (let first = 0; first < accounts; first += batch) {
+      const count = Math.min(batch, accounts - first);
+      const columns = drawBatch(writer, first, count);
+      const ids = Array.from({ length: count }, (_, k) => accountId(first + k));
+      const parents = Array.from(writer.parent.subarray(first, first + count), (parent) => (parent < 0 ? null : accountId(parent)));
+      yield { columns: { ...columns, ids, parent: noParents.subarray(0, count) }, parents };
+    }
+  }
+  return { venue, batches: batches() };
+}
+
+/** Account `a`'s id: the one loadColumns gives a row without an id. */
+const accountId = (a: number) => `acc-${a}`;
+
+function checkedOptions(options: { accounts: number; seed: number }): { accounts: number; seed: number } {
   const { accounts, seed } = optionsOf(options, "options", ["accounts", "seed"]);
   if (!Number.isSafeInteger(accounts) || (accounts as number) < 0 || (accounts as number) > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "options.accounts", `an integer in [0, ${MAX_ACCOUNTS}]`);
   if (!Number.isSafeInteger(seed) || (seed as number) < 0 || (seed as number) > MAX_SEED) fail("OUT_OF_RANGE", "options.seed", `an integer in [0, ${MAX_SEED}]`);
-  return drawVenue(accounts as number, seed as number);
+  return { accounts: accounts as number, seed: seed as number };
 }
 
-/** generateVenue on checked arguments. */
-function drawVenue(accounts: number, seed: number): { venue: VenueReference; columns: AccountColumns } {
+/** The reference data of a venue of `accounts` accounts, and a writer for its accounts, `batch` at a time, drawn from `seed`. */
+function startVenue(accounts: number, seed: number, batch: number): { venue: VenueReference; writer: AccountWriter } {
   const { venue, model } = buildReference(accounts);
   const rng = xoroshiro128plus(seed);
   for (let k = 0; k < 32; k++) rng.next(); // the first outputs echo the seed
-  const w = new AccountWriter(accounts, model, rng);
-  for (let a = 0; a < accounts; a++) w.account(a);
+  return { venue, writer: new AccountWriter(accounts, batch, model, rng) };
+}
+
+/** Draws accounts `first` … `first + count − 1`: their columns, parents left to the caller. */
+function drawBatch(w: AccountWriter, first: number, count: number): Omit<AccountColumns, "parent"> {
+  w.restart(first);
+  for (let a = first; a < first + count; a++) w.account(a);
   return {
-    venue,
-    columns: {
-      count: accounts, mode: w.mode, parent: w.parent, positionOffsets: w.positionOffsets,
-      positionInstrument: w.positionInstrument.subarray(0, w.p),
-      positionLots: w.positionLots.subarray(0, w.p),
-      positionEntry: w.positionEntry.subarray(0, w.p),
-      collateralOffsets: w.collateralOffsets,
-      collateralAsset: w.collateralAsset.subarray(0, w.c),
-      collateralAmount: w.collateralAmount.subarray(0, w.c),
-    },
+    count, mode: w.mode.subarray(0, count),
+    positionOffsets: w.positionOffsets.subarray(0, count + 1),
+    positionInstrument: w.positionInstrument.subarray(0, w.p),
+    positionLots: w.positionLots.subarray(0, w.p),
+    positionEntry: w.positionEntry.subarray(0, w.p),
+    collateralOffsets: w.collateralOffsets.subarray(0, count + 1),
+    collateralAsset: w.collateralAsset.subarray(0, w.c),
+    collateralAmount: w.collateralAmount.subarray(0, w.c),
   };
 }

@@ -38,7 +38,7 @@ export const demoCommand: Command = {
     if (reportPath !== undefined) checkOutputPath(reportPath, "--report");
     const output = await runDemo(options);
     // the report first, so a failure to write it leaves nothing on stdout
-    if (reportPath !== undefined) writeOutputFile(reportPath, "--report", output.report!);
+    if (reportPath !== undefined) await writeOutputFile(reportPath, "--report", output.report!);
     io.stdout.write(output.summary);
     if (reportPath !== undefined) io.stderr.write(`report written to ${reportPath}\n`);
   },

@@ -1,8 +1,11 @@
-// `margin-core generate`: a seeded synthetic venue as a venue file, streamed.
+// `margin-core generate`: a seeded synthetic venue as a venue file, streamed as it is drawn.
 import { MarginEngine } from "../../engine.js";
-import { generateVenue, MAX_SEED, MAX_SYNTHETIC_ACCOUNTS } from "../generate.js";
+import { generateVenueInBatches, MAX_SEED, MAX_SYNTHETIC_ACCOUNTS, type AccountBatch } from "../generate.js";
 import { help, integerOption, type Command } from "./command.js";
 import { writePagedJson } from "./paged-json.js";
+
+/** Accounts drawn, loaded and written at a time: memory stays that of one batch, and a reader that leaves stops the next. */
+const BATCH = 1000;
 
 export const generateCommand: Command = {
   summary: "a seeded synthetic venue as a venue file",
@@ -16,12 +19,22 @@ export const generateCommand: Command = {
   async run(values, _positionals, io) {
     const accounts = integerOption(values.accounts, "--accounts", 1, MAX_SYNTHETIC_ACCOUNTS, undefined);
     const seed = integerOption(values.seed, "--seed", 0, MAX_SEED, 1);
-    const { venue, columns } = generateVenue({ accounts, seed });
+    const { venue, batches } = generateVenueInBatches({ accounts, seed }, BATCH);
     const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
-    // the file around its accounts, written before they are loaded; `"accounts":[]` can only be
-    // that key, as a quote inside a JSON string is escaped
+    // the file around its accounts; `"accounts":[]` can only be that key, as a quote inside a JSON string is escaped
     const [head, tail] = JSON.stringify(engine.toVenue()).split('"accounts":[]');
-    engine.loadColumns(columns);
-    await writePagedJson(io.stdout, `${head}"accounts":[`, (offset, limit) => engine.venueAccounts({ offset, limit }), () => `]${tail}\n`);
+    await writePagedJson(io.stdout, `${head}"accounts":[`, venueAccounts(engine, batches), () => `]${tail}\n`);
   },
 };
+
+/** Each batch loaded alone (replacing the one before) and read back as the venue file writes it, with its parents named. */
+function* venueAccounts(engine: MarginEngine, batches: Iterable<AccountBatch>): Generator<Record<string, unknown>[]> {
+  for (const { columns, parents } of batches) {
+    engine.loadColumns(columns);
+    yield engine.venueAccounts().map((row, k) => {
+      const parent = parents[k];
+      // the key where toVenue() puts it, between the mode and the balances
+      return parent === null ? row : { id: row.id, mode: row.mode, parent, collateral: row.collateral, positions: row.positions };
+    });
+  }
+}

@@ -1,6 +1,8 @@
 // A file the command line writes (`--report`): checked before any work, then written whole or
-// not at all, so a failure late in a run never leaves a partial file in place of an old one.
-import { chmodSync, closeSync, fsyncSync, lstatSync, openSync, readlinkSync, renameSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+// not at all, so a failure late in a run, or an interruption, never leaves a partial file in
+// place of an old one, nor a temporary file beside it.
+import { closeSync, lstatSync, openSync, readlinkSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
+import { chmod, open, rename } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { fail, MarginError } from "../../core/errors.js";
 import { describeErrno } from "./command.js";
@@ -83,9 +85,10 @@ export function checkOutputPath(path: string, field: string, inputs: InputPath[]
 /**
  * Writes `text` at `path` whole or not at all: into a new file beside the destination, flushed,
  * then renamed over it (an old file keeps its permissions). A pipe or device is written directly,
- * having no old content to keep. Any failure is MALFORMED at `field`, with nothing left behind.
+ * having no old content to keep. Any failure is MALFORMED at `field`, with nothing left behind;
+ * an interruption (Ctrl-C) before the rename removes the new file and leaves the old one.
  */
-export function writeOutputFile(path: string, field: string, text: string): void {
+export async function writeOutputFile(path: string, field: string, text: string): Promise<void> {
   let temporary: string | undefined;
   try {
     const destination = destinationOf(path);
@@ -94,20 +97,61 @@ export function writeOutputFile(path: string, field: string, text: string): void
       writeFileSync(destination, text);
       return;
     }
-    temporary = temporaryBeside(destination);
-    const fd = openSync(temporary, "wx");
-    try {
-      writeFileSync(fd, text);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    if (existing !== null) chmodSync(temporary, existing.mode & 0o7777);
-    renameSync(temporary, destination);
+    const file = temporaryBeside(destination);
+    temporary = file;
+    await removedIfInterrupted(file, async () => {
+      const handle = await open(file, "wx");
+      try {
+        await handle.writeFile(text);
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+      if (existing !== null) await chmod(file, existing.mode & 0o7777);
+      await rename(file, destination);
+    });
     temporary = undefined;
   } catch (error) {
-    if (temporary !== undefined) existsOrNull(() => unlinkSync(temporary!));
+    if (temporary !== undefined) removeIfThere(temporary);
     fail("MALFORMED", field, `cannot write "${path}": ${describeErrno(error)}`);
+  }
+}
+
+/** The signals that end a command line run by default: Ctrl-C, kill, a terminal closed. */
+const INTERRUPTIONS: NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/**
+ * Runs `work`, which may leave `file` behind until it finishes, with `file` removed if the process
+ * ends first: at an interruption that nothing else listens for (the signal then ends the process,
+ * as it would have), or at an exit another listener makes.
+ */
+async function removedIfInterrupted(file: string, work: () => Promise<void>): Promise<void> {
+  const atExit = () => removeIfThere(file);
+  const interrupted = (signal: NodeJS.Signals) => {
+    if (process.listenerCount(signal) > 1) return; // another listener decides whether the run ends
+    stopWatching();
+    removeIfThere(file);
+    process.kill(process.pid, signal);
+  };
+  const stopWatching = () => {
+    process.off("exit", atExit);
+    for (const signal of INTERRUPTIONS) process.off(signal, interrupted);
+  };
+  process.on("exit", atExit);
+  for (const signal of INTERRUPTIONS) process.on(signal, interrupted);
+  try {
+    await work();
+  } finally {
+    stopWatching();
+  }
+}
+
+/** Removes `file` where it still is; a failure leaves it, as nothing better can be done at an exit. */
+function removeIfThere(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // already renamed or removed, or not removable
   }
 }
 

@@ -7,23 +7,31 @@ import { writeWhenRoom, type Sink } from "./command.js";
 const PAGE = 1000;
 const CHUNK = 1 << 16;
 
-/**
- * Writes `head`, the elements `page(offset, limit)` returns until a page comes back short, each
- * as JSON and comma-separated, then `tail()` (called once the last page is written). A reader
- * that goes away (EPIPE: `| head`) ends the run through the sink (runCli).
- */
-export async function writePagedJson(out: Sink, head: string, page: (offset: number, limit: number) => unknown[], tail: () => string): Promise<void> {
-  let chunk = head;
+/** The pages `page(offset, limit)` returns, PAGE elements at a time, until one comes back short. */
+export function* offsetPages<T>(page: (offset: number, limit: number) => T[]): Generator<T[]> {
   for (let offset = 0; ; offset += PAGE) {
     const items = page(offset, PAGE);
-    for (let k = 0; k < items.length; k++) {
-      chunk += (offset + k === 0 ? "" : ",") + JSON.stringify(items[k]);
+    yield items;
+    if (items.length < PAGE) return;
+  }
+}
+
+/**
+ * Writes `head`, the elements of each page as JSON, comma-separated, then `tail()` (called once
+ * the last page is written). A page is produced only once the one before it is written, so a
+ * reader that goes away (EPIPE: `| head`) ends the run through the sink (runCli) before more work.
+ */
+export async function writePagedJson(out: Sink, head: string, pages: Iterable<unknown[]>, tail: () => string): Promise<void> {
+  let chunk = head, first = true;
+  for (const items of pages) {
+    for (const item of items) {
+      chunk += (first ? "" : ",") + JSON.stringify(item);
+      first = false;
       if (chunk.length >= CHUNK) {
         await writeWhenRoom(out, chunk);
         chunk = "";
       }
     }
-    if (items.length < PAGE) break;
   }
   await writeWhenRoom(out, chunk + tail());
 }

@@ -31,7 +31,7 @@ export const whatIfCommand: Command = {
     const outcome = await whatIf(text, proposal, { top, crash });
     // the report first, so a failure to write it leaves nothing on stdout
     if (typeof values.report === "string") {
-      writeOutputFile(values.report, "--report", renderWhatIf({ venue: file, generatedAt: new Date().toISOString(), currency: currencyOf(text), ...outcome }));
+      await writeOutputFile(values.report, "--report", renderWhatIf({ venue: file, generatedAt: new Date().toISOString(), currency: currencyOf(text), ...outcome }));
     }
     io.stdout.write(JSON.stringify(outcome.report) + "\n");
     if (typeof values.report === "string") io.stderr.write(`report written to ${values.report}\n`);

@@ -88,12 +88,14 @@ function renderAccountList(): void {
     if (query && !ids[k].toLowerCase().includes(query)) continue;
     if (++matches > LIST_LIMIT) continue;
     const id = ids[k], status = STATUS[venue.status[k]];
+    // the dot's colour shows the status; its text alternative says it (after the id, where it is read)
     items.push(el("li", { role: "option", tabindex: "-1", "aria-selected": "false", "data-account": id, title: `${id}: ${status}, ${venue.mode[k] ? "portfolio" : "standard"}` },
-      el("span", { class: `dot ${status}` }), el("span", { class: "id" }, id), el("span", { class: "eq" }, money(venue.equity[k]))));
+      el("span", { class: "id" }, id), el("span", { class: `dot ${status}`, role: "img", "aria-label": status }), el("span", { class: "eq" }, money(venue.equity[k]))));
   }
-  if (matches > LIST_LIMIT) items.push(el("li", { class: "more" }, `${(matches - LIST_LIMIT).toLocaleString("en-US")} more: refine the search`));
-  if (matches === 0) items.push(el("li", { class: "more" }, "No account matches"));
   byId("account-list").replaceChildren(...items);
+  // what the list leaves out is said beside it, not as an option (the listbox holds options only)
+  byId("account-list-status").textContent = matches > LIST_LIMIT ? `${(matches - LIST_LIMIT).toLocaleString("en-US")} more: refine the search`
+    : matches === 0 ? "No account matches" : "";
   markSelected(state.selected);
 }
 
@@ -273,14 +275,39 @@ function keyTarget(event: KeyboardEvent, targets: Record<string, number>): numbe
 }
 const picked = (event: Event) => (event.target as HTMLElement).closest<HTMLElement>("li[data-account]")?.dataset.account;
 accountList.addEventListener("click", (event) => { const id = picked(event); if (id !== undefined) void select(id); });
+/** Type-ahead: the characters typed in quick succession, and when they are forgotten. */
+const typed = { text: "", forget: undefined as ReturnType<typeof setTimeout> | undefined };
+const TYPE_AHEAD_MS = 500;
+
+/**
+ * The option a printable key goes to, as the listbox pattern's type-ahead: the next option (after
+ * the current one for a first character, from it for more) whose account id starts with what was
+ * typed, wrapping; undefined for another key, or when none matches.
+ */
+function typeAheadTarget(event: KeyboardEvent, ids: string[], k: number): number | undefined {
+  if (event.altKey || event.ctrlKey || event.metaKey || [...event.key].length !== 1 || (event.key === " " && typed.text === "")) return undefined;
+  event.preventDefault();
+  clearTimeout(typed.forget);
+  typed.text += event.key.toLowerCase();
+  typed.forget = setTimeout(() => (typed.text = ""), TYPE_AHEAD_MS);
+  const from = typed.text.length === 1 ? k + 1 : k;
+  for (let step = 0; step < ids.length; step++) {
+    const to = (from + step) % ids.length;
+    if (ids[to].toLowerCase().startsWith(typed.text)) return to;
+  }
+  return undefined;
+}
+
 accountList.addEventListener("keydown", (event) => {
   const id = picked(event);
   if (id === undefined) return;
   if (event.key === "Enter") return void select(id);
-  // the listbox pattern, selection following the focus: Up/Down to the previous/next option, Home/End to the first/last
+  // the listbox pattern, selection following the focus: Up/Down to the previous/next option,
+  // Home/End to the first/last, characters typed to the next option they begin
   const items = [...accountList.querySelectorAll<HTMLElement>("li[data-account]")];
   const k = items.findIndex((item) => item.dataset.account === id);
-  const to = keyTarget(event, { ArrowDown: Math.min(k + 1, items.length - 1), ArrowUp: Math.max(k - 1, 0), Home: 0, End: items.length - 1 });
+  const to = keyTarget(event, { ArrowDown: Math.min(k + 1, items.length - 1), ArrowUp: Math.max(k - 1, 0), Home: 0, End: items.length - 1 })
+    ?? typeAheadTarget(event, items.map((item) => item.dataset.account!), k);
   if (to === undefined) return;
   const next = items[to];
   next.focus();

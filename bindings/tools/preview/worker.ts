@@ -5,7 +5,7 @@ import { MarginEngine } from "../../engine.js";
 import { MarginError } from "../../core/errors.js";
 import { formatDecimal, PRICE_SCALE } from "../../core/decimal.js";
 import type { AccountReply, Curve, EvaluateReply, InstrumentInfo, LoadReply, OrderTicket, Reply, Request, VenueSource } from "./protocol.js";
-import { priceLadder, sandboxVenue, type DraftAccount, type Json } from "./sandbox.js";
+import { priceLadder, sandboxVenue, venueField, type DraftAccount, type Json } from "./sandbox.js";
 
 /** The chart's price range: ±50 % of the index in 81 steps. */
 const CHART_SPAN_PER_MILLE = 500, CHART_POINTS = 81;
@@ -90,12 +90,22 @@ function account(state: Loaded, id: string): AccountReply {
 async function evaluate(state: Loaded, draft: DraftAccount, prices: Record<string, string>, order: OrderTicket | null, chart: string | null): Promise<EvaluateReply> {
   const keep = order ? [order.instrument] : [];
   const venue = sandboxVenue(state.venue, draft, prices, state.indexes, keep);
-  const engine = await MarginEngine.fromVenue(venue);
+  const engine = await sandboxEngine(venue);
   const risk = engine.account(draft.id);
   const scenarios = draft.mode === "portfolio" ? engine.scenarios(draft.id) : null;
   const curve = chart !== null && chart in state.indexes ? await curveOf(state, draft, prices, chart) : null;
   const marks = Object.fromEntries((venue.instruments as Json[]).map((row) => [row.id as string, row.mark as string]));
   return { risk, scenarios, order: order ? checkTicket(engine, draft.id, order) : null, curve, marks };
+}
+
+/** The what-if venue's engine; a refusal names the field as the loaded venue does (venueField). */
+async function sandboxEngine(venue: Json): Promise<MarginEngine> {
+  try {
+    return await MarginEngine.fromVenue(venue);
+  } catch (error) {
+    if (error instanceof MarginError) throw new MarginError(error.code, venueField(venue, error.field), error.detail);
+    throw error;
+  }
 }
 
 function checkTicket(engine: MarginEngine, account: string, order: OrderTicket): EvaluateReply["order"] {
@@ -119,7 +129,7 @@ async function curveOf(state: Loaded, draft: DraftAccount, prices: Record<string
   const ladder = priceLadder(state.indexes[underlying], CHART_SPAN_PER_MILLE, CHART_POINTS);
   const curve: Curve = { underlying, prices: ladder, equity: [], maintenanceMargin: [], initialMargin: [] };
   for (const price of ladder) {
-    const engine = await MarginEngine.fromVenue(sandboxVenue(state.venue, draft, { ...prices, [underlying]: price }, state.indexes));
+    const engine = await sandboxEngine(sandboxVenue(state.venue, draft, { ...prices, [underlying]: price }, state.indexes));
     const risk = engine.account(draft.id);
     curve.equity.push(risk.equity);
     curve.maintenanceMargin.push(risk.maintenanceMargin);
