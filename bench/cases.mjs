@@ -32,3 +32,19 @@ export function printThenMargin(venue) {
   venue.engine.setPrice("BTC", String(venue.price), venue.time);
   return venue.engine.accountRaw("a3");
 }
+
+/** The account columns keeping only the positions on instruments `keep` accepts (given the venue's instrument row). */
+export function keepPositions(venue, accountColumns, keep) {
+  const count = accountColumns.positionOffsets.length - 1, offsets = new Uint32Array(count + 1), kept = [];
+  for (let a = 0; a < count; a++) {
+    for (let p = accountColumns.positionOffsets[a]; p < accountColumns.positionOffsets[a + 1]; p++) {
+      if (keep(venue.instruments[accountColumns.positionInstrument[p]])) kept.push(p);
+    }
+    offsets[a + 1] = kept.length;
+  }
+  const pick = (array) => array.constructor.from(kept, (p) => array[p]);
+  return {
+    ...accountColumns, positionOffsets: offsets, positionInstrument: pick(accountColumns.positionInstrument),
+    positionLots: pick(accountColumns.positionLots), positionEntry: pick(accountColumns.positionEntry),
+  };
+}

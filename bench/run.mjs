@@ -39,7 +39,7 @@ import { kernelInputs, twinVenue } from "./baselines/kernel-inputs.mjs";
 import { createF64Kernel } from "./baselines/js-f64.mjs";
 import { nativeKernel } from "./baselines/native.mjs";
 import { interleave, timeOnce } from "./interleave.mjs";
-import { heldFewVenue, printThenMargin } from "./cases.mjs";
+import { heldFewVenue, printThenMargin, keepPositions } from "./cases.mjs";
 import { boundaryCases } from "./boundary.mjs";
 
 const USAGE = "npm run bench -- [--accounts N] [--seed S] [--json] [--max-time SECONDS] [--twin-sample N]";
@@ -146,21 +146,11 @@ const scenarios = portfolioSimd.scenarioGrid().length;
 const portfolioCase = { positionsPerAccount, scenarios, bytesPerAccount: portfolioBytes };
 log(`portfolio mode: live state ${(portfolioBytes).toFixed(1)} bytes/account (the tick cache included)`);
 
-/** The same accounts keeping only the positions on instruments `keep` accepts. */
-function keepPositions(keep) {
-  const offsets = new Uint32Array(accounts + 1), kept = [];
-  for (let a = 0; a < accounts; a++) {
-    for (let p = columns.positionOffsets[a]; p < columns.positionOffsets[a + 1]; p++) if (keep(venue.instruments[columns.positionInstrument[p]])) kept.push(p);
-    offsets[a + 1] = kept.length;
-  }
-  const pick = (array) => array.constructor.from(kept, (p) => array[p]);
-  return { ...portfolioColumns, positionOffsets: offsets, positionInstrument: pick(columns.positionInstrument), positionLots: pick(columns.positionLots), positionEntry: pick(columns.positionEntry) };
-}
 // perpetuals and futures alone: the folded linear path; BTC positions alone: the groups a BTC tick
 // recomputes, walked from scratch — the floor of what a tick that redoes those groups can cost
-const linearColumns = keepPositions((i) => i.kind !== "option");
+const linearColumns = keepPositions(venue, portfolioColumns, (i) => i.kind !== "option");
 const linearEngine = await portfolioEngine(true, undefined, linearColumns);
-const btcEngine = await portfolioEngine(true, undefined, keepPositions((i) => i.underlying === "BTC"));
+const btcEngine = await portfolioEngine(true, undefined, keepPositions(venue, portfolioColumns, (i) => i.underlying === "BTC"));
 const linearPerAccount = linearColumns.positionOffsets[accounts] / accounts;
 
 // ---- baselines: the same accounts, the engine's own risk arrays and grid ----

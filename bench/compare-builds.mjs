@@ -1,0 +1,155 @@
+// Two builds of the engine side by side in one process: `node bench/compare-builds.mjs --base DIR
+// [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered]`,
+// where --base is another build's `build/` folder (copied aside before a change, say) and --build
+// this one's (by default the repository's `build/`). The same generated venue, every account in
+// portfolio mode, is loaded into an engine of each build; each case is sampled in alternation
+// (the two builds' samples of a case side by side, round after round), each sample the process's
+// CPU time after a collection (bench/interleave.mjs), and the medians and their ratio are printed. The cases:
+// `tick` a BTC print and the read that absorbs it (the suite's tick refresh), `btc` the recompute
+// of the venue keeping only BTC positions, `recompute` the full recompute, `crash` and `cleared`
+// the suite's crash ticks, and `scattered` the tick on the venue after 40 % of its accounts, in
+// random order, each opened a SOL perpetual — their books and cache slots moved to their arenas'
+// ends, as trading leaves them between compactions.
+// After the rounds, the two builds' snapshots are compared byte for byte, and so are the crash
+// tick's reports: a change meant to be faster must not change a result.
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { isDeepStrictEqual } from "node:util";
+import { benchOptions, refuse } from "./arguments.mjs";
+import { timeOnce, median } from "./interleave.mjs";
+import { keepPositions } from "./cases.mjs";
+
+const USAGE = "node bench/compare-builds.mjs --base DIR [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered]";
+const values = benchOptions(USAGE, {
+  base: { type: "string" },
+  build: { type: "string", default: fileURLToPath(new URL("../build", import.meta.url)) },
+  accounts: { type: "string", default: "100000" },
+  seed: { type: "string", default: "1" },
+  rounds: { type: "string", default: "10" },
+  cases: { type: "string", default: "tick,btc,recompute,crash" },
+});
+if (!values.base) refuse(USAGE, "--base is required: the folder of the build to compare with");
+const accounts = Number(values.accounts), seed = Number(values.seed), rounds = Number(values.rounds);
+if (!Number.isSafeInteger(accounts) || accounts < 1) refuse(USAGE, `--accounts must be a positive integer, got ${values.accounts}`);
+if (!Number.isSafeInteger(seed) || seed < 0) refuse(USAGE, `--seed must be a non-negative integer, got ${values.seed}`);
+if (!Number.isSafeInteger(rounds) || rounds < 1) refuse(USAGE, `--rounds must be a positive integer, got ${values.rounds}`);
+for (const option of ["base", "build"]) {
+  if (!existsSync(resolve(values[option], "index.js"))) refuse(USAGE, `--${option}: ${values[option]} holds no index.js (a build/ folder)`);
+}
+const KNOWN = ["tick", "btc", "recompute", "crash", "cleared", "scattered"];
+const wanted = values.cases.split(",");
+for (const name of wanted) if (!KNOWN.includes(name)) refuse(USAGE, `--cases: unknown case ${name} (known: ${KNOWN.join(", ")})`);
+const log = (line) => process.stderr.write(line + "\n");
+
+const builds = [
+  { label: "this", module: await import(pathToFileURL(resolve(values.build, "index.js")).href) },
+  { label: "base", module: await import(pathToFileURL(resolve(values.base, "index.js")).href) },
+];
+const { venue, columns } = builds[0].module.generateVenue({ accounts, seed });
+const portfolio = { ...columns, mode: new Uint8Array(accounts).fill(1) };
+const btc = wanted.includes("btc") ? keepPositions(venue, portfolio, (i) => i.underlying === "BTC") : null;
+/** Every account not holding the SOL perpetual among a seeded random 40 %, in that random order. */
+function scatteredAccounts() {
+  const perpetual = venue.instruments.findIndex((i) => i.underlying === "SOL" && i.kind === "perp");
+  let state = seed + 1;
+  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
+  const order = Array.from({ length: accounts }, (_, a) => [random(), a]).sort((x, y) => x[0] - y[0]).map(([, a]) => a);
+  const holds = (a) => columns.positionInstrument.subarray(columns.positionOffsets[a], columns.positionOffsets[a + 1]).includes(perpetual);
+  return { perpetual: venue.instruments[perpetual], moved: order.slice(0, Math.floor(accounts * 0.4)).filter((a) => !holds(a)) };
+}
+const scattered = wanted.includes("scattered") ? scatteredAccounts() : null;
+const tickTime = Date.parse(venue.now) + 1000;
+
+async function engineOf(MarginEngine, accountColumns) {
+  const engine = await MarginEngine.fromVenue({ ...venue, accounts: [] });
+  engine.loadColumns(accountColumns);
+  engine.recompute();
+  return engine;
+}
+
+const cases = [];
+const checks = [];
+for (const build of builds) {
+  const { MarginEngine } = build.module;
+  const name = (what) => `${what} (${build.label})`;
+  const recomputed = await engineOf(MarginEngine, portfolio);
+  const ticked = await engineOf(MarginEngine, portfolio);
+  let price = 65000;
+  if (wanted.includes("tick")) {
+    cases.push({ name: name("tick"), sample: () => timeOnce(() => { ticked.setPrice("BTC", String((price += 1)), tickTime); ticked.lotGreeks("BTC-PERP"); }) });
+  }
+  if (wanted.includes("recompute")) cases.push({ name: name("recompute"), sample: () => timeOnce(() => recomputed.recompute()) });
+  if (btc) {
+    const btcEngine = await engineOf(MarginEngine, btc);
+    cases.push({ name: name("btc"), sample: () => timeOnce(() => btcEngine.recompute()) });
+  }
+  if (scattered) {
+    const moved = await engineOf(MarginEngine, portfolio);
+    for (const a of scattered.moved) moved.setPosition(`acc-${a}`, scattered.perpetual.id, scattered.perpetual.lotSize, "100");
+    moved.totals();
+    let movedPrice = 65000;
+    cases.push({ name: name("scattered"), sample: () => timeOnce(() => { moved.setPrice("BTC", String((movedPrice += 1)), tickTime); moved.lotGreeks("BTC-PERP"); }) });
+  }
+  const snapshot = recomputed.snapshot();
+  const reports = {};
+  for (const crash of ["crash", "cleared"].filter((c) => wanted.includes(c))) {
+    let start = snapshot;
+    if (crash === "cleared") {
+      const clearing = await MarginEngine.restore(snapshot);
+      clearing.liquidate();
+      start = clearing.snapshot();
+    }
+    let engine = null;
+    cases.push({
+      name: name(crash), batch: 1,
+      setup: async () => {
+        engine = await MarginEngine.restore(start);
+        engine.totals();
+      },
+      sample: () => timeOnce(() => {
+        engine.setPrice("BTC", String(65000 * 0.98), tickTime);
+        engine.queueOrder();
+        reports[crash] = engine.liquidate();
+      }),
+    });
+  }
+  checks.push({ label: build.label, ticked, reports });
+}
+
+log(`${accounts} portfolio accounts, ${rounds} rounds, cases ${wanted.join(", ")}…`);
+// each case of one build right beside the same case of the other, which goes first in every
+// other round (whatever runs second in a pair may find the machine in another state)
+const pairs = wanted.map((what) => builds.map((b) => cases.find((c) => c.name === `${what} (${b.label})`)));
+const samples = new Map(cases.map((c) => [c.name, []]));
+for (const c of cases) {
+  await c.setup?.();
+  c.sample();
+}
+for (let r = 0; r < rounds; r++) {
+  for (const pair of pairs) {
+    for (const c of r % 2 === 0 ? pair : [...pair].reverse()) {
+      for (let k = 0; k < (c.batch ?? 3); k++) {
+        await c.setup?.();
+        samples.get(c.name).push(c.sample());
+      }
+    }
+  }
+}
+for (const what of wanted) {
+  const [mine, theirs] = builds.map((b) => median(samples.get(`${what} (${b.label})`)));
+  console.log(`${what.padEnd(10)} this ${mine.toFixed(2).padStart(8)} ms   base ${theirs.toFixed(2).padStart(8)} ms   this/base ${(mine / theirs).toFixed(3)}   (${samples.get(`${what} (this)`).length} samples each)`);
+}
+
+// the same prices on both (each tick case saw the same prints), so the same bytes
+const [a, b] = checks;
+if (wanted.includes("tick")) {
+  const same = Buffer.from(a.ticked.snapshot()).equals(Buffer.from(b.ticked.snapshot()));
+  console.log(`ticked engines' snapshots ${same ? "identical" : "DIFFER"}`);
+  if (!same) process.exitCode = 1;
+}
+for (const crash of Object.keys(a.reports)) {
+  const same = isDeepStrictEqual(a.reports[crash], b.reports[crash]);
+  console.log(`${crash} reports ${same ? "identical" : "DIFFER"}`);
+  if (!same) process.exitCode = 1;
+}
