@@ -8,6 +8,7 @@ import { MarginEngine } from "../build/index.js";
 import { parseDecimal } from "./reference/decimal.mjs";
 import { expectMarginError } from "./helpers/margin-error.mjs";
 import { referencePass } from "./reference/liquidation-pass.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const money = (s) => parseDecimal(s, 6);
 const wealth = (engine) => engine.runningTotals().equity + engine.fundRaw();
@@ -106,7 +107,7 @@ test("the whale venue: a close-out whose loss alone takes the balance past −1e
   assert.equal(engine.toVenue().accounts[0], { id: "whale", mode: "standard", collateral: {}, positions: [] });
   assert.not.ok(inQueue(engine, "whale"), "settled: out of the queue");
   assert.is(wealth(engine) - before, money(pass.badDebt) + money(pass.haircutReleased));
-  const tables = { optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) };
+  const tables = engineTables(engine);
   const twin = referencePass(WHALE, tables);
   assert.equal(twin.skipped, []);
   assert.equal(twin.entries.map((e) => [e.id, e.deficit, e.fundPaid, e.uncovered]), pass.queue.map((q) => [q.id, money(q.deficit), money(q.insurancePaid), money(q.uncoveredDeficit)]));
@@ -142,7 +143,7 @@ test("a loan whose buy-back alone would pass the settlement limit is repaid: the
   assert.is(pass.queue[0].deficit, "0");
   assert.is(engine.account("deep").status, "healthy");
   assert.is(wealth(engine) - before, money(pass.haircutReleased));
-  const tables = { optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) };
+  const tables = engineTables(engine);
   const twin = referencePass(venue, tables);
   assert.equal(twin.skipped, []);
   assert.equal(twin.venue.accounts[0].collateral, { ETH: "336734.69387755", USD: "0.000003" });
@@ -407,6 +408,12 @@ test("an entry a limit holds back is put back whole and stays queued; a paged pa
   const next = engine.liquidate({ limit: 1 });
   assert.equal(next.queue.map((q) => [q.id, q.skipped, q.orders.length > 0]), [["stuck", true, false]]);
   assert.ok(inQueue(engine, "stuck"), "still queued");
+});
+
+test("a skipped entry's message is one line, as a MarginError's: an account id's newline is escaped", async () => {
+  const engine = await MarginEngine.fromVenue({ ...STUCK, accounts: STUCK.accounts.map((a) => (a.id === "stuck" ? { ...a, id: "st\nuck" } : a)) });
+  const pass = engine.liquidate({ limit: 1 });
+  assert.equal(pass.skipped, [{ account: "st\nuck", code: "OUT_OF_RANGE", message: "OUT_OF_RANGE at accounts.st\\nuck.collateral: the liquidation would take the USD balance beyond its limit (docs/limits.md)" }]);
 });
 
 test("one lot past a per-account cap smaller than a lot goes for every account, whether or not the pass has a cap of its own", async () => {

@@ -84,7 +84,7 @@ function describePass(result: PassResult, catalog: Catalog, book: AccountBook): 
         uncoveredDeficit: money(e.uncovered),
       };
     }),
-    skipped: result.skipped.map((s) => ({ account: book.accountId(s.account), code: s.code, message: `${s.code} at ${s.field}: ${s.message}` })),
+    skipped: result.skipped.map((s) => ({ account: book.accountId(s.account), code: s.code, message: s.message })),
     fundBefore: money(result.fundBefore),
     insuranceFund: money(result.fundAfter),
     feesPaid: money(result.feesPaid),

@@ -31,10 +31,10 @@ export class Deleverager {
   }
 
   /**
-   * Takes `share` (money) for account `a` from the holders opposite its closing trade `order`,
-   * over the lots that trade closed, at the bankruptcy price — at most what those lots pay at the
-   * furthest price the instrument may have. Returns the fills; their amounts, which add up to at
-   * most `share`, are the caller's to credit to `a`.
+   * Takes up to `wanted` (money) for account `a` from the holders opposite its closing trade
+   * `order`, over the lots that trade closed, at the bankruptcy price — at most what those lots
+   * pay at the furthest price the instrument may have. Returns the fills; their amounts, which add
+   * up to at most `wanted`, are the caller's to credit to `a`.
    */
   take(a: number, order: InstrumentOrder, wanted: bigint, skipped: Skip[]): AdlFill[] {
     const fills: AdlFill[] = [];
@@ -102,7 +102,7 @@ export class Deleverager {
         this.ledger.undo();
         // an opponent a limit keeps back is reported once a pass (its first reason), however many deficits try it
         if (!skipped.some((s) => s.account === b)) {
-          skipped.push({ account: b, code: error.code, field: error.field, message: error.detail });
+          skipped.push({ account: b, code: error.code, message: error.message });
         }
         continue;
       }

@@ -13,7 +13,7 @@ export interface AdlFill {
   equityBefore: bigint; equityAfter: bigint;
 }
 /** An account a limit kept from being liquidated (or an opponent from one ADL fill). */
-export interface Skip { account: number; code: MarginErrorCode; field: string; message: string }
+export interface Skip { account: number; code: MarginErrorCode; message: string }
 
 export interface QueueEntry {
   account: number;

@@ -180,7 +180,7 @@ class Run {
       this.allowance.restore(savedAllowance);
       this.owner.fund = fund;
       Object.assign(entry, emptyEntry(a, entry.rank, entry.equity, entry.maintenanceMargin, false), { skipped: true });
-      this.result.skipped.push({ account: a, code: error.code, field: error.field, message: error.detail });
+      this.result.skipped.push({ account: a, code: error.code, message: error.message });
       return null;
     }
     const r = this.result;
