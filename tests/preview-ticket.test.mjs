@@ -68,7 +68,7 @@ test("edits the engine refuses: the ticket checks nothing until they are fixed, 
   await quantity.fill("0");
   // a refused evaluation renders nothing: wait for its error
   await page.waitForFunction(() => !document.querySelector("#draft-error").hidden && document.body.dataset.pending === "0");
-  assert.is(await page.locator("#draft-error").textContent(), 'Cannot evaluate these edits: OUT_OF_RANGE at account "alice" positions[0].qty: a position must be non-zero. The figures are those of the last valid edits.');
+  assert.is(await page.locator("#draft-error").textContent(), 'Cannot evaluate these edits: OUT_OF_RANGE at accounts.alice.positions[0].qty: a position must be non-zero. The figures are those of the last valid edits.');
   assert.equal(await ticket(page), { verdict: "Not checked: the account as edited cannot be evaluated", reason: null, max: "—", im: "—", equity: "—" });
   await quantity.fill("-0.5");
   count = await settled(page, count);
@@ -101,7 +101,7 @@ test("a refused evaluation names the venue's account and instrument by id, not t
   };
   const quantity = page.locator('#positions tr[data-instrument="FAR-PERP"] input').nth(1);
   await quantity.fill("0");
-  assert.is(await refused(), 'Cannot evaluate these edits: OUT_OF_RANGE at account "dave" positions[1].qty: a position must be non-zero. The figures are those of the last valid edits.');
+  assert.is(await refused(), 'Cannot evaluate these edits: OUT_OF_RANGE at accounts.dave.positions[1].qty: a position must be non-zero. The figures are those of the last valid edits.');
   await quantity.fill("0.001");
   count = await settled(page, count);
   assert.ok(await page.locator("#draft-error").isHidden());
@@ -109,7 +109,7 @@ test("a refused evaluation names the venue's account and instrument by id, not t
   const price = page.locator('input[data-price="BTC"]');
   await price.fill(formatDecimal(2n * index, 8));
   await price.press("Enter");
-  assert.is(await refused(), 'Cannot evaluate these edits: OUT_OF_RANGE at instrument "FAR-PERP" mark: 12000000000 is outside (0, 10000000000]. The figures are those of the last valid edits.');
+  assert.is(await refused(), 'Cannot evaluate these edits: OUT_OF_RANGE at instruments.FAR-PERP.mark: 12000000000 is outside (0, 10000000000]. The figures are those of the last valid edits.');
   assert.equal(errors, []);
   await page.close();
 });

@@ -54,16 +54,16 @@ export function sandboxVenue(venue: Json, draft: DraftAccount, prices: Record<st
 
 /**
  * A field of the what-if venue as the loaded venue names it. The copy's one account and its
- * instruments are not at their places in the venue, so they are named by id, as the engine names
- * an account elsewhere: `accounts[0].positions[1].qty` is `account "acc-17" positions[1].qty`,
- * `instruments[0].mark` is `instrument "BTC-PERP" mark`.
+ * instruments are not at their places in the venue, so they are named by id, as the liquidation
+ * pass names an account: `accounts[0].positions[1].qty` is `accounts.acc-17.positions[1].qty`,
+ * `instruments[0].mark` is `instruments.BTC-PERP.mark`.
  */
 export function venueField(sandbox: Json, field: string): string {
   const match = /^(accounts|instruments)\[(\d+)\](?:\.(.*))?$/s.exec(field);
   const row = match === null ? undefined : (sandbox[match[1]] as Json[])[Number(match[2])];
   if (match === null || row === undefined) return field;
-  const rest = match[3] === undefined ? "" : ` ${match[3]}`;
-  return `${match[1] === "accounts" ? "account" : "instrument"} "${row.id as string}"${rest}`;
+  const rest = match[3] === undefined ? "" : `.${match[3]}`;
+  return `${match[1]}.${row.id as string}${rest}`;
 }
 
 /** `count` prices evenly spaced over index × [1 − span, 1 + span], span in thousandths, as exact decimals. */
