@@ -6,7 +6,7 @@
 import { formatDecimal, MONEY_SCALE } from "../core/decimal.js";
 import { asObject } from "../core/json.js";
 import { STATUS_NAMES, STATUS_RESTRICTED } from "../core/constants.generated.js";
-import { copyParams, parseParams } from "../venue/params.js";
+import { copyParams, givenParams, parseParams } from "../venue/params.js";
 import { decodeSnapshot, encodeSnapshot } from "../venue/snapshot.js";
 import type { EngineParts } from "./parts.js";
 import type { AccountStatus, RawAccountRisk, WhatIfAccount, WhatIfReport } from "./types.js";
@@ -24,7 +24,7 @@ export function proposedSnapshot(bytes: Uint8Array, proposal: unknown): Uint8Arr
     // defined, not assigned: an own "__proto__" key must reach parseParams (and be refused there)
     else Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  parseParams(params);
+  parseParams(givenParams(params));
   // the scan states are carried into the proposed parameters when the snapshot is read (readSnapshot)
   return encodeSnapshot({ ...header, params }, sections);
 }

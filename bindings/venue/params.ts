@@ -116,8 +116,8 @@ function copyOf(value: unknown, depth: number): unknown {
   return copy;
 }
 
-export function parseParams(overrides: unknown, field = "params"): Params {
-  const given = givenParams(overrides, field);
+/** The parameters, defaults filled in, from what givenParams returned (names checked, nulls dropped). */
+export function parseParams(given: Record<string, unknown>, field = "params"): Params {
   const fraction = (key: keyof typeof FRACTION_DEFAULTS, high: bigint, rule: string) =>
     given[key] === undefined ? FRACTION_DEFAULTS[key] : parseBounded(given[key], FRACTION_SCALE, `${field}.${key}`, 0n, high, rule);
   const params: Params = {
