@@ -15,15 +15,11 @@ import { referenceGreeks } from "./reference/greeks.mjs";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { randomVenue } from "./reference/random-venue.mjs";
 import { expectMarginError } from "./helpers/margin-error.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const BIN = new URL("../bin/margin-core.js", import.meta.url).pathname;
 const work = mkdtempSync(join(tmpdir(), "margin-core-accounts-"));
 
-const engineTables = (engine) => ({
-  optionModelValue: (id) => engine.optionModelValue(id),
-  riskArray: (id) => engine.riskArray(id),
-  grid: (u) => engine.scenarioGrid(u),
-});
 
 /** accounts() against the twin: money, ratio, status and greeks of every account. */
 async function compareWithTwin(venue, label) {

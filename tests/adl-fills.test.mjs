@@ -7,10 +7,10 @@ import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
 import { parseDecimal } from "./reference/decimal.mjs";
 import { referencePass } from "./reference/liquidation-pass.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const money = (s) => parseDecimal(s, 6);
 const wealth = (engine) => engine.runningTotals().equity + engine.fundRaw();
-const tables = (engine) => ({ optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) });
 
 /** A bankrupt short of 10 X at the mark of 100 with −2,000 USD (a deficit of twice its notional), and a long opponent in profit. */
 const venue = {
@@ -36,7 +36,7 @@ test("a short whose deficit passes its notional is deleveraged at a price above 
   assert.equal([pass.socializedLoss, pass.badDebt, entry.uncoveredDeficit], ["999.999999", "1000.000001", "1000.000001"]);
   assert.is(wealth(engine) - before, money(pass.badDebt));
   assert.equal(engine.toVenue().accounts.map((a) => [a.id, a.collateral, a.positions]), [["bust", {}, []], ["long", { USD: "9500.000001" }, []]]);
-  const twin = referencePass(venue, tables(engine));
+  const twin = referencePass(venue, engineTables(engine));
   assert.equal(twin.entries[0].adl.map((f) => [f.account, f.price, f.amount]), [["long", 10n, 999_999_999n]]);
   assert.equal([twin.socializedLoss, twin.badDebt], [999_999_999n, 1_000_000_001n]);
   assert.equal(twin.venue.accounts.map((a) => a.collateral), [{}, { USD: "9500.000001" }]);
@@ -61,7 +61,7 @@ test("a short option's deficit past its premium is deleveraged at a premium of 0
   assert.equal(entry.adl.map((f) => [f.account, f.qty, f.price, money(f.amount)]), [["long", "10", "0", premium]]);
   assert.equal([money(pass.socializedLoss), money(pass.badDebt)], [premium, money(entry.deficit) - premium]);
   assert.is(wealth(engine) - before, money(pass.badDebt));
-  const twin = referencePass(options, tables(engine));
+  const twin = referencePass(options, engineTables(engine));
   assert.equal(twin.entries[0].adl.map((f) => [f.account, f.price, f.amount]), [["long", 0n, premium]]);
   assert.equal(twin.badDebt, money(pass.badDebt));
 });

@@ -6,8 +6,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
 import { referencePass } from "./reference/liquidation-pass.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
-const tables = (engine) => ({ optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) });
 
 /** A bankrupt short of 1 X at the mark with −1,000 USD, and a long of 5 X from one price unit (10^-8) below the mark. */
 const venue = {
@@ -30,7 +30,7 @@ test("a holder whose profit is a single price unit a base unit is deleveraged, n
   assert.equal([pass.socializedLoss, pass.badDebt], ["1000", "0"]);
   assert.equal(engine.toVenue().accounts.map((a) => [a.id, a.collateral, a.positions.map((p) => p.qty)]),
     [["bust", {}, []], ["long", { USD: "99999000" }, ["4"]]]);
-  const twin = referencePass(venue, tables(engine));
+  const twin = referencePass(venue, engineTables(engine));
   assert.equal(twin.entries[0].adl.map((f) => [f.account, f.lots, f.amount]), [["long", 100n, 1000n * 10n ** 6n]]);
   assert.equal([twin.socializedLoss, twin.badDebt], [1000n * 10n ** 6n, 0n]);
 });
@@ -41,7 +41,7 @@ test("a holder at exactly the mark, which the doubles cannot tell from one a uni
   const engine = await MarginEngine.fromVenue(level);
   const pass = engine.liquidate();
   assert.equal([pass.queue[0].adl, pass.badDebt], [[], "1000"]);
-  assert.equal(referencePass(level, tables(engine)).badDebt, 1000n * 10n ** 6n);
+  assert.equal(referencePass(level, engineTables(engine)).badDebt, 1000n * 10n ** 6n);
 });
 
 /** A bankrupt short of 10 calls with 10 USD, and long calls bought at a premium of 0 by `holders` ([id, USD]) in account order. */
@@ -65,7 +65,7 @@ test("holders of an option bought at a premium of 0 rank by leverage, the more l
   assert.is(pass.queue[0].deficit, "40");
   // 4 USD a lot of the 40 over the 10 lots closed, each holder giving its one lot
   assert.equal(pass.queue[0].adl.map((f) => [f.account, f.qty, f.amount]), [["levered", "1", "4"], ["calm", "1", "4"]]);
-  const twin = referencePass(venue, tables(engine));
+  const twin = referencePass(venue, engineTables(engine));
   assert.equal(twin.entries[0].adl.map((f) => [f.account, f.lots, f.amount]), [["levered", 1n, 4n * 10n ** 6n], ["calm", 1n, 4n * 10n ** 6n]]);
   assert.equal([twin.socializedLoss, twin.badDebt], [8n * 10n ** 6n, 32n * 10n ** 6n]);
 });

@@ -1,4 +1,4 @@
-// The command line's failure modes (issue 12): every error one line with control characters
+// The command line's failure modes: every error one line with control characters
 // escaped and exit code 2, missing files in plain words, bounded reads, a closed stdout, negative
 // quantities, output paths checked first, standard accounts in `scenarios`, help and no arguments.
 import { test } from "uvu";

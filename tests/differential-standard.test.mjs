@@ -8,16 +8,11 @@ import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
 import { randomVenue } from "./reference/random-venue.mjs";
 import { referenceGreeks } from "./reference/greeks.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const TARGET = Number(process.env.MARGIN_DIFF_ACCOUNTS ?? 10_000);
 const PER_VENUE = 250;
 
-/** The module's f64 tables, which the twin takes as inputs. */
-const engineTables = (engine) => ({
-  optionModelValue: (id) => engine.optionModelValue(id),
-  riskArray: (id) => engine.riskArray(id),
-  grid: (u) => engine.scenarioGrid(u),
-});
 
 async function compare(venue, label) {
   const engine = await MarginEngine.fromVenue(venue);

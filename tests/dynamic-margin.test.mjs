@@ -7,6 +7,7 @@ import { MarginEngine } from "../build/index.js";
 import { expectMarginError } from "./helpers/margin-error.mjs";
 import { referenceScanPath } from "./reference/scan-range.mjs";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const T0 = Date.parse("2026-11-24T00:00:00Z");
 const MINUTE = 60_000, DAY = 86_400_000;
@@ -48,9 +49,7 @@ const priceText = (raw) => `${raw / 100_000_000n}.${String(raw % 100_000_000n).p
 
 function assertMatchesTwin(engine, label) {
   const file = engine.toVenue();
-  const twin = referenceVenueRisk(file, {
-    optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u),
-  });
+  const twin = referenceVenueRisk(file, engineTables(engine));
   for (const want of twin.accounts) {
     const got = engine.accountRaw(want.id);
     assert.is(got.maintenanceMargin, want.maintenanceMargin, `${label}: ${want.id} MM`);

@@ -7,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const NOW = "2026-11-24T00:00:00Z";
 const expiry = (days) => new Date(Date.parse(NOW) + days * 86_400_000).toISOString();
@@ -41,9 +42,7 @@ function venue(huge, lotSize = huge ? "10000" : "0.1") {
 }
 
 function assertTwin(engine, file, label) {
-  const twin = referenceVenueRisk(file, {
-    optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u),
-  });
+  const twin = referenceVenueRisk(file, engineTables(engine));
   for (const want of twin.accounts) {
     const got = engine.accountRaw(want.id);
     for (const key of ["equity", "initialMargin", "maintenanceMargin", "status"]) assert.is(got[key], want[key], `${label} ${want.id} ${key}`);

@@ -1,4 +1,4 @@
-// Seeded fuzzing (issue 12). Mutated venue files, by class, through the command line's own code
+// Seeded fuzzing. Mutated venue files, by class, through the command line's own code
 // path (runCli, in-process): each run prints one line of valid JSON with nothing on stderr, or
 // exactly one `error: CODE at FIELD: message` line with nothing on stdout and exit code 2 — never
 // a crash or an INTERNAL error. Random API calls: every rejection is a MarginError that leaves the

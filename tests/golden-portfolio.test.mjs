@@ -7,6 +7,7 @@ import { MarginEngine } from "../build/index.js";
 import { expectMarginError } from "./helpers/margin-error.mjs";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const money = (s) => parseDecimal(s, 6);
 const option = (id, right, strike, mark) => ({
@@ -29,9 +30,7 @@ async function booksInBothModes(params = {}) {
     }))),
   };
   const engine = await MarginEngine.fromVenue(venue);
-  const twin = referenceVenueRisk(venue, {
-    optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u),
-  });
+  const twin = referenceVenueRisk(venue, engineTables(engine));
   for (const want of twin.accounts) {
     const got = engine.accountRaw(want.id);
     assert.is(got.maintenanceMargin, want.maintenanceMargin, `${want.id} MM`);

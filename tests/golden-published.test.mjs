@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
 import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const NOW = "2026-11-24T00:00:00Z";
 const money = (s) => parseDecimal(s, 6);
@@ -14,9 +15,7 @@ const money = (s) => parseDecimal(s, 6);
 /** The engine for a venue, every account checked against the twin (equity, IM, MM, status). */
 async function engineOf(venue) {
   const engine = await MarginEngine.fromVenue(venue);
-  const twin = referenceVenueRisk(venue, {
-    optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u),
-  });
+  const twin = referenceVenueRisk(venue, engineTables(engine));
   for (const want of twin.accounts) {
     const got = engine.accountRaw(want.id);
     assert.equal(got, { equity: want.equity, initialMargin: want.initialMargin, maintenanceMargin: want.maintenanceMargin, status: want.status }, want.id);

@@ -7,10 +7,10 @@ import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
 import { parseDecimal } from "./reference/decimal.mjs";
 import { referencePass } from "./reference/liquidation-pass.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const money = (s) => parseDecimal(s, 6);
 const wealth = (engine) => engine.runningTotals().equity + engine.fundRaw();
-const tables = (engine) => ({ optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) });
 const NOW = "2026-11-24T00:00:00Z";
 
 /** A bankrupt long 1,000,000 X from 150 at 100 with 10,000,000 USD (deficit 40,000,000), and short opponents of 1,000,000 from `entry` holding `usd`. */
@@ -32,7 +32,7 @@ test("an ADL opponent whose realized profit alone passes 10^10 units, and whose 
   const venue = adlVenue(["9720000000", "400"]);
   const engine = await MarginEngine.fromVenue(venue);
   const before = wealth(engine);
-  const twin = referencePass(venue, tables(engine));
+  const twin = referencePass(venue, engineTables(engine));
   const pass = engine.liquidate();
   assert.equal(pass.skipped, []);
   assert.equal(pass.queue[0].adl, [{ account: "opp0", instrument: "P", qty: "-1000000", price: "140", amount: "40000000", equityBefore: "10020000000", equityAfter: "9980000000" }]);
@@ -55,7 +55,7 @@ test("an ADL opponent whose balance the fill would leave past 10^10 units is ski
   assert.equal(engine.toVenue().accounts.map((a) => a.collateral), [{}, { USD: "9750000000" }, { USD: "9060000000" }]);
   assert.equal([pass.socializedLoss, pass.badDebt], ["40000000", "0"]);
   assert.is(wealth(engine) - before, money(pass.badDebt));
-  const twin = referencePass(venue, tables(engine));
+  const twin = referencePass(venue, engineTables(engine));
   assert.equal(twin.skipped, ["opp0"]);
   assert.equal(twin.venue.accounts.map((a) => a.collateral), [{}, { USD: "9750000000" }, { USD: "9060000000" }]);
 });
@@ -84,7 +84,7 @@ for (const [name, venue] of [["a cap", CAPPED_WHALE], ["depth", SHALLOW_WHALE]])
   const settled = [];
   for (let pass = 1; pass <= 10 && engine.queueOrder().accounts.length > 0; pass++) {
     const before = wealth(engine);
-    const twin = referencePass(state, tables(engine));
+    const twin = referencePass(state, engineTables(engine));
     const report = engine.liquidate();
     const [whale] = report.queue;
     assert.equal(report.skipped, [], `pass ${pass}: nothing skipped`);

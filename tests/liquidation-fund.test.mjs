@@ -6,10 +6,10 @@ import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
 import { parseDecimal } from "./reference/decimal.mjs";
 import { referencePass } from "./reference/liquidation-pass.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const money = (s) => parseDecimal(s, 6);
 const wealth = (engine) => engine.runningTotals().equity + engine.fundRaw();
-const tables = (engine) => ({ optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) });
 
 /** A fund 0.01 under its limit; a flat account 5,000 under water, queued first; a long liquidatable by 50 that owes a fee. */
 const venue = (params = {}) => ({
@@ -32,7 +32,7 @@ test("a fee that passes the fund's limit goes through when the pass's payouts so
   assert.ok(fee > money("0.01"), `a fee of ${pass.feesPaid} passes the 0.01 of room`);
   assert.is(money(pass.insuranceFund), money("999999999999.99") + fee - money("5000"));
   assert.is(wealth(engine) - before, 0n);
-  const twin = referencePass(venue(), tables(engine));
+  const twin = referencePass(venue(), engineTables(engine));
   assert.equal([twin.skipped, twin.feesPaid, twin.fundAfter], [[], fee, money(pass.insuranceFund)]);
 });
 
@@ -43,7 +43,7 @@ test("a payout cap below the fee's excess: the entry is still put back", async (
   assert.equal(pass.skipped.map((s) => [s.account, s.code]), [["under", "OUT_OF_RANGE"]]);
   assert.equal(pass.queue.map((q) => [q.id, q.deficit, q.insurancePaid, q.uncoveredDeficit]), [["bust", "5000", "0.01", "4999.99"], ["under", "0", "0", "0"]]);
   assert.is(pass.insuranceFund, "999999999999.98");
-  assert.equal(referencePass(capped, tables(engine)).skipped, ["under"]);
+  assert.equal(referencePass(capped, engineTables(engine)).skipped, ["under"]);
 });
 
 test.run();

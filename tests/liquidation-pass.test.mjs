@@ -9,10 +9,10 @@ import { liquidationVenue } from "./reference/liquidation-venue.mjs";
 import { referencePass } from "./reference/liquidation-pass.mjs";
 import { cashFor, edgeLiquidationVenue } from "./reference/edge-liquidation-venue.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
+import { engineTables } from "./helpers/engine-tables.mjs";
 
 const money = (s) => parseDecimal(s, 6);
 const m = (x) => formatDecimal(x, 6), p8 = (x) => formatDecimal(x, 8);
-const tables = (engine) => ({ optionModelValue: (id) => engine.optionModelValue(id), riskArray: (id) => engine.riskArray(id), grid: (u) => engine.scenarioGrid(u) });
 const wealth = (engine) => engine.runningTotals().equity + engine.fundRaw();
 
 /** The twin's pass in the engine's report shape. */
@@ -59,7 +59,7 @@ test("every pass equals the twin's: trades, fees, impact, caps, collateral, defi
       if (factor !== 1000n) move(engine, state, factor, (time += 1000));
       // every other venue's last pass is paged: a skipped entry is not one of the `limit` taken up
       const limit = factor === 930n && seed % 2 === 1 ? 3 : Infinity;
-      const twin = referencePass(state, tables(engine), { limit });
+      const twin = referencePass(state, engineTables(engine), { limit });
       const bytes = engine.snapshot(), before = wealth(engine);
       const plan = engine.liquidationQueue({ limit });
       assert.equal(engine.snapshot(), bytes, `seed ${seed}: planning changes nothing`);
@@ -142,7 +142,7 @@ test("at the limits: trades, impact against depth, caps and books equal the twin
     // prices stay within (0, 10^10] through both moves
     for (const factor of [1000n, 970n, 1030n]) {
       if (factor !== 1000n) move(engine, state, factor, (time += 1000));
-      const twin = referencePass(state, tables(engine));
+      const twin = referencePass(state, engineTables(engine));
       const pass = engine.liquidate();
       assert.equal(shape(pass.queue), expectedReport(state, twin), `venue ${k} ×${factor}: entries`);
       assert.equal(pass.skipped.map((s) => s.account), twin.skipped, `venue ${k} ×${factor}: skipped`);
@@ -194,7 +194,7 @@ test("an MM near its limit with the largest buffer (MM × 11 past the i64 range)
     const engine = await MarginEngine.fromVenue(venue);
     const account = engine.accountRaw(venue.accounts[0].id);
     assert.ok(account.maintenanceMargin * 11n > (2n ** 63n - 1n) && account.status === "liquidatable", `${name}: ${account.maintenanceMargin}`);
-    const twin = referencePass(venue, tables(engine));
+    const twin = referencePass(venue, engineTables(engine));
     const pass = engine.liquidate();
     assert.equal(shape(pass.queue), expectedReport(venue, twin), `${name}: entries`);
     assert.equal(books(engine.toVenue().accounts), books(twin.venue.accounts), `${name}: books`);
@@ -217,7 +217,7 @@ test(`${EDGE_VENUES} random venues at the edges of the limits, three passes each
     let time = Date.parse(venue.now), state = venue;
     for (const factor of moves) {
       if (factor !== 1000n) move(engine, state, factor, (time += 1000));
-      const twin = referencePass(state, tables(engine));
+      const twin = referencePass(state, engineTables(engine));
       const pass = engine.liquidate();
       assert.equal(shape(pass.queue), expectedReport(state, twin), `seed ${seed} ×${factor}: entries`);
       assert.equal(pass.skipped.map((s) => s.account), twin.skipped, `seed ${seed} ×${factor}: skipped`);

@@ -1,4 +1,4 @@
-// Incremental growth past the module's memory (issue 12): with a small maximumMemory, new accounts,
+// Incremental growth past the module's memory: with a small maximumMemory, new accounts,
 // positions and balances are refused with OUT_OF_RANGE before anything changes, and the engine
 // goes on working — reads, edits that need no room, liquidation passes, snapshots.
 import { test } from "uvu";

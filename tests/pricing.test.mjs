@@ -16,7 +16,7 @@ function greeks(c) {
   return { delta: wasm.black76Delta(), gamma: wasm.black76Gamma(), vega: wasm.black76Vega(), theta: wasm.black76Theta() };
 }
 
-/** Within 1e-9 relative, or 1e-9 × S absolute near zero (the issue's tolerance). */
+/** Within 1e-9 relative, or 1e-9 × S absolute near zero. */
 function close(got, want, spot, label) {
   const error = Math.abs(got - want);
   if (!(error <= 1e-9 * Math.abs(want) || error <= 1e-9 * spot)) assert.unreachable(`${label}: ${got} vs QuantLib ${want}`);

@@ -1,4 +1,4 @@
-// A premium of zero is legal (issue 12): a worthless far strike, or a premium rounded to the cent,
+// A premium of zero is legal: a worthless far strike, or a premium rounded to the cent,
 // loads, prices, trades and round-trips; perpetual and future prices stay > 0.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
