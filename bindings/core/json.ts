@@ -42,13 +42,20 @@ export function asBoolean(value: unknown, field: string): boolean {
 
 /**
  * Fails on a key the object does not define, naming it and the keys it may have: a misspelt
- * option or a field this call does not take must not pass unseen.
+ * option or a field this call does not take must not pass unseen. Returns a plain copy of the
+ * members it may have (those not undefined).
  */
 export function onlyKeys(row: Record<string, unknown>, field: string, allowed: readonly string[], hint = ""): Record<string, unknown> {
   for (const key of Object.keys(row)) {
     if (!allowed.includes(key)) fail("MALFORMED", `${field}.${key}`, `not a field of ${field} (it takes ${allowed.join(", ")})${hint}`);
   }
-  return row;
+  // each member read once: what is judged is what is used, whatever a getter would answer next
+  const copy: Record<string, unknown> = {};
+  for (const key of allowed) {
+    const value = row[key];
+    if (value !== undefined) copy[key] = value;
+  }
+  return copy;
 }
 
 /** An options argument: absent or null means every default; anything else must be an object of the `allowed` keys. */
