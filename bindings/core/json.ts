@@ -10,6 +10,18 @@ export function asObject(value: unknown, field: string): Record<string, unknown>
 }
 
 /**
+ * A row's members, own and inherited, copied with each read once: a parser that looks at a member
+ * twice (whether it is there, then its value) sees one answer, whatever a getter would give next.
+ */
+export function asRecord(value: unknown, field: string): Record<string, unknown> {
+  const row = asObject(value, field);
+  const copy: Record<string, unknown> = {};
+  // defined, not assigned: an own "__proto__" key stays a key
+  for (const key in row) Object.defineProperty(copy, key, { value: row[key], enumerable: true, writable: true, configurable: true });
+  return copy;
+}
+
+/**
  * What an object that is not plain data is — a Promise, a Map, a Blob, bytes — with a hint, or
  * null for plain data (an object literal, JSON.parse's, a structured clone's, a class instance,
  * another realm's). Such an object holds no members of its own, and read as a record it would

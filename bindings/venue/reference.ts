@@ -2,7 +2,7 @@
 // decimal arithmetic. Each parser checks one row completely and returns raw fixed-point values.
 import { ceilDiv, formatDecimal, maxBig, parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray, asId, asObject } from "../core/json.js";
+import { asArray, asId, asRecord } from "../core/json.js";
 import {
   KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_COLLATERAL_VALUE, MAX_FUND, MAX_POSITION_NOTIONAL, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS,
   MAX_RATE_YEARS, MAX_TIER_BOUND, ONE, MAX_VOL, QTY_PRICE_TO_MONEY, YEAR_MS,
@@ -37,9 +37,9 @@ export const parseFillPrice = (kind: number, value: unknown, field: string) =>
   (kind >= KIND_CALL ? parsePremium : parsePrice)(value, field);
 
 export function parseUnderlying(value: unknown, field: string, now: number): UnderlyingSpec {
-  const row = asObject(value, field);
+  const row = asRecord(value, field);
   const sources: PriceSource[] = row.sources == null ? [] : asArray(row.sources, `${field}.sources`).map((s, k) => {
-    const source = asObject(s, `${field}.sources[${k}]`);
+    const source = asRecord(s, `${field}.sources[${k}]`);
     return {
       id: asId(source.id, `${field}.sources[${k}].id`),
       price: parsePrice(source.price, `${field}.sources[${k}].price`),
@@ -63,7 +63,7 @@ export function parseUnderlying(value: unknown, field: string, now: number): Und
 }
 
 export function parseAsset(value: unknown, field: string, settlement: string, now: number): AssetRow {
-  const row = asObject(value, field);
+  const row = asRecord(value, field);
   const id = asId(row.id, `${field}.id`);
   const price = parsePrice(row.price, `${field}.price`);
   const haircut = parseBounded(row.haircut ?? "0", FRACTION_SCALE, `${field}.haircut`, 0n, ONE - 1n, "[0, 1)");
@@ -83,7 +83,7 @@ function parseTiers(value: unknown, field: string): Tier[] {
   if (rows.length < 1 || rows.length > MAX_TIERS) fail("OUT_OF_RANGE", field, `a linear instrument needs 1 to ${MAX_TIERS} tiers`);
   let previous = 0n;
   return rows.map((r, k) => {
-    const tier = asObject(r, `${field}[${k}]`);
+    const tier = asRecord(r, `${field}[${k}]`);
     const upTo = parseBounded(tier.upTo, MONEY_SCALE, `${field}[${k}].upTo`, 1n, MAX_TIER_BOUND, "(0, 10000000000]");
     if (upTo <= previous) fail("OUT_OF_RANGE", `${field}[${k}].upTo`, "tier bounds must increase");
     previous = upTo;
@@ -94,7 +94,7 @@ function parseTiers(value: unknown, field: string): Tier[] {
 }
 
 export function parseInstrument(value: unknown, field: string, now: number, atLoad: boolean): InstrumentRow {
-  const row = asObject(value, field);
+  const row = asRecord(value, field);
   const id = asId(row.id, `${field}.id`);
   const kindName = row.kind;
   if (kindName !== "perp" && kindName !== "future" && kindName !== "option") fail("MALFORMED", `${field}.kind`, 'expected "perp", "future" or "option"');
@@ -121,7 +121,7 @@ export function parseInstrument(value: unknown, field: string, now: number, atLo
 }
 
 function parseLiquidity(value: unknown, field: string): Liquidity {
-  const row = asObject(value, field);
+  const row = asRecord(value, field);
   return {
     notional: parseBounded(row.notional, MONEY_SCALE, `${field}.notional`, 1n, MAX_FUND, "(0, 1000000000000]"),
     slippage: parseBounded(row.slippage, FRACTION_SCALE, `${field}.slippage`, 0n, ONE - 1n, "[0, 1)"),
