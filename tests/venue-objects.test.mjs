@@ -67,4 +67,20 @@ test("a venue object's members are read once: a getter's later answer is never r
   assert.equal(engine.toVenue().instruments.map((i) => i.id), instruments.map((i) => i.id));
 });
 
+test("an account row's members are read once: positions that grow after they were counted never load", async () => {
+  const venue = JSON.parse(TEXT);
+  const { positions, mode, ...rest } = venue.accounts[1];
+  const counted = { positions: 0, mode: 0 };
+  const more = [...positions, { instrument: "BTC-20261225", qty: "0.1", entry: "66000" }];
+  venue.accounts[1] = Object.defineProperties(rest, {
+    positions: { enumerable: true, get: () => (counted.positions++ === 0 ? positions : more) },
+    mode: { enumerable: true, get: () => (counted.mode++ === 0 ? "portfolio" : "standard") },
+  });
+  const engine = await MarginEngine.fromVenue(venue);
+  assert.equal(counted, { positions: 1, mode: 1 });
+  const bob = engine.toVenue().accounts[1];
+  assert.equal([bob.mode, bob.positions.map((p) => p.instrument)], ["portfolio", positions.map((p) => p.instrument)]);
+  assert.equal((await MarginEngine.restore(engine.snapshot())).toVenue(), engine.toVenue());
+});
+
 test.run();

@@ -87,16 +87,20 @@ class CollateralRows {
 }
 
 export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccounts {
-  const rows = asArray(value ?? [], "accounts");
+  // the rows and each account's positions copied as they are first read: a Proxy or a getter
+  // answering otherwise later cannot pass the count checks and then load more
+  const rows = asArray(value ?? [], "accounts").slice();
   const n = rows.length;
   if (n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "accounts", `more than ${MAX_ACCOUNTS} accounts`);
   // Every row is an object, then every id is one, then no id is repeated: checked in that order.
   let positionRows = 0;
+  const lists = new Array<unknown>(n);
   for (let a = 0; a < n; a++) {
     const account = rows[a];
     if (!isObject(account)) fail("MALFORMED", `accounts[${a}]`, "expected an object");
     const positions = account.positions;
-    if (Array.isArray(positions)) positionRows += positions.length;
+    lists[a] = Array.isArray(positions) ? positions.slice() : positions;
+    if (Array.isArray(positions)) positionRows += (lists[a] as unknown[]).length;
   }
   if (positionRows > MAX_ROWS) fail("OUT_OF_RANGE", "accounts", `more than ${MAX_ROWS} positions in one load`);
   const ids = new Array<string>(n);
@@ -131,7 +135,8 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
 
   for (let a = 0; a < n; a++) {
     const account = rows[a] as Record<string, unknown>;
-    if (account.mode != null) mode[a] = parseMode(account.mode, `accounts[${a}].mode`);
+    const modeName = account.mode;
+    if (modeName != null) mode[a] = parseMode(modeName, `accounts[${a}].mode`);
     const parentId = account.parent;
     if (parentId != null) {
       const q = indexOf.get(isId(parentId) ? parentId : asId(parentId, `accounts[${a}].parent`));
@@ -139,7 +144,7 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
       if (q === a) fail("MALFORMED", `accounts[${a}].parent`, "an account cannot be its own parent");
       parent[a] = q;
     }
-    const list = account.positions ?? [];
+    const list = lists[a] ?? [];
     const positions = Array.isArray(list) ? list : asArray(list, `accounts[${a}].positions`);
     if (positions.length > MAX_POSITIONS_PER_ACCOUNT) fail("OUT_OF_RANGE", `accounts[${a}].positions`, `more than ${MAX_POSITIONS_PER_ACCOUNT} positions`);
     for (let k = 0; k < positions.length; k++, p++) {
