@@ -13,8 +13,10 @@ export function asObject(value: unknown, field: string): Record<string, unknown>
  * A row's members, own and inherited, copied with each read once: a parser that looks at a member
  * twice (whether it is there, then its value) sees one answer, whatever a getter would give next.
  */
-export function asRecord(value: unknown, field: string): Record<string, unknown> {
-  const row = asObject(value, field);
+export const asRecord = (value: unknown, field: string): Record<string, unknown> => copyMembers(asObject(value, field));
+
+/** An object's enumerable members, own and inherited, each read once into a plain object. */
+export function copyMembers(row: Record<string, unknown>): Record<string, unknown> {
   const copy: Record<string, unknown> = {};
   // defined, not assigned: an own "__proto__" key stays a key
   for (const key in row) Object.defineProperty(copy, key, { value: row[key], enumerable: true, writable: true, configurable: true });
@@ -38,6 +40,20 @@ export function asArray(value: unknown, field: string): unknown[] {
   if (!Array.isArray(value)) fail("MALFORMED", field, "expected an array");
   return value;
 }
+
+/**
+ * An array's first `length` elements copied by index, each read once. Unlike slice, map or
+ * Array.from, it runs none of the caller's array's own code (a species constructor, an iterator)
+ * and never asks its length again.
+ */
+export function copyElements(array: readonly unknown[], length = array.length): unknown[] {
+  const copy = new Array<unknown>(length);
+  for (let k = 0; k < length; k++) copy[k] = array[k];
+  return copy;
+}
+
+/** An array, copied as copyElements copies it. */
+export const asArrayCopy = (value: unknown, field: string): unknown[] => copyElements(asArray(value, field));
 
 /** A non-empty string of at most MAX_ID_LENGTH characters. */
 export const isId = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= MAX_ID_LENGTH;

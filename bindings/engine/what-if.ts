@@ -24,9 +24,11 @@ export function proposedSnapshot(bytes: Uint8Array, proposal: unknown): Uint8Arr
     // defined, not assigned: an own "__proto__" key must reach parseParams (and be refused there)
     else Object.defineProperty(params, key, { value, enumerable: true, writable: true, configurable: true });
   }
-  parseParams(givenParams(params));
+  // the copy judged is the one written: the proposal's objects are not read again
+  const judged = givenParams(params);
+  parseParams(judged);
   // the scan states are carried into the proposed parameters when the snapshot is read (readSnapshot)
-  return encodeSnapshot({ ...header, params }, sections);
+  return encodeSnapshot({ ...header, params: judged }, sections);
 }
 
 /** The comparison of a venue (`current`) with itself under other parameters (`proposed`). */

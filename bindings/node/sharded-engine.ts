@@ -115,8 +115,9 @@ export class ShardedEngine {
     // one valuation time for every shard: left to each worker, each would take its own clock's (null is passed on, refused as fromVenue refuses it)
     const reference = { ...file, now: file.now === undefined ? formatTime(Date.now()) : file.now, accounts: [] };
     // the venue is judged here first, as one engine judges it before any columns: its refusal comes before a bad
-    // batch's, and a member no worker could receive (a function) is named at its own field, not at venue
-    await MarginEngine.fromVenue(reference);
+    // batch's, and a member no worker could receive (a function) is named at its own field, not at venue;
+    // the shards load what it judged, written out by that engine, so nothing of the caller's is read again
+    const judged = (await MarginEngine.fromVenue(reference)).toVenue();
     // the whole batch's layout, ids and families are judged here, as one engine would judge them
     const checked = checkAccountColumns(columns);
     const plan = assignShards(checked.parent, checked.count, count).map((members) => ({ members, columns: gatherColumns(checked, members) }));
@@ -124,7 +125,7 @@ export class ShardedEngine {
     const engine = new ShardedEngine(shards, checked.count, reference.now as string);
     // every shard's outcome, so the error named is the one engine's, not the first to arrive
     const outcomes = await Promise.allSettled(shards.map((s, k) => s.request({
-      op: "load", venue: reference, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
+      op: "load", venue: judged, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
     })));
     const refusal = loadRefusal(outcomes, checked, plan);
     if (refusal !== null) {

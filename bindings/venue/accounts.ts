@@ -7,7 +7,7 @@
 // value or the error. Field paths are built only for an error.
 import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray, asId, asObject, isId } from "../core/json.js";
+import { asArray, asArrayCopy, asId, asObject, copyElements, isId } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
 import {
   KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
@@ -89,7 +89,7 @@ class CollateralRows {
 export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccounts {
   // the rows and each account's positions copied as they are first read: a Proxy or a getter
   // answering otherwise later cannot pass the count checks and then load more
-  const rows = asArray(value ?? [], "accounts").slice();
+  const rows = asArrayCopy(value ?? [], "accounts");
   const n = rows.length;
   if (n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "accounts", `more than ${MAX_ACCOUNTS} accounts`);
   // Every row is an object, then every id is one, then no id is repeated: checked in that order.
@@ -99,7 +99,7 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
     const account = rows[a];
     if (!isObject(account)) fail("MALFORMED", `accounts[${a}]`, "expected an object");
     const positions = account.positions;
-    lists[a] = Array.isArray(positions) ? positions.slice() : positions;
+    lists[a] = Array.isArray(positions) ? copyElements(positions) : positions;
     if (Array.isArray(positions)) positionRows += (lists[a] as unknown[]).length;
   }
   if (positionRows > MAX_ROWS) fail("OUT_OF_RANGE", "accounts", `more than ${MAX_ROWS} positions in one load`);

@@ -1,6 +1,6 @@
 // A venue file (JSON text or an object already parsed) and the engine settings at its top level.
 import { fail } from "../core/errors.js";
-import { asObject, notPlain } from "../core/json.js";
+import { asObject, copyElements, copyMembers, notPlain } from "../core/json.js";
 
 /** A venue's settings as its file gives them; null takes the default, except for `now` (MALFORMED). */
 export interface VenueSettingsText {
@@ -22,8 +22,19 @@ export function parseVenueFile(venue: unknown): { file: Record<string, unknown>;
   // each member read once: what is judged is what loads, whatever a getter would answer next
   const file = { ...asObject(venue, "$") };
   checkVenueMembers(file);
+  // the reference rows too: the catalog and the price times they carry are read from one copy
+  for (const member of REFERENCE_MEMBERS) {
+    const rows = file[member];
+    if (Array.isArray(rows)) file[member] = copyElements(rows).map(rowCopy);
+  }
   return { file, settings: settingsOf(file) };
 }
+
+const REFERENCE_MEMBERS = ["underlyings", "assets", "instruments"];
+
+/** A plain row copied (anything else is left to its parser to name). */
+const rowCopy = (row: unknown) =>
+  typeof row === "object" && row !== null && !Array.isArray(row) && notPlain(row) === null ? copyMembers(row as Record<string, unknown>) : row;
 
 /**
  * A venue object is plain data (core/json.ts's notPlain): a Promise, a Response, a Blob or File,

@@ -1,7 +1,7 @@
 // Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
 import { parseBounded, FRACTION_SCALE, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asBoolean, asObject, notPlain } from "../core/json.js";
+import { asBoolean, asObject, copyElements, notPlain } from "../core/json.js";
 import { MAX_FUND, ONE } from "../core/constants.generated.js";
 import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 
@@ -92,11 +92,13 @@ const PARAMETER_NAMES: ReadonlySet<string> = new Set([
  * holds the caller's objects, which could change under it after they were judged.
  */
 export function givenParams(overrides: unknown, field = "params"): Record<string, unknown> {
-  const given = asObject(overrides ?? {}, field);
-  for (const key of Object.keys(given)) {
+  const copy: Record<string, unknown> = {};
+  // the keys listed once: the names checked are the names kept
+  for (const [key, value] of Object.entries(asObject(overrides ?? {}, field))) {
     if (!PARAMETER_NAMES.has(key)) fail("UNKNOWN_ID", `${field}.${key}`, `unknown parameter "${key}"`);
+    if (value != null) copy[key] = copyOf(value, PARAMETER_DEPTH);
   }
-  return Object.fromEntries(Object.entries(given).filter(([, v]) => v != null).map(([k, v]) => [k, copyOf(v, PARAMETER_DEPTH)]));
+  return copy;
 }
 
 /** Below a parameter: a grid (or correlation), its rows, their values. */
@@ -108,7 +110,7 @@ export const copyParams = (overrides: Record<string, unknown>) => copyOf(overrid
 /** Arrays and plain objects copied `depth` levels down (a hole read as undefined); anything else is itself. */
 function copyOf(value: unknown, depth: number): unknown {
   if (depth === 0 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return Array.from(value, (item) => copyOf(item, depth - 1));
+  if (Array.isArray(value)) return copyElements(value).map((item) => copyOf(item, depth - 1));
   if (notPlain(value) !== null) return value;
   const copy: Record<string, unknown> = {};
   // defined, not assigned: an own "__proto__" key (an underlying's id) stays a key

@@ -2,7 +2,7 @@
 // decimal arithmetic. Each parser checks one row completely and returns raw fixed-point values.
 import { ceilDiv, formatDecimal, maxBig, parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray, asId, asRecord } from "../core/json.js";
+import { asArray, asArrayCopy, asId, asRecord, copyElements } from "../core/json.js";
 import {
   KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_COLLATERAL_VALUE, MAX_FUND, MAX_POSITION_NOTIONAL, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS,
   MAX_RATE_YEARS, MAX_TIER_BOUND, ONE, MAX_VOL, QTY_PRICE_TO_MONEY, YEAR_MS,
@@ -38,7 +38,7 @@ export const parseFillPrice = (kind: number, value: unknown, field: string) =>
 
 export function parseUnderlying(value: unknown, field: string, now: number): UnderlyingSpec {
   const row = asRecord(value, field);
-  const sources: PriceSource[] = row.sources == null ? [] : asArray(row.sources, `${field}.sources`).map((s, k) => {
+  const sources: PriceSource[] = row.sources == null ? [] : asArrayCopy(row.sources, `${field}.sources`).map((s, k) => {
     const source = asRecord(s, `${field}.sources[${k}]`);
     return {
       id: asId(source.id, `${field}.sources[${k}].id`),
@@ -79,10 +79,10 @@ export function ratesFall(tiers: Tier[], rate: "imf" | "mmf"): boolean {
 }
 
 function parseTiers(value: unknown, field: string): Tier[] {
-  const rows = asArray(value, field);
-  if (rows.length < 1 || rows.length > MAX_TIERS) fail("OUT_OF_RANGE", field, `a linear instrument needs 1 to ${MAX_TIERS} tiers`);
+  const given = asArray(value, field), count = given.length;
+  if (count < 1 || count > MAX_TIERS) fail("OUT_OF_RANGE", field, `a linear instrument needs 1 to ${MAX_TIERS} tiers`);
   let previous = 0n;
-  return rows.map((r, k) => {
+  return copyElements(given, count).map((r, k) => {
     const tier = asRecord(r, `${field}[${k}]`);
     const upTo = parseBounded(tier.upTo, MONEY_SCALE, `${field}[${k}].upTo`, 1n, MAX_TIER_BOUND, "(0, 10000000000]");
     if (upTo <= previous) fail("OUT_OF_RANGE", `${field}[${k}].upTo`, "tier bounds must increase");

@@ -1,0 +1,100 @@
+// Inputs whose members answer differently when read again — getters, Proxies, arrays with a
+// species constructor: every member, length and element is read once, and what was judged is
+// what loads, is written to a snapshot and reaches every shard. Each case is accepted with its
+// first answers, and the engine restores from its snapshot to the same venue.
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { readFileSync } from "node:fs";
+import { MarginEngine } from "../build/index.js";
+import { ShardedEngine } from "../build/sharded-engine.js";
+
+const EXAMPLE = () => JSON.parse(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
+
+/** A getter answering each of `answers` in turn, then the last for ever. */
+const answering = (...answers) => {
+  let reads = 0;
+  return () => answers[Math.min(reads++, answers.length - 1)];
+};
+
+async function assertRestores(engine) {
+  const copy = await MarginEngine.restore(engine.snapshot());
+  assert.equal(copy.toVenue(), engine.toVenue());
+}
+
+test("a tiers array whose length grows after it was counted loads the tiers counted", async () => {
+  const venue = EXAMPLE();
+  const [first] = venue.instruments[0].tiers;
+  const many = Array.from({ length: 40 }, (_, k) => ({ upTo: String(1000 * (k + 1)), imf: "0.02", mmf: "0.01" }));
+  const length = answering(1, 40);
+  venue.instruments[0].tiers = new Proxy([first], { get: (target, key, receiver) => (key === "length" ? length() : /^\d+$/.test(String(key)) ? many[key] ?? target[key] : Reflect.get(target, key, receiver)) });
+  const engine = await MarginEngine.fromVenue(venue);
+  assert.is(engine.toVenue().instruments[0].tiers.length, 1);
+  await assertRestores(engine);
+});
+
+test("an array's species constructor is never asked: the tiers and sources judged are the ones kept", async () => {
+  const venue = EXAMPLE();
+  const tiers = venue.instruments[0].tiers;
+  tiers.constructor = { [Symbol.species]: function () { return new Proxy([{ upTo: 5n, imf: 5_000_000_000n, mmf: 9_000_000_000n }], { defineProperty: () => true }); } };
+  venue.underlyings[0].sources = [{ id: "a", price: "65000", time: venue.now }];
+  venue.underlyings[0].sources.constructor = { [Symbol.species]: function () { return Object.freeze([]); } };
+  const engine = await MarginEngine.fromVenue(venue);
+  const written = engine.toVenue();
+  assert.equal(written.instruments[0].tiers, EXAMPLE().instruments[0].tiers);
+  assert.equal(written.underlyings[0].sources.map((s) => s.id), ["a"]);
+  await assertRestores(engine);
+});
+
+test("params whose keys are listed again with one more: the names checked are the names kept", async () => {
+  const venue = EXAMPLE();
+  let listings = 0;
+  const extra = { bogus: "1" };
+  venue.params = new Proxy({ optIm: "0.2" }, {
+    ownKeys: (target) => (++listings === 1 ? Reflect.ownKeys(target) : [...Reflect.ownKeys(target), "bogus"]),
+    getOwnPropertyDescriptor: (target, key) => Reflect.getOwnPropertyDescriptor(target, key) ?? (key in extra ? { value: extra[key], enumerable: true, configurable: true, writable: true } : undefined),
+    get: (target, key, receiver) => (Object.hasOwn(target, key) ? Reflect.get(target, key, receiver) : extra[key]),
+  });
+  const engine = await MarginEngine.fromVenue(venue);
+  assert.equal(engine.toVenue().params, { optIm: "0.2" });
+  await assertRestores(engine);
+});
+
+test("a proposal is written as it was judged: a grid row's later answer is never used", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE());
+  const row = {};
+  Object.defineProperty(row, "move", { enumerable: true, get: answering("0.1", "0.9") });
+  const proposed = await engine.withParams({ grid: [row] });
+  assert.equal(proposed.toVenue().params.grid, [{ move: "0.1" }]);
+  await assertRestores(proposed);
+});
+
+test("a reference row read again for its price time is the row judged", async () => {
+  const venue = EXAMPLE();
+  const asset = venue.assets.find((a) => a.id !== "USD");
+  const k = venue.assets.indexOf(asset);
+  Object.defineProperty(venue.assets, k, { enumerable: true, get: answering(asset, undefined) });
+  const engine = await MarginEngine.fromVenue(venue);
+  assert.equal(engine.toVenue().assets.map((a) => a.id), EXAMPLE().assets.map((a) => a.id));
+  await assertRestores(engine);
+});
+
+test("every shard loads the venue as judged: a mark answering otherwise later reaches none of them", async () => {
+  const venue = EXAMPLE();
+  delete venue.accounts;
+  Object.defineProperty(venue.instruments[0], "mark", { enumerable: true, get: answering("65010", "68000") });
+  // two accounts with the same book, one per shard
+  const columns = {
+    count: 2, ids: ["x", "y"], mode: new Uint8Array(2), parent: new Int32Array([-1, -1]), positionOffsets: new Uint32Array([0, 1, 2]),
+    positionInstrument: new Uint16Array([0, 0]), positionLots: new Int32Array([-1000, -1000]), positionEntry: new BigInt64Array([6_500_000_000_000n, 6_500_000_000_000n]),
+    collateralOffsets: new Uint32Array([0, 1, 2]), collateralAsset: new Uint8Array(2), collateralAmount: new BigInt64Array([300_000_000_000n, 300_000_000_000n]),
+  };
+  const sharded = await ShardedEngine.create(venue, columns, { shards: 2 });
+  try {
+    const { maintenanceMargin } = await sharded.riskColumns();
+    assert.equal([...maintenanceMargin], [650_100_000n, 650_100_000n]);
+  } finally {
+    await sharded.close();
+  }
+});
+
+test.run();
