@@ -97,4 +97,13 @@ test("every shard loads the venue as judged: a mark answering otherwise later re
   }
 });
 
+test("a refusal the module makes names the balance by its asset: the account's collateral is not read again", async () => {
+  const venue = EXAMPLE();
+  const bob = venue.accounts[1];
+  // 10^9 BTC at 65,000 passes the collateral value limit; read again, the balances would hold USD alone
+  Object.defineProperty(bob, "collateral", { enumerable: true, get: answering({ USD: "1", BTC: "1000000000" }, { USD: "1" }) });
+  const error = await MarginEngine.fromVenue(venue).then(() => null, (e) => e);
+  assert.equal([error?.code, error?.field], ["OUT_OF_RANGE", "accounts[1].collateral.BTC"]);
+});
+
 test.run();

@@ -210,7 +210,10 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
     fieldOf(column, row) {
       if (column === "collateralAmount" || column === "collateralAsset") {
         const a = accountOfRow(collateralOffsets, row);
-        return `accounts[${a}].collateral.${nonZeroKey(rows[a] as Record<string, unknown>, row - collateralOffsets[a])}`;
+        // the balance's key is its asset's id: the account's row is not read again
+        const asset = collateral.asset[row];
+        const [key] = [...assetIndex].find(([, k]) => k === asset) as [string, number];
+        return `accounts[${a}].collateral.${key}`;
       }
       if (column === "positionLots" || column === "positionEntry" || column === "positionInstrument") {
         const a = accountOfRow(positionOffsets, row);
@@ -233,11 +236,3 @@ function accountOfRow(offsets: Uint32Array, row: number): number {
   return low;
 }
 
-/** The key of an account's `k`-th non-zero balance, in the file's order (already validated). */
-function nonZeroKey(account: Record<string, unknown>, k: number): string {
-  const balances = (account.collateral ?? {}) as Record<string, unknown>;
-  for (const key of Object.keys(balances)) {
-    if (parseDecimal(balances[key], PRICE_SCALE, key) !== 0n && k-- === 0) return key;
-  }
-  return fail("MALFORMED", "accounts", "collateral row out of range");
-}
