@@ -9,7 +9,7 @@ import {
 } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { MAX_MEMORY_BYTES, memoryNeeded, type WasmExports } from "../module/wasm.js";
-import { checkAccountColumns, type AccountColumns, type StagedFieldName } from "../venue/account-columns.js";
+import { checkAccountColumns, defaultAccountId, type AccountColumns, type StagedFieldName } from "../venue/account-columns.js";
 import { lotsOf, parseMode } from "../venue/accounts.js";
 import { beyondCollateralValue, beyondNotional, isExpiredAt, parseFillPrice } from "../venue/reference.js";
 import { formatTime } from "../core/time.js";
@@ -154,7 +154,7 @@ export class AccountBook {
   }
 
   accountId(a: number): string {
-    return this.ids === null ? `acc-${a}` : this.ids[a];
+    return this.ids === null ? defaultAccountId(a) : this.ids[a];
   }
 
   /** Every account's id, or null when they are all `acc-${i}`. */
@@ -184,7 +184,7 @@ export class AccountBook {
   }
 
   private materializeIds(): string[] {
-    if (this.ids === null) this.ids = Array.from({ length: this.count() }, (_, a) => `acc-${a}`);
+    if (this.ids === null) this.ids = Array.from({ length: this.count() }, (_, a) => defaultAccountId(a));
     return this.ids;
   }
 

@@ -11,7 +11,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_ACCOUNTS } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
-import type { AccountColumns } from "../venue/account-columns.js";
+import { defaultAccountId, type AccountColumns } from "../venue/account-columns.js";
 import {
   buildReference, tiered, FIRST_CRYPTO_ASSET, FUTURE_EXPIRIES, IM_MULTIPLIER, INSTRUMENTS_PER_UNDERLYING, OPTIONS_PER_UNDERLYING,
   OPT_IM, OPT_IM_MIN, OPT_MM, SCENARIOS, SCENARIO_COVER, SCENARIO_MOVE, SHORT_OPTION_MIN, TIER_IMF, TIER_MMF, TIER_START,
@@ -354,16 +354,13 @@ export function generateVenueInBatches(options: { accounts: number; seed: number
     for (let first = 0; first < accounts; first += batch) {
       const count = Math.min(batch, accounts - first);
       const columns = drawBatch(writer, first, count);
-      const ids = Array.from({ length: count }, (_, k) => accountId(first + k));
-      const parents = Array.from(writer.parent.subarray(first, first + count), (parent) => (parent < 0 ? null : accountId(parent)));
+      const ids = Array.from({ length: count }, (_, k) => defaultAccountId(first + k));
+      const parents = Array.from(writer.parent.subarray(first, first + count), (parent) => (parent < 0 ? null : defaultAccountId(parent)));
       yield { columns: { ...columns, ids, parent: noParents.subarray(0, count) }, parents };
     }
   }
   return { venue, batches: batches() };
 }
-
-/** Account `a`'s id: the one loadColumns gives a row without an id. */
-const accountId = (a: number) => `acc-${a}`;
 
 function checkedOptions(options: { accounts: number; seed: number }): { accounts: number; seed: number } {
   const { accounts, seed } = optionsOf(options, "options", ["accounts", "seed"]);

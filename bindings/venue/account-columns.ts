@@ -4,9 +4,12 @@ import { MAX_ACCOUNTS, MAX_ROWS, type STAGED_FIELDS } from "../core/constants.ge
 import { fail } from "../core/errors.js";
 import { asId, asObject, isId, onlyKeys } from "../core/json.js";
 
+/** Account `a`'s id in columns loaded without ids. */
+export const defaultAccountId = (a: number) => `acc-${a}`;
+
 export interface AccountColumns {
   count: number;
-  /** Account ids; when omitted, account i is `acc-${i}`. */
+  /** Account ids; when omitted, account i is `acc-${i}` (defaultAccountId). */
   ids?: string[];
   /** 0 standard, 1 portfolio. */
   mode: Uint8Array;

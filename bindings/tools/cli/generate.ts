@@ -33,8 +33,10 @@ function* venueAccounts(engine: MarginEngine, batches: Iterable<AccountBatch>): 
     engine.loadColumns(columns);
     yield engine.venueAccounts().map((row, k) => {
       const parent = parents[k];
-      // the key where toVenue() puts it, between the mode and the balances
-      return parent === null ? row : { id: row.id, mode: row.mode, parent, collateral: row.collateral, positions: row.positions };
+      if (parent === null) return row;
+      // the key where toVenue() puts it, after the mode
+      const { id, mode, ...rest } = row;
+      return { id, mode, parent, ...rest };
     });
   }
 }
