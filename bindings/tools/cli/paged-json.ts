@@ -18,8 +18,9 @@ export function* offsetPages<T>(page: (offset: number, limit: number) => T[]): G
 
 /**
  * Writes `head`, the elements of each page as JSON, comma-separated, then `tail()` (called once
- * the last page is written). A page is produced only once the one before it is written, so a
- * reader that goes away (EPIPE: `| head`) ends the run through the sink (runCli) before more work.
+ * the last page is written). A page is produced only once the one before it has been handed to
+ * the output (but for the last chunk under 64 K characters it leaves gathered), so a reader that
+ * goes away (EPIPE: `| head`) ends the run through the sink (runCli) within a page or so.
  */
 export async function writePagedJson(out: Sink, head: string, pages: Iterable<unknown[]>, tail: () => string): Promise<void> {
   let chunk = head, first = true;
