@@ -96,49 +96,6 @@ test("an engine holds neither the caller's params nor hands out its own: changin
   await expectMarginError(() => MarginEngine.fromVenue(holey), { code: "MALFORMED", field: "params.grid[0]" });
 });
 
-/** `record` with `key` a getter answering `first`, then `later` on every read after: and how many reads it took. */
-function readCounting(record, key, first, later) {
-  const counted = { reads: 0 };
-  const copy = { ...record };
-  delete copy[key];
-  Object.defineProperty(copy, key, { enumerable: true, get: () => (counted.reads++ === 0 ? first : later) });
-  return [copy, counted];
-}
-
-test("a call's record is read once: what upsertAccount and checkOrder judged is what they use", async () => {
-  const engine = await MarginEngine.fromVenue(EXAMPLE);
-  // bob's parent answers alice once, then bob itself: he becomes alice's sub-account
-  const [account, parentReads] = readCounting({ id: "bob" }, "parent", "alice", "bob");
-  engine.upsertAccount(account);
-  assert.is(parentReads.reads, 1);
-  assert.equal(engine.account("alice").subAccounts, ["bob", "carol"]);
-  const fresh = await MarginEngine.restore(engine.snapshot());
-  assert.is(fresh.account("bob").parent, "alice");
-  // a quantity answering 0.1 once, then a malformed one: the check is the 0.1 order's
-  const order = { account: "alice", instrument: "BTC-PERP", qty: "0.1", price: "65000" };
-  const [twisted, qtyReads] = readCounting(order, "qty", "0.1", "junk");
-  const before = engine.snapshot();
-  assert.equal(engine.checkOrder(twisted), engine.checkOrder(order));
-  assert.is(qtyReads.reads, 1);
-  assert.equal(engine.snapshot(), before);
-});
-
-test("a reference row is read once: a spot that is there when judged is there when applied", async () => {
-  const engine = await MarginEngine.fromVenue(EXAMPLE);
-  // a spot answering once, then null: an underlying with neither a spot nor sources is refused, never loaded
-  const [underlying, spotReads] = readCounting({ id: "SOL", vol: "0.8", rate: "0.01" }, "spot", "150", null);
-  engine.upsertUnderlying(underlying);
-  assert.is(spotReads.reads, 1);
-  assert.is(engine.toVenue().underlyings.find((u) => u.id === "SOL").spot, "150");
-  // the settlement asset's underlying answering null once, then BTC
-  const [usd, underlyingReads] = readCounting({ id: "USD", price: "1", haircut: "0" }, "underlying", null, "BTC");
-  engine.upsertAsset(usd);
-  assert.is(underlyingReads.reads, 1);
-  assert.is(engine.toVenue().assets.find((a) => a.id === "USD").underlying, undefined);
-  const copy = await MarginEngine.restore(engine.snapshot());
-  assert.equal(copy.toVenue(), engine.toVenue());
-});
-
 test("a clock move that would re-derive an index past a held notional limit is refused", async () => {
   // sources 100 (30 s old), 101 and 102: index 101, and 99,009,900 lots are worth 9,999,999,900 of the 1e10
   // limit; once the first source ages out the index would be 101.5

@@ -16,6 +16,15 @@ const answering = (...answers) => {
   return () => answers[Math.min(reads++, answers.length - 1)];
 };
 
+/** `record` with `key` a getter answering `first`, then `later` on every read after: and how many reads it took. */
+function readCounting(record, key, first, later) {
+  const counted = { reads: 0 };
+  const copy = { ...record };
+  delete copy[key];
+  Object.defineProperty(copy, key, { enumerable: true, get: () => (counted.reads++ === 0 ? first : later) });
+  return [copy, counted];
+}
+
 async function assertRestores(engine) {
   const copy = await MarginEngine.restore(engine.snapshot());
   assert.equal(copy.toVenue(), engine.toVenue());
@@ -104,6 +113,40 @@ test("a refusal the module makes names the balance by its asset: the account's c
   Object.defineProperty(bob, "collateral", { enumerable: true, get: answering({ USD: "1", BTC: "1000000000" }, { USD: "1" }) });
   const error = await MarginEngine.fromVenue(venue).then(() => null, (e) => e);
   assert.equal([error?.code, error?.field], ["OUT_OF_RANGE", "accounts[1].collateral.BTC"]);
+});
+
+test("a call's record is read once: what upsertAccount and checkOrder judged is what they use", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE());
+  // bob's parent answers alice once, then bob itself: he becomes alice's sub-account
+  const [account, parentReads] = readCounting({ id: "bob" }, "parent", "alice", "bob");
+  engine.upsertAccount(account);
+  assert.is(parentReads.reads, 1);
+  assert.equal(engine.account("alice").subAccounts, ["bob", "carol"]);
+  const fresh = await MarginEngine.restore(engine.snapshot());
+  assert.is(fresh.account("bob").parent, "alice");
+  // a quantity answering 0.1 once, then a malformed one: the check is the 0.1 order's
+  const order = { account: "alice", instrument: "BTC-PERP", qty: "0.1", price: "65000" };
+  const [twisted, qtyReads] = readCounting(order, "qty", "0.1", "junk");
+  const before = engine.snapshot();
+  assert.equal(engine.checkOrder(twisted), engine.checkOrder(order));
+  assert.is(qtyReads.reads, 1);
+  assert.equal(engine.snapshot(), before);
+});
+
+test("a reference row is read once: a spot that is there when judged is there when applied", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE());
+  // a spot answering once, then null: an underlying with neither a spot nor sources is refused, never loaded
+  const [underlying, spotReads] = readCounting({ id: "SOL", vol: "0.8", rate: "0.01" }, "spot", "150", null);
+  engine.upsertUnderlying(underlying);
+  assert.is(spotReads.reads, 1);
+  assert.is(engine.toVenue().underlyings.find((u) => u.id === "SOL").spot, "150");
+  // the settlement asset's underlying answering null once, then BTC
+  const [usd, underlyingReads] = readCounting({ id: "USD", price: "1", haircut: "0" }, "underlying", null, "BTC");
+  engine.upsertAsset(usd);
+  assert.is(underlyingReads.reads, 1);
+  assert.is(engine.toVenue().assets.find((a) => a.id === "USD").underlying, undefined);
+  const copy = await MarginEngine.restore(engine.snapshot());
+  assert.equal(copy.toVenue(), engine.toVenue());
 });
 
 test.run();
