@@ -2,8 +2,12 @@
 import { MAX_ID_LENGTH } from "./constants.generated.js";
 import { fail } from "./errors.js";
 
+/** An object that is not an array (plain or not: see notPlain). */
+export const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
 export function asObject(value: unknown, field: string): Record<string, unknown> {
-  if (typeof value !== "object" || value === null || Array.isArray(value)) fail("MALFORMED", field, "expected an object");
+  if (!isObject(value)) fail("MALFORMED", field, "expected an object");
   const other = notPlain(value);
   if (other !== null) fail("MALFORMED", field, `expected an object, got ${other}`);
   return value as Record<string, unknown>;

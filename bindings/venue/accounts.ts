@@ -7,7 +7,7 @@
 // value or the error. Field paths are built only for an error.
 import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray, asArrayCopy, asId, asObject, copyElements, isId } from "../core/json.js";
+import { asArray, asArrayCopy, asId, asObject, copyElements, isId, isObject } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
 import {
   KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
@@ -50,9 +50,6 @@ export function lotsOf(qty: unknown, lotSize: bigint, field: string): number {
 
 const MAX_LOTS_NUMBER = Number(MAX_LOTS);
 const MAX_AMOUNT_TEXT = "[-10000000000, 10000000000]";
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /** The collateral rows' columns, grown by doubling (how many balances a file holds is not known up front). */
 class CollateralRows {
@@ -99,8 +96,9 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
     const account = rows[a];
     if (!isObject(account)) fail("MALFORMED", `accounts[${a}]`, "expected an object");
     const positions = account.positions;
-    lists[a] = Array.isArray(positions) ? copyElements(positions) : positions;
-    if (Array.isArray(positions)) positionRows += (lists[a] as unknown[]).length;
+    const list = Array.isArray(positions) ? copyElements(positions) : positions;
+    lists[a] = list;
+    if (Array.isArray(list)) positionRows += list.length;
   }
   if (positionRows > MAX_ROWS) fail("OUT_OF_RANGE", "accounts", `more than ${MAX_ROWS} positions in one load`);
   const ids = new Array<string>(n);

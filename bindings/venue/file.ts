@@ -1,6 +1,6 @@
 // A venue file (JSON text or an object already parsed) and the engine settings at its top level.
 import { fail } from "../core/errors.js";
-import { asObject, copyElements, copyMembers, notPlain } from "../core/json.js";
+import { asObject, copyElements, copyMembers, isObject, notPlain } from "../core/json.js";
 
 /** A venue's settings as its file gives them; null takes the default, except for `now` (MALFORMED). */
 export interface VenueSettingsText {
@@ -33,8 +33,7 @@ export function parseVenueFile(venue: unknown): { file: Record<string, unknown>;
 const REFERENCE_MEMBERS = ["underlyings", "assets", "instruments"];
 
 /** A plain row copied (anything else is left to its parser to name). */
-const rowCopy = (row: unknown) =>
-  typeof row === "object" && row !== null && !Array.isArray(row) && notPlain(row) === null ? copyMembers(row as Record<string, unknown>) : row;
+const rowCopy = (row: unknown) => (isObject(row) && notPlain(row) === null ? copyMembers(row) : row);
 
 /**
  * A venue object is plain data (core/json.ts's notPlain): a Promise, a Response, a Blob or File,
