@@ -16,6 +16,8 @@ import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
+import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
+import { uniformInt } from "pure-rand/distribution/uniformInt";
 import { benchOptions, refuse } from "./arguments.mjs";
 import { timeOnce, median } from "./interleave.mjs";
 import { keepPositions } from "./cases.mjs";
@@ -52,9 +54,12 @@ const btc = wanted.includes("btc") ? keepPositions(venue, portfolio, (i) => i.un
 /** Every account not holding the SOL perpetual among a seeded random 40 %, in that random order. */
 function scatteredAccounts() {
   const perpetual = venue.instruments.findIndex((i) => i.underlying === "SOL" && i.kind === "perp");
-  let state = seed + 1;
-  const random = () => (state = (state * 1103515245 + 12345) % 2147483648) / 2147483648;
-  const order = Array.from({ length: accounts }, (_, a) => [random(), a]).sort((x, y) => x[0] - y[0]).map(([, a]) => a);
+  // a seeded Fisher–Yates shuffle of the account indices
+  const rng = xoroshiro128plus(seed + 1), order = Array.from({ length: accounts }, (_, a) => a);
+  for (let k = accounts - 1; k > 0; k--) {
+    const j = uniformInt(rng, 0, k);
+    [order[k], order[j]] = [order[j], order[k]];
+  }
   const holds = (a) => columns.positionInstrument.subarray(columns.positionOffsets[a], columns.positionOffsets[a + 1]).includes(perpetual);
   return { perpetual: venue.instruments[perpetual], moved: order.slice(0, Math.floor(accounts * 0.4)).filter((a) => !holds(a)) };
 }
