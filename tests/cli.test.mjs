@@ -1,4 +1,4 @@
-// The command line: JSON on stdout, `error: CODE at FIELD: message` on stderr with exit code 2
+// The command line: JSON on stdout, `error: CODE at FIELD: detail` on stderr with exit code 2
 // and nothing on stdout, `--help` on every command.
 import { test } from "uvu";
 import * as assert from "uvu/assert";

@@ -1,6 +1,6 @@
 // Seeded fuzzing. Mutated venue files, by class, through the command line's own code
 // path (runCli, in-process): each run prints one line of valid JSON with nothing on stderr, or
-// exactly one `error: CODE at FIELD: message` line with nothing on stdout and exit code 2 — never
+// exactly one `error: CODE at FIELD: detail` line with nothing on stdout and exit code 2 — never
 // a crash or an INTERNAL error. Random API calls: every rejection is a MarginError that leaves the
 // snapshot bytes as they were. Snapshot headers: every forged or damaged one is a MarginError.
 // MARGIN_FUZZ_SCALE=100 runs 100 times more of each.

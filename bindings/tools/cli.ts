@@ -1,6 +1,6 @@
 // The margin-core command line, callable in-process: runCli(argv, io) returns the exit code, and
 // bin/margin-core.js is a thin wrapper around it. Output is JSON on stdout; every error is one
-// line on stderr, `error: CODE at FIELD: message` (control characters escaped), exit code 2,
+// line on stderr, `error: CODE at FIELD: detail` (control characters escaped), exit code 2,
 // nothing on stdout. A reader closing stdout early (`| head`) ends the run quietly, exit 0; any
 // other failure to write stdout is an error like the rest.
 import { parseArgs, type ParseArgsConfig } from "node:util";
@@ -31,7 +31,7 @@ const COMMANDS: Record<string, Command> = {
   whatif: whatIfCommand,
 };
 
-const ERRORS = "Errors: one line on stderr, `error: CODE at FIELD: message`, exit code 2, nothing on stdout.";
+const ERRORS = "Errors: one line on stderr, `error: CODE at FIELD: detail`, exit code 2, nothing on stdout.";
 
 function overview(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(13)} ${c.summary}`);

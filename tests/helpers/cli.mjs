@@ -8,5 +8,5 @@ export async function cli(...args) {
   return { status, stdout, stderr };
 }
 
-/** `error: CODE at FIELD: message`, one line, and nothing else on either stream. */
+/** `error: CODE at FIELD: detail`, one line, and nothing else on either stream. */
 export const ERROR_LINE = /^error: [A-Z_]+ at [^\n]*: [^\n]*\n$/;
