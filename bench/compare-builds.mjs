@@ -1,5 +1,5 @@
 // Two builds of the engine side by side in one process: `node bench/compare-builds.mjs --base DIR
-// [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered]`,
+// [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered,checked]`,
 // where --base is another build's `build/` folder (copied aside before a change, say) and --build
 // this one's (by default the repository's `build/`). The same generated venue, every account in
 // portfolio mode, is loaded into an engine of each build; each case is sampled in alternation
@@ -9,7 +9,8 @@
 // of the venue keeping only BTC positions, `recompute` the full recompute, `crash` and `cleared`
 // the suite's crash ticks, and `scattered` the tick on the venue after 40 % of its accounts, in
 // random order, each opened a SOL perpetual — their books and cache slots moved to their arenas'
-// ends, as trading leaves them between compactions.
+// ends, as trading leaves them between compactions — and `checked` the tick after the same
+// accounts each had a pre-trade check of that order (nothing applied).
 // After the rounds, the two builds' snapshots are compared byte for byte, and so are the crash
 // tick's reports: a change meant to be faster must not change a result.
 import { existsSync } from "node:fs";
@@ -22,7 +23,7 @@ import { benchOptions, refuse } from "./arguments.mjs";
 import { timeOnce, median } from "./interleave.mjs";
 import { keepPositions } from "./cases.mjs";
 
-const USAGE = "node bench/compare-builds.mjs --base DIR [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered]";
+const USAGE = "node bench/compare-builds.mjs --base DIR [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered,checked]";
 const values = benchOptions(USAGE, {
   base: { type: "string" },
   build: { type: "string", default: fileURLToPath(new URL("../build", import.meta.url)) },
@@ -39,7 +40,7 @@ if (!Number.isSafeInteger(rounds) || rounds < 1) refuse(USAGE, `--rounds must be
 for (const option of ["base", "build"]) {
   if (!existsSync(resolve(values[option], "index.js"))) refuse(USAGE, `--${option}: ${values[option]} holds no index.js (a build/ folder)`);
 }
-const KNOWN = ["tick", "btc", "recompute", "crash", "cleared", "scattered"];
+const KNOWN = ["tick", "btc", "recompute", "crash", "cleared", "scattered", "checked"];
 const wanted = values.cases.split(",");
 for (const name of wanted) if (!KNOWN.includes(name)) refuse(USAGE, `--cases: unknown case ${name} (known: ${KNOWN.join(", ")})`);
 const log = (line) => process.stderr.write(line + "\n");
@@ -63,7 +64,7 @@ function scatteredAccounts() {
   const holds = (a) => columns.positionInstrument.subarray(columns.positionOffsets[a], columns.positionOffsets[a + 1]).includes(perpetual);
   return { perpetual: venue.instruments[perpetual], moved: order.slice(0, Math.floor(accounts * 0.4)).filter((a) => !holds(a)) };
 }
-const scattered = wanted.includes("scattered") ? scatteredAccounts() : null;
+const scattered = wanted.includes("scattered") || wanted.includes("checked") ? scatteredAccounts() : null;
 const tickTime = Date.parse(venue.now) + 1000;
 
 async function engineOf(MarginEngine, accountColumns) {
@@ -73,6 +74,12 @@ async function engineOf(MarginEngine, accountColumns) {
   return engine;
 }
 
+/** A BTC print and the read that absorbs it, the price one higher each sample. */
+function tickSample(engine) {
+  let price = 65000;
+  return () => timeOnce(() => { engine.setPrice("BTC", String((price += 1)), tickTime); engine.lotGreeks("BTC-PERP"); });
+}
+
 const cases = [];
 const checks = [];
 for (const build of builds) {
@@ -80,21 +87,24 @@ for (const build of builds) {
   const name = (what) => `${what} (${build.label})`;
   const recomputed = await engineOf(MarginEngine, portfolio);
   const ticked = await engineOf(MarginEngine, portfolio);
-  let price = 65000;
-  if (wanted.includes("tick")) {
-    cases.push({ name: name("tick"), sample: () => timeOnce(() => { ticked.setPrice("BTC", String((price += 1)), tickTime); ticked.lotGreeks("BTC-PERP"); }) });
-  }
+  if (wanted.includes("tick")) cases.push({ name: name("tick"), sample: tickSample(ticked) });
   if (wanted.includes("recompute")) cases.push({ name: name("recompute"), sample: () => timeOnce(() => recomputed.recompute()) });
   if (btc) {
     const btcEngine = await engineOf(MarginEngine, btc);
     cases.push({ name: name("btc"), sample: () => timeOnce(() => btcEngine.recompute()) });
   }
-  if (scattered) {
+  if (wanted.includes("scattered")) {
     const moved = await engineOf(MarginEngine, portfolio);
     for (const a of scattered.moved) moved.setPosition(`acc-${a}`, scattered.perpetual.id, scattered.perpetual.lotSize, "100");
     moved.totals();
-    let movedPrice = 65000;
-    cases.push({ name: name("scattered"), sample: () => timeOnce(() => { moved.setPrice("BTC", String((movedPrice += 1)), tickTime); moved.lotGreeks("BTC-PERP"); }) });
+    cases.push({ name: name("scattered"), sample: tickSample(moved) });
+  }
+  if (wanted.includes("checked")) {
+    const checkedEngine = await engineOf(MarginEngine, portfolio);
+    const order = { instrument: scattered.perpetual.id, qty: scattered.perpetual.lotSize, price: "100" };
+    for (const a of scattered.moved) checkedEngine.checkOrder({ ...order, account: `acc-${a}` });
+    checkedEngine.totals();
+    cases.push({ name: name("checked"), sample: tickSample(checkedEngine) });
   }
   const snapshot = recomputed.snapshot();
   const reports = {};

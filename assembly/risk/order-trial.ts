@@ -1,12 +1,16 @@
 // The pre-trade trial (docs/methodology.md §12) in one call: the account evaluated as it stands and with
-// one position changed, then put back exactly — its book, the open-interest bound and its stored
-// results — so a check costs two evaluations and no trips through the facade in between.
+// one position changed, then put back exactly — its book where it lies, the open-interest bound,
+// the exposure index, the net-lots flag and its stored results — so a check costs two evaluations,
+// no trips through the facade in between, and leaves nothing a later tick or total pays for.
 import { i32At, i64At, setI64At, u8At, setU8At } from "../store/column";
-import { instrumentMaxLots } from "../store/reference";
+import { instrumentMaxLots, instrumentUnderlying } from "../store/reference";
 import {
-  accountEquity, accountMaintenanceMargin, accountStatus, positionLots, positionEntry,
+  accountEquity, accountMaintenanceMargin, accountStatus, accountPositionStart, accountPositionCount,
+  accountPositionCapacity, positionLots, positionEntry,
 } from "../store/accounts";
-import { positionIndex, setPosition } from "../store/books";
+import { positionIndex, setPosition, lendScratchSegment, restoreSegment } from "../store/books";
+import { isExposed, clearExposed } from "../store/exposure";
+import { takeLotsMoved, markLotsMoved } from "../store/holders";
 import { evaluateAccount, getLastInitialMargin } from "./evaluate";
 import { ensurePrepared } from "./freshness";
 
@@ -43,11 +47,21 @@ export function trialOrder(account: i32, instrument: i32, lots: i32, entry: i64)
   statusBefore = u8At(accountStatus.ptr, account);
   const held = heldLots, heldAt = heldEntry;
   const bound = i64At(instrumentMaxLots.ptr, instrument);
+  const underlying = i32At(instrumentUnderlying.ptr, instrument), exposed = isExposed(account, underlying);
+  const lotsMoved = takeLotsMoved();
+  // a full book gaining a row would move to the arena's end for good: the trial works on a copy there
+  const start = i32At(accountPositionStart.ptr, account), capacity = u8At(accountPositionCapacity.ptr, account);
+  const lent = held == 0 && lots != 0 && u8At(accountPositionCount.ptr, account) == capacity;
+  if (lent) lendScratchSegment(account);
   setPosition(account, instrument, lots, entry);
   evaluateAccount(account);
   initialMarginAfter = getLastInitialMargin();
   equityAfter = i64At(accountEquity.ptr, account);
   setPosition(account, instrument, held, held == 0 ? entry : heldAt);
+  if (lent) restoreSegment(account, start, capacity);
+  if (!exposed) clearExposed(account, underlying);
+  takeLotsMoved();
+  if (lotsMoved) markLotsMoved();
   setI64At(instrumentMaxLots.ptr, instrument, bound);
   setI64At(accountEquity.ptr, account, equity);
   setI64At(accountMaintenanceMargin.ptr, account, maintenance);

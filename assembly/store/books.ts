@@ -167,6 +167,30 @@ function growCollateralSegment(account: i32, start: i32, count: i32): i32 {
 }
 
 /**
+ * Points a full book at a copy of itself just past the position arena's end, with room for one
+ * more row, so that a pre-trade trial can insert a position without moving the book (which would
+ * leave a hole and put the book out of account order until a compaction). The arena's high-water
+ * mark does not move: the copy is scratch, overwritten by the next segment move.
+ * Put back with `restoreSegment`.
+ */
+export function lendScratchSegment(account: i32): void {
+  const start = i32At(accountPositionStart.ptr, account), count = u8At(accountPositionCount.ptr, account);
+  const scratch = positionSlots;
+  positionInstrument.reserve(scratch + count + 1);
+  positionLots.reserve(scratch + count + 1);
+  positionEntry.reserve(scratch + count + 1);
+  for (let k = 0; k < count; k++) copyPosition(start + k, scratch + k);
+  setI32At(accountPositionStart.ptr, account, scratch);
+  setU8At(accountPositionCapacity.ptr, account, count + 1);
+}
+
+/** Points the account's book back at its own segment (after `lendScratchSegment`, the book as it was lent). */
+export function restoreSegment(account: i32, start: i32, capacity: i32): void {
+  setI32At(accountPositionStart.ptr, account, start);
+  setU8At(accountPositionCapacity.ptr, account, capacity);
+}
+
+/**
  * True when both arenas already hold every account's rows in account order with no gap (as a bulk
  * load or a compaction leaves them): compacting would change nothing.
  */

@@ -1,8 +1,8 @@
 // Which accounts a price on each underlying can move: one bit per (underlying, account), set for
 // a position in one of its instruments or a balance of an asset priced from it. Rows are
 // underlying-major, so a tick on one underlying scans one row of words and skips empty ones.
-// Bits are only ever set between rebuilds: a stale bit costs one needless re-evaluation, never
-// a wrong result.
+// Between rebuilds bits are only set (but for the one a pre-trade trial sets and takes back): a
+// stale bit costs one needless re-evaluation, never a wrong result.
 import { Column, i32At, u8At, u16At } from "./column";
 import { instrumentUnderlying, assetUnderlying, underlyingCount } from "./reference";
 import {
@@ -24,15 +24,35 @@ export function exposureValid(): bool {
   return builtUnderlyings == underlyingCount && accountCount <= exposureStride << 5;
 }
 
+/** The address of the index word holding account's bit for underlying. */
+// @ts-ignore: decorator
+@inline function wordAt(underlying: i32, account: i32): usize {
+  return exposureBits.ptr + ((<usize>underlying * <usize>exposureStride + <usize>(account >>> 5)) << 2);
+}
+
 // @ts-ignore: decorator
 @inline function setBit(underlying: i32, account: i32): void {
-  const at = exposureBits.ptr + ((<usize>underlying * <usize>exposureStride + <usize>(account >>> 5)) << 2);
+  const at = wordAt(underlying, account);
   store<u32>(at, load<u32>(at) | (1 << (account & 31)));
 }
 
 /** Records that `account` now holds something priced from `underlying` (if the index is built). */
 export function markExposed(account: i32, underlying: i32): void {
   if (underlying >= 0 && exposureValid()) setBit(underlying, account);
+}
+
+/** Whether account's bit for underlying is set (false while the index is not built). */
+export function isExposed(account: i32, underlying: i32): bool {
+  if (underlying < 0 || !exposureValid()) return false;
+  const at = wordAt(underlying, account);
+  return (load<u32>(at) & (1 << (account & 31))) != 0;
+}
+
+/** Clears the bit a pre-trade trial set for a position it took back (risk/order-trial.ts). */
+export function clearExposed(account: i32, underlying: i32): void {
+  if (underlying < 0 || !exposureValid()) return;
+  const at = wordAt(underlying, account);
+  store<u32>(at, load<u32>(at) & ~(1 << (account & 31)));
 }
 
 /** Words per underlying row of an index built for `accounts` accounts (room for 12.5 % more). */

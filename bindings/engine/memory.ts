@@ -101,9 +101,16 @@ export class MemoryGuard {
     return bytes;
   }
 
-  /** Bytes inserting a position into account a's book could allocate (`insert`). */
-  positionInsert(a: number): number {
-    return this.insert(a, POSITIONS);
+  /**
+   * Bytes a pre-trade check's trial position could allocate in account a's book: none when the book
+   * has room; a full book is copied past the arena's end with room for one more row
+   * (assembly/risk/order-trial.ts), never moved, so no compaction either.
+   */
+  trialInsert(a: number): number {
+    const count = this.views.u8(POSITIONS.count)[a];
+    if (count !== this.views.u8(POSITIONS.capacity)[a]) return 0;
+    const needed = POSITIONS.slots(this.wasm) + count + 1;
+    return POSITIONS.columns.reduce((sum, id) => sum + this.grown(id, needed), 0);
   }
 
   /**

@@ -73,7 +73,7 @@ export class Orders {
     if (!held && this.views.u8(Col.AccountPositionCount)[a] >= MAX_POSITIONS_PER_ACCOUNT) {
       fail("OUT_OF_RANGE", "order.qty", `an account holds at most ${MAX_POSITIONS_PER_ACCOUNT} positions`);
     }
-    if (!held && after !== 0) this.memory.ensure(this.memory.positionInsert(a), "order.qty");
+    if (!held && after !== 0) this.memory.ensure(this.memory.trialInsert(a), "order.qty");
     // cash moved by the fill: a linear fill realizes (entry − price) on the lots at the held
     // entry; an option fill pays or receives its premium; the fee is owed (rounded up)
     const notional = BigInt(lots) * row.lotSize;
