@@ -15,13 +15,14 @@ export {
 export {
   positionIndex, setPosition, setCollateral, arenasDense, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting,
 } from "./store/books";
+export { compactLayout } from "./store/compaction";
 export {
   stageLoad, validateStaged, commitStaged, discardStaged, heldBeyondNotional,
   getRejectedField as rejectedField, getRejectedRow as rejectedRow,
 } from "./store/staging";
 export { invalidateExposure, exposureStrideFor, exposureFits } from "./store/exposure";
 export { listMarkedInstruments } from "./store/holders";
-export { getCacheWordsUsed as cacheWordsUsed } from "./store/cache";
+export { getCacheWordsUsed as cacheWordsUsed, getCacheHoleWords as cacheHoleWords } from "./store/cache";
 export { probeBlock, releaseProbes } from "./store/headroom";
 
 export {

@@ -1,5 +1,5 @@
 // Two builds of the engine side by side in one process: `node bench/compare-builds.mjs --base DIR
-// [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered,checked]`,
+// [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered,checked,compacted]`,
 // where --base is another build's `build/` folder (copied aside before a change, say) and --build
 // this one's (by default the repository's `build/`). The same generated venue, every account in
 // portfolio mode, is loaded into an engine of each build; each case is sampled in alternation
@@ -9,8 +9,9 @@
 // of the venue keeping only BTC positions, `recompute` the full recompute, `crash` and `cleared`
 // the suite's crash ticks, and `scattered` the tick on the venue after 40 % of its accounts, in
 // random order, each opened a SOL perpetual — their books and cache slots moved to their arenas'
-// ends, as trading leaves them between compactions — and `checked` the tick after the same
-// accounts each had a pre-trade check of that order (nothing applied).
+// ends, as trading leaves them between compactions —, `compacted` that tick after `compact()`, and
+// `checked` the tick after the same accounts each had a pre-trade check of that order (nothing
+// applied).
 // After the rounds, the two builds' snapshots are compared byte for byte, and so are the crash
 // tick's reports: a change meant to be faster must not change a result.
 import { existsSync } from "node:fs";
@@ -23,7 +24,7 @@ import { benchOptions, refuse } from "./arguments.mjs";
 import { timeOnce, median } from "./interleave.mjs";
 import { keepPositions } from "./cases.mjs";
 
-const USAGE = "node bench/compare-builds.mjs --base DIR [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered,checked]";
+const USAGE = "node bench/compare-builds.mjs --base DIR [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered,checked,compacted]";
 const values = benchOptions(USAGE, {
   base: { type: "string" },
   build: { type: "string", default: fileURLToPath(new URL("../build", import.meta.url)) },
@@ -40,7 +41,7 @@ if (!Number.isSafeInteger(rounds) || rounds < 1) refuse(USAGE, `--rounds must be
 for (const option of ["base", "build"]) {
   if (!existsSync(resolve(values[option], "index.js"))) refuse(USAGE, `--${option}: ${values[option]} holds no index.js (a build/ folder)`);
 }
-const KNOWN = ["tick", "btc", "recompute", "crash", "cleared", "scattered", "checked"];
+const KNOWN = ["tick", "btc", "recompute", "crash", "cleared", "scattered", "checked", "compacted"];
 const wanted = values.cases.split(",");
 for (const name of wanted) if (!KNOWN.includes(name)) refuse(USAGE, `--cases: unknown case ${name} (known: ${KNOWN.join(", ")})`);
 const log = (line) => process.stderr.write(line + "\n");
@@ -64,7 +65,7 @@ function scatteredAccounts() {
   const holds = (a) => columns.positionInstrument.subarray(columns.positionOffsets[a], columns.positionOffsets[a + 1]).includes(perpetual);
   return { perpetual: venue.instruments[perpetual], moved: order.slice(0, Math.floor(accounts * 0.4)).filter((a) => !holds(a)) };
 }
-const scattered = wanted.includes("scattered") || wanted.includes("checked") ? scatteredAccounts() : null;
+const scattered = ["scattered", "checked", "compacted"].some((c) => wanted.includes(c)) ? scatteredAccounts() : null;
 const tickTime = Date.parse(venue.now) + 1000;
 
 async function engineOf(MarginEngine, accountColumns) {
@@ -93,11 +94,15 @@ for (const build of builds) {
     const btcEngine = await engineOf(MarginEngine, btc);
     cases.push({ name: name("btc"), sample: () => timeOnce(() => btcEngine.recompute()) });
   }
-  if (wanted.includes("scattered")) {
+  for (const what of ["scattered", "compacted"].filter((c) => wanted.includes(c))) {
     const moved = await engineOf(MarginEngine, portfolio);
     for (const a of scattered.moved) moved.setPosition(`acc-${a}`, scattered.perpetual.id, scattered.perpetual.lotSize, "100");
     moved.totals();
-    cases.push({ name: name("scattered"), sample: tickSample(moved) });
+    if (what === "compacted") {
+      if (typeof moved.compact !== "function") refuse(USAGE, `--cases compacted: the ${build.label} build has no compact()`);
+      moved.compact();
+    }
+    cases.push({ name: name(what), sample: tickSample(moved) });
   }
   if (wanted.includes("checked")) {
     const checkedEngine = await engineOf(MarginEngine, portfolio);

@@ -17,7 +17,7 @@ import * as esbuild from "esbuild";
 const root = fileURLToPath(new URL("../", import.meta.url));
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
 /** The budgets docs/browser.md states, gzip -9: the main browser bundle (the SIMD module inside, the scalar one apart), and the script-tag build (both inside). */
-const BROWSER_GZIP_BUDGET = 80_000, SCRIPT_TAG_GZIP_BUDGET = 116_000;
+const BROWSER_GZIP_BUDGET = 80_000, SCRIPT_TAG_GZIP_BUDGET = 117_000;
 
 const scratch = [];
 test.after(() => {

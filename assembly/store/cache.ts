@@ -23,6 +23,11 @@ export function getCacheWordsUsed(): i32 {
   return wordsUsed;
 }
 
+/** Words of the arena left behind by moved or released slots. */
+export function getCacheHoleWords(): i32 {
+  return holeWords;
+}
+
 /** The slots no longer match the account table (a bulk load): lay them out again. */
 export function invalidateCacheLayout(): void {
   layoutStale = true;
@@ -97,4 +102,27 @@ export function layoutCache(): void {
   wordsUsed = total;
   holeWords = 0;
   layoutStale = false;
+}
+
+/**
+ * Rewrites the arena densely in account order, each slot keeping its room and contents, so the
+ * results it holds stay valid (compaction.ts). Nothing to do while the layout is due anyway, or
+ * without holes: a slot moves only by leaving one, or is an added account's, taken at the end.
+ */
+export function compactCache(): void {
+  if (layoutStale || holeWords == 0) return;
+  let total = 0;
+  for (let a = 0; a < accountCount; a++) total += u8At(accountCacheCapacity.ptr, a);
+  const column = new Column(3);
+  column.resetTo(total);
+  let at = 0;
+  for (let a = 0; a < accountCount; a++) {
+    const words = u8At(accountCacheCapacity.ptr, a);
+    memory.copy(column.ptr + (<usize>at << 3), cacheSlot(a), <usize>words << 3);
+    setI32At(accountCacheStart.ptr, a, at);
+    at += words;
+  }
+  cacheWords.adopt(column);
+  wordsUsed = total;
+  holeWords = 0;
 }

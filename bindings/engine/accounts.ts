@@ -144,6 +144,12 @@ export class AccountBook {
     this.refresh.account(a);
   }
 
+  /** Lays the books, the tick cache and the exposure index out in account order again; results are unchanged. */
+  compact(): void {
+    this.memory.ensure(this.memory.layoutCompaction(), "maximumMemory");
+    this.wasm.compactLayout();
+  }
+
   /** Account `a`'s balance of asset `k` (raw amount, 0 when it holds none). */
   balance(a: number, k: number): bigint {
     const v = this.views;

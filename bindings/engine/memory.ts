@@ -101,6 +101,12 @@ export class MemoryGuard {
     return bytes;
   }
 
+  /** Bytes `compact()` allocates: the books' rows and the tick cache's words copied into new arenas, each when it has holes or rows out of order. */
+  layoutCompaction(): number {
+    const w = this.wasm;
+    return (w.arenasDense() ? 0 : this.compaction()) + (w.cacheHoleWords() > 0 ? (w.cacheWordsUsed() - w.cacheHoleWords()) * 8 : 0);
+  }
+
   /**
    * Bytes a pre-trade check's trial position could allocate in account a's book: none when the book
    * has room; a full book is copied past the arena's end with room for one more row
