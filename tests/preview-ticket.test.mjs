@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { MarginEngine } from "../build/index.js";
 import { browserLaunchOptions } from "./helpers/chromium.mjs";
-import { openPage, settled } from "./helpers/preview-page.mjs";
+import { openPage, settled, shown } from "./helpers/preview-page.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 
 const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
@@ -110,6 +110,31 @@ test("a refused evaluation names the venue's account and instrument by id, not t
   await price.fill(formatDecimal(2n * index, 8));
   await price.press("Enter");
   assert.is(await refused(), 'Cannot evaluate these edits: OUT_OF_RANGE at instruments.FAR-PERP.mark: 12000000000 is outside (0, 10000000000]. The figures are those of the last valid edits.');
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("an account holding an instrument near the price limit: its figures are Node's, and the chart leaves out, and names, the prices the engine refuses", async () => {
+  // FAR-PERP at 7e9: the chart's ladder (BTC ±50 %) moves its mark past the 1e10 price limit above +42.9 %
+  const venue = JSON.parse(exampleText);
+  venue.instruments.push({ id: "FAR-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "7000000000", tiers: [{ upTo: "100000000", imf: "0.02", mmf: "0.01" }] });
+  venue.accounts.push({ id: "dave", collateral: { USD: "100000" }, positions: [{ instrument: "BTC-PERP", qty: "0.1", entry: "65000" }, { instrument: "FAR-PERP", qty: "0.001", entry: "7000000000" }] });
+  const file = join(scratch, "near-limit.json");
+  writeFileSync(file, JSON.stringify(venue));
+  const risk = (await MarginEngine.fromVenue(venue)).account("dave");
+  const { page, errors } = await openPage(browser);
+  await page.setInputFiles("#file-input", file);
+  await page.waitForFunction(() => document.body.dataset.loads === "2");
+  const count = await settled(page, 0);
+  await page.click('#account-list [data-account="dave"]');
+  await page.waitForFunction(() => document.querySelector("#account-title").textContent === "dave");
+  await settled(page, count);
+  assert.ok(await page.locator("#draft-error").isHidden(), "no refusal of the account's own figures");
+  const text = (id) => page.locator(`#${id}`).textContent();
+  assert.equal([shown(await text("equity")), shown(await text("maintenance-margin")), shown(await text("initial-margin"))],
+    [parseDecimal(risk.equity, 6), parseDecimal(risk.maintenanceMargin, 6), parseDecimal(risk.initialMargin, 6)]);
+  assert.match(await text("chart-note"), / 6 of the 81 prices are left out, the engine refusing them: OUT_OF_RANGE at instruments\.FAR-PERP\.mark: 10062500000 is outside \(0, 10000000000\]$/);
+  assert.is(await page.locator("#chart").getAttribute("data-underlying"), "BTC");
   assert.equal(errors, []);
   await page.close();
 });

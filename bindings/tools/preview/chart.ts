@@ -18,7 +18,8 @@ export class PriceChart {
 
   show(curve: Curve, markers: Markers): void {
     this.markers = markers;
-    const data: uPlot.AlignedData = [curve.prices.map(Number), curve.equity.map(Number), curve.maintenanceMargin.map(Number), curve.initialMargin.map(Number)];
+    const points = (figures: (string | null)[]) => figures.map((v) => (v === null ? null : Number(v)));
+    const data: uPlot.AlignedData = [curve.prices.map(Number), points(curve.equity), points(curve.maintenanceMargin), points(curve.initialMargin)];
     // another underlying's plot is built anew: its axis label is an option
     if (this.plot !== null && this.host.dataset.underlying !== curve.underlying) this.clear();
     if (this.plot === null) {

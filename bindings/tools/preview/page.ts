@@ -256,7 +256,9 @@ function render(reply: EvaluateReply, draft: DraftAccount): void {
   if (reply.scenarios !== null) renderHeatmap(byId("heatmap"), reply.scenarios);
   if (reply.curve !== null) {
     chart.show(reply.curve, { current: state.prices[reply.curve.underlying], liquidation: reply.risk.liquidationPrice?.[reply.curve.underlying] ?? null });
-    byId("chart-note").textContent = `Each point margins the account at that ${reply.curve.underlying} price (linear marks move in proportion, option marks are re-guarded); the other underlyings stay at their chosen prices.`;
+    const { underlying, prices, refused } = reply.curve;
+    const gaps = refused === null ? "" : ` ${refused.count} of the ${prices.length} prices are left out, the engine refusing them: ${refused.message}`;
+    byId("chart-note").textContent = `Each point margins the account at that ${underlying} price (linear marks move in proportion, option marks are re-guarded); the other underlyings stay at their chosen prices.${gaps}`;
   } else {
     chart.clear();
     byId("chart-note").textContent = "No price exposure to chart.";

@@ -36,7 +36,11 @@ export interface LoadReply {
 
 export interface AccountReply { draft: DraftAccount; parent: string | null; subAccounts: string[] }
 
-export interface Curve { underlying: string; prices: string[]; equity: string[]; maintenanceMargin: string[]; initialMargin: string[] }
+/** The figures at each price of the ladder; null where the engine refuses that price (`refused` gives how many and the first refusal's line). */
+export interface Curve {
+  underlying: string; prices: string[]; equity: (string | null)[]; maintenanceMargin: (string | null)[]; initialMargin: (string | null)[];
+  refused: { count: number; message: string } | null;
+}
 
 export interface EvaluateReply {
   risk: AccountRisk;

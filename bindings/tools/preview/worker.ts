@@ -1,7 +1,7 @@
 // The preview page's engine, in a Web Worker so that loading and evaluating never block the page.
 // It holds the loaded venue (parsed once) and its engine; each evaluation margins the edited
 // account alone in a small what-if venue (sandbox.ts) at the chosen prices.
-import { MarginEngine } from "../../engine.js";
+import { MarginEngine, type AccountRisk } from "../../engine.js";
 import { MarginError } from "../../core/errors.js";
 import { formatDecimal, PRICE_SCALE } from "../../core/decimal.js";
 import type { AccountReply, Curve, EvaluateReply, InstrumentInfo, LoadReply, OrderTicket, Reply, Request, VenueSource } from "./protocol.js";
@@ -124,16 +124,25 @@ function checkTicket(engine: MarginEngine, account: string, order: OrderTicket):
   }
 }
 
-/** Equity, IM and MM of the account at each price of the ladder for one underlying, the others as chosen. */
+/**
+ * Equity, IM and MM of the account at each price of the ladder for one underlying, the others as
+ * chosen. A price the engine refuses (a mark moved in proportion past the price limit, a holding
+ * past its notional) is a gap in the curve, not a refusal of the account's figures.
+ */
 async function curveOf(state: Loaded, draft: DraftAccount, prices: Record<string, string>, underlying: string): Promise<Curve> {
   const ladder = priceLadder(state.indexes[underlying], CHART_SPAN_PER_MILLE, CHART_POINTS);
-  const curve: Curve = { underlying, prices: ladder, equity: [], maintenanceMargin: [], initialMargin: [] };
+  const curve: Curve = { underlying, prices: ladder, equity: [], maintenanceMargin: [], initialMargin: [], refused: null };
   for (const price of ladder) {
-    const engine = await sandboxEngine(sandboxVenue(state.venue, draft, { ...prices, [underlying]: price }, state.indexes));
-    const risk = engine.account(draft.id);
-    curve.equity.push(risk.equity);
-    curve.maintenanceMargin.push(risk.maintenanceMargin);
-    curve.initialMargin.push(risk.initialMargin);
+    let risk: AccountRisk | null = null;
+    try {
+      risk = (await sandboxEngine(sandboxVenue(state.venue, draft, { ...prices, [underlying]: price }, state.indexes))).account(draft.id);
+    } catch (error) {
+      if (!(error instanceof MarginError)) throw error;
+      curve.refused = { count: (curve.refused?.count ?? 0) + 1, message: curve.refused?.message ?? error.message };
+    }
+    curve.equity.push(risk?.equity ?? null);
+    curve.maintenanceMargin.push(risk?.maintenanceMargin ?? null);
+    curve.initialMargin.push(risk?.initialMargin ?? null);
   }
   return curve;
 }
