@@ -10,6 +10,8 @@ import type { DraftAccount } from "./sandbox.js";
 
 /** A decimal as the engine reads it: optional minus, digits, optional fraction. */
 const DECIMAL = /^-?\d+(\.\d+)?$/;
+/** A decimal that is zero, however written ("0", "-0.000"). */
+const ZERO = /^-?0+(\.0+)?$/;
 
 /** A price the engine takes: digits and at most 8 decimals, more than 0 and at most MAX_PRICE. */
 function isPrice(text: string): boolean {
@@ -19,12 +21,19 @@ function isPrice(text: string): boolean {
 }
 export const SLIDER_PER_MILLE = 500;
 
+/** A figure card's value: on one line at a font its length fits (page.css), breakable only between digit groups. */
+function setFigure(node: HTMLElement, text: string, reference?: string): void {
+  setText(node, text, reference);
+  node.style.setProperty("--chars", String(text.length));
+  node.replaceChildren(...text.split(",").flatMap((part, k, parts) => (k < parts.length - 1 ? [`${part},`, el("wbr")] : [part])));
+}
+
 export function renderFigures(risk: AccountRisk, reference: AccountRisk | null): void {
-  setText(byId("equity"), grouped(risk.equity), reference ? grouped(reference.equity) : undefined);
-  setText(byId("initial-margin"), grouped(risk.initialMargin), reference ? grouped(reference.initialMargin) : undefined);
-  setText(byId("maintenance-margin"), grouped(risk.maintenanceMargin), reference ? grouped(reference.maintenanceMargin) : undefined);
-  setText(byId("free-margin"), moneyDifference(risk.equity, risk.initialMargin), reference ? moneyDifference(reference.equity, reference.initialMargin) : undefined);
-  setText(byId("margin-ratio"), percent(risk.marginRatio), reference ? percent(reference.marginRatio) : undefined);
+  setFigure(byId("equity"), grouped(risk.equity), reference ? grouped(reference.equity) : undefined);
+  setFigure(byId("initial-margin"), grouped(risk.initialMargin), reference ? grouped(reference.initialMargin) : undefined);
+  setFigure(byId("maintenance-margin"), grouped(risk.maintenanceMargin), reference ? grouped(reference.maintenanceMargin) : undefined);
+  setFigure(byId("free-margin"), moneyDifference(risk.equity, risk.initialMargin), reference ? moneyDifference(reference.equity, reference.initialMargin) : undefined);
+  setFigure(byId("margin-ratio"), percent(risk.marginRatio), reference ? percent(reference.marginRatio) : undefined);
   const status = byId("status");
   status.textContent = risk.status;
   status.className = `status ${risk.status}`;
@@ -97,9 +106,10 @@ export function updateUnderlyings(risk: AccountRisk, perMille: Record<string, nu
       markInvalid(field, false);
       block.querySelector<HTMLElement>("[data-price-error]")!.hidden = true;
     }
-    const liquidation = risk.liquidationPrice?.[id];
+    // records keyed by ids: own keys only (an underlying may be called `constructor`)
+    const liquidation = risk.liquidationPrice && Object.hasOwn(risk.liquidationPrice, id) ? risk.liquidationPrice[id] : undefined;
     block.querySelector<HTMLElement>("[data-liquidation]")!.textContent = liquidation === undefined ? "— (no position)" : liquidation === null ? "none within ±99 %" : grouped(liquidation);
-    const greeks = risk.greeks[id];
+    const greeks = Object.hasOwn(risk.greeks, id) ? risk.greeks[id] : undefined;
     const rows: [string, string][] = greeks ? [["Delta", greeks.delta], ["Gamma", greeks.gamma], ["Vega", greeks.vega], ["Theta / day", greeks.theta]] : [];
     block.querySelector<HTMLElement>(".greeks")!.replaceChildren(...rows.map(([k, v]) => el("div", {}, el("dt", {}, k), el("dd", {}, grouped(v)))));
   }
@@ -134,7 +144,7 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
       handlers.onChange();
     });
     // the page's shared datalist (see Ticket.setVenue) suggests the instruments
-    const instrument = el("input", { list: "instrument-ids", value: p.instrument, "aria-label": "Instrument", autocomplete: "off", spellcheck: "false" });
+    const instrument = el("input", { list: "instrument-ids", value: p.instrument, "aria-label": `Position ${k + 1} instrument`, autocomplete: "off", spellcheck: "false" });
     instrument.addEventListener("change", () => {
       const row = marks.get(instrument.value.trim());
       markInvalid(instrument, row === undefined);
@@ -151,11 +161,15 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
       el("td", {}, remove));
   });
   byId("positions").querySelector("tbody")!.replaceChildren(...(rows.length ? rows : [el("tr", {}, el("td", { colspan: "5", class: "note" }, "No positions. Add one to preview it."))]));
+  // balances by asset id, own keys only: an asset may be called `constructor` or `__proto__`
+  const balances = new Map(Object.entries(draft.collateral));
   const collateral = venue.assets.map((asset) => el("tr", {},
     el("td", {}, asset.id),
-    el("td", { class: "num" }, input(draft.collateral[asset.id] ?? "0", (v) => {
-      if (parseDecimal(v, 8, "amount") === 0n) delete draft.collateral[asset.id];
-      else draft.collateral[asset.id] = v;
+    el("td", { class: "num" }, input(balances.get(asset.id) ?? "0", (v) => {
+      // the amount's precision is the engine's to judge: a refusal then names it
+      if (ZERO.test(v)) balances.delete(asset.id);
+      else balances.set(asset.id, v);
+      draft.collateral = Object.fromEntries(balances);
     }, `${asset.id} amount`))));
   byId("collateral").querySelector("tbody")!.replaceChildren(...collateral);
 }

@@ -28,6 +28,11 @@ export class PriceChart {
     } else {
       this.plot.setData(data);
     }
+    // the drawing's text alternative: what it plots, over which prices, and the liquidation price
+    const canvas = this.plot.ctx.canvas, last = curve.prices[curve.prices.length - 1];
+    canvas.setAttribute("role", "img");
+    this.plot.root.querySelector("table")?.setAttribute("aria-label", "Chart legend: the figures at the price under the pointer");
+    canvas.setAttribute("aria-label", `Equity, IM and MM against the ${curve.underlying} price, from ${curve.prices[0]} to ${last}${markers.liquidation === null ? "" : `; liquidation price ${markers.liquidation}`}`);
   }
 
   clear(): void {

@@ -45,7 +45,7 @@ export function renderHeatmap(host: HTMLElement, grid: ScenarioGrid): void {
         el("span", {}, "margin ", el("strong", {}, grouped(bucket.margin))),
         el("span", {}, "short-option minimum ", el("strong", {}, grouped(bucket.shortOptionMinimum))),
         el("span", {}, "binding: ", binding)),
-      el("div", { class: "table-wrap" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows))),
+      el("div", { class: "table-wrap" }, el("table", { "aria-label": `${bucket.underlying} scenarios: P&L by move and vol` }, el("thead", {}, head), el("tbody", {}, ...rows))),
       el("div", { class: "legend" }, `Covered scenarios (extreme moves) count at their cover fraction${covered ? ` (${covered})` : ""}; a cell's tooltip and accessible name give its move, vol, cover and exact P&L.`));
   }));
 }

@@ -143,14 +143,14 @@ function clearAccount(): void {
   byId("whatif-tag").hidden = true;
   byId("reset-all").hidden = true;
   chart.clear();
+  ticket.clear();
   document.body.dataset.evaluations = String(++state.evaluations);
 }
 
+/** Every underlying of the loaded venue at its index, and nothing else (an earlier venue's underlyings gone). */
 function resetPrices(): void {
-  for (const [id, index] of Object.entries(state.indexes)) {
-    state.perMille[id] = 0;
-    state.prices[id] = index;
-  }
+  state.perMille = Object.fromEntries(Object.keys(state.indexes).map((id) => [id, 0]));
+  state.prices = { ...state.indexes };
 }
 
 /** Re-renders the account's structure (after a selection or an edit that changes its exposures). */
@@ -239,6 +239,8 @@ async function pump(): Promise<void> {
     }
   }
   inFlight = false;
+  // with no account selected nothing is evaluated, and nothing waits
+  if (state.draft === null) queued = false;
   document.body.dataset.pending = queued ? "1" : "0";
 }
 

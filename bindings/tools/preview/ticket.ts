@@ -22,6 +22,8 @@ export class Ticket {
   private readonly qty = byId<HTMLInputElement>("order-qty");
   private readonly price = byId<HTMLInputElement>("order-price");
   private max: string | null = null;
+  /** The venue whose instruments the list holds: a venue loaded after it, however alike, fills it again. */
+  private venue: LoadReply | null = null;
 
   constructor(onChange: () => void) {
     const sides = { buy: byId("order-buy"), sell: byId("order-sell") };
@@ -56,9 +58,9 @@ export class Ticket {
    */
   setVenue(venue: LoadReply, preferred: string | undefined): void {
     const list = byId("instrument-ids");
-    if (list.dataset.for !== venue.idsJson.length + venue.name) {
+    if (this.venue !== venue) {
       list.replaceChildren(...venue.instruments.map((row) => el("option", { value: row.id }, `${row.underlying} ${row.kind}`)));
-      list.dataset.for = venue.idsJson.length + venue.name;
+      this.venue = venue;
       this.marks = new Map(venue.instruments.map((row) => [row.id, row.mark]));
     }
     const choice = preferred ?? venue.instruments[0]?.id;
@@ -83,6 +85,13 @@ export class Ticket {
     if (!UNSIGNED_DECIMAL.test(this.qty.value.trim() || "0")) return "The quantity is not a decimal (digits and one point; the side sets its sign)";
     if (!UNSIGNED_DECIMAL.test(this.price.value.trim())) return "The price is not a decimal (digits and one point)";
     return null;
+  }
+
+  /** No account to check against (a venue without accounts): the fields emptied, no earlier check shown. */
+  clear(): void {
+    for (const field of [this.instrument, this.qty, this.price]) field.value = "";
+    this.render(null, null);
+    byId("order-verdict").textContent = "No account to check an order against";
   }
 
   /** The account as edited cannot be evaluated: no order is checked against it, and no earlier check stays shown. */

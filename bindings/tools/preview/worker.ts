@@ -54,6 +54,10 @@ async function load(text: string, name: string): Promise<{ value: LoadReply; tra
     throw new MarginError("MALFORMED", "venue", `not valid JSON: ${(error as Error).message}`);
   }
   const engine = await MarginEngine.fromVenue(venue);
+  // the venue as the engine holds it: its valuation time written out (a file may leave it to the
+  // load), the settlement asset listed, every row in the engine's own form — so each what-if
+  // margins what the engine loaded, at the same time
+  venue = engine.toVenue();
   const accounts = new Map<string, Json>();
   for (const row of (venue.accounts ?? []) as Json[]) accounts.set(row.id as string, row);
   const stale = new Set(engine.staleUnderlyings());
@@ -93,7 +97,7 @@ async function evaluate(state: Loaded, draft: DraftAccount, prices: Record<strin
   const engine = await sandboxEngine(venue);
   const risk = engine.account(draft.id);
   const scenarios = draft.mode === "portfolio" ? engine.scenarios(draft.id) : null;
-  const curve = chart !== null && chart in state.indexes ? await curveOf(state, draft, prices, chart) : null;
+  const curve = chart !== null && Object.hasOwn(state.indexes, chart) ? await curveOf(state, draft, prices, chart) : null;
   const marks = Object.fromEntries((venue.instruments as Json[]).map((row) => [row.id as string, row.mark as string]));
   return { risk, scenarios, order: order ? checkTicket(engine, draft.id, order) : null, curve, marks };
 }
