@@ -159,4 +159,37 @@ test("each control is named apart: a position's instrument by its row, the order
   await page.close();
 });
 
+test("typing a balance that first exposes the account to another underlying keeps the field's focus and every key", async () => {
+  const { page, errors } = await openPage(browser);
+  const venue = structuredClone(example);
+  venue.underlyings.push({ id: "ETH", spot: "3000", vol: "0.7" });
+  venue.assets.push({ id: "ETH", price: "3000", haircut: "0.1", underlying: "ETH" });
+  let count = await loadVenue(page, venue, "focus.json");
+  const eth = page.getByRole("textbox", { name: "ETH amount", exact: true });
+  await eth.click();
+  await eth.press("Control+a");
+  await page.keyboard.type("2.5", { delay: 60 });
+  count = await settled(page, count);
+  await page.waitForFunction(() => document.body.dataset.pending === "0");
+  assert.is(await eth.inputValue(), "2.5");
+  assert.is(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "ETH amount");
+  const account = { ...venue.accounts[0], collateral: { ...venue.accounts[0].collateral, ETH: "2.5" } };
+  assert.equal(await figures(page), raw((await MarginEngine.fromVenue({ ...venue, accounts: [account] })).account(account.id)));
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("a custom grid's heat map has a cell for every scenario, the binding one outlined, each row told apart", async () => {
+  const { page, errors } = await openPage(browser);
+  const venue = { ...example, params: { grid: [{ move: "-0.3", cover: "0.1" }, { move: "-0.3", cover: "1" }, { move: "0.1234" }, { move: "0.1236" }, { move: "-0.0004" }, { move: "0.3", vol: "up" }] } };
+  await loadVenue(page, venue, "custom-grid.json");
+  const grid = (await MarginEngine.fromVenue(venue)).scenarios(example.accounts[0].id).buckets[0];
+  const cells = await page.locator("#heatmap td[data-scenario]").evaluateAll((nodes) => nodes.map((n) => [Number(n.dataset.scenario), n.classList.contains("binding")]));
+  assert.equal(cells.map(([k]) => k).sort(), [0, 1, 2, 3, 4, 5]);
+  assert.equal(cells.filter(([, binding]) => binding).map(([k]) => k), [grid.binding]);
+  assert.equal(await page.locator("#heatmap tbody th").allTextContents(), ["-30 % × 1", "-30 % × 0.1", "-0.04 %", "+12.34 %", "+12.36 %", "+30 %"]);
+  assert.equal(errors, []);
+  await page.close();
+});
+
 test.run();

@@ -204,8 +204,19 @@ function renderTabsIfExposureChanged(): void {
   const now = exposures(state.venue!, state.draft!).join(",");
   if (now !== lastExposure) {
     lastExposure = now;
-    renderAccount();
+    renderAccountKeepingFocus();
   }
+}
+
+/** renderAccount from within a field being typed in: the field drawn anew gets the focus and the caret back. */
+function renderAccountKeepingFocus(): void {
+  const active = document.activeElement instanceof HTMLInputElement ? document.activeElement : null;
+  const label = active?.getAttribute("aria-label") ?? null, start = active?.selectionStart ?? null, end = active?.selectionEnd ?? null;
+  renderAccount();
+  if (label === null) return;
+  const again = [...document.querySelectorAll<HTMLInputElement>("#positions input, #collateral input")].find((node) => node.getAttribute("aria-label") === label);
+  again?.focus();
+  if (again !== undefined && start !== null) again.setSelectionRange(start, end ?? start);
 }
 
 // ----- evaluation: the latest request wins; replies render as they come ------------------------
