@@ -169,12 +169,14 @@ test("typing a balance that first exposes the account to another underlying keep
   await eth.click();
   await eth.press("Control+a");
   await page.keyboard.type("2.5", { delay: 60 });
-  count = await settled(page, count);
-  await page.waitForFunction(() => document.body.dataset.pending === "0");
   assert.is(await eth.inputValue(), "2.5");
   assert.is(await page.evaluate(() => document.activeElement.getAttribute("aria-label")), "ETH amount");
   const account = { ...venue.accounts[0], collateral: { ...venue.accounts[0].collateral, ETH: "2.5" } };
-  assert.equal(await figures(page), raw((await MarginEngine.fromVenue({ ...venue, accounts: [account] })).account(account.id)));
+  const want = (await MarginEngine.fromVenue({ ...venue, accounts: [account] })).account(account.id);
+  // edits are evaluated after a pause in typing, "2" perhaps before "2.5": wait for the last
+  await page.waitForFunction((equity) => document.querySelector("#equity").textContent.replace(/,/g, "") === equity && document.body.dataset.pending === "0", want.equity);
+  assert.ok(await settled(page, count) > count);
+  assert.equal(await figures(page), raw(want));
   assert.equal(errors, []);
   await page.close();
 });
@@ -188,6 +190,25 @@ test("a custom grid's heat map has a cell for every scenario, the binding one ou
   assert.equal(cells.map(([k]) => k).sort(), [0, 1, 2, 3, 4, 5]);
   assert.equal(cells.filter(([, binding]) => binding).map(([k]) => k), [grid.binding]);
   assert.equal(await page.locator("#heatmap tbody th").allTextContents(), ["-30 % × 1", "-30 % × 0.1", "-0.04 %", "+12.34 %", "+12.36 %", "+30 %"]);
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("an order in a contract the oracle clock has expired is refused in words, as Node refuses it", async () => {
+  const { page, errors } = await openPage(browser);
+  const venue = structuredClone(example);
+  venue.clock = "2026-12-26T00:00:00Z";
+  venue.underlyings[0].sources = venue.underlyings[0].sources.map((source, k) => ({ ...source, time: `2026-12-25T23:59:5${8 + k}Z` }));
+  let count = await loadVenue(page, venue, "expired.json");
+  const order = { account: example.accounts[0].id, instrument: "BTC-20261225", qty: "0.1", price: "65400" };
+  assert.is((await MarginEngine.fromVenue(venue)).checkOrder(order).reason, "EXPIRED");
+  await page.fill("#order-instrument", order.instrument);
+  await page.fill("#order-qty", order.qty);
+  await page.fill("#order-price", order.price);
+  count = await settled(page, count);
+  await page.waitForFunction(() => document.body.dataset.pending === "0");
+  assert.is(await page.locator("#order-verdict").getAttribute("data-reason"), "EXPIRED");
+  assert.is(await text(page, "order-verdict"), "Rejected: the contract has expired and trades no more until it is settled");
   assert.equal(errors, []);
   await page.close();
 });

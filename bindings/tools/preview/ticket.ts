@@ -1,6 +1,6 @@
 // The order ticket: instrument, side, quantity and price in; checkOrder's verdict, the max order
 // and IM and equity before → after out.
-import type { AccountRisk, OrderSide } from "../../engine.js";
+import type { AccountRisk, OrderRejection, OrderSide } from "../../engine.js";
 import { byId, el, markInvalid } from "./dom.js";
 import { grouped } from "./format.js";
 import type { EvaluateReply, LoadReply, OrderTicket } from "./protocol.js";
@@ -8,11 +8,13 @@ import type { EvaluateReply, LoadReply, OrderTicket } from "./protocol.js";
 /** A quantity or price as the ticket takes it: digits and one point, no sign (the side sets it). */
 const UNSIGNED_DECIMAL = /^\d+(\.\d+)?$/;
 
-const REASONS: Record<string, string> = {
+/** Each rejection in words: every code has its line (a code added to the engine fails the build here). */
+const REASONS: Record<OrderRejection, string> = {
   INSUFFICIENT_MARGIN: "Rejected: insufficient margin (equity after < IM after)",
   STALE_PRICE: "Rejected: the underlying's price is stale",
   ACCOUNT_BANKRUPT: "Rejected: the account is bankrupt, or would be after this order",
   OVER_TIER_LIMIT: "Rejected: the position would pass the last tier",
+  EXPIRED: "Rejected: the contract has expired and trades no more until it is settled",
 };
 
 export class Ticket {
@@ -118,7 +120,7 @@ export class Ticket {
     } else if (empty) {
       verdict.textContent = "Enter a quantity";
     } else {
-      verdict.textContent = result.check.accepted ? "Accepted" : REASONS[result.check.reason!] ?? `Rejected: ${result.check.reason}`;
+      verdict.textContent = result.check.accepted ? "Accepted" : REASONS[result.check.reason!];
       verdict.classList.add(result.check.accepted ? "accepted" : "rejected");
       verdict.dataset.reason = result.check.reason ?? "ACCEPTED";
     }
