@@ -80,20 +80,32 @@ test("edits the engine refuses: the ticket checks nothing until they are fixed, 
   await page.close();
 });
 
-test("a refused evaluation names the venue's account and instrument by id, not their places in the one-account copy evaluated", async () => {
-  // dave is the venue's fourth account, FAR-PERP its last instrument: the copy holds dave alone, and BTC-PERP and FAR-PERP only
+/** The example venue with a perpetual FAR-PERP marked at `mark` on BTC, and dave holding 0.001 of it beside 0.1 BTC-PERP. */
+function withFarPerpetual(mark) {
   const venue = JSON.parse(exampleText);
-  venue.instruments.push({ id: "FAR-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "6000000000", tiers: [{ upTo: "100000000", imf: "0.02", mmf: "0.01" }] });
-  venue.accounts.push({ id: "dave", collateral: { USD: "100000" }, positions: [{ instrument: "BTC-PERP", qty: "0.1", entry: "65000" }, { instrument: "FAR-PERP", qty: "0.001", entry: "6000000000" }] });
-  const file = join(scratch, "far-perp.json");
+  venue.instruments.push({ id: "FAR-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark, tiers: [{ upTo: "100000000", imf: "0.02", mmf: "0.01" }] });
+  venue.accounts.push({ id: "dave", collateral: { USD: "100000" }, positions: [{ instrument: "BTC-PERP", qty: "0.1", entry: "65000" }, { instrument: "FAR-PERP", qty: "0.001", entry: mark }] });
+  return venue;
+}
+
+/** Loads `venue` (as the file `name`) into a freshly opened page and selects dave; resolves to the evaluations counted before dave's. */
+async function showDave(page, venue, name) {
+  const file = join(scratch, name);
   writeFileSync(file, JSON.stringify(venue));
-  const index = (await MarginEngine.fromVenue(venue)).underlyingIndex("BTC");
-  const { page, errors } = await openPage(browser);
   await page.setInputFiles("#file-input", file);
   await page.waitForFunction(() => document.body.dataset.loads === "2");
-  let count = await settled(page, 0);
+  const count = await settled(page, 0);
   await page.click('#account-list [data-account="dave"]');
   await page.waitForFunction(() => document.querySelector("#account-title").textContent === "dave");
+  return count;
+}
+
+test("a refused evaluation names the venue's account and instrument by id, not their places in the one-account copy evaluated", async () => {
+  // dave is the venue's fourth account, FAR-PERP its last instrument: the copy holds dave alone, and BTC-PERP and FAR-PERP only
+  const venue = withFarPerpetual("6000000000");
+  const index = (await MarginEngine.fromVenue(venue)).underlyingIndex("BTC");
+  const { page, errors } = await openPage(browser);
+  let count = await showDave(page, venue, "far-perp.json");
   count = await settled(page, count);
   const refused = async () => {
     await page.waitForFunction(() => !document.querySelector("#draft-error").hidden && document.body.dataset.pending === "0");
@@ -116,19 +128,10 @@ test("a refused evaluation names the venue's account and instrument by id, not t
 
 test("an account holding an instrument near the price limit: its figures are Node's, and the chart leaves out, and names, the prices the engine refuses", async () => {
   // FAR-PERP at 7e9: the chart's ladder (BTC ±50 %) moves its mark past the 1e10 price limit above +42.9 %
-  const venue = JSON.parse(exampleText);
-  venue.instruments.push({ id: "FAR-PERP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "7000000000", tiers: [{ upTo: "100000000", imf: "0.02", mmf: "0.01" }] });
-  venue.accounts.push({ id: "dave", collateral: { USD: "100000" }, positions: [{ instrument: "BTC-PERP", qty: "0.1", entry: "65000" }, { instrument: "FAR-PERP", qty: "0.001", entry: "7000000000" }] });
-  const file = join(scratch, "near-limit.json");
-  writeFileSync(file, JSON.stringify(venue));
+  const venue = withFarPerpetual("7000000000");
   const risk = (await MarginEngine.fromVenue(venue)).account("dave");
   const { page, errors } = await openPage(browser);
-  await page.setInputFiles("#file-input", file);
-  await page.waitForFunction(() => document.body.dataset.loads === "2");
-  const count = await settled(page, 0);
-  await page.click('#account-list [data-account="dave"]');
-  await page.waitForFunction(() => document.querySelector("#account-title").textContent === "dave");
-  await settled(page, count);
+  await settled(page, await showDave(page, venue, "near-limit.json"));
   assert.ok(await page.locator("#draft-error").isHidden(), "no refusal of the account's own figures");
   const text = (id) => page.locator(`#${id}`).textContent();
   assert.equal([shown(await text("equity")), shown(await text("maintenance-margin")), shown(await text("initial-margin"))],
