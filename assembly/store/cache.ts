@@ -17,15 +17,17 @@ export const cacheWords = new Column(3);
 let wordsUsed = 0;
 let holeWords = 0;
 let layoutStale = true;
+/** Whether a slot moved to the arena's end since the arena was last laid out (an empty slot leaves no hole). */
+let slotsMoved = false;
 
 /** Words of the arena in use (holes included): where the next moved slot starts. */
 export function getCacheWordsUsed(): i32 {
   return wordsUsed;
 }
 
-/** Words of the arena left behind by moved or released slots. */
-export function getCacheHoleWords(): i32 {
-  return holeWords;
+/** True when compactCache would move something: a slot left its place, or left a hole. */
+export function cacheNeedsCompacting(): bool {
+  return !layoutStale && (slotsMoved || holeWords > 0);
 }
 
 /** The slots no longer match the account table (a bulk load): lay them out again. */
@@ -63,6 +65,7 @@ function moveSlot(a: i32, words: i32): void {
   setI32At(accountCacheStart.ptr, a, wordsUsed);
   setU8At(accountCacheCapacity.ptr, a, words);
   wordsUsed += words;
+  slotsMoved = true;
 }
 
 const groupStamp = new Column(2); // i32 per underlying: last account counted + 1
@@ -102,15 +105,16 @@ export function layoutCache(): void {
   wordsUsed = total;
   holeWords = 0;
   layoutStale = false;
+  slotsMoved = false;
 }
 
 /**
  * Rewrites the arena densely in account order, each slot keeping its room and contents, so the
  * results it holds stay valid (compaction.ts). Nothing to do while the layout is due anyway, or
- * without holes: a slot moves only by leaving one, or is an added account's, taken at the end.
+ * when no slot has moved.
  */
 export function compactCache(): void {
-  if (layoutStale || holeWords == 0) return;
+  if (!cacheNeedsCompacting()) return;
   let total = 0;
   for (let a = 0; a < accountCount; a++) total += u8At(accountCacheCapacity.ptr, a);
   const column = new Column(3);
@@ -125,4 +129,5 @@ export function compactCache(): void {
   cacheWords.adopt(column);
   wordsUsed = total;
   holeWords = 0;
+  slotsMoved = false;
 }

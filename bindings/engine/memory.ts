@@ -104,7 +104,7 @@ export class MemoryGuard {
   /** Bytes `compact()` allocates: the books' rows and the tick cache's words copied into new arenas, each when it has holes or rows out of order. */
   layoutCompaction(): number {
     const w = this.wasm;
-    return (w.arenasDense() ? 0 : this.compaction()) + (w.cacheHoleWords() > 0 ? (w.cacheWordsUsed() - w.cacheHoleWords()) * 8 : 0);
+    return (w.arenasDense() ? 0 : this.compaction()) + (w.cacheNeedsCompacting() ? w.cacheWordsUsed() * 8 : 0);
   }
 
   /**
