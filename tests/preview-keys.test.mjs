@@ -5,26 +5,15 @@
 // move, volatility shift, cover fraction and P&L, which no longer need a mouse's hover.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { MarginEngine } from "../build/index.js";
-import { browserLaunchOptions } from "./helpers/chromium.mjs";
-import { openPage, settled, shown } from "./helpers/preview-page.mjs";
+import { openPage, settled, shown, previewSuite } from "./helpers/preview-page.mjs";
 
 const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 const example = JSON.parse(exampleText);
 
-let browser;
-const scratch = mkdtempSync(join(tmpdir(), "margin-preview-keys-"));
-test.before(async () => {
-  browser = await chromium.launch(browserLaunchOptions());
-});
-test.after(async () => {
-  await browser.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const suite = previewSuite(test, "margin-preview-keys-"), { scratch } = suite;
 
 /** The account list's options: id, aria-selected and tabindex of each, in order. */
 const options = (page) => page.locator("#account-list [role=option]").evaluateAll((items) => items.map((li) => [li.dataset.account, li.getAttribute("aria-selected"), li.getAttribute("tabindex")]));
@@ -36,7 +25,7 @@ const focused = (page) => page.evaluate(() => {
 
 test("the account list by keyboard: Tab enters at the selected account, Up/Down/Home/End select and show one, the focus stays in the list", async () => {
   const engine = await MarginEngine.fromVenue(exampleText);
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   let count = await settled(page, 0);
   const ids = example.accounts.map((a) => a.id); // alice, bob, carol
   const expect = (selected) => ids.map((id) => [id, String(id === selected), id === selected ? "0" : "-1"]);
@@ -89,7 +78,7 @@ async function loadVenue(page, venue, name) {
 
 test("the listbox holds options only: what it leaves out is a status line after it; each option's status dot has a text alternative", async () => {
   const engine = await MarginEngine.fromVenue(exampleText);
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   await loadVenue(page, withAccounts(Array.from({ length: 43 }, (_, k) => `x-${k}`)), "46-accounts.json");
   const roles = () => page.locator("#account-list").evaluate((list) => [...list.children].map((item) => item.getAttribute("role")));
   const status = page.locator("#account-list-status");
@@ -116,7 +105,7 @@ test("the listbox holds options only: what it leaves out is a status line after 
 });
 
 test("type-ahead in the account list: a character moves to the next account it begins, several typed quickly to the next they begin", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   await loadVenue(page, withAccounts(["bella", "carl", "cate", "x-0", "x-1", "x-3"]), "type-ahead.json"); // alice, bob, carol, bella, carl, cate, x-0, x-1, x-3
   await page.focus('#account-list [data-account="alice"]');
   const expect = async (keys, id) => {
@@ -147,7 +136,7 @@ test("the chart's underlyings are tabs: Left/Right/Home/End select one and chart
   const file = join(scratch, "two-underlyings.json");
   writeFileSync(file, JSON.stringify(venue));
 
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   await page.setInputFiles("#file-input", file);
   await page.waitForFunction(() => document.body.dataset.loads === "2");
   let count = await settled(page, 0);
@@ -182,7 +171,7 @@ test("the chart's underlyings are tabs: Left/Right/Home/End select one and chart
 test("each heat-map cell's accessible name gives its move, vol, cover fraction and P&L; the legend names the covered moves", async () => {
   const grid = (await MarginEngine.fromVenue(exampleText)).scenarios("alice");
   const bucket = grid.buckets[0];
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   const cells = await page.locator("#heatmap td[data-scenario]").evaluateAll((tds) => tds.map((td) => [Number(td.dataset.scenario), td.getAttribute("aria-label")]));
   assert.is(cells.length, bucket.scenarios.length);
   const pct = (move) => `${Number(move) > 0 ? "+" : ""}${(Number(move) * 100).toFixed(1)} %`; // as the row headers show it

@@ -3,21 +3,13 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
-import { chromium } from "playwright-core";
 import { MarginEngine } from "../build/index.js";
-import { browserLaunchOptions } from "./helpers/chromium.mjs";
-import { openPage } from "./helpers/preview-page.mjs";
+import { openPage, previewSuite } from "./helpers/preview-page.mjs";
 
 const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 const WIDTHS = [360, 768, 1024, 1280, 1440, 1920];
 
-let browser;
-test.before(async () => {
-  browser = await chromium.launch(browserLaunchOptions());
-});
-test.after(async () => {
-  await browser.close();
-});
+const suite = previewSuite(test, "margin-preview-layout-");
 
 /** Each element matching `selector`, scrolled into view first (panels below the fold skip layout until near), whose content is wider than its box. */
 async function wider(page, selector) {
@@ -36,7 +28,7 @@ test("the scenario heat map fits its panel at every width, each cell Node's P&L 
   const grid = (await MarginEngine.fromVenue(exampleText)).scenarios("alice");
   const bucket = grid.buckets[0];
   for (const width of WIDTHS) {
-    const { page, errors } = await openPage(browser, undefined, { width, height: 900 });
+    const { page, errors } = await openPage(suite.browser, undefined, { width, height: 900 });
     assert.equal(await wider(page, "#heatmap .table-wrap"), [], `${width} px`);
     const cells = await page.locator("#heatmap td[data-scenario]").evaluateAll((tds) => tds.map((td) => {
       const table = td.closest("table"), row = td.closest("tr");
@@ -58,7 +50,7 @@ test("the scenario heat map fits its panel at every width, each cell Node's P&L 
 
 test("at every width the price slider keeps 140 px and its scale's labels apart, and each figure stays on one line", async () => {
   for (const width of [...WIDTHS, 901, 1181]) {
-    const { page, errors } = await openPage(browser, undefined, { width, height: 900 });
+    const { page, errors } = await openPage(suite.browser, undefined, { width, height: 900 });
     const slider = await page.locator('input[type=range][data-underlying="BTC"]').boundingBox();
     assert.ok(slider.width >= 140, `${width} px: the slider is ${slider.width} px wide`);
     const labels = await page.locator(".underlying .scale span").evaluateAll((spans) => spans.map((s) => s.getBoundingClientRect()).map((r) => [r.left, r.right]));
@@ -73,7 +65,7 @@ test("at every width the price slider keeps 140 px and its scale's labels apart,
 
 test("at every width the venue line, the fields and the positions show whole: none is cut off or scrolls sideways", async () => {
   for (const width of WIDTHS) {
-    const { page, errors } = await openPage(browser, undefined, { width, height: 900 });
+    const { page, errors } = await openPage(suite.browser, undefined, { width, height: 900 });
     // the venue line ends with its load time; an option's id is the longest text in a field
     assert.match(await page.locator("#venue-info").textContent(), / · loaded in \d+ ms$/);
     assert.equal(await wider(page, "#venue-info, input:not([type=file]):not([type=range]), .table-wrap"), [], `${width} px`);

@@ -2,26 +2,15 @@
 // that is not usable says so in one line, and nothing shown claims a check that was not made.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { MarginEngine } from "../build/index.js";
-import { browserLaunchOptions } from "./helpers/chromium.mjs";
-import { openPage, settled, shown } from "./helpers/preview-page.mjs";
+import { openPage, settled, shown, previewSuite } from "./helpers/preview-page.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 
 const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 
-let browser;
-const scratch = mkdtempSync(join(tmpdir(), "margin-preview-ticket-"));
-test.before(async () => {
-  browser = await chromium.launch(browserLaunchOptions());
-});
-test.after(async () => {
-  await browser.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const suite = previewSuite(test, "margin-preview-ticket-"), { scratch } = suite;
 
 const ticket = async (page) => ({
   verdict: await page.locator("#order-verdict").textContent(),
@@ -33,7 +22,7 @@ const ticket = async (page) => ({
 
 test("an instrument the venue does not list: the ticket says so and shows no earlier order's check", async () => {
   const engine = await MarginEngine.fromVenue(exampleText);
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   let count = await settled(page, 0);
   await page.fill("#order-qty", "0.1");
   count = await settled(page, count);
@@ -56,7 +45,7 @@ test("an instrument the venue does not list: the ticket says so and shows no ear
 
 test("edits the engine refuses: the ticket checks nothing until they are fixed, and the error says the figures are the last valid edits'", async () => {
   const engine = await MarginEngine.fromVenue(exampleText);
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   let count = await settled(page, 0);
   await page.fill("#order-qty", "0.1");
   count = await settled(page, count);
@@ -104,7 +93,7 @@ test("a refused evaluation names the venue's account and instrument by id, not t
   // dave is the venue's fourth account, FAR-PERP its last instrument: the copy holds dave alone, and BTC-PERP and FAR-PERP only
   const venue = withFarPerpetual("6000000000");
   const index = (await MarginEngine.fromVenue(venue)).underlyingIndex("BTC");
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   let count = await showDave(page, venue, "far-perp.json");
   count = await settled(page, count);
   const refused = async () => {
@@ -130,7 +119,7 @@ test("an account holding an instrument near the price limit: its figures are Nod
   // FAR-PERP at 7e9: the chart's ladder (BTC ±50 %) moves its mark past the 1e10 price limit above +42.9 %
   const venue = withFarPerpetual("7000000000");
   const risk = (await MarginEngine.fromVenue(venue)).account("dave");
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   await settled(page, await showDave(page, venue, "near-limit.json"));
   assert.ok(await page.locator("#draft-error").isHidden(), "no refusal of the account's own figures");
   const text = (id) => page.locator(`#${id}`).textContent();
@@ -144,7 +133,7 @@ test("an account holding an instrument near the price limit: its figures are Nod
 
 test("a typed price the engine cannot take is refused at its field, in one line; a good one is Node's", async () => {
   const engine = await MarginEngine.fromVenue(exampleText);
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   let count = await settled(page, 0);
   const equity = await page.locator("#equity").textContent();
   const field = page.locator('input[data-price="BTC"]'), problem = page.locator('[data-price-error="BTC"]');

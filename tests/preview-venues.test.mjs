@@ -3,26 +3,15 @@
 // members, figures of a billion, and what each control is called. Each figure is Node's.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { chromium } from "playwright-core";
 import { MarginEngine } from "../build/index.js";
-import { browserLaunchOptions } from "./helpers/chromium.mjs";
-import { openPage, settled, shown } from "./helpers/preview-page.mjs";
+import { openPage, settled, shown, previewSuite } from "./helpers/preview-page.mjs";
 
 const example = JSON.parse(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
 const perp = (id, underlying, mark) => ({ id, kind: "perp", underlying, lotSize: "0.001", mark, tiers: [{ upTo: "1000000", imf: "0.02", mmf: "0.01" }] });
 
-let browser;
-const scratch = mkdtempSync(join(tmpdir(), "margin-preview-venues-"));
-test.before(async () => {
-  browser = await chromium.launch(browserLaunchOptions());
-});
-test.after(async () => {
-  await browser.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const suite = previewSuite(test, "margin-preview-venues-"), { scratch } = suite;
 
 /** Loads `venue` through the file input and waits for its first account's figures (or for the load). */
 async function loadVenue(page, venue, name) {
@@ -41,7 +30,7 @@ async function figures(page) {
 const raw = (risk) => ({ account: risk.id, equity: shown(risk.equity), mm: shown(risk.maintenanceMargin), im: shown(risk.initialMargin) });
 
 test("a venue loaded after another starts from its own prices and instruments: figures Node's, the ticket's list and marks its own", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   // ETH alone, after the example's BTC: BTC's price must not follow
   const eth = { now: example.now, underlyings: [{ id: "ETH", spot: "3000", vol: "0.7" }], instruments: [perp("ETH-PERP", "ETH", "3001")],
     accounts: [{ id: "erin", collateral: { USD: "1000" }, positions: [{ instrument: "ETH-PERP", qty: "5", entry: "2980" }] }] };
@@ -65,7 +54,7 @@ test("a venue loaded after another starts from its own prices and instruments: f
 });
 
 test("a venue without now is valued at the time the engine loaded it, every evaluation alike; a settlement asset it does not list is listed", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   const expiry = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10) + "T08:00:00Z";
   const venue = {
     underlyings: [{ id: "BTC", spot: "65000", vol: "0.55" }],
@@ -88,7 +77,7 @@ test("a venue without now is valued at the time the engine loaded it, every eval
 });
 
 test("a venue without accounts: typing in the ticket settles, and no earlier check stays shown", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   await loadVenue(page, { ...example, accounts: [] }, "empty.json");
   assert.is(await text(page, "account-title"), "No accounts in this venue");
   assert.is(await text(page, "order-verdict"), "No account to check an order against");
@@ -100,7 +89,7 @@ test("a venue without accounts: typing in the ticket settles, and no earlier che
 });
 
 test("ids named __proto__ and constructor are ids like any other: figures Node's, balances edited", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   const venue = structuredClone(example);
   venue.underlyings.push({ id: "__proto__", spot: "100", vol: "0.5" }, { id: "constructor", spot: "50", vol: "0.5" });
   venue.assets.push({ id: "__proto__", price: "100", haircut: "0.1", underlying: "__proto__" }, { id: "constructor", price: "50", haircut: "0.1", underlying: "constructor" });
@@ -124,7 +113,7 @@ test("ids named __proto__ and constructor are ids like any other: figures Node's
 });
 
 test("a collateral amount past 8 decimals is refused at its field in one line, with no page error", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   const count = await page.evaluate(() => Number(document.body.dataset.evaluations));
   await page.getByRole("textbox", { name: "USD amount", exact: true }).fill("10000.123456789");
   await page.waitForFunction(() => !document.querySelector("#draft-error").hidden && document.body.dataset.pending === "0");
@@ -137,7 +126,7 @@ test("a collateral amount past 8 decimals is refused at its field in one line, w
 test("a billion's figures stay on one line at every width, never broken inside a digit group", async () => {
   const whale = { ...example, accounts: [{ id: "whale", collateral: { USD: "1234567890.123456" }, positions: [{ instrument: "BTC-PERP", qty: "-1000.001", entry: "64000.12345678" }] }] };
   for (const width of [360, 390, 768, 1024, 1280]) {
-    const { page, errors } = await openPage(browser, undefined, { width, height: 900 });
+    const { page, errors } = await openPage(suite.browser, undefined, { width, height: 900 });
     await loadVenue(page, whale, "whale.json");
     const lines = await page.locator(".card .value").evaluateAll((nodes) => nodes.map((n) => [n.id || n.firstElementChild?.id, n.textContent, n.getBoundingClientRect().height / parseFloat(getComputedStyle(n).lineHeight)]));
     for (const [id, figure, count] of lines) assert.ok(count < 1.5, `${width} px: #${id} "${figure}" takes ${count.toFixed(1)} lines`);
@@ -147,7 +136,7 @@ test("a billion's figures stay on one line at every width, never broken inside a
 });
 
 test("each control is named apart: a position's instrument by its row, the order's own; the tables and the chart named", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   const names = await page.locator("#positions input[list], #order-instrument").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("aria-label")));
   assert.equal(names, ["Position 1 instrument", "Position 2 instrument", "Order instrument"]);
   assert.equal(await page.locator("#positions, #collateral").evaluateAll((nodes) => nodes.map((n) => n.getAttribute("aria-label"))), ["Positions", "Collateral"]);
@@ -160,7 +149,7 @@ test("each control is named apart: a position's instrument by its row, the order
 });
 
 test("typing a balance that first exposes the account to another underlying keeps the field's focus and every key", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   const venue = structuredClone(example);
   venue.underlyings.push({ id: "ETH", spot: "3000", vol: "0.7" });
   venue.assets.push({ id: "ETH", price: "3000", haircut: "0.1", underlying: "ETH" });
@@ -182,7 +171,7 @@ test("typing a balance that first exposes the account to another underlying keep
 });
 
 test("a custom grid's heat map has a cell for every scenario, the binding one outlined, each row told apart", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   const venue = { ...example, params: { grid: [{ move: "-0.3", cover: "0.1" }, { move: "-0.3", cover: "1" }, { move: "0.1234" }, { move: "0.1236" }, { move: "-0.0004" }, { move: "0.3", vol: "up" }] } };
   await loadVenue(page, venue, "custom-grid.json");
   const grid = (await MarginEngine.fromVenue(venue)).scenarios(example.accounts[0].id).buckets[0];
@@ -195,7 +184,7 @@ test("a custom grid's heat map has a cell for every scenario, the binding one ou
 });
 
 test("an order in a contract the oracle clock has expired is refused in words, as Node refuses it", async () => {
-  const { page, errors } = await openPage(browser);
+  const { page, errors } = await openPage(suite.browser);
   const venue = structuredClone(example);
   venue.clock = "2026-12-26T00:00:00Z";
   venue.underlyings[0].sources = venue.underlyings[0].sources.map((source, k) => ({ ...source, time: `2026-12-25T23:59:5${8 + k}Z` }));

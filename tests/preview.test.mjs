@@ -4,14 +4,12 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { MarginEngine, generateVenue } from "../build/index.js";
-import { browserLaunchOptions, collectErrors } from "./helpers/chromium.mjs";
-import { openPage as openPreview, pageUrl, settled, shown } from "./helpers/preview-page.mjs";
+import { collectErrors } from "./helpers/chromium.mjs";
+import { openPage as openPreview, pageUrl, settled, shown, previewSuite } from "./helpers/preview-page.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 
 const root = new URL("../", import.meta.url);
@@ -20,17 +18,9 @@ const example = JSON.parse(exampleText);
 
 const money = (decimal) => parseDecimal(decimal, 6);
 
-let browser;
-const scratch = mkdtempSync(join(tmpdir(), "margin-preview-"));
-test.before(async () => {
-  browser = await chromium.launch(browserLaunchOptions());
-});
-test.after(async () => {
-  await browser.close();
-  rmSync(scratch, { recursive: true, force: true });
-});
+const suite = previewSuite(test, "margin-preview-"), { scratch } = suite;
 
-const openPage = (url, viewport) => openPreview(browser, url, viewport);
+const openPage = (url, viewport) => openPreview(suite.browser, url, viewport);
 
 async function figures(page) {
   const text = (id) => page.locator(`#${id}`).textContent();
@@ -248,7 +238,7 @@ test("`margin-core preview VENUE` serves the page with that venue preloaded, and
 test("by keyboard alone: Tab reaches the file picker first and Enter opens it; every control has an accessible name", async () => {
   // the chooser is intercepted from before the page loads: Playwright turns interception on
   // asynchronously, and a key pressed right after asking for it can open the native dialog instead
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const page = await suite.browser.newPage({ viewport: { width: 1280, height: 900 } });
   const errors = collectErrors(page);
   const chosen = new Promise((resolve) => page.once("filechooser", resolve));
   await page.goto(pageUrl);

@@ -115,8 +115,7 @@ export class MemoryGuard {
   trialInsert(a: number): number {
     const count = this.views.u8(POSITIONS.count)[a];
     if (count !== this.views.u8(POSITIONS.capacity)[a]) return 0;
-    const needed = POSITIONS.slots(this.wasm) + count + 1;
-    return POSITIONS.columns.reduce((sum, id) => sum + this.grown(id, needed), 0);
+    return this.segmentRows(POSITIONS, count + 1);
   }
 
   /**
@@ -126,8 +125,13 @@ export class MemoryGuard {
   private insert(a: number, segment: Segment): number {
     const w = this.wasm, count = this.views.u8(segment.count)[a];
     if (count !== this.views.u8(segment.capacity)[a] || count >= segment.limit) return 0;
-    const needed = segment.slots(w) + w.segmentCapacity(count, segment.floor, segment.limit);
-    return (segment.compactionDue(w) ? this.compaction() : 0) + segment.columns.reduce((sum, id) => sum + this.grown(id, needed), 0);
+    return (segment.compactionDue(w) ? this.compaction() : 0) + this.segmentRows(segment, w.segmentCapacity(count, segment.floor, segment.limit));
+  }
+
+  /** Bytes the segment's columns could allocate to hold `rows` more rows past the arena's end. */
+  private segmentRows(segment: Segment, rows: number): number {
+    const needed = segment.slots(this.wasm) + rows;
+    return segment.columns.reduce((sum, id) => sum + this.grown(id, needed), 0);
   }
 
   /**

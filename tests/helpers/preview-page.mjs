@@ -1,5 +1,9 @@
 // Opening build/preview.html in Chromium and waiting for what it shows to settle.
-import { collectErrors } from "./chromium.mjs";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { chromium } from "playwright-core";
+import { browserLaunchOptions, collectErrors } from "./chromium.mjs";
 import { parseDecimal } from "../reference/decimal.mjs";
 
 export const pageUrl = new URL("../../build/preview.html", import.meta.url).href;
@@ -21,4 +25,21 @@ export async function openPage(browser, url = pageUrl, viewport = { width: 1280,
 export async function settled(page, after) {
   await page.waitForFunction((n) => Number(document.body.dataset.evaluations ?? 0) > n && document.body.dataset.pending === "0" && document.body.dataset.loading === "0", after, { timeout: 60_000 });
   return page.evaluate(() => Number(document.body.dataset.evaluations));
+}
+
+/**
+ * Chromium for one test file, launched before its first test and closed after its last, and a
+ * scratch folder (named from `prefix`) for the venue files its tests write, removed then:
+ * `suite.browser` (once the tests run) and `suite.scratch`.
+ */
+export function previewSuite(test, prefix) {
+  const suite = { browser: null, scratch: mkdtempSync(join(tmpdir(), prefix)) };
+  test.before(async () => {
+    suite.browser = await chromium.launch(browserLaunchOptions());
+  });
+  test.after(async () => {
+    await suite.browser.close();
+    rmSync(suite.scratch, { recursive: true, force: true });
+  });
+  return suite;
 }
