@@ -5,15 +5,14 @@
 // move, volatility shift, cover fraction and P&L, which no longer need a mouse's hover.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
 import { openPage, settled, shown, previewSuite } from "./helpers/preview-page.mjs";
 
 const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 const example = JSON.parse(exampleText);
 
-const suite = previewSuite(test, "margin-preview-keys-"), { scratch } = suite;
+const suite = previewSuite(test, "margin-preview-keys-");
 
 /** The account list's options: id, aria-selected and tabindex of each, in order. */
 const options = (page) => page.locator("#account-list [role=option]").evaluateAll((items) => items.map((li) => [li.dataset.account, li.getAttribute("aria-selected"), li.getAttribute("tabindex")]));
@@ -68,18 +67,10 @@ function withAccounts(ids) {
   return venue;
 }
 
-async function loadVenue(page, venue, name) {
-  const file = join(scratch, name);
-  writeFileSync(file, JSON.stringify(venue));
-  await page.setInputFiles("#file-input", file);
-  await page.waitForFunction(() => document.body.dataset.loads === "2");
-  await settled(page, 0);
-}
-
 test("the listbox holds options only: what it leaves out is a status line after it; each option's status dot has a text alternative", async () => {
   const engine = await MarginEngine.fromVenue(exampleText);
   const { page, errors } = await openPage(suite.browser);
-  await loadVenue(page, withAccounts(Array.from({ length: 43 }, (_, k) => `x-${k}`)), "46-accounts.json");
+  await suite.loadVenue(page, withAccounts(Array.from({ length: 43 }, (_, k) => `x-${k}`)), "46-accounts.json");
   const roles = () => page.locator("#account-list").evaluate((list) => [...list.children].map((item) => item.getAttribute("role")));
   const status = page.locator("#account-list-status");
   assert.equal(await roles(), Array(40).fill("option"), "40 options listed, nothing else");
@@ -106,7 +97,7 @@ test("the listbox holds options only: what it leaves out is a status line after 
 
 test("type-ahead in the account list: a character moves to the next account it begins, several typed quickly to the next they begin", async () => {
   const { page, errors } = await openPage(suite.browser);
-  await loadVenue(page, withAccounts(["bella", "carl", "cate", "x-0", "x-1", "x-3"]), "type-ahead.json"); // alice, bob, carol, bella, carl, cate, x-0, x-1, x-3
+  await suite.loadVenue(page, withAccounts(["bella", "carl", "cate", "x-0", "x-1", "x-3"]), "type-ahead.json"); // alice, bob, carol, bella, carl, cate, x-0, x-1, x-3
   await page.focus('#account-list [data-account="alice"]');
   const expect = async (keys, id) => {
     await page.waitForTimeout(600); // what was typed before is forgotten
@@ -133,13 +124,9 @@ test("the chart's underlyings are tabs: Left/Right/Home/End select one and chart
   venue.instruments.push({ id: "ETH-PERP", kind: "perp", underlying: "ETH", lotSize: "0.01", mark: "3000", tiers: [{ upTo: "1000000", imf: "0.02", mmf: "0.01" }] });
   venue.accounts = [venue.accounts[1], venue.accounts[0]];
   venue.accounts[0].positions.push({ instrument: "ETH-PERP", qty: "1", entry: "2900" });
-  const file = join(scratch, "two-underlyings.json");
-  writeFileSync(file, JSON.stringify(venue));
 
   const { page, errors } = await openPage(suite.browser);
-  await page.setInputFiles("#file-input", file);
-  await page.waitForFunction(() => document.body.dataset.loads === "2");
-  let count = await settled(page, 0);
+  let count = await suite.loadVenue(page, venue, "two-underlyings.json");
   assert.is(await page.locator("#account-title").textContent(), "bob");
 
   const tabs = () => page.locator("#chart-tabs [role=tab]").evaluateAll((nodes) => nodes.map((tab) => [tab.textContent, tab.getAttribute("aria-selected"), tab.getAttribute("tabindex")]));

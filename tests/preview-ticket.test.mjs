@@ -2,15 +2,14 @@
 // that is not usable says so in one line, and nothing shown claims a check that was not made.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
 import { openPage, settled, shown, previewSuite } from "./helpers/preview-page.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 
 const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 
-const suite = previewSuite(test, "margin-preview-ticket-"), { scratch } = suite;
+const suite = previewSuite(test, "margin-preview-ticket-");
 
 const ticket = async (page) => ({
   verdict: await page.locator("#order-verdict").textContent(),
@@ -79,11 +78,7 @@ function withFarPerpetual(mark) {
 
 /** Loads `venue` (as the file `name`) into a freshly opened page and selects dave; resolves to the evaluations counted before dave's. */
 async function showDave(page, venue, name) {
-  const file = join(scratch, name);
-  writeFileSync(file, JSON.stringify(venue));
-  await page.setInputFiles("#file-input", file);
-  await page.waitForFunction(() => document.body.dataset.loads === "2");
-  const count = await settled(page, 0);
+  const count = await suite.loadVenue(page, venue, name);
   await page.click('#account-list [data-account="dave"]');
   await page.waitForFunction(() => document.querySelector("#account-title").textContent === "dave");
   return count;

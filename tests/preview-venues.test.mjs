@@ -3,25 +3,14 @@
 // members, figures of a billion, and what each control is called. Each figure is Node's.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
 import { openPage, settled, shown, previewSuite } from "./helpers/preview-page.mjs";
 
 const example = JSON.parse(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
 const perp = (id, underlying, mark) => ({ id, kind: "perp", underlying, lotSize: "0.001", mark, tiers: [{ upTo: "1000000", imf: "0.02", mmf: "0.01" }] });
 
-const suite = previewSuite(test, "margin-preview-venues-"), { scratch } = suite;
-
-/** Loads `venue` through the file input and waits for its first account's figures (or for the load). */
-async function loadVenue(page, venue, name) {
-  const file = join(scratch, name);
-  writeFileSync(file, JSON.stringify(venue));
-  const loads = Number(await page.evaluate(() => document.body.dataset.loads)), count = await page.evaluate(() => Number(document.body.dataset.evaluations));
-  await page.setInputFiles("#file-input", file);
-  await page.waitForFunction((n) => Number(document.body.dataset.loads) > n, loads);
-  return settled(page, count);
-}
+const suite = previewSuite(test, "margin-preview-venues-");
 
 const text = (page, id) => page.locator(`#${id}`).textContent();
 async function figures(page) {
@@ -34,14 +23,14 @@ test("a venue loaded after another starts from its own prices and instruments: f
   // ETH alone, after the example's BTC: BTC's price must not follow
   const eth = { now: example.now, underlyings: [{ id: "ETH", spot: "3000", vol: "0.7" }], instruments: [perp("ETH-PERP", "ETH", "3001")],
     accounts: [{ id: "erin", collateral: { USD: "1000" }, positions: [{ instrument: "ETH-PERP", qty: "5", entry: "2980" }] }] };
-  await loadVenue(page, eth, "eth.json");
+  await suite.loadVenue(page, eth, "eth.json");
   assert.ok(await page.locator("#draft-error").isHidden(), await text(page, "draft-error"));
   assert.equal(await figures(page), raw((await MarginEngine.fromVenue(eth)).account("erin")));
   // the example again with one more instrument and BTC-PERP's mark moved: the same account ids, a list to refill
   const moved = structuredClone(example);
   moved.instruments[0].mark = "66000";
   moved.instruments.push({ ...perp("BTC-PERP2", "BTC", "65500") });
-  await loadVenue(page, moved, "moved.json");
+  await suite.loadVenue(page, moved, "moved.json");
   await page.fill("#order-instrument", "BTC-PERP2");
   await page.fill("#order-qty", "0.01");
   await settled(page, await page.evaluate(() => Number(document.body.dataset.evaluations)) - 1);
@@ -61,7 +50,7 @@ test("a venue without now is valued at the time the engine loaded it, every eval
     instruments: [perp("BTC-PERP", "BTC", "65010"), { id: "C", kind: "option", underlying: "BTC", right: "call", strike: "65000", expiry, lotSize: "0.1", mark: "1500", iv: "0.6" }],
     accounts: [{ id: "opt", mode: "portfolio", collateral: { USD: "100000" }, positions: [{ instrument: "C", qty: "-50", entry: "1500" }, { instrument: "BTC-PERP", qty: "25", entry: "65000" }] }],
   };
-  let count = await loadVenue(page, venue, "no-now.json");
+  let count = await suite.loadVenue(page, venue, "no-now.json");
   const first = await figures(page);
   assert.is(shown(await page.locator('#account-list [data-account="opt"] .eq').textContent()), first.equity, "the card is the list's figure");
   assert.match(await text(page, "venue-info"), /· \d{4}-\d\d-\d\dT[\d:.]+Z ·/);
@@ -78,7 +67,7 @@ test("a venue without now is valued at the time the engine loaded it, every eval
 
 test("a venue without accounts: typing in the ticket settles, and no earlier check stays shown", async () => {
   const { page, errors } = await openPage(suite.browser);
-  await loadVenue(page, { ...example, accounts: [] }, "empty.json");
+  await suite.loadVenue(page, { ...example, accounts: [] }, "empty.json");
   assert.is(await text(page, "account-title"), "No accounts in this venue");
   assert.is(await text(page, "order-verdict"), "No account to check an order against");
   await page.fill("#order-qty", "1");
@@ -95,7 +84,7 @@ test("ids named __proto__ and constructor are ids like any other: figures Node's
   venue.assets.push({ id: "__proto__", price: "100", haircut: "0.1", underlying: "__proto__" }, { id: "constructor", price: "50", haircut: "0.1", underlying: "constructor" });
   venue.instruments.push(perp("toString", "__proto__", "100"));
   venue.accounts.push({ id: "hasOwnProperty", collateral: { USD: "1000", constructor: "2" }, positions: [{ instrument: "toString", qty: "1", entry: "99" }] });
-  let count = await loadVenue(page, venue, "prototype-ids.json");
+  let count = await suite.loadVenue(page, venue, "prototype-ids.json");
   await page.click('#account-list [data-account="hasOwnProperty"]');
   await page.waitForFunction(() => document.querySelector("#account-title").textContent === "hasOwnProperty");
   count = await settled(page, count);
@@ -127,7 +116,7 @@ test("a billion's figures stay on one line at every width, never broken inside a
   const whale = { ...example, accounts: [{ id: "whale", collateral: { USD: "1234567890.123456" }, positions: [{ instrument: "BTC-PERP", qty: "-1000.001", entry: "64000.12345678" }] }] };
   for (const width of [360, 390, 768, 1024, 1280]) {
     const { page, errors } = await openPage(suite.browser, undefined, { width, height: 900 });
-    await loadVenue(page, whale, "whale.json");
+    await suite.loadVenue(page, whale, "whale.json");
     const lines = await page.locator(".card .value").evaluateAll((nodes) => nodes.map((n) => [n.id || n.firstElementChild?.id, n.textContent, n.getBoundingClientRect().height / parseFloat(getComputedStyle(n).lineHeight)]));
     for (const [id, figure, count] of lines) assert.ok(count < 1.5, `${width} px: #${id} "${figure}" takes ${count.toFixed(1)} lines`);
     assert.equal(errors, []);
@@ -153,7 +142,7 @@ test("typing a balance that first exposes the account to another underlying keep
   const venue = structuredClone(example);
   venue.underlyings.push({ id: "ETH", spot: "3000", vol: "0.7" });
   venue.assets.push({ id: "ETH", price: "3000", haircut: "0.1", underlying: "ETH" });
-  let count = await loadVenue(page, venue, "focus.json");
+  let count = await suite.loadVenue(page, venue, "focus.json");
   const eth = page.getByRole("textbox", { name: "ETH amount", exact: true });
   await eth.click();
   await eth.press("Control+a");
@@ -173,7 +162,7 @@ test("typing a balance that first exposes the account to another underlying keep
 test("a custom grid's heat map has a cell for every scenario, the binding one outlined, each row told apart", async () => {
   const { page, errors } = await openPage(suite.browser);
   const venue = { ...example, params: { grid: [{ move: "-0.3", cover: "0.1" }, { move: "-0.3", cover: "1" }, { move: "0.1234" }, { move: "0.1236" }, { move: "-0.0004" }, { move: "0.3", vol: "up" }] } };
-  await loadVenue(page, venue, "custom-grid.json");
+  await suite.loadVenue(page, venue, "custom-grid.json");
   const grid = (await MarginEngine.fromVenue(venue)).scenarios(example.accounts[0].id).buckets[0];
   const cells = await page.locator("#heatmap td[data-scenario]").evaluateAll((nodes) => nodes.map((n) => [Number(n.dataset.scenario), n.classList.contains("binding")]));
   assert.equal(cells.map(([k]) => k).sort(), [0, 1, 2, 3, 4, 5]);
@@ -188,7 +177,7 @@ test("an order in a contract the oracle clock has expired is refused in words, a
   const venue = structuredClone(example);
   venue.clock = "2026-12-26T00:00:00Z";
   venue.underlyings[0].sources = venue.underlyings[0].sources.map((source, k) => ({ ...source, time: `2026-12-25T23:59:5${8 + k}Z` }));
-  let count = await loadVenue(page, venue, "expired.json");
+  let count = await suite.loadVenue(page, venue, "expired.json");
   const order = { account: example.accounts[0].id, instrument: "BTC-20261225", qty: "0.1", price: "65400" };
   assert.is((await MarginEngine.fromVenue(venue)).checkOrder(order).reason, "EXPIRED");
   await page.fill("#order-instrument", order.instrument);

@@ -1,5 +1,5 @@
 // Opening build/preview.html in Chromium and waiting for what it shows to settle.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
@@ -30,10 +30,24 @@ export async function settled(page, after) {
 /**
  * Chromium for one test file, launched before its first test and closed after its last, and a
  * scratch folder (named from `prefix`) for the venue files its tests write, removed then:
- * `suite.browser` (once the tests run) and `suite.scratch`.
+ * `suite.browser` (once the tests run), `suite.scratch`, and `suite.loadVenue(page, venue, name)`,
+ * which writes `venue` there as `name`, loads it through the page's file input and waits for its
+ * first account's figures (or, without accounts, for the load), resolving to the evaluations
+ * counted then.
  */
 export function previewSuite(test, prefix) {
-  const suite = { browser: null, scratch: mkdtempSync(join(tmpdir(), prefix)) };
+  const suite = {
+    browser: null,
+    scratch: mkdtempSync(join(tmpdir(), prefix)),
+    async loadVenue(page, venue, name) {
+      const file = join(suite.scratch, name);
+      writeFileSync(file, JSON.stringify(venue));
+      const [loads, count] = await page.evaluate(() => [Number(document.body.dataset.loads), Number(document.body.dataset.evaluations)]);
+      await page.setInputFiles("#file-input", file);
+      await page.waitForFunction((n) => Number(document.body.dataset.loads) > n, loads);
+      return settled(page, count);
+    },
+  };
   test.before(async () => {
     suite.browser = await chromium.launch(browserLaunchOptions());
   });
