@@ -4,8 +4,11 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { MarginEngine } from "../build/index.js";
-import { openPage, settled, shown, previewSuite } from "./helpers/preview-page.mjs";
+import { openPage, settled, shown, previewSuite, venueAtPrice } from "./helpers/preview-page.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
+
+/** A decimal as the page shows it, the whole part in groups of three. */
+const grouped = (decimal) => decimal.replace(/^\d+/, (whole) => whole.replace(/\B(?=(\d{3})+$)/g, ","));
 
 const exampleText = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 
@@ -101,11 +104,15 @@ test("a refused evaluation names the venue's account and instrument by id, not t
   await quantity.fill("0.001");
   count = await settled(page, count);
   assert.ok(await page.locator("#draft-error").isHidden());
-  // BTC at twice its index: FAR-PERP's mark, moved in proportion, passes the price limit
-  const price = page.locator('input[data-price="BTC"]');
+  // BTC at twice its index: FAR-PERP's mark, moved in proportion, passes the price limit; the
+  // price is what is refused, told beside it, the typed text marked
+  const price = page.locator('input[data-price="BTC"]'), problem = page.locator('[data-price-error="BTC"]');
   await price.fill(formatDecimal(2n * index, 8));
   await price.press("Enter");
-  assert.is(await refused(), 'Cannot evaluate these edits: OUT_OF_RANGE at instruments.FAR-PERP.mark: 12000000000 is outside (0, 10000000000]. The figures are those of the last valid edits.');
+  count = await settled(page, count);
+  assert.ok(await page.locator("#draft-error").isHidden());
+  assert.is(await problem.textContent(), `BTC at ${grouped(formatDecimal(2n * index, 8))} cannot be evaluated: OUT_OF_RANGE at instruments.FAR-PERP.mark: 12000000000 is outside (0, 10000000000]; the figures are at ${grouped(formatDecimal(index, 8))}.`);
+  assert.is(await price.getAttribute("aria-invalid"), "true");
   assert.equal(errors, []);
   await page.close();
 });
@@ -122,6 +129,48 @@ test("an account holding an instrument near the price limit: its figures are Nod
     [parseDecimal(risk.equity, 6), parseDecimal(risk.maintenanceMargin, 6), parseDecimal(risk.initialMargin, 6)]);
   assert.match(await text("chart-note"), / 6 of the 81 prices are left out, the engine refusing them: OUT_OF_RANGE at instruments\.FAR-PERP\.mark: 10062500000 is outside \(0, 10000000000\]$/);
   assert.is(await page.locator("#chart").getAttribute("data-underlying"), "BTC");
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("a slider price the engine refuses goes back to the last one evaluated, says why there, and later edits are evaluated", async () => {
+  // FAR-PERP at 7e9: BTC at +10 % takes its mark to 7.7e9, at +50 % past the 1e10 price limit
+  const venue = withFarPerpetual("7000000000");
+  const index = (await MarginEngine.fromVenue(venue)).underlyingIndex("BTC");
+  const { page, errors } = await openPage(suite.browser);
+  let count = await settled(page, await showDave(page, venue, "slider-limit.json"));
+  const slider = page.locator('input[type=range][data-underlying="BTC"]'), problem = page.locator('[data-price-error="BTC"]');
+  const text = (id) => page.locator(`#${id}`).textContent();
+  const figuresOf = async () => [shown(await text("equity")), shown(await text("maintenance-margin")), shown(await text("initial-margin"))];
+  const nodeFigures = async (v) => {
+    const risk = (await MarginEngine.fromVenue(v)).account("dave");
+    return [risk.equity, risk.maintenanceMargin, risk.initialMargin].map((d) => parseDecimal(d, 6));
+  };
+  await slider.fill("100");
+  count = await settled(page, count);
+  const accepted = formatDecimal((index * 1100n) / 1000n, 8);
+  assert.equal(await figuresOf(), await nodeFigures(venueAtPrice(venue, "BTC", accepted, index)));
+  await slider.fill("500");
+  count = await settled(page, count);
+  assert.is(await slider.inputValue(), "100", "the slider is back where the figures are");
+  assert.is(await page.locator('input[data-price="BTC"]').inputValue(), accepted);
+  assert.ok(await page.locator("#draft-error").isHidden(), "the account's edits are not what was refused");
+  assert.is(await problem.textContent(), `BTC at ${grouped(formatDecimal((index * 1500n) / 1000n, 8))} cannot be evaluated: OUT_OF_RANGE at instruments.FAR-PERP.mark: 10500000000 is outside (0, 10000000000]; the figures are at ${grouped(accepted)}.`);
+  assert.ok(await problem.isVisible());
+  assert.equal(await figuresOf(), await nodeFigures(venueAtPrice(venue, "BTC", accepted, index)));
+  // an edit after the refusal is evaluated at the price shown
+  await page.locator('#positions tr[data-instrument="BTC-PERP"] input').nth(1).fill("0.2");
+  count = await settled(page, count);
+  assert.ok(await page.locator("#draft-error").isHidden());
+  const edited = structuredClone(venue);
+  edited.accounts.find((a) => a.id === "dave").positions[0].qty = "0.2";
+  assert.equal(await figuresOf(), await nodeFigures(venueAtPrice(edited, "BTC", accepted, index)));
+  // an edit the engine refuses with a price moved as well: the edit is what is refused, and the price stays
+  await page.locator('#positions tr[data-instrument="BTC-PERP"] input').nth(1).fill("0");
+  await slider.fill("50");
+  await page.waitForFunction(() => !document.querySelector("#draft-error").hidden && document.body.dataset.pending === "0");
+  assert.is(await slider.inputValue(), "50");
+  assert.match(await text("draft-error"), /^Cannot evaluate these edits: OUT_OF_RANGE at accounts\.dave\.positions\[0\]\.qty: /);
   assert.equal(errors, []);
   await page.close();
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { MarginEngine, generateVenue } from "../build/index.js";
 import { collectErrors } from "./helpers/chromium.mjs";
-import { openPage as openPreview, pageUrl, settled, shown, previewSuite } from "./helpers/preview-page.mjs";
+import { openPage as openPreview, pageUrl, settled, shown, previewSuite, venueAtPrice } from "./helpers/preview-page.mjs";
 import { formatDecimal, parseDecimal } from "./reference/decimal.mjs";
 
 const root = new URL("../", import.meta.url);
@@ -37,17 +37,6 @@ async function shownMarks(page) {
 function heldMarks(venue, account) {
   const held = new Set(venue.accounts.find((a) => a.id === account).positions.map((p) => p.instrument));
   return Object.fromEntries(venue.instruments.filter((row) => held.has(row.id)).map((row) => [row.id, parseDecimal(row.mark, 8)]));
-}
-
-/** The venue with underlying `id` at `price`: every source prints it, spot is it, linear marks move in proportion. */
-function venueAtPrice(venue, id, price, index) {
-  const p = parseDecimal(price, 8);
-  return {
-    ...venue,
-    underlyings: venue.underlyings.map((u) => (u.id !== id ? u : { ...u, spot: price, sources: (u.sources ?? []).map((s) => ({ ...s, price })) })),
-    instruments: venue.instruments.map((row) => (row.underlying !== id || (row.kind !== "perp" && row.kind !== "future") ? row
-      : { ...row, mark: formatDecimal((parseDecimal(row.mark, 8) * p) / index, 8) })),
-  };
 }
 
 test("the example venue: first account's figures, a price move and an order, each as Node computes them", async () => {

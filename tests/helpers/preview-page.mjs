@@ -4,12 +4,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { browserLaunchOptions, collectErrors } from "./chromium.mjs";
-import { parseDecimal } from "../reference/decimal.mjs";
+import { formatDecimal, parseDecimal } from "../reference/decimal.mjs";
 
 export const pageUrl = new URL("../../build/preview.html", import.meta.url).href;
 
 /** A shown money figure ("42,840.1875") as raw units at 1e6. */
 export const shown = (text) => parseDecimal(text.replace(/,/g, ""), 6);
+
+/** The venue with underlying `id` at `price`: every source prints it, spot is it, linear marks move in proportion. */
+export function venueAtPrice(venue, id, price, index) {
+  const p = parseDecimal(price, 8);
+  return {
+    ...venue,
+    underlyings: venue.underlyings.map((u) => (u.id !== id ? u : { ...u, spot: price, sources: (u.sources ?? []).map((s) => ({ ...s, price })) })),
+    instruments: venue.instruments.map((row) => (row.underlying !== id || (row.kind !== "perp" && row.kind !== "future") ? row
+      : { ...row, mark: formatDecimal((parseDecimal(row.mark, 8) * p) / index, 8) })),
+  };
+}
 
 /** A page with every console error, page error and CSP violation collected. */
 export async function openPage(browser, url = pageUrl, viewport = { width: 1280, height: 900 }) {

@@ -115,6 +115,17 @@ export function updateUnderlyings(risk: AccountRisk, perMille: Record<string, nu
   }
 }
 
+/** A price of `id` the engine refused, told beside its slider; its field is marked while it still shows that price (being typed in). */
+export function showPriceRefusal(id: string, message: string): void {
+  const block = document.querySelector<HTMLElement>(`.underlying[data-underlying="${CSS.escape(id)}"]`);
+  if (block === null) return;
+  const problem = block.querySelector<HTMLElement>("[data-price-error]")!;
+  problem.textContent = message;
+  problem.hidden = false;
+  const field = block.querySelector<HTMLInputElement>("input.price")!;
+  markInvalid(field, document.activeElement === field);
+}
+
 /** `onInvalid` names a field whose text is no decimal (or no instrument of the venue): the figures shown stay those of the last valid edits. */
 export interface EditorHandlers { onChange(): void; onInvalid(problem: string): void }
 

@@ -2,13 +2,13 @@
 // re-evaluates the selected account (edited positions, chosen prices, the order ticket) on every
 // change. All engine work happens in the worker; this thread only renders.
 import type { AccountRisk } from "../../engine.js";
-import { exposures, newPosition, renderEditor, renderFigures, renderUnderlyings, SLIDER_PER_MILLE, updateMarks, updateUnderlyings } from "./account-view.js";
+import { exposures, newPosition, renderEditor, renderFigures, renderUnderlyings, showPriceRefusal, SLIDER_PER_MILLE, updateMarks, updateUnderlyings } from "./account-view.js";
 import { PriceChart } from "./chart.js";
 import { EngineClient } from "./client.js";
 import { byId, el } from "./dom.js";
 import { grouped, money } from "./format.js";
 import { renderHeatmap } from "./heatmap.js";
-import type { AccountReply, EvaluateReply, LoadReply, VenueSource } from "./protocol.js";
+import type { AccountReply, EvaluateReply, LoadReply, OrderTicket, VenueSource } from "./protocol.js";
 import { priceAt, type DraftAccount } from "./sandbox.js";
 import { Ticket } from "./ticket.js";
 
@@ -26,6 +26,8 @@ const state = {
   reference: null as AccountRisk | null,
   perMille: {} as Record<string, number>,
   prices: {} as Record<string, string>,
+  /** The prices and slider positions of the figures shown: where a price the engine refuses goes back to. */
+  evaluated: { prices: {} as Record<string, string>, perMille: {} as Record<string, number> },
   chart: null as string | null,
   evaluations: 0,
 };
@@ -151,6 +153,7 @@ function clearAccount(): void {
 function resetPrices(): void {
   state.perMille = Object.fromEntries(Object.keys(state.indexes).map((id) => [id, 0]));
   state.prices = { ...state.indexes };
+  state.evaluated = { prices: { ...state.prices }, perMille: { ...state.perMille } };
 }
 
 /** Re-renders the account's structure (after a selection or an edit that changes its exposures). */
@@ -237,22 +240,56 @@ async function pump(): Promise<void> {
   inFlight = true;
   while (queued && state.draft !== null) {
     queued = false;
-    const draft = structuredClone(state.draft), prices = { ...state.prices }, order = ticket.order();
+    const draft = structuredClone(state.draft), prices = { ...state.prices }, perMille = { ...state.perMille }, order = ticket.order();
     try {
-      const reply = await client.call<EvaluateReply>({ type: "evaluate", draft, prices, order, chart: state.chart });
+      const reply = await evaluate(draft, prices, order);
       byId("draft-error").hidden = true;
+      state.evaluated = { prices, perMille };
       render(reply, draft);
     } catch (error) {
-      const message = byId("draft-error");
-      message.hidden = false;
-      message.textContent = `Cannot evaluate these edits: ${(error as Error).message}. The figures are those of the last valid edits.`;
-      ticket.notChecked();
+      if (!(await movedPricesBack(draft, prices, order, (error as Error).message))) {
+        const message = byId("draft-error");
+        message.hidden = false;
+        message.textContent = `Cannot evaluate these edits: ${(error as Error).message}. The figures are those of the last valid edits.`;
+        ticket.notChecked();
+      }
     }
   }
   inFlight = false;
   // with no account selected nothing is evaluated, and nothing waits
   if (state.draft === null) queued = false;
   document.body.dataset.pending = queued ? "1" : "0";
+}
+
+function evaluate(draft: DraftAccount, prices: Record<string, string>, order: OrderTicket | null): Promise<EvaluateReply> {
+  return client.call<EvaluateReply>({ type: "evaluate", draft, prices, order, chart: state.chart });
+}
+
+/**
+ * After a refusal with prices moved since the figures shown, the same edits at those figures' prices.
+ * When those are accepted, the moved prices alone were refused: each goes back (unless moved again
+ * meanwhile, which is evaluated next) and says why beside its slider, and the figures are those.
+ * False when nothing moved or the edits are refused anyway (the edits are then what is wrong).
+ */
+async function movedPricesBack(draft: DraftAccount, prices: Record<string, string>, order: OrderTicket | null, refusal: string): Promise<boolean> {
+  const before = state.evaluated;
+  const moved = Object.keys(prices).filter((u) => prices[u] !== before.prices[u]);
+  if (moved.length === 0) return false;
+  let reply: EvaluateReply;
+  try {
+    reply = await evaluate(draft, before.prices, order);
+  } catch {
+    return false;
+  }
+  const back = moved.filter((u) => state.prices[u] === prices[u]);
+  for (const u of back) {
+    state.prices[u] = before.prices[u];
+    state.perMille[u] = before.perMille[u];
+  }
+  byId("draft-error").hidden = true;
+  render(reply, draft);
+  for (const u of back) showPriceRefusal(u, `${u} at ${grouped(prices[u])} cannot be evaluated: ${refusal}; the figures are at ${grouped(before.prices[u])}.`);
+  return true;
 }
 
 function render(reply: EvaluateReply, draft: DraftAccount): void {
