@@ -29,6 +29,28 @@ test("a load sized by memoryEstimate stays in its initial memory and agrees with
   assert.equal(sized.riskColumns(), growing.riskColumns());
 });
 
+test("the correlation matrix is held only under correlation: 1,000 underlyings without it take no n² row", async () => {
+  const venue = (correlation) => ({
+    now: "2026-11-24T00:00:00Z",
+    params: correlation === undefined ? {} : { correlation },
+    underlyings: Array.from({ length: 1000 }, (_, k) => ({ id: `U${k}`, spot: "100", vol: "0.5", rate: "0" })),
+    instruments: [0, 1].map((k) => ({ id: `P${k}`, kind: "perp", underlying: `U${k}`, lotSize: "1", mark: "100", tiers: [{ upTo: "1000000", imf: "0.1", mmf: "0.05" }] })),
+    accounts: [{ id: "a", mode: "portfolio", collateral: { USD: "100" }, positions: [{ instrument: "P0", qty: "1", entry: "100" }, { instrument: "P1", qty: "1", entry: "100" }] }],
+  });
+  const plain = await MarginEngine.fromVenue(venue());
+  const correlated = await MarginEngine.fromVenue(venue({ U0: { U1: "-1" } }));
+  const matrix = 1000 * 1000 * 8;
+  assert.ok(plain.stats().liveBytes < matrix, `${plain.stats().liveBytes} live bytes`);
+  assert.ok(correlated.stats().liveBytes - plain.stats().liveBytes >= matrix, "the correlated venue holds its matrix");
+  // both price their buckets: two opposite ones offset under ρ = −1 and add up without it
+  const [alone, offset] = [plain, correlated].map((e) => BigInt(e.accountRaw("a").maintenanceMargin));
+  assert.ok(offset < alone, `${offset} against ${alone}`);
+  // the matrix follows the underlyings: one added keeps the pair's ρ, and a venue without correlation stays without a matrix
+  for (const engine of [plain, correlated]) engine.upsertUnderlying({ id: "U1000", spot: "100", vol: "0.5", rate: "0" });
+  assert.is(BigInt(correlated.accountRaw("a").maintenanceMargin), offset);
+  assert.ok(plain.stats().liveBytes < matrix);
+});
+
 test("initialMemory outside [0, 4 GiB] is refused naming it", async () => {
   for (const initialMemory of [-1, 1.5, 2 ** 32 + 1, Number.NaN]) {
     await expectMarginError(() => MarginEngine.create({ initialMemory }), { code: "OUT_OF_RANGE", field: "options.initialMemory", label: String(initialMemory) });

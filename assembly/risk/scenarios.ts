@@ -25,9 +25,10 @@ export let shortOptionMinRate: i64 = 10_000_000;
 export let correlated: bool = false;
 export const correlation = new Column(3); // i64, underlyings × underlyings, diagonal 1e9
 
+/** The matrix is held only under correlation: a venue of many underlyings without it keeps no n² row. */
 export function setCorrelated(on: bool, underlyings: i32): void {
   correlated = on;
-  correlation.reserve(underlyings * underlyings);
+  if (on) correlation.reserve(underlyings * underlyings);
 }
 
 /** Sizes the grid for `count` scenarios and `underlyings` rows of moves. */

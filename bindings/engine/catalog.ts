@@ -350,10 +350,13 @@ export class Catalog {
     const correlation = this.params.correlation;
     this.wasm.setCorrelated(correlation !== null, this.underlyings.length);
     if (correlation !== null) {
-      const n = this.underlyings.length;
-      this.underlyings.forEach((a, i) => this.underlyings.forEach((b, j) => {
-        v.i64(Col.Correlation)[i * n + j] = i === j ? ONE : correlation.get(a.id)?.get(b.id) ?? 0n;
-      }));
+      const n = this.underlyings.length, rho = v.i64(Col.Correlation);
+      this.underlyings.forEach((a, i) => {
+        const row = correlation.get(a.id);
+        this.underlyings.forEach((b, j) => {
+          rho[i * n + j] = i === j ? ONE : row?.get(b.id) ?? 0n;
+        });
+      });
     }
     this.wasm.invalidatePrepared();
     this.wasm.invalidateExposure();
