@@ -172,6 +172,41 @@ test("a custom grid's heat map has a cell for every scenario, the binding one ou
   await page.close();
 });
 
+test("an account among many underlyings: what it does not touch is left out of each what-if, and its figures, stale prices and checks stay Node's", async () => {
+  const { page, errors } = await openPage(suite.browser);
+  const venue = structuredClone(example);
+  const btc = venue.underlyings[0];
+  // ETH held beside BTC; 300 underlyings dave never touches, one of whose sources, the latest,
+  // moves the oracle clock 2 minutes past BTC's: BTC is stale at that clock
+  venue.underlyings.push({ ...btc, id: "ETH", spot: "3000", sources: btc.sources.map((source) => ({ ...source, price: "3000" })) });
+  for (let k = 0; k < 300; k++) venue.underlyings.push({ id: `Z${k}`, spot: "10", vol: "0.5", rate: "0", sources: [{ id: "feedZ", price: "10", time: k === 7 ? "2026-11-24T00:02:00Z" : "2026-11-23T23:59:59Z" }] });
+  venue.assets.push({ id: "ZC", price: "10", haircut: "0.1", underlying: "Z3" });
+  venue.instruments.push(perp("ETH-PERP", "ETH", "3000"), perp("Z1-PERP", "Z1", "10"));
+  // the correlation names the account's pair and pairs it does not hold
+  venue.params = { correlation: { BTC: { ETH: "-0.4", Z1: "0.9" }, Z1: { Z2: "0.3" } } };
+  venue.accounts.push(
+    { id: "dave", mode: "portfolio", collateral: { USD: "20000" }, positions: [{ instrument: "BTC-PERP", qty: "0.3", entry: "64000" }, { instrument: "ETH-PERP", qty: "-4", entry: "3100" }] },
+    { id: "erin", collateral: { USD: "100", ZC: "5" }, positions: [{ instrument: "Z1-PERP", qty: "1", entry: "10" }] },
+  );
+  const engine = await MarginEngine.fromVenue(venue);
+  assert.ok(engine.staleUnderlyings().includes("BTC"), "BTC is stale at the venue's clock");
+  let count = await suite.loadVenue(page, venue, "many-underlyings.json");
+  await page.click('#account-list [data-account="dave"]');
+  await page.waitForFunction(() => document.querySelector("#account-title").textContent === "dave");
+  count = await settled(page, count);
+  assert.equal(await figures(page), raw(engine.account("dave")));
+  const order = { account: "dave", instrument: "BTC-PERP", qty: "0.1", price: "65010" };
+  const reason = engine.checkOrder(order).reason;
+  assert.is(reason, "STALE_PRICE");
+  await page.fill("#order-instrument", order.instrument);
+  await page.fill("#order-qty", order.qty);
+  count = await settled(page, count);
+  await page.waitForFunction(() => document.body.dataset.pending === "0");
+  assert.is(await page.locator("#order-verdict").getAttribute("data-reason"), reason);
+  assert.equal(errors, []);
+  await page.close();
+});
+
 test("an order in a contract the oracle clock has expired is refused in words, as Node refuses it", async () => {
   const { page, errors } = await openPage(suite.browser);
   const venue = structuredClone(example);

@@ -1,7 +1,10 @@
 // The what-if venue the preview evaluates: the loaded venue's reference data with one (edited)
 // account, and the chosen underlying prices. Nothing flows between accounts (docs/api.md,
-// `parent`), so an account alone margins as it does among the others; instruments it neither
-// holds nor orders are left out, which keeps each evaluation small on a large venue.
+// `parent`), so an account alone margins as it does among the others. What it neither holds nor
+// orders is left out — instruments, assets priced by an underlying, underlyings, and their
+// correlations — which keeps each evaluation small on a large venue. The loaded venue, as
+// `toVenue()` writes it, carries the oracle clock wherever a print moved it past `now`, so the
+// underlyings kept are judged fresh at the clock they had among all of them.
 //
 // A price P for an underlying whose index is I is applied as the liquidation price search
 // applies it (docs/methodology.md §12): every oracle source prints P (so the index is P and its
@@ -34,22 +37,38 @@ export function sandboxVenue(venue: Json, draft: DraftAccount, prices: Record<st
     const p = raw(price, `prices.${id}`), index = raw(indexes[id], `indexes.${id}`);
     if (p !== index) moved.set(id, { price: p, index });
   }
-  const underlyings = (venue.underlyings as Json[]).map((u) => {
+  const held = new Set(Object.keys(draft.collateral));
+  const assets = (venue.assets as Json[]).filter((row) => row.underlying === undefined || row.underlying === null || held.has(row.id as string));
+  const listed = (venue.instruments as Json[]).filter((row) => wanted.has(row.id as string));
+  const used = new Set([...listed.map((row) => row.underlying), ...assets.map((row) => row.underlying)]);
+  const underlyings = (venue.underlyings as Json[]).filter((u) => used.has(u.id)).map((u) => {
     const move = moved.get(u.id as string);
     if (move === undefined) return u;
     const price = formatDecimal(move.price, PRICE_SCALE);
     const sources = Array.isArray(u.sources) ? (u.sources as Json[]).map((s) => ({ ...s, price })) : u.sources;
     return { ...u, spot: price, sources };
   });
-  const instruments = (venue.instruments as Json[])
-    .filter((row) => wanted.has(row.id as string))
-    .map((row) => {
-      const move = moved.get(row.underlying as string);
-      if (move === undefined || !LINEAR.has(row.kind as string)) return row;
-      return { ...row, mark: formatDecimal((raw(row.mark, "mark") * move.price) / move.index, PRICE_SCALE) };
-    });
+  const instruments = listed.map((row) => {
+    const move = moved.get(row.underlying as string);
+    if (move === undefined || !LINEAR.has(row.kind as string)) return row;
+    return { ...row, mark: formatDecimal((raw(row.mark, "mark") * move.price) / move.index, PRICE_SCALE) };
+  });
   const account = { id: draft.id, mode: draft.mode, collateral: draft.collateral, positions: draft.positions };
-  return { ...venue, underlyings, instruments, accounts: [account] };
+  return { ...venue, params: paramsAmong(venue.params, used), underlyings, assets, instruments, accounts: [account] };
+}
+
+/**
+ * The venue's params with `correlation` narrowed to the underlyings kept (the pairs among them
+ * unchanged). An empty matrix stays: it still means buckets combine under correlation (ρ = 0),
+ * not that their losses add up.
+ */
+function paramsAmong(params: unknown, kept: Set<unknown>): unknown {
+  const correlation = (params as Json | null | undefined)?.correlation as Record<string, Record<string, string>> | null | undefined;
+  if (correlation === null || correlation === undefined) return params;
+  // fromEntries defines own keys: an id such as `__proto__` stays a key
+  const rows = Object.entries(correlation).filter(([a]) => kept.has(a))
+    .map(([a, row]) => [a, Object.fromEntries(Object.entries(row).filter(([b]) => kept.has(b)))]);
+  return { ...(params as Json), correlation: Object.fromEntries(rows) };
 }
 
 /**
