@@ -109,6 +109,50 @@ test("a print refused for different reasons on different shards is named as one 
   }
 });
 
+test("holdings past their limits on different shards: the refusal names the holding one engine meets first", async () => {
+  const btcSources = [{ id: "a", price: "65000", time: "2026-11-23T23:59:10Z" }, { id: "b", price: "65100", time: NOW }, { id: "c", price: "65300", time: NOW }];
+  const venue = {
+    now: NOW, params: { maxPriceAge: "60" },
+    assets: [{ id: "USD", price: "1" }, { id: "BTC", price: "65000", haircut: "0.1", underlying: "BTC" }],
+    underlyings: [
+      { id: "BTC", vol: "0.5", sources: btcSources },
+      { id: "ETH", vol: "0.5", sources: [{ id: "x", price: "3000", time: "2026-11-23T23:59:10Z" }, { id: "y", price: "3060", time: NOW }, { id: "z", price: "3070", time: NOW }] },
+      { id: "SOL", spot: "100", vol: "0.5" },
+    ],
+    instruments: [perp("A-PERP", "BTC", "65000"), perp("B-PERP", "BTC", "65000"), perp("ETH-PERP", "ETH", "3000")],
+  };
+  const usd = [0, 100_000_000_000_000n];
+  // at BTC's index of 65,100 each is within its limit; BTC at 70,000 passes all three, as does
+  // the index 65,200 a clock move gives BTC (source a ages out), and ETH's 3,065
+  const perpA = { positions: [[0, 153_609, 6_500_000_000_000n]], balances: [usd] };
+  const perpB = { positions: [[1, 153_609, 6_500_000_000_000n]], balances: [usd] };
+  const coins = { balances: [usd, [1, 1_535_000n * 100_000_000n]] };
+  const ether = { positions: [[2, 3_265_000, 300_000_000_000n]], balances: [usd] };
+  const cases = [
+    // the new price's own check: positions before balances, in instrument order
+    [[coins, perpB], ["BTC", "70000", T0, "b"], 'OUT_OF_RANGE at price: an open position in "B-PERP"'],
+    [[perpB, perpA], ["BTC", "70000", T0, "b"], 'OUT_OF_RANGE at price: an open position in "A-PERP"'],
+    [[coins, perpB, perpA], ["BTC", "70000", T0, "b"], 'OUT_OF_RANGE at price: an open position in "A-PERP"'],
+    [[coins], ["BTC", "70000", T0, "b"], 'OUT_OF_RANGE at price: a balance of "BTC"'],
+    // a clock move re-indexes the underlyings in their order: BTC's holdings before ETH's
+    [[ether, coins], ["SOL", "101", T0 + 15_000], 'OUT_OF_RANGE at timestamp: a balance of "BTC"'],
+    [[ether, coins, perpB], ["SOL", "101", T0 + 15_000], 'OUT_OF_RANGE at timestamp: an open position in "B-PERP"'],
+  ];
+  for (const [accounts, print, expected] of cases) {
+    const columns = columnsOf(accounts);
+    const single = await MarginEngine.fromVenue(venue);
+    single.loadColumns(columns);
+    const one = await outcome(() => single.setPrice(...print));
+    assert.ok(one.startsWith(expected), one);
+    const sharded = await ShardedEngine.create(venue, columns, { shards: accounts.length });
+    try {
+      for (let k = 0; k < 3; k++) assert.is(await outcome(() => sharded.setPrice(...print)), one, `${expected}, attempt ${k}`);
+    } finally {
+      await sharded.close();
+    }
+  }
+});
+
 const LOAD_VENUE = {
   now: NOW,
   assets: Array.from({ length: 18 }, (_, k) => ({ id: `A${k}`, price: "1" })),

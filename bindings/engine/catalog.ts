@@ -13,8 +13,8 @@ import { indexFromSources, lastKnownIndex, latestSourceTime } from "../venue/ora
 import { assertCorrelationIds, type Params } from "../venue/params.js";
 import type { Lookup } from "../venue/accounts.js";
 import {
-  assertRateHorizon, beyondCollateralValue, beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying, type AssetRow, type InstrumentRow,
-  type UnderlyingSpec,
+  assertRateHorizon, balanceBeyondLimit, beyondCollateralValue, beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying,
+  positionBeyondLimit, type AssetRow, type InstrumentRow, type UnderlyingSpec,
 } from "../venue/reference.js";
 import type { ScanState } from "../venue/snapshot.js";
 import type { MemoryGuard } from "./memory.js";
@@ -280,14 +280,14 @@ export class Catalog {
   assertUnderlyingPriceFits(u: number, index: bigint, field: string): void {
     const id = this.underlyings[u].id;
     const i = this.wasm.heldBeyondNotional(u, index);
-    if (i >= 0) fail("OUT_OF_RANGE", field, `an open position in "${this.instruments[i].id}" would exceed the notional limit`);
+    if (i >= 0) fail("OUT_OF_RANGE", field, positionBeyondLimit(this.instruments[i].id));
     this.assets.forEach((row, a) => {
       if (row.underlying === id) this.assertAssetPriceFits(a, index, field);
     });
   }
 
   assertAssetPriceFits(a: number, price: bigint, field: string): void {
-    if (beyondCollateralValue(this.views.i64(Col.AssetMaxAmount)[a], price)) fail("OUT_OF_RANGE", field, "a balance would exceed the collateral value limit");
+    if (beyondCollateralValue(this.views.i64(Col.AssetMaxAmount)[a], price)) fail("OUT_OF_RANGE", field, balanceBeyondLimit(this.assets[a].id));
   }
 
   /** An accepted index price fed to a dynamic scan range; none kept (dynamic margin off) or no index (stale): as it was. */

@@ -4,6 +4,7 @@
 // meets them, then by shard index: the same input always names the same field.
 import { MarginError } from "../core/errors.js";
 import type { AccountColumns } from "../venue/account-columns.js";
+import { heldBeyondLimit } from "../venue/reference.js";
 
 /** Where the engine's order of checks meets a refusal: compared element by element, smaller first. */
 type Order = number[];
@@ -27,13 +28,38 @@ function before(x: Order, y: Order): boolean {
   return x.length < y.length;
 }
 
+/** Where the reference data places each instrument and asset priced by an underlying: [underlying, row], in the engine's order. */
+export interface ReferenceOrder { instruments: Map<string, [number, number]>; assets: Map<string, [number, number]> }
+
+type Row = { id: string; underlying?: string | null };
+
+/** The reference order of a venue as `toVenue()` writes it (every row list, in the engine's order). */
+export function referenceOrder(venue: Record<string, unknown>): ReferenceOrder {
+  const underlyings = new Map((venue.underlyings as Row[]).map((u, k) => [u.id, k]));
+  const placed = (rows: Row[]) => new Map(rows.flatMap((row, k): [string, [number, number]][] => {
+    const u = row.underlying === undefined || row.underlying === null ? undefined : underlyings.get(row.underlying);
+    return u === undefined ? [] : [[row.id, [u, k]]];
+  }));
+  return { instruments: placed(venue.instruments as Row[]), assets: placed(venue.assets as Row[]) };
+}
+
 /**
  * A price's refusal. Every shard holds the same reference data and clock, so only the holding
- * limits can refuse on some shards and not others: the clock move's (at timestamp), checked
- * before anything else that can fail after it, then the new price's own (at price).
+ * limits can refuse on some shards and not others, and a refusal of anything else is the same on
+ * every shard that gets to it. One engine checks, in order: the clock move, underlying by
+ * underlying, each one's positions in instrument order and then its balances in asset order (at
+ * timestamp); the reference checks; the new price's own holdings, positions then balances (at
+ * price). A holding refusal names its instrument or asset, which places it.
  */
-export function priceRefusal(outcomes: PromiseSettledResult<unknown>[]): { error: unknown } | null {
-  return earliest(outcomes, (error) => ({ error, order: [error.field === "timestamp" ? 0 : 1] }));
+export function priceRefusal(outcomes: PromiseSettledResult<unknown>[], reference: ReferenceOrder): { error: unknown } | null {
+  return earliest(outcomes, (error) => {
+    const held = heldBeyondLimit(error.detail);
+    if (held === null) return { error, order: [1] };
+    // a name not in the reference (it cannot happen) sorts last, as the lowest shard's
+    const [u, row] = (held.kind === "instrument" ? reference.instruments : reference.assets).get(held.id) ?? [Infinity, Infinity];
+    const place = [held.kind === "instrument" ? 0 : 1, row];
+    return { error, order: error.field === "timestamp" ? [0, u, ...place] : [2, ...place] };
+  });
 }
 
 export interface ShardPart { members: Int32Array; columns: AccountColumns }

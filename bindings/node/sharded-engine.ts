@@ -13,7 +13,7 @@ import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file
 import { JsonCursor } from "../venue/json-cursor.js";
 import { priceArguments } from "../venue/price-arguments.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
-import { loadRefusal, priceRefusal } from "./shard-errors.js";
+import { loadRefusal, priceRefusal, referenceOrder, type ReferenceOrder } from "./shard-errors.js";
 import { assignShards, gatherColumns } from "./shard-plan.js";
 
 export type ShardRequest =
@@ -84,7 +84,7 @@ export class ShardedEngine {
   /** The last call's work: each call starts once it has settled, so calls made without awaiting apply in order, whole. */
   private pending: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly shards: Shard[], readonly accountCount: number, private readonly now: string) {}
+  private constructor(private readonly shards: Shard[], readonly accountCount: number, private readonly now: string, private readonly reference: ReferenceOrder) {}
 
   /**
    * Runs `work` after every call made before it has settled. A price is checked on every shard and
@@ -122,7 +122,7 @@ export class ShardedEngine {
     const checked = checkAccountColumns(columns);
     const plan = assignShards(checked.parent, checked.count, count).map((members) => ({ members, columns: gatherColumns(checked, members) }));
     const shards = plan.map(({ members }) => new Shard(members));
-    const engine = new ShardedEngine(shards, checked.count, reference.now as string);
+    const engine = new ShardedEngine(shards, checked.count, reference.now as string, referenceOrder(judged));
     // every shard's outcome, so the error named is the one engine's, not the first to arrive
     const outcomes = await Promise.allSettled(shards.map((s, k) => s.request({
       op: "load", venue: judged, columns: plan[k].columns, globalIndex: s.globalIndex, simd: given.simd,
@@ -159,7 +159,7 @@ export class ShardedEngine {
     const { id: key, time, source: feed } = priceArguments(id, price, timestampMs, source);
     const update = { id: key, price, time, source: feed };
     await this.inTurn(async () => {
-      const refusal = priceRefusal(await Promise.allSettled(this.shards.map((s) => s.request({ op: "checkPrice", ...update }))));
+      const refusal = priceRefusal(await Promise.allSettled(this.shards.map((s) => s.request({ op: "checkPrice", ...update }))), this.reference);
       if (refusal !== null) throw refusal.error;
       await Promise.all(this.shards.map((s) => s.request({ op: "setPrice", ...update })));
     });

@@ -152,6 +152,23 @@ export function beyondCollateralValue(amount: bigint, price: bigint): boolean {
   return amount * price > MAX_COLLATERAL_VALUE * QTY_PRICE_TO_MONEY;
 }
 
+// The refusals of a price at which a held position or balance would pass its limit, naming the
+// instrument or asset; the sharded engine reads the name back to tell which of its shards'
+// refusals one engine would meet first.
+export const positionBeyondLimit = (instrument: string): string => `an open position in "${instrument}" would exceed the notional limit`;
+export const balanceBeyondLimit = (asset: string): string => `a balance of "${asset}" would exceed the collateral value limit`;
+
+const POSITION = /^an open position in "([\s\S]*)" would exceed the notional limit$/;
+const BALANCE = /^a balance of "([\s\S]*)" would exceed the collateral value limit$/;
+
+/** The instrument or asset a refusal's detail names as held past its limit, or null for another refusal. */
+export function heldBeyondLimit(detail: string): { kind: "instrument" | "asset"; id: string } | null {
+  const position = POSITION.exec(detail);
+  if (position !== null) return { kind: "instrument", id: position[1] };
+  const balance = BALANCE.exec(detail);
+  return balance === null ? null : { kind: "asset", id: balance[1] };
+}
+
 /** True once `clock` has reached a future's or option's expiry (perpetuals never expire). */
 export function isExpiredAt(row: InstrumentRow, clock: number): boolean {
   return row.kind !== KIND_PERP && row.expiry <= clock;
