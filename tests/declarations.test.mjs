@@ -20,8 +20,9 @@ const CONSUMER = `
 import { MarginEngine, MarginError, formatDecimal, type EngineOptions, type MarginErrorCode, type RuntimeOptions } from "margin-core";
 import { ShardedEngine, type ShardOptions } from "margin-core/sharded";
 import { generateVenue } from "margin-core/generate";
+import { runCli, type CliIo } from "margin-core/cli";
 
-export async function run(venueText: string) {
+export async function run(venueText: string, venuePath: string) {
   const runtime: RuntimeOptions = { simd: null, initialMemory: null, maximumMemory: null };
   const engine = await MarginEngine.fromVenue(venueText, runtime);
   const options: EngineOptions = { now: "2026-11-24T00:00:00Z", settlement: null, params: null, insuranceFund: null, ...runtime };
@@ -39,7 +40,11 @@ export async function run(venueText: string) {
   } catch (error) {
     if (error instanceof MarginError) refused = error.code;
   }
+  let printed = "";
+  const io: CliIo = { stdout: { write: (text: string) => (printed += text) }, stderr: { write: () => true } };
+  const exitCode = await runCli(["check", venuePath, "--account", "bob", "--instrument", "BTC-PERP", "--qty", "0.001", "--price", "65000"], io);
   return {
+    cli: { exitCode, check: JSON.parse(printed) as unknown },
     accounts: engine.accounts(null).length, settlement: empty.toVenue().settlement, fund: empty.fund(),
     restored: restored.account("bob").equity, codes, shards, formatted: formatDecimal(150_000_000, 8), refused,
   };
@@ -63,7 +68,7 @@ test.before(() => {
 });
 test.after(() => rmSync(dir, { recursive: true, force: true }));
 
-test("tsc accepts the documented calls: null options, a number for formatDecimal, a skipped entry's code, a generated venue", () => {
+test("tsc accepts the documented calls: null options, a number for formatDecimal, a skipped entry's code, a generated venue, the command line in-process", () => {
   try {
     execFileSync(join(root, "node_modules/.bin/tsc"), ["-p", dir], { encoding: "utf8", stdio: "pipe" });
   } catch (error) {
@@ -75,8 +80,9 @@ test("the same module runs: each null takes its default", async () => {
   const { code } = await esbuild.transform(CONSUMER, { loader: "ts", format: "esm" });
   writeFileSync(join(dir, "consumer.mjs"), code);
   const { run } = await import(pathToFileURL(join(dir, "consumer.mjs")).href);
-  const result = await run(readFileSync(join(root, "examples/venue.json"), "utf8"));
+  const result = await run(readFileSync(join(root, "examples/venue.json"), "utf8"), join(root, "examples/venue.json"));
   assert.equal(result, {
+    cli: { exitCode: 0, check: { accepted: true, reason: null, initialMarginBefore: "260.04", initialMarginAfter: "261.3402", equityAfter: "302.01" } },
     accounts: 3, settlement: "USD", fund: "0", restored: "302", codes: [], shards: 1, formatted: "1.5", refused: "INVALID_NUMBER",
   });
 });
