@@ -19,16 +19,19 @@ const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", "
 /** A path under /csp-NAME/ is the same file served with that policy (pages, scripts and workers alike). */
 const POLICIES = { wasm: "script-src 'self' 'wasm-unsafe-eval'", strict: "script-src 'self'" };
 
-let server, origin, browser;
-test.before(async () => {
-  server = createServer((request, response) => {
+/**
+ * A static server of `folder` (under the repository) on a free port; from the repository's root it
+ * serves build/ and examples/ only. A path under /csp-NAME/ is the same file served with that policy.
+ */
+async function serve(folder) {
+  const server = createServer((request, response) => {
     const match = /^\/(?:csp-(\w+)\/)?(.*)$/.exec(new URL(request.url, "http://x").pathname);
     const [, policy, path] = match;
     const file = normalize(path);
-    if (!/^(build|examples)\//.test(file) || file.includes("..")) return response.writeHead(404).end();
+    if ((folder === "" && !/^(build|examples)\//.test(file)) || file.includes("..")) return response.writeHead(404).end();
     let body;
     try {
-      body = readFileSync(join(root, file));
+      body = readFileSync(join(root, folder, file));
     } catch {
       return response.writeHead(404).end();
     }
@@ -37,6 +40,12 @@ test.before(async () => {
     response.writeHead(200, headers).end(body);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return server;
+}
+
+let server, origin, browser;
+test.before(async () => {
+  server = await serve("");
   origin = `http://127.0.0.1:${server.address().port}`;
   browser = await chromium.launch(browserLaunchOptions());
 });
@@ -131,6 +140,24 @@ test("a host without DecompressionStream(\"deflate-raw\") gets a MarginError say
   assert.is((await load(true)).maintenanceMargin, expected);
   assert.is((await load(false)).maintenanceMargin, expected);
   await page.close();
+});
+
+test("served from another folder than the repository's root, the worker example says which file did not load", async () => {
+  const cases = [
+    // the venue file is outside what is served
+    ["examples/browser-worker", "index.html", /venue\.json answered 404 \(serve the repository's root\)$/],
+    // the venue loads, but the engine bundle the worker imports is outside what is served
+    ["examples", "browser-worker/index.html", /^the worker did not start: worker\.js or the engine it imports did not load/],
+  ];
+  for (const [folder, page, expected] of cases) {
+    const folderServer = await serve(folder);
+    try {
+      const { result } = await run(`http://127.0.0.1:${folderServer.address().port}/${page}`);
+      assert.match(result?.error?.message ?? "no result", expected, folder);
+    } finally {
+      folderServer.close();
+    }
+  }
 });
 
 test("the script-tag example works from file:// as well, with Node's numbers", async () => {
