@@ -3,9 +3,10 @@
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 
+/** Debian's Chromium, or the browser CHROMIUM_PATH names (playwright-core downloads none). */
 export function browserLaunchOptions() {
-  const executablePath = ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
-  if (!executablePath) throw new Error("Chromium is not installed (apt-get install chromium)");
+  const executablePath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => path && existsSync(path));
+  if (!executablePath) throw new Error("Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH to a Chromium or Chrome executable)");
   return {
     executablePath,
     headless: true,
