@@ -253,6 +253,6 @@ ${clearingPanel(report)}
 ${tickTable(report, underlyings)}
 </div>
 </section>`;
-  const subtitle = [`${report.accounts.toLocaleString("en-US")} accounts`, `seed ${report.seed}`, `${report.ticks.length.toLocaleString("en-US")} ticks`, `generated ${report.generatedAt}`].join(" · ");
+  const subtitle = [`${report.accounts.toLocaleString("en-US")} accounts`, `seed ${report.seed}`, `${(report.ticks.length - 1).toLocaleString("en-US")} ticks after the clearing at tick 0`, `generated ${report.generatedAt}`].join(" · ");
   return renderPage({ title: report.title, subtitle, body, data: { ...report, chart: chartData(report, underlyings) }, script: CHARTS_SCRIPT });
 }
