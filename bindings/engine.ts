@@ -328,3 +328,6 @@ export class MarginEngine {
     return snapshotOf(this.parts);
   }
 }
+
+// bundling renames the class (minified in the browser builds) where a debugger and constructor.name would show it
+Object.defineProperty(MarginEngine, "name", { value: "MarginEngine" });

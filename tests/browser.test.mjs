@@ -6,7 +6,7 @@ import * as assert from "uvu/assert";
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { chromium } from "playwright-core";
-import { MarginEngine } from "../build/index.js";
+import { MarginEngine, MarginError } from "../build/index.js";
 import { browserLaunchOptions } from "./helpers/chromium.mjs";
 
 const root = new URL("../", import.meta.url);
@@ -23,7 +23,8 @@ async function generatedVenue() {
 
 const PAGE = `<!doctype html><meta charset="utf-8"><title>margin-core</title>
 <script type="module">
-  import { MarginEngine } from "/build/margin-core.browser.js";
+  import { MarginEngine, MarginError } from "/build/margin-core.browser.js";
+  window.classNames = [MarginEngine.name, MarginError.name];
   window.marginJson = async (venue, simd) => {
     const engine = await MarginEngine.fromVenue(venue, { simd });
     if (engine.stats().simd !== simd) throw new Error("the engine runs the other module");
@@ -59,6 +60,9 @@ test("Chromium computes byte-identical margin JSON, with the SIMD module and wit
     page.on("pageerror", (error) => errors.push(error.message));
     await page.goto(`http://127.0.0.1:${server.address().port}/`);
     await page.waitForFunction(() => window.ready === true);
+    // the minified build's classes keep their names, as Node's do
+    assert.equal(await page.evaluate(() => window.classNames), ["MarginEngine", "MarginError"]);
+    assert.equal([MarginEngine.name, MarginError.name], ["MarginEngine", "MarginError"]);
     for (const venue of [exampleVenue, await generatedVenue()]) {
       const fromNode = await nodeJson(venue);
       assert.ok(fromNode.length > 500, "the venue produced a real result");

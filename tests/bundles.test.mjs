@@ -83,6 +83,7 @@ const USES = {
   "margin-core/sharded": `import * as sharded from "margin-core/sharded";\nexport const h = sharded;`,
   "margin-core/report": `import { renderReport } from "margin-core/report";\nexport const i: typeof renderReport = renderReport;`,
   "margin-core/generate": `import { generateVenue } from "margin-core/generate";\nexport const j = generateVenue({ accounts: 1, seed: 1 }).columns.count;`,
+  "margin-core/cli": `import { runCli, type CliIo } from "margin-core/cli";\nexport const k = (io: CliIo): Promise<number> => runCli(["--help"], io);`,
 };
 
 test("every module path in package.json exports is covered here", () => {

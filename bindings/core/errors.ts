@@ -35,6 +35,9 @@ export class MarginError extends Error {
   }
 }
 
+// the browser builds are minified: a debugger and constructor.name would show a one-letter class
+Object.defineProperty(MarginError, "name", { value: "MarginError" });
+
 export function fail(code: MarginErrorCode, field: string, message: string): never {
   throw new MarginError(code, field, message);
 }
