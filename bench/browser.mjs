@@ -9,14 +9,17 @@
 import { createServer } from "node:http";
 import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
 import { MarginEngine, generateVenue } from "../build/index.js";
 import { browserLaunchOptions } from "../tests/helpers/chromium.mjs";
+import { benchOptions, accountsOption } from "./arguments.mjs";
 
-const { values } = parseArgs({ options: { accounts: { type: "string", default: "100000" }, samples: { type: "string", default: "5" }, json: { type: "boolean" } } });
-const accounts = Number(values.accounts), samples = Number(values.samples);
-if (!Number.isSafeInteger(accounts) || accounts < 1 || !Number.isSafeInteger(samples) || samples < 1) throw new RangeError("--accounts and --samples take positive integers");
+const { values } = benchOptions("node bench/browser.mjs", {
+  accounts: accountsOption(100_000),
+  samples: { value: "K", integer: [1, 1000], default: 5, help: "runs of each case, their median reported" },
+  json: { help: "print the figures and the host as JSON (default: a table)" },
+});
+const { accounts, samples } = values;
 
 const COLUMNS = ["mode", "parent", "positionOffsets", "positionInstrument", "positionLots", "positionEntry", "collateralOffsets", "collateralAsset", "collateralAmount"];
 

@@ -20,30 +20,25 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { isDeepStrictEqual } from "node:util";
 import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { uniformInt } from "pure-rand/distribution/uniformInt";
-import { benchOptions, refuse } from "./arguments.mjs";
+import { benchOptions, accountsOption, seedOption } from "./arguments.mjs";
 import { timeOnce, median } from "./interleave.mjs";
 import { keepPositions } from "./cases.mjs";
 
-const USAGE = "node bench/compare-builds.mjs --base DIR [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered,checked,compacted]";
-const values = benchOptions(USAGE, {
-  base: { type: "string" },
-  build: { type: "string", default: fileURLToPath(new URL("../build", import.meta.url)) },
-  accounts: { type: "string", default: "100000" },
-  seed: { type: "string", default: "1" },
-  rounds: { type: "string", default: "10" },
-  cases: { type: "string", default: "tick,btc,recompute,crash" },
-});
-if (!values.base) refuse(USAGE, "--base is required: the folder of the build to compare with");
-const accounts = Number(values.accounts), seed = Number(values.seed), rounds = Number(values.rounds);
-if (!Number.isSafeInteger(accounts) || accounts < 1) refuse(USAGE, `--accounts must be a positive integer, got ${values.accounts}`);
-if (!Number.isSafeInteger(seed) || seed < 0) refuse(USAGE, `--seed must be a non-negative integer, got ${values.seed}`);
-if (!Number.isSafeInteger(rounds) || rounds < 1) refuse(USAGE, `--rounds must be a positive integer, got ${values.rounds}`);
-for (const option of ["base", "build"]) {
-  if (!existsSync(resolve(values[option], "index.js"))) refuse(USAGE, `--${option}: ${values[option]} holds no index.js (a build/ folder)`);
-}
 const KNOWN = ["tick", "btc", "recompute", "crash", "cleared", "scattered", "checked", "compacted"];
+const { values, refuse } = benchOptions("node bench/compare-builds.mjs", {
+  base: { value: "DIR", required: true, help: "another build's build/ folder, to compare this one with" },
+  build: { value: "DIR", default: fileURLToPath(new URL("../build", import.meta.url)), help: "this build's folder" },
+  accounts: accountsOption(100_000),
+  seed: seedOption,
+  rounds: { value: "R", integer: [1, 1000], default: 10, help: "rounds of samples, each build's samples of a case side by side" },
+  cases: { value: "CASE,…", default: "tick,btc,recompute,crash", help: `the cases to compare, of ${KNOWN.join(", ")}` },
+});
+const { accounts, seed, rounds } = values;
+for (const option of ["base", "build"]) {
+  if (!existsSync(resolve(values[option], "index.js"))) refuse(`--${option}: ${values[option]} holds no index.js (a build/ folder)`);
+}
 const wanted = values.cases.split(",");
-for (const name of wanted) if (!KNOWN.includes(name)) refuse(USAGE, `--cases: unknown case ${name} (known: ${KNOWN.join(", ")})`);
+for (const name of wanted) if (!KNOWN.includes(name)) refuse(`--cases: unknown case ${name} (known: ${KNOWN.join(", ")})`);
 const log = (line) => process.stderr.write(line + "\n");
 
 const builds = [
@@ -99,7 +94,7 @@ for (const build of builds) {
     for (const a of scattered.moved) moved.setPosition(`acc-${a}`, scattered.perpetual.id, scattered.perpetual.lotSize, "100");
     moved.totals();
     if (what === "compacted") {
-      if (typeof moved.compact !== "function") refuse(USAGE, `--cases compacted: the ${build.label} build has no compact()`);
+      if (typeof moved.compact !== "function") refuse(`--cases compacted: the ${build.label} build has no compact()`);
       moved.compact();
     }
     cases.push({ name: name(what), sample: tickSample(moved) });

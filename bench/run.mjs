@@ -29,7 +29,8 @@
 // computing portfolio MM, exact by the same guarded-integer reasoning; and the BigInt twin of
 // tests/reference, timed on a sample and scaled per account. Every baseline is checked against
 // the engine on every account it computes; the counts of mismatches are in the report.
-import { benchOptions, refuse } from "./arguments.mjs";
+import { MAX_SYNTHETIC_ACCOUNTS } from "../build/generate.js";
+import { benchOptions, accountsOption, seedOption } from "./arguments.mjs";
 import { cpus } from "node:os";
 import Benchmark from "benchmark";
 import { MarginEngine, generateVenue, parseDecimal, PRICE_SCALE, MONEY_SCALE } from "../build/index.js";
@@ -42,23 +43,16 @@ import { interleave, timeOnce } from "./interleave.mjs";
 import { heldFewVenue, printThenMargin, keepPositions } from "./cases.mjs";
 import { boundaryCases } from "./boundary.mjs";
 
-const USAGE = "npm run bench -- [--accounts N] [--seed S] [--json] [--max-time SECONDS] [--twin-sample N]";
-const values = benchOptions(USAGE, {
-  accounts: { type: "string", default: "1000000" },
-  seed: { type: "string", default: "1" },
-  json: { type: "boolean", default: false },
-  "max-time": { type: "string", default: "0.5" },
-  "twin-sample": { type: "string", default: "2000" },
+// --accounts, --seed and --json as `margin-core bench` takes them (it runs this script)
+const { values } = benchOptions("npm run bench --", {
+  accounts: accountsOption(1_000_000, "accounts in the benchmark venue"),
+  seed: seedOption,
+  json: { help: "print only the JSON report on stdout (default: a table)" },
+  "max-time": { value: "SECONDS", number: [0.001, 3600], default: 0.5, help: "least time benchmark.js samples each of its cases for" },
+  "twin-sample": { value: "N", integer: [1, MAX_SYNTHETIC_ACCOUNTS], default: 2000, help: "accounts the BigInt twin is timed on (at most --accounts), scaled per account" },
 });
-const accounts = Number(values.accounts);
-const seed = Number(values.seed);
-const maxTime = Number(values["max-time"]);
-const twinSample = Number(values["twin-sample"]);
+const { accounts, seed, "max-time": maxTime, "twin-sample": twinSample } = values;
 const log = (line) => process.stderr.write(line + "\n");
-if (!Number.isSafeInteger(accounts) || accounts < 1) refuse(USAGE, `--accounts must be a positive integer, got ${values.accounts}`);
-if (!Number.isSafeInteger(seed) || seed < 0) refuse(USAGE, `--seed must be a non-negative integer, got ${values.seed}`);
-if (!(maxTime > 0)) refuse(USAGE, `--max-time must be a positive number of seconds, got ${values["max-time"]}`);
-if (!Number.isSafeInteger(twinSample) || twinSample < 1) refuse(USAGE, `--twin-sample must be a positive integer, got ${values["twin-sample"]}`);
 
 const BENCH_OPTIONS = { minSamples: 5, maxTime, initCount: 1 };
 const results = [];

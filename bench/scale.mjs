@@ -5,13 +5,15 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus } from "node:os";
-import { benchOptions, refuse } from "./arguments.mjs";
+import { MAX_SYNTHETIC_ACCOUNTS } from "../build/generate.js";
+import { benchOptions, integerIn } from "./arguments.mjs";
 
-const USAGE = "npm run bench:scale -- [--sizes N,N,…] [--samples K]";
-const values = benchOptions(USAGE, { sizes: { type: "string", default: "10000,100000,1000000,10000000" }, samples: { type: "string", default: "5" } });
-const sizes = values.sizes.split(",").map(Number);
-if (!sizes.every((n) => Number.isSafeInteger(n) && n > 0)) refuse(USAGE, `--sizes must list positive integers, got ${values.sizes}`);
-if (!(Number.isSafeInteger(Number(values.samples)) && Number(values.samples) > 0)) refuse(USAGE, `--samples must be a positive integer, got ${values.samples}`);
+const { values, refuse } = benchOptions("npm run bench:scale --", {
+  sizes: { value: "N,N,…", default: "10000,100000,1000000,10000000", help: `the venue sizes, in accounts, each 1 … ${MAX_SYNTHETIC_ACCOUNTS.toLocaleString("en-US")}` },
+  samples: { value: "K", integer: [1, 1000], default: 5, help: "recomputes and ticks timed at each size, their median reported" },
+});
+const sizes = values.sizes.split(",").map((size) => integerIn(size, [1, MAX_SYNTHETIC_ACCOUNTS]));
+if (sizes.includes(undefined)) refuse(`--sizes must list integers in [1, ${MAX_SYNTHETIC_ACCOUNTS}], got ${values.sizes}`);
 const point = new URL("./scale-point.mjs", import.meta.url).pathname;
 const results = new URL("./results/", import.meta.url).pathname;
 
@@ -19,7 +21,7 @@ const points = [];
 for (const accounts of sizes) {
   process.stderr.write(`${accounts.toLocaleString("en-US")} accounts… `);
   // the generated columns live in JS memory beside the engine: give the heap room at 10M
-  const run = spawnSync(process.execPath, ["--max-old-space-size=16384", point, "--accounts", String(accounts), "--samples", values.samples], { encoding: "utf8", maxBuffer: 1 << 20 });
+  const run = spawnSync(process.execPath, ["--max-old-space-size=16384", point, "--accounts", String(accounts), "--samples", String(values.samples)], { encoding: "utf8", maxBuffer: 1 << 20 });
   if (run.status !== 0) throw new Error(`scale point ${accounts} failed: ${run.stderr}`);
   const p = JSON.parse(run.stdout);
   process.stderr.write(`recompute ${p.recomputeMedianMs.toFixed(1)} ms, tick + queue ${p.tickQueueMedianMs.toFixed(1)} ms, ${p.liveBytesPerAccount.toFixed(1)} B/account, wasm memory ${(p.memoryBytes / 2 ** 30).toFixed(2)} GiB\n`);

@@ -123,19 +123,80 @@ test("every ratio is a positive finite number between two cases of the run", asy
   for (const key of REQUIRED_RATIOS) assert.ok(key in report.ratios, `missing ratio "${key}"`);
 });
 
-test("the benchmark scripts run directly answer --help with their usage and a bad option with one line, exit 2, no stack trace", () => {
-  const script = (name, ...args) => spawnSync(process.execPath, [fileURLToPath(new URL(`../bench/${name}`, import.meta.url)), ...args], { encoding: "utf8" });
-  for (const name of ["run.mjs", "scale.mjs"]) {
-    const help = script(name, "--help");
-    assert.is(help.status, 0, help.stderr);
-    assert.match(help.stdout, /^usage: npm run bench/);
-    for (const args of [["--bogus"], name === "run.mjs" ? ["--accounts", "abc"] : ["--sizes", "10,abc"], name === "run.mjs" ? ["--seed", "-1"] : ["--samples", "0"]]) {
-      const run = script(name, ...args);
-      assert.is(run.status, 2, `${name} ${args.join(" ")}`);
-      assert.is(run.stdout, "");
-      assert.is(run.stderr.split("\n").length, 2, run.stderr);
-      assert.match(run.stderr, /^error: .*\(usage: npm run bench/);
+/** A benchmark script run directly, `node bench/NAME ARGS…`; stopped after 20 s, should it start a benchmark rather than refuse. */
+const script = (name, ...args) => spawnSync(process.execPath, [fileURLToPath(new URL(`../bench/${name}`, import.meta.url)), ...args], { encoding: "utf8", timeout: 20_000 });
+/** One line on stderr, `error: …` then the script's usage; nothing on stdout; exit code 2 (no stack trace). */
+function assertRefused(run, usage, what) {
+  assert.is(run.status, 2, `${what}: ${run.stderr}`);
+  assert.is(run.stdout, "", what);
+  assert.is(run.stderr.split("\n").length, 2, run.stderr);
+  assert.ok(run.stderr.startsWith("error: ") && run.stderr.includes(` (usage: ${usage}`), `${what}: ${run.stderr}`);
+}
+
+const SCRIPTS = { "run.mjs": "npm run bench --", "scale.mjs": "npm run bench:scale --", "browser.mjs": "node bench/browser.mjs", "wide-multiply/run.mjs": "node bench/wide-multiply/run.mjs" };
+
+test("the benchmark scripts run directly answer --help with their usage and every option, exit 0", () => {
+  for (const [name, usage] of Object.entries(SCRIPTS)) {
+    for (const flag of ["--help", "-h"]) {
+      const help = script(name, flag);
+      assert.is(help.status, 0, help.stderr);
+      assert.is(help.stderr, "", name);
+      const [first] = help.stdout.split("\n");
+      assert.ok(first.startsWith(`usage: ${usage} [--`), first);
+      // each option of the usage line has a row: the option, then what it means
+      for (const option of first.match(/--[a-z-]+/g)) assert.match(help.stdout, new RegExp(`\n {6}${option}(?: \\S+)? {2,}\\S`), `${name}: ${option}`);
     }
+  }
+});
+
+test("the benchmark scripts run directly refuse a bad option or value with one line and exit 2, no stack trace", () => {
+  for (const [name, args] of [
+    ...Object.keys(SCRIPTS).map((name) => [name, ["--bogus"]]),
+    ["run.mjs", ["--accounts", "abc"]], ["run.mjs", ["--seed", "-1"]], ["run.mjs", ["extra"]], ["scale.mjs", ["--sizes", "10,abc"]], ["scale.mjs", ["--samples", "0"]],
+    ["browser.mjs", ["--accounts", "0"]], ["browser.mjs", ["--samples", "-3"]], ["wide-multiply/run.mjs", ["--json=1"]],
+  ]) {
+    assertRefused(script(name, ...args), SCRIPTS[name], `${name} ${args.join(" ")}`);
+  }
+});
+
+test("--help gives each option's range and default", () => {
+  for (const [name, option, notes] of [
+    ["run.mjs", "--accounts N", "(1 … 10,000,000; default 1,000,000)"],
+    ["run.mjs", "--seed S", "(0 … 2,147,483,647; default 1)"],
+    ["run.mjs", "--json", "(default: a table)"],
+    ["run.mjs", "--max-time SECONDS", "(0.001 … 3,600; default 0.5)"],
+    ["run.mjs", "--twin-sample N", "(1 … 10,000,000; default 2,000)"],
+    ["browser.mjs", "--accounts N", "(1 … 10,000,000; default 100,000)"],
+    ["browser.mjs", "--samples K", "(1 … 1,000; default 5)"],
+    ["scale.mjs", "--samples K", "(1 … 1,000; default 5)"],
+  ]) {
+    const row = script(name, "--help").stdout.split("\n").find((line) => line.startsWith(`      ${option}  `));
+    assert.ok(row?.endsWith(` ${notes}`), `${name} ${option}: ${row}`);
+  }
+});
+
+test("bench/run.mjs refuses what `margin-core bench` refuses, in the same words", async () => {
+  for (const args of [["--accounts", "10000001"], ["--accounts", "0"], ["--accounts", "1e6"], ["--seed", "2147483648"], ["--seed", "-1"]]) {
+    const direct = script("run.mjs", ...args), throughCli = await cli("bench", ...args);
+    assertRefused(direct, SCRIPTS["run.mjs"], args.join(" "));
+    const detail = / at argv: (.*)\n$/.exec(throughCli.stderr)?.[1];
+    assert.ok(detail?.startsWith(`${args[0]} must be an integer in [`), throughCli.stderr);
+    assert.ok(direct.stderr.startsWith(`error: ${detail} (usage: `), `${direct.stderr} against ${throughCli.stderr}`);
+  }
+});
+
+test("a negative, malformed or out-of-range number names the option and its range", () => {
+  for (const [args, message] of [
+    [["--max-time", "-1"], "--max-time must be a number in [0.001, 3600]"],
+    [["--max-time=-1"], "--max-time must be a number in [0.001, 3600]"],
+    [["--max-time", "0"], "--max-time must be a number in [0.001, 3600]"],
+    [["--max-time", "1.5.2"], "--max-time must be a number in [0.001, 3600]"],
+    [["--twin-sample", "-5"], "--twin-sample must be an integer in [1, 10000000]"],
+    [["--twin-sample", "0.5"], "--twin-sample must be an integer in [1, 10000000]"],
+  ]) {
+    const run = script("run.mjs", ...args);
+    assertRefused(run, SCRIPTS["run.mjs"], args.join(" "));
+    assert.ok(run.stderr.startsWith(`error: ${message} (usage: `), run.stderr);
   }
 });
 

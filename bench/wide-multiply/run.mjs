@@ -4,10 +4,10 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import Benchmark from "benchmark";
+import { benchOptions } from "../arguments.mjs";
 
-const { values } = parseArgs({ options: { json: { type: "boolean", default: false } } });
+const { values } = benchOptions("node bench/wide-multiply/run.mjs", { json: { help: "print the report as JSON (default: one line)" } });
 const root = new URL("../../", import.meta.url).pathname;
 const out = join(mkdtempSync(join(tmpdir(), "wide-multiply-")), "kernels.wasm");
 // compiled from its own folder: asc would otherwise read the engine's asconfig.json (entries, imported memory)
