@@ -113,6 +113,10 @@ test("a refused evaluation names the venue's account and instrument by id, not t
   assert.ok(await page.locator("#draft-error").isHidden());
   assert.is(await problem.textContent(), `BTC at ${grouped(formatDecimal(2n * index, 8))} cannot be evaluated: OUT_OF_RANGE at instruments.FAR-PERP.mark: 12000000000 is outside (0, 10000000000]; the figures are at ${grouped(formatDecimal(index, 8))}.`);
   assert.is(await price.getAttribute("aria-invalid"), "true");
+  // left, the field shows the price of the figures again
+  await price.blur();
+  assert.is(await price.inputValue(), formatDecimal(index, 8));
+  assert.is(await price.getAttribute("aria-invalid"), null);
   assert.equal(errors, []);
   await page.close();
 });
@@ -162,6 +166,7 @@ test("a slider price the engine refuses goes back to the last one evaluated, say
   await page.locator('#positions tr[data-instrument="BTC-PERP"] input').nth(1).fill("0.2");
   count = await settled(page, count);
   assert.ok(await page.locator("#draft-error").isHidden());
+  assert.ok(await problem.isHidden(), "the refusal is not told beside figures it is not about");
   const edited = structuredClone(venue);
   edited.accounts.find((a) => a.id === "dave").positions[0].qty = "0.2";
   assert.equal(await figuresOf(), await nodeFigures(venueAtPrice(edited, "BTC", accepted, index)));
@@ -171,6 +176,38 @@ test("a slider price the engine refuses goes back to the last one evaluated, say
   await page.waitForFunction(() => !document.querySelector("#draft-error").hidden && document.body.dataset.pending === "0");
   assert.is(await slider.inputValue(), "50");
   assert.match(await text("draft-error"), /^Cannot evaluate these edits: OUT_OF_RANGE at accounts\.dave\.positions\[0\]\.qty: /);
+  assert.equal(errors, []);
+  await page.close();
+});
+
+test("of two prices moved together, the one the engine refuses goes back and is named; the other stays", async () => {
+  const venue = withFarPerpetual("7000000000");
+  venue.underlyings.push({ id: "ETH", spot: "3000", vol: "0.6", rate: "0" });
+  venue.instruments.push({ id: "ETH-PERP", kind: "perp", underlying: "ETH", lotSize: "0.01", mark: "3000", tiers: [{ upTo: "100000000", imf: "0.02", mmf: "0.01" }] });
+  venue.accounts.find((a) => a.id === "dave").positions.push({ instrument: "ETH-PERP", qty: "2", entry: "2900" });
+  const index = (await MarginEngine.fromVenue(venue)).underlyingIndex("BTC");
+  const { page, errors } = await openPage(suite.browser);
+  const count = await settled(page, await showDave(page, venue, "two-prices.json"));
+  // one task: ETH's slider starts an evaluation; while it runs, ETH is typed and BTC dragged past FAR-PERP's limit
+  await page.evaluate(() => {
+    const fire = (selector, value, type) => {
+      const node = document.querySelector(selector);
+      node.value = value;
+      node.dispatchEvent(new Event(type, { bubbles: true }));
+    };
+    fire('input[type=range][data-underlying="ETH"]', "10", "input");
+    fire('input[data-price="ETH"]', "3300", "change");
+    fire('input[type=range][data-underlying="BTC"]', "500", "input");
+  });
+  await settled(page, count + 1);
+  assert.is(await page.locator('input[type=range][data-underlying="BTC"]').inputValue(), "0");
+  assert.is(await page.locator('input[data-price="ETH"]').inputValue(), "3300");
+  assert.ok(await page.locator('[data-price-error="ETH"]').isHidden(), "ETH's price is not the one refused");
+  assert.match(await page.locator('[data-price-error="BTC"]').textContent(), /^BTC at [\d,.]+ cannot be evaluated: OUT_OF_RANGE at instruments\.FAR-PERP\.mark: /);
+  const risk = (await MarginEngine.fromVenue(venueAtPrice(venue, "ETH", "3300", parseDecimal("3000", 8)))).account("dave");
+  const text = (id) => page.locator(`#${id}`).textContent();
+  assert.equal([shown(await text("equity")), shown(await text("maintenance-margin"))], [parseDecimal(risk.equity, 6), parseDecimal(risk.maintenanceMargin, 6)]);
+  assert.ok(index > 0n);
   assert.equal(errors, []);
   await page.close();
 });

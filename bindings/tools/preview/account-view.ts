@@ -115,15 +115,34 @@ export function updateUnderlyings(risk: AccountRisk, perMille: Record<string, nu
   }
 }
 
-/** A price of `id` the engine refused, told beside its slider; its field is marked while it still shows that price (being typed in). */
-export function showPriceRefusal(id: string, message: string): void {
+/**
+ * A price of `id` the engine refused, told beside its slider until the next figures. Its field,
+ * if it is being typed in, keeps the refused text marked until it is left, then shows `current()`.
+ */
+export function showPriceRefusal(id: string, message: string, current: () => string): void {
   const block = document.querySelector<HTMLElement>(`.underlying[data-underlying="${CSS.escape(id)}"]`);
   if (block === null) return;
   const problem = block.querySelector<HTMLElement>("[data-price-error]")!;
   problem.textContent = message;
   problem.hidden = false;
+  problem.dataset.refusal = "";
   const field = block.querySelector<HTMLInputElement>("input.price")!;
-  markInvalid(field, document.activeElement === field);
+  if (document.activeElement !== field) return;
+  const refused = field.value;
+  markInvalid(field, true);
+  field.addEventListener("blur", () => {
+    if (field.value !== refused) return;
+    field.value = current();
+    markInvalid(field, false);
+  }, { once: true });
+}
+
+/** The refusals showPriceRefusal told, hidden: new figures are not theirs. */
+export function clearPriceRefusals(): void {
+  for (const problem of document.querySelectorAll<HTMLElement>("[data-price-error][data-refusal]")) {
+    problem.hidden = true;
+    delete problem.dataset.refusal;
+  }
 }
 
 /** `onInvalid` names a field whose text is no decimal (or no instrument of the venue): the figures shown stay those of the last valid edits. */

@@ -2,7 +2,7 @@
 // re-evaluates the selected account (edited positions, chosen prices, the order ticket) on every
 // change. All engine work happens in the worker; this thread only renders.
 import type { AccountRisk } from "../../engine.js";
-import { exposures, newPosition, renderEditor, renderFigures, renderUnderlyings, showPriceRefusal, SLIDER_PER_MILLE, updateMarks, updateUnderlyings } from "./account-view.js";
+import { clearPriceRefusals, exposures, newPosition, renderEditor, renderFigures, renderUnderlyings, showPriceRefusal, SLIDER_PER_MILLE, updateMarks, updateUnderlyings } from "./account-view.js";
 import { PriceChart } from "./chart.js";
 import { EngineClient } from "./client.js";
 import { byId, el } from "./dom.js";
@@ -11,6 +11,9 @@ import { renderHeatmap } from "./heatmap.js";
 import type { AccountReply, EvaluateReply, LoadReply, OrderTicket, VenueSource } from "./protocol.js";
 import { priceAt, type DraftAccount } from "./sandbox.js";
 import { Ticket } from "./ticket.js";
+
+/** Prices by underlying, and the slider positions that chose them. */
+interface Evaluated { prices: Record<string, string>; perMille: Record<string, number> }
 
 const STATUS = ["healthy", "restricted", "liquidatable", "bankrupt"];
 /** Accounts listed at once; the search narrows a large venue down. */
@@ -27,7 +30,7 @@ const state = {
   perMille: {} as Record<string, number>,
   prices: {} as Record<string, string>,
   /** The prices and slider positions of the figures shown: where a price the engine refuses goes back to. */
-  evaluated: { prices: {} as Record<string, string>, perMille: {} as Record<string, number> },
+  evaluated: { prices: {}, perMille: {} } as Evaluated,
   chart: null as string | null,
   evaluations: 0,
 };
@@ -240,19 +243,20 @@ async function pump(): Promise<void> {
   inFlight = true;
   while (queued && state.draft !== null) {
     queued = false;
-    const draft = structuredClone(state.draft), prices = { ...state.prices }, perMille = { ...state.perMille }, order = ticket.order();
+    const draft = structuredClone(state.draft), order = ticket.order(), selection = selections;
+    const shown: Evaluated = { prices: { ...state.prices }, perMille: { ...state.perMille } };
     try {
-      const reply = await evaluate(draft, prices, order);
+      const reply = await evaluate(draft, shown.prices, order);
+      // an account selected meanwhile evaluates anew: this one's figures are not shown under it
+      if (selection !== selections) continue;
       byId("draft-error").hidden = true;
-      state.evaluated = { prices, perMille };
-      render(reply, draft);
+      render(reply, draft, shown);
     } catch (error) {
-      if (!(await movedPricesBack(draft, prices, order, (error as Error).message))) {
-        const message = byId("draft-error");
-        message.hidden = false;
-        message.textContent = `Cannot evaluate these edits: ${(error as Error).message}. The figures are those of the last valid edits.`;
-        ticket.notChecked();
-      }
+      if (selection !== selections || (await movedPricesBack(draft, shown, order, (error as Error).message))) continue;
+      const message = byId("draft-error");
+      message.hidden = false;
+      message.textContent = `Cannot evaluate these edits: ${(error as Error).message}. The figures are those of the last valid edits.`;
+      ticket.notChecked();
     }
   }
   inFlight = false;
@@ -266,34 +270,49 @@ function evaluate(draft: DraftAccount, prices: Record<string, string>, order: Or
 }
 
 /**
- * After a refusal with prices moved since the figures shown, the same edits at those figures' prices.
- * When those are accepted, the moved prices alone were refused: each goes back (unless moved again
- * meanwhile, which is evaluated next) and says why beside its slider, and the figures are those.
- * False when nothing moved or the edits are refused anyway (the edits are then what is wrong).
+ * After a refusal with prices moved since the figures shown: which moved price the engine
+ * refuses. One moved price is that price; of several, each is tried in turn on top of those kept
+ * before it. When the edits are accepted at the prices kept, each refused price goes back (unless
+ * moved again meanwhile, which is evaluated next) and says why beside its slider, and the figures
+ * are those. False when nothing moved or the edits are refused anyway (the edits are then what is wrong).
  */
-async function movedPricesBack(draft: DraftAccount, prices: Record<string, string>, order: OrderTicket | null, refusal: string): Promise<boolean> {
+async function movedPricesBack(draft: DraftAccount, tried: Evaluated, order: OrderTicket | null, refusal: string): Promise<boolean> {
   const before = state.evaluated;
-  const moved = Object.keys(prices).filter((u) => prices[u] !== before.prices[u]);
+  const moved = Object.keys(tried.prices).filter((u) => tried.prices[u] !== before.prices[u]);
   if (moved.length === 0) return false;
-  let reply: EvaluateReply;
+  const kept: Evaluated = { prices: { ...before.prices }, perMille: { ...before.perMille } };
+  const refused = new Map<string, string>(moved.length === 1 ? [[moved[0], refusal]] : []);
+  let reply: EvaluateReply | null = null;
+  for (const u of moved.length === 1 ? [] : moved) {
+    try {
+      reply = await evaluate(draft, { ...kept.prices, [u]: tried.prices[u] }, order);
+      kept.prices[u] = tried.prices[u];
+      kept.perMille[u] = tried.perMille[u];
+    } catch (error) {
+      refused.set(u, (error as Error).message);
+    }
+  }
   try {
-    reply = await evaluate(draft, before.prices, order);
+    reply ??= await evaluate(draft, kept.prices, order);
   } catch {
     return false;
   }
-  const back = moved.filter((u) => state.prices[u] === prices[u]);
+  const back = [...refused.keys()].filter((u) => state.prices[u] === tried.prices[u]);
   for (const u of back) {
     state.prices[u] = before.prices[u];
     state.perMille[u] = before.perMille[u];
   }
   byId("draft-error").hidden = true;
-  render(reply, draft);
-  for (const u of back) showPriceRefusal(u, `${u} at ${grouped(prices[u])} cannot be evaluated: ${refusal}; the figures are at ${grouped(before.prices[u])}.`);
+  render(reply, draft, kept);
+  for (const u of back) showPriceRefusal(u, `${u} at ${grouped(tried.prices[u])} cannot be evaluated: ${refused.get(u)}; the figures are at ${grouped(before.prices[u])}.`, () => state.prices[u]);
   return true;
 }
 
-function render(reply: EvaluateReply, draft: DraftAccount): void {
-  const unedited = JSON.stringify(draft) === state.original && Object.values(state.perMille).every((v) => v === 0) && Object.entries(state.prices).every(([u, p]) => p === state.indexes[u]);
+/** The figures of `reply`, evaluated for `draft` at `at`, which become the prices a refused one goes back to. */
+function render(reply: EvaluateReply, draft: DraftAccount, at: Evaluated): void {
+  state.evaluated = at;
+  clearPriceRefusals();
+  const unedited = JSON.stringify(draft) === state.original && Object.values(at.perMille).every((v) => v === 0) && Object.entries(at.prices).every(([u, p]) => p === state.indexes[u]);
   if (unedited) state.reference = reply.risk;
   renderFigures(reply.risk, unedited ? null : state.reference);
   byId("whatif-tag").hidden = unedited;
@@ -305,7 +324,7 @@ function render(reply: EvaluateReply, draft: DraftAccount): void {
   heat.hidden = reply.scenarios === null;
   if (reply.scenarios !== null) renderHeatmap(byId("heatmap"), reply.scenarios);
   if (reply.curve !== null) {
-    chart.show(reply.curve, { current: state.prices[reply.curve.underlying], liquidation: reply.risk.liquidationPrice?.[reply.curve.underlying] ?? null });
+    chart.show(reply.curve, { current: at.prices[reply.curve.underlying], liquidation: reply.risk.liquidationPrice?.[reply.curve.underlying] ?? null });
     const { underlying, prices, refused } = reply.curve;
     const gaps = refused === null ? "" : ` ${refused.count} of the ${prices.length} prices are left out, the engine refusing them: ${refused.message}`;
     byId("chart-note").textContent = `Each point margins the account at that ${underlying} price (linear marks move in proportion, option marks are re-guarded); the other underlyings stay at their chosen prices.${gaps}`;

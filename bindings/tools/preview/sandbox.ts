@@ -72,13 +72,13 @@ function paramsAmong(params: unknown, kept: Set<unknown>): unknown {
 }
 
 /**
- * A field of the what-if venue as the loaded venue names it. The copy's one account and its
- * instruments are not at their places in the venue, so they are named by id, as the liquidation
- * pass names an account: `accounts[0].positions[1].qty` is `accounts.acc-17.positions[1].qty`,
- * `instruments[0].mark` is `instruments.BTC-PERP.mark`.
+ * A field of the what-if venue as the loaded venue names it. The copy's rows (its one account,
+ * and the instruments, underlyings and assets it keeps) are not at their places in the venue, so
+ * they are named by id, as the liquidation pass names an account: `accounts[0].positions[1].qty`
+ * is `accounts.acc-17.positions[1].qty`, `underlyings[0].spot` is `underlyings.BTC.spot`.
  */
 export function venueField(sandbox: Json, field: string): string {
-  const match = /^(accounts|instruments)\[(\d+)\](?:\.(.*))?$/s.exec(field);
+  const match = /^(accounts|instruments|underlyings|assets)\[(\d+)\](?:\.(.*))?$/s.exec(field);
   const row = match === null ? undefined : (sandbox[match[1]] as Json[])[Number(match[2])];
   if (match === null || row === undefined) return field;
   const rest = match[3] === undefined ? "" : `.${match[3]}`;
