@@ -144,6 +144,9 @@ test("build/report.js is margin-core/report: the report, with uPlot embedded", a
   assert.ok(html.startsWith("<!doctype html>") && html.includes(uplotBanner.slice(0, 40)), "renders a page with uPlot inside");
   // ticks counted as the demo's summary counts them (--ticks 60): tick 0 is the clearing before the crash
   assert.ok(html.includes(" · 60 ticks after the clearing at tick 0 · "), "the subtitle counts the crash's ticks");
+  const single = syntheticReport();
+  single.ticks = single.ticks.slice(0, 2);
+  assert.ok(renderReport(single).includes(" · 1 tick after the clearing at tick 0 · "), "one tick");
 });
 
 test("build/cli.js embeds the report and uPlot", () => {

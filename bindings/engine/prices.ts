@@ -5,7 +5,7 @@ import { fail } from "../core/errors.js";
 import { indexFromSources } from "../venue/oracle.js";
 import { KIND_CALL } from "../core/constants.generated.js";
 import { priceArguments } from "../venue/price-arguments.js";
-import { beyondNotional } from "../venue/reference.js";
+import { beyondNotional, positionBeyondLimit } from "../venue/reference.js";
 import type { Catalog, UnderlyingRow } from "./catalog.js";
 import type { Expiry } from "./expiry.js";
 
@@ -33,7 +33,7 @@ export class Prices {
       const i = target.instrument, row = catalog.instruments[i];
       if (timestampMs < row.priceTime) fail("OUT_OF_RANGE", "timestamp", "older than the price held");
       if (beyondNotional(catalog.maxLotsHeld(i), { ...row, mark: raw }, catalog.underlying(row.underlying).index)) {
-        fail("OUT_OF_RANGE", "price", "an open position would exceed the notional limit");
+        fail("OUT_OF_RANGE", "price", positionBeyondLimit(row.id));
       }
       return () => {
         catalog.instruments[i] = { ...row, mark: raw, priceTime: timestampMs };

@@ -55,7 +55,8 @@ export function priceRefusal(outcomes: PromiseSettledResult<unknown>[], referenc
   return earliest(outcomes, (error) => {
     const held = heldBeyondLimit(error.detail);
     if (held === null) return { error, order: [1] };
-    // a name not in the reference (it cannot happen) sorts last, as the lowest shard's
+    // a print on an instrument or on an asset priced on its own checks that row alone, the same
+    // refusal on every shard that gives one: it needs no place in the order
     const [u, row] = (held.kind === "instrument" ? reference.instruments : reference.assets).get(held.id) ?? [Infinity, Infinity];
     const place = [held.kind === "instrument" ? 0 : 1, row];
     return { error, order: error.field === "timestamp" ? [0, u, ...place] : [2, ...place] };

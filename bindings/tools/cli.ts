@@ -87,7 +87,7 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
     parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
     // parseArgs's word for an unknown option goes on to explain `--`, which is no help to a typo
-    const unknown = /^Unknown option '([^']*)'/.exec((error as Error).message);
+    const unknown = /^Unknown option '(.*?)'(?:\. |$)/.exec((error as Error).message);
     if (unknown !== null) usageError(`unknown option ${unknown[1]}: margin-core ${name} --help lists its options`);
     // parseArgs writes some messages as several lines: they are one line here, as every error is
     usageError((error as Error).message.replace(/\s*\n\s*/g, " "));

@@ -147,6 +147,11 @@ ${keyValueTable("clearing", [
   ])}</section>`;
 }
 
+/** The crash's tick count as its summary gives it: tick 0, the clearing before it, not counted. */
+function crashTicks(count: number): string {
+  return `${count.toLocaleString("en-US")} tick${count === 1 ? "" : "s"} after the clearing at tick 0`;
+}
+
 function summaryCards(report: CrashReport): string {
   const s = report.summary, cur = report.currency;
   const crash = report.ticks.filter((t) => t.tick > 0);
@@ -253,6 +258,6 @@ ${clearingPanel(report)}
 ${tickTable(report, underlyings)}
 </div>
 </section>`;
-  const subtitle = [`${report.accounts.toLocaleString("en-US")} accounts`, `seed ${report.seed}`, `${(report.ticks.length - 1).toLocaleString("en-US")} ticks after the clearing at tick 0`, `generated ${report.generatedAt}`].join(" · ");
+  const subtitle = [`${report.accounts.toLocaleString("en-US")} accounts`, `seed ${report.seed}`, crashTicks(report.ticks.filter((t) => t.tick > 0).length), `generated ${report.generatedAt}`].join(" · ");
   return renderPage({ title: report.title, subtitle, body, data: { ...report, chart: chartData(report, underlyings) }, script: CHARTS_SCRIPT });
 }

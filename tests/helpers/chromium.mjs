@@ -5,7 +5,9 @@ import { pathToFileURL } from "node:url";
 
 /** Debian's Chromium, or the browser CHROMIUM_PATH names (playwright-core downloads none). */
 export function browserLaunchOptions() {
-  const executablePath = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"].find((path) => path && existsSync(path));
+  const named = process.env.CHROMIUM_PATH;
+  if (named && !existsSync(named)) throw new Error(`CHROMIUM_PATH names no file: ${named}`);
+  const executablePath = named || ["/usr/bin/chromium", "/usr/bin/chromium-browser"].find(existsSync);
   if (!executablePath) throw new Error("Chromium is not installed (apt-get install chromium, or set CHROMIUM_PATH to a Chromium or Chrome executable)");
   return {
     executablePath,
