@@ -25,8 +25,10 @@ await esbuild.build({
     "sharded-engine": "bindings/node/sharded-engine.ts", "shard-worker": "bindings/node/shard-worker.ts",
   },
   outdir: "build", splitting: true, chunkNames: "chunks/[name]-[hash]", platform: "neutral", external: ["node:*"], mainFields: ["module", "main"],
+  // bundling renames classes that share a name with another symbol (MarginEngine was _MarginEngine)
+  keepNames: true,
 });
-await esbuild.build({ ...shared, entryPoints: ["bindings/tools/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external" });
+await esbuild.build({ ...shared, entryPoints: ["bindings/tools/cli.ts"], outfile: "build/cli.js", platform: "node", packages: "external", keepNames: true });
 // The browser build is the lean entry: no report renderer, uPlot or generator.
 // The scalar module is a file of its own, build/margin-core.scalar.js, that only a host without
 // wasm SIMD loads: the bundle imports it dynamically, by that name beside itself.

@@ -86,6 +86,17 @@ const USES = {
   "margin-core/cli": `import { runCli, type CliIo } from "margin-core/cli";\nexport const k = (io: CliIo): Promise<number> => runCli(["--help"], io);`,
 };
 
+test("every class the Node entries export is called by its exported name", async () => {
+  const classes = [];
+  for (const entry of ["index.js", "sharded-engine.js", "report.js", "generate.js", "cli.js"]) {
+    for (const [name, value] of Object.entries(await import(`../build/${entry}`))) {
+      if (typeof value === "function" && /^class\b/.test(Function.prototype.toString.call(value))) classes.push([`${entry} ${name}`, value.name === name]);
+    }
+  }
+  assert.ok(classes.some(([name]) => name.endsWith(" ShardedEngine")), "ShardedEngine is among them");
+  assert.equal(classes.filter(([, named]) => !named), []);
+});
+
 test("every module path in package.json exports is covered here", () => {
   const modules = Object.keys(pkg.exports).filter((k) => !/\.(html|json)$/.test(k)).map((k) => (k === "." ? "margin-core" : `margin-core/${k.slice(2)}`));
   assert.equal(modules.sort(), Object.keys(USES).sort());
