@@ -4,6 +4,7 @@
 import { parseArgs } from "node:util";
 // the command line's limits on the synthetic venue, which `margin-core bench` checks before it runs bench/run.mjs
 import { MAX_SEED, MAX_SYNTHETIC_ACCOUNTS } from "../build/generate.js";
+import { joinNegativeValues, parseArgsRefusal } from "../build/cli.js";
 
 /** `--accounts N`, as the command line takes it. */
 export const accountsOption = (fallback, help = "accounts in the generated venue") => ({ value: "N", integer: [1, MAX_SYNTHETIC_ACCOUNTS], default: fallback, help });
@@ -27,10 +28,9 @@ export function benchOptions(command, options) {
   for (const [name, o] of Object.entries(options)) config[name] = { type: o.value ? "string" : "boolean" };
   let values;
   try {
-    ({ values } = parseArgs({ args: joinNegativeValues(process.argv.slice(2), options), options: config }));
+    ({ values } = parseArgs({ args: joinNegativeValues(process.argv.slice(2), (name) => Boolean(options[name]?.value)), options: config }));
   } catch (error) {
-    // parseArgs writes some messages as several lines
-    refuse(error.message.replace(/\s*\n\s*/g, " "));
+    refuse(parseArgsRefusal(error, `${command} --help`));
   }
   if (values.help) {
     process.stdout.write(helpText(usage, options));
@@ -57,17 +57,6 @@ const numberIn = (text, range) => inRange(text, /^(\d+\.?\d*|\.\d+)$/, range);
 function inRange(text, form, [low, high]) {
   const n = form.test(text) ? Number(text) : NaN;
   return n >= low && n <= high ? n : undefined;
-}
-
-/** `--max-time -1`: a value that starts with a dash is the option's value (parseArgs would call it ambiguous). */
-function joinNegativeValues(args, options) {
-  const joined = [];
-  for (let k = 0; k < args.length; k++) {
-    const name = /^--([^=]+)$/.exec(args[k])?.[1];
-    if (name !== undefined && options[name]?.value && k + 1 < args.length && /^-\.?\d/.test(args[k + 1])) joined.push(`${args[k]}=${args[++k]}`);
-    else joined.push(args[k]);
-  }
-  return joined;
 }
 
 const flag = (name, o) => `--${name}${o.value ? ` ${o.value}` : ""}`;

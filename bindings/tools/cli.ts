@@ -4,6 +4,7 @@
 // nothing on stdout. A reader closing stdout early (`| head`) ends the run quietly, exit 0; any
 // other failure to write stdout is an error like the rest.
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { joinNegativeValues, parseArgsRefusal } from "./cli/arguments.js";
 import { MarginError, oneLine } from "../core/errors.js";
 import { benchCommand } from "./cli/bench.js";
 import { checkCommand } from "./cli/check.js";
@@ -18,6 +19,8 @@ import { watchedStdout, OutputClosed } from "./cli/watched-stdout.js";
 import { whatIfCommand } from "./cli/whatif.js";
 
 export type { CliIo, Sink } from "./cli/command.js";
+// the benchmark scripts read their options as the command line does
+export { joinNegativeValues, parseArgsRefusal } from "./cli/arguments.js";
 
 const COMMANDS: Record<string, Command> = {
   margin: marginCommand,
@@ -48,21 +51,6 @@ function commandHelp(command: Command): string {
   return `usage: ${command.usage}\n\n${command.summary}\n\noptions:\n${rows.join("\n")}\n\n${notes}\n`;
 }
 
-/** `--qty -0.1`: a negative number after a string option is its value, not an option. Arguments after `--` are left as they are. */
-function joinNegativeValues(args: string[], options: Command["options"]): string[] {
-  const out: string[] = [];
-  for (let k = 0; k < args.length; k++) {
-    if (args[k] === "--") return out.concat(args.slice(k));
-    const name = /^--([^=]+)$/.exec(args[k])?.[1];
-    if (name !== undefined && options[name]?.type === "string" && k + 1 < args.length && /^-\.?\d/.test(args[k + 1])) {
-      out.push(`--${name}=${args[++k]}`);
-    } else {
-      out.push(args[k]);
-    }
-  }
-  return out;
-}
-
 function commandNamed(name: string): Command {
   if (!Object.hasOwn(COMMANDS, name)) usageError(`unknown command "${name}"; try margin-core --help`);
   return COMMANDS[name];
@@ -84,13 +72,9 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
   for (const [key, o] of Object.entries(command.options)) options[key] = o.short ? { type: o.type, short: o.short } : { type: o.type };
   let parsed;
   try {
-    parsed = parseArgs({ args: joinNegativeValues(rest, command.options), options, allowPositionals: true, strict: true, tokens: true });
+    parsed = parseArgs({ args: joinNegativeValues(rest, (option) => command.options[option]?.type === "string"), options, allowPositionals: true, strict: true, tokens: true });
   } catch (error) {
-    // parseArgs's word for an unknown option goes on to explain `--`, which is no help to a typo
-    const unknown = /^Unknown option '(.*?)'(?:\. |$)/.exec((error as Error).message);
-    if (unknown !== null) usageError(`unknown option ${unknown[1]}: margin-core ${name} --help lists its options`);
-    // parseArgs writes some messages as several lines: they are one line here, as every error is
-    usageError((error as Error).message.replace(/\s*\n\s*/g, " "));
+    usageError(parseArgsRefusal(error, `margin-core ${name} --help`));
   }
   // parseArgs keeps the last of a repeated option: a second --price would silently win
   const seen = new Set<string>();
