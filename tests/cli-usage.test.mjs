@@ -28,6 +28,7 @@ test("arguments after -- are positionals as given, a negative number after an op
 test("an unknown option is named, with where the command's options are listed", async () => {
   assert.equal(await cli("margin", EXAMPLE, "--bogus"), { status: 2, stdout: "", stderr: "error: MALFORMED at argv: unknown option --bogus: margin-core margin --help lists its options\n" });
   assert.equal(await cli("check", "-x"), { status: 2, stdout: "", stderr: "error: MALFORMED at argv: unknown option -x: margin-core check --help lists its options\n" });
+  assert.equal(await cli("check", "--it's"), { status: 2, stdout: "", stderr: "error: MALFORMED at argv: unknown option --it's: margin-core check --help lists its options\n" });
 });
 
 test("help takes at most a command name: help COMMAND is COMMAND --help, anything else a usage error", async () => {

@@ -134,6 +134,8 @@ test("holdings past their limits on different shards: the refusal names the hold
     [[perpB, perpA], ["BTC", "70000", T0, "b"], 'OUT_OF_RANGE at price: an open position in "A-PERP"'],
     [[coins, perpB, perpA], ["BTC", "70000", T0, "b"], 'OUT_OF_RANGE at price: an open position in "A-PERP"'],
     [[coins], ["BTC", "70000", T0, "b"], 'OUT_OF_RANGE at price: a balance of "BTC"'],
+    // a print on an instrument: its own holdings alone, named
+    [[perpA, perpB], ["A-PERP", "70000", T0], 'OUT_OF_RANGE at price: an open position in "A-PERP"'],
     // a clock move re-indexes the underlyings in their order: BTC's holdings before ETH's
     [[ether, coins], ["SOL", "101", T0 + 15_000], 'OUT_OF_RANGE at timestamp: a balance of "BTC"'],
     [[ether, coins, perpB], ["SOL", "101", T0 + 15_000], 'OUT_OF_RANGE at timestamp: an open position in "B-PERP"'],
