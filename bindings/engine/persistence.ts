@@ -12,7 +12,7 @@ import { scanAccounts } from "../venue/accounts-text.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText, type VenueSettingsText } from "../venue/file.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
-import { beyondCollateralValue, beyondNotional } from "../venue/reference.js";
+import { balanceBeyondLimit, beyondCollateralValue, beyondNotional } from "../venue/reference.js";
 import { indexFromSources, latestSourceTime } from "../venue/oracle.js";
 import { copyParams } from "../venue/params.js";
 import type { Catalog } from "./catalog.js";
@@ -329,7 +329,7 @@ function rejudged(catalog: Catalog, k: number, index: bigint, stale: boolean, cl
     if (i.underlying === row.id && beyondNotional(maxLots[n], i, fresh)) refuse(`a position in "${i.id}" would exceed the notional limit`);
   });
   catalog.assets.forEach((a, n) => {
-    if (a.underlying === row.id && beyondCollateralValue(maxAmount[n], fresh)) refuse(`a balance of "${a.id}" would exceed the collateral value limit`);
+    if (a.underlying === row.id && beyondCollateralValue(maxAmount[n], fresh)) refuse(balanceBeyondLimit(a.id));
   });
   return { index: fresh, stale: false };
 }

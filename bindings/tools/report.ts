@@ -70,7 +70,7 @@ export interface CrashReport {
 
 /** Chart-ready series from tick 1 on (the crash); time in Unix seconds; numbers only because they are plotted. */
 function chartData(report: CrashReport, underlyings: string[]) {
-  const ticks = report.ticks.filter((t) => t.tick > 0);
+  const ticks = crashTicks(report);
   const series = (pick: (t: CrashTick) => string | number) => ticks.map((t) => plotted(String(pick(t))));
   const prices = underlyings.map((u) => {
     const base = plotted(report.ticks[0]?.prices?.[u]);
@@ -147,14 +147,20 @@ ${keyValueTable("clearing", [
   ])}</section>`;
 }
 
-/** The crash's tick count as its summary gives it: tick 0, the clearing before it, not counted. */
-function crashTicks(count: number): string {
+/** The crash's ticks, from tick 1 on: tick 0 is the clearing before it. */
+function crashTicks(report: CrashReport): CrashTick[] {
+  return report.ticks.filter((t) => t.tick > 0);
+}
+
+/** The crash's tick count as its summary gives it. */
+function crashTickCount(report: CrashReport): string {
+  const count = crashTicks(report).length;
   return `${count.toLocaleString("en-US")} tick${count === 1 ? "" : "s"} after the clearing at tick 0`;
 }
 
 function summaryCards(report: CrashReport): string {
   const s = report.summary, cur = report.currency;
-  const crash = report.ticks.filter((t) => t.tick > 0);
+  const crash = crashTicks(report);
   const socializedInCrash = crash.some((t) => t.socializedThisTick !== "0");
   return cards([
     { label: "insurance fund: start → end", value: `${moneyText(s.fundStart, cur)} → ${moneyText(s.fundEnd, cur)}` },
@@ -258,6 +264,6 @@ ${clearingPanel(report)}
 ${tickTable(report, underlyings)}
 </div>
 </section>`;
-  const subtitle = [`${report.accounts.toLocaleString("en-US")} accounts`, `seed ${report.seed}`, crashTicks(report.ticks.filter((t) => t.tick > 0).length), `generated ${report.generatedAt}`].join(" · ");
+  const subtitle = [`${report.accounts.toLocaleString("en-US")} accounts`, `seed ${report.seed}`, crashTickCount(report), `generated ${report.generatedAt}`].join(" · ");
   return renderPage({ title: report.title, subtitle, body, data: { ...report, chart: chartData(report, underlyings) }, script: CHARTS_SCRIPT });
 }
