@@ -8,7 +8,6 @@ export {
   getUnderlyingCount as underlyingCount, getInstrumentCount as instrumentCount,
 } from "./store/reference";
 export {
-  addAccounts,
   getAccountCount as accountCount, getPositionSlots as positionSlots, getCollateralSlots as collateralSlots,
   getPositionHoles as positionHoles, getCollateralHoles as collateralHoles,
 } from "./store/accounts";
@@ -33,7 +32,9 @@ export {
   totalEquityLow, totalEquityHigh, totalInitialMarginLow, totalInitialMarginHigh,
   totalMaintenanceMarginLow, totalMaintenanceMarginHigh,
 } from "./risk/evaluate";
-export { recompute, markUnderlyingDirty, markEdited, refreshUnderlyings, refreshAccount, setAccountMode } from "./risk/refresh";
+export {
+  recompute, markUnderlyingDirty, markEdited, refreshUnderlyings, refreshAccount, setAccountMode, addAccount,
+} from "./risk/refresh";
 export { sumNetLots } from "./risk/open-interest";
 export { buildQueue } from "./risk/queue";
 export {

@@ -12,8 +12,9 @@
 // for its own cases, the snapshot for snapshot/restore, the flat input arrays for the native C
 // and JS f64 baselines; null where no per-account figure applies (risk-array rebuilds, the twin).
 // positionsPerAccount is null, and accounts 0, for cases that walk no accounts. checkOrder,
-// checkOrderRaw and the setPrice cases are timed call by call (median and p99Ms per call); the
-// worker cases recompute through ShardedEngine with one worker and with two.
+// checkOrderRaw, the setPrice cases and the new and edited account cases are timed call by call
+// (median and p99Ms per call); the worker cases recompute through ShardedEngine with one worker
+// and with two.
 //
 // The cases a headline ratio compares are measured in alternation (bench/interleave.mjs): the
 // portfolio recompute with its scalar, wide, linear-only and BTC-positions variants, the native C and JS f64
@@ -33,14 +34,15 @@ import { MAX_SYNTHETIC_ACCOUNTS } from "../build/generate.js";
 import { benchOptions, accountsOption, seedOption } from "./arguments.mjs";
 import { cpus } from "node:os";
 import Benchmark from "benchmark";
-import { MarginEngine, generateVenue, parseDecimal, PRICE_SCALE, MONEY_SCALE } from "../build/index.js";
+import { MarginEngine, generateVenue, parseDecimal, MONEY_SCALE } from "../build/index.js";
 import { ShardedEngine } from "../build/sharded-engine.js";
 import { referenceVenueRisk } from "../tests/reference/standard-margin.mjs";
 import { kernelInputs, twinVenue } from "./baselines/kernel-inputs.mjs";
 import { createF64Kernel } from "./baselines/js-f64.mjs";
 import { nativeKernel } from "./baselines/native.mjs";
 import { interleave, timeOnce } from "./interleave.mjs";
-import { heldFewVenue, printThenMargin, keepPositions } from "./cases.mjs";
+import { keepPositions } from "./cases.mjs";
+import { perCallCases } from "./per-call.mjs";
 import { boundaryCases } from "./boundary.mjs";
 
 // --accounts, --seed and --json as `margin-core bench` takes them (it runs this script)
@@ -89,23 +91,6 @@ function measureAsync(name, fn, extra = {}) {
       onComplete: () => (bench.error ? reject(bench.error) : resolve(record(name, bench.stats.sample.map((s) => s * 1000), extra))),
     });
     bench.run();
-  });
-}
-
-/** Per-call timings (median, p99) of `calls` calls of each step, alternating between them after a warm-up. */
-function perCall(steps, calls, extras) {
-  const times = steps.map(() => new Float64Array(calls));
-  for (let k = 0; k < 2_000; k++) for (const step of steps) step();
-  for (let k = 0; k < calls; k++) {
-    steps.forEach((step, s) => {
-      const start = process.hrtime.bigint();
-      step();
-      times[s][k] = Number(process.hrtime.bigint() - start) / 1e6;
-    });
-  }
-  return times.map((t, s) => {
-    const sorted = Float64Array.from(t).sort();
-    return { samples: Array.from(t), p99Ms: sorted[Math.floor(calls * 0.99)], ...extras[s] };
   });
 }
 
@@ -340,37 +325,8 @@ measure("tick + queue refresh", () => {
   tickEngine.queueOrder();
 }, { ...portfolioCase, instruments: btcInstruments, queueLength });
 
-// Pre-trade check from JS on an 8-position portfolio account, through the string API and the
-// raw one (indexes, lots, raw price): each call timed on its own, so the median and the 99th
-// percentile are per call (benchmark.js reports means of cycles).
-{
-  let target = 0;
-  while (target < accounts - 1 && columns.positionOffsets[target + 1] - columns.positionOffsets[target] !== 8) target++;
-  const held = columns.positionInstrument[columns.positionOffsets[target]];
-  const instrument = venue.instruments[held];
-  const order = { account: `acc-${target}`, instrument: instrument.id, qty: instrument.lotSize, price: instrument.mark };
-  const rawPrice = parseDecimal(instrument.mark, PRICE_SCALE, "price");
-  const bookSize = columns.positionOffsets[target + 1] - columns.positionOffsets[target];
-  const checks = perCall([() => portfolioSimd.checkOrder(order), () => portfolioSimd.checkOrderRaw(target, held, 1, rawPrice)], 20_000,
-    [{}, {}].map(() => ({ accounts: 1, positionsPerAccount: bookSize, scenarios })));
-  ["checkOrder", "checkOrderRaw"].forEach((name, k) => {
-    const { samples, ...extra } = checks[k];
-    log(`${name} on ${order.account} (${bookSize} positions): p50 ${(1000 * samples.slice().sort((a, b) => a - b)[samples.length >> 1]).toFixed(2)} µs, p99 ${(extra.p99Ms * 1000).toFixed(2)} µs`);
-    record(name, samples, extra);
-  });
-}
-
-// A BTC print then one account's margin, on a venue of 100 BTC instruments and on one of 10,000,
-// a handful held in both: alternating call by call.
-{
-  const venues = [await heldFewVenue(venue.now, 100), await heldFewVenue(venue.now, 10_000)];
-  const timings = perCall(venues.map((v) => () => printThenMargin(v)), 5_000,
-    venues.map((v) => ({ accounts: 10, positionsPerAccount: v.held, scenarios, instruments: v.instruments, heldInstruments: v.held })));
-  ["setPrice 100 instruments", "setPrice 10k instruments"].forEach((name, k) => {
-    const { samples, ...extra } = timings[k];
-    record(name, samples, extra);
-  });
-}
+// Calls timed one by one: pre-trade checks, a print then one margin, a new account.
+await perCallCases({ engine: portfolioSimd, venue, columns, accounts, scenarios, log, record });
 
 // Sharding over worker threads: the same portfolio accounts recomputed by one worker and by
 // two (each its own module instance); both pay the same message round trip.
@@ -408,6 +364,7 @@ for (const [name, baseline] of [
   ["queue refresh", "portfolio recompute"],
   ["checkOrder", "checkOrderRaw"],
   ["setPrice 10k instruments", "setPrice 100 instruments"],
+  ["new account", "edited account"],
   ["portfolio recompute 1 worker", "portfolio recompute 2 workers"],
   ["fromVenue", "JSON.parse"],
   ["accounts()", "JSON.stringify"],

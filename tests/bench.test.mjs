@@ -15,13 +15,13 @@ const REQUIRED = [
   "portfolio recompute linear-only", "portfolio recompute BTC positions", "JS f64", "BigInt twin (scaled)", "loadColumns", "snapshot", "restore",
   "risk-array rebuild", "risk-array rebuild 10k options", "tick refresh", "queue refresh", "tick + queue refresh",
   "crash tick", "crash tick, cleared queue", "checkOrder", "checkOrderRaw", "setPrice 100 instruments", "setPrice 10k instruments",
-  "portfolio recompute 1 worker", "portfolio recompute 2 workers", "fromVenue", "JSON.parse", "accounts()", "JSON.stringify",
+  "new account", "edited account", "portfolio recompute 1 worker", "portfolio recompute 2 workers", "fromVenue", "JSON.parse", "accounts()", "JSON.stringify",
   "accounts() again", "JSON.parse of accounts()",
 ];
 const REQUIRED_RATIOS = [
   "portfolio recompute scalar/portfolio recompute", "JS f64/portfolio recompute", "BigInt twin (scaled)/portfolio recompute",
   "tick refresh/portfolio recompute", "tick refresh/portfolio recompute BTC positions", "crash tick/portfolio recompute", "crash tick, cleared queue/portfolio recompute", "tick + queue refresh/portfolio recompute",
-  "setPrice 10k instruments/setPrice 100 instruments", "portfolio recompute 1 worker/portfolio recompute 2 workers",
+  "setPrice 10k instruments/setPrice 100 instruments", "new account/edited account", "portfolio recompute 1 worker/portfolio recompute 2 workers",
   "fromVenue/JSON.parse", "accounts()/JSON.stringify", "accounts() again/JSON.parse of accounts()",
 ];
 /** Ratios to a native baseline, there whenever the baselines ran. */
@@ -103,6 +103,10 @@ test("the baselines: native C measured and equal to the engine on every account,
     assert.ok(row.samples >= 1000 && positiveFinite(row.p99Ms), `${name}: per-call samples`);
   }
   assert.is(report.results.find((r) => r.name === "setPrice 10k instruments").instruments, 10_000);
+  for (const name of ["new account", "edited account"]) {
+    const row = report.results.find((r) => r.name === name);
+    assert.ok(row.accounts === 1 && row.samples === 3000 && positiveFinite(row.p99Ms), `${name}: per-call samples`);
+  }
   const twin = report.results.find((r) => r.name === "BigInt twin (scaled)");
   assert.is(twin.scaled, true);
   assert.ok(twin.sampleAccounts > 0 && twin.sampleAccounts <= 2000);

@@ -190,6 +190,47 @@ test("an edit between a print and the next read: the tick leaves the edited acco
   assert.is(engines[0].totals().equity, (await MarginEngine.restore(engines[0].snapshot())).totals().equity, "a restored copy counts the same");
 });
 
+test("accounts added one by one between ticks and edits, past the exposure index's room: incremental = full", async () => {
+  let added = 0, portfolio = 0, subAccounts = 0;
+  for (let seed = 501; seed <= 506; seed++) {
+    const venue = randomVenue(seed, { accounts: 40 });
+    const engines = await Promise.all([MarginEngine.fromVenue(venue), MarginEngine.fromVenue(venue)]);
+    const rng = xoroshiro128plus(seed);
+    const int = (lo, hi) => uniformInt(rng, lo, hi);
+    const pick = (list) => list[int(0, list.length - 1)];
+    const parents = venue.accounts.filter((a) => a.parent == null).map((a) => a.id);
+    const ticks = randomOperations(venue, seed, 200).filter((op) => op.kind === "tick");
+    // 40 accounts leave the index room for 64: the 25th new account passes it
+    for (let k = 0; k < 40; k++) {
+      const id = `new-${k}`, mode = int(0, 1) ? "portfolio" : "standard", parent = int(0, 3) === 0 ? pick(parents) : undefined;
+      applyBoth(engines, (e) => e.upsertAccount(parent === undefined ? { id, mode } : { id, mode, parent }));
+      added++;
+      if (mode === "portfolio") portfolio++;
+      if (parent !== undefined) subAccounts++;
+      // counted as an empty, healthy account until it holds something
+      if (k % 5 === 0) assertSameResults(engines[0], engines[1], `seed ${seed} ${id} empty`);
+      const asset = pick(venue.assets), amount = String(int(-50, 5000));
+      applyBoth(engines, (e) => e.setCollateral(id, asset.id, amount));
+      for (let n = int(0, 3); n > 0; n--) {
+        const instrument = pick(venue.instruments);
+        const qty = formatDecimal(BigInt(int(-4, 4)) * parseDecimal(instrument.lotSize, 8), 8);
+        applyBoth(engines, (e) => e.setPosition(id, instrument.id, qty, instrument.mark));
+      }
+      // a print between the edits and the next read: the new account's walk follows the tick
+      const tick = ticks[k];
+      if (applyBoth(engines, tick.apply) === "ok") tick.commit();
+      if (k % 2 === 0) assertSameResults(engines[0], engines[1], `seed ${seed} ${id}`);
+    }
+    for (const tick of ticks.slice(40, 60)) if (applyBoth(engines, tick.apply) === "ok") tick.commit();
+    assertSameResults(engines[0], engines[1], `seed ${seed} after the last ticks`);
+    assert.is(JSON.stringify(engines[0].accounts()), JSON.stringify(engines[1].accounts()), `seed ${seed}: accounts with IM`);
+    const restored = await MarginEngine.restore(engines[0].snapshot());
+    assert.equal(restored.totals(), engines[0].totals(), `seed ${seed}: a restored copy counts the same`);
+  }
+  assert.is(added, 240);
+  assert.ok(portfolio > 80 && portfolio < 160 && subAccounts > 30, "both modes and sub-accounts added");
+});
+
 test("a generated venue: one-underlying ticks refresh exactly, statuses move", async () => {
   const { venue, columns } = generateVenue({ accounts: 4000, seed: 11 });
   const engines = await Promise.all([0, 1].map(() => MarginEngine.fromVenue({ ...venue, accounts: [] })));

@@ -7,7 +7,7 @@ import { instrumentUnderlying, assetUnderlying } from "../store/reference";
 import {
   accountEquity, accountMaintenanceMargin, accountStatus, accountMode, accountPositionStart, accountPositionCount,
   accountCollateralStart, accountCollateralCount, accountCacheCapacity, positionInstrument, collateralAsset,
-  setAccountMode as storeAccountMode,
+  setAccountMode as storeAccountMode, addAccounts,
 } from "../store/accounts";
 import { cacheSlot, releaseSlot } from "../store/cache";
 import { prepareAccount } from "./freshness";
@@ -70,6 +70,20 @@ export function setAccountMode(a: i32, mode: i32): void {
   releaseSlot(a);
   storeAccountMode(a, mode);
   recount(equity, initial, maintenance, status, a, 0);
+}
+
+/**
+ * Appends an empty account in `mode` and returns its index. The totals count it as empty — equity
+ * and MM 0, healthy, no cache slot — until refreshAccount walks it, so a new account costs the
+ * next read one account's walk, not a recompute.
+ */
+export function addAccount(mode: i32): i32 {
+  const a = addAccounts(1, mode);
+  setI64At(accountEquity.ptr, a, 0);
+  setI64At(accountMaintenanceMargin.ptr, a, 0);
+  setU8At(accountStatus.ptr, a, AccountStatus.Healthy);
+  unchecked(statusCounts[AccountStatus.Healthy]++);
+  return a;
 }
 
 /** Lists account a's price groups in groupUnderlying, ascending (as the walk orders them); returns how many. */

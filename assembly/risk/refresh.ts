@@ -8,7 +8,7 @@ import { prepareUnderlying } from "./freshness";
 import { recomputeAll } from "./evaluate";
 import { tickUnderlyings } from "./tick";
 
-export { refreshAccount, setAccountMode } from "./account-refresh";
+export { refreshAccount, setAccountMode, addAccount } from "./account-refresh";
 
 /** u8 per underlying: 1 when one of its prices moved since the last refresh. */
 const underlyingDirty = new Column(0);

@@ -98,9 +98,9 @@ export class AccountBook {
       if (this.count() >= MAX_ACCOUNTS) fail("OUT_OF_RANGE", "account", `more than ${MAX_ACCOUNTS} accounts`);
       this.memory.ensure(this.memory.growth(this.count() + 1, this.catalog.underlyings.length), "account");
       this.materializeIds().push(id);
-      a = this.wasm.addAccounts(1, mode);
+      a = this.wasm.addAccount(mode);
       this.indexCache?.set(id, a);
-      this.refresh.accountAdded();
+      this.refresh.account(a);
     } else {
       // a new mode gives up the account's cache slot: the next read takes a new one
       if (mode !== this.views.u8(Col.AccountMode)[a]) this.memory.ensure(this.memory.slot(this.catalog.underlyings.length), "account");

@@ -1,15 +1,13 @@
 // What the stored per-account results (equity, MM, status, totals) have not yet absorbed, and
-// bringing them up to date: a full recompute when reference data, parameters or the account set
-// changed; otherwise the ticked underlyings' groups of the accounts exposed to them, then the
-// accounts edited since (docs/methodology.md §9). The only writer of the pending state.
+// bringing them up to date: a full recompute when reference data or parameters changed or a bulk
+// load replaced the accounts; otherwise the ticked underlyings' groups of the accounts exposed to
+// them, then the accounts added or edited since (docs/methodology.md §9). The only writer of the pending state.
 import type { WasmExports } from "../module/wasm.js";
 
 export class Refresh {
   private all = true;
   private readonly underlyings = new Set<number>();
   private readonly accounts = new Set<number>();
-  /** Accounts added since the last read. */
-  private added = 0;
 
   constructor(private readonly wasm: WasmExports) {}
 
@@ -23,27 +21,20 @@ export class Refresh {
     this.underlyings.add(u);
   }
 
-  /** Account `a`'s book or mode changed. */
+  /** Account `a` was added (counted as empty until walked), or its book or mode changed. */
   account(a: number): void {
     this.accounts.add(a);
   }
 
-  /** An account was added: the next read recomputes everything. */
-  accountAdded(): void {
-    this.added++;
-    this.all = true;
-  }
-
   /** Accounts the next read may give a new or larger cache slot: those added or edited since the last. */
   waitingAccounts(): number {
-    return this.added + this.accounts.size;
+    return this.accounts.size;
   }
 
   /** Full recompute of every account and the venue totals. */
   recompute(): void {
     this.wasm.recompute();
     this.all = false;
-    this.added = 0;
     this.underlyings.clear();
     this.accounts.clear();
   }
