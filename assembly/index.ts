@@ -33,7 +33,7 @@ export {
   totalMaintenanceMarginLow, totalMaintenanceMarginHigh,
 } from "./risk/evaluate";
 export {
-  recompute, markUnderlyingDirty, markEdited, refreshUnderlyings, refreshAccount, setAccountMode, addAccount,
+  recompute, markUnderlyingDirty, markEdited, refreshUnderlyings, refreshAccount, setAccountMode, addAccount, markAssetMoved,
 } from "./risk/refresh";
 export { sumNetLots } from "./risk/open-interest";
 export { buildQueue } from "./risk/queue";

@@ -231,6 +231,58 @@ test("accounts added one by one between ticks and edits, past the exposure index
   assert.ok(portfolio > 80 && portfolio < 160 && subAccounts > 30, "both modes and sub-accounts added");
 });
 
+test("prints on assets priced on their own, among ticks, edits, mode changes and new accounts: incremental = full", async () => {
+  let prints = 0, holders = 0, loans = 0;
+  for (let seed = 601; seed <= 612; seed++) {
+    const venue = randomVenue(seed, { accounts: 80 });
+    const engines = await Promise.all([MarginEngine.fromVenue(venue), MarginEngine.fromVenue(venue)]);
+    const rng = xoroshiro128plus(seed);
+    const int = (lo, hi) => uniformInt(rng, lo, hi);
+    const pick = (list) => list[int(0, list.length - 1)];
+    const own = venue.assets.filter((a) => a.underlying === undefined && a.id !== venue.settlement);
+    const prices = new Map(own.map((a) => [a.id, parseDecimal(a.price, 8)]));
+    const ticks = randomOperations(venue, seed, 300).filter((op) => op.kind === "tick");
+    const ids = venue.accounts.map((a) => a.id);
+    holders += venue.accounts.filter((a) => Object.keys(a.collateral).some((asset) => prices.has(asset))).length;
+    let time = Date.parse(venue.now) + 500;
+    for (let k = 0; k < 60; k++) {
+      const roll = int(0, 9);
+      if (own.length > 0 && roll < 4) {
+        // one print, or several on the same asset before a read: the first price is the one counted
+        const asset = pick(own).id;
+        for (let n = int(1, 3); n > 0; n--) {
+          const next = (prices.get(asset) * BigInt(int(600, 1400))) / 1000n || 1n;
+          time += 1;
+          const at = time;
+          if (applyBoth(engines, (e) => e.setPrice(asset, formatDecimal(next, 8), at)) === "ok") {
+            prices.set(asset, next);
+            prints++;
+          }
+        }
+      } else if (roll < 6) {
+        const tick = ticks[k];
+        if (applyBoth(engines, tick.apply) === "ok") tick.commit();
+      } else if (roll < 8) {
+        const id = pick(ids), asset = own.length > 0 && int(0, 2) > 0 ? pick(own).id : pick(venue.assets).id, amount = String(int(-1000, 3000));
+        if (amount.startsWith("-")) loans++;
+        applyBoth(engines, (e) => e.setCollateral(id, asset, amount));
+      } else if (roll < 9) {
+        const id = pick(ids), mode = int(0, 1) ? "portfolio" : "standard";
+        applyBoth(engines, (e) => e.upsertAccount({ id, mode }));
+      } else {
+        const id = `new-${k}`, asset = own.length > 0 ? pick(own).id : venue.settlement, amount = String(int(1, 900));
+        applyBoth(engines, (e) => e.upsertAccount({ id, mode: "portfolio" }));
+        applyBoth(engines, (e) => e.setCollateral(id, asset, amount));
+        ids.push(id);
+      }
+      if (k % 4 !== 3) assertSameResults(engines[0], engines[1], `seed ${seed} step ${k}`);
+    }
+    assertSameResults(engines[0], engines[1], `seed ${seed} end`);
+    assert.is(JSON.stringify(engines[0].accounts()), JSON.stringify(engines[1].accounts()), `seed ${seed}: accounts with IM`);
+  }
+  assert.ok(prints > 200 && holders > 50 && loans > 20, `prints ${prints}, holders at load ${holders}, loans ${loans}`);
+});
+
 test("a generated venue: one-underlying ticks refresh exactly, statuses move", async () => {
   const { venue, columns } = generateVenue({ accounts: 4000, seed: 11 });
   const engines = await Promise.all([0, 1].map(() => MarginEngine.fromVenue({ ...venue, accounts: [] })));

@@ -16,7 +16,7 @@ import { AccountStatus, walkAccounts, getLastInitialMargin, Total, totals, statu
 
 /** A total's (low, high) words += v, a signed 64-bit value into the 128-bit pair. */
 // @ts-ignore: decorator
-@inline function addToTotal(total: Total, v: i64): void {
+@inline export function addToTotal(total: Total, v: i64): void {
   const low = <u64>unchecked(totals[total << 1]);
   const sum = low + <u64>v;
   unchecked(totals[(total << 1) + 1] += i64(sum < low) + (v >> 63));
@@ -36,7 +36,7 @@ function recount(equity: i64, initial: i64, maintenance: i64, status: i32, a: i3
 }
 
 /** The IM the totals count for account a: from its MM in portfolio mode, from its cache slot in standard mode. */
-function countedInitialMargin(a: i32): i64 {
+export function countedInitialMargin(a: i32): i64 {
   if (u8At(accountMode.ptr, a) == 1) return initialFromMaintenance(i64At(accountMaintenanceMargin.ptr, a));
   return u8At(accountCacheCapacity.ptr, a) == 0 ? 0 : load<i64>(cacheSlot(a));
 }

@@ -212,9 +212,11 @@ const instrumentConstants: Column[] = [
 
 /** An asset's record at its current price. */
 export function prepareAsset(asset: i32): void {
-  const price = assetPriceOf(asset);
-  const haircut = i64At(assetHaircut.ptr, asset);
-  const record = assetRecords.ptr + ((<usize>asset * <usize>ASSET_RECORD_WORDS) << 3);
+  writeAssetRecord(assetRecords.ptr + ((<usize>asset * <usize>ASSET_RECORD_WORDS) << 3), assetPriceOf(asset), i64At(assetHaircut.ptr, asset));
+}
+
+/** The record, at `record`, of an asset priced `price` (1e8) with haircut `haircut` (1e9). */
+export function writeAssetRecord(record: usize, price: i64, haircut: i64): void {
   store<i64>(record + AssetRecord.Cash, price == PRICE_SCALE && haircut == 0 ? 1 : 0);
   wideSetProduct(price, FRACTION_SCALE - haircut);
   store<i64>(record + AssetRecord.CreditHigh, <i64>wideDivideFloorWithRemainder(<u64>FRACTION_SCALE));

@@ -1,14 +1,18 @@
 // The incremental path (docs/methodology.md §9): after ticks on some underlyings, their held
 // instruments are re-prepared and only the accounts the exposure index names are touched, each
-// once for all the ticked underlyings (tick.ts); a full recompute gives the same columns and totals.
+// once for all the ticked underlyings (tick.ts); after prints on assets priced on their own, the
+// accounts holding them move by their balances' change (asset-prices.ts). A full recompute gives
+// the same columns and totals.
 import { Column, i32At, setI32At, u8At, setU8At } from "../store/column";
 import { underlyingCount } from "../store/reference";
 import { exposureValid, rebuildExposure } from "../store/exposure";
 import { prepareUnderlying } from "./freshness";
 import { recomputeAll } from "./evaluate";
 import { tickUnderlyings } from "./tick";
+import { applyAssetMoves, clearAssetMoves } from "./asset-prices";
 
 export { refreshAccount, setAccountMode, addAccount } from "./account-refresh";
+export { markAssetMoved } from "./asset-prices";
 
 /** u8 per underlying: 1 when one of its prices moved since the last refresh. */
 const underlyingDirty = new Column(0);
@@ -37,8 +41,13 @@ export function markEdited(account: i32): void {
   setI32At(editedList.ptr, editedCount++, account);
 }
 
-/** Applies the ticks marked since the last refresh; returns how many accounts that touched. */
+/**
+ * Applies the prints marked since the last refresh — assets priced on their own first, so that an
+ * account the tick walks whole is walked at their new prices — and returns how many accounts the
+ * ticks touched.
+ */
 export function refreshUnderlyings(): i32 {
+  applyAssetMoves(editedList.ptr, editedCount);
   let visited = 0;
   if (dirtyCount > 0) {
     if (!exposureValid()) rebuildExposure();
@@ -59,6 +68,7 @@ function clearDirty(): void {
 /** Recomputes every account, dropping the pending marks (a full recompute supersedes them). */
 export function recompute(): void {
   clearDirty();
+  clearAssetMoves();
   editedCount = 0;
   recomputeAll();
 }

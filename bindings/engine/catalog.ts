@@ -382,10 +382,10 @@ export class Catalog {
     this.refresh.underlying(this.underlyingOf(i));
   }
 
-  /** Asset a's own price moved: every account holding it is re-evaluated with the rest. */
-  syncAssetPrice(a: number): void {
+  /** Asset a's own price moved from `previous`: the accounts holding it move by their balances' change. */
+  syncAssetPrice(a: number, previous: bigint): void {
     this.views.i64(Col.AssetPrice)[a] = this.assets[a].price;
-    this.refresh.everything();
+    this.refresh.assetPrice(a, previous);
   }
 
   /**

@@ -47,7 +47,7 @@ export class Prices {
     catalog.assertAssetPriceFits(a, raw, "price");
     return () => {
       catalog.assets[a] = { ...row, price: raw, priceTime: timestampMs };
-      catalog.syncAssetPrice(a);
+      catalog.syncAssetPrice(a, row.price);
     };
   }
 

@@ -1,12 +1,14 @@
 // What the stored per-account results (equity, MM, status, totals) have not yet absorbed, and
 // bringing them up to date: a full recompute when reference data or parameters changed or a bulk
 // load replaced the accounts; otherwise the ticked underlyings' groups of the accounts exposed to
-// them, then the accounts added or edited since (docs/methodology.md §9). The only writer of the pending state.
+// them and the balances of assets printed on their own, then the accounts added or edited since (docs/methodology.md §9). The only writer of the pending state.
 import type { WasmExports } from "../module/wasm.js";
 
 export class Refresh {
   private all = true;
   private readonly underlyings = new Set<number>();
+  /** Assets priced on their own whose price moved → the price the stored results count. */
+  private readonly assets = new Map<number, bigint>();
   private readonly accounts = new Set<number>();
 
   constructor(private readonly wasm: WasmExports) {}
@@ -19,6 +21,11 @@ export class Refresh {
   /** Prices of underlying `u` moved. */
   underlying(u: number): void {
     this.underlyings.add(u);
+  }
+
+  /** The own price of asset `a` moved from `counted` (a later move keeps the first price: the one counted). */
+  assetPrice(a: number, counted: bigint): void {
+    if (!this.assets.has(a)) this.assets.set(a, counted);
   }
 
   /** Account `a` was added (counted as empty until walked), or its book or mode changed. */
@@ -36,6 +43,7 @@ export class Refresh {
     this.wasm.recompute();
     this.all = false;
     this.underlyings.clear();
+    this.assets.clear();
     this.accounts.clear();
   }
 
@@ -48,12 +56,14 @@ export class Refresh {
   refresh(): void {
     if (this.all) return this.recompute();
     const edited = this.accounts.size > 0 ? [...this.accounts].sort((x, y) => x - y) : [];
-    if (this.underlyings.size > 0) {
+    if (this.underlyings.size > 0 || this.assets.size > 0) {
       for (const u of this.underlyings) this.wasm.markUnderlyingDirty(u);
-      // an edited account's cached results belong to its old book: the tick leaves it to the walk below
+      for (const [a, counted] of this.assets) this.wasm.markAssetMoved(a, counted);
+      // an edited account's cached results belong to its old book: the prints leave it to the walk below
       for (const a of edited) this.wasm.markEdited(a);
       this.wasm.refreshUnderlyings();
       this.underlyings.clear();
+      this.assets.clear();
     }
     for (const a of edited) this.wasm.refreshAccount(a);
     this.accounts.clear();
