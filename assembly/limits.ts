@@ -42,6 +42,8 @@ export const MAX_INSTRUMENTS: i32 = 65_535; // count
 export const MAX_UNDERLYINGS: i32 = 1_024; // count
 export const MAX_ASSETS: i32 = 255; // count
 export const MAX_ACCOUNTS: i32 = 50_000_000; // count
+/** Oracle sources of one underlying (their ids, prices and medians live in the facade only). */
+export const MAX_SOURCES: i32 = 64; // count
 /** Characters of an id (accounts, instruments, assets, underlyings, sources); ids live in the facade only. */
 export const MAX_ID_LENGTH: i32 = 128; // count
 /** Position rows and collateral rows in one load: an i64 column of them stays under the allocator's 1 GiB block. */

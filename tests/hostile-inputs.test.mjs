@@ -217,6 +217,36 @@ test("maxOrder closing a short larger than the notional room answers with a quan
   assert.ok(BigInt(answer) > 10n, answer);
 });
 
+test("an array whose length passes its limit is refused by its length, before anything is copied: a sparse one of 2^32 − 1 elements too", async () => {
+  const venue = JSON.parse(EXAMPLE);
+  const sparse = (row) => {
+    const list = [row];
+    list.length = 2 ** 32 - 1;
+    return list;
+  };
+  const cases = [
+    [{ ...venue, underlyings: sparse(venue.underlyings[0]) }, "underlyings", "more than 1024 underlyings"],
+    [{ ...venue, assets: sparse(venue.assets[0]) }, "assets", "more than 255 assets"],
+    [{ ...venue, instruments: sparse(venue.instruments[0]) }, "instruments", "more than 65535 instruments"],
+    [{ ...venue, accounts: sparse(venue.accounts[0]) }, "accounts", "more than 50000000 accounts"],
+    [{ ...venue, accounts: [{ ...venue.accounts[0], positions: sparse(venue.accounts[0].positions[0]) }] }, "accounts[0].positions", "more than 64 positions"],
+    [{ ...venue, underlyings: [{ ...venue.underlyings[0], sources: sparse(venue.underlyings[0].sources[0]) }, ...venue.underlyings.slice(1)] }, "underlyings[0].sources", "more than 64 sources"],
+    [{ ...venue, params: { grid: sparse({ move: "0", vol: "none", cover: "1" }) } }, "params.grid", "a grid has 1 to 64 scenarios"],
+  ];
+  for (const [given, field, detail] of cases) {
+    const error = await expectMarginError(() => MarginEngine.fromVenue(given), { code: "OUT_OF_RANGE", field });
+    assert.is(error.detail, detail, field);
+  }
+  // one past the limit, densely: the same refusal (65 sources, 65 positions)
+  const sources = Array.from({ length: 65 }, (_, k) => ({ id: `feed${k}`, price: "65000", time: "2026-11-23T23:59:58Z" }));
+  await expectMarginError(() => MarginEngine.fromVenue({ ...venue, underlyings: [{ ...venue.underlyings[0], sources }, ...venue.underlyings.slice(1)] }), { code: "OUT_OF_RANGE", field: "underlyings[0].sources" });
+  const at64 = await MarginEngine.fromVenue({ ...venue, underlyings: [{ ...venue.underlyings[0], sources: sources.slice(0, 64) }, ...venue.underlyings.slice(1)] });
+  assert.is(at64.toVenue().underlyings[0].sources.length, 64, "64 sources load");
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  await expectRefusedUnchanged(engine, () => engine.upsertUnderlying({ ...venue.underlyings[0], sources: sparse(venue.underlyings[0].sources[0]) }), { code: "OUT_OF_RANGE", field: "underlying.sources" });
+  await expectRefusedUnchanged(engine, () => engine.withParams({ grid: sparse({}) }), { code: "OUT_OF_RANGE", field: "params.grid" });
+});
+
 test("ids that are not strings are a MarginError, never a TypeError", async () => {
   const engine = await MarginEngine.fromVenue(EXAMPLE);
   const id = Symbol("id");

@@ -56,8 +56,19 @@ export function copyElements(array: readonly unknown[], length = array.length): 
   return copy;
 }
 
-/** An array, copied as copyElements copies it. */
-export const asArrayCopy = (value: unknown, field: string): unknown[] => copyElements(asArray(value, field));
+/**
+ * An array of at most `max` elements copied as copyElements copies it; a longer one is refused
+ * (`more than max what` at `field`) before anything is copied: a sparse array's length costs its
+ * maker nothing, a copy of it would cost the host its memory.
+ */
+export function copyAtMost(array: readonly unknown[], max: number, field: string, what: string): unknown[] {
+  const length = array.length;
+  if (length > max) fail("OUT_OF_RANGE", field, `more than ${max} ${what}`);
+  return copyElements(array, length);
+}
+
+/** An array of at most `max` elements, copied as copyAtMost copies it. */
+export const asArrayCopy = (value: unknown, field: string, max: number, what: string): unknown[] => copyAtMost(asArray(value, field), max, field, what);
 
 /** A non-empty string of at most MAX_ID_LENGTH characters. */
 export const isId = (value: unknown): value is string => typeof value === "string" && value.length > 0 && value.length <= MAX_ID_LENGTH;

@@ -7,7 +7,7 @@
 // value or the error. Field paths are built only for an error.
 import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray, asArrayCopy, asId, asObject, copyElements, isId, isObject } from "../core/json.js";
+import { asArray, asArrayCopy, asId, asObject, copyAtMost, isId, isObject } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
 import {
   KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
@@ -86,9 +86,8 @@ class CollateralRows {
 export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccounts {
   // the rows and each account's positions copied as they are first read: a Proxy or a getter
   // answering otherwise later cannot pass the count checks and then load more
-  const rows = asArrayCopy(value ?? [], "accounts");
+  const rows = asArrayCopy(value ?? [], "accounts", MAX_ACCOUNTS, "accounts");
   const n = rows.length;
-  if (n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "accounts", `more than ${MAX_ACCOUNTS} accounts`);
   // Every row is an object, then every id is one, then no id is repeated: checked in that order.
   let positionRows = 0;
   const lists = new Array<unknown>(n);
@@ -96,7 +95,7 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
     const account = rows[a];
     if (!isObject(account)) fail("MALFORMED", `accounts[${a}]`, "expected an object");
     const positions = account.positions;
-    const list = Array.isArray(positions) ? copyElements(positions) : positions;
+    const list = Array.isArray(positions) ? copyAtMost(positions, MAX_POSITIONS_PER_ACCOUNT, `accounts[${a}].positions`, "positions") : positions;
     lists[a] = list;
     if (Array.isArray(list)) positionRows += list.length;
   }
@@ -144,7 +143,6 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
     }
     const list = lists[a] ?? [];
     const positions = Array.isArray(list) ? list : asArray(list, `accounts[${a}].positions`);
-    if (positions.length > MAX_POSITIONS_PER_ACCOUNT) fail("OUT_OF_RANGE", `accounts[${a}].positions`, `more than ${MAX_POSITIONS_PER_ACCOUNT} positions`);
     for (let k = 0; k < positions.length; k++, p++) {
       const item = positions[k];
       const position = isObject(item) ? item : asObject(item, `accounts[${a}].positions[${k}]`);

@@ -1,6 +1,7 @@
 // A venue file (JSON text or an object already parsed) and the engine settings at its top level.
+import { MAX_ASSETS, MAX_INSTRUMENTS, MAX_UNDERLYINGS } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
-import { asObject, copyElements, copyMembers, isObject, notPlain } from "../core/json.js";
+import { asObject, copyAtMost, copyMembers, isObject, notPlain } from "../core/json.js";
 
 /** A venue's settings as its file gives them; null takes the default, except for `now` (MALFORMED). */
 export interface VenueSettingsText {
@@ -23,14 +24,15 @@ export function parseVenueFile(venue: unknown): { file: Record<string, unknown>;
   const file = { ...asObject(venue, "$") };
   checkVenueMembers(file);
   // the reference rows too: the catalog and the price times they carry are read from one copy
-  for (const member of REFERENCE_MEMBERS) {
+  for (const [member, max] of REFERENCE_MEMBERS) {
     const rows = file[member];
-    if (Array.isArray(rows)) file[member] = copyElements(rows).map(rowCopy);
+    if (Array.isArray(rows)) file[member] = copyAtMost(rows, max, member, member).map(rowCopy);
   }
   return { file, settings: settingsOf(file) };
 }
 
-const REFERENCE_MEMBERS = ["underlyings", "assets", "instruments"];
+/** The reference members and the most rows each may hold (the settlement asset counted among the assets). */
+const REFERENCE_MEMBERS = [["underlyings", MAX_UNDERLYINGS], ["assets", MAX_ASSETS], ["instruments", MAX_INSTRUMENTS]] as const;
 
 /** A plain row copied (anything else is left to its parser to name). */
 const rowCopy = (row: unknown) => (isObject(row) && notPlain(row) === null ? copyMembers(row) : row);

@@ -2,7 +2,7 @@
 import { parseBounded, FRACTION_SCALE, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asBoolean, asObject, copyElements, notPlain } from "../core/json.js";
-import { MAX_FUND, ONE } from "../core/constants.generated.js";
+import { MAX_FUND, MAX_SCENARIOS, ONE } from "../core/constants.generated.js";
 import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 
 export interface Params {
@@ -107,10 +107,14 @@ const PARAMETER_DEPTH = 2;
 /** A copy of parameter overrides to hand out (toVenue, what-if reports): the engine's own stay as they were judged. */
 export const copyParams = (overrides: Record<string, unknown>) => copyOf(overrides, PARAMETER_DEPTH + 1) as Record<string, unknown>;
 
-/** Arrays and plain objects copied `depth` levels down (a hole read as undefined); anything else is itself. */
+/**
+ * Arrays and plain objects copied `depth` levels down (a hole read as undefined); anything else is
+ * itself. An array longer than any parameter takes (a grid's MAX_SCENARIOS rows) is left as it
+ * is: its parser refuses it by its length, and a sparse one is never walked.
+ */
 function copyOf(value: unknown, depth: number): unknown {
   if (depth === 0 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return copyElements(value).map((item) => copyOf(item, depth - 1));
+  if (Array.isArray(value)) return value.length > MAX_SCENARIOS ? value : copyElements(value).map((item) => copyOf(item, depth - 1));
   if (notPlain(value) !== null) return value;
   const copy: Record<string, unknown> = {};
   // defined, not assigned: an own "__proto__" key (an underlying's id) stays a key

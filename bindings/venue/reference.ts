@@ -4,7 +4,7 @@ import { ceilDiv, formatDecimal, maxBig, parseBounded, FRACTION_SCALE, MONEY_SCA
 import { fail } from "../core/errors.js";
 import { asArray, asArrayCopy, asId, asRecord, copyElements } from "../core/json.js";
 import {
-  KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_COLLATERAL_VALUE, MAX_FUND, MAX_POSITION_NOTIONAL, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_TIERS,
+  KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_COLLATERAL_VALUE, MAX_FUND, MAX_POSITION_NOTIONAL, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_SOURCES, MAX_TIERS,
   MAX_RATE_YEARS, MAX_TIER_BOUND, ONE, MAX_VOL, QTY_PRICE_TO_MONEY, YEAR_MS,
 } from "../core/constants.generated.js";
 import { parseTime } from "../core/time.js";
@@ -38,7 +38,7 @@ export const parseFillPrice = (kind: number, value: unknown, field: string) =>
 
 export function parseUnderlying(value: unknown, field: string, now: number): UnderlyingSpec {
   const row = asRecord(value, field);
-  const sources: PriceSource[] = row.sources == null ? [] : asArrayCopy(row.sources, `${field}.sources`).map((s, k) => {
+  const sources: PriceSource[] = row.sources == null ? [] : asArrayCopy(row.sources, `${field}.sources`, MAX_SOURCES, "sources").map((s, k) => {
     const source = asRecord(s, `${field}.sources[${k}]`);
     return {
       id: asId(source.id, `${field}.sources[${k}].id`),
