@@ -82,6 +82,17 @@ test("damaged snapshots are refused with a MarginError, whatever byte is hit", a
   }
 });
 
+test("a forged snapshot's parents are named in the snapshot's header: an account its own parent, one out of range, a sub-account's sub-account", async () => {
+  const engine = await MarginEngine.fromVenue(VENUE);
+  const bytes = engine.snapshot();
+  const n = engine.accounts().length;
+  for (const parents of [[[1, 1]], [[1, n]], [[1, -1]], [[1, 0], [2, 1]]]) {
+    await expectMarginError(() => MarginEngine.restore(withHeader(bytes, (h) => { h.parents = parents; })), { code: "MALFORMED", field: "snapshot.header.parents" });
+  }
+  const restored = await MarginEngine.restore(withHeader(bytes, (h) => { h.parents = [[1, 0], [2, 0]]; }));
+  assert.equal(restored.accounts().map((a) => a.parent), [null, restored.accounts()[0].id, restored.accounts()[0].id, ...Array(n - 3).fill(null)]);
+});
+
 test("a forged snapshot's times no engine writes are refused: a print after the oracle clock or before now, a scan sample that is no time up to the clock", async () => {
   const engine = await MarginEngine.fromVenue({ ...JSON.parse(VENUE), params: { dynamicMargin: true } });
   engine.setPrice("BTC", "65100", NOW + 10 * SECOND, "feedA");

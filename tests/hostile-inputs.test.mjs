@@ -4,6 +4,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
+import { Worker } from "node:worker_threads";
 import { MarginEngine } from "../build/index.js";
 import { ShardedEngine } from "../build/sharded-engine.js";
 import { expectMarginError, expectRefusedUnchanged } from "./helpers/margin-error.mjs";
@@ -62,6 +63,33 @@ test("loadColumns loads what it judged: a getter, a Proxy or an own length canno
   engine.loadColumns(counted);
   assert.equal(engine.accounts().map((a) => a.id), ["b"]);
   assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
+});
+
+test("loadColumns keeps the parents it judged: a shared buffer another thread rewrites cannot make an account its own parent", async () => {
+  const n = 50_000, last = n - 1;
+  const parent = new Int32Array(new SharedArrayBuffer(4 * n)).fill(-1);
+  // the last account's parent flips between account 0 (valid) and itself (refused) as fast as another thread can
+  const writer = new Worker(`const p = new Int32Array(require("node:worker_threads").workerData); for (;;) { Atomics.store(p, ${last}, 0); Atomics.store(p, ${last}, ${last}); }`, { eval: true, workerData: parent.buffer });
+  try {
+    await new Promise((resolve) => writer.once("online", resolve));
+    const engine = await MarginEngine.fromVenue({ ...JSON.parse(EXAMPLE), accounts: [] });
+    const columns = oneAccount({ count: n, parent, mode: new Uint8Array(n), positionOffsets: new Uint32Array(n + 1), collateralOffsets: new Uint32Array(n + 1), collateralAsset: new Uint8Array(0), collateralAmount: new BigInt64Array(0) });
+    let loaded = 0;
+    for (let k = 0; k < 40; k++) {
+      try {
+        engine.loadColumns(columns);
+      } catch (error) {
+        assert.is(error.field, `columns.parent[${last}]`, error.message);
+        continue;
+      }
+      loaded++;
+      assert.is(engine.account(`acc-${last}`).parent, "acc-0", `load ${k}`);
+    }
+    assert.ok(loaded > 0, "some loads saw account 0 as the parent");
+    assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
+  } finally {
+    await writer.terminate();
+  }
 });
 
 test("a refusal's message is one line: the input it echoes has its control characters escaped and is cut when very long", async () => {

@@ -293,7 +293,11 @@ export function readSnapshot(bytes: Uint8Array, proposal = false): { options: En
       const parent = new Int32Array(n).fill(-1);
       for (const [c, p] of header.parents) {
         if (c < 0 || c >= n || parent[c] !== -1) fail("MALFORMED", "snapshot.header.parents", `account ${c} is not one, or is listed twice`);
+        if (p < 0 || p >= n || p === c) fail("MALFORMED", "snapshot.header.parents", `account ${c}'s parent ${p} is not another account`);
         parent[c] = p;
+      }
+      for (const [c, p] of header.parents) {
+        if (parent[p] !== -1) fail("MALFORMED", "snapshot.header.parents", `account ${c}'s parent ${p} is a sub-account itself`);
       }
       for (const [column, length] of [[posCount, n], [colCount, n], [maxLots, catalog.instruments.length], [maxAmount, catalog.assets.length]] as const) {
         if ((column as Uint8Array).length !== length) fail("MALFORMED", "snapshot", "sections of different lengths");

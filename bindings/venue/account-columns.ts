@@ -42,8 +42,8 @@ const COLUMN_KEYS: readonly string[] = [
  * Checks the columns' types, sizes, offsets, ids and parents: what can be judged without the
  * reference data (the module judges the rows' contents). Offsets must start at 0 and never fall.
  * `checkSize` judges the batch's size once the offsets give it. Returns the columns as judged:
- * each member read once and the ids copied as they are checked, so a getter or a Proxy cannot
- * hand the load other values than the ones judged.
+ * each member read once, the ids copied as they are checked and the parents copied before, so a
+ * getter, a Proxy or a shared buffer cannot hand the load other values than the ones judged.
  */
 export function checkAccountColumns(value: unknown, checkSize?: (size: { accounts: number; positions: number; collaterals: number }) => void): AccountColumns {
   const given = onlyKeys(asObject(value, "columns"), "columns", COLUMN_KEYS);
@@ -52,7 +52,9 @@ export function checkAccountColumns(value: unknown, checkSize?: (size: { account
   const columns = {
     count: n,
     mode: expectColumn(given.mode, Uint8Array, n, "columns.mode"),
-    parent: expectColumn(given.parent, Int32Array, n, "columns.parent"),
+    // copied: the parents are judged here and kept by the facade, so a shared buffer changed after
+    // the check cannot make another parent load (the other columns are judged in the module's copy)
+    parent: new Int32Array(expectColumn(given.parent, Int32Array, n, "columns.parent")),
     positionOffsets: expectColumn(given.positionOffsets, Uint32Array, n + 1, "columns.positionOffsets"),
     collateralOffsets: expectColumn(given.collateralOffsets, Uint32Array, n + 1, "columns.collateralOffsets"),
   };
