@@ -5,7 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import { MarginEngine } from "../build/index.js";
+import { MarginEngine, parseDecimal } from "../build/index.js";
 import { ShardedEngine } from "../build/sharded-engine.js";
 import { expectMarginError, expectRefusedUnchanged } from "./helpers/margin-error.mjs";
 
@@ -71,7 +71,7 @@ test("loadColumns keeps the parents it judged: a shared buffer another thread re
   // the last account's parent flips between account 0 (valid) and itself (refused) as fast as another thread can
   const writer = new Worker(`const p = new Int32Array(require("node:worker_threads").workerData); for (;;) { Atomics.store(p, ${last}, 0); Atomics.store(p, ${last}, ${last}); }`, { eval: true, workerData: parent.buffer });
   try {
-    await new Promise((resolve) => writer.once("online", resolve));
+    while (Atomics.load(parent, last) === -1) await new Promise((resolve) => setTimeout(resolve, 1));
     const engine = await MarginEngine.fromVenue({ ...JSON.parse(EXAMPLE), accounts: [] });
     const columns = oneAccount({ count: n, parent, mode: new Uint8Array(n), positionOffsets: new Uint32Array(n + 1), collateralOffsets: new Uint32Array(n + 1), collateralAsset: new Uint8Array(0), collateralAmount: new BigInt64Array(0) });
     let loaded = 0;
@@ -231,6 +231,46 @@ test("an expired contract keeps its expiry: a held one cannot be re-dated to tra
   engine.setPrice("X", "100", NOW + 86_400_000); // the clock reaches the expiry; the position stays open until settleExpired
   await expectRefusedUnchanged(engine, () => engine.upsertInstrument({ ...future, expiry: "2026-12-25T00:00:00Z" }), { code: "EXPIRED", field: "instrument.expiry" });
   await expectMarginError(() => engine.setPosition("w", "XF", "5", "100"), { code: "EXPIRED", field: "qty" });
+});
+
+test("a revoked Proxy, a Proxy of snapshot bytes and a field name that is no string are a MarginError, never a TypeError", async () => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  const venue = JSON.parse(EXAMPLE);
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  const calls = [
+    ["fromVenue", () => MarginEngine.fromVenue(revoked()), "$"],
+    ["fromVenue, accounts", () => MarginEngine.fromVenue({ ...venue, accounts: revoked() }), "accounts"],
+    ["fromVenue, an account", () => MarginEngine.fromVenue({ ...venue, accounts: [revoked()] }), "accounts[0]"],
+    ["fromVenue, positions", () => MarginEngine.fromVenue({ ...venue, accounts: [{ ...venue.accounts[0], positions: revoked() }] }), "accounts[0].positions"],
+    ["fromVenue, underlyings", () => MarginEngine.fromVenue({ ...venue, underlyings: revoked() }), "underlyings"],
+    ["fromVenue, params", () => MarginEngine.fromVenue({ ...venue, params: revoked() }), "params"],
+    ["fromVenue, grid", () => MarginEngine.fromVenue({ ...venue, params: { grid: revoked() } }), "params.grid"],
+    ["create", () => MarginEngine.create(revoked()), "options"],
+    ["restore", () => MarginEngine.restore(revoked()), "snapshot"],
+    ["restore, a Proxy of the bytes", () => MarginEngine.restore(new Proxy(engine.snapshot(), {})), "snapshot"],
+    ["memoryEstimate", () => MarginEngine.memoryEstimate(revoked()), "size"],
+    ["upsertAccount", () => engine.upsertAccount(revoked()), "account"],
+    ["upsertUnderlying", () => engine.upsertUnderlying(revoked()), "underlying"],
+    ["checkOrder", () => engine.checkOrder(revoked()), "order"],
+    ["accounts", () => engine.accounts(revoked()), "options"],
+    ["liquidate", () => engine.liquidate(revoked()), "options"],
+    ["withParams", () => engine.withParams(revoked()), "params"],
+    ["loadColumns", () => engine.loadColumns(revoked()), "columns"],
+  ];
+  for (const [label, call, field] of calls) {
+    const before = engine.snapshot();
+    await expectMarginError(call, { code: "MALFORMED", field, label });
+    assert.equal(engine.snapshot(), before, `${label}: unchanged`);
+  }
+  // a snapshot read through a Proxy's own handler is not the snapshot; the bytes themselves are
+  assert.equal((await MarginEngine.restore(Buffer.from(engine.snapshot()))).snapshot(), engine.snapshot(), "a Buffer holding the bytes restores");
+  // the caller names the field: whatever it gives is named as a string
+  assert.is((await expectMarginError(() => parseDecimal("x", 8, 5), { code: "INVALID_NUMBER", field: "5" })).message, 'INVALID_NUMBER at 5: "x" is not a decimal number');
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ collateralAsset: new Uint8Array([200]) }), () => 42), { code: "UNKNOWN_ID", field: "42" });
 });
 
 test("maxOrder closing a short larger than the notional room answers with a quantity", async () => {

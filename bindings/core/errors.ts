@@ -27,10 +27,12 @@ export class MarginError extends Error {
   /** The message without the code and field. */
   readonly detail: string;
   constructor(code: MarginErrorCode, field: string, detail: string) {
-    super(`${code} at ${oneLine(field)}: ${oneLine(detail)}`);
+    // a field named by the caller (parseDecimal's, loadColumns's fieldOf) may be no string: it is named as one
+    const named = String(field);
+    super(`${code} at ${oneLine(named)}: ${oneLine(detail)}`);
     this.name = "MarginError";
     this.code = code;
-    this.field = field;
+    this.field = named;
     this.detail = detail;
   }
 }

@@ -2,9 +2,22 @@
 import { MAX_ID_LENGTH } from "./constants.generated.js";
 import { fail } from "./errors.js";
 
-/** An object that is not an array (plain or not: see notPlain). */
+/** Array.isArray, or null for a revoked Proxy: every operation on one throws, so it is refused as no object and no array. */
+function arrayOrRevoked(value: object): boolean | null {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return null;
+  }
+}
+
+/** An object that is not an array (plain or not: see notPlain), nor a revoked Proxy. */
 export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+  typeof value === "object" && value !== null && arrayOrRevoked(value) === false;
+
+/** An array (a Proxy of one included), never a revoked Proxy. */
+export const isArray = (value: unknown): value is unknown[] =>
+  typeof value === "object" && value !== null && arrayOrRevoked(value) === true;
 
 export function asObject(value: unknown, field: string): Record<string, unknown> {
   if (!isObject(value)) fail("MALFORMED", field, "expected an object");
@@ -34,14 +47,26 @@ export function copyMembers(row: Record<string, unknown>): Record<string, unknow
  * pass for an empty one.
  */
 export function notPlain(value: object): string | null {
+  if (arrayOrRevoked(value) === null) return "a revoked Proxy";
   const kind = Object.prototype.toString.call(value).slice(8, -1);
   if (kind === "Object") return null;
   const hint = kind === "Promise" ? ": await it first" : typeof (value as { text?: unknown }).text === "function" ? ": read it first (await value.text())" : "";
   return `a ${kind}${hint}`;
 }
 
+/** The intrinsic getters of a typed array's kind and length: an own `length`, a swapped prototype or a Proxy cannot fake them. */
+const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype) as object;
+const kindOf = Object.getOwnPropertyDescriptor(TYPED_ARRAY, Symbol.toStringTag)!.get as (this: unknown) => string | undefined;
+const lengthOf = Object.getOwnPropertyDescriptor(TYPED_ARRAY, "length")!.get as (this: unknown) => number;
+
+/** A typed array's kind ("Uint8Array", …) from its internal slots, running none of its code; undefined for anything else (a Proxy of one too). */
+export const typedArrayKind = (value: unknown): string | undefined => kindOf.call(value);
+
+/** The length of a value typedArrayKind names, from its internal slots (0 once its buffer is detached). */
+export const typedArrayLength = (value: unknown): number => lengthOf.call(value);
+
 export function asArray(value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value)) fail("MALFORMED", field, "expected an array");
+  if (!isArray(value)) fail("MALFORMED", field, "expected an array");
   return value;
 }
 
@@ -107,11 +132,14 @@ export function optionsOf(value: unknown, field: string, allowed: readonly strin
   return onlyKeys(asObject(value, field), field, allowed);
 }
 
-/** An optional count: absent or null is `absent`; anything else a whole number ≥ 0 (or Infinity: no bound). */
+/**
+ * An optional count: absent or null is `absent`; anything else an integer ≥ 0, however large (a
+ * count past what exists takes what exists), or Infinity: no bound.
+ */
 export function optionalCount(value: unknown, field: string, absent: number): number {
   if (value === undefined || value === null) return absent;
-  if (value !== Infinity && (typeof value !== "number" || !Number.isSafeInteger(value) || value < 0)) fail("OUT_OF_RANGE", field, "expected an integer ≥ 0");
-  return value as number;
+  if (typeof value !== "number" || !(Number.isInteger(value) || value === Infinity) || value < 0) fail("OUT_OF_RANGE", field, "expected an integer ≥ 0, or Infinity");
+  return value;
 }
 
 /** An optional flag: absent or null is false. */

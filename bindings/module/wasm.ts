@@ -9,7 +9,7 @@
 import simdEmbedded from "../../build/margin-core.wasm";
 import { instantiate as instantiateRaw } from "../../build/margin-core.js";
 import { fail } from "../core/errors.js";
-import { onlyKeys } from "../core/json.js";
+import { isObject, onlyKeys } from "../core/json.js";
 
 export type WasmExports = Awaited<ReturnType<typeof instantiateRaw>>;
 
@@ -132,7 +132,7 @@ export function memoryNeeded(size: { accounts: number; positions: number; collat
 
 /** A size given to memoryEstimate, checked: each of the three counts given, whole and ≥ 0. */
 export function checkedSize(size: unknown): { accounts: number; positions: number; collaterals: number } {
-  if (typeof size !== "object" || size === null || Array.isArray(size)) fail("MALFORMED", "size", "expected { accounts, positions, collaterals }");
+  if (!isObject(size)) fail("MALFORMED", "size", "expected { accounts, positions, collaterals }");
   onlyKeys(size as Record<string, unknown>, "size", ["accounts", "positions", "collaterals"]);
   const count = (key: "accounts" | "positions" | "collaterals") => {
     const n = (size as Record<string, unknown>)[key];

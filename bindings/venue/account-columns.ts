@@ -2,7 +2,7 @@
 // Instrument and asset indices refer to the engine's definition order (`instrumentIndex`, `assetIndex`).
 import { MAX_ACCOUNTS, MAX_ROWS, type STAGED_FIELDS } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
-import { asId, asObject, isId, onlyKeys } from "../core/json.js";
+import { asId, asObject, isArray, isId, onlyKeys, typedArrayKind, typedArrayLength } from "../core/json.js";
 
 /** Account `a`'s id in columns loaded without ids. */
 export const defaultAccountId = (a: number) => `acc-${a}`;
@@ -87,7 +87,7 @@ export function checkAccountColumns(value: unknown, checkSize?: (size: { account
 
 /** A copy of `n` account ids, each read once, non-empty, at most the id length and unique. */
 function checkIds(given: unknown, n: number): string[] {
-  if (!Array.isArray(given) || given.length !== n) fail("MALFORMED", "columns.ids", `expected an array of ${n} ids`);
+  if (!isArray(given) || given.length !== n) fail("MALFORMED", "columns.ids", `expected an array of ${n} ids`);
   const seen = new Set<string>(), ids: string[] = [];
   // an index loop, not forEach: a sparse array's holes must be read (and refused) too
   for (let a = 0; a < n; a++) {
@@ -101,13 +101,8 @@ function checkIds(given: unknown, n: number): string[] {
   return ids;
 }
 
-/** The intrinsic getters of a typed array's kind and length: an own `length`, a swapped prototype or a Proxy cannot fake them. */
-const TYPED_ARRAY = Object.getPrototypeOf(Uint8Array.prototype) as object;
-const kindOf = Object.getOwnPropertyDescriptor(TYPED_ARRAY, Symbol.toStringTag)!.get as (this: unknown) => string | undefined;
-const lengthOf = Object.getOwnPropertyDescriptor(TYPED_ARRAY, "length")!.get as (this: unknown) => number;
-
 function expectColumn<T extends ArrayBufferView>(array: unknown, type: { new (n: number): T; name: string }, length: number, field: string): T {
-  if (kindOf.call(array) !== type.name) fail("MALFORMED", field, `expected a ${type.name}`);
-  if (lengthOf.call(array) !== length) fail("MALFORMED", field, `expected ${length} elements`);
+  if (typedArrayKind(array) !== type.name) fail("MALFORMED", field, `expected a ${type.name}`);
+  if (typedArrayLength(array) !== length) fail("MALFORMED", field, `expected ${length} elements`);
   return array as T;
 }

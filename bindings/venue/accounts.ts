@@ -7,7 +7,7 @@
 // value or the error. Field paths are built only for an error.
 import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray, asArrayCopy, asId, asObject, copyAtMost, isId, isObject } from "../core/json.js";
+import { asArray, asArrayCopy, asId, asObject, copyAtMost, isArray, isId, isObject } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
 import {
   KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
@@ -95,9 +95,9 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
     const account = rows[a];
     if (!isObject(account)) fail("MALFORMED", `accounts[${a}]`, "expected an object");
     const positions = account.positions;
-    const list = Array.isArray(positions) ? copyAtMost(positions, MAX_POSITIONS_PER_ACCOUNT, `accounts[${a}].positions`, "positions") : positions;
+    const list = isArray(positions) ? copyAtMost(positions, MAX_POSITIONS_PER_ACCOUNT, `accounts[${a}].positions`, "positions") : positions;
     lists[a] = list;
-    if (Array.isArray(list)) positionRows += list.length;
+    if (isArray(list)) positionRows += list.length;
   }
   if (positionRows > MAX_ROWS) fail("OUT_OF_RANGE", "accounts", `more than ${MAX_ROWS} positions in one load`);
   const ids = new Array<string>(n);
@@ -142,7 +142,7 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
       parent[a] = q;
     }
     const list = lists[a] ?? [];
-    const positions = Array.isArray(list) ? list : asArray(list, `accounts[${a}].positions`);
+    const positions = isArray(list) ? list : asArray(list, `accounts[${a}].positions`);
     for (let k = 0; k < positions.length; k++, p++) {
       const item = positions[k];
       const position = isObject(item) ? item : asObject(item, `accounts[${a}].positions[${k}]`);

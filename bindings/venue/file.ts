@@ -1,7 +1,7 @@
 // A venue file (JSON text or an object already parsed) and the engine settings at its top level.
 import { MAX_ASSETS, MAX_INSTRUMENTS, MAX_UNDERLYINGS } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
-import { asObject, copyAtMost, copyMembers, isObject, notPlain } from "../core/json.js";
+import { asObject, copyAtMost, copyMembers, isArray, isObject, notPlain } from "../core/json.js";
 
 /** A venue's settings as its file gives them; null takes the default, except for `now` (MALFORMED). */
 export interface VenueSettingsText {
@@ -26,7 +26,7 @@ export function parseVenueFile(venue: unknown): { file: Record<string, unknown>;
   // the reference rows too: the catalog and the price times they carry are read from one copy
   for (const [member, max] of REFERENCE_MEMBERS) {
     const rows = file[member];
-    if (Array.isArray(rows)) file[member] = copyAtMost(rows, max, member, member).map(rowCopy);
+    if (isArray(rows)) file[member] = copyAtMost(rows, max, member, member).map(rowCopy);
   }
   return { file, settings: settingsOf(file) };
 }
@@ -42,7 +42,7 @@ const rowCopy = (row: unknown) => (isObject(row) && notPlain(row) === null ? cop
  * a typed array or a Map would otherwise load as an empty venue valued now.
  */
 function plainData(venue: unknown): void {
-  if (typeof venue !== "object" || venue === null || Array.isArray(venue)) return;
+  if (typeof venue !== "object" || venue === null || isArray(venue)) return;
   const other = notPlain(venue);
   if (other !== null) fail("MALFORMED", "$", `expected JSON text or a venue object, got ${other}`);
 }
@@ -158,7 +158,7 @@ export function splitVenueText(text: string): VenueTextParts | null {
   } catch {
     return null;
   }
-  if (typeof file !== "object" || file === null || Array.isArray(file)) return null;
+  if (typeof file !== "object" || file === null || isArray(file)) return null;
   const parsed = file as Record<string, unknown>;
   if (parsed.accounts !== null) return null;
   return { file: parsed, settings: settingsOf(parsed), accountsStart: start, accountsEnd: end };

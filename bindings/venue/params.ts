@@ -1,7 +1,7 @@
 // Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
 import { parseBounded, FRACTION_SCALE, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asBoolean, asObject, copyElements, notPlain } from "../core/json.js";
+import { asBoolean, asObject, copyElements, isArray, notPlain } from "../core/json.js";
 import { MAX_FUND, MAX_SCENARIOS, ONE } from "../core/constants.generated.js";
 import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 
@@ -114,7 +114,7 @@ export const copyParams = (overrides: Record<string, unknown>) => copyOf(overrid
  */
 function copyOf(value: unknown, depth: number): unknown {
   if (depth === 0 || typeof value !== "object" || value === null) return value;
-  if (Array.isArray(value)) return value.length > MAX_SCENARIOS ? value : copyElements(value).map((item) => copyOf(item, depth - 1));
+  if (isArray(value)) return value.length > MAX_SCENARIOS ? value : copyElements(value).map((item) => copyOf(item, depth - 1));
   if (notPlain(value) !== null) return value;
   const copy: Record<string, unknown> = {};
   // defined, not assigned: an own "__proto__" key (an underlying's id) stays a key

@@ -5,7 +5,7 @@
 // every burst of up to 32 bits and all but 2^-32 of other damage; it is no signature.)
 import CRC32 from "crc-32";
 import { fail } from "../core/errors.js";
-import { asArray, asBoolean, asId, asObject } from "../core/json.js";
+import { asArray, asBoolean, asId, asObject, typedArrayKind, typedArrayLength } from "../core/json.js";
 import { MAX_FUND, MAX_PRICE } from "../core/constants.generated.js";
 import { MAX_TIME_MS, MIN_TIME_MS } from "../core/time.js";
 
@@ -62,10 +62,13 @@ export function encodeSnapshot(header: SnapshotHeader, sections: ArrayBufferView
   return out;
 }
 
-export function decodeSnapshot(bytes: unknown): { header: SnapshotHeader; sections: ArrayBufferView[] } {
-  if (!(bytes instanceof Uint8Array) || bytes.length < 16 + CHECKSUM_BYTES || new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) {
-    fail("MALFORMED", "snapshot", "not a margin-core snapshot (or one written by another version)");
-  }
+export function decodeSnapshot(given: unknown): { header: SnapshotHeader; sections: ArrayBufferView[] } {
+  const notSnapshot = () => fail("MALFORMED", "snapshot", "not a margin-core snapshot (or one written by another version)");
+  if (typedArrayKind(given) !== "Uint8Array" || typedArrayLength(given) < 16 + CHECKSUM_BYTES) notSnapshot();
+  // read from a copy made through the bytes' internal slots: a Proxy, an own member or another
+  // thread writing a shared buffer cannot show the checks one thing and the load another
+  const bytes = new Uint8Array(given as Uint8Array);
+  if (new TextDecoder().decode(bytes.subarray(0, 8)) !== MAGIC) notSnapshot();
   const body = bytes.length - CHECKSUM_BYTES;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
   if (view.getUint32(body, true) !== CRC32.buf(bytes.subarray(0, body)) >>> 0 || view.getUint32(body + 4, true) !== 0) {
