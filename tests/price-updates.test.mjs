@@ -184,4 +184,37 @@ test("toVenue carries each row's last print time: the file loaded back refuses a
   await expectMarginError(() => MarginEngine.fromVenue(withTime("assets", "USD", "noon")), { code: "MALFORMED", field: /^assets\[\d+\]\.priceTime$/ });
 });
 
+
+test("an upserted row's priceTime is judged as a venue file's: a time at or after now, no older than the price held, within maxClockSkew; kept, and an underlying's moves the clock", async () => {
+  const text = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
+  const engine = await MarginEngine.fromVenue(text);
+  const file = JSON.parse(text), at = (ms) => new Date(Date.parse(NOW) + ms).toISOString().replace(".000Z", "Z");
+  const perp = file.instruments.find((i) => i.kind === "perp"), usdc = { id: "USDC", price: "1", haircut: "0.01" }, eth = { id: "ETH", spot: "3500", vol: "0.6" };
+  engine.upsertAsset(usdc);
+  const refused = [
+    [() => engine.upsertInstrument({ ...perp, priceTime: "garbage" }), "MALFORMED", "instrument.priceTime"],
+    [() => engine.upsertInstrument({ ...perp, priceTime: 5 }), "MALFORMED", "instrument.priceTime"],
+    [() => engine.upsertInstrument({ ...perp, priceTime: "2026-11-23T23:59:59Z" }), "OUT_OF_RANGE", "instrument.priceTime"],
+    [() => engine.upsertAsset({ ...usdc, priceTime: at(86_400_001) }), "OUT_OF_RANGE", "asset.priceTime"],
+    [() => engine.upsertUnderlying({ ...eth, priceTime: at(86_400_001) }), "OUT_OF_RANGE", "underlying.priceTime"],
+  ];
+  for (const [call, code, field] of refused) {
+    const before = engine.snapshot();
+    await expectMarginError(call, { code, field });
+    assert.equal(engine.snapshot(), before, `${code} at ${field}: unchanged`);
+  }
+  // kept as given: a later print may not be older, and toVenue writes it back
+  engine.upsertInstrument({ ...perp, priceTime: at(5_000) });
+  await expectMarginError(() => engine.setPrice(perp.id, perp.mark, Date.parse(NOW) + 4_000), { code: "OUT_OF_RANGE", field: "timestamp" });
+  assert.is(engine.toVenue().instruments.find((i) => i.id === perp.id).priceTime, at(5_000));
+  await expectMarginError(() => engine.upsertInstrument({ ...perp, priceTime: at(4_000) }), { code: "OUT_OF_RANGE", field: "instrument.priceTime" });
+  // a row read from toVenue() and upserted back keeps its time
+  engine.upsertInstrument(engine.toVenue().instruments.find((i) => i.id === perp.id));
+  assert.is(engine.toVenue().instruments.find((i) => i.id === perp.id).priceTime, at(5_000));
+  // an underlying's print time moves the oracle clock, as its sources' times do
+  engine.upsertUnderlying({ ...eth, priceTime: at(60_000) });
+  assert.is(engine.toVenue().clock, at(60_000));
+  assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
+});
+
 test.run();

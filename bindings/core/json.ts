@@ -88,8 +88,13 @@ export function copyElements(array: readonly unknown[], length = array.length): 
  */
 export function copyAtMost(array: readonly unknown[], max: number, field: string, what: string): unknown[] {
   const length = array.length;
-  if (length > max) fail("OUT_OF_RANGE", field, `more than ${max} ${what}`);
+  checkCount(length, max, what, field);
   return copyElements(array, length);
+}
+
+/** Refuses a count of `what` (their plural noun) past `max`, at `field`: a list, or the row an upsert adds. */
+export function checkCount(count: number, max: number, what: string, field = what): void {
+  if (count > max) fail("OUT_OF_RANGE", field, `more than ${max} ${what}`);
 }
 
 /** An array of at most `max` elements, copied as copyAtMost copies it. */

@@ -4,7 +4,7 @@
 // settlement asset, parameters, and the oracle clock.
 import { PRICE_ONE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray, asId } from "../core/json.js";
+import { asArray, asId, asRecord, checkCount } from "../core/json.js";
 import { MAX_ASSETS, MAX_INSTRUMENTS, MAX_UNDERLYINGS, ONE } from "../core/constants.generated.js";
 import type { WasmExports } from "../module/wasm.js";
 import { Col, type ColumnViews } from "../module/views.js";
@@ -14,7 +14,7 @@ import { assertCorrelationIds, type Params } from "../venue/params.js";
 import type { Lookup } from "../venue/accounts.js";
 import {
   assertRateHorizon, balanceBeyondLimit, beyondCollateralValue, beyondNotional, indexIds, isExpiredAt, parseAsset, parseInstrument, parseUnderlying,
-  positionBeyondLimit, type AssetRow, type InstrumentRow, type UnderlyingSpec,
+  positionBeyondLimit, replaceRow, upsertPriceTime, type AssetRow, type InstrumentRow, type UnderlyingSpec,
 } from "../venue/reference.js";
 import type { ScanState } from "../venue/snapshot.js";
 import type { MemoryGuard } from "./memory.js";
@@ -137,10 +137,13 @@ export class Catalog {
    * clock the latest of them moves it to (returned as `clock`).
    */
   planUnderlying(value: unknown): { row: UnderlyingRow; clock: number; existing: number | undefined } {
-    const spec = parseUnderlying(value, "underlying", this.clock);
+    const given = asRecord(value, "underlying"), spec = parseUnderlying(given, "underlying", this.clock);
     this.ensureRoom("underlying");
-    const clock = latestSourceTime(spec.sources, this.clock, this.params.maxClockSkewMs, "underlying.sources", `the oracle clock ${this.clock}`);
-    const row = this.withIndex(spec, clock), existing = this.underlyingIds.get(row.id);
+    const held = this.underlyingIds.get(spec.id);
+    // its print time moves the clock as its sources' times do
+    spec.priceTime = this.givenPriceTime(given.priceTime, "underlying", held === undefined ? undefined : this.underlyings[held].priceTime);
+    const clock = Math.max(spec.priceTime, latestSourceTime(spec.sources, this.clock, this.params.maxClockSkewMs, "underlying.sources", `the oracle clock ${this.clock}`));
+    const row = this.withIndex(spec, clock), existing = held;
     // stale without a spot, a replaced underlying keeps its index, as a print leaving it stale does
     if (existing !== undefined && row.stale && spec.spot === null) row.index = this.underlyings[existing].index;
     if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings", "underlying");
@@ -152,6 +155,11 @@ export class Catalog {
     return { row, clock, existing };
   }
 
+  /** A row's `priceTime` in an upsert of a `kind` row (venue/reference.ts), `held` that of the row it replaces. */
+  private givenPriceTime(given: unknown, kind: string, held: number | undefined): number {
+    return upsertPriceTime(given, `${kind}.priceTime`, { now: this.settings.now, clock: this.clock, skewMs: this.params.maxClockSkewMs, held });
+  }
+
   /** Applies a row `planUnderlying` checked. */
   applyUnderlying({ row, clock, existing }: { row: UnderlyingRow; clock: number; existing: number | undefined }): void {
     // the variance estimate is the index's history, which a new definition does not erase (nor a stale index sample)
@@ -161,10 +169,11 @@ export class Catalog {
   }
 
   upsertAsset(value: unknown): void {
-    const row = parseAsset(value, "asset", this.settings.settlement, this.clock);
+    const given = asRecord(value, "asset"), row = parseAsset(given, "asset", this.settings.settlement, this.clock);
     this.ensureRoom("asset");
     if (row.underlying !== null && !this.underlyingIds.has(row.underlying)) fail("UNKNOWN_ID", "asset.underlying", `no underlying "${row.underlying}"`);
     const existing = this.assetIds.get(row.id);
+    row.priceTime = this.givenPriceTime(given.priceTime, "asset", existing === undefined ? undefined : this.assets[existing].priceTime);
     if (existing === undefined) {
       checkCount(this.assets.length + 1, MAX_ASSETS, "assets", "asset");
     } else {
@@ -177,8 +186,10 @@ export class Catalog {
   }
 
   upsertInstrument(value: unknown): void {
-    const row = parseInstrument(value, "instrument", this.clock, true);
+    const given = asRecord(value, "instrument"), row = parseInstrument(given, "instrument", this.clock, true);
     this.ensureRoom("instrument");
+    const held = this.instrumentIds.get(row.id);
+    row.priceTime = this.givenPriceTime(given.priceTime, "instrument", held === undefined ? undefined : this.instruments[held].priceTime);
     if (isExpiredAt(row, this.clock)) fail("EXPIRED", "instrument.expiry", "is not after the oracle clock: the contract has expired");
     const u = this.underlyingIds.get(row.underlying);
     if (u === undefined) fail("UNKNOWN_ID", "instrument.underlying", `no underlying "${row.underlying}"`);
@@ -430,19 +441,4 @@ export class Catalog {
       v.i64(Col.TierMmf)[tierStart + n] = tier.mmf;
     });
   }
-}
-
-function replaceRow<T extends { id: string }>(rows: T[], ids: Map<string, number>, row: T): void {
-  const at = ids.get(row.id);
-  if (at === undefined) {
-    ids.set(row.id, rows.length);
-    rows.push(row);
-  } else {
-    rows[at] = row;
-  }
-}
-
-/** Refuses a count of `rows` (their plural noun) past `limit`, at `field`: the file's list, or the row an upsert adds. */
-function checkCount(count: number, limit: number, rows: string, field = rows): void {
-  if (count > limit) fail("OUT_OF_RANGE", field, `more than ${limit} ${rows}`);
 }

@@ -52,14 +52,15 @@ export class Prices {
   }
 
   /**
-   * Adds or replaces an underlying. Its sources count as prints: a time more than maxClockSkew
-   * ahead of the oracle clock is refused, and the latest one ahead of it moves the clock, once
-   * every index the move re-derives has been checked against what is held.
+   * Adds or replaces an underlying. Its sources and its `priceTime` count as prints: a time more
+   * than maxClockSkew ahead of the oracle clock is refused, and the latest one ahead of it moves the
+   * clock, once every index the move re-derives has been checked against what is held.
    */
   upsertUnderlying(value: unknown): void {
     const catalog = this.catalog;
     const plan = catalog.planUnderlying(value);
-    this.checkClockMove(plan.clock, "underlying.sources", plan.existing ?? -1);
+    const movedBy = plan.clock > catalog.clock && plan.clock === plan.row.priceTime ? "underlying.priceTime" : "underlying.sources";
+    this.checkClockMove(plan.clock, movedBy, plan.existing ?? -1);
     catalog.applyUnderlying(plan);
     this.advanceClock(plan.clock);
   }

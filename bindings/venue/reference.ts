@@ -129,6 +129,31 @@ function parseLiquidity(value: unknown, field: string): Liquidity {
 }
 
 /** Maps ids to row indices, rejecting duplicates. */
+/**
+ * The `priceTime` an upserted row gives, as a venue file's row would: absent, the oracle clock;
+ * else a time at or after `now`, no older than the price of the row it replaces (`held`), at most
+ * maxClockSkew ahead of the oracle clock.
+ */
+export function upsertPriceTime(given: unknown, field: string, bounds: { now: number; clock: number; skewMs: number; held: number | undefined }): number {
+  if (given == null) return bounds.clock;
+  const time = parseTime(given, field);
+  if (time < bounds.now) fail("OUT_OF_RANGE", field, "is before now");
+  if (bounds.held !== undefined && time < bounds.held) fail("OUT_OF_RANGE", field, "older than the price held");
+  if (time > bounds.clock + bounds.skewMs) fail("OUT_OF_RANGE", field, "more than maxClockSkew ahead of the oracle clock");
+  return time;
+}
+
+/** Puts `row` in place of the row with its id, or after the others (its index kept in `ids`). */
+export function replaceRow<T extends { id: string }>(rows: T[], ids: Map<string, number>, row: T): void {
+  const at = ids.get(row.id);
+  if (at === undefined) {
+    ids.set(row.id, rows.length);
+    rows.push(row);
+  } else {
+    rows[at] = row;
+  }
+}
+
 export function indexIds(rows: { id: string }[], field: string): Map<string, number> {
   const map = new Map<string, number>();
   rows.forEach((r, k) => {
