@@ -101,6 +101,12 @@ test("accounts of a generated venue: accounts() is account() for each, pages rea
   assert.not.ok("liquidationPrice" in engine.accounts({ limit: 1 })[0]);
   expectMarginError(() => engine.accounts({ offset: -1 }), { code: "OUT_OF_RANGE", field: "options.offset" });
   expectMarginError(() => engine.accounts({ limit: 1.5 }), { code: "OUT_OF_RANGE", field: "options.limit" });
+  for (const limit of [NaN, -Infinity, "10", 10n]) expectMarginError(() => engine.accounts({ limit }), { code: "OUT_OF_RANGE", field: "options.limit" });
+  // any integer ≥ 0, however large, is clipped to the accounts that exist; Infinity is no bound
+  assert.equal(engine.accounts({ offset: 2 ** 53 }), []);
+  assert.equal(engine.accounts({ offset: 1e300, limit: Infinity }), []);
+  assert.is(engine.accounts({ offset: 1400, limit: 2 ** 60 }).length, 100);
+  assert.is(engine.accounts({ limit: Infinity }).length, 1500);
   expectMarginError(() => engine.accounts({ liquidationPrices: "yes" }), { code: "MALFORMED", field: "options.liquidationPrices" });
 });
 
