@@ -14,6 +14,10 @@ generateConstants();
 mkdirSync("build", { recursive: true });
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "release"]);
 run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "scalar"]);
+// The browser builds carry the same module compiled for size (binaryen's shrink level 1): 8 KB
+// less to download deflated, its kernels as fast (docs/browser.md); Node keeps the one tuned for speed.
+run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "browser"]);
+run("asc", ["assembly/index.ts", "--config", "asconfig.json", "--target", "browser-scalar"]);
 
 const shared = { bundle: true, format: "esm", loader: { ".wasm": "binary" }, target: "es2022", logLevel: "warning" };
 rmSync("build/chunks", { recursive: true, force: true });
@@ -38,13 +42,16 @@ const scalarApart = {
     build.onResolve({ filter: /^\.\/scalar-bytes\.js$/ }, () => ({ path: "./margin-core.scalar.js", external: true }));
   },
 };
-// The browser builds embed each module as raw DEFLATE (base64 like any binary): gzip compresses
-// the base64 of the bytes themselves a quarter worse than the bytes, and a page downloads the
-// deflated module in 10 KB less. bindings/module/wasm.ts inflates it with DecompressionStream.
+// The browser builds embed each module, in its build for size, as raw DEFLATE (base64 like any
+// binary): gzip compresses the base64 of the bytes themselves a quarter worse than the bytes, and
+// a page downloads the deflated module in 10 KB less. bindings/module/wasm.ts inflates it with
+// DecompressionStream.
 const deflatedWasm = {
   name: "deflated-wasm",
   setup(build) {
-    build.onLoad({ filter: /\.wasm$/ }, ({ path }) => ({ contents: deflateRawSync(readFileSync(path), { level: 9 }), loader: "binary" }));
+    build.onLoad({ filter: /\.wasm$/ }, ({ path }) => ({
+      contents: deflateRawSync(readFileSync(path.replace(/\.wasm$/, ".small.wasm")), { level: 9 }), loader: "binary",
+    }));
   },
 };
 await esbuild.build({ ...shared, entryPoints: ["bindings/browser.ts"], outfile: "build/margin-core.browser.js", platform: "browser", minify: true, plugins: [scalarApart, deflatedWasm] });

@@ -52,7 +52,7 @@ export function applyAssetMoves(edited: usize, editedCount: i32): void {
       const asset = u8At(assets, c);
       if (u8At(moved, asset) == 0) continue;
       const amount = i64At(amounts, c);
-      change += collateralValue(current, asset, amount) - collateralValue(previous, asset, amount);
+      change += balanceValue(current, asset, amount) - balanceValue(previous, asset, amount);
     }
     if (change == 0) continue;
     while (nextEdited < editedCount && i32At(edited, nextEdited) < a) nextEdited++;
@@ -66,6 +66,11 @@ export function applyAssetMoves(edited: usize, editedCount: i32): void {
     unchecked(statusCounts[newStatus]++);
   }
   clearAssetMoves();
+}
+
+/** A balance's value by the asset records at `records`: one copy of the valuation for both records (a print touches few balances). */
+function balanceValue(records: usize, asset: i32, amount: i64): i64 {
+  return collateralValue(records, asset, amount);
 }
 
 /** Forgets the marks (applied, or superseded by a full recompute). */
