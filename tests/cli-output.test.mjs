@@ -176,4 +176,35 @@ test("preview on a port in use is one error line at --port, exit code 2", async 
   assert.equal({ status, stdout, stderr }, { status: 2, stdout: "", stderr: `error: MALFORMED at --port: cannot listen on 127.0.0.1:${port}: the port is in use\n` });
 });
 
+test("--report takes any name its directory takes: a 250-character one is written, leaving no temporary file", async () => {
+  const place = join(dir, "long");
+  mkdirSync(place);
+  const report = join(place, `${"r".repeat(245)}.html`);
+  const { status, stderr } = await runInto({ write: () => {} }, "whatif", EXAMPLE, "--params", PROPOSAL, "--report", report);
+  assert.equal({ status, stderr }, { status: 0, stderr: `report written to ${report}\n` });
+  assert.equal(readdirSync(place), [`${"r".repeat(245)}.html`]);
+});
+
+test("runCli refuses an argv that is no array of strings on one line, exit code 2, and takes null streams as the process's", async () => {
+  const sparse = ["margin"];
+  sparse.length = 2 ** 32 - 1;
+  const { proxy, revoke } = Proxy.revocable([], {});
+  revoke();
+  for (const [argv, line] of [
+    [null, "error: MALFORMED at argv: expected an array"], [proxy, "error: MALFORMED at argv: expected an array"],
+    [sparse, "error: OUT_OF_RANGE at argv: more than 10000 arguments"], [["margin", null], "error: MALFORMED at argv[1]: expected a string"],
+  ]) {
+    let stderr = "";
+    const status = await runCli(argv, { stdout: { write: () => assert.unreachable("stdout") }, stderr: { write: (s) => { stderr += s; } } });
+    assert.equal({ status, stderr }, { status: 2, stderr: `${line}\n` });
+  }
+  // null io, or a null stream in it, is the process's: a child process shows where each line goes
+  const script = `import { runCli } from ${JSON.stringify(new URL("../build/cli.js", import.meta.url).href)};
+process.exitCode = await runCli(["margin", "/no/such/venue.json"], null) + 10 * await runCli(["--help"], { stdout: null, stderr: null });`;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.is(run.status, 2);
+  assert.is(run.stderr, 'error: NOT_FOUND at argv: no file "/no/such/venue.json"\n');
+  assert.match(run.stdout, /^usage: margin-core/);
+});
+
 test.run();

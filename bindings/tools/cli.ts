@@ -5,7 +5,8 @@
 // other failure to write stdout is an error like the rest.
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { joinNegativeValues, parseArgsRefusal } from "./cli/arguments.js";
-import { MarginError, oneLine } from "../core/errors.js";
+import { fail, MarginError, oneLine } from "../core/errors.js";
+import { asArray, copyAtMost } from "../core/json.js";
 import { benchCommand } from "./cli/bench.js";
 import { checkCommand } from "./cli/check.js";
 import { SIGNS, usageError, VENUE_NOTE, type CliIo, type Command } from "./cli/command.js";
@@ -93,6 +94,18 @@ async function dispatch(argv: string[], io: CliIo): Promise<void> {
   await command.run(parsed.values, parsed.positionals, io);
 }
 
+/** The most arguments the command line reads: far more than any command takes, and a sparse array's length is refused before it is copied. */
+const MAX_ARGUMENTS = 10_000;
+
+/** argv checked: an array of at most MAX_ARGUMENTS strings, copied as read. */
+function argumentsOf(argv: unknown): string[] {
+  const args = copyAtMost(asArray(argv, "argv"), MAX_ARGUMENTS, "argv", "arguments");
+  args.forEach((arg, k) => {
+    if (typeof arg !== "string") fail("MALFORMED", `argv[${k}]`, "expected a string");
+  });
+  return args as string[];
+}
+
 /** No command given: the overview went to stderr, and the exit code is 2. */
 class NoArguments extends Error {}
 
@@ -103,12 +116,14 @@ export function errorLine(error: unknown): string {
 }
 
 /** Runs the command line on `argv` (without the program name); resolves to the exit code. */
-export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+export async function runCli(argv: string[], given?: Partial<CliIo> | null): Promise<number> {
+  // a stream left out (or null) is the process's own
+  const io: CliIo = { stdout: given?.stdout ?? process.stdout, stderr: given?.stderr ?? process.stderr };
   const stdout = watchedStdout(io.stdout);
   const stderr = io.stderr as Partial<NodeJS.WritableStream>;
   if (stderr !== (io.stdout as unknown) && typeof stderr.on === "function") stderr.on("error", () => {});
   try {
-    await dispatch(argv, { stdout: stdout.sink, stderr: io.stderr });
+    await dispatch(argumentsOf(argv), { stdout: stdout.sink, stderr: io.stderr });
     await stdout.settle();
     return 0;
   } catch (error) {

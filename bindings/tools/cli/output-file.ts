@@ -3,7 +3,7 @@
 // place of an old one, nor a temporary file beside it.
 import { closeSync, lstatSync, openSync, readlinkSync, statSync, unlinkSync, writeFileSync, type Stats } from "node:fs";
 import { chmod, open, rename } from "node:fs/promises";
-import { basename, dirname, join, resolve } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { fail, MarginError } from "../../core/errors.js";
 import { describeErrno } from "./command.js";
 
@@ -155,6 +155,7 @@ function removeIfThere(file: string): void {
   }
 }
 
+/** A file name beside `destination` of its own: short, so that any name the directory takes can be the destination's. */
 function temporaryBeside(destination: string): string {
-  return join(dirname(destination), `.${basename(destination)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  return join(dirname(destination), `.margin-core.${process.pid}.${Date.now().toString(36)}.tmp`);
 }
