@@ -208,6 +208,9 @@ test("an upserted row's priceTime is judged as a venue file's: a time at or afte
   await expectMarginError(() => engine.setPrice(perp.id, perp.mark, Date.parse(NOW) + 4_000), { code: "OUT_OF_RANGE", field: "timestamp" });
   assert.is(engine.toVenue().instruments.find((i) => i.id === perp.id).priceTime, at(5_000));
   await expectMarginError(() => engine.upsertInstrument({ ...perp, priceTime: at(4_000) }), { code: "OUT_OF_RANGE", field: "instrument.priceTime" });
+  // left out, a row's print time never goes back: a mark printed ahead of the clock stays the one held
+  engine.upsertInstrument(perp);
+  await expectMarginError(() => engine.setPrice(perp.id, perp.mark, Date.parse(NOW) + 4_000), { code: "OUT_OF_RANGE", field: "timestamp" });
   // a row read from toVenue() and upserted back keeps its time
   engine.upsertInstrument(engine.toVenue().instruments.find((i) => i.id === perp.id));
   assert.is(engine.toVenue().instruments.find((i) => i.id === perp.id).priceTime, at(5_000));

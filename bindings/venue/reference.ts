@@ -130,12 +130,13 @@ function parseLiquidity(value: unknown, field: string): Liquidity {
 
 /** Maps ids to row indices, rejecting duplicates. */
 /**
- * The `priceTime` an upserted row gives, as a venue file's row would: absent, the oracle clock;
- * else a time at or after `now`, no older than the price of the row it replaces (`held`), at most
- * maxClockSkew ahead of the oracle clock.
+ * The `priceTime` an upserted row gives, as a venue file's row would: absent, the oracle clock (or
+ * the price held, when printed later: a row's print time never goes back); else a time at or after
+ * `now`, no older than the price of the row it replaces (`held`), at most maxClockSkew ahead of the
+ * oracle clock.
  */
 export function upsertPriceTime(given: unknown, field: string, bounds: { now: number; clock: number; skewMs: number; held: number | undefined }): number {
-  if (given == null) return bounds.clock;
+  if (given == null) return Math.max(bounds.clock, bounds.held ?? bounds.clock);
   const time = parseTime(given, field);
   if (time < bounds.now) fail("OUT_OF_RANGE", field, "is before now");
   if (bounds.held !== undefined && time < bounds.held) fail("OUT_OF_RANGE", field, "older than the price held");
