@@ -86,7 +86,9 @@ test("Ctrl-C while the report is written but not yet renamed: the temporary file
   let stdout = "";
   child.stdout.on("data", (data) => { stdout += data; });
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
-  const written = () => readdirSync(folder).find((name) => name.endsWith(".tmp") && statSync(join(folder, name)).size > 0);
+  // the writability probe beside it comes and goes in a moment: a name listed may be gone when looked at
+  const sizeOf = (name) => { try { return statSync(join(folder, name)).size; } catch { return 0; } };
+  const written = () => readdirSync(folder).find((name) => name.endsWith(".tmp") && sizeOf(name) > 0);
   const started = Date.now();
   while (written() === undefined && child.exitCode === null && Date.now() - started < 60_000) await new Promise((resolve) => setTimeout(resolve, 20));
   assert.ok(written(), "the report was written beside its destination");

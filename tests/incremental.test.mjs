@@ -190,14 +190,19 @@ test("an edit between a print and the next read: the tick leaves the edited acco
   assert.is(engines[0].totals().equity, (await MarginEngine.restore(engines[0].snapshot())).totals().equity, "a restored copy counts the same");
 });
 
+/** A random venue of `accounts` accounts loaded into two engines, with seeded draws of integers and list members. */
+async function twinsOf(seed, accounts) {
+  const venue = randomVenue(seed, { accounts });
+  const engines = await Promise.all([MarginEngine.fromVenue(venue), MarginEngine.fromVenue(venue)]);
+  const rng = xoroshiro128plus(seed);
+  const int = (lo, hi) => uniformInt(rng, lo, hi);
+  return { venue, engines, int, pick: (list) => list[int(0, list.length - 1)] };
+}
+
 test("accounts added one by one between ticks and edits, past the exposure index's room: incremental = full", async () => {
   let added = 0, portfolio = 0, subAccounts = 0;
   for (let seed = 501; seed <= 506; seed++) {
-    const venue = randomVenue(seed, { accounts: 40 });
-    const engines = await Promise.all([MarginEngine.fromVenue(venue), MarginEngine.fromVenue(venue)]);
-    const rng = xoroshiro128plus(seed);
-    const int = (lo, hi) => uniformInt(rng, lo, hi);
-    const pick = (list) => list[int(0, list.length - 1)];
+    const { venue, engines, int, pick } = await twinsOf(seed, 40);
     const parents = venue.accounts.filter((a) => a.parent == null).map((a) => a.id);
     const ticks = randomOperations(venue, seed, 200).filter((op) => op.kind === "tick");
     // 40 accounts leave the index room for 64: the 25th new account passes it
@@ -234,11 +239,7 @@ test("accounts added one by one between ticks and edits, past the exposure index
 test("prints on assets priced on their own, among ticks, edits, mode changes and new accounts: incremental = full", async () => {
   let prints = 0, holders = 0, loans = 0;
   for (let seed = 601; seed <= 612; seed++) {
-    const venue = randomVenue(seed, { accounts: 80 });
-    const engines = await Promise.all([MarginEngine.fromVenue(venue), MarginEngine.fromVenue(venue)]);
-    const rng = xoroshiro128plus(seed);
-    const int = (lo, hi) => uniformInt(rng, lo, hi);
-    const pick = (list) => list[int(0, list.length - 1)];
+    const { venue, engines, int, pick } = await twinsOf(seed, 80);
     const own = venue.assets.filter((a) => a.underlying === undefined && a.id !== venue.settlement);
     const prices = new Map(own.map((a) => [a.id, parseDecimal(a.price, 8)]));
     const ticks = randomOperations(venue, seed, 300).filter((op) => op.kind === "tick");
