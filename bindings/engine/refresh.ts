@@ -1,7 +1,8 @@
 // What the stored per-account results (equity, MM, status, totals) have not yet absorbed, and
 // bringing them up to date: a full recompute when reference data or parameters changed or a bulk
 // load replaced the accounts; otherwise the ticked underlyings' groups of the accounts exposed to
-// them and the balances of assets printed on their own, then the accounts added or edited since (docs/methodology.md §9). The only writer of the pending state.
+// them and the balances of assets printed on their own, then the accounts added or edited since
+// (docs/methodology.md §9). The only writer of the pending state.
 import type { WasmExports } from "../module/wasm.js";
 
 export class Refresh {
