@@ -272,4 +272,24 @@ test("caps and depths that never bind change no trade, fee, price or book", asyn
   assert.ok(entries > 400 && traded > 300 && skipped > 0, JSON.stringify({ entries, traded, skipped }));
 });
 
+test("a partial liquidation closes the fewest lots that restore even when the whole close would not: price impact grows past the slack's peak", async () => {
+  // 100 lots long at 100, marked 90, MM 900 against equity 850: closing k lots at 10 % slippage over
+  // the whole depth costs 0.09 k² of impact and saves 9 k of MM, so 6 lots restore and 100 bankrupt
+  const venue = {
+    now: "2026-11-24T00:00:00Z", params: { liquidationFee: "0", liquidationBuffer: "0" },
+    assets: [{ id: "USD", price: "1", haircut: "0" }], underlyings: [{ id: "X", spot: "90", vol: "0.5" }],
+    instruments: [{ id: "P", kind: "perp", underlying: "X", lotSize: "1", mark: "90", tiers: [{ upTo: "10000000000", imf: "0.2", mmf: "0.1" }], liquidity: { notional: "9000", slippage: "0.1" } }],
+    accounts: [{ id: "a", collateral: { USD: "1850" }, positions: [{ instrument: "P", qty: "100", entry: "100" }] }],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  const twin = referencePass(venue, engineTables(engine));
+  const [entry] = engine.liquidate().queue;
+  assert.equal(entry.orders, [{ instrument: "P", qty: "-6", price: "89.46" }]);
+  assert.equal([entry.priceImpact, entry.deficit, engine.account("a").status], ["3.24", "0", "restricted"]);
+  assert.equal(twin.entries[0].orders.map((o) => [o.instrument, o.lots]), [["P", -6n]]);
+  // one lot fewer does not restore: 95 lots left, and equity 850 less 5 lots' impact of 2.25
+  const five = await MarginEngine.fromVenue({ ...venue, accounts: [{ id: "a", collateral: { USD: "1797.75" }, positions: [{ instrument: "P", qty: "95", entry: "100" }] }] });
+  assert.equal([five.accountRaw("a").equity, five.accountRaw("a").status], [847_750_000n, "liquidatable"]);
+});
+
 test.run();

@@ -164,13 +164,30 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, passRoom: 
     const at = start + order;
     setI32At(positionLots.ptr, at, side * (size - allowed));
     const wholeFee = feeOf(i, <i64>allowed, feeRate);
+    // the slack is concave in the lots closed (price impact and fee convex, MM' convex): when the
+    // whole close does not restore, the most a smaller one can do is at its peak, found by bisecting
+    // on its slope (an impact growing with the lots, a hedge, a fee above the last tier's rate)
+    let top = allowed;
     if (!restored(a, equity - impacts - impactOf(order, allowed, notionalOf(i, <i64>allowed)), fees + wholeFee, buffer)) {
-      planned += addTrade(order, -side * allowed, wholeFee);
-      fees += wholeFee;
-      impacts += amount(tradeCount - 1, TradeAmount.Impact);
-      continue;
+      let low = 1, high = allowed;
+      while (low < high) {
+        const mid = (low + high) >>> 1;
+        trialSlack(a, order, at, side, size, mid, equity - impacts, fees, feeRate, buffer);
+        const midHigh = slackHigh, midLow = slackLow;
+        trialSlack(a, order, at, side, size, mid + 1, equity - impacts, fees, feeRate, buffer);
+        if (midHigh > slackHigh || (midHigh == slackHigh && midLow >= slackLow)) high = mid;
+        else low = mid + 1;
+      }
+      top = low;
+      if (top == allowed || (trialSlack(a, order, at, side, size, top, equity - impacts, fees, feeRate, buffer), slackHigh < 0)) {
+        setI32At(positionLots.ptr, at, side * (size - allowed));
+        planned += addTrade(order, -side * allowed, wholeFee);
+        fees += wholeFee;
+        impacts += amount(tradeCount - 1, TradeAmount.Impact);
+        continue;
+      }
     }
-    let low = 1, high = allowed;
+    let low = 1, high = top;
     while (low < high) {
       const mid = (low + high) >>> 1;
       setI32At(positionLots.ptr, at, side * (size - mid));
@@ -270,18 +287,39 @@ function impactOf(order: i32, lots: i32, notional: i64): i64 {
   return wideCeil(<u64>QTY_PRICE_TO_MONEY);
 }
 
+/** The last slack: (E − I − what is owed charged up to what it covers) × 10^9 − MM × buffer, signed 128-bit. */
+let slackHigh: i64 = 0;
+let slackLow: u64 = 0;
+
 /**
- * Whether E − I, less what is owed charged up to what it covers, reaches ⌈MM × buffer / 10^9⌉ for
- * the book as it stands. For an integer x, x ≥ ⌈y / 10^9⌉ ⇔ x × 10^9 ≥ y: both sides are compared
- * as 128-bit products, since MM × buffer may pass 2^63 × 10^9 within docs/limits.md.
+ * The slack of the book as it stands into (slackHigh, slackLow). For an integer x, x ≥ ⌈y / 10^9⌉
+ * ⇔ x × 10^9 − y ≥ 0: the account is restored when the slack is ≥ 0. Formed in 128 bits, since
+ * MM × buffer may pass 2^63 × 10^9 within docs/limits.md.
  */
-function restored(a: i32, left: i64, owed: i64, buffer: i64): bool {
+function slack(a: i32, left: i64, owed: i64, buffer: i64): void {
   evaluateAccount(a);
   const kept = left - (owed < left ? owed : left > 0 ? left : 0);
-  if (kept < 0) return false;
-  const keptLow = umul64(<u64>kept, <u64>ONE), keptHigh = productHigh;
-  const neededLow = umul64(<u64>i64At(accountMaintenanceMargin.ptr, a), <u64>buffer), neededHigh = productHigh;
-  return keptHigh > neededHigh || (keptHigh == neededHigh && keptLow >= neededLow);
+  let keptLow = umul64(<u64>abs(kept), <u64>ONE), keptHigh = <i64>productHigh;
+  if (kept < 0) {
+    keptLow = ~keptLow + 1;
+    keptHigh = ~keptHigh + i64(keptLow == 0);
+  }
+  const neededLow = umul64(<u64>i64At(accountMaintenanceMargin.ptr, a), <u64>buffer), neededHigh = <i64>productHigh;
+  slackLow = keptLow - neededLow;
+  slackHigh = keptHigh - neededHigh - i64(keptLow < neededLow);
+}
+
+/** Whether the book as it stands restores the account: its slack is ≥ 0. */
+function restored(a: i32, left: i64, owed: i64, buffer: i64): bool {
+  slack(a, left, owed, buffer);
+  return slackHigh >= 0;
+}
+
+/** The slack with `lots` of the position at `order` (book row `at`, `size` lots on `side`) closed, those lots written in place. */
+function trialSlack(a: i32, order: i32, at: i32, side: i32, size: i32, lots: i32, left: i64, owed: i64, feeRate: i64, buffer: i64): void {
+  const i = i32At(orderInstrument.ptr, order);
+  setI32At(positionLots.ptr, at, side * (size - lots));
+  slack(a, left - impactOf(order, lots, notionalOf(i, <i64>lots)), owed + feeOf(i, <i64>lots, feeRate), buffer);
 }
 
 /** Records the trade of `lots` (signed) on the position at `order`, quoted against its depth; returns its notional. */

@@ -194,30 +194,45 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       const lots = new Map(account.positions.map((x) => [x.instrument, lotsOf(x)]));
       let impacts = 0n, planned = 0n;
       const plan = [];
-      const restored = (trial, extraFee, extraImpact) => {
+      // the slack (kept × F − MM × buffer): restored when ≥ 0, i.e. kept ≥ ⌈MM × buffer / F⌉
+      const slackOf = (trial, extraFee, extraImpact) => {
         const positions = account.positions.map((x) => ({ ...x, qty: formatDecimal(trial.get(x.instrument) * instruments.get(x.instrument).lotSize, 8) })).filter((x) => parseDecimal(x.qty, 8) !== 0n);
         const mm = risk({ ...account, positions }).maintenanceMargin;
         const left = equity - impacts - extraImpact, owed = fees + extraFee;
-        return left - min(owed, max(left, 0n)) >= ceilDiv(mm * buffer, F);
+        return (left - min(owed, max(left, 0n))) * F - mm * buffer;
       };
+      const restored = (trial, extraFee, extraImpact) => slackOf(trial, extraFee, extraImpact) >= 0n;
       for (const position of sizingOrder(account)) {
         const id = position.instrument, signed = lots.get(id), size = signed < 0n ? -signed : signed, side = signed < 0n ? -1n : 1n;
         const allowed = allowedLots(id, size, planned);
         if (allowed < size) entry.cutShort = true;
         if (allowed === 0n) continue;
         const trial = (k) => new Map(lots).set(id, side * (size - k));
-        if (!restored(trial(allowed), fee(id, allowed), quote(id, -side * allowed).impact)) {
-          plan.push([id, -side * allowed, fee(id, allowed)]);
-          lots.set(id, side * (size - allowed));
-          fees += fee(id, allowed);
-          impacts += quote(id, -side * allowed).impact;
-          planned += quote(id, -side * allowed).notional;
-          continue;
+        const slackAt = (k) => slackOf(trial(k), fee(id, k), quote(id, -side * k).impact);
+        let top = allowed;
+        if (slackAt(allowed) < 0n) {
+          // the whole close does not restore: the peak of the slack over [1, allowed], by the
+          // bisection on its slope docs/methodology.md §10 states, and whether it restores
+          let peak = 1n;
+          for (let high = allowed; peak < high;) {
+            const mid = (peak + high) / 2n;
+            if (slackAt(mid) >= slackAt(mid + 1n)) high = mid;
+            else peak = mid + 1n;
+          }
+          if (peak === allowed || slackAt(peak) < 0n) {
+            plan.push([id, -side * allowed, fee(id, allowed)]);
+            lots.set(id, side * (size - allowed));
+            fees += fee(id, allowed);
+            impacts += quote(id, -side * allowed).impact;
+            planned += quote(id, -side * allowed).notional;
+            continue;
+          }
+          top = peak;
         }
         // the fewest lots that restore, by the bisection docs/methodology.md §10 states: closing
-        // `allowed` restores; halve [1, allowed] keeping a restoring upper end
+        // `top` restores; halve [1, top] keeping a restoring upper end
         let k = 1n;
-        for (let high = allowed; k < high;) {
+        for (let high = top; k < high;) {
           const mid = (k + high) / 2n;
           if (restored(trial(mid), fee(id, mid), quote(id, -side * mid).impact)) high = mid;
           else k = mid + 1n;

@@ -26,11 +26,12 @@ export function referenceQueue(results) {
  * rule alone: the account is restored when equity − fees ≥ ⌈MM × (1 + buffer)⌉, where the
  * fees are charged up to the account's equity (a positive equity; none when it is not) and MM
  * is the account's maintenance margin with the orders so far applied. Positions are taken by
- * standalone standard-method MM, largest first, ties by instrument order. A position whose
- * full close does not restore the account is closed whole, with its fee; the first whose full
- * close would is reduced by the fewest whole lots that restore it, counted up from one lot with
- * no assumption that closing more lots restores more, and sizing stops there. An account that no
- * close restores ends flat.
+ * standalone standard-method MM, largest first, ties by instrument order. A position no close of
+ * which restores the account (neither the full close nor the one at the slack's peak, found by
+ * bisecting on its slope) is closed whole, with its fee; the first one some close of which does
+ * is reduced by the fewest whole lots that restore it, counted up from one lot with no assumption
+ * that closing more lots restores more, and sizing stops there. An account that no close restores
+ * ends flat.
  */
 export function referenceSizing(venue, account, tables) {
   const params = venue.params ?? {};
@@ -54,12 +55,13 @@ export function referenceSizing(venue, account, tables) {
 
   const equity = risk(account.positions).equity;
   const chargeable = equity > 0n ? equity : 0n;
-  /** Whether a book (lots per instrument, every position kept, some at 0) with these fees owed is restored. */
-  const restored = (lots, fees) => {
+  /** A book's slack (lots per instrument, every position kept, some at 0) with these fees owed: kept × F − MM × buffer. */
+  const slackOf = (lots, fees) => {
     const positions = account.positions.map((p) => ({ ...p, qty: formatDecimal(BigInt(lots.get(p.instrument)) * lotSize(p.instrument), 8) }));
-    const required = ceilDiv(risk(positions).maintenanceMargin * buffer, F);
-    return equity - (fees < chargeable ? fees : chargeable) >= required;
+    return (equity - (fees < chargeable ? fees : chargeable)) * F - risk(positions).maintenanceMargin * buffer;
   };
+  /** Whether it is restored: kept ≥ ⌈MM × buffer / F⌉. */
+  const restored = (lots, fees) => slackOf(lots, fees) >= 0n;
 
   const lots = new Map(account.positions.map((p) => [p.instrument, Number(parseDecimal(p.qty, 8) / lotSize(p.instrument))]));
   const standalone = new Map(account.positions.map((p) => [p.instrument, risk([p], "standard", {}).maintenanceMargin]));
@@ -74,15 +76,28 @@ export function referenceSizing(venue, account, tables) {
   for (const id of order) {
     const signed = lots.get(id), size = Math.abs(signed), side = Math.sign(signed);
     /** Whether closing `k` of the position's lots (and paying its fee) restores the account. */
-    const closing = (k) => restored(new Map(lots).set(id, side * (size - k)), fees + fee(id, k));
+    const slackAt = (k) => slackOf(new Map(lots).set(id, side * (size - k)), fees + fee(id, k));
+    const closing = (k) => slackAt(k) >= 0n;
+    let top = size;
     if (!closing(size)) {
-      orders.push({ instrument: id, lots: -signed });
-      lots.set(id, 0);
-      fees += fee(id, size);
-      continue;
+      // a smaller close may still restore where the slack peaks inside: its peak, by the bisection
+      // on the slope the rule states (the slack is concave in the lots closed)
+      let peak = 1;
+      for (let high = size; peak < high;) {
+        const mid = Math.floor((peak + high) / 2);
+        if (slackAt(mid) >= slackAt(mid + 1)) high = mid;
+        else peak = mid + 1;
+      }
+      if (peak === size || !closing(peak)) {
+        orders.push({ instrument: id, lots: -signed });
+        lots.set(id, 0);
+        fees += fee(id, size);
+        continue;
+      }
+      top = peak;
     }
-    // the fewest lots that do: every count from 1 lot up, in turn (closing(size) holds, so
-    // this ends by `size`; the tests' partial closes stay under 20,000 lots)
+    // the fewest lots that do: every count from 1 lot up, in turn (closing(top) holds, so
+    // this ends by `top`; the tests' partial closes stay under 20,000 lots)
     let k = 1;
     while (!closing(k)) k++;
     orders.push({ instrument: id, lots: -side * k });
