@@ -165,11 +165,18 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, passRoom: 
     setI32At(positionLots.ptr, at, side * (size - allowed));
     const wholeFee = feeOf(i, <i64>allowed, feeRate);
     // the slack is concave in the lots closed (price impact and fee convex, MM' convex): when the
-    // whole close does not restore, the most a smaller one can do is at its peak, found by bisecting
-    // on its slope (an impact growing with the lots, a hedge, a fee above the last tier's rate)
+    // whole close does not restore, a smaller one can only if the slack falls over the last lot (an
+    // impact growing with the lots, a hedge, a fee above the last tier's rate), and the most it can
+    // do is at its peak, found by bisecting on its slope
     let top = allowed;
     if (!restored(a, equity - impacts - impactOf(order, allowed, notionalOf(i, <i64>allowed)), fees + wholeFee, buffer)) {
-      let low = 1, high = allowed;
+      const wholeHigh = slackHigh, wholeLow = slackLow;
+      let falls = false;
+      if (allowed > 1) {
+        trialSlack(a, order, at, side, size, allowed - 1, equity - impacts, fees, feeRate, buffer);
+        falls = slackHigh > wholeHigh || (slackHigh == wholeHigh && slackLow >= wholeLow);
+      }
+      let low = 1, high = falls ? allowed - 1 : 1;
       while (low < high) {
         const mid = (low + high) >>> 1;
         trialSlack(a, order, at, side, size, mid, equity - impacts, fees, feeRate, buffer);
@@ -179,7 +186,7 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, passRoom: 
         else low = mid + 1;
       }
       top = low;
-      if (top == allowed || (trialSlack(a, order, at, side, size, top, equity - impacts, fees, feeRate, buffer), slackHigh < 0)) {
+      if (!falls || (trialSlack(a, order, at, side, size, top, equity - impacts, fees, feeRate, buffer), slackHigh < 0)) {
         setI32At(positionLots.ptr, at, side * (size - allowed));
         planned += addTrade(order, -side * allowed, wholeFee);
         fees += wholeFee;

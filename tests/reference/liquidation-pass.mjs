@@ -211,15 +211,17 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
         const slackAt = (k) => slackOf(trial(k), fee(id, k), quote(id, -side * k).impact);
         let top = allowed;
         if (slackAt(allowed) < 0n) {
-          // the whole close does not restore: the peak of the slack over [1, allowed], by the
-          // bisection on its slope docs/methodology.md §10 states, and whether it restores
+          // the whole close does not restore: where the slack falls over the last lot, its peak over
+          // [1, allowed − 1], by the bisection on its slope docs/methodology.md §10 states, and
+          // whether it restores
+          const falls = allowed > 1n && slackAt(allowed - 1n) >= slackAt(allowed);
           let peak = 1n;
-          for (let high = allowed; peak < high;) {
+          for (let high = falls ? allowed - 1n : 1n; peak < high;) {
             const mid = (peak + high) / 2n;
             if (slackAt(mid) >= slackAt(mid + 1n)) high = mid;
             else peak = mid + 1n;
           }
-          if (peak === allowed || slackAt(peak) < 0n) {
+          if (!falls || slackAt(peak) < 0n) {
             plan.push([id, -side * allowed, fee(id, allowed)]);
             lots.set(id, side * (size - allowed));
             fees += fee(id, allowed);

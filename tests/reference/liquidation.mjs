@@ -27,8 +27,8 @@ export function referenceQueue(results) {
  * fees are charged up to the account's equity (a positive equity; none when it is not) and MM
  * is the account's maintenance margin with the orders so far applied. Positions are taken by
  * standalone standard-method MM, largest first, ties by instrument order. A position no close of
- * which restores the account (neither the full close nor the one at the slack's peak, found by
- * bisecting on its slope) is closed whole, with its fee; the first one some close of which does
+ * which restores the account (neither the full close nor, where the slack falls over the last lot,
+ * the one at its peak, found by bisecting on its slope) is closed whole, with its fee; the first one some close of which does
  * is reduced by the fewest whole lots that restore it, counted up from one lot with no assumption
  * that closing more lots restores more, and sizing stops there. An account that no close restores
  * ends flat.
@@ -80,15 +80,16 @@ export function referenceSizing(venue, account, tables) {
     const closing = (k) => slackAt(k) >= 0n;
     let top = size;
     if (!closing(size)) {
-      // a smaller close may still restore where the slack peaks inside: its peak, by the bisection
-      // on the slope the rule states (the slack is concave in the lots closed)
+      // a smaller close may still restore where the slack falls over the last lot: its peak, by
+      // the bisection on the slope the rule states (the slack is concave in the lots closed)
+      const falls = size > 1 && slackAt(size - 1) >= slackAt(size);
       let peak = 1;
-      for (let high = size; peak < high;) {
+      for (let high = falls ? size - 1 : 1; peak < high;) {
         const mid = Math.floor((peak + high) / 2);
         if (slackAt(mid) >= slackAt(mid + 1)) high = mid;
         else peak = mid + 1;
       }
-      if (peak === size || !closing(peak)) {
+      if (!falls || !closing(peak)) {
         orders.push({ instrument: id, lots: -signed });
         lots.set(id, 0);
         fees += fee(id, size);
