@@ -292,4 +292,24 @@ test("a partial liquidation closes the fewest lots that restore even when the wh
   assert.equal([five.accountRaw("a").equity, five.accountRaw("a").status], [847_750_000n, "liquidatable"]);
 });
 
+test("a close whose fee the equity cannot pay in full does not restore: the fewest lots whose fees are paid and MM met go instead", async () => {
+  // 100 lots marked 100, the first 8,000 of notional at 0.01 % MM and the rest at 12 %; a fee of
+  // 10 %: closing all 100 costs a fee of 1,000 against equity 210, while 16 lots cost 160 and leave
+  // MM 48.8 against equity 50
+  const venue = (usd, qty) => ({
+    now: "2026-11-24T00:00:00Z", params: { liquidationFee: "0.1", liquidationBuffer: "0" },
+    assets: [{ id: "USD", price: "1", haircut: "0" }], underlyings: [{ id: "X", spot: "100", vol: "0.5" }],
+    instruments: [{ id: "P", kind: "perp", underlying: "X", lotSize: "1", mark: "100", tiers: [{ upTo: "8000", imf: "0.0001", mmf: "0.0001" }, { upTo: "10000000000", imf: "0.12", mmf: "0.12" }] }],
+    accounts: [{ id: "a", collateral: { USD: usd }, positions: [{ instrument: "P", qty, entry: "100" }] }],
+  });
+  const engine = await MarginEngine.fromVenue(venue("210", "100"));
+  const twin = referencePass(venue("210", "100"), engineTables(engine));
+  const [entry] = engine.liquidate().queue;
+  assert.equal([entry.orders, entry.fee, engine.account("a").status], [[{ instrument: "P", qty: "-16", price: "100" }], "160", "healthy"]);
+  assert.equal(twin.entries[0].orders.map((o) => [o.instrument, o.lots]), [["P", -16n]]);
+  // 15 lots leave MM 60.8 against equity 60
+  const fifteen = await MarginEngine.fromVenue(venue("60", "85"));
+  assert.equal([fifteen.accountRaw("a").maintenanceMargin, fifteen.accountRaw("a").status], [60_800_000n, "liquidatable"]);
+});
+
 test.run();

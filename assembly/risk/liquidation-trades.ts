@@ -294,18 +294,20 @@ function impactOf(order: i32, lots: i32, notional: i64): i64 {
   return wideCeil(<u64>QTY_PRICE_TO_MONEY);
 }
 
-/** The last slack: (E − I − what is owed charged up to what it covers) × 10^9 − MM × buffer, signed 128-bit. */
+/** The last slack: (E − I − Φ) × 10^9 − MM × buffer, signed 128-bit. */
 let slackHigh: i64 = 0;
 let slackLow: u64 = 0;
 
 /**
- * The slack of the book as it stands into (slackHigh, slackLow). For an integer x, x ≥ ⌈y / 10^9⌉
- * ⇔ x × 10^9 − y ≥ 0: the account is restored when the slack is ≥ 0. Formed in 128 bits, since
- * MM × buffer may pass 2^63 × 10^9 within docs/limits.md.
+ * The slack of the book as it stands into (slackHigh, slackLow), the fees owed counted in full:
+ * concave in the lots closed, as a count of the fee only up to the equity left would not be. For
+ * an integer x, x ≥ ⌈y / 10^9⌉ ⇔ x × 10^9 − y ≥ 0: the account is restored, its fees paid, when
+ * the slack is ≥ 0. Formed in 128 bits, since MM × buffer may pass 2^63 × 10^9 within
+ * docs/limits.md.
  */
 function slack(a: i32, left: i64, owed: i64, buffer: i64): void {
   evaluateAccount(a);
-  const kept = left - (owed < left ? owed : left > 0 ? left : 0);
+  const kept = left - owed;
   let keptLow = umul64(<u64>abs(kept), <u64>ONE), keptHigh = <i64>productHigh;
   if (kept < 0) {
     keptLow = ~keptLow + 1;

@@ -194,12 +194,13 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       const lots = new Map(account.positions.map((x) => [x.instrument, lotsOf(x)]));
       let impacts = 0n, planned = 0n;
       const plan = [];
-      // the slack (kept × F − MM × buffer): restored when ≥ 0, i.e. kept ≥ ⌈MM × buffer / F⌉
+      // the slack, the fees counted in full ((E − I − Φ) × F − MM × buffer): restored when ≥ 0,
+      // i.e. E − I − Φ ≥ ⌈MM × buffer / F⌉
       const slackOf = (trial, extraFee, extraImpact) => {
         const positions = account.positions.map((x) => ({ ...x, qty: formatDecimal(trial.get(x.instrument) * instruments.get(x.instrument).lotSize, 8) })).filter((x) => parseDecimal(x.qty, 8) !== 0n);
         const mm = risk({ ...account, positions }).maintenanceMargin;
         const left = equity - impacts - extraImpact, owed = fees + extraFee;
-        return (left - min(owed, max(left, 0n))) * F - mm * buffer;
+        return (left - owed) * F - mm * buffer;
       };
       const restored = (trial, extraFee, extraImpact) => slackOf(trial, extraFee, extraImpact) >= 0n;
       for (const position of sizingOrder(account)) {

@@ -23,15 +23,14 @@ export function referenceQueue(results) {
 
 /**
  * Sizing of one liquidatable account (methodology §6, docs/methodology.md §10), written from the
- * rule alone: the account is restored when equity − fees ≥ ⌈MM × (1 + buffer)⌉, where the
- * fees are charged up to the account's equity (a positive equity; none when it is not) and MM
- * is the account's maintenance margin with the orders so far applied. Positions are taken by
- * standalone standard-method MM, largest first, ties by instrument order. A position no close of
- * which restores the account (neither the full close nor, where the slack falls over the last lot,
- * the one at its peak, found by bisecting on its slope) is closed whole, with its fee; the first one some close of which does
- * is reduced by the fewest whole lots that restore it, counted up from one lot with no assumption
- * that closing more lots restores more, and sizing stops there. An account that no close restores
- * ends flat.
+ * rule alone: the account is restored when equity − fees ≥ ⌈MM × (1 + buffer)⌉, the fees
+ * counted in full and MM the account's maintenance margin with the orders so far applied.
+ * Positions are taken by standalone standard-method MM, largest first, ties by instrument order.
+ * A position no close of which restores the account (neither the full close nor, where the slack
+ * falls over the last lot, the one at its peak, found by bisecting on its slope) is closed whole,
+ * with its fee; the first one some close of which does is reduced by the fewest whole lots that
+ * restore it, counted up from one lot with no assumption that closing more lots restores more,
+ * and sizing stops there. An account that no close restores ends flat.
  */
 export function referenceSizing(venue, account, tables) {
   const params = venue.params ?? {};
@@ -54,11 +53,10 @@ export function referenceSizing(venue, account, tables) {
   const fee = (id, lots) => ceilDiv(BigInt(lots) * lotSize(id) * mark(id) * feeRate, 10n ** 19n);
 
   const equity = risk(account.positions).equity;
-  const chargeable = equity > 0n ? equity : 0n;
-  /** A book's slack (lots per instrument, every position kept, some at 0) with these fees owed: kept × F − MM × buffer. */
+  /** A book's slack (lots per instrument, every position kept, some at 0) with these fees owed: (equity − fees) × F − MM × buffer. */
   const slackOf = (lots, fees) => {
     const positions = account.positions.map((p) => ({ ...p, qty: formatDecimal(BigInt(lots.get(p.instrument)) * lotSize(p.instrument), 8) }));
-    return (equity - (fees < chargeable ? fees : chargeable)) * F - risk(positions).maintenanceMargin * buffer;
+    return (equity - fees) * F - risk(positions).maintenanceMargin * buffer;
   };
   /** Whether it is restored: kept ≥ ⌈MM × buffer / F⌉. */
   const restored = (lots, fees) => slackOf(lots, fees) >= 0n;
