@@ -1,9 +1,9 @@
 // A queued account's position trades (docs/methodology.md §10), in one call: positions in sizing
 // order (largest standalone MM first, then instrument index), each as far as the allowances let
 // — the pass's and the account's notional caps, the instrument's depth. With equity below zero
-// every position is closed that far; otherwise positions are closed while that does not restore
-// E − I − min(Φ, max(0, E − I)) ≥ ⌈MM' × (1 + buffer)⌉, and the first whose allowed close would
-// is reduced by the fewest whole lots that do, found by bisection over exact evaluations. Each
+// every position is closed that far; otherwise positions are closed while no close of them
+// restores E − I − Φ ≥ ⌈MM' × (1 + buffer)⌉, and the first some close of which would is reduced
+// by the fewest whole lots that do, found by bisection over exact evaluations. Each
 // fill moves cash by exactly the drop of the account's equity at the guarded mark, less the
 // price impact against the depth; the fee, charged up to the equity left, comes out of cash.
 // That cash is not written here: the facade lands it with whatever the entry's collateral
@@ -161,32 +161,15 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, passRoom: 
       planned += addTrade(order, -side * allowed, 0);
       continue;
     }
-    const at = start + order;
-    setI32At(positionLots.ptr, at, side * (size - allowed));
+    const at = start + order, left = equity - impacts;
     const wholeFee = feeOf(i, <i64>allowed, feeRate);
     // the slack is concave in the lots closed (price impact and fee convex, MM' convex): when the
-    // whole close does not restore, a smaller one can only if the slack falls over the last lot (an
-    // impact growing with the lots, a hedge, a fee above the last tier's rate), and the most it can
-    // do is at its peak, found by bisecting on its slope
+    // whole close does not restore, a smaller one can only at the slack's peak inside
     let top = allowed;
-    if (!restored(a, equity - impacts - impactOf(order, allowed, notionalOf(i, <i64>allowed)), fees + wholeFee, buffer)) {
-      const wholeHigh = slackHigh, wholeLow = slackLow;
-      let falls = false;
-      if (allowed > 1) {
-        trialSlack(a, order, at, side, size, allowed - 1, equity - impacts, fees, feeRate, buffer);
-        falls = slackHigh > wholeHigh || (slackHigh == wholeHigh && slackLow >= wholeLow);
-      }
-      let low = 1, high = falls ? allowed - 1 : 1;
-      while (low < high) {
-        const mid = (low + high) >>> 1;
-        trialSlack(a, order, at, side, size, mid, equity - impacts, fees, feeRate, buffer);
-        const midHigh = slackHigh, midLow = slackLow;
-        trialSlack(a, order, at, side, size, mid + 1, equity - impacts, fees, feeRate, buffer);
-        if (midHigh > slackHigh || (midHigh == slackHigh && midLow >= slackLow)) high = mid;
-        else low = mid + 1;
-      }
-      top = low;
-      if (!falls || (trialSlack(a, order, at, side, size, top, equity - impacts, fees, feeRate, buffer), slackHigh < 0)) {
+    trialSlack(a, order, at, side, size, allowed, left, fees, feeRate, buffer);
+    if (slackHigh < 0) {
+      top = allowed > 1 ? restoringPeak(a, order, at, side, size, allowed, left, fees, feeRate, buffer) : 0;
+      if (top == 0) {
         setI32At(positionLots.ptr, at, side * (size - allowed));
         planned += addTrade(order, -side * allowed, wholeFee);
         fees += wholeFee;
@@ -197,9 +180,8 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, passRoom: 
     let low = 1, high = top;
     while (low < high) {
       const mid = (low + high) >>> 1;
-      setI32At(positionLots.ptr, at, side * (size - mid));
-      const impact = impactOf(order, mid, notionalOf(i, <i64>mid));
-      if (restored(a, equity - impacts - impact, fees + feeOf(i, <i64>mid, feeRate), buffer)) high = mid;
+      trialSlack(a, order, at, side, size, mid, left, fees, feeRate, buffer);
+      if (slackHigh >= 0) high = mid;
       else low = mid + 1;
     }
     addTrade(order, -side * low, feeOf(i, <i64>low, feeRate));
@@ -299,15 +281,18 @@ let slackHigh: i64 = 0;
 let slackLow: u64 = 0;
 
 /**
- * The slack of the book as it stands into (slackHigh, slackLow), the fees owed counted in full:
- * concave in the lots closed, as a count of the fee only up to the equity left would not be. For
- * an integer x, x ≥ ⌈y / 10^9⌉ ⇔ x × 10^9 − y ≥ 0: the account is restored, its fees paid, when
- * the slack is ≥ 0. Formed in 128 bits, since MM × buffer may pass 2^63 × 10^9 within
- * docs/limits.md.
+ * The slack with `lots` of the position at `order` (book row `at`, `size` lots on `side`) closed,
+ * those lots written in place, into (slackHigh, slackLow): `left` less the close's impact, `owed`
+ * plus its fee, counted in full (concave in the lots closed, as a fee counted only up to the
+ * equity left would not be). For an integer x, x ≥ ⌈y / 10^9⌉ ⇔ x × 10^9 − y ≥ 0: the account is
+ * restored, its fees paid, when the slack is ≥ 0. Formed in 128 bits, since MM × buffer may pass
+ * 2^63 × 10^9 within docs/limits.md.
  */
-function slack(a: i32, left: i64, owed: i64, buffer: i64): void {
+function trialSlack(a: i32, order: i32, at: i32, side: i32, size: i32, lots: i32, left: i64, owed: i64, feeRate: i64, buffer: i64): void {
+  const i = i32At(orderInstrument.ptr, order);
+  setI32At(positionLots.ptr, at, side * (size - lots));
+  const kept = left - impactOf(order, lots, notionalOf(i, <i64>lots)) - owed - feeOf(i, <i64>lots, feeRate);
   evaluateAccount(a);
-  const kept = left - owed;
   let keptLow = umul64(<u64>abs(kept), <u64>ONE), keptHigh = <i64>productHigh;
   if (kept < 0) {
     keptLow = ~keptLow + 1;
@@ -318,17 +303,33 @@ function slack(a: i32, left: i64, owed: i64, buffer: i64): void {
   slackHigh = keptHigh - neededHigh - i64(keptLow < neededLow);
 }
 
-/** Whether the book as it stands restores the account: its slack is ≥ 0. */
-function restored(a: i32, left: i64, owed: i64, buffer: i64): bool {
-  slack(a, left, owed, buffer);
-  return slackHigh >= 0;
+/** Whether the slack (h1, l1) is at least (h2, l2), as signed 128-bit values. */
+// @ts-ignore: decorator
+@inline function atLeast(h1: i64, l1: u64, h2: i64, l2: u64): bool {
+  return h1 > h2 || (h1 == h2 && l1 >= l2);
 }
 
-/** The slack with `lots` of the position at `order` (book row `at`, `size` lots on `side`) closed, those lots written in place. */
-function trialSlack(a: i32, order: i32, at: i32, side: i32, size: i32, lots: i32, left: i64, owed: i64, feeRate: i64, buffer: i64): void {
-  const i = i32At(orderInstrument.ptr, order);
-  setI32At(positionLots.ptr, at, side * (size - lots));
-  slack(a, left - impactOf(order, lots, notionalOf(i, <i64>lots)), owed + feeOf(i, <i64>lots, feeRate), buffer);
+/**
+ * The whole close of `allowed` lots (its slack the last taken) not restoring: the lots at the
+ * slack's peak where the slack falls over the last lot (that of allowed − 1 lots at least that of
+ * allowed) and restores there, found by bisecting on its slope over [1, allowed − 1] (the fewest
+ * lots k whose slack is at least that of k + 1); else 0.
+ */
+function restoringPeak(a: i32, order: i32, at: i32, side: i32, size: i32, allowed: i32, left: i64, owed: i64, feeRate: i64, buffer: i64): i32 {
+  const wholeHigh = slackHigh, wholeLow = slackLow;
+  trialSlack(a, order, at, side, size, allowed - 1, left, owed, feeRate, buffer);
+  if (!atLeast(slackHigh, slackLow, wholeHigh, wholeLow)) return 0;
+  let low = 1, high = allowed - 1;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    trialSlack(a, order, at, side, size, mid, left, owed, feeRate, buffer);
+    const midHigh = slackHigh, midLow = slackLow;
+    trialSlack(a, order, at, side, size, mid + 1, left, owed, feeRate, buffer);
+    if (atLeast(midHigh, midLow, slackHigh, slackLow)) high = mid;
+    else low = mid + 1;
+  }
+  trialSlack(a, order, at, side, size, low, left, owed, feeRate, buffer);
+  return slackHigh >= 0 ? low : 0;
 }
 
 /** Records the trade of `lots` (signed) on the position at `order`, quoted against its depth; returns its notional. */

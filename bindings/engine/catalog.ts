@@ -139,11 +139,11 @@ export class Catalog {
   planUnderlying(value: unknown): { row: UnderlyingRow; clock: number; existing: number | undefined } {
     const given = asRecord(value, "underlying"), spec = parseUnderlying(given, "underlying", this.clock);
     this.ensureRoom("underlying");
-    const held = this.underlyingIds.get(spec.id);
+    const existing = this.underlyingIds.get(spec.id);
     // its print time moves the clock as its sources' times do
-    spec.priceTime = this.givenPriceTime(given.priceTime, "underlying", held === undefined ? undefined : this.underlyings[held].priceTime);
+    spec.priceTime = this.givenPriceTime(given.priceTime, "underlying", existing === undefined ? undefined : this.underlyings[existing].priceTime);
     const clock = Math.max(spec.priceTime, latestSourceTime(spec.sources, this.clock, this.params.maxClockSkewMs, "underlying.sources", `the oracle clock ${this.clock}`));
-    const row = this.withIndex(spec, clock), existing = held;
+    const row = this.withIndex(spec, clock);
     // stale without a spot, a replaced underlying keeps its index, as a print leaving it stale does
     if (existing !== undefined && row.stale && spec.spot === null) row.index = this.underlyings[existing].index;
     if (existing === undefined) checkCount(this.underlyings.length + 1, MAX_UNDERLYINGS, "underlyings", "underlying");

@@ -6,7 +6,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { joinNegativeValues, parseArgsRefusal } from "./cli/arguments.js";
 import { fail, MarginError, oneLine } from "../core/errors.js";
-import { asArray, copyAtMost } from "../core/json.js";
+import { asArrayCopy } from "../core/json.js";
 import { benchCommand } from "./cli/bench.js";
 import { checkCommand } from "./cli/check.js";
 import { SIGNS, usageError, VENUE_NOTE, type CliIo, type Command } from "./cli/command.js";
@@ -99,7 +99,7 @@ const MAX_ARGUMENTS = 10_000;
 
 /** argv checked: an array of at most MAX_ARGUMENTS strings, copied as read. */
 function argumentsOf(argv: unknown): string[] {
-  const args = copyAtMost(asArray(argv, "argv"), MAX_ARGUMENTS, "argv", "arguments");
+  const args = asArrayCopy(argv, "argv", MAX_ARGUMENTS, "arguments");
   args.forEach((arg, k) => {
     if (typeof arg !== "string") fail("MALFORMED", `argv[${k}]`, "expected a string");
   });
