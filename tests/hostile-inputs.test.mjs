@@ -105,6 +105,40 @@ test("a refusal's message is one line: the input it echoes has its control chara
   assert.is(long.message, `PRECISION at amount: "${digits.slice(0, 999)}… (${long.detail.length - 1000} more characters)`);
 });
 
+test("a value of millions of digits is refused by its length: its digits never become a BigInt", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  const huge = "7".repeat(2_000_000), padded = "0".repeat(2_000_000) + "5";
+  const native = globalThis.BigInt;
+  // a BigInt built from text this long is the cost refusing by length avoids
+  globalThis.BigInt = new Proxy(native, {
+    apply: (target, self, args) => {
+      if (typeof args[0] === "string" && args[0].length > 100) throw new Error("converted a value of millions of digits");
+      return Reflect.apply(target, self, args);
+    },
+  });
+  try {
+    for (const [call, field, detail] of [
+      [() => engine.setPrice("BTC", huge, NOW), "price", `${huge} is outside [0, 10000000000]`],
+      [() => engine.setCollateral("bob", "USD", huge), "amount", "more than 40 significant digits: beyond every limit (docs/limits.md)"],
+      [() => engine.setCollateral("bob", "USD", "-" + huge + ".5"), "amount", "more than 40 significant digits: beyond every limit (docs/limits.md)"],
+      [() => engine.setPosition("bob", "BTC-PERP", huge, "60000"), "qty", "more than 40 significant digits: beyond every limit (docs/limits.md)"],
+    ]) {
+      const refused = await expectRefusedUnchanged(engine, call, { code: "OUT_OF_RANGE", field });
+      // (compared without printing: a failure would echo millions of digits)
+      assert.ok(refused.detail === detail, `${field}: …${refused.detail.slice(-80)}`);
+    }
+    const venue = JSON.parse(EXAMPLE);
+    venue.accounts[0].collateral.USD = huge;
+    await expectMarginError(() => MarginEngine.fromVenue(JSON.stringify(venue)), { code: "OUT_OF_RANGE", field: "accounts[0].collateral.USD" });
+    // leading zeros are not significant: a long but small value is read as any other
+    engine.setCollateral("bob", "USD", padded);
+  } finally {
+    globalThis.BigInt = native;
+  }
+  const [bob] = engine.toVenue().accounts.filter((a) => a.id === "bob");
+  assert.is(bob.collateral.USD, "5");
+});
+
 test("an engine holds neither the caller's params nor hands out its own: changing them afterwards changes nothing", async () => {
   const venue = JSON.parse(EXAMPLE);
   venue.underlyings.push({ id: "ETH", spot: "3500", vol: "0.7" });

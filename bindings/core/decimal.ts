@@ -16,10 +16,32 @@ const MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
 const EXACT_DIGITS = 15;
 
 /**
+ * Significant digits of raw units beyond which `parseWithinLimits` refuses: 10^40 passes every
+ * bound in docs/limits.md (the widest is below 10^19), so a longer value is out of range whatever
+ * its digits, and it is refused without building a BigInt of them.
+ */
+const LIMITED_DIGITS = 40;
+
+/**
  * Parses a decimal string (`-?digits(.digits)?`) into raw units at `scale` decimals; rejects
- * anything inexact. One pass over the characters, no intermediate strings.
+ * anything inexact. One pass over the characters, no intermediate strings. Exact for any length.
  */
 export function parseDecimal(value: unknown, scale: number, field = "value"): bigint {
+  return readDecimal(value, scale, field, Infinity)!;
+}
+
+/**
+ * parseDecimal for a field with a bound in docs/limits.md: a value of more than LIMITED_DIGITS
+ * significant digits is `OUT_OF_RANGE` as soon as its characters are checked, so a hostile
+ * string of millions of digits costs a scan, not a BigInt conversion.
+ */
+export function parseWithinLimits(value: unknown, scale: number, field: string): bigint {
+  const raw = readDecimal(value, scale, field, LIMITED_DIGITS);
+  return raw ?? fail("OUT_OF_RANGE", field, `more than ${LIMITED_DIGITS} significant digits: beyond every limit (docs/limits.md)`);
+}
+
+/** Raw units of a decimal string, or null when they have more than `maxDigits` significant digits. */
+function readDecimal(value: unknown, scale: number, field: string, maxDigits: number): bigint | null {
   if (typeof value !== "string") {
     if (typeof value === "number" && !Number.isFinite(value)) fail("INVALID_NUMBER", field, `${value} is not a finite number`);
     fail("MALFORMED", field, `expected a decimal string, got ${typeof value}`);
@@ -27,21 +49,25 @@ export function parseDecimal(value: unknown, scale: number, field = "value"): bi
   checkScale(scale);
   const negative = value.charCodeAt(0) === MINUS;
   const start = negative ? 1 : 0, length = value.length;
-  let point = -1, small = 0;
+  let point = -1, small = 0, significant = -1;
   for (let k = start; k < length; k++) {
     const c = value.charCodeAt(k);
     if (c === POINT && point < 0) point = k;
-    else if (c >= ZERO && c <= NINE) small = small * 10 + (c - ZERO);
-    else fail("INVALID_NUMBER", field, `"${value}" is not a decimal number`);
+    else if (c >= ZERO && c <= NINE) {
+      small = small * 10 + (c - ZERO);
+      if (significant < 0 && c !== ZERO && point < 0) significant = k;
+    } else fail("INVALID_NUMBER", field, `"${value}" is not a decimal number`);
   }
   const wholeEnd = point < 0 ? length : point;
   if (wholeEnd === start || point === length - 1) fail("INVALID_NUMBER", field, `"${value}" is not a decimal number`);
   const decimals = point < 0 ? 0 : length - point - 1;
   if (decimals > scale) fail("PRECISION", field, `"${value}" has more than ${scale} decimals`);
-  const digits = wholeEnd - start + scale;
+  // leading zeros are not digits of the raw units: a whole part of zeros leaves at most `scale`
+  const from = significant < 0 ? wholeEnd : significant, digits = wholeEnd - from + scale;
+  if (digits > maxDigits) return null;
   const raw = digits <= EXACT_DIGITS
     ? BigInt(small * 10 ** (scale - decimals))
-    : BigInt(value.slice(start, wholeEnd) + (point < 0 ? "" : value.slice(point + 1)) + "0".repeat(scale - decimals));
+    : BigInt(value.slice(from, wholeEnd) + (point < 0 ? "" : value.slice(point + 1)) + "0".repeat(scale - decimals));
   return negative ? -raw : raw;
 }
 
@@ -71,8 +97,8 @@ function rawUnits(raw: unknown): bigint {
 
 /** Parses and checks `low ≤ raw ≤ high` (bounds in raw units). */
 export function parseBounded(value: unknown, scale: number, field: string, low: bigint, high: bigint, rule: string): bigint {
-  const raw = parseDecimal(value, scale, field);
-  if (raw < low || raw > high) fail("OUT_OF_RANGE", field, `${value} is outside ${rule}`);
+  const raw = readDecimal(value, scale, field, LIMITED_DIGITS);
+  if (raw === null || raw < low || raw > high) fail("OUT_OF_RANGE", field, `${value} is outside ${rule}`);
   return raw;
 }
 

@@ -1,6 +1,6 @@
 // Accounts: their ids and parents (kept here; books live in the module), bulk loads through the
 // module's staging columns, and single-account edits. Each change marks what it invalidates.
-import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { parseWithinLimits, PRICE_SCALE } from "../core/decimal.js";
 import { fail, MarginError } from "../core/errors.js";
 import { asId, asObject, onlyKeys } from "../core/json.js";
 import {
@@ -136,7 +136,7 @@ export class AccountBook {
   setCollateral(accountId: string, assetId: string, amount: string): void {
     const a = this.indexOf(accountId, "account");
     const k = this.catalog.assetIndex(assetId);
-    const raw = parseDecimal(amount, PRICE_SCALE, "amount");
+    const raw = parseWithinLimits(amount, PRICE_SCALE, "amount");
     const magnitude = raw < 0n ? -raw : raw;
     if (magnitude > MAX_COLLATERAL_AMOUNT || beyondCollateralValue(magnitude, this.catalog.assetPrice(k))) fail("OUT_OF_RANGE", "amount", "outside the collateral limits");
     if (raw !== 0n && this.balance(a, k) === 0n) this.memory.ensure(this.memory.growth(this.count(), this.catalog.underlyings.length, -1, a), "amount");

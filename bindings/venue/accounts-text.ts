@@ -9,7 +9,7 @@
 // whole text with JSON.parse and the exact path of accounts.ts, which decides and names the
 // error. So whatever it accepts, that path accepts with the same columns; the text it reads is
 // checked as strict JSON (the rest of the file goes through JSON.parse).
-import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { parseWithinLimits, PRICE_SCALE } from "../core/decimal.js";
 import { isId } from "../core/json.js";
 import { wordsOf, writeI64 } from "../core/units.js";
 import {
@@ -288,7 +288,7 @@ class AccountScanner extends JsonCursor {
         this.asset[r] = asset;
         if (units === units) writeI64(this.amountWords, r, units);
         else {
-          const raw = parseDecimal(this.quoted(valueStart), PRICE_SCALE, "amount");
+          const raw = parseWithinLimits(this.quoted(valueStart), PRICE_SCALE, "amount");
           if (raw === 0n || raw > MAX_COLLATERAL_AMOUNT || raw < -MAX_COLLATERAL_AMOUNT) decline();
           this.amount[r] = raw;
         }

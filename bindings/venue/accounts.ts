@@ -5,7 +5,7 @@
 // take the exact number path of core/units.ts; anything it declines (more digits than a double
 // holds exactly, or a value that is wrong) goes through the BigInt parser, which gives the exact
 // value or the error. Field paths are built only for an error.
-import { parseDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { parseWithinLimits, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asArrayCopy, asId, asObject, copyAtMost, isArray, isId, isObject } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
@@ -41,7 +41,7 @@ export function parseMode(value: unknown, field: string): number {
 
 /** Whole lots of a base-unit quantity string. */
 export function lotsOf(qty: unknown, lotSize: bigint, field: string): number {
-  const raw = parseDecimal(qty, PRICE_SCALE, field);
+  const raw = parseWithinLimits(qty, PRICE_SCALE, field);
   if (raw % lotSize !== 0n) fail("NOT_WHOLE_LOTS", field, `${qty} is not a whole number of lots`);
   const lots = raw / lotSize;
   if (lots > MAX_LOTS || lots < -MAX_LOTS) fail("OUT_OF_RANGE", field, `more than ${MAX_LOTS} lots`);
@@ -182,7 +182,7 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
         collateral.push(asset, units, 0n);
         continue;
       }
-      const raw = parseDecimal(amount, PRICE_SCALE, `accounts[${a}].collateral.${key}`);
+      const raw = parseWithinLimits(amount, PRICE_SCALE, `accounts[${a}].collateral.${key}`);
       if (raw === 0n) continue;
       if (raw > MAX_COLLATERAL_AMOUNT || raw < -MAX_COLLATERAL_AMOUNT) fail("OUT_OF_RANGE", `accounts[${a}].collateral.${key}`, `${amount} is outside ${MAX_AMOUNT_TEXT}`);
       collateral.push(asset, NaN, raw);
