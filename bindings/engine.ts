@@ -141,7 +141,7 @@ export class MarginEngine {
   }
 
   /** Replaces every account with typed-array columns, validated whole before any is applied. @example engine.loadColumns(generateVenue({ accounts: 1000, seed: 1 }).columns) */
-  loadColumns(columns: AccountColumns, fieldOf?: (column: StagedFieldName, row: number) => string): void {
+  loadColumns(columns: AccountColumns, fieldOf?: ((column: StagedFieldName, row: number) => string) | null): void {
     this.parts.book.loadColumns(columns, fieldOf);
   }
 
@@ -300,8 +300,9 @@ export class MarginEngine {
   }
 
   /** Memory and size figures (live column bytes, the whole linear memory, the module) and the exact-path bucket count. @example engine.stats().liveBytes */
-  stats(): ReturnType<typeof moduleStats> & { simd: boolean } {
-    return { simd: this.parts.simd, ...moduleStats(this.parts.wasm, this.parts.wasmBytes) };
+  stats(): ReturnType<typeof moduleStats> & { simd: boolean; positions: number; collaterals: number } {
+    const { accounts, ...sizes } = moduleStats(this.parts.wasm, this.parts.wasmBytes);
+    return { simd: this.parts.simd, accounts, ...this.parts.book.rows(), ...sizes };
   }
 
   /** The venue file describing the current state. @example JSON.stringify(engine.toVenue()) */

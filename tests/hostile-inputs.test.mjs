@@ -105,6 +105,22 @@ test("a refusal's message is one line: the input it echoes has its control chara
   assert.is(long.message, `PRECISION at amount: "${digits.slice(0, 999)}… (${long.detail.length - 1000} more characters)`);
 });
 
+test("loadColumns' fieldOf must be a function: checked before the batch, and one that throws leaves nothing staged", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  const bad = oneAccount({ positionOffsets: new Uint32Array([0, 1]), positionInstrument: new Uint16Array([0]), positionLots: new Int32Array([0]), positionEntry: new BigInt64Array([1n]) });
+  for (const fieldOf of ["not a function", {}, 42]) {
+    // refused as the argument it is, whether or not the batch has a bad row
+    await expectRefusedUnchanged(engine, () => engine.loadColumns(bad, fieldOf), { code: "MALFORMED", field: "fieldOf" });
+    await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount(), fieldOf), { code: "MALFORMED", field: "fieldOf" });
+  }
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(bad, null), { code: "OUT_OF_RANGE", field: "columns.positionLots[0]" });
+  const before = Buffer.from(engine.snapshot());
+  assert.throws(() => engine.loadColumns(bad, () => { throw new RangeError("the caller's own"); }), (error) => error instanceof RangeError);
+  assert.ok(Buffer.from(engine.snapshot()).equals(before), "a throwing fieldOf changed the engine");
+  engine.loadColumns(oneAccount());
+  assert.is(engine.accounts().length, 1);
+});
+
 test("a value of millions of digits is refused by its length: its digits never become a BigInt", async () => {
   const engine = await MarginEngine.fromVenue(EXAMPLE);
   const huge = "7".repeat(2_000_000), padded = "0".repeat(2_000_000) + "5";

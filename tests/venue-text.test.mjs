@@ -73,6 +73,9 @@ test("the text path takes generated venues, written compactly or pretty, and bui
   for (const [label, form] of [
     ["compact", text], ["pretty", JSON.stringify(file, null, 2)], ["tabs and CRLF", JSON.stringify(file, null, "\t").replaceAll("\n", "\r\n")],
     ["keys reordered, accounts first", JSON.stringify({ accounts: shuffled.accounts, ...shuffled })],
+    // the spacing after the accounts array is the file's, not the array's
+    ["pretty, accounts last", JSON.stringify((({ accounts, ...rest }) => ({ ...rest, accounts }))(file), null, 2)],
+    ["accounts first, spacing before the comma", `{"accounts":${JSON.stringify(file.accounts)} \n ,${JSON.stringify({ ...file, accounts: undefined }).slice(1)}`],
     ["example", EXAMPLE],
   ]) {
     const got = textColumns(form);

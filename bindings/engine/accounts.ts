@@ -41,11 +41,25 @@ export class AccountBook {
     return this.wasm.accountCount();
   }
 
+  /** Positions and balances held, over every account (the arenas' slots also count room and holes). */
+  rows(): { positions: number; collaterals: number } {
+    const positionCounts = this.views.u8(Col.AccountPositionCount), collateralCounts = this.views.u8(Col.AccountCollateralCount);
+    let positions = 0, collaterals = 0;
+    for (let a = 0, n = this.count(); a < n; a++) {
+      positions += positionCounts[a];
+      collaterals += collateralCounts[a];
+    }
+    return { positions, collaterals };
+  }
+
   /**
    * Replaces every account with the given columns. The whole batch is validated before any of
    * it is applied; a rejection names the column and row (or the venue field, via `fieldOf`).
    */
-  loadColumns(given: AccountColumns, fieldOf: (column: StagedFieldName, row: number) => string = (c, r) => `columns.${c}[${r}]`): void {
+  loadColumns(given: AccountColumns, fieldOf?: ((column: StagedFieldName, row: number) => string) | null): void {
+    // checked before the batch: only a batch with a bad row would call it
+    if (fieldOf != null && typeof fieldOf !== "function") fail("MALFORMED", "fieldOf", `expected a function naming a column's row, got ${typeof fieldOf}`);
+    const nameOf = fieldOf ?? ((c: StagedFieldName, r: number) => `columns.${c}[${r}]`);
     const columns = checkShape(given);
     const n = columns.count;
     const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
@@ -62,9 +76,10 @@ export class AccountBook {
     v.i64(Col.StagedCollateralAmount).set(columns.collateralAmount);
     const rejection = this.wasm.validateStaged();
     if (rejection !== 0) {
-      const column = STAGED_FIELDS[this.wasm.rejectedField()];
-      const field = fieldOf(column, this.wasm.rejectedRow());
+      const column = STAGED_FIELDS[this.wasm.rejectedField()], row = this.wasm.rejectedRow();
+      // discarded first: the caller's fieldOf may throw
       this.wasm.discardStaged();
+      const field = nameOf(column, row);
       throw stagedError(rejection, column, field);
     }
     this.wasm.commitStaged();

@@ -148,12 +148,10 @@ export function checkedSize(size: unknown): { accounts: number; positions: numbe
  * how many portfolio buckets the exact i64 path has closed since the start (the f64 guard failed).
  */
 export function moduleStats(wasm: WasmExports, wasmBytes: number): {
-  accounts: number; positions: number; collaterals: number; liveBytes: number; memoryBytes: number; wasmBytes: number; exactBuckets: number;
+  accounts: number; liveBytes: number; memoryBytes: number; wasmBytes: number; exactBuckets: number;
 } {
   return {
     accounts: wasm.accountCount(),
-    positions: wasm.positionSlots(),
-    collaterals: wasm.collateralSlots(),
     liveBytes: wasm.liveBytes(),
     memoryBytes: wasm.memoryBytes(),
     wasmBytes,

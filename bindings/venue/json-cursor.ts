@@ -168,10 +168,11 @@ export class JsonCursor {
     return this.text.charCodeAt(this.pos);
   }
 
+  /** Steps over whitespace, never past `end`: the text after the span read (a file's spacing after its accounts) is not the cursor's. */
   protected skipSpace(): void {
-    const text = this.text;
+    const text = this.text, end = this.end;
     let k = this.pos, c = text.charCodeAt(k);
-    while (c === SPACE || c === LF || c === CR || c === TAB) c = text.charCodeAt(++k);
+    while (k < end && (c === SPACE || c === LF || c === CR || c === TAB)) c = text.charCodeAt(++k);
     this.pos = k;
   }
 }
