@@ -9,7 +9,7 @@ import { formatI64, formatUnits, wordsOf } from "../core/units.js";
 import { Col } from "../module/views.js";
 import { MODE_NAMES, parseVenueAccounts } from "../venue/accounts.js";
 import { scanAccounts } from "../venue/accounts-text.js";
-import { checkVenueMembers, parseVenueFile, splitVenueText, type VenueSettingsText } from "../venue/file.js";
+import { checkVenueMembers, parseVenueFile, splitVenueText, withoutByteOrderMark, type VenueSettingsText } from "../venue/file.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
 import { decodeSnapshot, encodeSnapshot, restoreScan, type SnapshotHeader } from "../venue/snapshot.js";
 import { balanceBeyondLimit, beyondCollateralValue, beyondNotional } from "../venue/reference.js";
@@ -72,6 +72,7 @@ function loadPriceTimes({ catalog, prices }: EngineParts, file: Record<string, u
  * decides and names the error. `build` makes an engine with the file's settings and `fill`s it.
  */
 export async function engineFromVenue<E>(venue: unknown, build: (settings: VenueSettingsText, fill: (parts: EngineParts) => void) => Promise<E>): Promise<E> {
+  venue = withoutByteOrderMark(venue);
   const split = typeof venue === "string" ? splitVenueText(venue) : null;
   if (split !== null) {
     try {

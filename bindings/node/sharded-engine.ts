@@ -9,7 +9,7 @@ import { MarginEngine, type AccountStatus } from "../engine.js";
 import { MarginError, type MarginErrorCode } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
 import { formatTime } from "../core/time.js";
-import { checkVenueMembers, parseVenueFile, splitVenueText } from "../venue/file.js";
+import { checkVenueMembers, parseVenueFile, splitVenueText, withoutByteOrderMark } from "../venue/file.js";
 import { JsonCursor } from "../venue/json-cursor.js";
 import { priceArguments } from "../venue/price-arguments.js";
 import { mergeQueues, type QueueEntry, type ShardQueue } from "./queue-merge.js";
@@ -102,6 +102,7 @@ export class ShardedEngine {
    * sub-accounts stay together). `venue` is a venue file without accounts, or whose accounts are ignored.
    */
   static async create(venue: object | string, columns: AccountColumns, options?: ShardOptions | null): Promise<ShardedEngine> {
+    venue = withoutByteOrderMark(venue);
     const given = optionsOf(options, "options", ["shards", "simd"]) as ShardOptions;
     const count = given.shards ?? Math.min(availableParallelism(), MAX_SHARDS);
     if (!Number.isInteger(count) || count < 1 || count > MAX_SHARDS) throw new MarginError("OUT_OF_RANGE", "options.shards", `must be an integer in [1, ${MAX_SHARDS}]`);

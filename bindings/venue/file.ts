@@ -116,6 +116,11 @@ function skipValue(text: string, k: number): number {
   return -1;
 }
 
+/** A venue file's text without the byte-order mark an editor may write first (the command line drops it too), or the venue as given. */
+export function withoutByteOrderMark<T>(venue: T): T {
+  return typeof venue === "string" && venue.charCodeAt(0) === 0xfeff ? (venue.slice(1) as T) : venue;
+}
+
 /**
  * Finds the top-level `accounts` member of a venue file's text and parses the rest with
  * JSON.parse, or returns null when the text is not of that form (no object at the top, no or
