@@ -128,7 +128,6 @@ function parseLiquidity(value: unknown, field: string): Liquidity {
   };
 }
 
-/** Maps ids to row indices, rejecting duplicates. */
 /**
  * The `priceTime` an upserted row gives, as a venue file's row would: absent, the oracle clock (or
  * the price held, when printed later: a row's print time never goes back); else a time at or after
@@ -155,6 +154,7 @@ export function replaceRow<T extends { id: string }>(rows: T[], ids: Map<string,
   }
 }
 
+/** Maps ids to row indices, rejecting duplicates. */
 export function indexIds(rows: { id: string }[], field: string): Map<string, number> {
   const map = new Map<string, number>();
   rows.forEach((r, k) => {
