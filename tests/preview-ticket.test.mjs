@@ -226,6 +226,22 @@ test("a typed price the engine cannot take is refused at its field, in one line;
     assert.is(await field.getAttribute("aria-invalid"), "true");
     assert.is(await field.evaluate((node) => getComputedStyle(node).borderColor), "rgb(214, 69, 69)", "outlined in red");
   }
+  // a pasted run of millions of digits is judged by a scan: the page converts no long text to a
+  // BigInt (one that tried would throw here), and the line echoes the first 1,000 characters
+  await page.evaluate(() => {
+    const original = BigInt;
+    globalThis.BigInt = new Proxy(original, {
+      apply(target, self, [value]) {
+        if (typeof value === "string" && value.length > 100) throw new Error(`BigInt of ${value.length} characters`);
+        return original(value);
+      },
+    });
+  });
+  const huge = "9".repeat(2_000_000);
+  await field.fill(huge);
+  await field.press("Enter");
+  assert.ok(await problem.isVisible(), "the huge price is refused");
+  assert.ok((await problem.textContent()) === `BTC price: "${"9".repeat(1000)}… (1999000 more characters)" is not a price (more than 0, at most 10,000,000,000, at most 8 decimals); the figures are at the last valid one.`, "the refusal cut to one short line");
   await page.fill("#order-qty", "0.1");
   count = await settled(page, count);
   assert.ok(await page.locator("#draft-error").isHidden(), "no evaluation was refused");
@@ -239,12 +255,14 @@ test("a typed price the engine cannot take is refused at its field, in one line;
   await page.fill("#order-price", "65010");
   count = await settled(page, count);
   assert.is(await page.locator("#order-price").getAttribute("aria-invalid"), null);
-  // a good price: the line goes, and the figures are Node's at that price (examples' sources print it)
-  await field.fill("70000");
+  // a good price, typed after two million zeros: the line goes, the field shows the price as the
+  // engine writes it, and the figures are Node's at that price (examples' sources print it)
+  await field.fill(`${"0".repeat(2_000_000)}70000.00`);
   await field.press("Enter");
   count = await settled(page, count);
   assert.ok(await problem.isHidden());
   assert.is(await field.getAttribute("aria-invalid"), null);
+  assert.ok((await field.inputValue()) === "70000", "the field shows the canonical price");
   const venue = JSON.parse(exampleText);
   for (const u of venue.underlyings) Object.assign(u, { spot: "70000", sources: u.sources.map((s) => ({ ...s, price: "70000" })) });
   const index = engine.underlyingIndex("BTC");

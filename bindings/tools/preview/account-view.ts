@@ -1,8 +1,9 @@
 // The selected account: its figures, one price slider per underlying it is exposed to (with its
 // liquidation price and Greeks), and the editable positions and collateral.
 import type { AccountRisk } from "../../engine.js";
-import { formatDecimal, parseDecimal, PRICE_SCALE } from "../../core/decimal.js";
+import { formatDecimal, parseWithinLimits, PRICE_SCALE } from "../../core/decimal.js";
 import { MAX_PRICE } from "../../core/constants.generated.js";
+import { oneLine } from "../../core/errors.js";
 import { byId, el, markInvalid, setText } from "./dom.js";
 import { grouped, moneyDifference, percent } from "./format.js";
 import type { LoadReply } from "./protocol.js";
@@ -13,12 +14,22 @@ const DECIMAL = /^-?\d+(\.\d+)?$/;
 /** A decimal that is zero, however written ("0", "-0.000"). */
 const ZERO = /^-?0+(\.0+)?$/;
 
-/** A price the engine takes: digits and at most 8 decimals, more than 0 and at most MAX_PRICE. */
-function isPrice(text: string): boolean {
-  if (!/^\d+(\.\d{1,8})?$/.test(text)) return false;
-  const raw = parseDecimal(text, PRICE_SCALE, "price");
-  return raw > 0n && raw <= MAX_PRICE;
+/**
+ * A typed price the engine takes, in its canonical form ("070000.50" → "70000.5"), or null:
+ * digits and at most 8 decimals, more than 0 and at most MAX_PRICE. Text of more significant
+ * digits than any limit is refused unread (parseWithinLimits), and leading zeros are dropped, so
+ * a pasted run of millions of digits costs one scan, here and after.
+ */
+function priceOf(text: string): string | null {
+  if (!/^\d+(\.\d{1,8})?$/.test(text)) return null;
+  try {
+    const raw = parseWithinLimits(text, PRICE_SCALE, "price");
+    return raw > 0n && raw <= MAX_PRICE ? formatDecimal(raw, PRICE_SCALE) : null;
+  } catch {
+    return null;
+  }
 }
+
 export const SLIDER_PER_MILLE = 500;
 
 /** A figure card's value: on one line at a font its length fits (page.css), breakable only between digit groups. */
@@ -69,11 +80,14 @@ export function renderUnderlyings(venue: LoadReply, ids: string[], perMille: Rec
     slider.addEventListener("input", () => handlers.onSlide(id, Number(slider.value)));
     const problem = el("p", { class: "error", "data-price-error": id, hidden: "" });
     price.addEventListener("change", () => {
-      const text = price.value.trim(), ok = isPrice(text);
+      const text = price.value.trim(), canonical = priceOf(text), ok = canonical !== null;
       markInvalid(price, !ok);
       problem.hidden = ok;
-      problem.textContent = ok ? "" : `${id} price: "${text}" is not a price (more than 0, at most ${grouped(formatDecimal(MAX_PRICE, PRICE_SCALE))}, at most ${PRICE_SCALE} decimals); the figures are at the last valid one.`;
-      if (ok) handlers.onPrice(id, text);
+      problem.textContent = ok ? "" : `${id} price: "${oneLine(text)}" is not a price (more than 0, at most ${grouped(formatDecimal(MAX_PRICE, PRICE_SCALE))}, at most ${PRICE_SCALE} decimals); the figures are at the last valid one.`;
+      if (!ok) return;
+      // the committed price as the engine writes it: a pasted run of leading zeros goes
+      price.value = canonical;
+      handlers.onPrice(id, canonical);
     });
     const reset = el("button", { type: "button", class: "button ghost small" }, "Reset");
     reset.addEventListener("click", () => handlers.onReset(id));
@@ -161,7 +175,7 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
         apply(v);
         handlers.onChange();
       } else {
-        handlers.onInvalid(`${label}: "${v}" is not ${allowNegative ? "a decimal" : "a decimal ≥ 0"} (digits and one point)`);
+        handlers.onInvalid(`${label}: "${oneLine(v)}" is not ${allowNegative ? "a decimal" : "a decimal ≥ 0"} (digits and one point)`);
       }
     });
     return node;
@@ -178,7 +192,7 @@ export function renderEditor(venue: LoadReply, draft: DraftAccount, handlers: Ed
     instrument.addEventListener("change", () => {
       const row = marks.get(instrument.value.trim());
       markInvalid(instrument, row === undefined);
-      if (row === undefined) return handlers.onInvalid(`Instrument: "${instrument.value.trim()}" is not one of this venue's`);
+      if (row === undefined) return handlers.onInvalid(`Instrument: "${oneLine(instrument.value.trim())}" is not one of this venue's`);
       Object.assign(p, { instrument: row.id, qty: row.lotSize, entry: row.mark });
       renderEditor(venue, draft, handlers);
       handlers.onChange();
