@@ -34,6 +34,7 @@ export {
 } from "./risk/evaluate";
 export {
   recompute, markUnderlyingDirty, markEdited, refreshUnderlyings, refreshAccount, setAccountMode, addAccount, markAssetMoved,
+  countedInitialMargin, countedInitialMarginNumber,
 } from "./risk/refresh";
 export { sumNetLots } from "./risk/open-interest";
 export { buildQueue } from "./risk/queue";

@@ -41,6 +41,15 @@ export function countedInitialMargin(a: i32): i64 {
   return u8At(accountCacheCapacity.ptr, a) == 0 ? 0 : load<i64>(cacheSlot(a));
 }
 
+/**
+ * countedInitialMargin as a double, for the facade's formatter: exact whenever its magnitude is
+ * below 2^53 (a rounded i64 lands at 2^53 or beyond), where the facade reads countedInitialMargin
+ * instead. One call and no BigInt per account described.
+ */
+export function countedInitialMarginNumber(a: i32): f64 {
+  return <f64>countedInitialMargin(a);
+}
+
 /** Walks account a again and moves the totals by its change (its instruments must be current). */
 export function rewalk(a: i32): void {
   const equity = i64At(accountEquity.ptr, a), maintenance = i64At(accountMaintenanceMargin.ptr, a);

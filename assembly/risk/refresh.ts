@@ -11,7 +11,7 @@ import { recomputeAll } from "./evaluate";
 import { tickUnderlyings } from "./tick";
 import { applyAssetMoves, clearAssetMoves } from "./asset-prices";
 
-export { refreshAccount, setAccountMode, addAccount } from "./account-refresh";
+export { refreshAccount, setAccountMode, addAccount, countedInitialMargin, countedInitialMarginNumber } from "./account-refresh";
 export { markAssetMoved } from "./asset-prices";
 
 /** u8 per underlying: 1 when one of its prices moved since the last refresh. */

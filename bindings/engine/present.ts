@@ -18,6 +18,8 @@ import type { Results } from "./results.js";
 import type { AccountRisk, AccountsOptions, RawAccountRisk, ScenarioGrid, VenueRisk } from "./types.js";
 
 const VOL_NAMES = ["down", "none", "up"] as const;
+/** Below 2^53 an i64 the module hands over as a double is that integer exactly; from there on it may be rounded. */
+const EXACT_LIMIT = 2 ** 53;
 
 /** A portfolio account's bucket: its margin (raw money) and the binding scenario (−1: none, or the minimum). */
 export interface Bucket { underlying: string; loss: bigint; binding: number }
@@ -69,8 +71,9 @@ export class Presenter {
 
   /**
    * Accounts [from, to) as the API shows them (stored results must be current), formatted
-   * straight from the result columns: each account is evaluated for its IM, then equity and MM
-   * are read from their columns as doubles where exact (core/units.ts), greeks summed likewise.
+   * straight from the result columns: equity and MM are read from their columns as doubles where
+   * exact (core/units.ts), IM as the totals count it (from MM, or the cache slot) likewise, and
+   * greeks summed likewise — no account is walked again.
    */
   private describe(from: number, to: number, liquidationPrices: boolean, children: Map<number, number[]>): AccountRisk[] {
     const out = new Array<AccountRisk>(to - from);
@@ -79,7 +82,6 @@ export class Presenter {
     let equity!: BigInt64Array, equityWords!: Int32Array, maintenance!: BigInt64Array, maintenanceWords!: Int32Array;
     let mode!: Uint8Array, status!: Uint8Array, greeks!: AccountGreeks;
     for (let a = from; a < to; a++) {
-      wasm.evaluateAccount(a);
       if (wasm.memory.buffer !== buffer) {
         // views are taken again if memory ever moved
         buffer = wasm.memory.buffer;
@@ -91,7 +93,7 @@ export class Presenter {
         status = views.u8(Col.AccountStatus);
         greeks = this.greeks.reader();
       }
-      const im = wasm.lastInitialMargin();
+      const im = wasm.countedInitialMarginNumber(a);
       const e = readI64(equityWords, a);
       const parent = book.parentOf(a);
       const subAccounts = children.get(a);
@@ -101,7 +103,7 @@ export class Presenter {
         parent: parent === undefined ? null : book.accountId(parent),
         subAccounts: subAccounts === undefined ? [] : subAccounts.map((c) => book.accountId(c)),
         equity: formatI64(equity, equityWords, a, MONEY_SCALE),
-        initialMargin: Math.abs(Number(im)) <= Number.MAX_SAFE_INTEGER ? formatUnits(Number(im), MONEY_SCALE) : formatDecimal(im, MONEY_SCALE),
+        initialMargin: Math.abs(im) < EXACT_LIMIT ? formatUnits(im, MONEY_SCALE) : formatDecimal(wasm.countedInitialMargin(a), MONEY_SCALE),
         maintenanceMargin: formatI64(maintenance, maintenanceWords, a, MONEY_SCALE),
         marginRatio: e > 0 ? readI64(maintenanceWords, a) / e : null,
         status: STATUS_NAMES[status[a]],
