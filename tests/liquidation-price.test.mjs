@@ -23,4 +23,31 @@ test("each account's liquidation prices equal those of the account loaded alone,
   assert.ok(prices > 60 && options > 30, `${prices} prices found, ${options} option books`);
 });
 
+test("an index under 100 price units is searched below too, down to the least price", async () => {
+  // index 0.0000005 (50 units); long 1e9 units (1e5 lots of 10,000) bought there, 100 USD. At a
+  // price of p units, equity = 100 + 10·(p − 50) and MM = 0.05 × 10·p USD: at 42, 20 < 21
+  // (liquidatable); at 43, 30 ≥ 21.5 (not). 1 % of the index rounds to 0 units.
+  const venue = {
+    now: "2026-11-24T00:00:00Z",
+    underlyings: [{ id: "MICRO", spot: "0.0000005", vol: "1" }],
+    instruments: [{ id: "MICRO-PERP", kind: "perp", underlying: "MICRO", lotSize: "10000", mark: "0.0000005", tiers: [{ upTo: "1000000", imf: "0.1", mmf: "0.05" }] }],
+    accounts: [
+      { id: "long", collateral: { USD: "100" }, positions: [{ instrument: "MICRO-PERP", qty: "1000000000", entry: "0.0000005" }] },
+      // never liquidatable: even at the least price, 1 unit, equity is 100 − 4.9 = 95.1 against an MM of 0.005
+      { id: "safe", collateral: { USD: "100" }, positions: [{ instrument: "MICRO-PERP", qty: "10000000", entry: "0.0000005" }] },
+    ],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  assert.equal(engine.account("long").liquidationPrice, { MICRO: "0.00000042" });
+  assert.equal(engine.account("safe").liquidationPrice, { MICRO: null });
+  // the engine agrees at those prices, the perpetual's mark moved with the index
+  const copy = await MarginEngine.restore(engine.snapshot());
+  let time = Date.parse(venue.now);
+  for (const [price, status] of [["0.00000042", "liquidatable"], ["0.00000043", "restricted"]]) {
+    copy.setPrice("MICRO", price, ++time);
+    copy.setPrice("MICRO-PERP", price, time);
+    assert.is(copy.account("long").status, status, price);
+  }
+});
+
 test.run();

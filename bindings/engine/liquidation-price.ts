@@ -15,6 +15,7 @@ import type { Catalog } from "./catalog.js";
 
 /** The search stays within ±99 % of the index, and within the price limit. */
 const LOW = 1n, HIGH = 199n, PERCENT = 100n;
+const maxOf = (x: bigint, y: bigint): bigint => (x > y ? x : y);
 /** Prices sampled on each side of an option book's index before bisecting (a liquidatable region narrower than a step can be missed). */
 const SAMPLES = 16n;
 
@@ -53,8 +54,9 @@ export class LiquidationPriceSearch {
     };
     try {
       if (liquidatable(index)) return index;
-      const low = (index * LOW) / PERCENT, high = (index * HIGH) / PERCENT;
-      const below = low >= 1n ? side(low) : null;
+      // below an index of 100 units, 1 % of it rounds to 0: the side then ends at the least price, 1 unit
+      const low = maxOf((index * LOW) / PERCENT, 1n), high = (index * HIGH) / PERCENT;
+      const below = low < index ? side(low) : null;
       const above = index < MAX_PRICE ? side(high < MAX_PRICE ? high : MAX_PRICE) : null;
       if (below === null || above === null) return below ?? above;
       return index - below <= above - index ? below : above;
