@@ -123,6 +123,10 @@ test("times carry a zone, name real dates, and parse the same in every host time
   ];
   for (const [text, code] of bad) await expectMarginError(() => MarginEngine.fromVenue(venue(text)), { code, field: "now", label: text });
   await expectMarginError(() => MarginEngine.fromVenue(venue("2026-11-24T00:00:00.0001Z")), { code: "PRECISION", field: "now" });
+  // a fraction of any length: zeros past the millisecond are the same time, anything else is finer
+  await expectMarginError(() => MarginEngine.fromVenue(venue(`2026-11-24T00:00:00.5${"0".repeat(20)}1Z`)), { code: "PRECISION", field: "now" });
+  const long = await MarginEngine.fromVenue(venue(`2026-11-24T00:00:00.5${"0".repeat(20)}Z`));
+  assert.is(long.toVenue().now, "2026-11-24T00:00:00.500Z");
   const offset = await MarginEngine.fromVenue(venue("2026-11-24T01:00:00+01:00"));
   assert.equal(offset.snapshot(), (await MarginEngine.fromVenue(VENUE)).snapshot());
   const leap = await MarginEngine.fromVenue({ ...venue("2028-02-29T00:00:00.000000Z"), instruments: [], accounts: [] });

@@ -8,7 +8,8 @@ export const MIN_TIME_MS = 0;
 /** The latest time accepted: 9999-12-31T23:59:59.999Z, the last a four-digit ISO-8601 year can write. */
 export const MAX_TIME_MS = 253_402_300_799_999;
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(Z|([+-])(\d{2}):(\d{2}))$/;
+/** The fraction may have any number of digits, as ISO 8601 allows: past the third they must be zeros (parseTime). */
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|([+-])(\d{2}):(\d{2}))$/;
 
 /** Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {
