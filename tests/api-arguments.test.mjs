@@ -63,6 +63,8 @@ test("a value of the wrong type is MALFORMED, a bad value OUT_OF_RANGE, an unkno
   expectMarginError(() => engine.setPrice(5, "1", time), { code: "MALFORMED", field: "id" });
   expectMarginError(() => engine.checkPrice(null, "1", time), { code: "MALFORMED", field: "id" });
   expectMarginError(() => engine.setPrice("NOPE", "1", time), { code: "UNKNOWN_ID", field: "id" });
+  expectMarginError(() => engine.setPrice("", "1", time), { code: "MALFORMED", field: "id" });
+  expectMarginError(() => engine.checkPrice("X".repeat(129), "1", time), { code: "MALFORMED", field: "id" });
   expectMarginError(() => engine.checkOrder({ account: "bob", instrument: "NOPE", qty: "0.01", price: "65000" }), { code: "UNKNOWN_ID", field: "order.instrument" });
   const error = expectMarginError(() => engine.checkOrderRaw(0, 0, 1.5, 6_500_000_000_000n), { code: "NOT_WHOLE_LOTS", field: "order.qty" });
   assert.match(error.message, /whole lots/);

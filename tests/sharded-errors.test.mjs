@@ -62,6 +62,12 @@ test("setPrice judges its arguments in the engine's order: price, timestamp, sou
       // values no worker could receive are judged before any is sent
       [[Symbol("BTC"), "100", T], "MALFORMED at id"],
       [["BTC", () => "100", T], "MALFORMED at price"],
+      // an id no venue can hold is malformed, as in every other call, not unknown
+      [["", "100", T], "MALFORMED at id"],
+      [["B".repeat(129), "100", T], "MALFORMED at id"],
+      [["BTC", "100", T, ""], "MALFORMED at source"],
+      [["BTC", "100", T, "s".repeat(129)], "MALFORMED at source"],
+      [["NOPE", "100", T], "UNKNOWN_ID at id"],
     ];
     for (const [args, expected] of cases) {
       const one = await outcome(() => single.setPrice(...args)), many = await outcome(() => sharded.setPrice(...args));

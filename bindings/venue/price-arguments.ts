@@ -1,6 +1,6 @@
 // A price update's arguments judged on their own, before any venue state: the engine and the
 // sharded engine share them, so a call with several bad arguments is named at the same one.
-import { fail } from "../core/errors.js";
+import { asId } from "../core/json.js";
 import { checkTimestamp } from "../core/time.js";
 import { parsePremium } from "./reference.js";
 
@@ -10,7 +10,7 @@ export interface PriceArguments { id: string; raw: bigint; time: number; source:
 export function priceArguments(id: unknown, price: unknown, timestamp: unknown, source: unknown): PriceArguments {
   const raw = parsePremium(price, "price");
   const time = checkTimestamp(timestamp, "timestamp");
-  if (source !== undefined && source !== null && typeof source !== "string") fail("MALFORMED", "source", "expected a source id string");
-  if (typeof id !== "string") fail("MALFORMED", "id", `expected an id string, got ${id === null ? "null" : typeof id}`);
-  return { id, raw, time, source: source ?? undefined };
+  // an id no venue can hold (empty, or past MAX_ID_LENGTH) is malformed, as in every other call, not unknown
+  const named = source === undefined || source === null ? undefined : asId(source, "source");
+  return { id: asId(id, "id"), raw, time, source: named };
 }
