@@ -11,6 +11,7 @@ import { xoroshiro128plus } from "pure-rand/generator/xoroshiro128plus";
 import { KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_ACCOUNTS } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
 import { optionsOf } from "../core/json.js";
+import { writeI64 } from "../core/units.js";
 import { defaultAccountId, type AccountColumns } from "../venue/account-columns.js";
 import {
   buildReference, tiered, FIRST_CRYPTO_ASSET, FUTURE_EXPIRIES, IM_MULTIPLIER, INSTRUMENTS_PER_UNDERLYING, OPTIONS_PER_UNDERLYING,
@@ -34,8 +35,6 @@ const P_USDC_COLLATERAL = 0.15;
 const P_USD_LOAN = 0.03;
 const CLASS_HEALTHY = 0, CLASS_UNDER_INITIAL = 1, CLASS_UNDER_MAINTENANCE = 2, CLASS_BANKRUPT = 3;
 
-/** Little-endian hosts keep the low 32 bits of an i64 first. */
-const LOW_WORD = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
 const TWO_32 = 4294967296;
 const LN_1000 = Math.log(1000);
 /** Uniform draws per account, by use: the first BOOK_DRAWS_AT once, the rest again for each drawing of the book. */
@@ -44,13 +43,6 @@ const U_MODE = 0, U_SUB_ACCOUNT = 1, U_PARENT = 2, U_STATUS = 3, U_HOME = 4, U_C
 const U_GROSS = 11, U_COUNT = 12, U_CASH = 13, U_DEPTH = 14, U_CUSHION = 15;
 const BOOK_DRAWS_AT = U_GROSS;
 const ACCOUNT_DRAWS = 16;
-
-/** Stores a safe integer into element `index` of a BigInt64Array seen as 32-bit words (no BigInt made). */
-function setI64(words: Int32Array, index: number, value: number): void {
-  const high = Math.floor(value / TWO_32);
-  words[2 * index + LOW_WORD] = (value - high * TWO_32) | 0;
-  words[2 * index + 1 - LOW_WORD] = high | 0;
-}
 
 /**
  * Writes accounts one after another into columns sized for the upper bounds of a batch of
@@ -166,7 +158,7 @@ class AccountWriter {
       const micros = Math.floor(((need * share) / (asset.spot * (1 - asset.haircut))) * 1e6); // 1e-6 units
       if (micros > 0) {
         this.collateralAsset[this.c] = FIRST_CRYPTO_ASSET + ui;
-        setI64(this.amountWords, this.c++, micros * 100);
+        writeI64(this.amountWords, this.c++, micros * 100);
         const counted = (micros / 1e6) * asset.spot * (1 - asset.haircut);
         provided += counted;
         if (portfolio) {
@@ -182,7 +174,7 @@ class AccountWriter {
       const cents = Math.floor((need - provided) * (0.1 + 0.5 * u[U_USDC_SHARE]) * 100);
       if (cents > 0) {
         this.collateralAsset[this.c] = USDC;
-        setI64(this.amountWords, this.c++, cents * 1e6);
+        writeI64(this.amountWords, this.c++, cents * 1e6);
         provided += (cents / 100) * 0.99;
       }
     }
@@ -192,7 +184,7 @@ class AccountWriter {
     if (usdCents < 0 && status !== CLASS_BANKRUPT && !(borrows && start < this.c)) usdCents = 100 + Math.floor(u[U_CASH] * 100_000);
     if (usdCents !== 0 || this.c === start) {
       this.collateralAsset[this.c] = USD;
-      setI64(this.amountWords, this.c++, (usdCents === 0 ? 1 : usdCents) * 1e6);
+      writeI64(this.amountWords, this.c++, (usdCents === 0 ? 1 : usdCents) * 1e6);
     }
     this.collateralOffsets[row + 1] = this.c;
   }
@@ -254,7 +246,7 @@ class AccountWriter {
       const entryTicks = Math.max(1, Math.round(model.markTicks[i] * (against === long ? 1 + drift : 1 - drift)));
       this.positionInstrument[p] = i;
       this.positionLots[p] = lots;
-      setI64(this.entryWords, p, entryTicks * model.tickRaw[i]);
+      writeI64(this.entryWords, p, entryTicks * model.tickRaw[i]);
       p++;
 
       const markUsed = marksUsed[i];

@@ -5,13 +5,12 @@
 // (instrument, side) a pass needs is ranked in one scan of the position columns; each list is
 // then ordered lazily from a heap, since ADL rarely reaches past its first few holders.
 import { STATUS_RESTRICTED } from "../../core/constants.generated.js";
+import { readI64, wordsOf } from "../../core/units.js";
 import { Col, type ColumnViews } from "../../module/views.js";
 import type { Catalog } from "../catalog.js";
 
 /** The key of an instrument and the side its holders hold (positive: long). */
 export const rankingKey = (instrument: number, side: number) => instrument * 2 + (side > 0 ? 1 : 0);
-
-const TWO_32 = 4294967296;
 
 /** Holders of one (instrument, side), handed out best first. */
 export class Ranking {
@@ -68,7 +67,7 @@ export function rankHolders(views: ColumnViews, catalog: Catalog, accounts: numb
   const lotSizes = catalog.instruments.map((row) => Number(row.lotSize));
   const starts = v.i32(Col.AccountPositionStart), counts = v.u8(Col.AccountPositionCount), statuses = v.u8(Col.AccountStatus);
   const instruments = v.u16(Col.PositionInstrument), lotsColumn = v.i32(Col.PositionLots);
-  const exactEntries = v.i64(Col.PositionEntry), entryWords = new Int32Array(exactEntries.buffer, exactEntries.byteOffset);
+  const exactEntries = v.i64(Col.PositionEntry), entryWords = wordsOf(exactEntries);
   const equities = v.i64(Col.AccountEquity);
   const found = new Map<number, { accounts: number[]; scores: number[] }>();
   for (let a = 0; a < accounts; a++) {
@@ -78,7 +77,7 @@ export function rankHolders(views: ColumnViews, catalog: Catalog, accounts: numb
       const i = instruments[p], lots = lotsColumn[p], k = rankingKey(i, lots);
       if (want[k] === 0) continue;
       // entries are positive: the high word times 2^32 is exact, and adding the low word rounds once
-      const entry = entryWords[2 * p + 1] * TWO_32 + (entryWords[2 * p] >>> 0);
+      const entry = readI64(entryWords, p);
       const mark = marks[i];
       let pnl = lots * (mark - entry);
       // past 2^53 a mark and an entry a few units apart can round to one double: the profit is
