@@ -121,6 +121,34 @@ test("loadColumns' fieldOf must be a function: checked before the batch, and one
   assert.is(engine.accounts().length, 1);
 });
 
+test("an exception the input raises itself reaches the caller as thrown, and the call changes nothing", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  const own = new RangeError("the caller's own");
+  const throwing = (record, key) => Object.defineProperty({ ...record }, key, { enumerable: true, get() { throw own; } });
+  const trapped = new Proxy({}, { ownKeys() { throw own; }, get() { throw own; } });
+  const calls = [
+    () => engine.upsertAccount(throwing({ id: "zed" }, "mode")),
+    () => engine.upsertInstrument(throwing(perp("NEW-PERP", "BTC", "65000"), "tiers")),
+    () => engine.checkOrder(throwing({ account: "alice", instrument: "BTC-PERP", qty: "0.1" }, "price")),
+    () => engine.whatIf(throwing({ optIm: "0.2" }, "optMm")),
+    () => engine.whatIf(trapped),
+    () => engine.accounts(throwing({ offset: 0 }, "limit")),
+    () => engine.liquidationQueue(trapped),
+    () => engine.withParams(throwing({}, "imMultiplier")),
+  ];
+  for (const [k, call] of calls.entries()) {
+    const before = Buffer.from(engine.snapshot());
+    let thrown = null;
+    try {
+      await call();
+    } catch (error) {
+      thrown = error;
+    }
+    assert.ok(thrown === own, `call ${k}: ${thrown}`);
+    assert.ok(Buffer.from(engine.snapshot()).equals(before), `call ${k} changed the engine`);
+  }
+});
+
 test("a value of millions of digits is refused by its length: its digits never become a BigInt", async () => {
   const engine = await MarginEngine.fromVenue(EXAMPLE);
   const huge = "7".repeat(2_000_000), padded = "0".repeat(2_000_000) + "5";
