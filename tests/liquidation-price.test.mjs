@@ -50,4 +50,40 @@ test("an index under 100 price units is searched below too, down to the least pr
   }
 });
 
+test("at an index of few units every price is tried: hedged perpetuals get the nearest crossing, as every price set in turn shows", async () => {
+  // marks move by whole units and money by whole µ: at these indexes equity less MM steps back and
+  // forth, so a bisection from the far end found a farther crossing, or none
+  const units = (x) => { const s = x.toString().padStart(9, "0"); return `${s.slice(0, -8)}.${s.slice(-8)}`; };
+  const perp = (id, mark, mmf) => ({ id, kind: "perp", underlying: "U", lotSize: "0.00000001", mark, tiers: [{ upTo: "10000000000", imf: "1", mmf }] });
+  const books = [
+    { index: 96n, mode: "portfolio", usd: "0.000001", instruments: [perp("P0", "0.00000097", "0.005"), perp("P1", "0.00000098", "0.5")], positions: [["P0", "-3.10131214", "0.00000097"], ["P1", "6.44233231", "0.00000095"]] },
+    { index: 96n, mode: "standard", usd: "0.000005", instruments: [perp("P0", "0.00000097", "0.005"), perp("P1", "0.00000098", "0.5")], positions: [["P0", "-3.10131214", "0.00000097"], ["P1", "6.44233231", "0.00000095"]] },
+    { index: 83n, mode: "portfolio", usd: "0.000003", instruments: [perp("P0", "0.00000085", "0.005"), perp("P1", "0.00000083", "0.05")], positions: [["P0", "8.3781708", "0.00000083"], ["P1", "-6.17688448", "0.00000084"]] },
+  ];
+  const found = [];
+  for (const book of books) {
+    const venue = {
+      now: "2026-11-24T00:00:00Z", underlyings: [{ id: "U", spot: units(book.index), vol: "0.5" }], instruments: book.instruments,
+      accounts: [{ id: "a", mode: book.mode, collateral: { USD: book.usd }, positions: book.positions.map(([instrument, qty, entry]) => ({ instrument, qty, entry })) }],
+    };
+    const engine = await MarginEngine.fromVenue(venue);
+    const reported = engine.account("a").liquidationPrice.U;
+    // every price of the range set in turn on a copy: the index and each mark moved to ⌊mark × p / S⌋
+    const bytes = engine.snapshot(), time = Date.parse(venue.now) + 1000;
+    let nearest = null;
+    for (let p = 1n; p <= (book.index * 199n) / 100n; p++) {
+      const copy = await MarginEngine.restore(bytes);
+      copy.setPrice("U", units(p), time);
+      for (const row of book.instruments) copy.setPrice(row.id, units((BigInt(row.mark.slice(2)) * p) / book.index), time);
+      const distance = (x) => (x > book.index ? x - book.index : book.index - x);
+      if (["liquidatable", "bankrupt"].includes(copy.accountRaw("a").status) && (nearest === null || distance(p) < distance(nearest) || (distance(p) === distance(nearest) && p < nearest))) nearest = p;
+    }
+    assert.ok(nearest !== null, "each book is liquidatable somewhere in the range");
+    assert.is(reported, units(nearest), `${book.mode} at ${book.index} units`);
+    found.push(reported);
+  }
+  // the nearest is above the index for the first two (97 units, against 93 below), below for the third
+  assert.equal(found, ["0.00000097", "0.00000097", "0.00000023"]);
+});
+
 test.run();

@@ -1,12 +1,13 @@
 // Liquidation price (docs/methodology.md §12): per underlying an account holds, the nearest index price
 // at which it becomes liquidatable, every other price held still. The linear marks of that
 // underlying move with its index (in proportion), option marks are re-guarded against the
-// moved model value. The boundary is found by bisection on whole price units (1e-8), each step
-// an exact evaluation, so for a linear book it is the exact crossing (equity less MM is concave
-// in the price there, so each side crosses once and its far end tells whether it does). A book
-// with options, or with tier rates that fall, can cross more than once, and into a region that
-// ends before the far end: each side is first sampled at SAMPLES evenly spaced prices, and the
-// nearest liquidatable sample bracketed.
+// moved model value. A side of at most SCAN_SPAN price units (1e-8) is tried unit by unit from
+// the index out: exact whatever the book. A wider one is bisected on whole units, each step an
+// exact evaluation: for a linear book whose rates rise by tier, equity less MM is concave in the
+// price but for the marks' and money's rounding, so each side crosses once, to within those
+// steps, and its far end tells whether it does. A book with options, or with tier rates that
+// fall, can cross more than once, and into a region that ends before the far end: each side is
+// first sampled at SAMPLES evenly spaced prices, and the nearest liquidatable sample bracketed.
 import { KIND_CALL, MAX_PRICE } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
@@ -18,6 +19,12 @@ const LOW = 1n, HIGH = 199n, PERCENT = 100n;
 const maxOf = (x: bigint, y: bigint): bigint => (x > y ? x : y);
 /** Prices sampled on each side of an option book's index before bisecting (a liquidatable region narrower than a step can be missed). */
 const SAMPLES = 16n;
+/**
+ * A side of at most this many price units is tried unit by unit from the index out. Marks move by
+ * whole units and money by whole µ, and at an index of few units those steps can make equity
+ * less MM cross back and forth far from the crossing a bisection finds.
+ */
+const SCAN_SPAN = 2048n;
 
 export class LiquidationPriceSearch {
   constructor(
@@ -43,6 +50,11 @@ export class LiquidationPriceSearch {
     const sampled = this.crossesMoreThanOnce(a, u);
     /** The liquidatable price next to the crossing nearest the index on the side ending at `end`, or null. */
     const side = (end: bigint): bigint | null => {
+      const step = end > index ? 1n : -1n;
+      if ((end - index) * step <= SCAN_SPAN) {
+        for (let price = index + step; price !== end + step; price += step) if (liquidatable(price)) return price;
+        return null;
+      }
       if (!sampled) return liquidatable(end) ? this.boundary(end, index, liquidatable) : null;
       let safe = index;
       for (let k = 1n; k <= SAMPLES; k++) {
