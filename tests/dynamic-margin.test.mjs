@@ -139,6 +139,14 @@ test("dynamic margin parameters are validated, naming the field", async () => {
   await rejects({ dynamicMargin: true, ewmaLambda: "0" }, "OUT_OF_RANGE", "params.ewmaLambda");
   await rejects({ dynamicMargin: true, mporDays: "0" }, "OUT_OF_RANGE", "params.mporDays");
   await rejects({ dynamicMargin: true, scanSigmas: "-1" }, "OUT_OF_RANGE", "params.scanSigmas");
+  // a custom grid is scaled by R / priceScan: without a priceScan its moves have no scale
+  const custom = [{ move: "0.1" }, { move: "-0.1" }];
+  await rejects({ dynamicMargin: true, priceScan: "0", grid: custom }, "OUT_OF_RANGE", "params.priceScan");
+  const engine = await MarginEngine.fromVenue(venue({ priceScan: "0", grid: custom }));
+  await expectMarginError(() => engine.withParams({ dynamicMargin: true }), { code: "OUT_OF_RANGE", field: "params.priceScan" });
+  // a named grid is rebuilt at R itself: a priceScan of 0 is only its floor
+  const named = await MarginEngine.fromVenue(venue({ dynamicMargin: true, priceScan: "0", extremeMultiple: "3" }));
+  assert.ok(named.scanRange("BTC") > 0n);
 });
 
 test("a venue written after prints and loaded with dynamic margin starts its estimate where one switched on by a proposal does", async () => {

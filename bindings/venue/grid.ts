@@ -53,7 +53,8 @@ export function buildGrid(grid: unknown, p: GridParams, field = "params.grid"): 
   });
 }
 
-const isNamed = (spec: unknown) => spec === undefined || spec === "span16" || spec === "wide";
+/** Whether a `grid` param names a built-in grid (absent: span16) rather than giving rows. */
+export const isNamedGrid = (spec: unknown) => spec === undefined || spec === "span16" || spec === "wide";
 
 /**
  * The grid for a dynamic scan range: a named grid is rebuilt with `range` in place of
@@ -61,19 +62,19 @@ const isNamed = (spec: unknown) => spec === undefined || spec === "span16" || sp
  */
 export function gridForRange(base: Scenario[], spec: unknown, p: GridParams, range: bigint): Scenario[] {
   if (range === p.priceScan) return base;
-  if (isNamed(spec)) return buildGrid(spec, { ...p, priceScan: range });
-  if (p.priceScan === 0n) return base;
+  if (isNamedGrid(spec)) return buildGrid(spec, { ...p, priceScan: range });
+  // priceScan > 0 here: parseParams refuses a custom grid under dynamic margin without one
   return base.map((s) => ({ ...s, move: roundDiv(s.move * range, p.priceScan) }));
 }
 
 /** The widest scan range whose moves all stay within ±100 %. */
 export function maxScanRange(base: Scenario[], spec: unknown, p: GridParams): bigint {
-  if (isNamed(spec)) return p.extremeMultiple <= ONE ? ONE : (ONE * ONE) / p.extremeMultiple;
+  if (isNamedGrid(spec)) return p.extremeMultiple <= ONE ? ONE : (ONE * ONE) / p.extremeMultiple;
   const widest = base.reduce((m, s) => {
     const size = s.move < 0n ? -s.move : s.move;
     return size > m ? size : m;
   }, 0n);
-  if (widest === 0n || p.priceScan === 0n) return ONE;
+  if (widest === 0n) return ONE;
   const cap = (p.priceScan * ONE) / widest;
   return cap < ONE ? cap : ONE;
 }

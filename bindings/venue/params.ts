@@ -3,7 +3,7 @@ import { parseBounded, FRACTION_SCALE, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asBoolean, asObject, copyElements, isArray, notPlain } from "../core/json.js";
 import { MAX_FUND, MAX_SCENARIOS, ONE } from "../core/constants.generated.js";
-import { buildGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
+import { buildGrid, isNamedGrid, maxScanRange, type GridParams, type Scenario } from "./grid.js";
 
 export interface Params {
   maxMarkDeviation: bigint;
@@ -175,6 +175,8 @@ export function parseParams(given: Record<string, unknown>, field = "params"): P
   if (mporDays === 0n) fail("OUT_OF_RANGE", `${field}.mporDays`, "the margin period of risk is in (0, 30] days");
   const dynamic = given.dynamicMargin === undefined ? false : asBoolean(given.dynamicMargin, `${field}.dynamicMargin`);
   if (dynamic) {
+    // a custom grid's moves are scaled by R / priceScan: with no priceScan they have no scale
+    if (gridParams.priceScan === 0n && !isNamedGrid(given.grid)) fail("OUT_OF_RANGE", `${field}.priceScan`, "a custom grid under dynamicMargin is scaled by R / priceScan: priceScan must be above 0");
     params.dynamicScan = {
       lambda: Number(lambda) / 1e9, sigmas: Number(sigmas) / 1e9, mporDays: Number(mporDays) / 1e9,
       floor: gridParams.priceScan, cap: maxScanRange(params.grid, given.grid, gridParams),
