@@ -1,5 +1,5 @@
 // Two builds of the engine side by side in one process: `node bench/compare-builds.mjs --base DIR
-// [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,scattered,checked,compacted]`,
+// [--build DIR] [--accounts N] [--seed S] [--rounds R] [--cases tick,btc,recompute,crash,cleared,accounts,scattered,checked,compacted]`,
 // where --base is another build's `build/` folder (copied aside before a change, say) and --build
 // this one's (by default the repository's `build/`). The same generated venue, every account in
 // portfolio mode, is loaded into an engine of each build; each case is sampled in alternation
@@ -7,13 +7,13 @@
 // CPU time after a collection (bench/interleave.mjs), and the medians and their ratio are printed. The cases:
 // `tick` a BTC print and the read that absorbs it (the suite's tick refresh), `btc` the recompute
 // of the venue keeping only BTC positions, `recompute` the full recompute, `crash` and `cleared`
-// the suite's crash ticks, and `scattered` the tick on the venue after 40 % of its accounts, in
+// the suite's crash ticks, `accounts` the formatted accounts() of the whole venue, and `scattered` the tick on the venue after 40 % of its accounts, in
 // random order, each opened a SOL perpetual — their books and cache slots moved to their arenas'
 // ends, as trading leaves them between compactions —, `compacted` that tick after `compact()`, and
 // `checked` the tick after the same accounts each had a pre-trade check of that order (nothing
 // applied).
 // After the rounds, the two builds' snapshots are compared byte for byte, and so are the crash
-// tick's reports: a change meant to be faster must not change a result.
+// tick's reports and the JSON of accounts(): a change meant to be faster must not change a result.
 import { existsSync } from "node:fs";
 import { resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -24,7 +24,7 @@ import { benchOptions, accountsOption, seedOption } from "./arguments.mjs";
 import { timeOnce, median } from "./interleave.mjs";
 import { keepPositions } from "./cases.mjs";
 
-const KNOWN = ["tick", "btc", "recompute", "crash", "cleared", "scattered", "checked", "compacted"];
+const KNOWN = ["tick", "btc", "recompute", "crash", "cleared", "accounts", "scattered", "checked", "compacted"];
 const { values, refuse } = benchOptions("node bench/compare-builds.mjs", {
   base: { value: "DIR", required: true, help: "another build's build/ folder, to compare this one with" },
   build: { value: "DIR", default: fileURLToPath(new URL("../build", import.meta.url)), help: "this build's folder" },
@@ -85,6 +85,8 @@ for (const build of builds) {
   const ticked = await engineOf(MarginEngine, portfolio);
   if (wanted.includes("tick")) cases.push({ name: name("tick"), sample: tickSample(ticked) });
   if (wanted.includes("recompute")) cases.push({ name: name("recompute"), sample: () => timeOnce(() => recomputed.recompute()) });
+  let described = null;
+  if (wanted.includes("accounts")) cases.push({ name: name("accounts"), batch: 1, sample: () => timeOnce(() => { described = recomputed.accounts(); }) });
   if (btc) {
     const btcEngine = await engineOf(MarginEngine, btc);
     cases.push({ name: name("btc"), sample: () => timeOnce(() => btcEngine.recompute()) });
@@ -129,7 +131,7 @@ for (const build of builds) {
       }),
     });
   }
-  checks.push({ label: build.label, ticked, reports });
+  checks.push({ label: build.label, ticked, reports, described: () => described });
 }
 
 log(`${accounts} portfolio accounts, ${rounds} rounds, cases ${wanted.join(", ")}…`);
@@ -166,5 +168,11 @@ if (wanted.includes("tick")) {
 for (const crash of Object.keys(a.reports)) {
   const same = isDeepStrictEqual(a.reports[crash], b.reports[crash]);
   console.log(`${crash} reports ${same ? "identical" : "DIFFER"}`);
+  if (!same) process.exitCode = 1;
+}
+if (wanted.includes("accounts")) {
+  // the records of the two builds inherit from prototypes of their own: compared as JSON
+  const same = JSON.stringify(a.described()) === JSON.stringify(b.described());
+  console.log(`accounts() ${same ? "identical" : "DIFFER"}`);
   if (!same) process.exitCode = 1;
 }

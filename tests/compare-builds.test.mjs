@@ -15,11 +15,11 @@ const BUILD = fileURLToPath(new URL("../build", import.meta.url));
 const compare = (...args) => spawnSync(process.execPath, [SCRIPT, ...args], { encoding: "utf8", timeout: 60_000 });
 
 test("each case gets both medians and their ratio, and the same build gives the same results", () => {
-  const run = compare("--base", BUILD, "--accounts", "400", "--rounds", "1", "--cases", "tick,scattered,checked,cleared");
+  const run = compare("--base", BUILD, "--accounts", "400", "--rounds", "1", "--cases", "tick,scattered,checked,cleared,accounts");
   assert.is(run.status, 0, run.stderr);
   const lines = run.stdout.trim().split("\n");
-  assert.is(lines.length, 6, run.stdout);
-  ["tick", "scattered", "checked", "cleared"].forEach((name, k) => {
+  assert.is(lines.length, 8, run.stdout);
+  ["tick", "scattered", "checked", "cleared", "accounts"].forEach((name, k) => {
     const parsed = /^(\w+) +this +([\d.]+) ms +base +([\d.]+) ms +this\/base ([\d.]+) +\((\d+) samples each\)$/.exec(lines[k]);
     assert.ok(parsed, lines[k]);
     assert.is(parsed[1], name);
@@ -27,10 +27,11 @@ test("each case gets both medians and their ratio, and the same build gives the 
     assert.ok(mine > 0 && theirs > 0, lines[k]);
     // the medians are printed to 0.01 ms, the ratio (of the unrounded medians) to 0.001
     assert.ok(ratio >= (mine - 0.005) / (theirs + 0.005) - 0.0005 && ratio <= (mine + 0.005) / (theirs - 0.005) + 0.0005, lines[k]);
-    assert.is(Number(parsed[5]), name === "cleared" ? 1 : 3);
+    assert.is(Number(parsed[5]), name === "cleared" || name === "accounts" ? 1 : 3);
   });
-  assert.is(lines[4], "ticked engines' snapshots identical");
-  assert.is(lines[5], "cleared reports identical");
+  assert.is(lines[5], "ticked engines' snapshots identical");
+  assert.is(lines[6], "cleared reports identical");
+  assert.is(lines[7], "accounts() identical");
 });
 
 test("--help prints the usage and each option with its range and default, and exits 0", () => {
