@@ -21,7 +21,9 @@ export {
 } from "./store/staging";
 export { invalidateExposure, exposureStrideFor, exposureFits } from "./store/exposure";
 export { listMarkedInstruments } from "./store/holders";
-export { getCacheWordsUsed as cacheWordsUsed, cacheNeedsCompacting } from "./store/cache";
+export {
+  getCacheWordsUsed as cacheWordsUsed, getCacheHoleWords as cacheHoleWords, cacheNeedsCompacting, cacheCompactionPossible,
+} from "./store/cache";
 export { probeBlock, releaseProbes } from "./store/headroom";
 
 export {

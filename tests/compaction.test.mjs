@@ -114,4 +114,35 @@ test("compact() that does not fit the memory is refused naming maximumMemory, an
   await expectRefusedUnchanged(engine, () => engine.compact(), { code: "OUT_OF_RANGE", field: "maximumMemory" });
 });
 
+test("the tick cache reclaims the slots mode changes give up: a venue of constant size keeps to its memory", async () => {
+  // 2,000 portfolio accounts with a perpetual on each of 8 underlyings (16 slot words each); each
+  // flip sets an account to standard and back, a read after each: its slot is given up twice, and
+  // the state is the same size after every flip
+  const underlyings = Array.from({ length: 8 }, (_, u) => ({ id: `U${u}`, spot: "100", vol: "0.5" }));
+  const instruments = underlyings.map((u) => ({ id: `${u.id}-PERP`, kind: "perp", underlying: u.id, lotSize: "0.01", mark: "100", tiers: [{ upTo: "1000000", imf: "0.1", mmf: "0.05" }] }));
+  const accounts = Array.from({ length: 2000 }, (_, a) => ({
+    id: `a${a}`, mode: "portfolio", collateral: { USD: "1000" }, positions: instruments.map((i) => ({ instrument: i.id, qty: "0.01", entry: "100" })),
+  }));
+  const venue = { now: "2026-11-24T00:00:00Z", underlyings, instruments, accounts };
+  const engine = await MarginEngine.fromVenue(venue, { maximumMemory: 2 * 2 ** 20 });
+  engine.totals();
+  const loaded = engine.stats().liveBytes;
+  // the slots' holes were never reclaimed short of a full recompute: 2 MiB ran out after 4,470 flips
+  for (let flip = 0; flip < 6000; flip++) {
+    const id = `a${flip % accounts.length}`;
+    engine.upsertAccount({ id, mode: "standard" });
+    engine.runningTotals();
+    engine.upsertAccount({ id, mode: "portfolio" });
+    engine.runningTotals();
+  }
+  const live = engine.stats().liveBytes;
+  assert.ok(live < 2 * loaded, `live state ${live} bytes after the flips, ${loaded} loaded`);
+  const fresh = await MarginEngine.fromVenue(venue);
+  assert.equal(engine.accounts(), fresh.accounts());
+  assert.equal(engine.totals(), fresh.totals());
+  // and compact() asks for the slots' own words, not their holes too
+  engine.compact();
+  assert.equal(engine.accounts(), fresh.accounts());
+});
+
 test.run();

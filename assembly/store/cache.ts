@@ -3,8 +3,9 @@
 // a position on or a balance priced from, in ascending underlying order — the group's margin L
 // (its bucket loss, 0 for a balance-only group with shockCollateral off) and its part of equity
 // E: two i64 words a group. A standard account keeps its IM: one word. The slots live in one
-// arena; a slot that outgrows its room moves to the arena's end, and the next full recompute
-// lays the arena out densely again once the holes pass half of it.
+// arena; a slot that outgrows its room, or that a mode change gave up, moves to the arena's end.
+// Once the holes pass half of the arena, the next slot to move first compacts it (each slot
+// keeping its room and contents), and a full recompute lays it out densely again.
 import { Column, i32At, setI32At, u8At, setU8At, u16At } from "./column";
 import { instrumentUnderlying, assetUnderlying, underlyingCount } from "./reference";
 import {
@@ -23,6 +24,27 @@ let slotsMoved = false;
 /** Words of the arena in use (holes included): where the next moved slot starts. */
 export function getCacheWordsUsed(): i32 {
   return wordsUsed;
+}
+
+/** Words of the arena's holes: slots given up or moved away from. */
+export function getCacheHoleWords(): i32 {
+  return holeWords;
+}
+
+/** The fewest hole words worth a compaction before a slot moves (8 KiB). */
+const COMPACTING_HOLES = 1024;
+
+/** True when the next slot move first compacts the arena: its holes pass half of it. */
+export function cacheHolesPastHalf(): bool {
+  return holeWords > COMPACTING_HOLES && holeWords > wordsUsed >> 1;
+}
+
+/**
+ * Whether slot moves of `moved` words in all could compact the arena first: each leaves at most
+ * its words as a hole (the facade's memory estimate).
+ */
+export function cacheCompactionPossible(moved: i32): bool {
+  return holeWords + moved > COMPACTING_HOLES && holeWords + moved > wordsUsed >> 1;
 }
 
 /** True when compactCache would move something: a slot left its place, or left a hole. */
@@ -60,6 +82,7 @@ export function releaseSlot(a: i32): void {
 }
 
 function moveSlot(a: i32, words: i32): void {
+  if (cacheHolesPastHalf()) compactCache();
   cacheWords.reserve(wordsUsed + words);
   holeWords += u8At(accountCacheCapacity.ptr, a);
   setI32At(accountCacheStart.ptr, a, wordsUsed);

@@ -23,6 +23,7 @@ const ACCOUNT_TABLE = [
   Col.AccountCacheStart, Col.AccountCacheCapacity,
 ];
 const POSITION_BYTES = 14, COLLATERAL_BYTES = 9;
+const CACHE_WORD_BYTES = 2 ** COLUMN_SHIFTS[Col.CacheWords];
 
 /** An account's segment of one arena (assembly/store/books.ts): where its count and room are kept, how it grows. */
 interface Segment {
@@ -85,11 +86,16 @@ export class MemoryGuard {
    * Bytes the next read could allocate to give the edited account, and every account added or
    * edited since the last read, a larger slot in the tick cache (assembly/store/cache.ts), each
    * moved to the arena's end: at most two words a price group, and an account has at most one
-   * group an underlying or a row of its book.
+   * group an underlying or a row of its book. When the holes those moves leave could pass half
+   * of the arena, a move first compacts it into a new arena of the slots' own words; the old one
+   * is then freed, larger than what the new one grows to (its holes were more than half of it).
    */
   slot(underlyings: number): number {
-    const words = Math.max(2 * Math.min(underlyings, MAX_POSITIONS_PER_ACCOUNT + MAX_COLLATERAL_PER_ACCOUNT), 1);
-    return this.grown(Col.CacheWords, this.wasm.cacheWordsUsed() + (this.refresh.waitingAccounts() + 1) * words);
+    const w = this.wasm, words = Math.max(2 * Math.min(underlyings, MAX_POSITIONS_PER_ACCOUNT + MAX_COLLATERAL_PER_ACCOUNT), 1);
+    const moved = (this.refresh.waitingAccounts() + 1) * words, used = w.cacheWordsUsed();
+    const appended = this.grown(Col.CacheWords, used + moved);
+    if (!w.cacheCompactionPossible(moved)) return appended;
+    return appended + (used - w.cacheHoleWords()) * CACHE_WORD_BYTES;
   }
 
   /** Bytes an edit could allocate that ends with `accounts` accounts, inserting a position and/or a balance into an account (−1: none). */
@@ -104,7 +110,7 @@ export class MemoryGuard {
   /** Bytes `compact()` allocates: the books' rows and the tick cache's words copied into new arenas, each when it has holes or rows out of order. */
   layoutCompaction(): number {
     const w = this.wasm;
-    return (w.arenasDense() ? 0 : this.compaction()) + (w.cacheNeedsCompacting() ? w.cacheWordsUsed() * 8 : 0);
+    return (w.arenasDense() ? 0 : this.compaction()) + (w.cacheNeedsCompacting() ? (w.cacheWordsUsed() - w.cacheHoleWords()) * CACHE_WORD_BYTES : 0);
   }
 
   /**
