@@ -78,7 +78,9 @@ test("an output path is checked before any work", async () => {
   expectErrorLine(await cli("demo", "--accounts", "200", "--report", dir), `error: MALFORMED at --report: "${dir}" is a directory`);
   expectErrorLine(await cli("demo", "--accounts", "200", "--report="), "error: MALFORMED at --report: expected a file path, got an empty one");
   // writable by its permission bits for root, but no file can be made there
-  expectErrorLine(await cli("whatif", EXAMPLE, "--params", file({ optIm: "0.2" }), "--report", "/proc/x.html"), 'error: MALFORMED at --report: cannot write "/proc/x.html": no such file or directory');
+  expectErrorLine(await cli("whatif", EXAMPLE, "--params", file({ optIm: "0.2" }), "--report", "/proc/x.html"), 'error: MALFORMED at --report: cannot write "/proc/x.html": no new file can be made beside it in "/proc" (no such file or directory)');
+  // an existing file there too: the line does not say it is missing
+  expectErrorLine(await cli("whatif", EXAMPLE, "--params", file({ optIm: "0.2" }), "--report", "/proc/version"), 'error: MALFORMED at --report: cannot write "/proc/version": no new file can be made beside it in "/proc" (no such file or directory)');
   // the probe runs first and leaves nothing behind when a later argument fails
   const probed = join(dir, "probed.html");
   expectErrorLine(await cli("whatif", join(dir, "missing.json"), "--params", file({ optIm: "0.2" }), "--report", probed), /^error: NOT_FOUND at argv/);

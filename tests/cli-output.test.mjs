@@ -38,6 +38,17 @@ test("a stdout that cannot be written is one error line at stdout and exit code 
   }
 });
 
+test("an argv runCli cannot take is one error line at argv, or at the argument that is no string", async () => {
+  const run = async (argv) => {
+    let stderr = "";
+    const status = await runCli(argv, { stdout: { write: () => assert.unreachable("stdout") }, stderr: { write: (s) => { stderr += s; } } });
+    return { status, stderr };
+  };
+  assert.equal(await run("margin"), { status: 2, stderr: "error: MALFORMED at argv: expected an array\n" });
+  assert.equal(await run(["margin", 5]), { status: 2, stderr: "error: MALFORMED at argv[1]: expected a string\n" });
+  assert.equal(await run(Array(10_001).fill("x")), { status: 2, stderr: "error: OUT_OF_RANGE at argv: more than 10000 arguments\n" });
+});
+
 test("a reader gone (EPIPE) still ends the run quietly with exit code 0", async () => {
   assert.equal(await runInto(failing("EPIPE"), "margin", EXAMPLE), { status: 0, stderr: "" });
 });

@@ -73,7 +73,12 @@ export function checkOutputPath(path: string, field: string, inputs: InputPath[]
     // is written directly, and left alone here.
     if (target === null || target.isFile()) {
       const probe = temporaryBeside(destination);
-      closeSync(openSync(probe, "wx"));
+      try {
+        closeSync(openSync(probe, "wx"));
+      } catch (error) {
+        // the errno is the new file's, not the destination's: say which file could not be made
+        fail("MALFORMED", field, `cannot write "${path}": no new file can be made beside it in "${directory}" (${describeErrno(error)})`);
+      }
       unlinkSync(probe);
     }
   } catch (error) {
