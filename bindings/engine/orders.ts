@@ -1,8 +1,8 @@
 // The pre-trade check (docs/methodology.md §12): the account's IM and equity after an order fills,
 // from one trial evaluation in the module. The state is as it was afterwards (snapshot bytes
-// equal); only the memory layout may differ: a trial on an instrument the account does not hold
-// inserts the position for the evaluation, which may move the account's book to a larger
-// segment, so that growth is held to maximumMemory like an edit's.
+// equal). A trial on an instrument the account does not hold inserts the position for the
+// evaluation; into a full book, that is a copy of the book past its arena's end with room for one
+// more row (the book stays where it was), so the copy is held to maximumMemory like an edit.
 import { ceilDiv, floorDiv, formatDecimal, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asId, asObject, onlyKeys } from "../core/json.js";

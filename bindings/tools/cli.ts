@@ -109,7 +109,8 @@ function argumentsOf(argv: unknown): string[] {
 /** No command given: the overview went to stderr, and the exit code is 2. */
 class NoArguments extends Error {}
 
-export function errorLine(error: unknown): string {
+/** The one line a refusal prints: a MarginError's message, anything else INTERNAL. */
+function errorLine(error: unknown): string {
   if (error instanceof MarginError) return `error: ${error.message}`;
   const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
   return `error: INTERNAL at $: ${oneLine(message)}`;
