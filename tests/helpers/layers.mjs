@@ -30,7 +30,7 @@ export const LAYERS = [
   { files: "assembly/limits.ts", mayImport: ["assembly/fixed/scales.ts"] },
   { files: "assembly/store/**", mayImport: ["assembly/fixed/**", "assembly/store/**", "assembly/limits.ts"] },
   { files: "assembly/risk/**", mayImport: ["assembly/fixed/**", "assembly/pricing/**", "assembly/store/**", "assembly/risk/**", "assembly/limits.ts"] },
-  { files: "assembly/columns.ts", mayImport: ["assembly/store/**", "assembly/risk/**"] },
+  { files: "assembly/columns.ts", mayImport: ["assembly/store/**", "assembly/risk/**", "assembly/fixed/**"] },
   { files: "assembly/index.ts", mayImport: ["assembly/**"] },
 ];
 
