@@ -35,7 +35,7 @@ export function getCacheHoleWords(): i32 {
 const COMPACTING_HOLES = 1024;
 
 /** True when the next slot move first compacts the arena: its holes pass half of it. */
-export function cacheHolesPastHalf(): bool {
+function cacheHolesPastHalf(): bool {
   return holeWords > COMPACTING_HOLES && holeWords > wordsUsed >> 1;
 }
 
