@@ -34,14 +34,10 @@ export function getCacheHoleWords(): i32 {
 /** The fewest hole words worth a compaction before a slot moves (8 KiB). */
 const COMPACTING_HOLES = 1024;
 
-/** True when the next slot move first compacts the arena: its holes pass half of it. */
-function cacheHolesPastHalf(): bool {
-  return holeWords > COMPACTING_HOLES && holeWords > wordsUsed >> 1;
-}
-
 /**
  * Whether slot moves of `moved` words in all could compact the arena first: each leaves at most
- * its words as a hole (the facade's memory estimate).
+ * its words as a hole. With 0, whether the next move does: the holes pass half of the arena (the
+ * facade's memory estimate asks with the moves a read may make).
  */
 export function cacheCompactionPossible(moved: i32): bool {
   return holeWords + moved > COMPACTING_HOLES && holeWords + moved > wordsUsed >> 1;
@@ -82,7 +78,7 @@ export function releaseSlot(a: i32): void {
 }
 
 function moveSlot(a: i32, words: i32): void {
-  if (cacheHolesPastHalf()) compactCache();
+  if (cacheCompactionPossible(0)) compactCache();
   cacheWords.reserve(wordsUsed + words);
   holeWords += u8At(accountCacheCapacity.ptr, a);
   setI32At(accountCacheStart.ptr, a, wordsUsed);

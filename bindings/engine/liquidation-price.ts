@@ -9,6 +9,7 @@
 // fall, can cross more than once, and into a region that ends before the far end: each side is
 // first sampled at SAMPLES evenly spaced prices, and the nearest liquidatable sample bracketed.
 import { KIND_CALL, MAX_PRICE } from "../core/constants.generated.js";
+import { maxBig } from "../core/decimal.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import { ratesFall } from "../venue/reference.js";
@@ -16,7 +17,6 @@ import type { Catalog } from "./catalog.js";
 
 /** The search stays within ±99 % of the index, and within the price limit. */
 const LOW = 1n, HIGH = 199n, PERCENT = 100n;
-const maxOf = (x: bigint, y: bigint): bigint => (x > y ? x : y);
 /** Prices sampled on each side of an option book's index before bisecting (a liquidatable region narrower than a step can be missed). */
 const SAMPLES = 16n;
 /**
@@ -67,7 +67,7 @@ export class LiquidationPriceSearch {
     try {
       if (liquidatable(index)) return index;
       // below an index of 100 units, 1 % of it rounds to 0: the side then ends at the least price, 1 unit
-      const low = maxOf((index * LOW) / PERCENT, 1n), high = (index * HIGH) / PERCENT;
+      const low = maxBig((index * LOW) / PERCENT, 1n), high = (index * HIGH) / PERCENT;
       const below = low < index ? side(low) : null;
       const above = index < MAX_PRICE ? side(high < MAX_PRICE ? high : MAX_PRICE) : null;
       if (below === null || above === null) return below ?? above;
