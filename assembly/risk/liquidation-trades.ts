@@ -3,7 +3,8 @@
 // — the pass's and the account's notional caps, the instrument's depth. With equity below zero
 // every position is closed that far; otherwise positions are closed while no close of them
 // restores E − I − Φ ≥ ⌈MM' × (1 + buffer)⌉, and the first some close of which would is reduced
-// by the fewest whole lots that do, found by bisection over exact evaluations. Each
+// by the fewest whole lots that do, found by bisection over exact evaluations (piece by piece
+// where sizing-pieces.ts finds the slack may not be concave). Each
 // fill moves cash by exactly the drop of the account's equity at the guarded mark, less the
 // price impact against the depth; the fee, charged up to the equity left, comes out of cash.
 // That cash is not written here: the facade lands it with whatever the entry's collateral
@@ -14,16 +15,15 @@ import {
   accountPositionStart, accountPositionCount, accountEquity, accountMaintenanceMargin,
   positionInstrument, positionLots, positionEntry,
 } from "../store/accounts";
-import { instrumentLotSize, instrumentMarkUsed } from "../store/reference";
+import { instrumentLotSize, instrumentMarkUsed, instrumentUnderlying } from "../store/reference";
 import { positionIndex, setPosition } from "../store/books";
-import {
-  umul64, productHigh, wideSetProduct, wideMultiplyWide, wideHighWord, wideLowWord,
-  wideDivideFloorWithRemainder, lastRemainder,
-} from "../fixed/wide";
-import { QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY } from "../fixed/scales";
+import { umul64, productHigh, wideSetProduct, wideMultiplyWide, wideDivideFloorWithRemainder, lastRemainder } from "../fixed/wide";
+import { QTY_PRICE_TO_MONEY } from "../fixed/scales";
 import { ONE, MAX_POSITIONS_PER_ACCOUNT } from "../limits";
 import { evaluateAccount } from "./evaluate";
 import { standaloneMaintenance } from "./position-charges";
+import { fallingBounds, fallingBound, negativelyCorrelated } from "./sizing-pieces";
+import { lotsWithin, notionalOf, feeOf, wideCeil } from "./lot-notional";
 
 /** What `liquidationTrades` did; generated into the facade's TRADES_* constants. */
 export const enum TradesOutcome { Traded = 0, Healthy = 1 }
@@ -87,8 +87,8 @@ sizingRank.reserve(MAX_POSITIONS_PER_ACCOUNT);
 /**
  * Account a's trades (see above), their cash left in `getTradesCash`; buffer is
  * 1 + liquidationBuffer and feeRate the liquidation fee (fraction scale); `caps` has bit Cap.Pass
- * when the pass may still trade `passLeft`, bit Cap.PassUntouched when nothing has been traded
- * under the pass's cap yet (or it has none), and bit Cap.Account when the account may trade
+ * when the pass may still trade `passLeft`, bit Cap.PassUntouched when the pass has made no trade
+ * yet (of any notional), and bit Cap.Account when the account may trade
  * `accountCap` (money). The fills' cash sums inside i64: a fill moves it by at most a position's
  * equity term and impact (below 4 × 10^10 units within docs/limits.md), 64 of them by less than
  * 2.6 × 10^18 µ-units, and an account's equity is below 4.5 × 10^18.
@@ -150,10 +150,11 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, passRoom: 
   for (let rank = 0; rank < n; rank++) {
     const order = i32At(sizingRank.ptr, rank), i = i32At(orderInstrument.ptr, order), lots = i32At(orderLots.ptr, order);
     const side = lots > 0 ? 1 : -1, size = abs(lots);
-    // the account's own cap is untouched until this entry's first trade, the pass's until any trade of the pass
+    // the account's own cap is untouched until this entry's first trade, the pass's until any trade
+    // of the pass: a trade of zero notional (an option marked 0) counts
     const allowed = lotsAllowed(
       order, size, passRoom < 0 ? -1 : max<i64>(passRoom - planned, 0), accountRoom < 0 ? -1 : max<i64>(accountRoom - planned, 0),
-      passUntouched && planned == 0, planned == 0,
+      passUntouched && tradeCount == 0, tradeCount == 0,
     );
     if (allowed < size) cutShort = true;
     if (allowed == 0) continue;
@@ -161,35 +162,81 @@ function plan(a: i32, n: i32, equity: i64, buffer: i64, feeRate: i64, passRoom: 
       planned += addTrade(order, -side * allowed, 0);
       continue;
     }
-    const at = start + order, left = equity - impacts;
-    const wholeFee = feeOf(i, <i64>allowed, feeRate);
-    // the slack is concave in the lots closed (price impact and fee convex, MM' convex): when the
-    // whole close does not restore, a smaller one can only at the slack's peak inside
-    let top = allowed;
-    trialSlack(a, order, at, side, size, allowed, left, fees, feeRate, buffer);
-    if (slackHigh < 0) {
-      top = allowed > 1 ? restoringPeak(a, order, at, side, size, allowed, left, fees, feeRate, buffer) : 0;
-      if (top == 0) {
-        setI32At(positionLots.ptr, at, side * (size - allowed));
-        planned += addTrade(order, -side * allowed, wholeFee);
-        fees += wholeFee;
-        impacts += amount(tradeCount - 1, TradeAmount.Impact);
-        continue;
-      }
+    trialAccount = a;
+    trialOrder = order;
+    trialAt = start + order;
+    trialSide = side;
+    trialSize = size;
+    trialLeft = equity - impacts;
+    trialOwed = fees;
+    trialFeeRate = feeRate;
+    trialBuffer = buffer;
+    const fewest = fewestRestoring(a, i, allowed);
+    if (fewest == 0) {
+      const wholeFee = feeOf(i, <i64>allowed, feeRate);
+      setI32At(positionLots.ptr, trialAt, side * (size - allowed));
+      planned += addTrade(order, -side * allowed, wholeFee);
+      fees += wholeFee;
+      impacts += amount(tradeCount - 1, TradeAmount.Impact);
+      continue;
     }
-    let low = 1, high = top;
-    while (low < high) {
-      const mid = (low + high) >>> 1;
-      trialSlack(a, order, at, side, size, mid, left, fees, feeRate, buffer);
-      if (slackHigh >= 0) high = mid;
-      else low = mid + 1;
-    }
-    addTrade(order, -side * low, feeOf(i, <i64>low, feeRate));
+    addTrade(order, -side * fewest, feeOf(i, <i64>fewest, feeRate));
     cutShort = false;
     break;
   }
   // trials wrote lots in place; nothing has moved yet
   for (let k = 0; k < n; k++) setI32At(positionLots.ptr, start + k, i32At(orderLots.ptr, k));
+}
+
+/** Most lots tried one by one, where the slack need not be concave at all. */
+const SCAN_LOTS: i32 = 4_096;
+
+/**
+ * The fewest of [1, allowed] lots of instrument i whose close restores account a (the trial set
+ * up), or 0. The slack is concave in the lots closed (price impact and fee convex, MM' convex) but
+ * where sizing-pieces.ts finds otherwise: a falling maintenance rate splits [1, allowed] at the
+ * lots where the position left crosses that tier bound, into pieces each concave; a negative
+ * correlation has every count tried in turn, up to SCAN_LOTS.
+ */
+function fewestRestoring(a: i32, i: i32, allowed: i32): i32 {
+  if (allowed <= SCAN_LOTS && negativelyCorrelated(a, i32At(instrumentUnderlying.ptr, i))) {
+    for (let k = 1; k <= allowed; k++) {
+      trialSlack(k);
+      if (slackHigh >= 0) return k;
+    }
+    return 0;
+  }
+  let low = 1;
+  // a higher bound holds more of the position, so it is crossed after fewer lots closed
+  for (let b = fallingBounds(a, i) - 1; b >= 0; b--) {
+    // closing k lots leaves size − k, within the bound when size − k ≤ the most lots it holds
+    const high = trialSize - lotsWithin(i, trialSize, i64At(fallingBound.ptr, b)) - 1;
+    if (high < low) continue;
+    if (high >= allowed) break;
+    const fewest = fewestInConcave(low, high);
+    if (fewest > 0) return fewest;
+    low = high + 1;
+  }
+  return fewestInConcave(low, allowed);
+}
+
+/**
+ * The fewest lots of [low, high] whose close restores, the slack concave there, or 0: when
+ * closing `high` does not restore, a smaller close can only at the slack's peak inside.
+ */
+function fewestInConcave(low: i32, high: i32): i32 {
+  trialSlack(high);
+  if (slackHigh < 0) {
+    high = high > low ? restoringPeak(low, high) : 0;
+    if (high == 0) return 0;
+  }
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    trialSlack(mid);
+    if (slackHigh >= 0) high = mid;
+    else low = mid + 1;
+  }
+  return low;
 }
 
 /**
@@ -209,30 +256,13 @@ function lotsAllowed(order: i32, wanted: i32, passLeft: i64, accountLeft: i64, p
   }
   if (left < 0) return wanted;
   if (left == 0) return 0;
-  const i = i32At(orderInstrument.ptr, order);
-  const lotSize = i64At(instrumentLotSize.ptr, i), mark = i64At(instrumentMarkUsed.ptr, i);
-  if (mark == 0) return wanted;
-  // k fits ⇔ k × lotSize × mark ≤ left × 10^10 (every product below 2^127 within docs/limits.md)
-  wideSetProduct(left, QTY_PRICE_TO_MONEY);
-  const roomHigh = wideHighWord(), roomLow = wideLowWord();
-  if (lotsFit(i, wanted, roomHigh, roomLow)) return wanted;
-  // fewer than wanted fit: start from the f64 quotient (off by at most one) and step to the exact one
-  let k = <i32>min<f64>(Math.floor((<f64>left * 1e10) / (<f64>lotSize * <f64>mark)), <f64>(wanted - 1));
-  while (k > 0 && !lotsFit(i, k, roomHigh, roomLow)) k--;
-  while (k + 1 < wanted && lotsFit(i, k + 1, roomHigh, roomLow)) k++;
+  const i = i32At(orderInstrument.ptr, order), k = lotsWithin(i, wanted, left);
   if (k > 0 || wanted == 0) return k;
   const lot = notionalOf(i, 1);
   const depthAllows = depthLeft < 0 || depthLeft >= lot || filled == 0;
   const passAllows = passLeft < 0 || passLeft >= lot || passUntouched;
   const accountAllows = accountLeft < 0 || accountLeft >= lot || accountUntouched;
   return depthAllows && passAllows && accountAllows ? 1 : 0;
-}
-
-/** Whether k lots of instrument i at its mark, k × lotSize × mark, are at most the 128-bit (high, low). */
-function lotsFit(i: i32, k: i32, high: u64, low: u64): bool {
-  lotsAtMark(i, <i64>k);
-  const h = wideHighWord();
-  return h < high || (h == high && wideLowWord() <= low);
 }
 
 /** The price of the last `impactOf` quote. */
@@ -281,24 +311,39 @@ let slackHigh: i64 = 0;
 let slackLow: u64 = 0;
 
 /**
- * The slack with `lots` of the position at `order` (book row `at`, `size` lots on `side`) closed,
- * those lots written in place, into (slackHigh, slackLow): `left` less the close's impact, `owed`
- * plus its fee, counted in full (concave in the lots closed, as a fee counted only up to the
- * equity left would not be). For an integer x, x ≥ ⌈y / 10^9⌉ ⇔ x × 10^9 − y ≥ 0: the account is
- * restored, its fees paid, when the slack is ≥ 0. Formed in 128 bits, since MM × buffer may pass
- * 2^63 × 10^9 within docs/limits.md.
+ * The position a partial liquidation is sizing, set before its trials: the account, the
+ * position's `order` and book row `at`, its `size` lots on `side`; the equity left after the
+ * impacts and the fees owed by the entry's trades so far; the fee rate and 1 + buffer.
  */
-function trialSlack(a: i32, order: i32, at: i32, side: i32, size: i32, lots: i32, left: i64, owed: i64, feeRate: i64, buffer: i64): void {
-  const i = i32At(orderInstrument.ptr, order);
-  setI32At(positionLots.ptr, at, side * (size - lots));
-  const kept = left - impactOf(order, lots, notionalOf(i, <i64>lots)) - owed - feeOf(i, <i64>lots, feeRate);
-  evaluateAccount(a);
+let trialAccount: i32 = 0;
+let trialOrder: i32 = 0;
+let trialAt: i32 = 0;
+let trialSide: i32 = 0;
+let trialSize: i32 = 0;
+let trialLeft: i64 = 0;
+let trialOwed: i64 = 0;
+let trialFeeRate: i64 = 0;
+let trialBuffer: i64 = 0;
+
+/**
+ * The slack with `lots` of the position being sized closed, those lots written in place, into
+ * (slackHigh, slackLow): the equity left less the close's impact, the fees owed plus its fee,
+ * counted in full (concave in the lots closed, as a fee counted only up to the equity left would
+ * not be). For an integer x, x ≥ ⌈y / 10^9⌉ ⇔ x × 10^9 − y ≥ 0: the account is restored, its
+ * fees paid, when the slack is ≥ 0. Formed in 128 bits, since MM × buffer may pass 2^63 × 10^9
+ * within docs/limits.md.
+ */
+function trialSlack(lots: i32): void {
+  const i = i32At(orderInstrument.ptr, trialOrder);
+  setI32At(positionLots.ptr, trialAt, trialSide * (trialSize - lots));
+  const kept = trialLeft - impactOf(trialOrder, lots, notionalOf(i, <i64>lots)) - trialOwed - feeOf(i, <i64>lots, trialFeeRate);
+  evaluateAccount(trialAccount);
   let keptLow = umul64(<u64>abs(kept), <u64>ONE), keptHigh = <i64>productHigh;
   if (kept < 0) {
     keptLow = ~keptLow + 1;
     keptHigh = ~keptHigh + i64(keptLow == 0);
   }
-  const neededLow = umul64(<u64>i64At(accountMaintenanceMargin.ptr, a), <u64>buffer), neededHigh = <i64>productHigh;
+  const neededLow = umul64(<u64>i64At(accountMaintenanceMargin.ptr, trialAccount), <u64>trialBuffer), neededHigh = <i64>productHigh;
   slackLow = keptLow - neededLow;
   slackHigh = keptHigh - neededHigh - i64(keptLow < neededLow);
 }
@@ -310,25 +355,25 @@ function trialSlack(a: i32, order: i32, at: i32, side: i32, size: i32, lots: i32
 }
 
 /**
- * The whole close of `allowed` lots (its slack the last taken) not restoring: the lots at the
- * slack's peak where the slack falls over the last lot (that of allowed − 1 lots at least that of
- * allowed) and restores there, found by bisecting on its slope over [1, allowed − 1] (the fewest
- * lots k whose slack is at least that of k + 1); else 0.
+ * The close of `high` lots not restoring (its slack the last taken): the lots at the slack's peak
+ * where the slack falls over the last lot (that of high − 1 lots at least that of high) and
+ * restores there, found by bisecting on its slope over [low, high − 1] (the fewest lots k whose
+ * slack is at least that of k + 1); else 0.
  */
-function restoringPeak(a: i32, order: i32, at: i32, side: i32, size: i32, allowed: i32, left: i64, owed: i64, feeRate: i64, buffer: i64): i32 {
+function restoringPeak(low: i32, high: i32): i32 {
   const wholeHigh = slackHigh, wholeLow = slackLow;
-  trialSlack(a, order, at, side, size, allowed - 1, left, owed, feeRate, buffer);
+  trialSlack(high - 1);
   if (!atLeast(slackHigh, slackLow, wholeHigh, wholeLow)) return 0;
-  let low = 1, high = allowed - 1;
+  high--;
   while (low < high) {
     const mid = (low + high) >>> 1;
-    trialSlack(a, order, at, side, size, mid, left, owed, feeRate, buffer);
+    trialSlack(mid);
     const midHigh = slackHigh, midLow = slackLow;
-    trialSlack(a, order, at, side, size, mid + 1, left, owed, feeRate, buffer);
+    trialSlack(mid + 1);
     if (atLeast(midHigh, midLow, slackHigh, slackLow)) high = mid;
     else low = mid + 1;
   }
-  trialSlack(a, order, at, side, size, low, left, owed, feeRate, buffer);
+  trialSlack(low);
   return slackHigh >= 0 ? low : 0;
 }
 
@@ -355,29 +400,4 @@ function fill(a: i32, k: i32): i64 {
   setPosition(a, i, i32At(positionLots.ptr, at) + i32At(tradeOrders.ptr, 2 * k + 1), i64At(positionEntry.ptr, at));
   evaluateAccount(a);
   return before - i64At(accountEquity.ptr, a) - amount(k, TradeAmount.Impact);
-}
-
-/** ⌈lots × lotSize × mark / 10^10⌉: the notional of `lots` (a magnitude) at the guarded mark. */
-function notionalOf(i: i32, lots: i64): i64 {
-  lotsAtMark(i, lots);
-  return wideCeil(<u64>QTY_PRICE_TO_MONEY);
-}
-
-/** ⌈lots × lotSize × mark × feeRate / 10^19⌉: the fee on `lots` (a magnitude), rounded up as a fee owed. */
-function feeOf(i: i32, lots: i64, feeRate: i64): i64 {
-  lotsAtMark(i, lots);
-  wideMultiplyWide(0, <u64>feeRate);
-  return wideCeil(QTY_PRICE_FRACTION_TO_MONEY);
-}
-
-/** wide = lots × lotSize × mark of instrument i (below 2^88 for a position within docs/limits.md). */
-function lotsAtMark(i: i32, lots: i64): void {
-  wideSetProduct(lots, i64At(instrumentLotSize.ptr, i));
-  wideMultiplyWide(0, <u64>i64At(instrumentMarkUsed.ptr, i));
-}
-
-/** ⌈wide / d⌉ for the non-negative 128-bit register, its quotient below 2^63 within docs/limits.md. */
-function wideCeil(d: u64): i64 {
-  const whole = wideDivideFloorWithRemainder(d);
-  return <i64>whole + i64(lastRemainder() != 0);
 }

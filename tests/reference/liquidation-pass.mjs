@@ -5,6 +5,7 @@
 // objects changed in place on a copy of the venue. Slow and obvious on purpose.
 import { referenceVenueRisk, guardedMark } from "./standard-margin.mjs";
 import { referenceQueue } from "./liquidation.mjs";
+import { sizingPieces, restoringTop } from "./sizing-pieces.mjs";
 import { parseDecimal, formatDecimal, ceilDiv, floorDiv, max, min } from "./decimal.mjs";
 
 const F = 10n ** 9n;
@@ -68,7 +69,8 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
   };
 
   // the allowances of §10
-  let passLeft = passCap, accountLeft = null;
+  // passTraded: some trade of the pass has been made (of any notional, zero included)
+  let passLeft = passCap, accountLeft = null, passTraded = false;
   const filled = new Map();
   const notionalOf = (id, lots) => ceilDiv((lots < 0n ? -lots : lots) * instruments.get(id).lotSize * instruments.get(id).mark, TO_MONEY);
   const capsLeft = (planned) => {
@@ -76,7 +78,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     return caps.length === 0 ? null : max(0n, caps.reduce(min) - planned);
   };
   /** Largest lots ≤ wanted of `id` whose notional fits what is left: a candidate, then counted down. */
-  const allowedLots = (id, wanted, planned) => {
+  const allowedLots = (id, wanted, planned, entryTraded) => {
     const liquidity = instruments.get(id).row.liquidity;
     const caps = capsLeft(planned), depth = liquidity ? max(0n, money(liquidity.notional) - (filled.get(id) ?? 0n)) : null;
     const room = [caps, depth].filter((x) => x !== null);
@@ -91,8 +93,8 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     // (the account's cap before the entry's first trade, the pass's before any trade of the pass)
     const lot = notionalOf(id, 1n);
     const depthAllows = depth === null || depth >= lot || (filled.get(id) ?? 0n) === 0n;
-    const passAllows = passLeft === null || passLeft - planned >= lot || (planned === 0n && passLeft === passCap);
-    const accountAllows = accountLeft === null || accountLeft - planned >= lot || planned === 0n;
+    const passAllows = passLeft === null || passLeft - planned >= lot || (!entryTraded && !passTraded);
+    const accountAllows = accountLeft === null || accountLeft - planned >= lot || !entryTraded;
     return depthAllows && passAllows && accountAllows ? 1n : 0n;
   };
   const quote = (id, change) => {
@@ -108,6 +110,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     return { price, notional, impact: ceilDiv(size * lotSize * (price > mark ? price - mark : mark - price), TO_MONEY) };
   };
   const use = (id, notional) => {
+    passTraded = true;
     if (passLeft !== null) passLeft -= notional;
     if (accountLeft !== null) accountLeft -= notional;
     if (id !== null) filled.set(id, (filled.get(id) ?? 0n) + notional);
@@ -143,7 +146,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     const account = state.accounts[index];
     const entry = { id: account.id, equity: results[index].equity, orders: [], trades: [], fee: 0n, impact: 0n, discount: 0n, bankruptcy: false, cutShort: false, skipped: false, deficit: 0n, fundPaid: 0n, adl: [], uncovered: 0n, released: 0n };
     entries.push(entry);
-    const saved = { account: structuredClone(account), fund, passLeft, filled: new Map(filled) };
+    const saved = { account: structuredClone(account), fund, passLeft, passTraded, filled: new Map(filled) };
     try {
       const deficit = liquidate(account, entry);
       // the fund is held to its bound once phase two pays the deficits found so far, this one's too
@@ -156,6 +159,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       state.accounts[index] = Object.assign(account, saved.account);
       fund = saved.fund;
       passLeft = saved.passLeft;
+      passTraded = saved.passTraded;
       filled.clear();
       for (const [k, v] of saved.filled) filled.set(k, v);
       Object.assign(entry, { orders: [], trades: [], fee: 0n, impact: 0n, discount: 0n, bankruptcy: false, cutShort: false, skipped: true, released: 0n });
@@ -181,7 +185,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       const plan = [];
       for (const position of sizingOrder(account)) {
         const lots = lotsOf(position), size = lots < 0n ? -lots : lots;
-        const allowed = allowedLots(position.instrument, size, planned);
+        const allowed = allowedLots(position.instrument, size, planned, plan.length > 0);
         if (allowed < size) entry.cutShort = true;
         if (allowed === 0n) continue;
         const change = lots < 0n ? allowed : -allowed;
@@ -205,36 +209,35 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       const restored = (trial, extraFee, extraImpact) => slackOf(trial, extraFee, extraImpact) >= 0n;
       for (const position of sizingOrder(account)) {
         const id = position.instrument, signed = lots.get(id), size = signed < 0n ? -signed : signed, side = signed < 0n ? -1n : 1n;
-        const allowed = allowedLots(id, size, planned);
+        const allowed = allowedLots(id, size, planned, plan.length > 0);
         if (allowed < size) entry.cutShort = true;
         if (allowed === 0n) continue;
         const trial = (k) => new Map(lots).set(id, side * (size - k));
         const slackAt = (k) => slackOf(trial(k), fee(id, k), quote(id, -side * k).impact);
-        let top = allowed;
-        if (slackAt(allowed) < 0n) {
-          // the whole close does not restore: where the slack falls over the last lot, its peak over
-          // [1, allowed − 1], by the bisection on its slope docs/methodology.md §10 states, and
-          // whether it restores
-          const falls = allowed > 1n && slackAt(allowed - 1n) >= slackAt(allowed);
-          let peak = 1n;
-          for (let high = falls ? allowed - 1n : 1n; peak < high;) {
-            const mid = (peak + high) / 2n;
-            if (slackAt(mid) >= slackAt(mid + 1n)) high = mid;
-            else peak = mid + 1n;
+        // the upper end of the first piece with a restoring close (docs/methodology.md §10): every
+        // count under a negative correlation, else each piece as concave
+        const search = sizingPieces(state, account, instruments.get(id).row, instruments.get(id).mark, size, allowed);
+        let top = null, bottom = 1n;
+        if (search.scan) {
+          for (let k = 1n; k <= allowed && top === null; k++) if (slackAt(k) >= 0n) top = k;
+        } else {
+          for (const [low, high] of search.pieces) {
+            top = restoringTop(low, high, slackAt);
+            bottom = low;
+            if (top !== null) break;
           }
-          if (!falls || slackAt(peak) < 0n) {
-            plan.push([id, -side * allowed, fee(id, allowed)]);
-            lots.set(id, side * (size - allowed));
-            fees += fee(id, allowed);
-            impacts += quote(id, -side * allowed).impact;
-            planned += quote(id, -side * allowed).notional;
-            continue;
-          }
-          top = peak;
+        }
+        if (top === null) {
+          plan.push([id, -side * allowed, fee(id, allowed)]);
+          lots.set(id, side * (size - allowed));
+          fees += fee(id, allowed);
+          impacts += quote(id, -side * allowed).impact;
+          planned += quote(id, -side * allowed).notional;
+          continue;
         }
         // the fewest lots that restore, by the bisection docs/methodology.md §10 states: closing
-        // `top` restores; halve [1, top] keeping a restoring upper end
-        let k = 1n;
+        // `top` restores; halve [bottom, top] (its piece) keeping a restoring upper end
+        let k = bottom;
         for (let high = top; k < high;) {
           const mid = (k + high) / 2n;
           if (restored(trial(mid), fee(id, mid), quote(id, -side * mid).impact)) high = mid;

@@ -2,6 +2,7 @@
 // sizing of a partial liquidation, on top of the reference margin model.
 import { referenceVenueRisk, guardedMark } from "./standard-margin.mjs";
 import { parseDecimal, formatDecimal, ceilDiv } from "./decimal.mjs";
+import { sizingPieces, restoringTop } from "./sizing-pieces.mjs";
 
 const F = 10n ** 9n;
 
@@ -26,11 +27,12 @@ export function referenceQueue(results) {
  * rule alone: the account is restored when equity − fees ≥ ⌈MM × (1 + buffer)⌉, the fees
  * counted in full and MM the account's maintenance margin with the orders so far applied.
  * Positions are taken by standalone standard-method MM, largest first, ties by instrument order.
- * A position no close of which restores the account (neither the full close nor, where the slack
- * falls over the last lot, the one at its peak, found by bisecting on its slope) is closed whole,
- * with its fee; the first one some close of which does is reduced by the fewest whole lots that
- * restore it, counted up from one lot with no assumption that closing more lots restores more,
- * and sizing stops there. An account that no close restores ends flat.
+ * A position no close of which restores the account — searched in the pieces sizing-pieces.mjs
+ * names, in each neither the piece's last close nor, where the slack falls over that last lot,
+ * the one at its peak, found by bisecting on its slope — is closed whole, with its fee; the first
+ * one some close of which does is reduced by the fewest whole lots that restore it, counted up
+ * from one lot with no assumption that closing more lots restores more, and sizing stops there.
+ * An account that no close restores ends flat.
  */
 export function referenceSizing(venue, account, tables) {
   const params = venue.params ?? {};
@@ -76,24 +78,25 @@ export function referenceSizing(venue, account, tables) {
     /** Whether closing `k` of the position's lots (and paying its fee) restores the account. */
     const slackAt = (k) => slackOf(new Map(lots).set(id, side * (size - k)), fees + fee(id, k));
     const closing = (k) => slackAt(k) >= 0n;
-    let top = size;
-    if (!closing(size)) {
-      // a smaller close may still restore where the slack falls over the last lot: its peak, by
-      // the bisection on the slope the rule states (the slack is concave in the lots closed)
-      const falls = size > 1 && slackAt(size - 1) >= slackAt(size);
-      let peak = 1;
-      for (let high = falls ? size - 1 : 1; peak < high;) {
-        const mid = Math.floor((peak + high) / 2);
-        if (slackAt(mid) >= slackAt(mid + 1)) high = mid;
-        else peak = mid + 1;
+    const search = sizingPieces(venue, account, instruments.get(id).row, mark(id), BigInt(size), BigInt(size));
+    // the upper end of the first piece with a restoring close: every count under a negative
+    // correlation, else each piece as concave (the peak's bisection the rule states)
+    let top = null;
+    if (search.scan) top = Array.from({ length: size }, (_, k) => k + 1).find(closing) ?? null;
+    else {
+      for (const [low, high] of search.pieces) {
+        const found = restoringTop(low, high, (k) => slackAt(Number(k)));
+        if (found !== null) {
+          top = Number(found);
+          break;
+        }
       }
-      if (!falls || !closing(peak)) {
-        orders.push({ instrument: id, lots: -signed });
-        lots.set(id, 0);
-        fees += fee(id, size);
-        continue;
-      }
-      top = peak;
+    }
+    if (top === null) {
+      orders.push({ instrument: id, lots: -signed });
+      lots.set(id, 0);
+      fees += fee(id, size);
+      continue;
     }
     // the fewest lots that do: every count from 1 lot up, in turn (closing(top) holds, so
     // this ends by `top`; the tests' partial closes stay under 20,000 lots)

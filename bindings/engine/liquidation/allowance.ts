@@ -6,7 +6,7 @@
 import { CAP_ACCOUNT, CAP_PASS, CAP_PASS_UNTOUCHED, QTY_PRICE_TO_MONEY } from "../../core/constants.generated.js";
 import type { Catalog } from "../catalog.js";
 
-interface Saved { pass: bigint | null; account: bigint | null }
+interface Saved { pass: bigint | null; account: bigint | null; traded: boolean }
 
 const least = (a: bigint | null, b: bigint | null): bigint | null => (a === null ? b : b === null || a < b ? a : b);
 
@@ -15,6 +15,8 @@ export class Allowance {
   private pass: bigint | null;
   /** Notional the current account may still trade. */
   private account: bigint | null = null;
+  /** Whether the pass has made a trade, of any notional (zero included): its cap is then no longer untouched. */
+  private traded = false;
   /** Notional filled per instrument in this pass. */
   private readonly filled = new Map<number, bigint>();
   /** Each change to `filled` since the last `save`: the instrument and what it held before. */
@@ -37,12 +39,13 @@ export class Allowance {
   /** Starts an entry: `restore` puts back what it uses (changes before it are kept for good, so forgotten). */
   save(): Saved {
     this.changes.length = 0;
-    return { pass: this.pass, account: this.account };
+    return { pass: this.pass, account: this.account, traded: this.traded };
   }
 
   restore(saved: Saved): void {
     this.pass = saved.pass;
     this.account = saved.account;
+    this.traded = saved.traded;
     while (this.changes.length > 0) {
       const [i, before] = this.changes.pop()!;
       this.filled.set(i, before);
@@ -53,7 +56,7 @@ export class Allowance {
   caps(): { set: number; pass: bigint; account: bigint } {
     return {
       set: (this.pass === null ? 0 : 1 << CAP_PASS) | (this.account === null ? 0 : 1 << CAP_ACCOUNT)
-        | (this.pass === this.catalog.params.liquidationCaps.maxLiquidationNotionalPerPass ? 1 << CAP_PASS_UNTOUCHED : 0),
+        | (this.traded ? 0 : 1 << CAP_PASS_UNTOUCHED),
       pass: this.pass ?? 0n,
       account: this.account ?? 0n,
     };
@@ -83,6 +86,7 @@ export class Allowance {
 
   /** Records a trade's notional against the caps (and instrument `i`'s depth, when given). */
   use(i: number | null, notional: bigint): void {
+    this.traded = true;
     if (this.pass !== null) this.pass -= notional;
     if (this.account !== null) this.account -= notional;
     if (i === null) return;
