@@ -34,7 +34,8 @@ export class MarginEngine {
       const { simd, initialMemory, maximumMemory } = runtimeOf(runtime, field);
       const parts = assembleParts(await instantiate(simd, initialMemory, maximumMemory, field), options, settingsField);
       fill(parts);
-      parts.catalog.ensureRoom("maximumMemory");
+      // room for its own rows' first preparation: an engine refusing new rows still rebuilds from its snapshot
+      parts.catalog.ensureRoom("maximumMemory", 0);
       parts.memory.built();
       return new MarginEngine(parts);
     });

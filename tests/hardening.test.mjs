@@ -114,6 +114,35 @@ test("a forged snapshot's times no engine writes are refused: a print after the 
   assert.equal(restored.accounts(), engine.accounts());
 });
 
+test("a forged snapshot's oracle state is refused: an index its sources do not make, staleness they do not, a clock that ages them out, a scan range outside its band; its account columns are named as the snapshot's", async () => {
+  const venue = { ...JSON.parse(VENUE), params: { dynamicMargin: true } };
+  venue.underlyings = [...venue.underlyings, { id: "ETH", spot: "3000", vol: "0.6" }];
+  const engine = await MarginEngine.fromVenue(venue);
+  const bytes = engine.snapshot();
+  const refused = async (edit, field) => expectMarginError(() => MarginEngine.restore(withHeader(bytes, edit)), { code: "MALFORMED", field });
+  // BTC's two fresh sources make 65,002.5; ETH has no sources, so its spot is its index
+  await refused((h) => { h.underlyings[0].index = "7000000000000"; }, "snapshot.underlyings[0]");
+  await refused((h) => { h.underlyings[0].stale = true; }, "snapshot.underlyings[0]");
+  await refused((h) => { h.underlyings[1].stale = true; }, "snapshot.underlyings[1]");
+  await refused((h) => { h.underlyings[1].index = "310000000000"; }, "snapshot.underlyings[1]");
+  // a day later both sources are past maxPriceAge: BTC would be stale there, not indexed at their median
+  await refused((h) => { h.clock += DAY; }, "snapshot.underlyings[0]");
+  // the charged range lies in [candidate, 1.25 × candidate] for its variance: 0 does not
+  await refused((h) => { h.underlyings[0].scan.range = "0"; }, "snapshot.underlyings[0].scan.range");
+  // the accounts' columns are named as the snapshot holds them, not as loadColumns' argument
+  await refused((h) => { h.accountIds.pop(); }, "snapshot.ids");
+  await expectMarginError(() => MarginEngine.restore(withHeader(bytes, (h) => { h.accountIds[1] = h.accountIds[0]; })), { code: "DUPLICATE_ID", field: "snapshot.ids[1]" });
+  // stale at that later clock, a stale underlying keeps whatever index it had
+  const later = withHeader(bytes, (h) => {
+    h.clock += DAY;
+    h.underlyings[0].stale = true;
+    h.underlyings[0].index = "6400000000000";
+  });
+  const restored = await MarginEngine.restore(later);
+  assert.equal(restored.staleUnderlyings(), ["BTC"]);
+  assert.is(restored.toVenue().underlyings[0].spot, "64000");
+});
+
 test("times carry a zone, name real dates, and parse the same in every host time zone", async () => {
   const venue = (now) => ({ ...JSON.parse(VENUE), now });
   const bad = [

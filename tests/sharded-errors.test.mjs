@@ -243,4 +243,21 @@ test("a bad venue is named before bad columns, and a venue member no worker can 
   assert.is(await outcome(() => ShardedEngine.create(withFunction, EMPTY, { shards: 2 })), atParams);
 });
 
+test("columns changed once create has returned its promise change nothing: the batch is read during the call, as loadColumns reads it", async () => {
+  const venue = { now: NOW, underlyings: [{ id: "BTC", spot: "50000", vol: "0.5" }], instruments: [perp("BTC-PERP", "BTC", "50000")] };
+  const columns = columnsOf([{ positions: [[0, 1, 5_000_000_000_000n]], balances: [[0, 100_000_000_000n]] }, { balances: [[0, 200_000_000_000n]] }]);
+  const single = await MarginEngine.fromVenue(venue);
+  single.loadColumns(columns);
+  const pending = ShardedEngine.create(venue, columns, { shards: 2 });
+  columns.collateralAmount.fill(0n);
+  columns.positionLots.fill(0);
+  const sharded = await pending;
+  try {
+    const expected = single.riskColumns();
+    assert.equal(await sharded.riskColumns(), { equity: expected.equity, maintenanceMargin: expected.maintenanceMargin, status: expected.status });
+  } finally {
+    await sharded.close();
+  }
+});
+
 test.run();

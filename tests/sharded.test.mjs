@@ -140,6 +140,8 @@ test("one valuation time for every shard, checked arguments, and no call left wa
     for (const limit of [-1, 1.5, NaN, -Infinity, "5", {}]) await expectMarginError(() => sharded.queueOrder(limit), { code: "OUT_OF_RANGE", field: "limit", label: String(limit) });
     assert.is((await sharded.queueOrder(null)).length, (await sharded.queueOrder()).length);
     assert.is((await sharded.queueOrder(Infinity)).length, (await sharded.queueOrder()).length);
+    // any non-negative integer, however large, as one engine's paging limits
+    for (const limit of [2 ** 53, 1e300]) assert.is((await sharded.queueOrder(limit)).length, (await sharded.queueOrder()).length, String(limit));
     // a call in flight when close() stops the workers is answered, or refused; it never hangs
     const pending = [sharded.recompute(), sharded.riskColumns(), sharded.queueOrder()]
       .map((call) => call.then(() => "answered", (error) => `${error.name} ${error.code} ${error.field}`));

@@ -54,16 +54,16 @@ export class AccountBook {
 
   /**
    * Replaces every account with the given columns. The whole batch is validated before any of
-   * it is applied; a rejection names the column and row (or the venue field, via `fieldOf`).
+   * it is applied; a rejection names the column and row under `root` (or the venue field, via `fieldOf`).
    */
-  loadColumns(given: AccountColumns, fieldOf?: ((column: StagedFieldName, row: number) => string) | null): void {
+  loadColumns(given: AccountColumns, fieldOf?: ((column: StagedFieldName, row: number) => string) | null, root = "columns"): void {
     // checked before the batch: only a batch with a bad row would call it
     if (fieldOf != null && typeof fieldOf !== "function") fail("MALFORMED", "fieldOf", `expected a function naming a column's row, got ${typeof fieldOf}`);
-    const nameOf = fieldOf ?? ((c: StagedFieldName, r: number) => `columns.${c}[${r}]`);
-    const columns = checkShape(given);
+    const nameOf = fieldOf ?? ((c: StagedFieldName, r: number) => `${root}.${c}[${r}]`);
+    const columns = checkShape(given, root);
     const n = columns.count;
     const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
-    this.memory.ensure(this.memory.load(columns, this.catalog.underlyings.length, (k) => this.catalog.assets[k]?.underlying != null), "columns.count");
+    this.memory.ensure(this.memory.load(columns, this.catalog.underlyings.length, (k) => this.catalog.assets[k]?.underlying != null), `${root}.count`);
     this.wasm.stageLoad(n, positions, collaterals);
     const v = this.views;
     v.u8(Col.StagedMode).set(columns.mode);
@@ -243,11 +243,11 @@ export class AccountBook {
 }
 
 /** The layout checks (venue/account-columns.ts), then whether the module's memory can hold the load. */
-function checkShape(value: unknown): AccountColumns {
+function checkShape(value: unknown, root: string): AccountColumns {
   return checkAccountColumns(value, (size) => {
     const needed = memoryNeeded(size);
-    if (needed > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", "columns.count", `needs about ${(needed / 2 ** 30).toFixed(1)} GiB of wasm memory; wasm32 addresses 4 GiB`);
-  });
+    if (needed > MAX_MEMORY_BYTES) fail("OUT_OF_RANGE", `${root}.count`, `needs about ${(needed / 2 ** 30).toFixed(1)} GiB of wasm memory; wasm32 addresses 4 GiB`);
+  }, root);
 }
 
 function stagedError(rejection: number, column: StagedFieldName, field: string): MarginError {

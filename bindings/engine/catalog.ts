@@ -119,16 +119,17 @@ export class Catalog {
   }
 
   /**
-   * Fails at `field` when memory cannot hold one more reference row of each kind and what the next
-   * read prepares for them; nothing has changed by then.
+   * Fails at `field` when memory cannot hold `extra` more reference rows of each kind (one for an
+   * upsert; none for a new engine's own rows) and what the next read prepares for them; nothing
+   * has changed by then.
    */
-  ensureRoom(field: string): void {
+  ensureRoom(field: string, extra: 0 | 1 = 1): void {
     const memory = this.memory;
     memory.ensure(memory.reference({
       underlyings: this.underlyings.length, assets: this.assets.length, instruments: this.instruments.length,
       tiers: this.instruments.reduce((n, i) => n + i.tiers.length, 0), scenarios: this.params.grid.length,
       accounts: this.wasm.accountCount(),
-    }), field);
+    }, extra), field);
   }
 
   /**

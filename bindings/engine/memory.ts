@@ -153,12 +153,14 @@ export class MemoryGuard {
   }
 
   /**
-   * Bytes adding one reference row (and up to 16 tiers) could allocate: every reference column
-   * grown by half again (the most one growth step takes) and the exposure index rebuilt whole.
+   * Bytes adding `extra` reference rows of each kind (and 16 tiers each) could allocate, and the
+   * next read's preparation of them: every reference column grown by half again (the most one
+   * growth step takes) and the exposure index rebuilt whole. With `extra` 0, what a new engine
+   * needs for the rows it was built with.
    */
-  reference(counts: { underlyings: number; assets: number; instruments: number; tiers: number; scenarios: number; accounts: number }): number {
-    const u = counts.underlyings + 1, i = counts.instruments + 1, s = counts.scenarios;
-    const rows = i * (INSTRUMENT_BYTES + 16 * s) + u * (UNDERLYING_BYTES + 16 * s + 16 * u) + (counts.assets + 1) * ASSET_BYTES + (counts.tiers + 16) * TIER_BYTES;
+  reference(counts: { underlyings: number; assets: number; instruments: number; tiers: number; scenarios: number; accounts: number }, extra: 0 | 1): number {
+    const u = counts.underlyings + extra, i = counts.instruments + extra, s = counts.scenarios;
+    const rows = i * (INSTRUMENT_BYTES + 16 * s) + u * (UNDERLYING_BYTES + 16 * s + 16 * u) + (counts.assets + extra) * ASSET_BYTES + (counts.tiers + 16 * extra) * TIER_BYTES;
     return 1.5 * rows + this.wasm.exposureStrideFor(counts.accounts) * u * 4;
   }
 

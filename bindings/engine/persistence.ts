@@ -17,7 +17,7 @@ import { indexFromSources, latestSourceTime } from "../venue/oracle.js";
 import { copyParams } from "../venue/params.js";
 import type { Catalog } from "./catalog.js";
 import type { EngineParts } from "./parts.js";
-import { initialScan, rebaseScan } from "./scan-range.js";
+import { initialScan, rebaseScan, rangeInBand } from "./scan-range.js";
 import type { EngineOptions } from "./types.js";
 
 /** Fills a new engine from a venue file's reference rows and accounts. */
@@ -279,10 +279,12 @@ export function readSnapshot(bytes: Uint8Array, proposal = false): { options: En
         const field = `snapshot.underlyings[${k}].scan`;
         const { index, stale } = proposal
           ? rejudged(catalog, k, BigInt(u.index), u.stale, header.clock, maxLots as BigInt64Array, maxAmount as BigInt64Array)
-          : { index: BigInt(u.index), stale: u.stale };
+          : asJudged(catalog, k, BigInt(u.index), u.stale, header.clock);
         let scan = restoreScan(u.scan, field, header.clock);
         if (proposal) {
           scan = dynamic === null ? undefined : scan === undefined ? initialScan(parts.wasm, dynamic, catalog.underlyings[k].vol, index, u.priceTime) : rebaseScan(parts.wasm, dynamic, scan);
+        } else if (scan !== undefined && dynamic !== null && !rangeInBand(parts.wasm, dynamic, scan)) {
+          fail("MALFORMED", `${field}.range`, "is outside the band [candidate, 1.25 × candidate] its variance sets");
         }
         if ((scan === undefined) !== (cap === undefined) || (scan !== undefined && scan.range > cap!)) fail("MALFORMED", field, "does not match the dynamicMargin parameters");
         catalog.underlyings[k] = { ...catalog.underlyings[k], index, stale, priceTime: u.priceTime, scan };
@@ -309,13 +311,29 @@ export function readSnapshot(bytes: Uint8Array, proposal = false): { options: En
         positionLots: lots as Int32Array, positionEntry: entry as BigInt64Array,
         collateralOffsets: prefixSums(colCount as Uint8Array), collateralAsset: asset as Uint8Array,
         collateralAmount: amount as BigInt64Array,
-      }, (c, r) => `snapshot.${c}[${r}]`);
+      }, null, "snapshot");
       restoreHighWaterMarks(parts, maxLots as BigInt64Array, maxAmount as BigInt64Array);
       // the clock as it was: the indexes and staleness read above were judged at it
       expiry.clockMoved(catalog.clock, header.clock);
       catalog.clock = header.clock;
     },
   };
+}
+
+/**
+ * Underlying k's index and staleness as a snapshot gives them, held to what the engine that wrote
+ * it kept: without sources, its spot and never stale; with them, the median of its fresh sources
+ * at the snapshot's clock while they make a quorum, else stale with any index (the one it had).
+ */
+function asJudged(catalog: Catalog, k: number, index: bigint, stale: boolean, clock: number): { index: bigint; stale: boolean } {
+  const row = catalog.underlyings[k], field = `snapshot.underlyings[${k}]`;
+  if (row.sources.length === 0) {
+    if (stale || index !== row.index) fail("MALFORMED", field, "an underlying without sources is indexed at its spot and never stale");
+    return { index, stale };
+  }
+  const fresh = indexFromSources(row.sources, clock, catalog.params);
+  if (fresh === null ? !stale : stale || index !== fresh) fail("MALFORMED", field, "its index and staleness are not what its sources make at the snapshot's oracle clock");
+  return { index, stale };
 }
 
 /**

@@ -33,6 +33,11 @@ export function advanceScan(wasm: WasmExports, d: DynamicScan, state: ScanState,
   return { variance, sampleIndex: index, sampleTime: time, range: withinBand(wasm, d, variance, state.range) };
 }
 
+/** Whether a state's charged range lies in the band its variance sets, as every state this module makes does. */
+export function rangeInBand(wasm: WasmExports, d: DynamicScan, state: ScanState): boolean {
+  return withinBand(wasm, d, state.variance, state.range) === state.range;
+}
+
 /** `range` moved only as far as it must to lie in [candidate, 1.25 × candidate] for this variance. */
 function withinBand(wasm: WasmExports, d: DynamicScan, variance: number, range: bigint): bigint {
   const candidate = wasm.scanCandidate(variance, d.sigmas, d.mporDays, d.floor, d.cap);

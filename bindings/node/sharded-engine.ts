@@ -115,13 +115,22 @@ export class ShardedEngine {
     const file = skipped ? split.file : parseVenueFile(venue).file;
     // one valuation time for every shard: left to each worker, each would take its own clock's (null is passed on, refused as fromVenue refuses it)
     const reference = { ...file, now: file.now === undefined ? formatTime(Date.now()) : file.now, accounts: [] };
+    // the whole batch's layout, ids and families are judged here, as one engine would judge them, and each
+    // shard's share copied out, all before the first await: columns the caller changes once the call has
+    // returned its promise change nothing; the batch's refusal waits for the venue's, which one engine names first
+    let batch: { checked: AccountColumns; plan: { members: Int32Array; columns: AccountColumns }[] } | null = null, batchError: unknown = null;
+    try {
+      const checked = checkAccountColumns(columns);
+      batch = { checked, plan: assignShards(checked.parent, checked.count, count).map((members) => ({ members, columns: gatherColumns(checked, members) })) };
+    } catch (error) {
+      batchError = error;
+    }
     // the venue is judged here first, as one engine judges it before any columns: its refusal comes before a bad
     // batch's, and a member no worker could receive (a function) is named at its own field, not at venue;
     // the shards load what it judged, written out by that engine, so nothing of the caller's is read again
     const judged = (await MarginEngine.fromVenue(reference)).toVenue();
-    // the whole batch's layout, ids and families are judged here, as one engine would judge them
-    const checked = checkAccountColumns(columns);
-    const plan = assignShards(checked.parent, checked.count, count).map((members) => ({ members, columns: gatherColumns(checked, members) }));
+    if (batch === null) throw batchError;
+    const { checked, plan } = batch;
     const shards = plan.map(({ members }) => new Shard(members));
     const engine = new ShardedEngine(shards, checked.count, reference.now as string, referenceOrder(judged));
     // every shard's outcome, so the error named is the one engine's, not the first to arrive
@@ -168,7 +177,8 @@ export class ShardedEngine {
 
   /** The venue's liquidation queue: every shard's queue, merged exactly (global account indexes). */
   async queueOrder(limit?: number | null): Promise<QueueEntry[]> {
-    if (limit !== undefined && limit !== null && limit !== Infinity && !(Number.isSafeInteger(limit) && limit >= 0)) throw new MarginError("OUT_OF_RANGE", "limit", "must be a non-negative integer");
+    // however large, as one engine's paging limits take it
+    if (limit !== undefined && limit !== null && limit !== Infinity && !(Number.isInteger(limit) && limit >= 0)) throw new MarginError("OUT_OF_RANGE", "limit", "must be a non-negative integer");
     return this.inTurn(async () => mergeQueues(await Promise.all(this.shards.map((s) => s.request<ShardQueue>({ op: "queue" }))), limit ?? Infinity));
   }
 

@@ -44,57 +44,58 @@ const COLUMN_KEYS: readonly string[] = [
  * `checkSize` judges the batch's size once the offsets give it. Returns the columns as judged:
  * each member read once, the ids copied as they are checked and the parents copied before, so a
  * getter, a Proxy or a shared buffer cannot hand the load other values than the ones judged.
+ * Errors name the columns under `root` (`columns`, or `snapshot` for a restore).
  */
-export function checkAccountColumns(value: unknown, checkSize?: (size: { accounts: number; positions: number; collaterals: number }) => void): AccountColumns {
-  const given = onlyKeys(asObject(value, "columns"), "columns", COLUMN_KEYS);
+export function checkAccountColumns(value: unknown, checkSize?: (size: { accounts: number; positions: number; collaterals: number }) => void, root = "columns"): AccountColumns {
+  const given = onlyKeys(asObject(value, root), root, COLUMN_KEYS);
   const n = given.count;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", "columns.count", `must be an integer in [0, ${MAX_ACCOUNTS}]`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", `${root}.count`, `must be an integer in [0, ${MAX_ACCOUNTS}]`);
   const columns = {
     count: n,
-    mode: expectColumn(given.mode, Uint8Array, n, "columns.mode"),
+    mode: expectColumn(given.mode, Uint8Array, n, `${root}.mode`),
     // copied: the parents are judged here and kept by the facade, so a shared buffer changed after
     // the check cannot make another parent load (the other columns are judged in the module's copy)
-    parent: new Int32Array(expectColumn(given.parent, Int32Array, n, "columns.parent")),
-    positionOffsets: expectColumn(given.positionOffsets, Uint32Array, n + 1, "columns.positionOffsets"),
-    collateralOffsets: expectColumn(given.collateralOffsets, Uint32Array, n + 1, "columns.collateralOffsets"),
+    parent: new Int32Array(expectColumn(given.parent, Int32Array, n, `${root}.parent`)),
+    positionOffsets: expectColumn(given.positionOffsets, Uint32Array, n + 1, `${root}.positionOffsets`),
+    collateralOffsets: expectColumn(given.collateralOffsets, Uint32Array, n + 1, `${root}.collateralOffsets`),
   };
   for (const name of ["positionOffsets", "collateralOffsets"] as const) {
     const offsets = columns[name];
-    if (offsets[0] !== 0) fail("MALFORMED", `columns.${name}[0]`, "offsets start at 0");
-    for (let a = 0; a < n; a++) if (offsets[a + 1] < offsets[a]) fail("MALFORMED", `columns.${name}[${a}]`, "offsets never fall: this one is past the next");
+    if (offsets[0] !== 0) fail("MALFORMED", `${root}.${name}[0]`, "offsets start at 0");
+    for (let a = 0; a < n; a++) if (offsets[a + 1] < offsets[a]) fail("MALFORMED", `${root}.${name}[${a}]`, "offsets never fall: this one is past the next");
   }
   const positions = columns.positionOffsets[n], collaterals = columns.collateralOffsets[n];
-  if (positions > MAX_ROWS) fail("OUT_OF_RANGE", "columns.positionOffsets", `more than ${MAX_ROWS} positions in one load`);
-  if (collaterals > MAX_ROWS) fail("OUT_OF_RANGE", "columns.collateralOffsets", `more than ${MAX_ROWS} collateral balances in one load`);
+  if (positions > MAX_ROWS) fail("OUT_OF_RANGE", `${root}.positionOffsets`, `more than ${MAX_ROWS} positions in one load`);
+  if (collaterals > MAX_ROWS) fail("OUT_OF_RANGE", `${root}.collateralOffsets`, `more than ${MAX_ROWS} collateral balances in one load`);
   // the size is judged before the rows: a load too large to hold is refused whatever its rows
   checkSize?.({ accounts: n, positions, collaterals });
   const rows = {
-    positionInstrument: expectColumn(given.positionInstrument, Uint16Array, positions, "columns.positionInstrument"),
-    positionLots: expectColumn(given.positionLots, Int32Array, positions, "columns.positionLots"),
-    positionEntry: expectColumn(given.positionEntry, BigInt64Array, positions, "columns.positionEntry"),
-    collateralAsset: expectColumn(given.collateralAsset, Uint8Array, collaterals, "columns.collateralAsset"),
-    collateralAmount: expectColumn(given.collateralAmount, BigInt64Array, collaterals, "columns.collateralAmount"),
+    positionInstrument: expectColumn(given.positionInstrument, Uint16Array, positions, `${root}.positionInstrument`),
+    positionLots: expectColumn(given.positionLots, Int32Array, positions, `${root}.positionLots`),
+    positionEntry: expectColumn(given.positionEntry, BigInt64Array, positions, `${root}.positionEntry`),
+    collateralAsset: expectColumn(given.collateralAsset, Uint8Array, collaterals, `${root}.collateralAsset`),
+    collateralAmount: expectColumn(given.collateralAmount, BigInt64Array, collaterals, `${root}.collateralAmount`),
   };
-  const ids = given.ids === undefined || given.ids === null ? undefined : checkIds(given.ids, n);
+  const ids = given.ids === undefined || given.ids === null ? undefined : checkIds(given.ids, n, root);
   for (let a = 0; a < n; a++) {
     const p = columns.parent[a];
     if (p === -1) continue;
-    if (p < 0 || p >= n || p === a) fail("MALFORMED", `columns.parent[${a}]`, "parent must be another account's index");
-    if (columns.parent[p] !== -1) fail("MALFORMED", `columns.parent[${a}]`, "a sub-account cannot have sub-accounts");
+    if (p < 0 || p >= n || p === a) fail("MALFORMED", `${root}.parent[${a}]`, "parent must be another account's index");
+    if (columns.parent[p] !== -1) fail("MALFORMED", `${root}.parent[${a}]`, "a sub-account cannot have sub-accounts");
   }
   return { ...columns, ...rows, ...(ids === undefined ? {} : { ids }) };
 }
 
 /** A copy of `n` account ids, each read once, non-empty, at most the id length and unique. */
-function checkIds(given: unknown, n: number): string[] {
-  if (!isArray(given) || given.length !== n) fail("MALFORMED", "columns.ids", `expected an array of ${n} ids`);
+function checkIds(given: unknown, n: number, root: string): string[] {
+  if (!isArray(given) || given.length !== n) fail("MALFORMED", `${root}.ids`, `expected an array of ${n} ids`);
   const seen = new Set<string>(), ids: string[] = [];
   // an index loop, not forEach: a sparse array's holes must be read (and refused) too
   for (let a = 0; a < n; a++) {
     const read: unknown = given[a];
     // the field path is built only for an error: this runs once per account of a bulk load
-    const id = isId(read) ? read : asId(read, `columns.ids[${a}]`);
-    if (seen.has(id)) fail("DUPLICATE_ID", `columns.ids[${a}]`, `account "${id}" appears twice`);
+    const id = isId(read) ? read : asId(read, `${root}.ids[${a}]`);
+    if (seen.has(id)) fail("DUPLICATE_ID", `${root}.ids[${a}]`, `account "${id}" appears twice`);
     seen.add(id);
     ids.push(id);
   }
