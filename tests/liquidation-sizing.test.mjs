@@ -89,6 +89,29 @@ test("a negative correlation: the 8 BTC lots that restore are closed, not the wh
   assert.equal(twinOrders(await MarginEngine.fromVenue(venue)), [["BTC-PERP", -8n]]);
 });
 
+test("correlations all ≥ 0 but no positive semi-definite matrix: the 24 A lots that restore are closed, not all 29 and a B lot", async () => {
+  // A~B = A~C = 1, B~C = 0: MM = √((L_A + L_B + L_C)² − 2 L_B L_C), concave in A's loss
+  const venue = {
+    now: NOW, params: { correlation: { A: { B: "1", C: "1" } }, maxMarkDeviation: "0", liquidationFee: "0", liquidationBuffer: "0" },
+    underlyings: ["A", "B", "C"].map((id) => ({ id, spot: "100", vol: "0.5" })),
+    instruments: ["A", "B", "C"].map((id) => ({
+      id: `${id}-PERP`, kind: "perp", underlying: id, lotSize: "1", mark: "100", tiers: [{ upTo: "9000000000", imf: "0.1", mmf: "0.05" }],
+      ...(id === "A" ? { liquidity: { notional: "7828.26", slippage: "0.3" } } : {}),
+    })),
+    accounts: [{
+      id: "acc", mode: "portfolio", collateral: { USD: "480.367667" },
+      positions: [{ instrument: "A-PERP", qty: "29", entry: "100" }, { instrument: "B-PERP", qty: "7", entry: "100" }, { instrument: "C-PERP", qty: "7", entry: "100" }],
+    }],
+  };
+  assert.is(await fewestByTrial(venue, "A-PERP", 29, 100_000_000n, 0n, 0n, 7_828_260_000n, 300_000_000n), 24);
+  const engine = await MarginEngine.fromVenue(venue);
+  const entry = engine.liquidate().queue[0];
+  assert.equal(entry.orders.map((o) => [o.instrument, o.qty, o.price]), [["A-PERP", "-24", "90.80255382"]]);
+  assert.is(entry.priceImpact, "220.738709");
+  assert.is(engine.account("acc").status, "restricted");
+  assert.equal(twinOrders(await MarginEngine.fromVenue(venue)), [["A-PERP", -24n]]);
+});
+
 test("random falling tier rates against depth: the lots closed are the fewest that restore", async () => {
   const rng = xoroshiro128plus(20261203);
   const int = (low, high) => uniformInt(rng, low, high);

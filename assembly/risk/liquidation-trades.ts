@@ -22,7 +22,7 @@ import { QTY_PRICE_TO_MONEY } from "../fixed/scales";
 import { ONE, MAX_POSITIONS_PER_ACCOUNT } from "../limits";
 import { evaluateAccount } from "./evaluate";
 import { standaloneMaintenance } from "./position-charges";
-import { fallingBounds, fallingBound, negativelyCorrelated } from "./sizing-pieces";
+import { fallingBounds, fallingBound, correlationMayBend } from "./sizing-pieces";
 import { lotsWithin, notionalOf, feeOf, wideCeil } from "./lot-notional";
 
 /** What `liquidationTrades` did; generated into the facade's TRADES_* constants. */
@@ -195,11 +195,11 @@ const SCAN_LOTS: i32 = 4_096;
  * The fewest of [1, allowed] lots of instrument i whose close restores account a (the trial set
  * up), or 0. The slack is concave in the lots closed (price impact and fee convex, MM' convex) but
  * where sizing-pieces.ts finds otherwise: a falling maintenance rate splits [1, allowed] at the
- * lots where the position left crosses that tier bound, into pieces each concave; a negative
- * correlation has every count tried in turn, up to SCAN_LOTS.
+ * lots where the position left crosses that tier bound, into pieces each concave; a correlated MM
+ * that may not be convex in the position's bucket has every count tried in turn, up to SCAN_LOTS.
  */
 function fewestRestoring(a: i32, i: i32, allowed: i32): i32 {
-  if (allowed <= SCAN_LOTS && negativelyCorrelated(a, i32At(instrumentUnderlying.ptr, i))) {
+  if (allowed <= SCAN_LOTS && correlationMayBend(a, i32At(instrumentUnderlying.ptr, i))) {
     for (let k = 1; k <= allowed; k++) {
       trialSlack(k);
       if (slackHigh >= 0) return k;

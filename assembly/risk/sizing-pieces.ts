@@ -1,19 +1,15 @@
 // Where a partial liquidation's slack can stop being concave in the lots closed (docs/methodology.md
 // §10), so that sizing searches piece by piece: a standard account's linear position whose
 // maintenance rate falls at a tier bound (its MM is concave across that bound, not convex), and a
-// portfolio account whose bucket on the position's underlying is negatively correlated with another
-// bucket it holds (there a smaller bucket loss can raise the correlated MM).
-import { Column, i32At, i64At, setI64At, u8At, u16At } from "../store/column";
-import {
-  InstrumentKind, instrumentKind, instrumentUnderlying, instrumentTierStart, instrumentTierCount,
-  tierUpTo, tierMmf, assetUnderlying, underlyingCount,
-} from "../store/reference";
-import {
-  accountMode, accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount,
-  positionInstrument, collateralAsset,
-} from "../store/accounts";
+// portfolio account whose correlated MM may not be convex in the position's bucket loss (a
+// negative correlation, or a matrix that is not positive semi-definite, over its other buckets).
+import { Column, i32At, i64At, setI64At, u8At } from "../store/column";
+import { InstrumentKind, instrumentKind, instrumentTierStart, instrumentTierCount, tierUpTo, tierMmf, underlyingCount } from "../store/reference";
+import { accountMode } from "../store/accounts";
 import { MAX_TIERS } from "../limits";
 import { correlated, correlation } from "./scenarios";
+import { evaluateBuckets } from "./evaluate";
+import { getBucketCount, bucketUnderlying, bucketLoss } from "./portfolio";
 
 /** The tier bounds (money) above which the last `fallingBounds` call's instrument charges a lower maintenance rate. */
 export const fallingBound = new Column(3);
@@ -34,23 +30,37 @@ export function fallingBounds(a: i32, i: i32): i32 {
   return count;
 }
 
+/** Relative error allowed the doubles of the test below: a closer call tries every count. */
+const BEND_MARGIN: f64 = 1e-12;
+
 /**
- * Whether portfolio account a's bucket on underlying u is negatively correlated with another
- * underlying a holds a position on or a balance priced by (the book as it stands, lots in place
- * of 0 included: the entry's own closes do not change which pieces it searches).
+ * Whether portfolio account a's MM, under correlation, may fail to be convex in its bucket's loss
+ * L on underlying u, the other buckets' losses L_c as the book stands: MM is
+ * √((L + α)² + γ − α²) with α = Σ_c ρ_uc L_c and γ = Σ_c Σ_d ρ_cd L_c L_d over the other buckets,
+ * convex and rising in L ≥ 0 when α ≥ 0 and γ ≥ α². Judged in doubles with a margin, so that
+ * a doubt answers true.
  */
-export function negativelyCorrelated(a: i32, u: i32): bool {
+export function correlationMayBend(a: i32, u: i32): bool {
   if (!correlated || u8At(accountMode.ptr, a) != 1) return false;
-  const row = correlation.ptr + ((<usize>u * <usize>underlyingCount) << 3);
-  const ps = i32At(accountPositionStart.ptr, a), pe = ps + u8At(accountPositionCount.ptr, a);
-  for (let p = ps; p < pe; p++) {
-    const v = i32At(instrumentUnderlying.ptr, u16At(positionInstrument.ptr, p));
-    if (v != u && i64At(row, v) < 0) return true;
+  evaluateBuckets(a);
+  const count = getBucketCount(), n = <usize>underlyingCount;
+  let alpha = 0.0, gamma = 0.0, size = 0.0;
+  for (let c = 0; c < count; c++) {
+    const v = <usize>i32At(bucketUnderlying.ptr, c);
+    if (v == <usize>u) continue;
+    const loss = <f64>i64At(bucketLoss.ptr, <i32>v), row = correlation.ptr + ((v * n) << 3);
+    alpha += <f64>load<i64>(correlation.ptr + ((<usize>u * n + v) << 3)) * loss;
+    for (let d = 0; d < count; d++) {
+      const w = <usize>i32At(bucketUnderlying.ptr, d);
+      if (w == <usize>u) continue;
+      const term = <f64>load<i64>(row + (w << 3)) * loss * <f64>i64At(bucketLoss.ptr, <i32>w);
+      gamma += term;
+      size += abs(term);
+    }
   }
-  const cs = i32At(accountCollateralStart.ptr, a), ce = cs + u8At(accountCollateralCount.ptr, a);
-  for (let c = cs; c < ce; c++) {
-    const v = i32At(assetUnderlying.ptr, u8At(collateralAsset.ptr, c));
-    if (v >= 0 && v != u && i64At(row, v) < 0) return true;
-  }
-  return false;
+  // ρ at 10^9: α and γ both carry that scale once
+  alpha /= 1e9;
+  gamma /= 1e9;
+  size /= 1e9;
+  return size > 0 && !(alpha >= 0 && gamma - alpha * alpha > BEND_MARGIN * (size + alpha * alpha));
 }

@@ -200,9 +200,9 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
       const plan = [];
       // the slack, the fees counted in full ((E − I − Φ) × F − MM × buffer): restored when ≥ 0,
       // i.e. E − I − Φ ≥ ⌈MM × buffer / F⌉
+      const bookOf = (trial) => ({ ...account, positions: account.positions.map((x) => ({ ...x, qty: formatDecimal(trial.get(x.instrument) * instruments.get(x.instrument).lotSize, 8) })).filter((x) => parseDecimal(x.qty, 8) !== 0n) });
       const slackOf = (trial, extraFee, extraImpact) => {
-        const positions = account.positions.map((x) => ({ ...x, qty: formatDecimal(trial.get(x.instrument) * instruments.get(x.instrument).lotSize, 8) })).filter((x) => parseDecimal(x.qty, 8) !== 0n);
-        const mm = risk({ ...account, positions }).maintenanceMargin;
+        const mm = risk(bookOf(trial)).maintenanceMargin;
         const left = equity - impacts - extraImpact, owed = fees + extraFee;
         return (left - owed) * F - mm * buffer;
       };
@@ -215,8 +215,8 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
         const trial = (k) => new Map(lots).set(id, side * (size - k));
         const slackAt = (k) => slackOf(trial(k), fee(id, k), quote(id, -side * k).impact);
         // the upper end of the first piece with a restoring close (docs/methodology.md §10): every
-        // count under a negative correlation, else each piece as concave
-        const search = sizingPieces(state, account, instruments.get(id).row, instruments.get(id).mark, size, allowed);
+        // count where a correlated MM may not be convex, else each piece as concave
+        const search = sizingPieces(state, account, instruments.get(id).row, instruments.get(id).mark, size, allowed, risk(bookOf(lots)).buckets);
         let top = null, bottom = 1n;
         if (search.scan) {
           for (let k = 1n; k <= allowed && top === null; k++) if (slackAt(k) >= 0n) top = k;

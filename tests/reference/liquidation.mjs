@@ -56,10 +56,8 @@ export function referenceSizing(venue, account, tables) {
 
   const equity = risk(account.positions).equity;
   /** A book's slack (lots per instrument, every position kept, some at 0) with these fees owed: (equity − fees) × F − MM × buffer. */
-  const slackOf = (lots, fees) => {
-    const positions = account.positions.map((p) => ({ ...p, qty: formatDecimal(BigInt(lots.get(p.instrument)) * lotSize(p.instrument), 8) }));
-    return (equity - fees) * F - risk(positions).maintenanceMargin * buffer;
-  };
+  const bookOf = (lots) => account.positions.map((p) => ({ ...p, qty: formatDecimal(BigInt(lots.get(p.instrument)) * lotSize(p.instrument), 8) }));
+  const slackOf = (lots, fees) => (equity - fees) * F - risk(bookOf(lots)).maintenanceMargin * buffer;
   /** Whether it is restored: kept ≥ ⌈MM × buffer / F⌉. */
   const restored = (lots, fees) => slackOf(lots, fees) >= 0n;
 
@@ -78,9 +76,9 @@ export function referenceSizing(venue, account, tables) {
     /** Whether closing `k` of the position's lots (and paying its fee) restores the account. */
     const slackAt = (k) => slackOf(new Map(lots).set(id, side * (size - k)), fees + fee(id, k));
     const closing = (k) => slackAt(k) >= 0n;
-    const search = sizingPieces(venue, account, instruments.get(id).row, mark(id), BigInt(size), BigInt(size));
-    // the upper end of the first piece with a restoring close: every count under a negative
-    // correlation, else each piece as concave (the peak's bisection the rule states)
+    const search = sizingPieces(venue, account, instruments.get(id).row, mark(id), BigInt(size), BigInt(size), risk(bookOf(lots)).buckets);
+    // the upper end of the first piece with a restoring close: every count where a correlated MM
+    // may not be convex, else each piece as concave (the peak's bisection the rule states)
     let top = null;
     if (search.scan) top = Array.from({ length: size }, (_, k) => k + 1).find(closing) ?? null;
     else {

@@ -1,34 +1,40 @@
 // The pieces a partial liquidation's sizing searches (docs/methodology.md §10), from the venue
-// file's rows: where a falling maintenance rate or a negative correlation can make the slack
-// stop being concave in the lots closed. Shared by both liquidation twins.
+// file's rows and the account's bucket losses: where a falling maintenance rate, or a correlated
+// MM that is not convex in a bucket's loss, can make the slack stop being concave in the lots
+// closed. Shared by both liquidation twins.
 import { parseDecimal } from "./decimal.mjs";
+import { correlationOf } from "./correlation.mjs";
 
-/** Most lots tried one by one under a negative correlation. */
+/** Most lots tried one by one where a correlated MM may not be convex. */
 export const SCAN_LOTS = 4096n;
 
-/** ρ between underlyings u and v as the venue gives it (once or twice), 0 when not given. */
-function correlationOf(venue, u, v) {
-  const table = venue.params?.correlation ?? {};
-  const text = table[u]?.[v] ?? table[v]?.[u];
-  return text === undefined ? 0n : parseDecimal(text, 9);
+const F = 10n ** 9n;
+
+/**
+ * Whether a correlated MM may fail to be convex in bucket u's loss L, the other buckets' losses
+ * L_c fixed: MM = √((L + α)² + γ − α²) with α = Σ_c ρ_uc L_c, γ = Σ_c Σ_d ρ_cd L_c L_d over the
+ * others, convex and rising in L ≥ 0 when α ≥ 0 and γ ≥ α² (at ρ's scale: γ × F ≥ α²).
+ */
+function mayBend(rho, buckets, u) {
+  const others = [...buckets].filter(([v]) => v !== u);
+  let alpha = 0n, gamma = 0n;
+  for (const [v, { loss }] of others) {
+    alpha += rho(u, v) * loss;
+    for (const [w, other] of others) gamma += rho(v, w) * loss * other.loss;
+  }
+  return !(alpha >= 0n && gamma * F >= alpha * alpha);
 }
 
 /**
  * How to search the closes of 1 … allowed lots of `size` lots of instrument `row`, at its guarded
- * `mark`, held by `account` (its book when the entry starts): `{ scan: true }` to try every count,
- * else `{ pieces: [[low, high], …] }`, ascending, each searched as concave.
+ * `mark`, held by `account`, whose buckets (a portfolio account's, underlying → { loss }, for its
+ * book as it stands) are `buckets`: `{ scan: true }` to try every count, else
+ * `{ pieces: [[low, high], …] }`, ascending, each searched as concave.
  */
-export function sizingPieces(venue, account, row, mark, size, allowed) {
-  const underlyingOf = new Map(venue.instruments.map((x) => [x.id, x.underlying]));
-  const assetUnderlying = new Map(venue.assets.map((x) => [x.id, x.underlying ?? null]));
+export function sizingPieces(venue, account, row, mark, size, allowed, buckets) {
   const mode = account.mode ?? "standard";
-  if (mode === "portfolio" && allowed <= SCAN_LOTS) {
-    const held = [
-      ...account.positions.map((p) => underlyingOf.get(p.instrument)),
-      ...Object.keys(account.collateral ?? {}).map((asset) => assetUnderlying.get(asset)).filter((u) => u !== null),
-    ];
-    if (held.some((v) => v !== row.underlying && correlationOf(venue, row.underlying, v) < 0n)) return { scan: true };
-  }
+  const rho = correlationOf(venue.params);
+  if (mode === "portfolio" && rho !== null && allowed <= SCAN_LOTS && mayBend(rho, buckets, row.underlying)) return { scan: true };
   const starts = [];
   if (mode === "standard" && row.kind !== "option") {
     const tiers = row.tiers;
