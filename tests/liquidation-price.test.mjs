@@ -86,4 +86,33 @@ test("at an index of few units every price is tried: hedged perpetuals get the n
   assert.equal(found, ["0.00000097", "0.00000097", "0.00000023"]);
 });
 
+test("a portfolio account under a correlation matrix that is not positive semi-definite: a liquidatable region that ends before +99 % is found", async () => {
+  // A~B = A~C = 1, B~C = 0: MM = √((L_A + L_B + L_C)² − 2 L_B L_C) bends the other way in A's
+  // loss, and with a scan range of 0.9, equity less MM dips below 0 above the index and comes back
+  const venue = {
+    now: "2026-11-24T00:00:00Z", params: { correlation: { A: { B: "1", C: "1" } }, priceScan: "0.9", extremeMultiple: "1", maxMarkDeviation: "0" },
+    underlyings: ["A", "B", "C"].map((id) => ({ id, spot: "100", vol: "0.5" })),
+    instruments: ["A", "B", "C"].map((id) => ({ id: `${id}-PERP`, kind: "perp", underlying: id, lotSize: "1", mark: "100", tiers: [{ upTo: "9000000000", imf: "0.1", mmf: "0.05" }] })),
+    accounts: [{
+      id: "acc", mode: "portfolio", collateral: { USD: "2383" },
+      positions: ["A", "B", "C"].map((id) => ({ instrument: `${id}-PERP`, qty: "10", entry: "100" })),
+    }],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  const reported = engine.account("acc").liquidationPrice.A;
+  assert.is(reported, "112.3031905");
+  const bytes = engine.snapshot(), time = Date.parse(venue.now) + 1000;
+  const statusAt = async (price) => {
+    const copy = await MarginEngine.restore(bytes);
+    copy.setPrice("A", price, time);
+    copy.setPrice("A-PERP", price, time);
+    return copy.accountRaw("acc").status;
+  };
+  assert.is(await statusAt(reported), "liquidatable");
+  assert.is(await statusAt("112.30319049"), "restricted", "one unit nearer the index");
+  for (let p = 100; p <= 112; p++) assert.is(await statusAt(String(p)), "restricted", `at ${p}`);
+  // the far end is safe again: a search that asks only there finds nothing
+  assert.is(await statusAt("199"), "restricted");
+});
+
 test.run();

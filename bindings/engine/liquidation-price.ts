@@ -6,8 +6,9 @@
 // exact evaluation: for a linear book whose rates rise by tier, equity less MM is concave in the
 // price but for the marks' and money's rounding, so each side crosses once, to within those
 // steps, and its far end tells whether it does. A book with options, or with tier rates that
-// fall, can cross more than once, and into a region that ends before the far end: each side is
-// first sampled at SAMPLES evenly spaced prices, and the nearest liquidatable sample bracketed.
+// fall, or a portfolio account's under correlation holding more than u, can cross more than once,
+// and into a region that ends before the far end: each side is first sampled at SAMPLES evenly
+// spaced prices, and the nearest liquidatable sample bracketed.
 import { KIND_CALL, MAX_PRICE } from "../core/constants.generated.js";
 import { maxBig } from "../core/decimal.js";
 import { Col, type ColumnViews } from "../module/views.js";
@@ -83,16 +84,28 @@ export class LiquidationPriceSearch {
   /**
    * Whether account a's book on underlying u may cross more than once on a side: it holds an
    * option on u, or a linear instrument whose maintenance rates fall from one tier to the next
-   * (MM is then no longer convex in the price).
+   * (MM is then no longer convex in the price), or it is a portfolio account under correlation
+   * holding something priced by another underlying (a negative correlation, or a matrix that is
+   * not positive semi-definite, can make the correlated MM bend the other way in u's bucket loss).
    */
   private crossesMoreThanOnce(a: number, u: number): boolean {
     const v = this.views, start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
     const instruments = v.u16(Col.PositionInstrument), underlyings = v.i32(Col.InstrumentUnderlying);
+    const correlated = this.catalog.params.correlation !== null && v.u8(Col.AccountMode)[a] === 1;
     for (let p = start; p < end; p++) {
       const i = instruments[p];
-      if (underlyings[i] !== u) continue;
+      if (underlyings[i] !== u) {
+        if (correlated) return true;
+        continue;
+      }
       const row = this.catalog.instruments[i];
       if (row.kind >= KIND_CALL || ratesFall(row.tiers, "mmf")) return true;
+    }
+    if (!correlated) return false;
+    const balances = v.i32(Col.AccountCollateralStart)[a], assets = v.u8(Col.CollateralAsset);
+    for (let c = balances; c < balances + v.u8(Col.AccountCollateralCount)[a]; c++) {
+      const underlying = this.catalog.assets[assets[c]].underlying;
+      if (underlying !== null && this.catalog.underlyingIndex(underlying) !== u) return true;
     }
     return false;
   }
