@@ -34,12 +34,15 @@ export class LiquidationPriceSearch {
     private readonly catalog: Catalog,
   ) {}
 
-  /** The nearest price of underlying `u` at which account `a` is liquidatable, or null within ±99 %. */
-  find(a: number, u: number): bigint | null {
+  /**
+   * The nearest price of underlying `u` at which account `a` is liquidatable, or null within ±99 %;
+   * `held` is every underlying the account holds a position on or a balance priced by (u among them).
+   */
+  find(a: number, u: number, held: ReadonlySet<number>): bigint | null {
     const v = this.views, index = v.i64(Col.UnderlyingIndex)[u];
     // only what evaluating the account reads moves: its linear instruments on u (and u's assets)
-    const start = v.i32(Col.AccountPositionStart)[a], held = v.u16(Col.PositionInstrument).slice(start, start + v.u8(Col.AccountPositionCount)[a]);
-    const linear = Array.from(held).filter((i) => this.catalog.instruments[i].kind < KIND_CALL && this.catalog.underlyingOf(i) === u)
+    const start = v.i32(Col.AccountPositionStart)[a], book = v.u16(Col.PositionInstrument).slice(start, start + v.u8(Col.AccountPositionCount)[a]);
+    const linear = Array.from(book).filter((i) => this.catalog.instruments[i].kind < KIND_CALL && this.catalog.underlyingOf(i) === u)
       .map((i) => [i, this.catalog.instruments[i].mark] as const);
     const liquidatable = (price: bigint): boolean => {
       this.views.i64(Col.UnderlyingIndex)[u] = price;
@@ -48,7 +51,7 @@ export class LiquidationPriceSearch {
       this.wasm.evaluateAccount(a);
       return this.views.u8(Col.AccountStatus)[a] >= 2;
     };
-    const sampled = this.crossesMoreThanOnce(a, u);
+    const sampled = this.crossesMoreThanOnce(a, u, held);
     /** The liquidatable price next to the crossing nearest the index on the side ending at `end`, or null. */
     const side = (end: bigint): bigint | null => {
       const step = end > index ? 1n : -1n;
@@ -88,24 +91,16 @@ export class LiquidationPriceSearch {
    * holding something priced by another underlying (a negative correlation, or a matrix that is
    * not positive semi-definite, can make the correlated MM bend the other way in u's bucket loss).
    */
-  private crossesMoreThanOnce(a: number, u: number): boolean {
-    const v = this.views, start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
+  private crossesMoreThanOnce(a: number, u: number, held: ReadonlySet<number>): boolean {
+    const v = this.views;
+    if (this.catalog.params.correlation !== null && v.u8(Col.AccountMode)[a] === 1 && held.size > 1) return true;
+    const start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
     const instruments = v.u16(Col.PositionInstrument), underlyings = v.i32(Col.InstrumentUnderlying);
-    const correlated = this.catalog.params.correlation !== null && v.u8(Col.AccountMode)[a] === 1;
     for (let p = start; p < end; p++) {
       const i = instruments[p];
-      if (underlyings[i] !== u) {
-        if (correlated) return true;
-        continue;
-      }
+      if (underlyings[i] !== u) continue;
       const row = this.catalog.instruments[i];
       if (row.kind >= KIND_CALL || ratesFall(row.tiers, "mmf")) return true;
-    }
-    if (!correlated) return false;
-    const balances = v.i32(Col.AccountCollateralStart)[a], assets = v.u8(Col.CollateralAsset);
-    for (let c = balances; c < balances + v.u8(Col.AccountCollateralCount)[a]; c++) {
-      const underlying = this.catalog.assets[assets[c]].underlying;
-      if (underlying !== null && this.catalog.underlyingIndex(underlying) !== u) return true;
     }
     return false;
   }

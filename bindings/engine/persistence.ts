@@ -321,32 +321,42 @@ export function readSnapshot(bytes: Uint8Array, proposal = false): { options: En
 }
 
 /**
+ * What underlying k's sources make at `clock` (docs/methodology.md §11): the median of the fresh
+ * ones while they make a quorum, else stale at `index`, the one it had; null without sources.
+ */
+function fromSources(catalog: Catalog, k: number, index: bigint, clock: number): { index: bigint; stale: boolean } | null {
+  const row = catalog.underlyings[k];
+  if (row.sources.length === 0) return null;
+  const fresh = indexFromSources(row.sources, clock, catalog.params);
+  return fresh === null ? { index, stale: true } : { index: fresh, stale: false };
+}
+
+/**
  * Underlying k's index and staleness as a snapshot gives them, held to what the engine that wrote
- * it kept: without sources, its spot and never stale; with them, the median of its fresh sources
- * at the snapshot's clock while they make a quorum, else stale with any index (the one it had).
+ * it kept: what its sources make at the snapshot's clock; without sources, its spot and never stale.
  */
 function asJudged(catalog: Catalog, k: number, index: bigint, stale: boolean, clock: number): { index: bigint; stale: boolean } {
-  const row = catalog.underlyings[k], field = `snapshot.underlyings[${k}]`;
-  if (row.sources.length === 0) {
-    if (stale || index !== row.index) fail("MALFORMED", field, "an underlying without sources is indexed at its spot and never stale");
-    return { index, stale };
+  const judged = fromSources(catalog, k, index, clock);
+  const expected = judged ?? { index: catalog.underlyings[k].index, stale: false };
+  if (expected.index !== index || expected.stale !== stale) {
+    fail("MALFORMED", `snapshot.underlyings[${k}]`, judged === null
+      ? "an underlying without sources is indexed at its spot and never stale"
+      : "its index and staleness are not what its sources make at the snapshot's oracle clock");
   }
-  const fresh = indexFromSources(row.sources, clock, catalog.params);
-  if (fresh === null ? !stale : stale || index !== fresh) fail("MALFORMED", field, "its index and staleness are not what its sources make at the snapshot's oracle clock");
-  return { index, stale };
+  return expected;
 }
 
 /**
  * Underlying k's index and staleness under the engine's parameters (a proposal's oracle
- * parameters), judged at `clock` as a venue file's load judges them: the median of its fresh
- * sources while they make a quorum, or else the index it had, stale. Fails at `params` when the new index would take
- * one of the snapshot's largest holdings past its limit.
+ * parameters), judged at `clock` as a venue file's load judges them (without sources, as it
+ * was). Fails at `params` when a new index would take one of the snapshot's largest holdings past
+ * its limit.
  */
 function rejudged(catalog: Catalog, k: number, index: bigint, stale: boolean, clock: number, maxLots: BigInt64Array, maxAmount: BigInt64Array): { index: bigint; stale: boolean } {
-  const row = catalog.underlyings[k];
-  if (row.sources.length === 0) return { index, stale };
-  const fresh = indexFromSources(row.sources, clock, catalog.params);
-  if (fresh === null) return { index, stale: true };
+  const judged = fromSources(catalog, k, index, clock);
+  if (judged === null) return { index, stale };
+  if (judged.stale) return judged;
+  const row = catalog.underlyings[k], fresh = judged.index;
   const refuse = (what: string) => fail("OUT_OF_RANGE", "params", `under these parameters "${row.id}" is indexed at ${formatDecimal(fresh, PRICE_SCALE)}, where ${what}`);
   catalog.instruments.forEach((i, n) => {
     if (i.underlying === row.id && beyondNotional(maxLots[n], i, fresh)) refuse(`a position in "${i.id}" would exceed the notional limit`);
@@ -354,7 +364,7 @@ function rejudged(catalog: Catalog, k: number, index: bigint, stale: boolean, cl
   catalog.assets.forEach((a, n) => {
     if (a.underlying === row.id && beyondCollateralValue(maxAmount[n], fresh)) refuse(balanceBeyondLimit(a.id));
   });
-  return { index: fresh, stale: false };
+  return judged;
 }
 
 /**

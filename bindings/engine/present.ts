@@ -128,7 +128,7 @@ export class Presenter {
     }
     const out = idRecord<string | null>();
     for (const u of [...held].sort((x, y) => x - y)) {
-      const price = this.priceSearch.find(a, u);
+      const price = this.priceSearch.find(a, u, held);
       setId(out, this.catalog.underlyings[u].id, price === null ? null : formatDecimal(price, PRICE_SCALE));
     }
     return out;
