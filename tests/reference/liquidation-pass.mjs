@@ -5,7 +5,7 @@
 // objects changed in place on a copy of the venue. Slow and obvious on purpose.
 import { referenceVenueRisk, guardedMark } from "./standard-margin.mjs";
 import { referenceQueue } from "./liquidation.mjs";
-import { sizingPieces, restoringTop } from "./sizing-pieces.mjs";
+import { restoringRun } from "./sizing-pieces.mjs";
 import { parseDecimal, formatDecimal, ceilDiv, floorDiv, max, min } from "./decimal.mjs";
 
 const F = 10n ** 9n;
@@ -214,20 +214,9 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
         if (allowed === 0n) continue;
         const trial = (k) => new Map(lots).set(id, side * (size - k));
         const slackAt = (k) => slackOf(trial(k), fee(id, k), quote(id, -side * k).impact);
-        // the upper end of the first piece with a restoring close (docs/methodology.md §10): every
-        // count where a correlated MM may not be convex, else each piece as concave
-        const search = sizingPieces(state, account, instruments.get(id).row, instruments.get(id).mark, size, allowed, risk(bookOf(lots)).buckets);
-        let top = null, bottom = 1n;
-        if (search.scan) {
-          for (let k = 1n; k <= allowed && top === null; k++) if (slackAt(k) >= 0n) top = k;
-        } else {
-          for (const [low, high] of search.pieces) {
-            top = restoringTop(low, high, slackAt);
-            bottom = low;
-            if (top !== null) break;
-          }
-        }
-        if (top === null) {
+        // the first run of restoring closes, searched as docs/methodology.md §10 states
+        const run = restoringRun(state, account, instruments.get(id).row, instruments.get(id).mark, size, allowed, risk(bookOf(lots)).buckets, slackAt);
+        if (run === null) {
           plan.push([id, -side * allowed, fee(id, allowed)]);
           lots.set(id, side * (size - allowed));
           fees += fee(id, allowed);
@@ -236,9 +225,9 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
           continue;
         }
         // the fewest lots that restore, by the bisection docs/methodology.md §10 states: closing
-        // `top` restores; halve [bottom, top] (its piece) keeping a restoring upper end
-        let k = bottom;
-        for (let high = top; k < high;) {
+        // `top` restores; halve [bottom, top] keeping a restoring upper end
+        let k = run.bottom;
+        for (let high = run.top; k < high;) {
           const mid = (k + high) / 2n;
           if (restored(trial(mid), fee(id, mid), quote(id, -side * mid).impact)) high = mid;
           else k = mid + 1n;

@@ -2,7 +2,7 @@
 // sizing of a partial liquidation, on top of the reference margin model.
 import { referenceVenueRisk, guardedMark } from "./standard-margin.mjs";
 import { parseDecimal, formatDecimal, ceilDiv } from "./decimal.mjs";
-import { sizingPieces, restoringTop } from "./sizing-pieces.mjs";
+import { restoringRun } from "./sizing-pieces.mjs";
 
 const F = 10n ** 9n;
 
@@ -76,28 +76,16 @@ export function referenceSizing(venue, account, tables) {
     /** Whether closing `k` of the position's lots (and paying its fee) restores the account. */
     const slackAt = (k) => slackOf(new Map(lots).set(id, side * (size - k)), fees + fee(id, k));
     const closing = (k) => slackAt(k) >= 0n;
-    const search = sizingPieces(venue, account, instruments.get(id).row, mark(id), BigInt(size), BigInt(size), risk(bookOf(lots)).buckets);
-    // the upper end of the first piece with a restoring close: every count where a correlated MM
-    // may not be convex, else each piece as concave (the peak's bisection the rule states)
-    let top = null;
-    if (search.scan) top = Array.from({ length: size }, (_, k) => k + 1).find(closing) ?? null;
-    else {
-      for (const [low, high] of search.pieces) {
-        const found = restoringTop(low, high, (k) => slackAt(Number(k)));
-        if (found !== null) {
-          top = Number(found);
-          break;
-        }
-      }
-    }
-    if (top === null) {
+    // a run of restoring closes, searched as the rule states (docs/methodology.md §10)
+    const run = restoringRun(venue, account, instruments.get(id).row, mark(id), BigInt(size), BigInt(size), risk(bookOf(lots)).buckets, (k) => slackAt(Number(k)));
+    if (run === null) {
       orders.push({ instrument: id, lots: -signed });
       lots.set(id, 0);
       fees += fee(id, size);
       continue;
     }
-    // the fewest lots that do: every count from 1 lot up, in turn (closing(top) holds, so
-    // this ends by `top`; the tests' partial closes stay under 20,000 lots)
+    // the fewest lots that do: every count from 1 lot up, in turn (closing run.top holds, so
+    // this ends by it; the tests' partial closes stay under 20,000 lots)
     let k = 1;
     while (!closing(k)) k++;
     orders.push({ instrument: id, lots: -side * k });

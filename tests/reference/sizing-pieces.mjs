@@ -6,7 +6,7 @@ import { parseDecimal } from "./decimal.mjs";
 import { correlationOf } from "./correlation.mjs";
 
 /** Most lots tried one by one where a correlated MM may not be convex. */
-export const SCAN_LOTS = 4096n;
+const SCAN_LOTS = 4096n;
 
 const F = 10n ** 9n;
 
@@ -31,7 +31,7 @@ function mayBend(rho, buckets, u) {
  * book as it stands) are `buckets`: `{ scan: true }` to try every count, else
  * `{ pieces: [[low, high], …] }`, ascending, each searched as concave.
  */
-export function sizingPieces(venue, account, row, mark, size, allowed, buckets) {
+function sizingPieces(venue, account, row, mark, size, allowed, buckets) {
   const mode = account.mode ?? "standard";
   const rho = correlationOf(venue.params);
   if (mode === "portfolio" && rho !== null && allowed <= SCAN_LOTS && mayBend(rho, buckets, row.underlying)) return { scan: true };
@@ -60,12 +60,31 @@ export function sizingPieces(venue, account, row, mark, size, allowed, buckets) 
 }
 
 /**
- * Whether some close in [low, high] restores, the slack concave there (slackAt(k): the slack of
- * closing k lots): the upper end of a run of restoring closes, or null. When closing `high` does
- * not restore, a smaller close can only at the slack's peak, where it falls over the last lot,
- * found by bisecting on its slope over [low, high − 1].
+ * The first run of restoring closes sizing finds among 1 … allowed lots (slackAt(k), a bigint k:
+ * the slack of closing k lots), as `{ bottom, top }`: closing `top` restores, and the fewest
+ * restoring lots are within [bottom, top] — the piece it lies in, or, where every count is
+ * tried, the fewest itself. null when no close restores. Arguments as sizingPieces takes them.
  */
-export function restoringTop(low, high, slackAt) {
+export function restoringRun(venue, account, row, mark, size, allowed, buckets, slackAt) {
+  const search = sizingPieces(venue, account, row, mark, size, allowed, buckets);
+  if (search.scan) {
+    for (let k = 1n; k <= allowed; k++) if (slackAt(k) >= 0n) return { bottom: k, top: k };
+    return null;
+  }
+  for (const [low, high] of search.pieces) {
+    const top = restoringTop(low, high, slackAt);
+    if (top !== null) return { bottom: low, top };
+  }
+  return null;
+}
+
+/**
+ * Whether some close in [low, high] restores, the slack concave there: the upper end of a run of
+ * restoring closes, or null. When closing `high` does not restore, a smaller close can only at
+ * the slack's peak, where it falls over the last lot, found by bisecting on its slope over
+ * [low, high − 1].
+ */
+function restoringTop(low, high, slackAt) {
   if (slackAt(high) >= 0n) return high;
   if (high === low || slackAt(high - 1n) < slackAt(high)) return null;
   let peak = low;
