@@ -51,6 +51,26 @@ test("a call spread and a short straddle need far less portfolio margin than sta
   assert.is(risk("callSpread", "standard").initialMargin, money("7750"));
 });
 
+test("the worked example of docs/methodology.md §5: scenario 13 binds the call spread at 2,798.97819", async () => {
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z", assets: [{ id: "USD", price: "1" }], underlyings: [{ id: "BTC", spot: "65000", vol: "0.6" }],
+    instruments: [option("C65", "call", "65000", "4450"), option("C75", "call", "75000", "1250")],
+    accounts: [{ id: "spread", mode: "portfolio", collateral: { USD: "100000" }, positions: [{ instrument: "C65", qty: "1", entry: "1" }, { instrument: "C75", qty: "-1", entry: "1" }] }],
+  });
+  // per lot of 0.1 BTC at −16 % with vol down
+  assert.is(engine.riskArray("C65")[13], money("-415.937476"));
+  assert.is(engine.riskArray("C75")[13], money("-136.039657"));
+  const [bucket] = engine.scenarios("spread").buckets;
+  assert.is(bucket.binding, 13);
+  assert.is(bucket.scenarios[13].pnl, "-2798.97819"); // 10 × (−415.937476) − 10 × (−136.039657)
+  assert.is(bucket.shortOptionMinimum, "650");
+  // the −48 % extreme covers a third of its loss: 3,099.51863 × 0.33, less than scenario 13
+  assert.is(bucket.scenarios[15].pnl, "-3099.51863");
+  assert.ok(money("3099.51863") * 33n / 100n < money("2798.97819"));
+  assert.is(engine.accountRaw("spread").maintenanceMargin, money("2798.97819"));
+  assert.is(engine.accountRaw("spread").initialMargin, money("3498.722738")); // ⌈MM × 1.25⌉
+});
+
 test("a long call spread's maintenance margin never exceeds its value (its maximum loss)", async () => {
   const risk = await booksInBothModes();
   const value = money("3200"); // 1 × (4,450 − 1,250) at the marks
