@@ -65,6 +65,28 @@ test("loadColumns loads what it judged: a getter, a Proxy or an own length canno
   assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
 });
 
+test("loadColumns: an id's getter that resizes or detaches a column's buffer cannot change what loads", async () => {
+  const engine = await MarginEngine.fromVenue(EXAMPLE);
+  const withLots = (lots, onRead) => {
+    const ids = [];
+    Object.defineProperty(ids, 0, { enumerable: true, get() { onRead(); return "a"; } });
+    return oneAccount({ positionOffsets: new Uint32Array([0, 1]), positionInstrument: new Uint16Array([0]), positionLots: lots, positionEntry: new BigInt64Array([6_500_000_000_000n]), ids });
+  };
+  // a length-tracking column grown after its length would be judged: the load would copy 256 lots past the staged column
+  const resizable = new ArrayBuffer(4, { maxByteLength: 1024 }), tracking = new Int32Array(resizable);
+  tracking[0] = 1;
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(withLots(tracking, () => { resizable.resize(1024); tracking.fill(0x41414141, 1); })), { code: "MALFORMED", field: "columns.positionLots" });
+  // a column detached by the getter: a MarginError, never a TypeError
+  const detachable = new ArrayBuffer(4);
+  new Int32Array(detachable)[0] = 1;
+  await expectRefusedUnchanged(engine, () => engine.loadColumns(withLots(new Int32Array(detachable), () => structuredClone(detachable, { transfer: [detachable] }))), { code: "MALFORMED", field: "columns.positionLots" });
+  // the same column grown before the call loads its judged length, one lot
+  const grown = new ArrayBuffer(4, { maxByteLength: 8 }), lots = new Int32Array(grown);
+  lots[0] = 1;
+  engine.loadColumns(withLots(lots, () => {}));
+  assert.equal(engine.toVenue().accounts.map((a) => [a.id, a.positions.length]), [["a", 1]]);
+});
+
 test("loadColumns keeps the parents it judged: a shared buffer another thread rewrites cannot make an account its own parent", async () => {
   const n = 50_000, last = n - 1;
   const parent = new Int32Array(new SharedArrayBuffer(4 * n)).fill(-1);

@@ -65,6 +65,17 @@ export const typedArrayKind = (value: unknown): string | undefined => kindOf.cal
 /** The length of a value typedArrayKind names, from its internal slots (0 once its buffer is detached). */
 export const typedArrayLength = (value: unknown): number => lengthOf.call(value);
 
+const bufferOf = Object.getOwnPropertyDescriptor(TYPED_ARRAY, "buffer")!.get as (this: unknown) => ArrayBufferLike;
+const byteOffsetOf = Object.getOwnPropertyDescriptor(TYPED_ARRAY, "byteOffset")!.get as (this: unknown) => number;
+
+/**
+ * A view of exactly `length` elements over the buffer of `value`, a typed array of `type`'s kind:
+ * a view that tracks a resizable or growable buffer's length would follow it past what was judged.
+ */
+export function fixedLengthView<T extends ArrayBufferView>(value: T, type: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T, length: number): T {
+  return new type(bufferOf.call(value), byteOffsetOf.call(value), length);
+}
+
 export function asArray(value: unknown, field: string): unknown[] {
   if (!isArray(value)) fail("MALFORMED", field, "expected an array");
   return value;

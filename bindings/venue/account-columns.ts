@@ -2,7 +2,7 @@
 // Instrument and asset indices refer to the engine's definition order (`instrumentIndex`, `assetIndex`).
 import { MAX_ACCOUNTS, MAX_ROWS, type STAGED_FIELDS } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
-import { asId, asObject, isArray, isId, onlyKeys, typedArrayKind, typedArrayLength } from "../core/json.js";
+import { asId, asObject, fixedLengthView, isArray, isId, onlyKeys, typedArrayKind, typedArrayLength } from "../core/json.js";
 
 /** Account `a`'s id in columns loaded without ids. */
 export const defaultAccountId = (a: number) => `acc-${a}`;
@@ -42,14 +42,18 @@ const COLUMN_KEYS: readonly string[] = [
  * Checks the columns' types, sizes, offsets, ids and parents: what can be judged without the
  * reference data (the module judges the rows' contents). Offsets must start at 0 and never fall.
  * `checkSize` judges the batch's size once the offsets give it. Returns the columns as judged:
- * each member read once, the ids copied as they are checked and the parents copied before, so a
- * getter, a Proxy or a shared buffer cannot hand the load other values than the ones judged.
+ * each member read once, the ids copied as they are checked (before any column is judged) and the
+ * parents copied, so a getter, a Proxy or a shared buffer cannot hand the load other values or
+ * other lengths than the ones judged.
  * Errors name the columns under `root` (`columns`, or `snapshot` for a restore).
  */
 export function checkAccountColumns(value: unknown, checkSize?: (size: { accounts: number; positions: number; collaterals: number }) => void, root = "columns"): AccountColumns {
   const given = onlyKeys(asObject(value, root), root, COLUMN_KEYS);
   const n = given.count;
   if (typeof n !== "number" || !Number.isInteger(n) || n < 0 || n > MAX_ACCOUNTS) fail("OUT_OF_RANGE", `${root}.count`, `must be an integer in [0, ${MAX_ACCOUNTS}]`);
+  // the ids first: reading them is the last caller code to run, so no getter or Proxy trap can
+  // resize or detach a column's buffer once its length has been judged
+  const ids = given.ids === undefined || given.ids === null ? undefined : checkIds(given.ids, n, root);
   const columns = {
     count: n,
     mode: expectColumn(given.mode, Uint8Array, n, `${root}.mode`),
@@ -76,7 +80,6 @@ export function checkAccountColumns(value: unknown, checkSize?: (size: { account
     collateralAsset: expectColumn(given.collateralAsset, Uint8Array, collaterals, `${root}.collateralAsset`),
     collateralAmount: expectColumn(given.collateralAmount, BigInt64Array, collaterals, `${root}.collateralAmount`),
   };
-  const ids = given.ids === undefined || given.ids === null ? undefined : checkIds(given.ids, n, root);
   for (let a = 0; a < n; a++) {
     const p = columns.parent[a];
     if (p === -1) continue;
@@ -102,8 +105,8 @@ function checkIds(given: unknown, n: number, root: string): string[] {
   return ids;
 }
 
-function expectColumn<T extends ArrayBufferView>(array: unknown, type: { new (n: number): T; name: string }, length: number, field: string): T {
+function expectColumn<T extends ArrayBufferView>(array: unknown, type: { new (n: number): T; new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; name: string }, length: number, field: string): T {
   if (typedArrayKind(array) !== type.name) fail("MALFORMED", field, `expected a ${type.name}`);
   if (typedArrayLength(array) !== length) fail("MALFORMED", field, `expected ${length} elements`);
-  return array as T;
+  return fixedLengthView(array as T, type, length);
 }
