@@ -11,7 +11,7 @@ import { building } from "./engine/memory.js";
 import { ENGINE_OPTION_KEYS, assembleParts, type EngineParts } from "./engine/parts.js";
 import { pageOf } from "./engine/page.js";
 import { engineFromVenue, readSnapshot, snapshotOf, venueAccountsOf, venueOf } from "./engine/persistence.js";
-import { compareVenues, proposedSnapshot } from "./engine/what-if.js";
+import { compareVenues, proposedSnapshot, sameBytes } from "./engine/what-if.js";
 import type { Bucket } from "./engine/present.js";
 import type {
   AccountRisk, AccountsOptions, AccountStatus, EngineOptions, ExpirySettlement, LiquidationReport, OrderCheck, OrderRequest, OrderSide,
@@ -286,8 +286,11 @@ export class MarginEngine {
    */
   async whatIf(params: unknown, options?: { top?: number | null } | null): Promise<WhatIfReport> {
     const top = optionalCount(optionsOf(options, "options", ["top"]).top, "options.top", 20);
-    const proposed = await this.withParams(params);
-    return compareVenues(this.parts, proposed.parts, top);
+    const asked = this.snapshot();
+    const proposed = await MarginEngine.fromSnapshot(readSnapshot(proposedSnapshot(asked, params), true), null);
+    // an edit made while the proposal loaded is no effect of the proposal: compare with the venue as asked
+    const current = sameBytes(asked, this.snapshot()) ? this : await MarginEngine.restore(asked);
+    return compareVenues(current.parts, proposed.parts, top);
   }
 
   /** The insurance fund balance. @example engine.fund() // "1000000" */

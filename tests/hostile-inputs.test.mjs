@@ -30,6 +30,15 @@ test("the settlement asset is never priced by an underlying", async () => {
   await expectRefusedUnchanged(engine, () => engine.upsertAsset({ id: "USD", price: "1", haircut: "0", underlying: "BTC" }), { code: "MALFORMED", field: "asset.underlying" });
 });
 
+test("an account's collateral that is a Map, a Set or a Date is refused, never loaded as no balances", async () => {
+  for (const [collateral, kind] of [[new Map([["USD", "10000"]]), "Map"], [new Set(["USD"]), "Set"], [new Date(0), "Date"]]) {
+    const venue = JSON.parse(EXAMPLE);
+    venue.accounts[0].collateral = collateral;
+    const error = await expectMarginError(() => MarginEngine.fromVenue(venue), { code: "MALFORMED", field: "accounts[0].collateral" });
+    assert.is(error.detail, `expected an object, got a ${kind}`);
+  }
+});
+
 test("loadColumns: an i64.MIN loan and a sparse ids array are refused", async () => {
   const engine = await MarginEngine.fromVenue(EXAMPLE);
   await expectRefusedUnchanged(engine, () => engine.loadColumns(oneAccount({ collateralAmount: new BigInt64Array([-(2n ** 63n)]) })), { code: "OUT_OF_RANGE", field: "columns.collateralAmount[0]" });

@@ -260,4 +260,17 @@ test("columns changed once create has returned its promise change nothing: the b
   }
 });
 
+test("an id's getter that rewrites offsets already judged is refused as one engine refuses it, not cut into shards", async () => {
+  const venue = { now: NOW, underlyings: [{ id: "BTC", spot: "50000", vol: "0.5" }], instruments: [perp("BTC-PERP", "BTC", "50000")] };
+  const batch = () => {
+    const columns = { ...columnsOf([{ positions: [[0, 1, 5_000_000_000_000n]] }, { positions: [[0, 2, 5_000_000_000_000n]] }]), ids: ["a", undefined] };
+    Object.defineProperty(columns.ids, 1, { enumerable: true, get() { columns.positionOffsets.set([0, 2, 1]); return "b"; } });
+    return columns;
+  };
+  const single = await MarginEngine.fromVenue(venue);
+  const expected = await outcome(() => single.loadColumns(batch()));
+  assert.is(expected, "MALFORMED at columns.positionOffsets[1]: offsets never fall: this one is past the next");
+  assert.is(await outcome(() => ShardedEngine.create(venue, batch(), { shards: 2 })), expected);
+});
+
 test.run();

@@ -39,6 +39,22 @@ test("unchanged parameters: no transition, no change, and the engine is untouche
   assert.equal(engine.snapshot(), bytes);
 });
 
+test("an edit made while whatIf is pending, or by a getter of the proposal, shows in neither side of the report", async () => {
+  const engine = await MarginEngine.fromVenue(readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8"));
+  const asked = (await MarginEngine.restore(engine.snapshot())).totals();
+  const pending = engine.whatIf({});
+  engine.setPosition("bob", "BTC-PERP", "0.4", "66000");
+  const report = await pending;
+  assert.equal([report.transitions, report.delta], [[], { equity: "0", initialMargin: "0", maintenanceMargin: "0" }]);
+  assert.equal(report.totals.before, { equity: asked.equity, initialMargin: asked.initialMargin, maintenanceMargin: asked.maintenanceMargin });
+  // the proposal is read after the venue is taken: its getter's edit is not the proposal's doing either
+  const edited = engine.snapshot();
+  const proposal = { get optMm() { engine.setPosition("bob", "BTC-PERP", "0.2", "66000"); return "0.075"; } };
+  const again = await engine.whatIf(proposal);
+  const proposed = await (await MarginEngine.restore(edited)).whatIf({ optMm: "0.075" });
+  assert.equal(again, proposed);
+});
+
 test("a proposal's transitions, Δ totals and accounts are those of the venue loaded afresh under it", async () => {
   const venue = await generated(3000, 12);
   const proposal = { optMm: "0.1", maxMarkDeviation: "0.02", imMultiplier: "1.4", priceScan: "0.2" };

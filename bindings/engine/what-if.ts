@@ -31,6 +31,13 @@ export function proposedSnapshot(bytes: Uint8Array, proposal: unknown): Uint8Arr
   return encodeSnapshot({ ...header, params: judged }, sections);
 }
 
+/** Whether two snapshots are the same bytes (the engine unchanged between them). */
+export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
 /** The comparison of a venue (`current`) with itself under other parameters (`proposed`). */
 export function compareVenues(current: EngineParts, proposed: EngineParts, top: number): WhatIfReport {
   const before = current.results.columns(), after = proposed.results.columns();

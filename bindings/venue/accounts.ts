@@ -7,7 +7,7 @@
 // value or the error. Field paths are built only for an error.
 import { parseWithinLimits, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { asArray, asArrayCopy, asId, asObject, copyAtMost, isArray, isId, isObject } from "../core/json.js";
+import { asArray, asArrayCopy, asId, asObject, copyAtMost, isArray, isId, isObject, notPlain } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
 import {
   KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
@@ -170,7 +170,8 @@ export function parseVenueAccounts(value: unknown, lookup: Lookup): ParsedAccoun
     }
     positionOffsets[a + 1] = p;
     const given = account.collateral ?? {};
-    const balances = isObject(given) ? given : asObject(given, `accounts[${a}].collateral`);
+    // a Map, a Date or a Set has no own keys: taken as an object, it would load as no balances
+    const balances = isObject(given) && notPlain(given) === null ? given : asObject(given, `accounts[${a}].collateral`);
     const keys = Object.keys(balances);
     for (const key of keys) {
       const asset = assetIndex.get(key);
