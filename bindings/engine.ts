@@ -14,7 +14,7 @@ import { engineFromVenue, readSnapshot, snapshotOf, venueAccountsOf, venueOf } f
 import { compareVenues, proposedSnapshot, sameBytes } from "./engine/what-if.js";
 import type { Bucket } from "./engine/present.js";
 import type {
-  AccountRisk, AccountsOptions, AccountStatus, EngineOptions, ExpirySettlement, LiquidationReport, OrderCheck, OrderRequest, OrderSide,
+  AccountRisk, AccountsOptions, AccountStatus, EngineOptions, ExpirySettlement, LiquidationReport, OracleSource, OrderCheck, OrderRequest, OrderSide,
   RawAccountRisk, RawGreeks, RawOrderCheck, RiskColumns, ScenarioGrid, VenueRisk, WhatIfReport,
 } from "./engine/types.js";
 
@@ -134,6 +134,11 @@ export class MarginEngine {
   /** The oracle clock (ms): the latest underlying price time or settleExpired time accepted. @example engine.clock() */
   clock(): number {
     return this.parts.catalog.clock;
+  }
+
+  /** An underlying's oracle sources, each with its last price and time and whether it counts towards the index at the oracle clock. @example engine.oracleSources("BTC").filter((s) => !s.counted) */
+  oracleSources(id: string): OracleSource[] {
+    return this.parts.prices.sources(id);
   }
 
   /** Underlyings without a quorum of fresh oracle sources at the current clock (more than half of them, agreeing). @example engine.staleUnderlyings() // [] */

@@ -95,4 +95,11 @@ test("demo prints the summary table for a small venue", () => {
   assert.match(result.stdout, /accounts\s+2,000/);
 });
 
+test("demo counts the oracle prints the engine left out of the index: the bad BTC print, made while a feed is silent", () => {
+  // three ticks: feedC falls silent from tick 1, when feedB prints 25 % low; feedC's print of tick 0 is still fresh and counts
+  const result = run("demo", "--accounts", "1000", "--ticks", "3");
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stdout, /oracle prints ignored \(deviation\)\s+1\n/);
+});
+
 test.run();

@@ -159,6 +159,27 @@ test("a feed dated ahead reaches the same state by a print or by an upsert namin
   assert.equal(upserted.scanRange("X"), printed.scanRange("X"));
 });
 
+test("oracleSources: each source's last price and time, and whether the index counts it — an outlier and an aged-out source do not", async () => {
+  const t0 = "2026-11-24T00:00:00Z", now = Date.parse(t0);
+  const engine = await MarginEngine.fromVenue({
+    now: t0, underlyings: [{ id: "X", vol: "0.5", sources: ["a", "b", "c", "d"].map((id) => ({ id, price: "100", time: t0 })) }, { id: "Y", spot: "7", vol: "0.5" }],
+  });
+  engine.setPrice("X", "104", now + 1000, "b");
+  engine.setPrice("X", "101", now + 2000, "c");
+  // the fresh median of 100, 104, 101 and 100 is 100.5: 104 is 3.48 % from it, past maxSourceDeviation (3 %)
+  assert.equal(engine.oracleSources("X"), [
+    { id: "a", price: "100", time: now, counted: true }, { id: "b", price: "104", time: now + 1000, counted: false },
+    { id: "c", price: "101", time: now + 2000, counted: true }, { id: "d", price: "100", time: now, counted: true },
+  ]);
+  assert.is(engine.underlyingIndex("X"), 10_000_000_000n); // the median of 100, 100, 101
+  // 61 s later a and d have aged out: b and c are fresh and both within 3 % of their median — but two of four make no quorum
+  engine.setPrice("X", "101", now + 61_000, "c");
+  assert.equal(engine.oracleSources("X").map((s) => s.counted), [false, true, true, false]);
+  assert.equal(engine.staleUnderlyings(), ["X"]);
+  assert.equal(engine.oracleSources("Y"), []);
+  await expectMarginError(() => engine.oracleSources("Z"), { code: "UNKNOWN_ID", field: "underlying" });
+});
+
 test("toVenue carries each row's last print time: the file loaded back refuses an older print as the engine that wrote it does", async () => {
   const example = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
   const engine = await MarginEngine.fromVenue(example);

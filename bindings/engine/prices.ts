@@ -2,11 +2,13 @@
 // instrument's mark, or an asset's own price; and the oracle clock that judges staleness
 // (docs/methodology.md §11). Every check runs before anything changes.
 import { fail } from "../core/errors.js";
-import { indexFromSources } from "../venue/oracle.js";
+import { formatDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { countedSources, indexFromSources } from "../venue/oracle.js";
 import { KIND_CALL } from "../core/constants.generated.js";
 import { priceArguments } from "../venue/price-arguments.js";
 import { beyondNotional, positionBeyondLimit } from "../venue/reference.js";
 import type { Catalog, UnderlyingRow } from "./catalog.js";
+import type { OracleSource } from "./types.js";
 import type { Expiry } from "./expiry.js";
 
 export class Prices {
@@ -147,5 +149,12 @@ export class Prices {
   /** Underlyings without a quorum of fresh oracle sources at the current clock. */
   staleUnderlyings(): string[] {
     return this.catalog.underlyings.filter((u) => u.stale).map((u) => u.id);
+  }
+
+  /** An underlying's oracle sources in the order it holds them, each marked counted or not at the oracle clock. */
+  sources(id: string): OracleSource[] {
+    const { sources } = this.catalog.underlyings[this.catalog.underlyingIndex(id)];
+    const counted = countedSources(sources, this.catalog.clock, this.catalog.params);
+    return sources.map((source, k) => ({ id: source.id, price: formatDecimal(source.price, PRICE_SCALE), time: source.time, counted: counted[k] }));
   }
 }

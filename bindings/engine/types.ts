@@ -132,6 +132,17 @@ export type OrderSide = "buy" | "sell";
 export interface OrderRequest { account: string; instrument: string; qty: string; price: string }
 export type OrderRejection = "INSUFFICIENT_MARGIN" | "STALE_PRICE" | "ACCOUNT_BANKRUPT" | "OVER_TIER_LIMIT" | "EXPIRED";
 
+/** One oracle source of an underlying as the engine holds it, judged at the oracle clock. */
+export interface OracleSource {
+  id: string;
+  /** Its last price (8 decimals). */
+  price: string;
+  /** The time of that price, ms since the epoch. */
+  time: number;
+  /** Fresh at the oracle clock and within maxSourceDeviation of the fresh sources' median: part of the index while such sources are more than half. */
+  counted: boolean;
+}
+
 /** What settleExpired did: money as decimal strings (6 decimals), prices and quantities at 8. */
 export interface ExpirySettlement {
   /** Instruments with positions settled by this call, each at its underlying's index (one may also be listed under `deferred`, for holders it could not settle yet). */

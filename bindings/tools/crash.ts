@@ -17,11 +17,24 @@ export interface CrashPlan {
   /** Time of tick 0, and between ticks (ms). */
   startMs: number;
   tickMs: number;
-  /** The prints of a tick, and how many of them the deviation filter is expected to drop. */
-  prints(tick: number): { prints: Print[]; ignored: number };
+  /** The prints of a tick. */
+  prints(tick: number): Print[];
 }
 
 export interface CrashOutcome { ticks: CrashTick[]; summary: CrashSummary }
+
+/** The prints of sources the engine leaves out of their underlying's index (fresh, so too far from the median). */
+function ignoredPrints(engine: MarginEngine, prints: Print[]): number {
+  const held = new Map<string, Map<string, boolean>>();
+  let ignored = 0;
+  for (const p of prints) {
+    if (p.source === undefined) continue;
+    let counted = held.get(p.id);
+    if (counted === undefined) held.set(p.id, (counted = new Map(engine.oracleSources(p.id).map((s) => [s.id, s.counted]))));
+    if (counted.get(p.source) === false) ignored++;
+  }
+  return ignored;
+}
 
 export function replayCrash(engine: MarginEngine, plan: CrashPlan, onTick?: (row: CrashTick) => void): CrashOutcome {
   const underlyings = plan.underlyings;
@@ -32,10 +45,11 @@ export function replayCrash(engine: MarginEngine, plan: CrashPlan, onTick?: (row
   for (let tick = 0; tick <= plan.ticks; tick++) {
     const started = performance.now();
     const time = plan.startMs + tick * plan.tickMs;
-    const { prints, ignored } = plan.prints(tick);
+    const prints = plan.prints(tick);
     // contracts whose expiry the clock passes are settled at the index before the tick's prints
     engine.settleExpired(time);
     for (const p of prints) engine.setPrice(p.id, p.price, time, p.source);
+    const ignored = ignoredPrints(engine, prints);
     const stale = engine.staleUnderlyings();
     const before = engine.runningTotals().equity + engine.fundRaw();
     const pass = engine.liquidate();

@@ -35,14 +35,11 @@ function crashPlan(venue: Record<string, unknown>, engine: MarginEngine, drop: b
     prints(tick) {
       // the path's shape is a double; it becomes an exact fraction (1e9) before it touches a price
       const keep = BigInt(Math.round(priceAt(1, Number(drop) / 1e9, tick, ticks) * 1e9));
-      return {
-        prints: underlyings.flatMap((u) => {
-          const raw = (index.get(u.id)! * keep) / 1_000_000_000n, price = formatDecimal(raw > 0n ? raw : 1n, PRICE_SCALE);
-          const sources = u.sources ?? [];
-          return sources.length === 0 ? [{ id: u.id, price }] : sources.map((source) => ({ id: u.id, price, source: source.id }));
-        }),
-        ignored: 0,
-      };
+      return underlyings.flatMap((u) => {
+        const raw = (index.get(u.id)! * keep) / 1_000_000_000n, price = formatDecimal(raw > 0n ? raw : 1n, PRICE_SCALE);
+        const sources = u.sources ?? [];
+        return sources.length === 0 ? [{ id: u.id, price }] : sources.map((source) => ({ id: u.id, price, source: source.id }));
+      });
     },
   };
 }

@@ -32,6 +32,22 @@ export function lastKnownIndex(sources: PriceSource[]): bigint {
   return median(sources.map((s) => s.price));
 }
 
+const isFresh = (source: PriceSource, now: number, params: Params) => source.time <= now && now - source.time <= params.maxPriceAgeMs;
+
+/**
+ * Whether each source counts towards the index at `now`: fresh, and within maxSourceDeviation of
+ * the fresh sources' median. The counted ones make the index while they are more than half.
+ */
+export function countedSources(sources: PriceSource[], now: number, params: Params): boolean[] {
+  const fresh = sources.filter((s) => isFresh(s, now, params));
+  if (fresh.length === 0) return sources.map(() => false);
+  const center = median(fresh.map((s) => s.price));
+  return sources.map((s) => {
+    const distance = s.price > center ? s.price - center : center - s.price;
+    return isFresh(s, now, params) && distance * ONE <= params.maxSourceDeviation * center;
+  });
+}
+
 /**
  * The index, or null — the underlying is stale — unless more than half of its sources are fresh
  * and within maxSourceDeviation of the fresh sources' median. A quorum, not any fresh source: a
@@ -39,12 +55,7 @@ export function lastKnownIndex(sources: PriceSource[]): bigint {
  * out, and it must not then be the index alone (nor two feeds far apart pick one of them).
  */
 export function indexFromSources(sources: PriceSource[], now: number, params: Params): bigint | null {
-  const fresh = sources.filter((s) => s.time <= now && now - s.time <= params.maxPriceAgeMs).map((s) => s.price);
-  if (2 * fresh.length <= sources.length) return null;
-  const center = median(fresh);
-  const kept = fresh.filter((p) => {
-    const distance = p > center ? p - center : center - p;
-    return distance * ONE <= params.maxSourceDeviation * center;
-  });
+  const counted = countedSources(sources, now, params);
+  const kept = sources.filter((_, k) => counted[k]).map((s) => s.price);
   return 2 * kept.length <= sources.length ? null : median(kept);
 }
