@@ -42,7 +42,8 @@ export async function run(venueText: string, venuePath: string) {
   }
   let printed = "";
   const io: CliIo = { stdout: { write: (text: string) => (printed += text) }, stderr: { write: () => true } };
-  const exitCode = await runCli(["check", venuePath, "--account", "bob", "--instrument", "BTC-PERP", "--qty", "0.001", "--price", "65000"], io);
+  // a stream given as null is the process's own (nothing is written to stderr here)
+  const exitCode = await runCli(["check", venuePath, "--account", "bob", "--instrument", "BTC-PERP", "--qty", "0.001", "--price", "65000"], { ...io, stderr: null });
   return {
     cli: { exitCode, check: JSON.parse(printed) as unknown },
     accounts: engine.accounts(null).length, settlement: empty.toVenue().settlement, fund: empty.fund(),

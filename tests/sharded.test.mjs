@@ -4,6 +4,7 @@
 // changes no shard.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { spawnSync } from "node:child_process";
 import { MarginEngine, generateVenue } from "../build/index.js";
 import { expectMarginError } from "./helpers/margin-error.mjs";
 import { ShardedEngine, assignShards } from "../build/sharded-engine.js";
@@ -98,6 +99,19 @@ test("calls made without awaiting apply in order, each whole: a print refused af
   } finally {
     await sharded.close();
   }
+});
+
+test("a script run by node --input-type=module -e starts its shards: the workers are not given the script's input type", () => {
+  const build = new URL("../build/", import.meta.url).href;
+  const script = `import { ShardedEngine } from "${build}sharded-engine.js"; import { MarginEngine, generateVenue } from "${build}index.js";
+    const { venue, columns } = generateVenue({ accounts: 50, seed: 3 });
+    const one = await MarginEngine.fromVenue({ ...venue, accounts: [] }); one.loadColumns(columns);
+    const sharded = await ShardedEngine.create(venue, columns, { shards: 2 });
+    const [a, b] = [one.riskColumns(), await sharded.recompute()];
+    console.log(a.equityTotal === b.equity && a.maintenanceMarginTotal === b.maintenanceMargin ? "equal" : "different"); await sharded.close();`;
+  const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" });
+  assert.is(run.stderr, "");
+  assert.is(run.stdout, "equal\n");
 });
 
 test("families share a shard and shards stay even when parents are far away", async () => {

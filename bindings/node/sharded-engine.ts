@@ -31,7 +31,8 @@ class Shard {
   private readonly waiting: ((reply: Reply) => void)[] = [];
   private closed = false;
   constructor(readonly globalIndex: Int32Array) {
-    this.worker = new Worker(new URL("./shard-worker.js", import.meta.url));
+    // a worker inherits the process's options, and --input-type (a `node -e` script's) stops a file from starting
+    this.worker = new Worker(new URL("./shard-worker.js", import.meta.url), { execArgv: process.execArgv.filter((arg) => !arg.startsWith("--input-type")) });
     this.worker.on("message", (reply: Reply) => this.waiting.shift()!(reply));
     this.worker.on("error", (error) => {
       for (const resolve of this.waiting.splice(0)) resolve({ ok: false, message: String(error) });

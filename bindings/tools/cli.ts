@@ -9,7 +9,7 @@ import { fail, MarginError, oneLine } from "../core/errors.js";
 import { asArrayCopy } from "../core/json.js";
 import { benchCommand } from "./cli/bench.js";
 import { checkCommand } from "./cli/check.js";
-import { SIGNS, usageError, VENUE_NOTE, type CliIo, type Command } from "./cli/command.js";
+import { SIGNS, usageError, VENUE_NOTE, type CliIo, type Command, type Sink } from "./cli/command.js";
 import { demoCommand } from "./cli/demo.js";
 import { generateCommand } from "./cli/generate.js";
 import { liquidationsCommand } from "./cli/liquidations.js";
@@ -117,7 +117,7 @@ function errorLine(error: unknown): string {
 }
 
 /** Runs the command line on `argv` (without the program name); resolves to the exit code. */
-export async function runCli(argv: string[], given?: Partial<CliIo> | null): Promise<number> {
+export async function runCli(argv: string[], given?: { stdout?: Sink | null; stderr?: Sink | null } | null): Promise<number> {
   // a stream left out (or null) is the process's own
   const io: CliIo = { stdout: given?.stdout ?? process.stdout, stderr: given?.stderr ?? process.stderr };
   const stdout = watchedStdout(io.stdout);
