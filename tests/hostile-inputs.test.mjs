@@ -94,6 +94,11 @@ test("loadColumns: an id's getter that resizes or detaches a column's buffer can
   lots[0] = 1;
   engine.loadColumns(withLots(lots, () => {}));
   assert.equal(engine.toVenue().accounts.map((a) => [a.id, a.positions.length]), [["a", 1]]);
+  // a detached column of no rows is an empty column, as a new one would be
+  const emptied = new ArrayBuffer(8), detached = new Int32Array(emptied);
+  structuredClone(emptied, { transfer: [emptied] });
+  engine.loadColumns(oneAccount({ positionLots: detached, ids: ["b"] }));
+  assert.equal(engine.toVenue().accounts.map((a) => [a.id, a.positions.length]), [["b", 0]]);
 });
 
 test("loadColumns keeps the parents it judged: a shared buffer another thread rewrites cannot make an account its own parent", async () => {

@@ -71,9 +71,10 @@ const byteOffsetOf = Object.getOwnPropertyDescriptor(TYPED_ARRAY, "byteOffset")!
 /**
  * A view of exactly `length` elements over the buffer of `value`, a typed array of `type`'s kind:
  * a view that tracks a resizable or growable buffer's length would follow it past what was judged.
+ * An empty one is a new empty array (a detached buffer has a length of 0 and takes no view).
  */
-export function fixedLengthView<T extends ArrayBufferView>(value: T, type: new (buffer: ArrayBufferLike, byteOffset: number, length: number) => T, length: number): T {
-  return new type(bufferOf.call(value), byteOffsetOf.call(value), length);
+export function fixedLengthView<T extends ArrayBufferView>(value: T, type: { new (length: number): T; new (buffer: ArrayBufferLike, byteOffset: number, length: number): T }, length: number): T {
+  return length === 0 ? new type(0) : new type(bufferOf.call(value), byteOffsetOf.call(value), length);
 }
 
 export function asArray(value: unknown, field: string): unknown[] {
