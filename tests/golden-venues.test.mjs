@@ -36,17 +36,27 @@ test("Binance Cross Margin Pro: IM 75,327.1 and MM 31,330, both charged marginal
   assert.is(e.accountRaw("u").maintenanceMargin, money("31330"));
 });
 
+/**
+ * A published tier table `[upTo, rate, maintenance amount]` checked at every bound and midpoint:
+ * a perpetual at 100,000 per BTC held to each notional must need value × rate − amount.
+ * Returns the engine (account `n${k}` holds the k-th notional: midpoint then bound, tier by tier).
+ */
+async function maintenanceAcrossTiers(table, lotSize) {
+  const notionals = table.flatMap(([up], k) => [((k ? table[k - 1][0] : 0) + up) / 2, up]);
+  const e = await engineOf({ now: NOW, settlement: "USDT", underlyings: [{ id: "BTC", spot: "100000", vol: "0.5" }],
+    instruments: [{ id: "P", kind: "perp", underlying: "BTC", lotSize, mark: "100000", tiers: table.map(([up, mmf]) => ({ upTo: String(up), imf: "0.5", mmf })) }],
+    accounts: notionals.map((n, k) => ({ id: `n${k}`, collateral: { USDT: "100000000" }, positions: [{ instrument: "P", qty: String(n / 1e5), entry: "100000" }] })) });
+  notionals.forEach((n, k) => {
+    const [, rate, amount] = table.find(([up]) => n <= up);
+    assert.is(e.accountRaw(`n${k}`).maintenanceMargin, BigInt(n) * parseDecimal(rate, 6) - BigInt(amount) * 10n ** 6n, `${n}`);
+  });
+  return e;
+}
+
 // Bybit "Margin Parameters", BTCUSDT: MM = value × rate − deduction; the first 16 of its 20 tiers (the engine's limit).
 const BYBIT = [[2e6, "0.005", 0], [2.6e6, "0.0056", 1200], [3.2e6, "0.0063", 3020], [3.8e6, "0.0067", 4300], [4.4e6, "0.0071", 5820], [5e6, "0.0077", 8460], [5.6e6, "0.0091", 15460], [8.5e6, "0.01", 20500], [10e6, "0.013", 46000], [14e6, "0.015", 66000], [20e6, "0.016", 80000], [28e6, "0.02", 160000], [38e6, "0.025", 300000], [50e6, "0.029", 452000], [55e6, "0.03", 502000], [60e6, "0.035", 777000]];
 test("Bybit BTCUSDT risk limits: MM = value × MMR − deduction at every tier bound and midpoint", async () => {
-  const notionals = BYBIT.flatMap(([up], k) => [((k ? BYBIT[k - 1][0] : 0) + up) / 2, up]);
-  const e = await engineOf({ now: NOW, settlement: "USDT", underlyings: [{ id: "BTC", spot: "100000", vol: "0.5" }],
-    instruments: [{ id: "P", kind: "perp", underlying: "BTC", lotSize: "0.00001", mark: "100000", tiers: BYBIT.map(([up, mmf]) => ({ upTo: String(up), imf: "0.5", mmf })) }],
-    accounts: notionals.map((n, k) => ({ id: `n${k}`, collateral: { USDT: "100000000" }, positions: [{ instrument: "P", qty: String(n / 1e5), entry: "100000" }] })) });
-  notionals.forEach((n, k) => {
-    const [, rate, ded] = BYBIT.find(([up]) => n <= up);
-    assert.is(e.accountRaw(`n${k}`).maintenanceMargin, BigInt(n) * parseDecimal(rate, 6) - BigInt(ded) * 10n ** 6n, `${n}`);
-  });
+  const e = await maintenanceAcrossTiers(BYBIT, "0.00001");
   assert.is(e.accountRaw("n27").maintenanceMargin, money("998000")); // 50,000,000 × 2.9 % − 452,000
 });
 
@@ -54,14 +64,7 @@ test("Bybit BTCUSDT risk limits: MM = value × MMR − deduction at every tier b
 // 0, 250, 1,250, 2,250, 8,500, 33,500, 58,500, 214,750 and 839,750 — the engine's cumulative rule.
 const LN = [[50000, "0.005", 0], [100000, "0.01", 250], [200000, "0.02", 1250], [250000, "0.025", 2250], [500000, "0.05", 8500], [1000000, "0.1", 33500], [1250000, "0.125", 58500], [2500000, "0.25", 214750], [5000000, "0.5", 839750]];
 test("LN Exchange BTC-USDT: MM = value × rate − maintenance amount at every tier bound and midpoint", async () => {
-  const notionals = LN.flatMap(([up], k) => [((k ? LN[k - 1][0] : 0) + up) / 2, up]);
-  const e = await engineOf({ now: NOW, settlement: "USDT", underlyings: [{ id: "U", spot: "100000", vol: "0.5" }],
-    instruments: [{ id: "P", kind: "perp", underlying: "U", lotSize: "0.001", mark: "100000", tiers: LN.map(([up, mmf]) => ({ upTo: String(up), imf: "0.5", mmf })) }],
-    accounts: notionals.map((n, k) => ({ id: `n${k}`, collateral: { USDT: "10000000" }, positions: [{ instrument: "P", qty: String(n / 1e5), entry: "100000" }] })) });
-  notionals.forEach((n, k) => {
-    const [, rate, amount] = LN.find(([up]) => n <= up);
-    assert.is(e.accountRaw(`n${k}`).maintenanceMargin, BigInt(n) * parseDecimal(rate, 6) - BigInt(amount) * 10n ** 6n, `${n}`);
-  });
+  const e = await maintenanceAcrossTiers(LN, "0.001");
   assert.is(e.accountRaw("n17").maintenanceMargin, money("1660250")); // 5,000,000 × 50 % − 839,750
 });
 
