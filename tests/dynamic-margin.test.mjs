@@ -161,4 +161,24 @@ test("a venue written after prints and loaded with dynamic margin starts its est
   assert.is(loaded.scanRange("BTC"), switched.scanRange("BTC"));
 });
 
+test("the range charged is capped at 100 %, and at the grid's widest move within ±100 %", async () => {
+  // vol 10: the candidate is far above every cap
+  const rangeOf = async (params) => {
+    const engine = await MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", params: { ...DYNAMIC, ...params }, underlyings: [{ id: "U", spot: "100", vol: "10" }] });
+    return [engine.scanRange("U"), engine.scenarioGrid("U").map((s) => s.move)];
+  };
+  // extremeMultiple 0.5: 1 / 0.5 = 2 would put span16's regular moves at ±200 %; the cap is 1
+  const [named, namedMoves] = await rangeOf({ extremeMultiple: "0.5" });
+  assert.is(named, 1_000_000_000n);
+  assert.equal(namedMoves.slice(0, 12).filter((_, k) => k % 2 === 0), [0n, 333_333_333n, -333_333_333n, 666_666_667n, -666_666_667n, 1_000_000_000n]);
+  // extremeMultiple 3 at priceScan 0.3: the band's top ⌈1.25 × 0.3⌉ is past 1 / 3, which caps it
+  assert.is((await rangeOf({ priceScan: "0.3" }))[0], 333_333_333n);
+  // a custom grid of ±1 % at priceScan 0.16 could widen 16 times; the cap is still 1, its moves ±0.0625
+  const [custom, customMoves] = await rangeOf({ grid: [{ move: "0.01" }, { move: "-0.01" }] });
+  assert.equal([custom, customMoves], [1_000_000_000n, [62_500_000n, -62_500_000n]]);
+  // a calm venue charges 1.25 × priceScan: a move of 2e-9 scales to 2.5e-9, rounded half away from zero
+  const calm = await MarginEngine.fromVenue({ now: "2026-11-24T00:00:00Z", params: { ...DYNAMIC, priceScan: "0.2", grid: [{ move: "0.000000002" }, { move: "-0.000000002" }] }, underlyings: [{ id: "U", spot: "100", vol: "0.5" }] });
+  assert.equal([calm.scanRange("U"), calm.scenarioGrid("U").map((s) => s.move)], [250_000_000n, [3n, -3n]]);
+});
+
 test.run();

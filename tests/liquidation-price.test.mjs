@@ -115,4 +115,15 @@ test("a portfolio account under a correlation matrix that is not positive semi-d
   assert.is(await statusAt("199"), "restricted");
 });
 
+test("crossings as near below as above: the one below is reported", async () => {
+  // a short straddle at 1,000 with no option charges: equity 150,000 − 100 × |S − 1,000| meets MM 0 at 250 and 1,750, one unit beyond each
+  const option = (id, right) => ({ id, kind: "option", underlying: "U", right, strike: "1000", expiry: "2026-11-24T01:00:00Z", lotSize: "1", mark: "0" });
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z", params: { optMm: "0", optIm: "0", optImMin: "0" }, underlyings: [{ id: "U", spot: "1000", vol: "0.01" }],
+    instruments: [option("C", "call"), option("P", "put")],
+    accounts: [{ id: "a", collateral: { USD: "150000" }, positions: [{ instrument: "C", qty: "-100", entry: "0" }, { instrument: "P", qty: "-100", entry: "0" }] }],
+  });
+  assert.equal(engine.account("a").liquidationPrice, { U: "249.99999999" });
+});
+
 test.run();

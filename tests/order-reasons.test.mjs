@@ -40,4 +40,15 @@ test("an order past the last tier that leaves IM as it was is OVER_TIER_LIMIT, s
   }
 });
 
+test("an order through zero grows a position past its last tier only past the size it had", async () => {
+  // long 15 at 100 (notional 1,500) under a last tier of 1,200: selling 30 leaves short 15, selling 31 short 16
+  const engine = await MarginEngine.fromVenue({
+    now: "2026-11-24T00:00:00Z", underlyings: [{ id: "U", spot: "100", vol: "0.5" }],
+    instruments: [{ id: "P", kind: "perp", underlying: "U", lotSize: "1", mark: "100", tiers: [{ upTo: "1200", imf: "0.01", mmf: "0.005" }] }],
+    accounts: [{ id: "a", collateral: { USD: "100000" }, positions: [{ instrument: "P", qty: "15", entry: "100" }] }],
+  });
+  const reason = (qty) => engine.checkOrder({ account: "a", instrument: "P", qty, price: "100" }).reason;
+  assert.equal([reason("-30"), reason("-31"), reason("1")], [null, "OVER_TIER_LIMIT", "OVER_TIER_LIMIT"]);
+});
+
 test.run();
