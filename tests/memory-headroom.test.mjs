@@ -5,6 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { readFileSync } from "node:fs";
 import { MarginEngine, generateVenue } from "../build/index.js";
+import { expectRefusedUnchanged } from "./helpers/margin-error.mjs";
 
 const VENUE = readFileSync(new URL("../examples/venue.json", import.meta.url), "utf8");
 const MiB = 2 ** 20;
@@ -166,6 +167,46 @@ test("pre-trade checks on a full memory never trap: a trial that needs room to i
     assert.equal(engine.snapshot(), before, `${n} accounts: the checks changed nothing`);
   }
   assert.ok(refusedAtLargest > 0, `${largest} accounts: ${refusedAtLargest} checks refused`);
+});
+
+test("a queue the memory cannot hold is refused at maximumMemory, never a trap: the engine unchanged, and liquidated once restored under a larger limit", async () => {
+  // 50,000 accounts short a lot each, loaded at the least maximumMemory that takes them, then all made bankrupt by two prints
+  const n = 50_000, PAGE = 65_536, now = Date.parse("2026-11-24T00:00:00Z");
+  const venue = {
+    now: "2026-11-24T00:00:00Z", underlyings: [{ id: "BTC", spot: "65000", vol: "0.5" }], assets: [{ id: "EUR", price: "1", haircut: "0.1" }],
+    instruments: [{ id: "BP", kind: "perp", underlying: "BTC", lotSize: "0.001", mark: "65000", tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }] }],
+  };
+  const batch = {
+    count: n, mode: new Uint8Array(n), parent: new Int32Array(n).fill(-1), positionOffsets: Uint32Array.from({ length: n + 1 }, (_, k) => k),
+    positionInstrument: new Uint16Array(n), positionLots: new Int32Array(n).fill(-1), positionEntry: new BigInt64Array(n).fill(6_500_000_000_000n),
+    collateralOffsets: Uint32Array.from({ length: n + 1 }, (_, k) => k), collateralAsset: new Uint8Array(n).fill(1), collateralAmount: new BigInt64Array(n).fill(1_300_000_000n),
+  };
+  const loaded = async (pages) => {
+    const engine = await MarginEngine.fromVenue(venue, { maximumMemory: pages * PAGE });
+    try {
+      engine.loadColumns(batch);
+      return engine;
+    } catch (error) {
+      if (error?.name !== "MarginError") throw error;
+      return null;
+    }
+  };
+  let low = 16, high = 1024;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (await loaded(mid)) high = mid;
+    else low = mid + 1;
+  }
+  const engine = await loaded(low);
+  engine.setPrice("BTC", "80000", now + 1000);
+  engine.setPrice("BP", "80000", now + 1000);
+  assert.is(engine.runningTotals().statusCounts.bankrupt, n);
+  for (const read of [() => engine.queueOrder(), () => engine.liquidationQueue(), () => engine.liquidate()]) {
+    await expectRefusedUnchanged(engine, read, { code: "OUT_OF_RANGE", field: "maximumMemory" });
+  }
+  const roomy = await MarginEngine.restore(engine.snapshot());
+  assert.is(roomy.queueOrder().accounts.length, n);
+  assert.is(roomy.liquidate().queue.length, n);
 });
 
 test.run();

@@ -23,6 +23,11 @@ const ACCOUNT_TABLE = [
   Col.AccountCacheStart, Col.AccountCacheCapacity,
 ];
 const POSITION_BYTES = 14, COLLATERAL_BYTES = 9;
+/**
+ * Bytes the liquidation queue takes an entry (assembly/risk/queue.ts): its account, equity and MM,
+ * and the sort's key and four spare columns, all reserved together to the same capacity.
+ */
+const QUEUE_ENTRY_BYTES = 4 + 8 + 8 + 8 + 8 + 4 + 8 + 8;
 const CACHE_WORD_BYTES = 2 ** COLUMN_SHIFTS[Col.CacheWords];
 
 /** An account's segment of one arena (assembly/store/books.ts): where its count and room are kept, how it grows. */
@@ -96,6 +101,11 @@ export class MemoryGuard {
     const appended = this.grown(Col.CacheWords, used + moved);
     if (!w.cacheCompactionPossible(moved)) return appended;
     return appended + (used - w.cacheHoleWords()) * CACHE_WORD_BYTES;
+  }
+
+  /** Bytes the liquidation queue allocates to hold `entries` accounts: 0 when it has room. */
+  queue(entries: number): number {
+    return this.grown(Col.QueueAccounts, entries, QUEUE_ENTRY_BYTES);
   }
 
   /** Bytes an edit could allocate that ends with `accounts` accounts, inserting a position and/or a balance into an account (−1: none). */

@@ -66,10 +66,10 @@ export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, opti
   const memory = new MemoryGuard(wasm, views, refresh);
   const catalog = new Catalog(wasm, views, refresh, memory, { now, settlement, params, paramOverrides });
   const book = new AccountBook(wasm, views, catalog, refresh, memory);
-  const results = new Results(wasm, views, refresh);
+  const results = new Results(wasm, views, refresh, memory);
   const greeks = new GreekSums(wasm, views, catalog);
   const priceSearch = new LiquidationPriceSearch(wasm, views, catalog);
-  const liquidator = new Liquidator(wasm, views, catalog, book, fund);
+  const liquidator = new Liquidator(wasm, views, catalog, book, results, fund);
   const expiry = new Expiry(wasm, views, catalog, book, refresh, memory);
   const orders = new Orders(wasm, views, catalog, book, refresh, expiry, memory);
   return {

@@ -4,7 +4,8 @@
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import type { Refresh } from "./refresh.js";
-import { STATUS_NAMES } from "../core/constants.generated.js";
+import { STATUS_BANKRUPT, STATUS_LIQUIDATABLE, STATUS_NAMES } from "../core/constants.generated.js";
+import type { MemoryGuard } from "./memory.js";
 import type { AccountStatus, RawAccountRisk, RiskColumns } from "./types.js";
 
 /** Exact venue sums, raw money. */
@@ -15,7 +16,18 @@ export class Results {
     private readonly wasm: WasmExports,
     private readonly views: ColumnViews,
     private readonly refresh: Refresh,
+    private readonly memory: MemoryGuard,
   ) {}
+
+  /**
+   * Lays the liquidation queue out in the module (stored results must be current) and returns its
+   * length. It is not reserved ahead (it grows with the accounts queued): an engine whose memory
+   * cannot hold it refuses at maximumMemory, nothing changed, where the module would trap.
+   */
+  buildQueue(): number {
+    this.memory.ensure(this.memory.queue(this.wasm.statusCount(STATUS_LIQUIDATABLE) + this.wasm.statusCount(STATUS_BANKRUPT)), "maximumMemory");
+    return this.wasm.buildQueue();
+  }
 
   /** Evaluates account `a` now (stored results must be current) and returns its raw risk. */
   evaluate(a: number): RawAccountRisk {
@@ -71,7 +83,7 @@ export class Results {
   /** Liquidatable and bankrupt accounts in exact health order, with their raw equity and MM. */
   queueOrder(): { accounts: Int32Array; equity: BigInt64Array; maintenanceMargin: BigInt64Array } {
     this.refresh.refresh();
-    const length = this.wasm.buildQueue();
+    const length = this.buildQueue();
     return {
       accounts: this.views.i32(Col.QueueAccounts).slice(0, length),
       equity: this.views.i64(Col.QueueEquity).slice(0, length),

@@ -19,6 +19,7 @@ import { Col, type ColumnViews } from "../../module/views.js";
 import type { WasmExports } from "../../module/wasm.js";
 import type { AccountBook } from "../accounts.js";
 import type { Catalog } from "../catalog.js";
+import type { Results } from "../results.js";
 import { Deleverager } from "./adl.js";
 import { Allowance } from "./allowance.js";
 import { CollateralSeller } from "./collateral.js";
@@ -40,6 +41,7 @@ export class Liquidator {
     private readonly views: ColumnViews,
     private readonly catalog: Catalog,
     book: AccountBook,
+    private readonly results: Results,
     /** The insurance fund, raw money. */
     public fund: bigint,
   ) {
@@ -76,7 +78,7 @@ export class Liquidator {
 
   /** The queue in liquidation order (the module's exact order; stored results must be current). */
   order(): number[] {
-    const n = this.wasm.buildQueue();
+    const n = this.results.buildQueue();
     return Array.from(this.views.i32(Col.QueueAccounts).subarray(0, n));
   }
 }
