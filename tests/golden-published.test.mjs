@@ -4,24 +4,11 @@
 // how, and the assertion checks the engine's figure and the published one side by side.
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { MarginEngine } from "../build/index.js";
-import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
-import { engineTables } from "./helpers/engine-tables.mjs";
+import { engineCheckedByTwin as engineOf } from "./helpers/twin-checked.mjs";
 
 const NOW = "2026-11-24T00:00:00Z";
 const money = (s) => parseDecimal(s, 6);
-
-/** The engine for a venue, every account checked against the twin (equity, IM, MM, status). */
-async function engineOf(venue) {
-  const engine = await MarginEngine.fromVenue(venue);
-  const twin = referenceVenueRisk(venue, engineTables(engine));
-  for (const want of twin.accounts) {
-    const got = engine.accountRaw(want.id);
-    assert.equal(got, { equity: want.equity, initialMargin: want.initialMargin, maintenanceMargin: want.maintenanceMargin, status: want.status }, want.id);
-  }
-  return engine;
-}
 
 // Source: Lawrence G. McMillan, "Options as a Strategic Investment", chapter 34 "Futures and
 // Futures Options", the SPAN examples: an S&P 500 future at $500 a point whose maintenance

@@ -6,20 +6,11 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { MarginEngine } from "../build/index.js";
-import { referenceVenueRisk } from "./reference/standard-margin.mjs";
 import { parseDecimal } from "./reference/decimal.mjs";
-import { engineTables } from "./helpers/engine-tables.mjs";
+import { engineCheckedByTwin as engineOf } from "./helpers/twin-checked.mjs";
 
 const NOW = "2026-11-24T00:00:00Z", T0 = Date.parse(NOW), DAY = 86_400_000;
 const money = (s) => parseDecimal(s, 6);
-async function engineOf(venue) {
-  const engine = await MarginEngine.fromVenue(venue);
-  for (const want of referenceVenueRisk(venue, engineTables(engine)).accounts) {
-    const got = engine.accountRaw(want.id);
-    assert.equal(got, { equity: want.equity, initialMargin: want.initialMargin, maintenanceMargin: want.maintenanceMargin, status: want.status }, want.id);
-  }
-  return engine;
-}
 const perp = (id, underlying, mark, tiers) => ({ id, kind: "perp", underlying, lotSize: "0.001", mark, tiers });
 
 // Binance Margin, "Cross Margin Pro Position Tiers" (binance.com/en/margin-fee), Example: 13 BTC at 30,000 and 13 ETH at
