@@ -14,6 +14,7 @@ import { maxBig } from "../core/decimal.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import { ratesFall } from "../venue/reference.js";
+import { PORTFOLIO_MODE } from "../venue/accounts.js";
 import type { Catalog } from "./catalog.js";
 
 /** The search stays within ±99 % of the index, and within the price limit. */
@@ -93,7 +94,7 @@ export class LiquidationPriceSearch {
    */
   private crossesMoreThanOnce(a: number, u: number, held: ReadonlySet<number>): boolean {
     const v = this.views;
-    if (this.catalog.params.correlation !== null && v.u8(Col.AccountMode)[a] === 1 && held.size > 1) return true;
+    if (this.catalog.params.correlation !== null && v.u8(Col.AccountMode)[a] === PORTFOLIO_MODE && held.size > 1) return true;
     const start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
     const instruments = v.u16(Col.PositionInstrument), underlyings = v.i32(Col.InstrumentUnderlying);
     for (let p = start; p < end; p++) {

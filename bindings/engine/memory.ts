@@ -24,10 +24,11 @@ const ACCOUNT_TABLE = [
 ];
 const POSITION_BYTES = 14, COLLATERAL_BYTES = 9;
 /**
- * Bytes the liquidation queue takes an entry (assembly/risk/queue.ts): its account, equity and MM,
- * and the sort's key and four spare columns, all reserved together to the same capacity.
+ * Bytes the liquidation queue takes an entry (assembly/risk/queue.ts): its account, equity and MM
+ * columns, the sort's spare copy of each, and its u64 key and spare key, all reserved together to
+ * the same capacity.
  */
-const QUEUE_ENTRY_BYTES = 4 + 8 + 8 + 8 + 8 + 4 + 8 + 8;
+const QUEUE_ENTRY_BYTES = 2 * [Col.QueueAccounts, Col.QueueEquity, Col.QueueMaintenanceMargin].reduce((sum, id) => sum + (1 << COLUMN_SHIFTS[id]), 0) + 2 * 8;
 const CACHE_WORD_BYTES = 2 ** COLUMN_SHIFTS[Col.CacheWords];
 
 /** An account's segment of one arena (assembly/store/books.ts): where its count and room are kept, how it grows. */
