@@ -25,7 +25,7 @@ export const MAX_COLLATERAL_VALUE: i64 = 100_000_000_000 * MONEY_SCALE; // money
 export const MAX_COLLATERAL_PER_ACCOUNT: i32 = 16; // count
 
 /** Tiers per instrument, and the largest `upTo` bound (1e10 settlement units). */
-export const MAX_TIERS: i32 = 16; // count
+export const MAX_TIERS: i32 = 64; // count
 export const MAX_TIER_BOUND: i64 = 10_000_000_000 * MONEY_SCALE; // money
 /** vol and iv. */
 export const MAX_VOL: i64 = 10 * FRACTION_SCALE; // fraction

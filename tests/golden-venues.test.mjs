@@ -44,11 +44,12 @@ async function maintenanceAcrossTiers(table, lotSize) {
   return e;
 }
 
-// Bybit "Margin Parameters", BTCUSDT: MM = value × rate − deduction; the first 16 of its 20 tiers (the engine's limit).
-const BYBIT = [[2e6, "0.005", 0], [2.6e6, "0.0056", 1200], [3.2e6, "0.0063", 3020], [3.8e6, "0.0067", 4300], [4.4e6, "0.0071", 5820], [5e6, "0.0077", 8460], [5.6e6, "0.0091", 15460], [8.5e6, "0.01", 20500], [10e6, "0.013", 46000], [14e6, "0.015", 66000], [20e6, "0.016", 80000], [28e6, "0.02", 160000], [38e6, "0.025", 300000], [50e6, "0.029", 452000], [55e6, "0.03", 502000], [60e6, "0.035", 777000]];
+// Bybit "Margin Parameters", BTCUSDT: MM = value × rate − deduction, all 20 tiers.
+const BYBIT = [[2e6, "0.005", 0], [2.6e6, "0.0056", 1200], [3.2e6, "0.0063", 3020], [3.8e6, "0.0067", 4300], [4.4e6, "0.0071", 5820], [5e6, "0.0077", 8460], [5.6e6, "0.0091", 15460], [8.5e6, "0.01", 20500], [10e6, "0.013", 46000], [14e6, "0.015", 66000], [20e6, "0.016", 80000], [28e6, "0.02", 160000], [38e6, "0.025", 300000], [50e6, "0.029", 452000], [55e6, "0.03", 502000], [60e6, "0.035", 777000], [65e6, "0.036", 837000], [70e6, "0.038", 967000], [75e6, "0.04", 1107000], [80e6, "0.045", 1482000]];
 test("Bybit BTCUSDT risk limits: MM = value × MMR − deduction at every tier bound and midpoint", async () => {
   const e = await maintenanceAcrossTiers(BYBIT, "0.00001");
   assert.is(e.accountRaw("n27").maintenanceMargin, money("998000")); // 50,000,000 × 2.9 % − 452,000
+  assert.is(e.accountRaw("n39").maintenanceMargin, money("2118000")); // 80,000,000 × 4.5 % − 1,482,000
 });
 
 // LN Exchange "Margining", its BTC-USDT table: nine tiers from 0.5 % to 50 % with maintenance amounts

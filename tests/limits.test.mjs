@@ -10,18 +10,20 @@ import { parseDecimal } from "./reference/decimal.mjs";
 
 const NOW = "2026-11-24T00:00:00Z";
 const MAX_PRICE = "10000000000";
+const MAX_TIERS = 64;
 
+/** `count` brackets of equal width ending exactly at the 1e10 bound, rates rising to below 1. */
 function tiers(count) {
+  const width = 10_000_000_000 / count, step = 0.95 / count;
   return Array.from({ length: count }, (_, k) => ({
-    upTo: String((k + 1) * 625_000_000), // 16 brackets end exactly at 1e10
-    imf: (0.02 + k * 0.05).toFixed(2), mmf: (0.01 + k * 0.05).toFixed(2),
+    upTo: String((k + 1) * width), imf: (0.02 + k * step).toFixed(6), mmf: (0.01 + k * step).toFixed(6),
   }));
 }
 
-/** 64 perps on one underlying at the price limit and 16 assets at the collateral value limit. */
+/** 64 perps on one underlying at the price limit, each with the most tiers, and 16 assets at the collateral value limit. */
 function extremeVenue({ side, loans }) {
   const instruments = Array.from({ length: 64 }, (_, k) => ({
-    id: `P${k}`, kind: "perp", underlying: "X", lotSize: "1", mark: MAX_PRICE, tiers: tiers(16),
+    id: `P${k}`, kind: "perp", underlying: "X", lotSize: "1", mark: MAX_PRICE, tiers: tiers(MAX_TIERS),
   }));
   const assets = [{ id: "USD", price: "1", haircut: "0" }];
   for (let k = 0; k < 15; k++) assets.push({ id: `A${k}`, price: MAX_PRICE, haircut: "0.999999999" });
@@ -64,6 +66,27 @@ test("an account built from maxima computes exactly (shorts and loans)", async (
 });
 
 const expectRejected = (fn, field) => expectMarginError(fn, { code: "OUT_OF_RANGE", field });
+
+test("tiers per instrument: 64 load and charge every bracket, 65 are refused naming the field, nothing changed", async () => {
+  const perp = (id, count) => ({ id, kind: "perp", underlying: "X", lotSize: "1", mark: "100", tiers: tiers(count) });
+  const venue = (count) => ({
+    now: NOW, underlyings: [{ id: "X", spot: "100", vol: "0.5" }], instruments: [perp("P", count)],
+    accounts: [{ id: "a", collateral: { USD: "10000000000" }, positions: [{ instrument: "P", qty: "-100000000", entry: "100" }] }],
+  });
+  const engine = await MarginEngine.fromVenue(venue(MAX_TIERS));
+  // a notional of exactly 1e10 fills every bracket: MM = Σ width × (0.01 + k × step), IM likewise from 0.02
+  const expected = referenceVenueRisk(venue(MAX_TIERS), { optionModelValue: () => 0n }).accounts[0];
+  const got = engine.accountRaw("a");
+  assert.is(got.maintenanceMargin, expected.maintenanceMargin);
+  assert.is(got.initialMargin, expected.initialMargin);
+  const width = 10_000_000_000n / BigInt(MAX_TIERS);
+  const rates = tiers(MAX_TIERS).map((t) => parseDecimal(t.mmf, 9));
+  assert.is(got.maintenanceMargin, rates.reduce((sum, r) => sum + width * r, 0n) / 1000n, "Σ bracket × rate, exact in µ");
+  await expectMarginError(() => MarginEngine.fromVenue(venue(MAX_TIERS + 1)), { code: "OUT_OF_RANGE", field: "instruments[0].tiers" });
+  await expectRefusedUnchanged(engine, () => engine.upsertInstrument(perp("Q", MAX_TIERS + 1)), { code: "OUT_OF_RANGE", field: "instrument.tiers" });
+  engine.upsertInstrument(perp("Q", MAX_TIERS));
+  assert.equal((await MarginEngine.restore(engine.snapshot())).snapshot(), engine.snapshot());
+});
 
 test("an option whose model value passes the price bound (a negative rate over a year or two) is valued at its mark, not at 0", async () => {
   const venue = (rate, expiry) => ({

@@ -5,7 +5,7 @@
 // (assembly/store/headroom.ts). A block memory cannot grow to hold traps before anything changed;
 // the edit is then refused with OUT_OF_RANGE, the state as it was.
 import { fail } from "../core/errors.js";
-import { MAX_COLLATERAL_PER_ACCOUNT, MAX_POSITIONS_PER_ACCOUNT } from "../core/constants.generated.js";
+import { MAX_COLLATERAL_PER_ACCOUNT, MAX_POSITIONS_PER_ACCOUNT, MAX_TIERS } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { COLUMN_SHIFTS } from "../module/layout.generated.js";
 import type { WasmExports } from "../module/wasm.js";
@@ -164,14 +164,14 @@ export class MemoryGuard {
   }
 
   /**
-   * Bytes adding `extra` reference rows of each kind (and 16 tiers each) could allocate, and the
+   * Bytes adding `extra` reference rows of each kind (and MAX_TIERS tiers each) could allocate, and the
    * next read's preparation of them: every reference column grown by half again (the most one
    * growth step takes) and the exposure index rebuilt whole. With `extra` 0, what a new engine
    * needs for the rows it was built with.
    */
   reference(counts: { underlyings: number; assets: number; instruments: number; tiers: number; scenarios: number; accounts: number }, extra: 0 | 1): number {
     const u = counts.underlyings + extra, i = counts.instruments + extra, s = counts.scenarios;
-    const rows = i * (INSTRUMENT_BYTES + 16 * s) + u * (UNDERLYING_BYTES + 16 * s + 16 * u) + (counts.assets + extra) * ASSET_BYTES + (counts.tiers + 16 * extra) * TIER_BYTES;
+    const rows = i * (INSTRUMENT_BYTES + 16 * s) + u * (UNDERLYING_BYTES + 16 * s + 16 * u) + (counts.assets + extra) * ASSET_BYTES + (counts.tiers + MAX_TIERS * extra) * TIER_BYTES;
     return 1.5 * rows + this.wasm.exposureStrideFor(counts.accounts) * u * 4;
   }
 

@@ -65,8 +65,9 @@ export function randomVenue(seed, { accounts = 200 } = {}) {
     const linear = int(1, 4), options = int(0, 8) + (chance(0.1) ? 40 : 0);
     for (let k = 0; k < linear; k++) {
       let bound = 0n;
-      const tiers = Array.from({ length: chance(0.2) ? 16 : int(1, 5) }, () => {
-        bound += big(1n, 6n * 10n ** 14n); // 16 brackets stay under the 1e10 bound
+      const count = chance(0.2) ? pick([16, 64]) : int(1, 5);
+      const tiers = Array.from({ length: count }, () => {
+        bound += big(1n, 10n ** 16n / BigInt(Math.max(count, 16))); // the brackets stay under the 1e10 bound (1e16 at scale 1e6)
         const imf = big(0n, F);
         return { upTo: bound, imf, mmf: big(0n, imf) };
       });
