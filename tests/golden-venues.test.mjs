@@ -11,7 +11,7 @@ import { engineCheckedByTwin as engineOf } from "./helpers/twin-checked.mjs";
 
 const NOW = "2026-11-24T00:00:00Z", T0 = Date.parse(NOW), DAY = 86_400_000;
 const money = (s) => parseDecimal(s, 6);
-const perp = (id, underlying, mark, tiers) => ({ id, kind: "perp", underlying, lotSize: "0.001", mark, tiers });
+const perp = (id, underlying, mark, tiers, lotSize = "0.001") => ({ id, kind: "perp", underlying, lotSize, mark, tiers });
 
 // Binance Margin, "Cross Margin Pro Position Tiers" (binance.com/en/margin-fee), Example: 13 BTC at 30,000 and 13 ETH at
 // 3,000 borrowed; IM = 50,000×11.12% + 50,000×14.29% + 290,000×20% + 30,000×11.12% + 9,000×14.29% = 75,327.1;
@@ -83,6 +83,76 @@ test("Binance liquidation-price formula: cross-bracket and cross-margin", async 
 });
 
 const iso = (days) => new Date(T0 + Math.round(days * DAY)).toISOString();
+// WhiteBIT "Futures leverage terms" (whitebit.kz, collateral brackets), its example: 1,200,000,000 USDT at 100x over eight
+// brackets (600,000 at 100x, 6,000,000 at 50x, 20,000,000 at 20x, 200,000,000 at 10x, 400,000,000 at 5x, 700,000,000 at
+// 3x, 1,000,000,000 at 2x, the rest at 1x) → IM 508,814,000. 1/3 has no 9-decimal rate: 0.333333333 charges 0.1 less.
+test("WhiteBIT's eight brackets: IM 508,814,000, less 0.1 for the 3x bracket's 9-decimal rate", async () => {
+  const tiers = [[600000, "0.01"], [6000000, "0.02"], [20000000, "0.05"], [200000000, "0.1"], [400000000, "0.2"], [700000000, "0.333333333"], [1000000000, "0.5"], [1200000000, "1"]]
+    .map(([upTo, imf]) => ({ upTo: String(upTo), imf, mmf: "0.005" }));
+  const e = await engineOf({ now: NOW, settlement: "USDT", underlyings: [{ id: "U", spot: "100000", vol: "0.5" }],
+    instruments: [perp("P", "U", "100000", tiers, "0.01")],
+    accounts: [{ id: "a", collateral: { USDT: "1000000000" }, positions: [{ instrument: "P", qty: "12000", entry: "100000" }] }] });
+  assert.is(e.accountRaw("a").initialMargin, money("508814000") - money("0.1"));
+});
+
+// Binance FAQ "How to avoid liquidation" (support/faq/25edcd7fe0e544839d0847b8cbb2e400): a 500 USDT wallet and a
+// 1,000 USDT long at 50,000 (20x), bracket 0.4 % with no maintenance amount → liquidation price 25,100.40
+// (500 / (0.02 × 0.996) = 25,100.4016…; the engine reports the last price unit still above the line, to the 1e-8).
+test("Binance FAQ: 500 USDT and 0.02 BTC long at 50,000 → liquidation price 25,100.40", async () => {
+  const e = await engineOf({ now: NOW, settlement: "USDT", underlyings: [{ id: "BTC", spot: "50000", vol: "0.5" }],
+    instruments: [perp("P", "BTC", "50000", [{ upTo: "50000", imf: "0.05", mmf: "0.004" }, { upTo: "250000", imf: "0.05", mmf: "0.005" }])],
+    accounts: [{ id: "a", collateral: { USDT: "500" }, positions: [{ instrument: "P", qty: "0.02", entry: "50000" }] }] });
+  const price = e.account("a").liquidationPrice.BTC;
+  assert.is(price, "25100.40164999");
+  assert.is(Number(price).toFixed(2), "25100.40");
+});
+
+// BIT Help Center "Margin Rules for USDT Margined Options", regular mode example: ETH-USDT-17NOV23-1850-P, index 2,098,
+// mark 2.4: IM 212.2 and MM 159.75 a unit, so 50 short puts need IM 10,610 and MM 7,987.5 (the default option rates).
+test("BIT's short put: IM 10,610 and MM 7,987.5 on 50 ETH of 1,850 puts", async () => {
+  const e = await engineOf({ now: NOW, settlement: "USDT", underlyings: [{ id: "ETH", spot: "2098", vol: "0.6" }],
+    instruments: [{ id: "P1850", kind: "option", underlying: "ETH", right: "put", strike: "1850", expiry: "2026-12-08T08:00:00Z", lotSize: "0.1", mark: "2.4" }],
+    accounts: [{ id: "s", collateral: { USDT: "100000" }, positions: [{ instrument: "P1850", qty: "-50", entry: "2.4" }] }] });
+  assert.is(e.accountRaw("s").initialMargin, money("10610"));
+  assert.is(e.accountRaw("s").maintenanceMargin, money("7987.5"));
+});
+
+// Bybit Help Center "How to calculate Bankruptcy Price": a long of 1 BTC at 10,000 with 50x leverage goes bankrupt at
+// 10,000 × (1 − 2 %) = 9,800. Closed out at a mark of 9,700 with an empty fund, its opponent is deleveraged at 9,800.
+test("Bybit's bankruptcy price 9,800 is the ADL fill price", async () => {
+  const e = await engineOf({ now: NOW, settlement: "USDT", insuranceFund: "0", underlyings: [{ id: "BTC", spot: "9700", vol: "0.5" }],
+    instruments: [perp("P", "BTC", "9700", [{ upTo: "2000000", imf: "0.02", mmf: "0.005" }])],
+    accounts: [
+      { id: "long", collateral: { USDT: "200" }, positions: [{ instrument: "P", qty: "1", entry: "10000" }] },
+      { id: "short", collateral: { USDT: "10000" }, positions: [{ instrument: "P", qty: "-1", entry: "11000" }] }] });
+  const [fill] = e.liquidate().queue[0].adl;
+  assert.equal([fill.account, fill.qty, fill.price, fill.amount], ["short", "-1", "9800", "100"]);
+});
+
+// Bybit Help Center "Liquidation Price (USDT Contract)", cross margin example 1: 2 BTC long at 10,000, IM 1 %, MM 0.5 %,
+// 2,000 available (2,200 in the wallet) → 8,950, MM held at the entry's notional. The engine charges MM at the price
+// (§15): 8,950 − 0.005 × 1,050 / 0.995 = 8,944.7236…; at a mark of 8,950 the equity is Bybit's 100 and MM 89.5.
+test("Bybit's cross-margin liquidation price: 8,950 published, 8,944.72 with MM at the price", async () => {
+  const venue = (mark) => ({ now: NOW, settlement: "USDT", underlyings: [{ id: "BTC", spot: mark, vol: "0.5" }],
+    instruments: [perp("P", "BTC", mark, [{ upTo: "2000000", imf: "0.01", mmf: "0.005" }])],
+    accounts: [{ id: "a", collateral: { USDT: "2200" }, positions: [{ instrument: "P", qty: "2", entry: "10000" }] }] });
+  assert.is((await engineOf(venue("10000"))).account("a").liquidationPrice.BTC, "8944.72361849");
+  assert.equal((await engineOf(venue("8950"))).accountRaw("a"), { equity: money("100"), initialMargin: money("179"), maintenanceMargin: money("89.5"), status: "restricted" });
+});
+
+// Deribit "Inverse Options" trade examples, settled here in USD: a 10,000 call delivered at 12,500 pays 2,500, a 10,000
+// put delivered at 5,000 pays 5,000, and a put at 10,001 or a call at 9,999 expires worthless.
+test("Deribit's expiry examples: 2,500, 5,000 and twice nothing", async () => {
+  const expiry = "2026-11-24T08:00:00Z", T = Date.parse(expiry);
+  const e = await engineOf({ now: NOW, settlement: "USD", underlyings: ["A", "B", "C", "D"].map((id) => ({ id, spot: "10000", vol: "0.5" })),
+    instruments: [["CA", "A", "call"], ["PB", "B", "put"], ["PC", "C", "put"], ["CD", "D", "call"]]
+      .map(([id, underlying, right]) => ({ id, kind: "option", underlying, right, strike: "10000", expiry, lotSize: "1", mark: "500" })),
+    accounts: [["l1", "CA", "1"], ["l2", "PB", "1"], ["s3", "PC", "-1"], ["s4", "CD", "-1"]]
+      .map(([id, instrument, qty]) => ({ id, collateral: { USD: "100000" }, positions: [{ instrument, qty, entry: "500" }] })) });
+  for (const [u, price] of [["A", "12500"], ["B", "5000"], ["C", "10001"], ["D", "9999"]]) e.setPrice(u, price, T);
+  assert.equal(e.settleExpired(T).positions.map((p) => [p.account, p.amount]), [["l1", "2500"], ["l2", "5000"], ["s3", "0"], ["s4", "0"]]);
+});
+
 async function model(S, K, r, vol, days, lotSize = "1") {
   const ins = ["call", "put"].map((right) => ({ id: right, kind: "option", underlying: "U", right, strike: K, expiry: iso(days), lotSize, mark: "0" }));
   return MarginEngine.fromVenue({ now: NOW, underlyings: [{ id: "U", spot: S, vol, rate: r }], instruments: ins });
