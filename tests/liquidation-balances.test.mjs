@@ -103,4 +103,35 @@ for (const [name, venue] of [["a cap", CAPPED_WHALE], ["depth", SHALLOW_WHALE]])
   assert.equal(engine.toVenue().accounts[0], { id: "whale", mode: "standard", collateral: {}, positions: [] });
 });
 
+/**
+ * A bankrupt account at −9,500,000,000 USD holding 10,000,000 X at 1,000 and a long perp that realizes −1,000,000,000:
+ * a per-account cap of 1,000,000,000 lets the perp close and no X be sold, so the loss would take the balance past its bound.
+ */
+const CAPPED_COLLATERAL = {
+  now: NOW, settlement: "USD", params: { maxLiquidationNotionalPerAccount: "1000000000" },
+  assets: [{ id: "USD", price: "1" }, { id: "X", price: "1000", haircut: "0" }],
+  underlyings: [{ id: "U", spot: "1000000000", vol: "0.5" }],
+  instruments: [{ id: "P", kind: "perp", underlying: "U", lotSize: "1", mark: "1000000000", tiers: [{ upTo: "10000000000", imf: "0.1", mmf: "0.05" }] }],
+  insuranceFund: "0",
+  accounts: [{ id: "w", collateral: { USD: "-9500000000", X: "10000000" }, positions: [{ instrument: "P", qty: "1", entry: "2000000000" }] }],
+};
+
+test("a bankrupt close-out whose cap leaves collateral unsold settles the loss its balance cannot hold, rather than being put back every pass", async () => {
+  const engine = await MarginEngine.fromVenue(CAPPED_COLLATERAL);
+  const before = wealth(engine);
+  const twin = referencePass(CAPPED_COLLATERAL, engineTables(engine));
+  const report = engine.liquidate();
+  assert.equal(report.skipped, [], "not put back");
+  const [entry] = report.queue;
+  assert.equal(entry.orders.map((o) => [o.instrument, o.qty]), [["P", "-1"]]);
+  assert.equal([entry.cutShort, entry.bankruptcy, entry.deficit, report.badDebt], [true, true, "500000000", "500000000"]);
+  // the balance takes the bound's floor, X is kept: equity 0, the deficit written off, money conserved
+  assert.equal(engine.toVenue().accounts[0].collateral, { USD: "-10000000000", X: "10000000" });
+  assert.is(engine.accountRaw("w").equity, 0n);
+  assert.is(wealth(engine) - before, money(report.badDebt));
+  assert.equal(twin.skipped, []);
+  assert.equal(twin.entries.map((e) => [e.cutShort, e.deficit, e.uncovered]), [[true, money("500000000"), money("500000000")]]);
+  assert.equal(twin.venue.accounts[0].collateral, engine.toVenue().accounts[0].collateral);
+});
+
 test.run();

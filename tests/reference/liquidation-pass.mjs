@@ -248,18 +248,7 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     entry.fee = min(fees, max(afterOrders, 0n));
     owed.cash -= entry.fee;
     fund += entry.fee + entry.impact;
-    if (account.positions.length > 0) {
-      // a bankrupt account's loss past the balance's bound, with positions still open, is settled
-      // now as far as it goes — unless covering it would pay the account more than its deficit
-      const least = -MAX_BALANCE - balance(account, settlement), pastBound = least - owed.cash * 100n;
-      const deficit = -(risk(account).equity + owed.cash);
-      if (entry.bankruptcy && pastBound > 0n && deficit * 100n >= pastBound) {
-        owe(account, owed.cash);
-        return { carried: ceilDiv(pastBound, 100n) };
-      }
-      addCash(account, owed.cash);
-      return false;
-    }
+    if (account.positions.length > 0) return heldToBound(account, entry, owed.cash);
     const flat = risk(account), before = { equity: flat.equity + owed.cash, maintenanceMargin: flat.maintenanceMargin };
     if (before.equity >= before.maintenanceMargin && before.equity >= 0n) {
       addCash(account, owed.cash);
@@ -307,13 +296,26 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
     fund += entry.discount;
     const after = risk(account).equity;
     entry.released = after - before.equity + entry.discount;
-    const deficit = after < 0n && others().length === 0;
-    if (!deficit) {
-      owe(account, -cash);
-      addCash(account, cash);
-    }
     // a flat account's deficit is what its equity lacks (the caller reads it)
-    return deficit && { carried: null };
+    if (after < 0n && others().length === 0) return { carried: null };
+    owe(account, -cash);
+    return heldToBound(account, entry, cash);
+  }
+
+  /**
+   * Cash written to an account that still holds positions or other assets: a bankrupt account's
+   * loss past the balance's bound is settled now as far as it goes — unless covering it would pay
+   * the account more than its deficit — and any other cash is held to the bound.
+   */
+  function heldToBound(account, entry, cash) {
+    const least = -MAX_BALANCE - balance(account, settlement), pastBound = least - cash * 100n;
+    const deficit = -(risk(account).equity + cash);
+    if (entry.bankruptcy && pastBound > 0n && deficit * 100n >= pastBound) {
+      owe(account, cash);
+      return { carried: ceilDiv(pastBound, 100n) };
+    }
+    addCash(account, cash);
+    return false;
   }
 
   // deficits, in queue order, once every fee of the pass is in the fund: the fund pays what it has

@@ -218,7 +218,7 @@ class Run {
     this.owner.fund += entry.feePaid + entry.impactPaid;
     // the fills' cash lands once, with the collateral trades' when there are any: only the
     // balance the whole entry leaves is held to the limit
-    if (this.ledger.positionCount(a) > 0) return this.writeOpen(entry, traded.cash);
+    if (this.ledger.positionCount(a) > 0) return this.writeHeld(entry, traded.cash);
     const [equity, margin] = this.ledger.evaluate(a), before = equity + traded.cash;
     if (before >= margin && before >= 0n) {
       this.ledger.addCash(a, traded.cash);
@@ -236,18 +236,19 @@ class Run {
     // a deficit's cash is written with its settlement (settle); nothing a pass does moves a flat
     // account's equity again before then, so the deficit is known now
     if (after < 0n && !this.ledger.holdsOthers(a)) return { entry, cash: repaid.cash, owed: -after };
-    this.ledger.addCash(a, repaid.cash);
-    return null;
+    // collateral a cap or depth left unsold: held, as an open book is
+    return this.writeHeld(entry, repaid.cash);
   }
 
   /**
-   * Writes the cash of an entry that leaves positions open. A bankrupt account's loss past its
-   * balance's limit — the cash below `cashFloor` — is its deficit as far as realized: the balance
-   * takes the floor now, and the rest is settled in phase two, so a close-out that caps or depth
-   * spread over passes goes on in every one. Covering more than the account's whole deficit would
-   * pay it (a book with more than 10^10 units of value left): that entry is held to the limit.
+   * Writes the cash of an entry that leaves positions or other assets held. A bankrupt account's
+   * loss past its balance's limit — the cash below `cashFloor` — is its deficit as far as
+   * realized: the balance takes the floor now, and the rest is settled in phase two, so a
+   * close-out that caps or depth spread over passes goes on in every one, collateral sales
+   * included. Covering more than the account's whole deficit would pay it (more than 10^10 units
+   * of value left): that entry is held to the limit.
    */
-  private writeOpen(entry: QueueEntry, cash: bigint): Deficit | null {
+  private writeHeld(entry: QueueEntry, cash: bigint): Deficit | null {
     const a = entry.account, floor = this.ledger.cashFloor(a);
     if (!entry.bankruptcy || cash >= floor || -(this.ledger.evaluate(a)[0] + cash) < floor - cash) {
       this.ledger.addCash(a, cash);
