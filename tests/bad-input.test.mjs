@@ -245,23 +245,25 @@ test("loadColumns: a bad row rejects the whole batch and changes nothing", async
   assert.is(engine.account("acc-1").parent, "acc-0");
 
   const cases = [
-    [(c) => { c.positionLots[2] = 0; }, "OUT_OF_RANGE", "columns.positionLots[2]"],
+    [(c) => { c.positionLots[2] = 0; }, "OUT_OF_RANGE", "columns.positionLots[2]", "0 holds nothing: leave the row out"],
     [(c) => { c.positionLots[1] = 900_000_001; }, "OUT_OF_RANGE", "columns.positionLots[1]"],
     [(c) => { c.positionInstrument[2] = 3; }, "UNKNOWN_ID", "columns.positionInstrument[2]"],
     [(c) => { c.positionInstrument[2] = 0; }, "DUPLICATE_ID", "columns.positionInstrument[2]"],
     [(c) => { c.positionEntry[0] = 0n; }, "OUT_OF_RANGE", "columns.positionEntry[0]"],
     [(c) => { c.collateralAsset[1] = 9; }, "UNKNOWN_ID", "columns.collateralAsset[1]"],
-    [(c) => { c.collateralAmount[0] = 10n ** 19n / 10n + 1n; }, "OUT_OF_RANGE", "columns.collateralAmount[0]"],
+    [(c) => { c.collateralAmount[0] = 10n ** 19n / 10n + 1n; }, "OUT_OF_RANGE", "columns.collateralAmount[0]", "outside the documented limits (docs/limits.md)"],
+    [(c) => { c.collateralAmount[1] = 0n; }, "OUT_OF_RANGE", "columns.collateralAmount[1]", "0 holds nothing: leave the row out"],
     [(c) => { c.mode[1] = 2; }, "MALFORMED", "columns.mode[1]"],
     [(c) => { c.positionOffsets[1] = 4; }, "MALFORMED", "columns.positionOffsets[1]"],
     [(c) => { c.parent[0] = 0; }, "MALFORMED", "columns.parent[0]"],
     [(c) => { c.ids = ["a", "a"]; }, "DUPLICATE_ID", "columns.ids[1]"],
   ];
-  for (const [mutate, code, field] of cases) {
+  for (const [mutate, code, field, detail] of cases) {
     const before = engine.snapshot();
     const c = columns();
     mutate(c);
-    await expectMarginError(() => engine.loadColumns(c), { code, field });
+    const error = await expectMarginError(() => engine.loadColumns(c), { code, field });
+    if (detail !== undefined) assert.is(error.detail, detail, field);
     assert.equal(engine.snapshot(), before, `snapshot changed after ${field}`);
   }
 });

@@ -87,7 +87,9 @@ test("expired contracts no longer trade: orders are refused and positions can on
   const before = engine.snapshot();
   await expectMarginError(() => engine.setPosition("bob", "BTC-C60000", "0.1", "5000"), { code: "EXPIRED", field: "qty" });
   await expectMarginError(() => engine.setPosition("alice", "BTC-C60000", "3", "5000"), { code: "EXPIRED", field: "qty" });
-  await expectMarginError(() => engine.upsertInstrument({ ...venue().instruments[1], id: "BTC-C60000-NEW" }), { code: "EXPIRED", field: "instrument.expiry" });
+  // the expiry is after the venue's now but not after the oracle clock, which the refusal names
+  const late = await expectMarginError(() => engine.upsertInstrument({ ...venue().instruments[1], id: "BTC-C60000-NEW" }), { code: "EXPIRED", field: "instrument.expiry" });
+  assert.is(late.detail, `${EXPIRY} is not after the oracle clock (${new Date(NOW + 48 * HOUR).toISOString().replace(".000Z", "Z")})`);
   // shrinking keeps the side: alice's long 2 cannot turn into a short, carol's short 1 into a long
   for (const [account, qty] of [["alice", "-2"], ["alice", "-0.1"], ["carol", "1"], ["carol", "0.1"]]) {
     await expectMarginError(() => engine.setPosition(account, "BTC-C60000", qty, "4000"), { code: "EXPIRED", field: "qty" });

@@ -80,7 +80,7 @@ export class AccountBook {
       // discarded first: the caller's fieldOf may throw
       this.wasm.discardStaged();
       const field = nameOf(column, row);
-      throw stagedError(rejection, column, field);
+      throw stagedError(rejection, column, field, heldZero(columns, column, row));
     }
     this.wasm.commitStaged();
     this.loads++;
@@ -250,9 +250,15 @@ function checkShape(value: unknown, root: string): AccountColumns {
   }, root);
 }
 
-function stagedError(rejection: number, column: StagedFieldName, field: string): MarginError {
+/** Whether row `row` of a holding column (lots or a balance) is 0: no holding, a row to leave out. */
+function heldZero(columns: AccountColumns, column: StagedFieldName, row: number): boolean {
+  if (column === "positionLots") return columns.positionLots[row] === 0;
+  return column === "collateralAmount" && columns.collateralAmount[row] === 0n;
+}
+
+function stagedError(rejection: number, column: StagedFieldName, field: string, zero: boolean): MarginError {
   switch (rejection) {
-    case REJECTION_OUT_OF_RANGE: return new MarginError("OUT_OF_RANGE", field, "outside the documented limits (docs/limits.md)");
+    case REJECTION_OUT_OF_RANGE: return new MarginError("OUT_OF_RANGE", field, zero ? "0 holds nothing: leave the row out" : "outside the documented limits (docs/limits.md)");
     case REJECTION_UNKNOWN_ID: return new MarginError("UNKNOWN_ID", field, "refers to no such row");
     case REJECTION_DUPLICATE: return new MarginError("DUPLICATE_ID", field, "appears twice in one account");
     default: return new MarginError("MALFORMED", field, column === "mode" ? "expected 0 (standard) or 1 (portfolio)" : "offsets are not a valid CSR layout");

@@ -89,7 +89,7 @@ export class Catalog {
     assets.forEach((a, k) => {
       if (a.underlying !== null && !underlyingIds.has(a.underlying)) fail("UNKNOWN_ID", `assets[${k - offset}].underlying`, `no underlying "${a.underlying}"`);
     });
-    const instruments = asArray(file.instruments ?? [], "instruments").map((i, k) => parseInstrument(i, `instruments[${k}]`, now, true));
+    const instruments = asArray(file.instruments ?? [], "instruments").map((i, k) => parseInstrument(i, `instruments[${k}]`, now, "now"));
     const instrumentIds = indexIds(instruments, "instruments");
     instruments.forEach((i, k) => {
       const u = underlyingIds.get(i.underlying);
@@ -187,11 +187,10 @@ export class Catalog {
   }
 
   upsertInstrument(value: unknown): void {
-    const given = asRecord(value, "instrument"), row = parseInstrument(given, "instrument", this.clock, true);
+    const given = asRecord(value, "instrument"), row = parseInstrument(given, "instrument", this.clock, "the oracle clock");
     this.ensureRoom("instrument");
     const held = this.instrumentIds.get(row.id);
     row.priceTime = this.givenPriceTime(given.priceTime, "instrument", held === undefined ? undefined : this.instruments[held].priceTime);
-    if (isExpiredAt(row, this.clock)) fail("EXPIRED", "instrument.expiry", "is not after the oracle clock: the contract has expired");
     const u = this.underlyingIds.get(row.underlying);
     if (u === undefined) fail("UNKNOWN_ID", "instrument.underlying", `no underlying "${row.underlying}"`);
     assertRateHorizon(row, this.underlyings[u].rate, this.settings.now, "instrument.expiry");

@@ -7,7 +7,7 @@ import {
   KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, MAX_COLLATERAL_VALUE, MAX_FUND, MAX_POSITION_NOTIONAL, MAX_PRICE, MIN_LOT_SIZE, MAX_LOT_SIZE, MAX_SOURCES, MAX_TIERS,
   MAX_RATE_YEARS, MAX_TIER_BOUND, ONE, MAX_VOL, QTY_PRICE_TO_MONEY, YEAR_MS,
 } from "../core/constants.generated.js";
-import { parseTime } from "../core/time.js";
+import { formatTime, parseTime } from "../core/time.js";
 import type { PriceSource } from "./oracle.js";
 
 export interface Tier { upTo: bigint; imf: bigint; mmf: bigint }
@@ -93,7 +93,8 @@ function parseTiers(value: unknown, field: string): Tier[] {
   });
 }
 
-export function parseInstrument(value: unknown, field: string, now: number, atLoad: boolean): InstrumentRow {
+/** An instrument row; a future's or option's expiry must be after `now`, the time `nowName` names in a refusal. */
+export function parseInstrument(value: unknown, field: string, now: number, nowName: "now" | "the oracle clock"): InstrumentRow {
   const row = asRecord(value, field);
   const id = asId(row.id, `${field}.id`);
   const kindName = row.kind;
@@ -105,7 +106,7 @@ export function parseInstrument(value: unknown, field: string, now: number, atLo
     liquidity: row.liquidity == null ? null : parseLiquidity(row.liquidity, `${field}.liquidity`),
   };
   const expiry = kindName === "perp" ? 0 : parseTime(row.expiry, `${field}.expiry`);
-  if (kindName !== "perp" && atLoad && expiry <= now) fail("EXPIRED", `${field}.expiry`, `${row.expiry} is not after now`);
+  if (kindName !== "perp" && expiry <= now) fail("EXPIRED", `${field}.expiry`, `${row.expiry} is not after ${nowName} (${formatTime(now)})`);
   if (kindName !== "option") {
     return { ...base, kind: kindName === "perp" ? KIND_PERP : KIND_FUTURE, strike: 0n, expiry, iv: 0n, tiers: parseTiers(row.tiers, `${field}.tiers`) };
   }
