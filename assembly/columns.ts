@@ -1,4 +1,4 @@
-// The columns the facade may view, in a fixed order: scripts/generate-constants.mjs writes their
+// The columns the facade views (and stats().liveBytes counts), in a fixed order: scripts/generate-constants.mjs writes their
 // ids and element sizes from this list into bindings/module/layout.generated.ts.
 import { Column } from "./store/column";
 import * as reference from "./store/reference";
@@ -44,7 +44,11 @@ export function columnPointer(id: i32): usize { return columns[id].ptr; }
 export function columnShift(id: i32): u32 { return columns[id].elementShift; }
 export function columnCapacity(id: i32): i32 { return columns[id].capacity; }
 
-/** Bytes held by every column's storage: the engine's live state, before allocator slack. */
+/**
+ * Bytes held by the storage of the columns listed above: accounts, books, tick cache, reference
+ * rows and results. The module's scratch — the queue sort's keys, the preparation's per-lot and
+ * previous-record tables, holder lists — and the allocator's slack are not counted.
+ */
 export function liveBytes(): f64 {
   let bytes: f64 = 0;
   for (let c = 0; c < columns.length; c++) {

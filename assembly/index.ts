@@ -4,8 +4,7 @@
 export { columnCount, columnPointer, columnShift, columnCapacity, liveBytes, memoryBytes } from "./columns";
 export { grownCapacity, layoutVersionPointer } from "./store/column";
 export {
-  setCounts as setReferenceCounts, setParameters, setClock,
-  getUnderlyingCount as underlyingCount, getInstrumentCount as instrumentCount,
+  setCounts as setReferenceCounts, setParameters, setClock, getInstrumentCount as instrumentCount,
 } from "./store/reference";
 export {
   getAccountCount as accountCount, getPositionSlots as positionSlots, getCollateralSlots as collateralSlots,
@@ -45,8 +44,7 @@ export {
   getTradesFeePaid as tradesFeePaid,
   getTradesCash as tradesCash,
 } from "./risk/liquidation-trades";
-export { standaloneMaintenance } from "./risk/position-charges";
-export { setPortfolioParameters, setCorrelated, getScenarioCount as scenarioCount } from "./risk/scenarios";
+export { setPortfolioParameters, setCorrelated } from "./risk/scenarios";
 export {
   setScenarioCount, scenarioPnl, bucketMinimum, getBucketCount as bucketCount, exactBucketCount,
 } from "./risk/portfolio";
@@ -56,4 +54,4 @@ export {
   trialInitialMarginBefore, trialInitialMarginAfter, trialEquityAfter, trialStatusBefore,
 } from "./risk/order-trial";
 
-export { black76Value, black76Greeks, black76Delta, black76Gamma, black76Vega, black76Theta, normalCdf } from "./pricing";
+export { black76Value, black76Greeks, black76Delta, black76Gamma, black76Vega, black76Theta } from "./pricing";

@@ -211,15 +211,17 @@ record("standard recompute", standardSamples.get("standard recompute"), { positi
 record("portfolio recompute", portfolioSamples.get("portfolio recompute"), { ...portfolioCase, clock: "cpu" });
 record("portfolio recompute scalar", portfolioSamples.get("portfolio recompute scalar"), { ...portfolioCase, clock: "cpu" });
 record("portfolio recompute wide", portfolioSamples.get("portfolio recompute wide"), { ...portfolioCase, scenarios: portfolioWide.scenarioGrid().length, clock: "cpu" });
-record("portfolio recompute linear-only", portfolioSamples.get("portfolio recompute linear-only"), { ...portfolioCase, positionsPerAccount: linearPerAccount, clock: "cpu" });
+record("portfolio recompute linear-only", portfolioSamples.get("portfolio recompute linear-only"), { ...portfolioCase, positionsPerAccount: linearPerAccount, bytesPerAccount: linearEngine.stats().liveBytes / accounts, clock: "cpu" });
 const btcInstruments = venue.instruments.filter((i) => i.underlying === "BTC").length;
-record("portfolio recompute BTC positions", portfolioSamples.get("portfolio recompute BTC positions"), { ...portfolioCase, positionsPerAccount: btcEngine.stats().positions / accounts, clock: "cpu" });
+record("portfolio recompute BTC positions", portfolioSamples.get("portfolio recompute BTC positions"), { ...portfolioCase, positionsPerAccount: btcEngine.stats().positions / accounts, bytesPerAccount: btcEngine.stats().liveBytes / accounts, clock: "cpu" });
 record("tick refresh", portfolioSamples.get("tick refresh"), { ...portfolioCase, instruments: btcInstruments, clock: "cpu" });
 for (const name of ["crash tick", "crash tick, cleared queue"]) {
   record(name, crashSamples.get(name), { ...portfolioCase, move: "-0.02", queueLength: crashQueues.get(name), clock: "cpu" });
 }
 
-// every baseline checked against the engine on every account it computes
+// every baseline checked against the engine on every account it computes: a disagreement ends
+// the run with an error (its ratios would compare different computations)
+const disagreements = [];
 for (const [name, kernel, caseOf, samples, reference, inputs] of [
   ["native C", nativePortfolio, baselineCase, portfolioSamples, portfolioSimd, portfolioInputs],
   ["native C standard", nativeStandard, { positionsPerAccount, bytesPerAccount: standardInputs.bytesPerAccount }, standardSamples, engine, standardInputs],
@@ -237,17 +239,13 @@ for (const [name, kernel, caseOf, samples, reference, inputs] of [
     if (out.equity[a] !== want.equity[a] || out.maintenanceMargin[a] !== want.maintenanceMargin[a] || out.status[a] !== want.status[a]) mismatches++;
   }
   const totalsMatch = ["equity", "initialMargin", "maintenanceMargin"].every((k) => out.totals[k] === totals[k]);
-  // IM is not stored per account: a sample through the per-account API, evaluated afresh
-  const step = Math.max(1, Math.floor(accounts / 1000));
-  let sampled = 0, sampleMismatches = 0;
-  for (let a = 0; a < accounts; a += step, sampled++) {
-    const raw = reference.accountRaw(`acc-${a}`);
-    if (raw.initialMargin !== out.initialMargin[a] || raw.maintenanceMargin !== out.maintenanceMargin[a]) sampleMismatches++;
-  }
-  log(`${name}: ${fmt(mismatches)} of ${fmt(accounts)} accounts differ from the engine (equity, MM, status), totals ${totalsMatch ? "equal" : "DIFFER"}; IM through accountRaw: ${sampleMismatches} of ${fmt(sampled)} differ`);
+  // IM is not a column: every account's through the per-account API, evaluated afresh
+  let imMismatches = 0;
+  for (let a = 0; a < accounts; a++) if (reference.accountRaw(`acc-${a}`).initialMargin !== out.initialMargin[a]) imMismatches++;
+  log(`${name}: ${fmt(mismatches)} of ${fmt(accounts)} accounts differ from the engine (equity, MM, status), totals ${totalsMatch ? "equal" : "DIFFER"}; IM: ${fmt(imMismatches)} of ${fmt(accounts)} differ`);
+  if (mismatches > 0 || imMismatches > 0 || !totalsMatch) disagreements.push(name);
   record(name, samples.get(name), {
-    ...caseOf, clock: "cpu", compiler: kernel.compiler, checkedAccounts: accounts, mismatches, totalsMatch,
-    sampleCheckedAccounts: sampled, sampleMismatches,
+    ...caseOf, clock: "cpu", compiler: kernel.compiler, checkedAccounts: accounts, mismatches, imMismatches, totalsMatch,
   });
   kernel.close();
 }
@@ -257,6 +255,7 @@ for (const [name, kernel, caseOf, samples, reference, inputs] of [
   let mismatches = 0;
   for (let a = 0; a < accounts; a++) if (f64Kernel.maintenanceMargin(a) !== want[a]) mismatches++;
   log(`JS f64: ${fmt(mismatches)} of ${fmt(accounts)} accounts' MM differ from the engine; ${fmt(f64Kernel.counts.exactBuckets)} buckets took the BigInt path`);
+  if (mismatches > 0) disagreements.push("JS f64");
   record("JS f64", portfolioSamples.get("JS f64"), { ...baselineCase, clock: "cpu", checkedAccounts: accounts, mismatches, exactBuckets: f64Kernel.counts.exactBuckets });
 }
 
@@ -273,6 +272,7 @@ for (const [name, kernel, caseOf, samples, reference, inputs] of [
     if (row.maintenanceMargin !== exact[twin.accountIndex[k]]) twinMismatches++;
   });
   log(`BigInt twin: ${twinMismatches} of ${fmt(twinCount)} sampled accounts differ from the engine's MM`);
+  if (twinMismatches > 0) disagreements.push("BigInt twin");
   const bench = new Benchmark("BigInt twin", () => referenceVenueRisk(twin.venue, portfolioInputs.twinTables), BENCH_OPTIONS);
   bench.run();
   if (bench.error) throw bench.error;
@@ -282,6 +282,11 @@ for (const [name, kernel, caseOf, samples, reference, inputs] of [
     positionsPerAccount, scenarios, scaled: true, sampleAccounts: twinCount, scaleFactor: scale,
     checkedAccounts: twinCount, mismatches: twinMismatches,
   });
+}
+
+if (disagreements.length > 0) {
+  process.stderr.write(`error: ${disagreements.join(", ")} disagreed with the engine (above); no ratios reported\n`);
+  process.exit(2);
 }
 
 measure("loadColumns", () => engine.loadColumns(standardColumns), { positionsPerAccount, bytesPerAccount });

@@ -81,7 +81,7 @@ test("the baselines: native C measured and equal to the engine on every account,
       assert.is(native.checkedAccounts, 2000);
       assert.is(native.mismatches, 0, `${name}: accounts whose equity, MM or status differ from the engine`);
       assert.is(native.totalsMatch, true, `${name}: totals`);
-      assert.is(native.sampleMismatches, 0, `${name}: IM through accountRaw`);
+      assert.is(native.imMismatches, 0, `${name}: IM through accountRaw`);
       assert.match((await bench()).stderr, new RegExp(`${name}: 0 of 2,000 accounts differ`));
       assert.ok(positiveFinite(report.ratios[NATIVE_RATIOS[name]]), NATIVE_RATIOS[name]);
     } else {

@@ -16,6 +16,7 @@ function growUntilRefused(engine, limit) {
     const id = `grow-${k}`;
     const edits = [() => engine.upsertAccount({ id }), () => engine.setCollateral(id, "USD", "1000"), () => engine.setPosition(id, "BTC-PERP", "0.01", "65000")];
     for (const edit of edits) {
+      const accountsBefore = engine.stats().accounts;
       try {
         edit();
       } catch (error) {
@@ -23,10 +24,9 @@ function growUntilRefused(engine, limit) {
         assert.is(error.code, "OUT_OF_RANGE", error.message);
         assert.match(error.detail, "maximumMemory");
         // nothing changed (read without a snapshot, which would compact the arenas and make room)
-        const state = engine.stats();
         if (error.field === "account") assert.throws(() => engine.accountRaw(id), /UNKNOWN_ID/);
         else assert.equal(engine.toVenue().accounts.at(-1), { id, mode: "standard", collateral: error.field === "qty" ? { USD: "1000" } : {}, positions: [] });
-        assert.is(engine.stats().accounts, state.accounts);
+        assert.is(engine.stats().accounts, accountsBefore);
         return { accounts: k, field: error.field };
       }
     }

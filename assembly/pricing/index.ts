@@ -1,2 +1,1 @@
 export { black76Value, black76Greeks, black76Delta, black76Gamma, black76Vega, black76Theta } from "./black76";
-export { normalCdf, normalPdf, erfc } from "./normal";

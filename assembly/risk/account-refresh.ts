@@ -1,5 +1,5 @@
 // One account re-evaluated and counted again (docs/methodology.md §9): after an edit of its book
-// or mode, or by a tick that cannot use its cache slot (a standard account, or a slot too small). The totals and status counts move from
+// or mode, or by a tick that cannot use its cache slot (none yet, a slot too small, tier rows rewritten). The totals and status counts move from
 // what they counted for the account — equity, MM and status from its columns, IM from its MM or
 // (standard mode) its cache slot — to its new results.
 import { i32At, i64At, setI32At, setI64At, u8At, setU8At } from "../store/column";
@@ -7,7 +7,7 @@ import { instrumentUnderlying, assetUnderlying } from "../store/reference";
 import {
   accountEquity, accountMaintenanceMargin, accountStatus, accountMode, accountPositionStart, accountPositionCount,
   accountCollateralStart, accountCollateralCount, accountCacheCapacity, positionInstrument, collateralAsset,
-  setAccountMode as storeAccountMode, addAccounts,
+  setAccountMode as storeAccountMode, appendAccount,
 } from "../store/accounts";
 import { cacheSlot, releaseSlot } from "../store/cache";
 import { prepareAccount } from "./freshness";
@@ -87,7 +87,7 @@ export function setAccountMode(a: i32, mode: i32): void {
  * next read one account's walk, not a recompute.
  */
 export function addAccount(mode: i32): i32 {
-  const a = addAccounts(1, mode);
+  const a = appendAccount(mode);
   setI64At(accountEquity.ptr, a, 0);
   setI64At(accountMaintenanceMargin.ptr, a, 0);
   setU8At(accountStatus.ptr, a, AccountStatus.Healthy);
@@ -122,5 +122,5 @@ function listGroups(a: i32): i32 {
 /** Account a's MM under correlation, from the margins in its cache slot. */
 export function correlatedFromSlot(a: i32): i64 {
   const groups = listGroups(a);
-  return groups > 1 ? correlatedMaintenance(groups, groupUnderlying.ptr, cacheSlot(a), 16) : load<i64>(cacheSlot(a));
+  return groups > 1 ? correlatedMaintenance(groups, groupUnderlying.ptr, cacheSlot(a)) : load<i64>(cacheSlot(a));
 }

@@ -171,7 +171,7 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
         maintenance += loss;
         equity += partOfEquity;
       }
-      if (isCorrelated && groups > 1) maintenance = correlatedMaintenance(groups, groupU, words, 16);
+      if (isCorrelated && groups > 1) maintenance = correlatedMaintenance(groups, groupU, words);
       initial = initialFromMaintenance(maintenance);
       if (commit) {
         const slot = cacheSlotFor(a, groups << 1);

@@ -257,7 +257,7 @@ function lotsAllowed(order: i32, wanted: i32, passLeft: i64, accountLeft: i64, p
   if (left < 0) return wanted;
   if (left == 0) return 0;
   const i = i32At(orderInstrument.ptr, order), k = lotsWithin(i, wanted, left);
-  if (k > 0 || wanted == 0) return k;
+  if (k > 0) return k;
   const lot = notionalOf(i, 1);
   const depthAllows = depthLeft < 0 || depthLeft >= lot || filled == 0;
   const passAllows = passLeft < 0 || passLeft >= lot || passUntouched;

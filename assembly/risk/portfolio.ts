@@ -6,6 +6,7 @@
 import { Column, i32At, i64At, setI32At, setI64At, u8At, u16At } from "../store/column";
 import { isOption, instrumentKind, underlyingCount } from "../store/reference";
 import { positionInstrument, positionLots } from "../store/accounts";
+import { GROUP_BYTES } from "../store/cache";
 import { floorDiv, ceilDiv } from "../fixed/divide";
 import { FRACTION_SCALE } from "../fixed/scales";
 import { riskArray, shortMinMoney, shortMinRestHigh, shortMinRestLow } from "./prepare";
@@ -207,16 +208,16 @@ function scenarioLoss(u: i32, s: i32): i64 {
 /** A recorded bucket's short-option minimum. */
 export function bucketMinimum(u: i32): i64 { return i64At(detailMinimum.ptr, u); }
 
-/** √(Σ_b Σ_c ρ_bc L_b L_c), rounded up, over `groups` (underlying, loss) pairs: underlyings in `under`, losses every `stride` bytes from `losses`. */
-export function correlatedMaintenance(groups: i32, under: usize, losses: usize, stride: usize): i64 {
+/** √(Σ_b Σ_c ρ_bc L_b L_c), rounded up, over `groups` (underlying, loss) pairs: underlyings in `under`, losses a cache slot's group apart from `losses`. */
+export function correlatedMaintenance(groups: i32, under: usize, losses: usize): i64 {
   correlatedReset();
   const n = underlyingCount;
   for (let b = 0; b < groups; b++) {
-    const u = load<i32>(under + (<usize>b << 2)), lu = load<i64>(losses + <usize>b * stride);
+    const u = load<i32>(under + (<usize>b << 2)), lu = load<i64>(losses + <usize>b * GROUP_BYTES);
     if (lu == 0) continue;
     for (let c = 0; c < groups; c++) {
       const v = load<i32>(under + (<usize>c << 2));
-      correlatedAdd(i64At(correlation.ptr, u * n + v), lu, load<i64>(losses + <usize>c * stride));
+      correlatedAdd(i64At(correlation.ptr, u * n + v), lu, load<i64>(losses + <usize>c * GROUP_BYTES));
     }
   }
   return correlatedRoot(FRACTION_SCALE);

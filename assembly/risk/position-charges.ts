@@ -42,7 +42,7 @@ export let positionMaintenance: i64 = 0;
   return im;
 }
 
-/** Standalone MM of `lots` of `instrument` (exported for liquidation sizing; the instrument must be current). */
+/** Standalone MM of `lots` of `instrument`, the order liquidation sizing closes positions in (the instrument must be current). */
 export function standaloneMaintenance(instrument: i32, lots: i64): i64 {
   const record = kernelRecords.ptr + ((<usize>instrument * <usize>(RECORD_HEADER + scenarioCount)) << 3);
   positionCharges(record, lots, tierUpTo.ptr, tierImf.ptr, tierMmf.ptr);

@@ -271,20 +271,21 @@ function writeRecord(i: i32, kind: i32, lotSize: i64, mark: i64): void {
   store<u8>(record + Record.Kind, <u8>kind); // Record.Changed is the refresh's (freshness.ts)
   store<i64>(record + Record.Money, i64At(lotMarkMoney.ptr, i));
   store<i64>(record + Record.Rest, i64At(lotMarkRest.ptr, i));
-  store<i64>(record + Record.MinimumMoney, isOption(kind) ? i64At(shortMinMoney.ptr, i) : 0);
+  // an option's per-lot requirements (charged on its shorts); a linear instrument has none
+  const option = isOption(kind);
+  store<i64>(record + Record.MinimumMoney, option ? i64At(shortMinMoney.ptr, i) : 0);
   store<i64>(record + Record.LotSize, lotSize);
   store<i64>(record + Record.Mark, mark);
   store<i32>(record + Record.TierStart, i32At(instrumentTierStart.ptr, i));
   store<i32>(record + Record.TierCount, i32At(instrumentTierCount.ptr, i));
-  const short = isOption(kind);
-  store<i64>(record + Record.ImMoney, short ? i64At(shortImMoney.ptr, i) : 0);
-  store<i64>(record + Record.ImHigh, short ? i64At(shortImRestHigh.ptr, i) : 0);
-  store<i64>(record + Record.ImLow, short ? i64At(shortImRestLow.ptr, i) : 0);
-  store<i64>(record + Record.MmMoney, short ? i64At(shortMmMoney.ptr, i) : 0);
-  store<i64>(record + Record.MmHigh, short ? i64At(shortMmRestHigh.ptr, i) : 0);
-  store<i64>(record + Record.MmLow, short ? i64At(shortMmRestLow.ptr, i) : 0);
-  store<i64>(record + Record.CapMoney, short ? i64At(putCapMoney.ptr, i) : 0);
-  store<i64>(record + Record.CapRest, short ? i64At(putCapRest.ptr, i) : 0);
+  store<i64>(record + Record.ImMoney, option ? i64At(shortImMoney.ptr, i) : 0);
+  store<i64>(record + Record.ImHigh, option ? i64At(shortImRestHigh.ptr, i) : 0);
+  store<i64>(record + Record.ImLow, option ? i64At(shortImRestLow.ptr, i) : 0);
+  store<i64>(record + Record.MmMoney, option ? i64At(shortMmMoney.ptr, i) : 0);
+  store<i64>(record + Record.MmHigh, option ? i64At(shortMmRestHigh.ptr, i) : 0);
+  store<i64>(record + Record.MmLow, option ? i64At(shortMmRestLow.ptr, i) : 0);
+  store<i64>(record + Record.CapMoney, option ? i64At(putCapMoney.ptr, i) : 0);
+  store<i64>(record + Record.CapRest, option ? i64At(putCapRest.ptr, i) : 0);
   let bound: f64 = 0;
   for (let s = 0; s < count; s++) {
     const risk = <f64>load<i64>(risks + (<usize>s << 3));

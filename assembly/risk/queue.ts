@@ -14,7 +14,6 @@ import { AccountStatus } from "./evaluate";
 export const queueAccounts = new Column(2);
 export const queueEquity = new Column(3);
 export const queueMaintenanceMargin = new Column(3);
-export let queueLength: i32 = 0;
 const keys = new Column(3);        // u64 order-preserving health keys
 const spareKeys = new Column(3);
 const spareAccounts = new Column(2);
@@ -86,7 +85,6 @@ export function buildQueue(): i32 {
   }
   radixSort(count);
   repair(count);
-  queueLength = count;
   return count;
 }
 

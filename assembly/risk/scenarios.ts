@@ -6,21 +6,22 @@ import { FRACTION_SCALE } from "../fixed/scales";
 export const enum VolShift { Down = -1, None = 0, Up = 1 }
 
 export let scenarioCount: i32 = 0;
-export function getScenarioCount(): i32 { return scenarioCount; }
 /** i64 fraction in [−1, 1], underlying × scenario: each underlying's moves scale with its own scan range. */
 export const scenarioMove = new Column(3);
 export const scenarioVol = new Column(2);   // i32 VolShift
 export const scenarioCover = new Column(3); // i64 fraction, in (0, 1]
 
-export let volUp: i64 = 500_000_000;
-export let volDown: i64 = 250_000_000;
-export let volTermShort: i64 = 300_000_000;
-export let volTermLong: i64 = 130_000_000;
-export let shockCollateral: bool = true;
-/** The IM multiplier (1.25 by default) as imWhole · F + imPart, split once for the kernels. */
-export let imWhole: i64 = 1;
-export let imPart: i64 = 250_000_000;
-export let shortOptionMinRate: i64 = 10_000_000;
+// the portfolio parameters: written by setPortfolioParameters before anything is evaluated (their
+// defaults are bindings/venue/params.ts's)
+export let volUp: i64 = 0;
+export let volDown: i64 = 0;
+export let volTermShort: i64 = 0;
+export let volTermLong: i64 = 0;
+export let shockCollateral: bool = false;
+/** The IM multiplier as imWhole · F + imPart, split once for the kernels. */
+export let imWhole: i64 = 0;
+export let imPart: i64 = 0;
+export let shortOptionMinRate: i64 = 0;
 /** Whether buckets aggregate through `correlation` (ρ per pair of underlyings at 1e9) or add up. */
 export let correlated: bool = false;
 export const correlation = new Column(3); // i64, underlyings × underlyings, diagonal 1e9

@@ -40,23 +40,20 @@ const accountColumns: Column[] = [
   accountMode, accountStatus, accountEquity, accountMaintenanceMargin, accountCacheStart, accountCacheCapacity,
 ];
 
-/** Appends `count` empty accounts in the given mode; returns the first new index. */
-export function addAccounts(count: i32, mode: i32): i32 {
-  const first = accountCount;
-  const total = first + count;
-  for (let c = 0; c < accountColumns.length; c++) unchecked(accountColumns[c]).reserve(total);
-  for (let a = first; a < total; a++) {
-    setI32At(accountPositionStart.ptr, a, positionSlots);
-    setU8At(accountPositionCount.ptr, a, 0);
-    setU8At(accountPositionCapacity.ptr, a, 0);
-    setI32At(accountCollateralStart.ptr, a, collateralSlots);
-    setU8At(accountCollateralCount.ptr, a, 0);
-    setU8At(accountCollateralCapacity.ptr, a, 0);
-    setU8At(accountMode.ptr, a, mode);
-    setU8At(accountCacheCapacity.ptr, a, 0);
-  }
-  accountCount = total;
-  return first;
+/** Appends an empty account in the given mode; returns its index. */
+export function appendAccount(mode: i32): i32 {
+  const a = accountCount;
+  for (let c = 0; c < accountColumns.length; c++) unchecked(accountColumns[c]).reserve(a + 1);
+  setI32At(accountPositionStart.ptr, a, positionSlots);
+  setU8At(accountPositionCount.ptr, a, 0);
+  setU8At(accountPositionCapacity.ptr, a, 0);
+  setI32At(accountCollateralStart.ptr, a, collateralSlots);
+  setU8At(accountCollateralCount.ptr, a, 0);
+  setU8At(accountCollateralCapacity.ptr, a, 0);
+  setU8At(accountMode.ptr, a, mode);
+  setU8At(accountCacheCapacity.ptr, a, 0);
+  accountCount = a + 1;
+  return a;
 }
 
 export function setAccountMode(account: i32, mode: i32): void {

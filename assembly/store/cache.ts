@@ -15,6 +15,8 @@ import {
 
 /** i64 words: every account's slot. */
 export const cacheWords = new Column(3);
+/** Bytes of a price group's two words (L, E) in a portfolio account's slot. */
+export const GROUP_BYTES: usize = 16;
 let wordsUsed = 0;
 let holeWords = 0;
 let layoutStale = true;

@@ -41,16 +41,16 @@ export function markExposed(account: i32, underlying: i32): void {
   if (underlying >= 0 && exposureValid()) setBit(underlying, account);
 }
 
-/** Whether account's bit for underlying is set (false while the index is not built). */
+/** Whether account's bit for underlying (an instrument's: ≥ 0) is set (false while the index is not built). */
 export function isExposed(account: i32, underlying: i32): bool {
-  if (underlying < 0 || !exposureValid()) return false;
+  if (!exposureValid()) return false;
   const at = wordAt(underlying, account);
   return (load<u32>(at) & (1 << (account & 31))) != 0;
 }
 
 /** Clears the bit a pre-trade trial set for a position it took back (risk/order-trial.ts). */
 export function clearExposed(account: i32, underlying: i32): void {
-  if (underlying < 0 || !exposureValid()) return;
+  if (!exposureValid()) return;
   const at = wordAt(underlying, account);
   store<u32>(at, load<u32>(at) & ~(1 << (account & 31)));
 }

@@ -34,7 +34,6 @@ export const instrumentMaxLots = new Column(3);    // i64 largest |lots| held (l
 export const instrumentMarkUsed = new Column(3);   // i64 derived: the guarded mark
 export const instrumentModelValue = new Column(3); // i64 derived: Black-76 value per base unit (options)
 
-export let tierCount: i32 = 0;
 export const tierUpTo = new Column(3); // i64 money
 export const tierImf = new Column(3);  // i64 fraction
 export const tierMmf = new Column(3);  // i64 fraction
@@ -43,12 +42,13 @@ export const tierMmf = new Column(3);  // i64 fraction
 export let nowMs: i64 = 0;
 /** The venue's clock (ms): a future or option whose expiry it has reached no longer trades and is valued at the index. */
 export let clockMs: i64 = 0;
-export let maxMarkDeviation: i64 = 50_000_000;
-export let optionImRate: i64 = 150_000_000;
-export let optionImMinRate: i64 = 100_000_000;
-export let optionMmRate: i64 = 75_000_000;
+// the venue's parameters: written by setParameters before anything is evaluated (their defaults
+// are bindings/venue/params.ts's)
+export let maxMarkDeviation: i64 = 0;
+export let optionImRate: i64 = 0;
+export let optionImMinRate: i64 = 0;
+export let optionMmRate: i64 = 0;
 
-export function getUnderlyingCount(): i32 { return underlyingCount; }
 export function getInstrumentCount(): i32 { return instrumentCount; }
 
 export function setCounts(underlyings: i32, assets: i32, instruments: i32, tiers: i32): void {
@@ -65,7 +65,6 @@ export function setCounts(underlyings: i32, assets: i32, instruments: i32, tiers
   underlyingCount = underlyings;
   assetCount = assets;
   instrumentCount = instruments;
-  tierCount = tiers;
 }
 
 export function setClock(ms: i64): void {

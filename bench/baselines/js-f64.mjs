@@ -54,9 +54,9 @@ export function createF64Kernel(inputs) {
     return -(high * cover + mulDivLimbs(low, Math.floor(cover / LIMB), cover % LIMB, 1e4, Math.floor));
   }
 
-  function closeRow(values, u, exposure, minimum) {
+  function closeRow(values, u, exposure) {
     const high = Math.floor(exposure / F), low = exposure - high * F;
-    let worst = Math.max(minimum, 0);
+    let worst = 0;
     for (let s = 0; s < S; s++) {
       const m = moves[u * S + s];
       terms(high, low, Math.abs(m));
@@ -66,7 +66,7 @@ export function createF64Kernel(inputs) {
     return worst;
   }
 
-  function pairedClose(u, exposure, minimum) {
+  function pairedClose(u, exposure) {
     const high = Math.floor(exposure / F), low = exposure - high * F, base = u * 16;
     let least = Math.min(row[0], row[1]);
     for (let k = 2; k < 14; k += 4) {
@@ -75,7 +75,7 @@ export function createF64Kernel(inputs) {
     }
     terms(high, low, moves[base + 14]);
     const extremes = Math.max(coveredLoss(up + row[14], covers[14]), coveredLoss(down + row[15], covers[15]));
-    return Math.max(-least, extremes, minimum, 0);
+    return Math.max(-least, extremes, 0);
   }
 
   return {
@@ -113,7 +113,7 @@ export function createF64Kernel(inputs) {
             k++;
           }
           const start = p;
-          let minimum = 0, bound = 0, guarded = !fallback;
+          let minimum = 0, minBound = 0, bound = 0, guarded = !fallback;
           row.fill(0);
           for (; p < pe; p++) {
             const i = positionInstrument[p];
@@ -130,17 +130,22 @@ export function createF64Kernel(inputs) {
             const base = i * S;
             for (let s = 0; s < S; s++) row[s] += lots * riskF64[base + s];
             bound += Math.abs(lots) * riskBound[i];
-            if (lots < 0) {
+            if (lots < 0) minBound += -lots * (minMoney[i] + 1);
+          }
+          guarded &&= bound < TWO52 && magnitude < TWO52 && minBound < TWO53;
+          let loss = guarded ? (S === 16 && paired[u] ? pairedClose(u, exposure) : closeRow(row, u, exposure)) : 0;
+          // the short-option minimum is a floor: Σ n·(money + 1) bounds it, so it is summed only when that bound passes the loss
+          if (guarded && minBound > loss) {
+            for (let q2 = start; q2 < p; q2++) {
+              const i = positionInstrument[q2], lots = positionLots[q2];
+              if (!isOption[i] || lots >= 0) continue;
               const n = -lots, whole = n * minMoney[i];
-              guarded &&= whole < TWO53;
               const low = mulDivLimbs(n, minLow1[i], minLow0[i], 1e4, Math.ceil);
-              // ⌈(n·restHigh + low) / 1e10⌉, restHigh in limbs: n·restHigh = h·1e5 + l
               const h = n * minHigh1[i], l = n * minHigh0[i] + low, q = Math.floor(h / LIMB), r = h - q * LIMB;
               minimum += whole + q + Math.ceil((r * LIMB + l) / 1e10);
             }
+            loss = Math.max(loss, minimum);
           }
-          guarded &&= bound < TWO52 && magnitude < TWO52 && minimum < TWO53;
-          const loss = guarded ? (S === 16 && paired[u] ? pairedClose(u, exposure, minimum) : closeRow(row, u, exposure, minimum)) : 0;
           if (guarded && total + loss < TWO53) {
             total += loss;
           } else if (guarded) {

@@ -106,9 +106,9 @@ static inline i64 initial_of(i64 mm) {
 }
 
 /* The general close over an i64 row of scenario sums. */
-static i64 close_row(const i64 *row, int u, i64 exposure, i64 minimum) {
+static i64 close_row(const i64 *row, int u, i64 exposure) {
   const i64 high = floor_div(exposure, F), low = exposure - high * F;
-  i64 worst = imax(minimum, 0);
+  i64 worst = 0;
   for (int s = 0; s < S; s++) {
     const i64 result = mul_fraction(high, low, moves[u * S + s]) + row[s];
     worst = imax(worst, covers[s] == F ? -result : covered_loss(result, covers[s]));
@@ -117,7 +117,7 @@ static i64 close_row(const i64 *row, int u, i64 exposure, i64 minimum) {
 }
 
 /* The exact path: positions [start, end) of underlying u re-accumulated in i64. */
-static i64 exact_bucket(uint32_t start, uint32_t end, int u, i64 exposure, i64 minimum) {
+static i64 exact_bucket(uint32_t start, uint32_t end, int u, i64 exposure) {
   i64 row[64] = {0};
   for (uint32_t p = start; p < end; p++) {
     const int i = position_instrument[p];
@@ -125,11 +125,11 @@ static i64 exact_bucket(uint32_t start, uint32_t end, int u, i64 exposure, i64 m
     const i64 lots = position_lots[p];
     for (int s = 0; s < S; s++) row[s] += lots * risk_i64[(i64)i * S + s];
   }
-  return close_row(row, u, exposure, minimum);
+  return close_row(row, u, exposure);
 }
 
 /* The paired span16 close over f64 sums. */
-static inline i64 paired_close(const double *row, i64 exposure, const i64 *m, i64 cover14, i64 cover15, i64 minimum) {
+static inline i64 paired_close(const double *row, i64 exposure, const i64 *m, i64 cover14, i64 cover15) {
   const i64 high = floor_div(exposure, F), low = exposure - high * F;
   i64 up[4], down[4];
   for (int k = 0; k < 4; k++) {
@@ -148,14 +148,14 @@ static inline i64 paired_close(const double *row, i64 exposure, const i64 *m, i6
   }
   const i64 extreme_up = covered_loss(up[3] + (i64)row[14], cover14);
   const i64 extreme_down = covered_loss(down[3] + (i64)row[15], cover15);
-  return imax(imax(imax(-(i64)least, extreme_up), imax(extreme_down, minimum)), 0);
+  return imax(imax(-(i64)least, extreme_up), imax(extreme_down, 0));
 }
 
 /* Underlying u's group from position p (its run) with `bal`: returns the margin, its part of equity in *part. */
 static inline i64 group(int u, uint32_t *at, uint32_t pe, i64 bal, i64 *part, const int span16) {
   uint32_t p = *at;
   const uint32_t start = p;
-  i64 equity = bal, linear = 0, minimum = 0;
+  i64 equity = bal, linear = 0, minimum = 0, minimum_bound = 0;
   double bound = 0, row[64];
   const int count = span16 ? 16 : (int)S;
   for (int s = 0; s < count; s++) row[s] = 0;
@@ -172,19 +172,31 @@ static inline i64 group(int u, uint32_t *at, uint32_t pe, i64 bal, i64 *part, co
     const double f = (double)lots, *risk = risk_f64 + (i64)i * count;
     for (int s = 0; s < count; s++) row[s] += f * risk[s];
     bound += fabs(f) * risk_bound[i];
-    if (lots < 0) minimum += per_lot_charge(-lots, min_money[i], min_high[i], min_low[i]);
+    minimum_bound += imax(-lots, 0) * (min_money[i] + 1);
   }
   *at = p;
   *part = equity;
   const i64 exposure = linear + (SHOCK ? bal : 0);
   const int guarded = bound < EXACT;
+  i64 loss;
   if (span16 && paired[u] && guarded && exposure < EXACT_I && exposure > -EXACT_I) {
-    return paired_close(row, exposure, moves + (i64)u * 16, covers[14], covers[15], minimum);
+    loss = paired_close(row, exposure, moves + (i64)u * 16, covers[14], covers[15]);
+  } else if (!guarded) loss = exact_bucket(start, p, u, exposure);
+  else {
+    i64 exact[64];
+    for (int s = 0; s < count; s++) exact[s] = (i64)row[s];
+    loss = close_row(exact, u, exposure);
   }
-  if (!guarded) return exact_bucket(start, p, u, exposure, minimum);
-  i64 exact[64];
-  for (int s = 0; s < count; s++) exact[s] = (i64)row[s];
-  return close_row(exact, u, exposure, minimum);
+  /* the short-option minimum is a floor: Σ n·(money + 1) bounds it, so it is summed only when that bound passes the loss */
+  if (minimum_bound > loss) {
+    for (uint32_t q = start; q < p; q++) {
+      const int i = position_instrument[q];
+      const i64 lots = position_lots[q];
+      if (kind[i] >= 2 && lots < 0) minimum += per_lot_charge(-lots, min_money[i], min_high[i], min_low[i]);
+    }
+    loss = imax(loss, minimum);
+  }
+  return loss;
 }
 
 static inline i64 portfolio_account(i64 a, i64 *mm, const int span16) {

@@ -159,7 +159,3 @@ export function optionalCount(value: unknown, field: string, absent: number): nu
   return value;
 }
 
-/** An optional flag: absent or null is false. */
-export function optionalFlag(value: unknown, field: string): boolean {
-  return value === undefined || value === null ? false : asBoolean(value, field);
-}

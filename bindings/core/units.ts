@@ -5,7 +5,7 @@ import { formatDecimal } from "./decimal.js";
 
 const MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
 /** 10^k is exact in a double up to k = 22. */
-const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => 10 ** k);
+export const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const TWO_32 = 4294967296;
 /**
  * Formatting takes the number path below 2^52: there Math.floor(v / 10^s) is the exact quotient

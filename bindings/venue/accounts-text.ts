@@ -1,7 +1,8 @@
 // Venue-file accounts read straight from the JSON text into AccountColumns: no object, array or
 // string per account, position or decimal (only the account ids become strings). Instruments and
 // assets are found by their characters (IdTable), quantities, entries and amounts are turned
-// into raw units as they are read (core/units.ts's exact number path).
+// into raw units as they are read, in place in the text, by the exact number path of
+// core/units.ts's unitsOf (digits summed in a double, one comparison with 2^53 at the end).
 //
 // It reads the common form of a valid file and nothing else: anything unusual (an escape outside
 // an id, a repeated key, a value of another type, a number the fast path cannot hold, an id that
@@ -11,7 +12,7 @@
 // checked as strict JSON (the rest of the file goes through JSON.parse).
 import { parseWithinLimits, PRICE_SCALE } from "../core/decimal.js";
 import { isId } from "../core/json.js";
-import { wordsOf, writeI64 } from "../core/units.js";
+import { POW10, wordsOf, writeI64 } from "../core/units.js";
 import {
   KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_ROWS,
 } from "../core/constants.generated.js";
@@ -28,7 +29,6 @@ const MAX_LOTS_NUMBER = Number(MAX_LOTS);
 const ID = 1, MODE = 2, PARENT = 4, POSITIONS = 8, COLLATERAL = 16;
 const INSTRUMENT = 1, QTY = 2, ENTRY = 4;
 
-const POW10: readonly number[] = Array.from({ length: 10 }, (_, k) => 10 ** k);
 
 /** Reads the accounts array at text[start, end) into columns; throws when it declines or a rule is broken. */
 export function scanAccounts(text: string, start: number, end: number, lookup: Lookup): AccountColumns {
