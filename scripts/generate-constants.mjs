@@ -20,6 +20,7 @@ const REGISTRY = "assembly/columns.ts";
  */
 const ENUMS = [
   { name: "InstrumentKind", file: "assembly/store/reference.ts", prefix: "KIND" },
+  { name: "AccountMode", file: "assembly/store/accounts.ts", prefix: "MODE", names: "MODE_NAMES" },
   { name: "AccountStatus", file: "assembly/risk/evaluate.ts", prefix: "STATUS", names: "STATUS_NAMES" },
   { name: "StagedField", file: "assembly/store/staging.ts", names: "STAGED_FIELDS" },
   { name: "Rejection", file: "assembly/store/staging.ts", prefix: "REJECTION" },
@@ -230,7 +231,7 @@ export function generateConstants(read = (path) => readFileSync(join(ROOT, path)
 }
 
 /** Writes the generated files, leaving unchanged ones untouched. */
-export function writeConstants() {
+function writeConstants() {
   for (const [path, text] of Object.entries(generateConstants())) {
     const target = join(ROOT, path);
     let current = null;

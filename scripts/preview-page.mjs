@@ -22,7 +22,7 @@ function scriptText(text) {
 }
 
 /** JSON safe inside a script element: `<` only occurs inside strings, where \u003c reads the same. */
-export function venueScriptText(json) {
+function venueScriptText(json) {
   return json.replace(/</g, "\\u003c");
 }
 

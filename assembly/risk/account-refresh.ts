@@ -7,7 +7,7 @@ import { instrumentUnderlying, assetUnderlying } from "../store/reference";
 import {
   accountEquity, accountMaintenanceMargin, accountStatus, accountMode, accountPositionStart, accountPositionCount,
   accountCollateralStart, accountCollateralCount, accountCacheCapacity, positionInstrument, collateralAsset,
-  setAccountMode as storeAccountMode, appendAccount,
+  setAccountMode as storeAccountMode, appendAccount, AccountMode,
 } from "../store/accounts";
 import { cacheSlot, releaseSlot } from "../store/cache";
 import { prepareAccount } from "./freshness";
@@ -37,7 +37,7 @@ function recount(equity: i64, initial: i64, maintenance: i64, status: i32, a: i3
 
 /** The IM the totals count for account a: from its MM in portfolio mode, from its cache slot in standard mode. */
 export function countedInitialMargin(a: i32): i64 {
-  if (u8At(accountMode.ptr, a) == 1) return initialFromMaintenance(i64At(accountMaintenanceMargin.ptr, a));
+  if (u8At(accountMode.ptr, a) == AccountMode.Portfolio) return initialFromMaintenance(i64At(accountMaintenanceMargin.ptr, a));
   return u8At(accountCacheCapacity.ptr, a) == 0 ? 0 : load<i64>(cacheSlot(a));
 }
 

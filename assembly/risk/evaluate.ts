@@ -9,7 +9,7 @@ import { tierUpTo, tierImf, tierMmf, assetUnderlying } from "../store/reference"
 import {
   accountCount, accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount, accountMode,
   accountEquity, accountMaintenanceMargin, accountStatus, positionInstrument, positionLots, positionEntry,
-  collateralAsset, collateralAmount,
+  collateralAsset, collateralAmount, AccountMode,
 } from "../store/accounts";
 import { cacheSlotFor, cacheLayoutDue, layoutCache } from "../store/cache";
 import { exposureValid, rebuildExposure } from "../store/exposure";
@@ -121,7 +121,7 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
   let initial: i64 = 0;
   for (let a = first; a < end; a++) {
     let equity: i64 = 0, maintenance: i64 = 0;
-    if (u8At(modes, a) == 1) {
+    if (u8At(modes, a) == AccountMode.Portfolio) {
       if (detail) resetDetail();
       // balances: those priced by an underlying join its group, listed in ascending order
       let listedCount = 0;

@@ -78,7 +78,7 @@ export function setScenarioCount(count: i32, underlyings: i32): void {
 
 /** ⌊x × f / F⌋ for x = high·F + low (0 ≤ low < F) and |f| ≤ F: neither product can overflow. */
 // @ts-ignore: decorator
-@inline export function mulFractionSplit(high: i64, low: i64, f: i64): i64 {
+@inline function mulFractionSplit(high: i64, low: i64, f: i64): i64 {
   return high * f + floorDiv(low * f, FRACTION_SCALE);
 }
 

@@ -25,15 +25,15 @@ import {
 export const lotMarkMoney = new Column(3);
 export const lotMarkRest = new Column(3);
 // lotSize × uIM (scale 1e25) = shortImMoney · 1e19 + shortImRestHigh · 1e9 + shortImRestLow; likewise MM.
-export const shortImMoney = new Column(3);
-export const shortImRestHigh = new Column(3);
-export const shortImRestLow = new Column(3);
-export const shortMmMoney = new Column(3);
-export const shortMmRestHigh = new Column(3);
-export const shortMmRestLow = new Column(3);
+const shortImMoney = new Column(3);
+const shortImRestHigh = new Column(3);
+const shortImRestLow = new Column(3);
+const shortMmMoney = new Column(3);
+const shortMmRestHigh = new Column(3);
+const shortMmRestLow = new Column(3);
 // lotSize × strike (scale 1e16) = putCapMoney · 1e10 + putCapRest: a short put's maximum loss per lot.
-export const putCapMoney = new Column(3);
-export const putCapRest = new Column(3);
+const putCapMoney = new Column(3);
+const putCapRest = new Column(3);
 /**
  * Per asset, what a balance's value needs, in one record of ASSET_RECORD_WORDS words: whether it
  * is cash (priced 1, no haircut), then price × (F − h) (scale 1e17) split as high · 1e9 + low for
@@ -72,7 +72,7 @@ export const shortMinRestHigh = new Column(3);
 export const shortMinRestLow = new Column(3);
 
 /** Years from now to expiry (365-day years); 0 once the clock has reached it (Black-76 is then the payoff). */
-export function yearsToExpiry(instrument: i32): f64 {
+function yearsToExpiry(instrument: i32): f64 {
   if (isExpired(instrument)) return 0;
   return <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / <f64>YEAR_MS;
 }

@@ -5,7 +5,7 @@
 // negative correlation, or a matrix that is not positive semi-definite, over its other buckets).
 import { Column, i32At, i64At, setI64At, u8At } from "../store/column";
 import { InstrumentKind, instrumentKind, instrumentTierStart, instrumentTierCount, tierUpTo, tierMmf, underlyingCount } from "../store/reference";
-import { accountMode } from "../store/accounts";
+import { accountMode, AccountMode } from "../store/accounts";
 import { MAX_TIERS } from "../limits";
 import { correlated, correlation } from "./scenarios";
 import { evaluateBuckets } from "./evaluate";
@@ -21,7 +21,7 @@ fallingBound.reserve(MAX_TIERS);
  * returns their count (0 otherwise, and for rates that never fall).
  */
 export function fallingBounds(a: i32, i: i32): i32 {
-  if (u8At(accountMode.ptr, a) != 0 || u8At(instrumentKind.ptr, i) >= InstrumentKind.Call) return 0;
+  if (u8At(accountMode.ptr, a) != AccountMode.Standard || u8At(instrumentKind.ptr, i) >= InstrumentKind.Call) return 0;
   const first = i32At(instrumentTierStart.ptr, i), last = first + i32At(instrumentTierCount.ptr, i) - 1;
   let count = 0;
   for (let k = first; k < last; k++) {
@@ -41,7 +41,7 @@ const BEND_MARGIN: f64 = 1e-12;
  * a doubt answers true.
  */
 export function correlationMayBend(a: i32, u: i32): bool {
-  if (!correlated || u8At(accountMode.ptr, a) != 1) return false;
+  if (!correlated || u8At(accountMode.ptr, a) != AccountMode.Portfolio) return false;
   evaluateBuckets(a);
   const count = getBucketCount(), n = <usize>underlyingCount;
   let alpha = 0.0, gamma = 0.0, size = 0.0;

@@ -14,7 +14,7 @@ import { instrumentUnderlying, assetUnderlying, tierUpTo, tierImf, tierMmf } fro
 import {
   accountMode, accountPositionStart, accountPositionCount, accountCollateralStart, accountCollateralCount,
   accountEquity, accountMaintenanceMargin, accountStatus, accountCacheStart, accountCacheCapacity,
-  positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount,
+  positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount, AccountMode,
 } from "../store/accounts";
 import { cacheWords } from "../store/cache";
 import { exposureBits, exposureStride } from "../store/exposure";
@@ -89,7 +89,7 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
       const ps = i32At(positionStarts, a), pe = ps + u8At(positionCounts, a);
       const cs = i32At(collateralStarts, a), ce = cs + u8At(collateralCounts, a);
       let newEquity = equity, newMaintenance = maintenance, initial: i64 = 0, newInitial: i64 = 0, walked = false;
-      if (u8At(modes, a) != 1) {
+      if (u8At(modes, a) != AccountMode.Portfolio) {
         // a standard account: moved by its positions on the ticked underlyings and its balances priced by them
         walked = u8At(capacities, a) == 0 || rewritten; // no slot yet (its mode just changed), or tier rows rewritten
         let changeInitial: i64 = 0;

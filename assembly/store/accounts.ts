@@ -10,7 +10,9 @@ export const accountPositionCapacity = new Column(0);   // u8
 export const accountCollateralStart = new Column(2);    // i32
 export const accountCollateralCount = new Column(0);    // u8
 export const accountCollateralCapacity = new Column(0); // u8
-export const accountMode = new Column(0);               // u8: 0 standard, 1 portfolio
+/** An account's margin method (docs/methodology.md §4, §5). */
+export const enum AccountMode { Standard = 0, Portfolio = 1 }
+export const accountMode = new Column(0);               // u8 AccountMode
 export const accountStatus = new Column(0);             // u8 AccountStatus (derived)
 export const accountEquity = new Column(3);             // i64 money (derived)
 export const accountMaintenanceMargin = new Column(3);  // i64 money (derived)

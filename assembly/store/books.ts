@@ -14,8 +14,9 @@ import {
 import { markExposed } from "./exposure";
 import { addHolder, removeHolder, markLotsMoved } from "./holders";
 
+/** A position's place in a book: by underlying, then instrument. */
 // @ts-ignore: decorator
-@inline function positionKey(instrument: i32): i32 {
+@inline export function positionKey(instrument: i32): i32 {
   return (i32At(instrumentUnderlying.ptr, instrument) << 16) | instrument;
 }
 

@@ -10,7 +10,7 @@ import { Column, i32At, setI32At, u8At, setU8At, u16At } from "./column";
 import { instrumentUnderlying, assetUnderlying, underlyingCount } from "./reference";
 import {
   accountCount, accountMode, accountPositionStart, accountPositionCount, accountCollateralStart,
-  accountCollateralCount, accountCacheStart, accountCacheCapacity, positionInstrument, collateralAsset,
+  accountCollateralCount, accountCacheStart, accountCacheCapacity, positionInstrument, collateralAsset, AccountMode,
 } from "./accounts";
 
 /** i64 words: every account's slot. */
@@ -93,7 +93,7 @@ const groupStamp = new Column(2); // i32 per underlying: last account counted + 
 
 /** Words account a needs: 2 per price group in portfolio mode, 1 in standard mode. */
 function wordsOf(a: i32): i32 {
-  if (u8At(accountMode.ptr, a) != 1) return 1;
+  if (u8At(accountMode.ptr, a) != AccountMode.Portfolio) return 1;
   const stamp = a + 1;
   let groups = 0;
   const ps = i32At(accountPositionStart.ptr, a), pe = ps + u8At(accountPositionCount.ptr, a);

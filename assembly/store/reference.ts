@@ -41,7 +41,7 @@ export const tierMmf = new Column(3);  // i64 fraction
 /** Valuation time, ms since the epoch. */
 export let nowMs: i64 = 0;
 /** The venue's clock (ms): a future or option whose expiry it has reached no longer trades and is valued at the index. */
-export let clockMs: i64 = 0;
+let clockMs: i64 = 0;
 // the venue's parameters: written by setParameters before anything is evaluated (their defaults
 // are bindings/venue/params.ts's)
 export let maxMarkDeviation: i64 = 0;

@@ -9,9 +9,9 @@ import {
 import {
   resetAccounts, setArenaState, accountMode, accountPositionStart, accountPositionCount, accountPositionCapacity,
   accountCollateralStart, accountCollateralCount, accountCollateralCapacity,
-  positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount,
+  positionInstrument, positionLots, positionEntry, collateralAsset, collateralAmount, AccountMode,
 } from "./accounts";
-import { trackLots, trackAmount } from "./books";
+import { trackLots, trackAmount, positionKey } from "./books";
 import { invalidateExposure } from "./exposure";
 import { recountHolders, listedInstruments, heldScratch } from "./holders";
 import { invalidateCacheLayout } from "./cache";
@@ -72,7 +72,7 @@ function reject(field: StagedField, row: i32, why: Rejection): i32 {
 
 /** The largest price a position on `instrument` is valued at (bounds its notional). */
 // @ts-ignore: decorator
-@inline export function positionPriceBound(instrument: i32, entry: i64): i64 {
+@inline function positionPriceBound(instrument: i32, entry: i64): i64 {
   let p = max(i64At(instrumentMark.ptr, instrument), entry);
   p = max(p, i64At(underlyingIndex.ptr, i32At(instrumentUnderlying.ptr, instrument)));
   return max(p, i64At(instrumentStrike.ptr, instrument));
@@ -83,7 +83,7 @@ function reject(field: StagedField, row: i32, why: Rejection): i32 {
  * exact one, so only estimates near the bound (1e26 at quantity × price scale) need the exact
  * 128-bit check.
  */
-export function notionalWithinLimit(lots: i64, lotSize: i64, price: i64): bool {
+function notionalWithinLimit(lots: i64, lotSize: i64, price: i64): bool {
   const estimate = <f64>abs(lots) * <f64>lotSize * <f64>price;
   if (estimate < 0.999e26) return true;
   if (estimate > 1.001e26) return false;
@@ -118,7 +118,7 @@ export function assetPriceOf(asset: i32): i64 {
  * |amount| within MAX_COLLATERAL_AMOUNT and |amount| × price within MAX_COLLATERAL_VALUE (1e27 at
  * amount × price scale), checked as the notional is.
  */
-export function collateralWithinLimit(amount: i64, price: i64): bool {
+function collateralWithinLimit(amount: i64, price: i64): bool {
   // compared both ways: abs(i64.MIN) is i64.MIN, which would pass a magnitude test
   if (amount > MAX_COLLATERAL_AMOUNT || amount < -MAX_COLLATERAL_AMOUNT) return false;
   const estimate = <f64>abs(amount) * <f64>price;
@@ -133,11 +133,11 @@ function sortStagedBook(start: i32, end: i32): void {
     const instrument = u16At(stagedPositionInstrument.ptr, i);
     const lots = i32At(stagedPositionLots.ptr, i);
     const entry = i64At(stagedPositionEntry.ptr, i);
-    const key = (i32At(instrumentUnderlying.ptr, instrument) << 16) | instrument;
+    const key = positionKey(instrument);
     let j = i - 1;
     while (j >= start) {
       const other = u16At(stagedPositionInstrument.ptr, j);
-      if (((i32At(instrumentUnderlying.ptr, other) << 16) | other) <= key) break;
+      if (positionKey(other) <= key) break;
       setU16At(stagedPositionInstrument.ptr, j + 1, other);
       setI32At(stagedPositionLots.ptr, j + 1, i32At(stagedPositionLots.ptr, j));
       setI64At(stagedPositionEntry.ptr, j + 1, i64At(stagedPositionEntry.ptr, j));
@@ -171,7 +171,7 @@ function sortStagedCollateral(start: i32, end: i32): void {
  */
 export function validateStaged(): i32 {
   for (let a = 0; a < stagedAccounts; a++) {
-    if (u8At(stagedMode.ptr, a) > 1) return reject(StagedField.Mode, a, Rejection.Malformed);
+    if (u8At(stagedMode.ptr, a) > AccountMode.Portfolio) return reject(StagedField.Mode, a, Rejection.Malformed);
   }
   const po = stagedPositionOffsets.ptr, co = stagedCollateralOffsets.ptr;
   if (i32At(po, 0) != 0) return reject(StagedField.PositionOffsets, 0, Rejection.Malformed);

@@ -17,7 +17,7 @@ import type { Refresh } from "./refresh.js";
 import type { ExpirySettlement } from "./types.js";
 
 /** What one expired position pays into the settlement balance (money, 1e6): its equity term at the index. */
-export function settlementValue(row: InstrumentRow, lots: number, entry: bigint, index: bigint): bigint {
+function settlementValue(row: InstrumentRow, lots: number, entry: bigint, index: bigint): bigint {
   const qty = BigInt(lots) * row.lotSize;
   if (row.kind < KIND_CALL) return floorDiv(qty * (index - entry), QTY_PRICE_TO_MONEY);
   const payoff = row.kind === KIND_CALL ? index - row.strike : row.strike - index;

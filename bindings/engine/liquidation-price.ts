@@ -9,12 +9,11 @@
 // fall, or a portfolio account's under correlation holding more than u, can cross more than once,
 // and into a region that ends before the far end: each side is first sampled at SAMPLES evenly
 // spaced prices, and the nearest liquidatable sample bracketed.
-import { KIND_CALL, MAX_PRICE } from "../core/constants.generated.js";
+import { KIND_CALL, MAX_PRICE, MODE_PORTFOLIO } from "../core/constants.generated.js";
 import { maxBig } from "../core/decimal.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
 import { ratesFall } from "../venue/reference.js";
-import { PORTFOLIO_MODE } from "../venue/accounts.js";
 import type { Catalog } from "./catalog.js";
 
 /** The search stays within ±99 % of the index, and within the price limit. */
@@ -94,7 +93,7 @@ export class LiquidationPriceSearch {
    */
   private crossesMoreThanOnce(a: number, u: number, held: ReadonlySet<number>): boolean {
     const v = this.views;
-    if (this.catalog.params.correlation !== null && v.u8(Col.AccountMode)[a] === PORTFOLIO_MODE && held.size > 1) return true;
+    if (this.catalog.params.correlation !== null && v.u8(Col.AccountMode)[a] === MODE_PORTFOLIO && held.size > 1) return true;
     const start = v.i32(Col.AccountPositionStart)[a], end = start + v.u8(Col.AccountPositionCount)[a];
     const instruments = v.u16(Col.PositionInstrument), underlyings = v.i32(Col.InstrumentUnderlying);
     for (let p = start; p < end; p++) {

@@ -5,12 +5,11 @@
 // (assembly/store/headroom.ts). A block memory cannot grow to hold traps before anything changed;
 // the edit is then refused with OUT_OF_RANGE, the state as it was.
 import { fail } from "../core/errors.js";
-import { MAX_COLLATERAL_PER_ACCOUNT, MAX_POSITIONS_PER_ACCOUNT, MAX_TIERS } from "../core/constants.generated.js";
+import { MAX_COLLATERAL_PER_ACCOUNT, MAX_POSITIONS_PER_ACCOUNT, MAX_TIERS, MODE_PORTFOLIO } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { COLUMN_SHIFTS } from "../module/layout.generated.js";
 import type { WasmExports } from "../module/wasm.js";
 import type { AccountColumns } from "../venue/account-columns.js";
-import { PORTFOLIO_MODE } from "../venue/accounts.js";
 import type { Refresh } from "./refresh.js";
 
 /** Probed blocks stay well under the allocator's largest block (1 GiB). */
@@ -204,7 +203,7 @@ export class MemoryGuard {
 function cacheWords({ count, mode, positionOffsets, collateralOffsets, collateralAsset }: AccountColumns, underlyings: number, grouped: (asset: number) => boolean): number {
   let words = 0;
   for (let a = 0; a < count; a++) {
-    if (mode[a] !== PORTFOLIO_MODE) {
+    if (mode[a] !== MODE_PORTFOLIO) {
       words += 1;
       continue;
     }

@@ -2,12 +2,12 @@
 // restore reproduces the state byte for byte.
 import { formatDecimal, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
-import { MAX_COLLATERAL_AMOUNT, MAX_LOTS } from "../core/constants.generated.js";
+import { MAX_COLLATERAL_AMOUNT, MAX_LOTS, MODE_NAMES } from "../core/constants.generated.js";
 import { idRecord, setId } from "../core/records.js";
 import { formatTime, parseTime } from "../core/time.js";
 import { formatI64, formatUnits, wordsOf } from "../core/units.js";
 import { Col } from "../module/views.js";
-import { MODE_NAMES, parseVenueAccounts } from "../venue/accounts.js";
+import { parseVenueAccounts } from "../venue/accounts.js";
 import { scanAccounts } from "../venue/accounts-text.js";
 import { checkVenueMembers, parseVenueFile, splitVenueText, withoutByteOrderMark, type VenueSettingsText } from "../venue/file.js";
 import { assetToVenue, instrumentToVenue, underlyingToVenue } from "../venue/serialize.js";
@@ -21,7 +21,7 @@ import { initialScan, rebaseScan, rangeInBand } from "./scan-range.js";
 import type { EngineOptions } from "./types.js";
 
 /** Fills a new engine from a venue file's reference rows and accounts. */
-export function loadVenue(parts: EngineParts, file: Record<string, unknown>): void {
+function loadVenue(parts: EngineParts, file: Record<string, unknown>): void {
   loadReference(parts, file);
   const parsed = parseVenueAccounts(file.accounts, parts.catalog.accountLookup());
   parts.book.loadColumns(parsed.columns, parsed.fieldOf);

@@ -1,13 +1,12 @@
 // Results as the API shows them: accounts with their greeks and liquidation prices, venue totals,
 // and a portfolio account's scenario grid, money formatted as exact decimal strings.
 import { formatDecimal, FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE } from "../core/decimal.js";
-import { STATUS_NAMES } from "../core/constants.generated.js";
+import { MODE_NAMES, MODE_PORTFOLIO, STATUS_NAMES } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
 import { idRecord, setId } from "../core/records.js";
 import { formatI64, formatUnits, readI64, wordsOf } from "../core/units.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import type { WasmExports } from "../module/wasm.js";
-import { MODE_NAMES, PORTFOLIO_MODE } from "../venue/accounts.js";
 import type { AccountBook } from "./accounts.js";
 import type { Catalog } from "./catalog.js";
 import type { AccountGreeks, GreekSums } from "./greeks.js";
@@ -139,7 +138,7 @@ export class Presenter {
     const a = this.book.indexOf(id, "account");
     this.refresh.refresh();
     this.wasm.evaluateBuckets(a);
-    if (this.views.u8(Col.AccountMode)[a] !== PORTFOLIO_MODE) return [];
+    if (this.views.u8(Col.AccountMode)[a] !== MODE_PORTFOLIO) return [];
     return Array.from(this.views.i32(Col.BucketUnderlying).subarray(0, this.wasm.bucketCount()), (u) => ({
       underlying: this.catalog.underlyings[u].id,
       loss: this.views.i64(Col.BucketLoss)[u],

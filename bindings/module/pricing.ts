@@ -2,13 +2,14 @@
 // generator): one synchronous instance of the scalar build, made at first use, so every number
 // comes from the same routine the engine uses.
 import scalarBytes from "../../build/margin-core.scalar.wasm";
+import { MAX_PAGES, MIN_PAGES } from "./wasm.js";
 
 interface PricingExports { black76Value(isCall: number, spot: number, strike: number, years: number, sigma: number, rate: number): number }
 
 let pricing: PricingExports | undefined;
 
 function instance(): PricingExports {
-  const memory = new WebAssembly.Memory({ initial: 16, maximum: 65536 });
+  const memory = new WebAssembly.Memory({ initial: MIN_PAGES, maximum: MAX_PAGES });
   const abort = () => { throw new Error("margin-core module aborted"); };
   return new WebAssembly.Instance(new WebAssembly.Module(scalarBytes), { env: { memory, abort } }).exports as unknown as PricingExports;
 }

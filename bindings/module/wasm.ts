@@ -22,10 +22,11 @@ const compiled = new Map<boolean, Promise<Build | null>>();
 export interface Instance { exports: WasmExports; simd: boolean; wasmBytes: number }
 
 const PAGE = 65536;
+/** The module's own minimum (asconfig initialMemory: 16 pages), and the most pages wasm32 has. */
+export const MIN_PAGES = 16;
+export const MAX_PAGES = 65536;
 /** wasm32 addresses 4 GiB: 65,536 pages of 64 KiB. */
-export const MAX_MEMORY_BYTES = 65536 * PAGE;
-/** The module's own minimum (asconfig initialMemory: 16 pages). */
-const MIN_PAGES = 16;
+export const MAX_MEMORY_BYTES = MAX_PAGES * PAGE;
 
 /**
  * A fresh instance. The module imports its memory so a large venue can start with all it will

@@ -7,7 +7,7 @@ export interface ShardQueue { accounts: Int32Array; equity: BigInt64Array; maint
 
 export interface QueueEntry { account: number; equity: bigint; maintenanceMargin: bigint }
 
-export function healthOrder(x: QueueEntry, y: QueueEntry): number {
+function healthOrder(x: QueueEntry, y: QueueEntry): number {
   const xZero = x.maintenanceMargin === 0n, yZero = y.maintenanceMargin === 0n;
   if (xZero !== yZero) return xZero ? -1 : 1;
   if (!xZero) {

@@ -34,7 +34,7 @@ export function priceAt(start: number, drop: number, tick: number, ticks: number
 }
 
 /** A price rounded to the venue's tick size for it, as a decimal string. */
-export function onTick(price: number): string {
+function onTick(price: number): string {
   const step = price >= 1000 ? 0.5 : price >= 100 ? 0.05 : 0.01;
   return (Math.round(price / step) * step).toFixed(2);
 }
@@ -58,7 +58,7 @@ function prints(u: Underlying, fair: number, tick: number, ticks: number): [stri
  * account of the venue per pass, fund payouts of 25 USD per account per pass, and a depth per
  * instrument of 100 USD per account (linear, 0.5 % impact at full depth) or 10 USD (options, 2 %).
  */
-export function demoLiquidationSettings(venue: VenueReference, accounts: number): VenueReference {
+function demoLiquidationSettings(venue: VenueReference, accounts: number): VenueReference {
   const scaled = (usd: number) => String(Math.max(1, usd * accounts));
   return {
     ...venue,

@@ -118,7 +118,7 @@ export interface Model {
  * water, more than the fund holds, so its first pass uses the fund and ADL both; the fees of the
  * crash then keep the fund paying.
  */
-export const FUND_PER_ACCOUNT = 2;
+const FUND_PER_ACCOUNT = 2;
 
 export function buildReference(accounts = 0): { venue: VenueReference; model: Model } {
   const count = UNDERLYINGS.length * INSTRUMENTS_PER_UNDERLYING;

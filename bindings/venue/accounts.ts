@@ -10,7 +10,7 @@ import { fail } from "../core/errors.js";
 import { asArray, asArrayCopy, asId, asObject, copyAtMost, isArray, isId, isObject, notPlain } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
 import {
-  KIND_CALL, MAX_ACCOUNTS, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
+  KIND_CALL, MAX_ACCOUNTS, MODE_PORTFOLIO, MODE_STANDARD, MAX_COLLATERAL_AMOUNT, MAX_LOTS, MAX_POSITIONS_PER_ACCOUNT, MAX_COLLATERAL_PER_ACCOUNT, MAX_ROWS,
 } from "../core/constants.generated.js";
 import type { AccountColumns, StagedFieldName } from "./account-columns.js";
 import { parseFillPrice } from "./reference.js";
@@ -29,13 +29,10 @@ export interface ParsedAccounts {
   fieldOf(column: StagedFieldName, row: number): string;
 }
 
-/** Account modes by code. */
-export const MODE_NAMES = ["standard", "portfolio"] as const;
-export const STANDARD_MODE = 0, PORTFOLIO_MODE = 1;
 
 export function parseMode(value: unknown, field: string): number {
-  if (value == null || value === "standard") return STANDARD_MODE;
-  if (value === "portfolio") return PORTFOLIO_MODE;
+  if (value == null || value === "standard") return MODE_STANDARD;
+  if (value === "portfolio") return MODE_PORTFOLIO;
   return fail("MALFORMED", field, 'expected "standard" or "portfolio"');
 }
 

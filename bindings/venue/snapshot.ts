@@ -37,7 +37,7 @@ export interface SnapshotHeader {
  * and collateral count; per position instrument, lots and entry; per balance asset and amount;
  * then the largest |lots| each instrument has held and the largest |amount| of each asset.
  */
-export const SECTION_TYPES = [
+const SECTION_TYPES = [
   Uint8Array, Uint8Array, Uint8Array, Uint16Array, Int32Array, BigInt64Array, Uint8Array, BigInt64Array, BigInt64Array, BigInt64Array,
 ] as const;
 

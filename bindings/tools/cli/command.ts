@@ -37,7 +37,7 @@ export interface Command {
 export const help: Record<string, OptionSpec> = { help: { type: "boolean", short: "h", help: "this help" } };
 
 /** The largest venue file the command line reads (bytes); checked before reading, for streams and devices too. */
-export const MAX_VENUE_FILE_BYTES = 256 * 2 ** 20;
+const MAX_VENUE_FILE_BYTES = 256 * 2 ** 20;
 
 export const VENUE_NOTE = `VENUE.json is a venue file (docs/api.md), at most ${MAX_VENUE_FILE_BYTES.toLocaleString("en-US")} bytes (256 MiB).`;
 export const SIGNS = "Signs: a qty > 0 buys (long), < 0 sells (short); a negative collateral balance is a loan.";
