@@ -11,5 +11,7 @@ export const FRACTION_SCALE: i64 = 1_000_000_000;
 export const QTY_PRICE_TO_MONEY: i64 = 10_000_000_000;
 /** quantity × price × fraction = 1e25; to money divide by 1e19 (fits u64, not i64). */
 export const QTY_PRICE_FRACTION_TO_MONEY: u64 = 10_000_000_000_000_000_000;
+/** Milliseconds in a day: the vol term structure's and the EWMA's time unit. */
+export const DAY_MS: i64 = 86_400_000;
 /** Milliseconds in a year of time to expiry (365 days): Black-76's T = (expiry − now) / YEAR_MS. */
 export const YEAR_MS: i64 = 31_536_000_000;

@@ -15,7 +15,7 @@ export function lotsWithin(i: i32, wanted: i32, left: i64): i32 {
   const roomHigh = wideHighWord(), roomLow = wideLowWord();
   if (lotsFit(i, wanted, roomHigh, roomLow)) return wanted;
   // fewer than wanted fit: start from the f64 quotient (off by at most one) and step to the exact one
-  let k = <i32>min<f64>(Math.floor((<f64>left * 1e10) / (<f64>lotSize * <f64>mark)), <f64>(wanted - 1));
+  let k = <i32>min<f64>(Math.floor((<f64>left * <f64>QTY_PRICE_TO_MONEY) / (<f64>lotSize * <f64>mark)), <f64>(wanted - 1));
   while (k > 0 && !lotsFit(i, k, roomHigh, roomLow)) k--;
   while (k + 1 < wanted && lotsFit(i, k + 1, roomHigh, roomLow)) k++;
   return k;

@@ -13,7 +13,7 @@ import {
   mulDiv, Rounding, wideSetProduct, wideAddProduct, wideMultiplyWide, wideHighWord, wideLowWord,
   wideDivideFloorWithRemainder, lastRemainder,
 } from "../fixed/wide";
-import { FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY, YEAR_MS } from "../fixed/scales";
+import { FRACTION_SCALE, MONEY_SCALE, PRICE_SCALE, QTY_PRICE_TO_MONEY, QTY_PRICE_FRACTION_TO_MONEY, YEAR_MS, DAY_MS } from "../fixed/scales";
 import { MAX_PRICE } from "../limits";
 import { black76Value, black76Greeks } from "../pricing";
 import * as black76 from "../pricing/black76";
@@ -226,7 +226,6 @@ export function writeAssetRecord(record: usize, price: i64, haircut: i64): void 
   store<i64>(record + AssetRecord.LoanLow, <i64>lastRemainder());
 }
 
-const DAY_MS: f64 = 86_400_000.0;
 
 /** σ after a scenario's vol shift, scaled by time to expiry (docs/methodology.md §5). */
 function shiftedVol(sigma: f64, shift: i32, daysToExpiry: f64): f64 {
@@ -249,7 +248,7 @@ function prepareRiskArray(instrument: i32, kind: i32, lotSize: i64): void {
   }
   loadOptionInputs(instrument);
   const base = optionValue;
-  const days = <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / DAY_MS;
+  const days = <f64>(i64At(instrumentExpiry.ptr, instrument) - nowMs) / <f64>DAY_MS;
   const units = <f64>lotSize / <f64>PRICE_SCALE;
   const moves = movesOf(i32At(instrumentUnderlying.ptr, instrument));
   for (let s = 0; s < scenarioCount; s++) {

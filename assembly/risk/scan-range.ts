@@ -1,9 +1,7 @@
 // Dynamic scan range (docs/methodology.md §5): an EWMA of daily log-return variance per underlying and
 // the range it implies. f64 inside the module so every host computes the same bits; the facade
 // keeps the state and applies the anti-procyclicality band exactly.
-import { FRACTION_SCALE } from "../fixed/scales";
-
-const DAY_MS: f64 = 86_400_000.0;
+import { FRACTION_SCALE, DAY_MS } from "../fixed/scales";
 
 /**
  * The variance after one more index sample, per day. A step of `days` days weighs the old
@@ -12,7 +10,7 @@ const DAY_MS: f64 = 86_400_000.0;
  */
 export function ewmaDailyVariance(variance: f64, previousIndex: i64, index: i64, elapsedMs: f64, lambda: f64): f64 {
   if (elapsedMs <= 0.0) return variance;
-  const days = elapsedMs / DAY_MS;
+  const days = elapsedMs / <f64>DAY_MS;
   const logReturn = Math.log(<f64>index / <f64>previousIndex);
   const keep = Math.pow(lambda, days);
   return keep * variance + (1.0 - keep) * logReturn * logReturn / days;

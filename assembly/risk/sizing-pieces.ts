@@ -7,6 +7,7 @@ import { Column, i32At, i64At, setI64At, u8At } from "../store/column";
 import { InstrumentKind, instrumentKind, instrumentTierStart, instrumentTierCount, tierUpTo, tierMmf, underlyingCount } from "../store/reference";
 import { accountMode, AccountMode } from "../store/accounts";
 import { MAX_TIERS } from "../limits";
+import { FRACTION_SCALE } from "../fixed/scales";
 import { correlated, correlation } from "./scenarios";
 import { evaluateBuckets } from "./evaluate";
 import { getBucketCount, bucketUnderlying, bucketLoss } from "./portfolio";
@@ -59,8 +60,8 @@ export function correlationMayBend(a: i32, u: i32): bool {
     }
   }
   // ρ at 10^9: α and γ both carry that scale once
-  alpha /= 1e9;
-  gamma /= 1e9;
-  size /= 1e9;
+  alpha /= <f64>FRACTION_SCALE;
+  gamma /= <f64>FRACTION_SCALE;
+  size /= <f64>FRACTION_SCALE;
   return size > 0 && !(alpha >= 0 && gamma - alpha * alpha > BEND_MARGIN * (size + alpha * alpha));
 }

@@ -102,6 +102,12 @@ export function parseBounded(value: unknown, scale: number, field: string, low: 
   return raw;
 }
 
+/** The range [low, high] of raw units at `scale` as a refusal names it: "(0, high]" when low is one unit. */
+export function rangeText(low: bigint, high: bigint, scale: number): string {
+  const top = formatDecimal(high, scale);
+  return low === 1n ? `(0, ${top}]` : `[${formatDecimal(low, scale)}, ${top}]`;
+}
+
 /** ⌈n / d⌉ for d > 0 (a requirement or a fee owed rounds up). */
 export function ceilDiv(n: bigint, d: bigint): bigint {
   const q = n / d;

@@ -1,6 +1,6 @@
 // The engine's parts, built once per instance and wired to each other directly: each part
 // receives the parts it reads, so no part reaches back into the facade.
-import { MONEY_SCALE, parseWithinLimits } from "../core/decimal.js";
+import { MONEY_SCALE, parseWithinLimits, rangeText } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asId } from "../core/json.js";
 import { MAX_FUND } from "../core/constants.generated.js";
@@ -84,6 +84,6 @@ export function assembleParts({ exports: wasm, simd, wasmBytes }: Instance, opti
 
 function parseFund(value: unknown, field: string): bigint {
   const raw = parseWithinLimits(value, MONEY_SCALE, field);
-  if (raw < 0n || raw > MAX_FUND) fail("OUT_OF_RANGE", field, "outside [0, 1000000000000]");
+  if (raw < 0n || raw > MAX_FUND) fail("OUT_OF_RANGE", field, `outside ${rangeText(0n, MAX_FUND, MONEY_SCALE)}`);
   return raw;
 }

@@ -2,9 +2,9 @@
 // instrument's mark, or an asset's own price; and the oracle clock that judges staleness
 // (docs/methodology.md §11). Every check runs before anything changes.
 import { fail } from "../core/errors.js";
-import { formatDecimal, PRICE_SCALE } from "../core/decimal.js";
+import { formatDecimal, PRICE_SCALE, rangeText } from "../core/decimal.js";
 import { countedSources, indexFromSources } from "../venue/oracle.js";
-import { KIND_CALL } from "../core/constants.generated.js";
+import { KIND_CALL, MAX_PRICE } from "../core/constants.generated.js";
 import { priceArguments } from "../venue/price-arguments.js";
 import { beyondNotional, positionBeyondLimit } from "../venue/reference.js";
 import type { Catalog, UnderlyingRow } from "./catalog.js";
@@ -28,7 +28,7 @@ export class Prices {
     if (timestampMs > ahead) fail("OUT_OF_RANGE", "timestamp", `${timestampMs} is more than maxClockSkew (${catalog.params.maxClockSkewMs / 1000} s) ahead of the oracle clock ${catalog.clock}; settleExpired(now) moves the clock`);
     const target = catalog.find(key);
     if (target === undefined) fail("UNKNOWN_ID", "id", `no underlying, instrument or asset "${key}"`);
-    if (raw === 0n && !("instrument" in target && catalog.instruments[target.instrument].kind >= KIND_CALL)) fail("OUT_OF_RANGE", "price", "0 is outside (0, 10000000000]: only an option's premium may be 0");
+    if (raw === 0n && !("instrument" in target && catalog.instruments[target.instrument].kind >= KIND_CALL)) fail("OUT_OF_RANGE", "price", `0 is outside ${rangeText(1n, MAX_PRICE, PRICE_SCALE)}: only an option's premium may be 0`);
     if (!("underlying" in target) && feed !== undefined) fail("MALFORMED", "source", `"${key}" is not an underlying: only underlyings have oracle sources`);
     if ("underlying" in target) return this.planIndex(target.underlying, raw, timestampMs, feed);
     if ("instrument" in target) {

@@ -1,7 +1,7 @@
 // The synthetic venue's reference data: BTC, ETH and SOL with perpetuals, quarterly futures and
 // option chains priced with the module's Black-76, and the flat per-instrument model (marks,
 // scenario P&L per lot, tier tables) the account generator sizes books against.
-import { KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT } from "../core/constants.generated.js";
+import { DAY_MS as DAY, KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, YEAR_MS as YEAR } from "../core/constants.generated.js";
 import { black76Value } from "../module/pricing.js";
 
 /** The venue file minus its accounts (the venue-file shapes of docs/api.md, decimal strings). */
@@ -17,8 +17,7 @@ export interface VenueReference {
 
 const NOW = "2026-11-24T00:00:00Z";
 const NOW_MS = Date.parse(NOW);
-const DAY_MS = 86_400_000;
-const YEAR_MS = 365 * DAY_MS;
+const DAY_MS = Number(DAY), YEAR_MS = Number(YEAR);
 
 interface UnderlyingSpec {
   id: string; spot: number; vol: number; haircut: number;

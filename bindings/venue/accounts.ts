@@ -5,7 +5,7 @@
 // take the exact number path of core/units.ts; anything it declines (more digits than a double
 // holds exactly, or a value that is wrong) goes through the BigInt parser, which gives the exact
 // value or the error. Field paths are built only for an error.
-import { parseWithinLimits, PRICE_SCALE } from "../core/decimal.js";
+import { parseWithinLimits, PRICE_SCALE, rangeText } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asArrayCopy, asId, asObject, copyAtMost, isArray, isId, isObject, notPlain } from "../core/json.js";
 import { unitsOf, wordsOf, writeI64 } from "../core/units.js";
@@ -46,7 +46,7 @@ export function lotsOf(qty: unknown, lotSize: bigint, field: string): number {
 }
 
 const MAX_LOTS_NUMBER = Number(MAX_LOTS);
-const MAX_AMOUNT_TEXT = "[-10000000000, 10000000000]";
+const MAX_AMOUNT_TEXT = rangeText(-MAX_COLLATERAL_AMOUNT, MAX_COLLATERAL_AMOUNT, PRICE_SCALE);
 
 /** The collateral rows' columns, grown by doubling (how many balances a file holds is not known up front). */
 class CollateralRows {

@@ -1,5 +1,5 @@
 // Methodology parameters (venue `params`): defaults, validation, and the overrides as given.
-import { parseBounded, FRACTION_SCALE, MONEY_SCALE } from "../core/decimal.js";
+import { parseBounded, rangeText, FRACTION_SCALE, MONEY_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asBoolean, asObject, copyElements, isArray, notPlain } from "../core/json.js";
 import { MAX_FUND, MAX_SCENARIOS, ONE } from "../core/constants.generated.js";
@@ -143,7 +143,7 @@ export function parseParams(given: Record<string, unknown>, field = "params"): P
     takerFee: fraction("takerFee", ONE / 10n, "[0, 0.1]"),
     collateralLiquidationDiscount: fraction("collateralLiquidationDiscount", ONE - 1n, "[0, 1)"),
     liquidationCaps: Object.fromEntries(LIQUIDATION_CAPS.map((key) => [key, given[key] === undefined ? null
-      : parseBounded(given[key], MONEY_SCALE, `${field}.${key}`, 1n, MAX_FUND, "(0, 1000000000000]")])) as unknown as LiquidationCaps,
+      : parseBounded(given[key], MONEY_SCALE, `${field}.${key}`, 1n, MAX_FUND, rangeText(1n, MAX_FUND, MONEY_SCALE))])) as unknown as LiquidationCaps,
     shockCollateral: given.shockCollateral === undefined ? true : asBoolean(given.shockCollateral, `${field}.shockCollateral`),
     grid: [],
     gridSpec: given.grid,

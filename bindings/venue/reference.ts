@@ -1,6 +1,6 @@
 // Reference rows (underlyings, assets, instruments) parsed from venue-file objects with exact
 // decimal arithmetic. Each parser checks one row completely and returns raw fixed-point values.
-import { ceilDiv, formatDecimal, maxBig, parseBounded, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } from "../core/decimal.js";
+import { ceilDiv, formatDecimal, maxBig, parseBounded, rangeText, FRACTION_SCALE, MONEY_SCALE, PRICE_ONE, PRICE_SCALE } from "../core/decimal.js";
 import { fail } from "../core/errors.js";
 import { asArray, asArrayCopy, asId, asRecord, copyElements } from "../core/json.js";
 import {
@@ -26,11 +26,11 @@ export interface InstrumentRow {
 export interface Liquidity { notional: bigint; slippage: bigint }
 
 export const parsePrice = (value: unknown, field: string) =>
-  parseBounded(value, PRICE_SCALE, field, 1n, MAX_PRICE, "(0, 10000000000]");
+  parseBounded(value, PRICE_SCALE, field, 1n, MAX_PRICE, rangeText(1n, MAX_PRICE, PRICE_SCALE));
 
 /** An option's premium (mark, entry, order price): a worthless far strike is worth 0. */
 export const parsePremium = (value: unknown, field: string) =>
-  parseBounded(value, PRICE_SCALE, field, 0n, MAX_PRICE, "[0, 10000000000]");
+  parseBounded(value, PRICE_SCALE, field, 0n, MAX_PRICE, rangeText(0n, MAX_PRICE, PRICE_SCALE));
 
 /** A fill price for an instrument of `kind`: an option's premium may be 0, any other price is > 0. */
 export const parseFillPrice = (kind: number, value: unknown, field: string) =>
@@ -55,7 +55,7 @@ export function parseUnderlying(value: unknown, field: string, now: number): Und
   return {
     id: asId(row.id, `${field}.id`),
     spot: row.spot == null ? null : parsePrice(row.spot, `${field}.spot`),
-    vol: parseBounded(row.vol, FRACTION_SCALE, `${field}.vol`, 1n, MAX_VOL, "(0, 10]"),
+    vol: parseBounded(row.vol, FRACTION_SCALE, `${field}.vol`, 1n, MAX_VOL, rangeText(1n, MAX_VOL, FRACTION_SCALE)),
     rate: row.rate == null ? 0n : parseBounded(row.rate, FRACTION_SCALE, `${field}.rate`, -ONE, ONE, "[-1, 1]"),
     sources,
     priceTime: now,
@@ -84,7 +84,7 @@ function parseTiers(value: unknown, field: string): Tier[] {
   let previous = 0n;
   return copyElements(given, count).map((r, k) => {
     const tier = asRecord(r, `${field}[${k}]`);
-    const upTo = parseBounded(tier.upTo, MONEY_SCALE, `${field}[${k}].upTo`, 1n, MAX_TIER_BOUND, "(0, 10000000000]");
+    const upTo = parseBounded(tier.upTo, MONEY_SCALE, `${field}[${k}].upTo`, 1n, MAX_TIER_BOUND, rangeText(1n, MAX_TIER_BOUND, MONEY_SCALE));
     if (upTo <= previous) fail("OUT_OF_RANGE", `${field}[${k}].upTo`, "tier bounds must increase");
     previous = upTo;
     const imf = parseBounded(tier.imf, FRACTION_SCALE, `${field}[${k}].imf`, 0n, ONE, "[0, 1]");
@@ -99,7 +99,7 @@ export function parseInstrument(value: unknown, field: string, now: number, nowN
   const id = asId(row.id, `${field}.id`);
   const kindName = row.kind;
   if (kindName !== "perp" && kindName !== "future" && kindName !== "option") fail("MALFORMED", `${field}.kind`, 'expected "perp", "future" or "option"');
-  const lotSize = parseBounded(row.lotSize, PRICE_SCALE, `${field}.lotSize`, MIN_LOT_SIZE, MAX_LOT_SIZE, "[0.00000001, 10000]");
+  const lotSize = parseBounded(row.lotSize, PRICE_SCALE, `${field}.lotSize`, MIN_LOT_SIZE, MAX_LOT_SIZE, `[${formatDecimal(MIN_LOT_SIZE, PRICE_SCALE)}, ${formatDecimal(MAX_LOT_SIZE, PRICE_SCALE)}]`);
   const mark = (kindName === "option" ? parsePremium : parsePrice)(row.mark, `${field}.mark`);
   const base = {
     id, underlying: asId(row.underlying, `${field}.underlying`), lotSize, mark, priceTime: now,
@@ -116,7 +116,7 @@ export function parseInstrument(value: unknown, field: string, now: number, nowN
     kind: row.right === "call" ? KIND_CALL : KIND_PUT,
     strike: parsePrice(row.strike, `${field}.strike`),
     expiry,
-    iv: row.iv == null ? 0n : parseBounded(row.iv, FRACTION_SCALE, `${field}.iv`, 1n, MAX_VOL, "(0, 10]"),
+    iv: row.iv == null ? 0n : parseBounded(row.iv, FRACTION_SCALE, `${field}.iv`, 1n, MAX_VOL, rangeText(1n, MAX_VOL, FRACTION_SCALE)),
     tiers: [],
   };
 }
@@ -124,7 +124,7 @@ export function parseInstrument(value: unknown, field: string, now: number, nowN
 function parseLiquidity(value: unknown, field: string): Liquidity {
   const row = asRecord(value, field);
   return {
-    notional: parseBounded(row.notional, MONEY_SCALE, `${field}.notional`, 1n, MAX_FUND, "(0, 1000000000000]"),
+    notional: parseBounded(row.notional, MONEY_SCALE, `${field}.notional`, 1n, MAX_FUND, rangeText(1n, MAX_FUND, MONEY_SCALE)),
     slippage: parseBounded(row.slippage, FRACTION_SCALE, `${field}.slippage`, 0n, ONE - 1n, "[0, 1)"),
   };
 }

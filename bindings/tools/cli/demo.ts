@@ -1,6 +1,6 @@
 // `margin-core demo`: the main job, a crash replayed with liquidations.
 import { MAX_FUND } from "../../core/constants.generated.js";
-import { formatDecimal, MONEY_SCALE, parseBounded } from "../../core/decimal.js";
+import { formatDecimal, MONEY_SCALE, parseBounded, rangeText } from "../../core/decimal.js";
 import { runDemo } from "../demo.js";
 import { MAX_SEED, MAX_SYNTHETIC_ACCOUNTS } from "../generate.js";
 import { help, integerOption, type Command } from "./command.js";
@@ -25,7 +25,7 @@ export const demoCommand: Command = {
   async run(values, _positionals, io) {
     const fund = values["insurance-fund"];
     const reportPath = typeof values.report === "string" ? values.report : undefined;
-    if (fund !== undefined) parseBounded(fund, MONEY_SCALE, "--insurance-fund", 0n, MAX_FUND, `[0, ${formatDecimal(MAX_FUND, MONEY_SCALE)}]`);
+    if (fund !== undefined) parseBounded(fund, MONEY_SCALE, "--insurance-fund", 0n, MAX_FUND, rangeText(0n, MAX_FUND, MONEY_SCALE));
     const options = {
       accounts: integerOption(values.accounts, "--accounts", 1, MAX_SYNTHETIC_ACCOUNTS, 1_000_000),
       seed: integerOption(values.seed, "--seed", 0, MAX_SEED, 1),
