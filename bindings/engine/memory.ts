@@ -8,7 +8,7 @@ import { fail } from "../core/errors.js";
 import { MAX_COLLATERAL_PER_ACCOUNT, MAX_POSITIONS_PER_ACCOUNT, MAX_TIERS, MODE_PORTFOLIO } from "../core/constants.generated.js";
 import { Col, type ColumnViews } from "../module/views.js";
 import { COLUMN_SHIFTS } from "../module/layout.generated.js";
-import type { WasmExports } from "../module/wasm.js";
+import { COLLATERAL_BYTES, POSITION_BYTES, rowBytes, type WasmExports } from "../module/wasm.js";
 import type { AccountColumns } from "../venue/account-columns.js";
 import type { Refresh } from "./refresh.js";
 
@@ -21,13 +21,12 @@ const ACCOUNT_TABLE = [
   Col.AccountCollateralCapacity, Col.AccountMode, Col.AccountStatus, Col.AccountEquity, Col.AccountMaintenanceMargin,
   Col.AccountCacheStart, Col.AccountCacheCapacity,
 ];
-const POSITION_BYTES = 14, COLLATERAL_BYTES = 9;
 /**
  * Bytes the liquidation queue takes an entry (assembly/risk/queue.ts): its account, equity and MM
  * columns, the sort's spare copy of each, and its u64 key and spare key, all reserved together to
  * the same capacity.
  */
-const QUEUE_ENTRY_BYTES = 2 * [Col.QueueAccounts, Col.QueueEquity, Col.QueueMaintenanceMargin].reduce((sum, id) => sum + (1 << COLUMN_SHIFTS[id]), 0) + 2 * 8;
+const QUEUE_ENTRY_BYTES = 2 * rowBytes([Col.QueueAccounts, Col.QueueEquity, Col.QueueMaintenanceMargin]) + 2 * 8;
 const CACHE_WORD_BYTES = 2 ** COLUMN_SHIFTS[Col.CacheWords];
 
 /** An account's segment of one arena (assembly/store/books.ts): where its count and room are kept, how it grows. */
@@ -157,7 +156,7 @@ export class MemoryGuard {
    */
   load(columns: AccountColumns, underlyings: number, grouped: (asset: number) => boolean): number {
     const accounts = columns.count, positions = columns.positionOffsets[accounts], collaterals = columns.collateralOffsets[accounts];
-    const table = ACCOUNT_TABLE.reduce((sum, id) => sum + (1 << COLUMN_SHIFTS[id]), 0);
+    const table = rowBytes(ACCOUNT_TABLE);
     return accounts * (9 + table) + 8 + positions * POSITION_BYTES + collaterals * COLLATERAL_BYTES
       + this.wasm.exposureStrideFor(accounts) * underlyings * 4 + 8 * cacheWords(columns, underlyings, grouped);
   }

@@ -10,6 +10,7 @@ import simdEmbedded from "../../build/margin-core.wasm";
 import { instantiate as instantiateRaw } from "../../build/margin-core.js";
 import { fail } from "../core/errors.js";
 import { isObject, onlyKeys } from "../core/json.js";
+import { Col, COLUMN_SHIFTS } from "./layout.generated.js";
 
 export type WasmExports = Awaited<ReturnType<typeof instantiateRaw>>;
 
@@ -20,6 +21,14 @@ const compiled = new Map<boolean, Promise<Build | null>>();
 
 /** An engine's instance, which build it runs and that build's size. */
 export interface Instance { exports: WasmExports; simd: boolean; wasmBytes: number }
+
+/** Bytes of one row across `columns` (their element sizes, as generated). */
+export function rowBytes(columns: readonly Col[]): number {
+  return columns.reduce((sum, id) => sum + (1 << COLUMN_SHIFTS[id]), 0);
+}
+/** A position row (instrument, lots, entry) and a balance row (asset, amount). */
+export const POSITION_BYTES = rowBytes([Col.PositionInstrument, Col.PositionLots, Col.PositionEntry]);
+export const COLLATERAL_BYTES = rowBytes([Col.CollateralAsset, Col.CollateralAmount]);
 
 const PAGE = 65536;
 /** The module's own minimum (asconfig initialMemory: 16 pages), and the most pages wasm32 has. */
@@ -120,15 +129,15 @@ export function runtimeOf(options: RuntimeOptions, field: string): { simd: boole
 }
 
 /**
- * Wasm memory (bytes) for one bulk load of this size and its recomputes: positions 14 bytes,
- * collateral rows 9, accounts 48 (their columns, the staged offsets, queue and exposure index)
+ * Wasm memory (bytes) for one bulk load of this size and its recomputes: a position's row
+ * (14 bytes), a balance's (9), accounts 48 (their columns, the staged offsets, queue and exposure index)
  * plus their tick cache (5 bytes, and 16 a price group — counted as at most three an account,
  * each a position or a balance), 16 MiB for reference data and scratch, 5 % slack. Not capped at
  * what wasm32 can address.
  */
 export function memoryNeeded(size: { accounts: number; positions: number; collaterals: number }): number {
   const groups = Math.min(size.positions + size.collaterals, 3 * size.accounts);
-  return Math.ceil((size.positions * 14 + size.collaterals * 9 + size.accounts * 53 + groups * 16 + 16 * 2 ** 20) * 1.05);
+  return Math.ceil((size.positions * POSITION_BYTES + size.collaterals * COLLATERAL_BYTES + size.accounts * 53 + groups * 16 + 16 * 2 ** 20) * 1.05);
 }
 
 /** A size given to memoryEstimate, checked: each of the three counts given, whole and ≥ 0. */
