@@ -15,7 +15,7 @@ import { cacheSlotFor, cacheLayoutDue, layoutCache } from "../store/cache";
 import { exposureValid, rebuildExposure } from "../store/exposure";
 import { prepareHeld } from "./freshness";
 import { kernelRecords, assetRecords } from "./prepare";
-import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral, correlated } from "./scenarios";
+import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral, correlated, EXTREME_UP_AT, EXTREME_DOWN_AT } from "./scenarios";
 import { collateralValue } from "./terms";
 import {
   groupUnderlying, groupWords, groupBalance, groupListed, groupOrder, rowF64, initialFromMaintenance, resetDetail,
@@ -108,8 +108,8 @@ export function walkAccounts(first: i32, end: i32, commit: bool, detail: bool): 
   const instruments = positionInstrument.ptr, lotsColumn = positionLots.ptr, entries = positionEntry.ptr;
   const assets = collateralAsset.ptr, amounts = collateralAmount.ptr, assetUnderlyings = assetUnderlying.ptr, assetTable = assetRecords.ptr;
   const records = kernelRecords.ptr, stride = recordBytes(SPAN16 ? 16 : scenarioCount), paired = gridPaired.ptr;
-  const moveRows = scenarioMove.ptr, cover14 = SPAN16 ? load<i64>(scenarioCover.ptr, 112) : 0;
-  const cover15 = SPAN16 ? load<i64>(scenarioCover.ptr, 120) : 0;
+  const moveRows = scenarioMove.ptr, cover14 = SPAN16 ? load<i64>(scenarioCover.ptr, EXTREME_UP_AT) : 0;
+  const cover15 = SPAN16 ? load<i64>(scenarioCover.ptr, EXTREME_DOWN_AT) : 0;
   const balances = groupBalance.ptr, listed = groupListed.ptr, order = groupOrder.ptr;
   const upTo = tierUpTo.ptr, imfs = tierImf.ptr, mmfs = tierMmf.ptr;
   const groupU = groupUnderlying.ptr, words = groupWords.ptr, row = rowF64.ptr;

@@ -6,6 +6,7 @@
 import { FRACTION_SCALE } from "../fixed/scales";
 import { floorDiv } from "../fixed/divide";
 import { coveredLoss } from "./portfolio";
+import { EXTREME_UP_AT, EXTREME_DOWN_AT } from "./scenarios";
 
 /** ⌊E·m/F⌋ for E = high·F + low (0 ≤ low < F) and 0 ≤ m ≤ F. */
 // @ts-ignore: decorator
@@ -32,7 +33,7 @@ import { coveredLoss } from "./portfolio";
   const up2 = termUp(high, low, m), down2 = termDown(up2, high, low, m);
   m = load<i64>(moves, 80);
   const up3 = termUp(high, low, m), down3 = termDown(up3, high, low, m);
-  m = load<i64>(moves, 112);
+  m = load<i64>(moves, EXTREME_UP_AT);
   const upX = termUp(high, low, m), downX = termDown(upX, high, low, m);
   let least = f64x2.pmin(r0, f64x2.add(r1, f64x2.splat(<f64>up1)));
   least = f64x2.pmin(least, f64x2.add(r2, f64x2.splat(<f64>down1)));
@@ -58,9 +59,9 @@ import { coveredLoss } from "./portfolio";
     least = min(least, min(load<f64>(rowUp) + <f64>up, load<f64>(rowUp, 8) + <f64>up));
     least = min(least, min(load<f64>(rowDown) + down, load<f64>(rowDown, 8) + down));
   }
-  const m = load<i64>(moves, 112);
+  const m = load<i64>(moves, EXTREME_UP_AT);
   const upX = termUp(high, low, m), downX = termDown(upX, high, low, m);
-  const extremeUp = coveredLoss(upX + <i64>load<f64>(row, 112), cover14);
-  const extremeDown = coveredLoss(downX + <i64>load<f64>(row, 120), cover15);
+  const extremeUp = coveredLoss(upX + <i64>load<f64>(row, EXTREME_UP_AT), cover14);
+  const extremeDown = coveredLoss(downX + <i64>load<f64>(row, EXTREME_DOWN_AT), cover15);
   return max(max(-<i64>least, extremeUp), max(extremeDown, 0));
 }

@@ -58,14 +58,14 @@ export const riskArray = new Column(3);
  * instrument keeps the walk's registers free.
  */
 export const kernelRecords = new Column(3);
-/** Words of a record before its risk array; the record of instrument i starts at word i × (RECORD_HEADER + scenarioCount). */
-export const RECORD_HEADER: i32 = 16;
 /** Byte offsets of a record's fields. */
 export const enum Record {
   Underlying = 0, Kind = 4, Changed = 5, Money = 8, Rest = 16, RiskBound = 24, MinimumMoney = 32, LotSize = 40, Mark = 48,
   TierStart = 56, TierCount = 60, ImMoney = 64, ImHigh = 72, ImLow = 80, MmMoney = 88, MmHigh = 96, MmLow = 104,
   CapMoney = 112, CapRest = 120, Risk = 128,
 }
+/** Words of a record before its risk array; the record of instrument i starts at word i × (RECORD_HEADER + scenarioCount). */
+export const RECORD_HEADER: i32 = Record.Risk >> 3;
 // lotSize × S × shortOptionMin (scale 1e25) split as for short options: the per-lot minimum.
 export const shortMinMoney = new Column(3);
 export const shortMinRestHigh = new Column(3);

@@ -7,6 +7,9 @@ export const enum VolShift { Down = -1, None = 0, Up = 1 }
 
 export let scenarioCount: i32 = 0;
 /** i64 fraction in [−1, 1], underlying × scenario: each underlying's moves scale with its own scan range. */
+/** Byte offsets of span16's extreme rows, 14 (up) and 15 (down), in a row of i64 or f64 per scenario. */
+export const EXTREME_UP_AT: usize = 14 << 3;
+export const EXTREME_DOWN_AT: usize = 15 << 3;
 export const scenarioMove = new Column(3);
 export const scenarioVol = new Column(2);   // i32 VolShift
 export const scenarioCover = new Column(3); // i64 fraction, in (0, 1]
@@ -77,7 +80,7 @@ export function checkGridShape(u: i32): void {
       const up = load<i64>(moves + (<usize>k << 4)), down = load<i64>(moves + (<usize>(k + 1) << 4));
       paired = paired && up >= 0 && down == -up;
     }
-    const up = load<i64>(moves + 112), down = load<i64>(moves + 120);
+    const up = load<i64>(moves + EXTREME_UP_AT), down = load<i64>(moves + EXTREME_DOWN_AT);
     paired = paired && up >= 0 && down == -up;
   }
   store<u8>(gridPaired.ptr + <usize>u, paired ? 1 : 0);

@@ -19,7 +19,7 @@ import {
 import { cacheWords } from "../store/cache";
 import { exposureBits, exposureStride } from "../store/exposure";
 import { kernelRecords, assetRecords } from "./prepare";
-import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral, correlated } from "./scenarios";
+import { scenarioCount, scenarioMove, scenarioCover, gridPaired, shockCollateral, correlated, EXTREME_UP_AT, EXTREME_DOWN_AT } from "./scenarios";
 import { collateralValue } from "./terms";
 import { rowF64, initialFromMaintenance } from "./portfolio";
 import { group, groupEquity, recordBytes, Span16, AnyGrid } from "./group";
@@ -61,8 +61,8 @@ function balanceGroupFirstMet(v: i32, ps: i32, pe: i32, cs: i32, c: i32): bool {
   const assets = collateralAsset.ptr, amounts = collateralAmount.ptr, assetUnderlyings = assetUnderlying.ptr, assetTable = assetRecords.ptr;
   const previousAssets = previousAssetRecords.ptr;
   const records = kernelRecords.ptr, stride = recordBytes(SPAN16 ? 16 : scenarioCount), paired = gridPaired.ptr;
-  const moveRows = scenarioMove.ptr, cover14 = SPAN16 ? load<i64>(scenarioCover.ptr, 112) : 0;
-  const cover15 = SPAN16 ? load<i64>(scenarioCover.ptr, 120) : 0;
+  const moveRows = scenarioMove.ptr, cover14 = SPAN16 ? load<i64>(scenarioCover.ptr, EXTREME_UP_AT) : 0;
+  const cover15 = SPAN16 ? load<i64>(scenarioCover.ptr, EXTREME_DOWN_AT) : 0;
   const row = rowF64.ptr, shock = shockCollateral, isCorrelated = correlated;
   const upTo = tierUpTo.ptr, imfs = tierImf.ptr, mmfs = tierMmf.ptr;
   let rewritten = false;
