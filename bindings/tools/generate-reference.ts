@@ -3,6 +3,7 @@
 // scenario P&L per lot, tier tables) the account generator sizes books against.
 import { DAY_MS as DAY, KIND_CALL, KIND_FUTURE, KIND_PERP, KIND_PUT, YEAR_MS as YEAR } from "../core/constants.generated.js";
 import { black76Value } from "../module/pricing.js";
+import { FRACTION_DEFAULTS } from "../venue/params.js";
 
 /** The venue file minus its accounts (the venue-file shapes of docs/api.md, decimal strings). */
 export interface VenueReference {
@@ -45,12 +46,13 @@ const PERP_PREMIUM = 0.0002;
 export const OPTIONS_PER_UNDERLYING = 2 * OPTION_EXPIRIES.length * STRIKE_MONEYNESS.length;
 export const INSTRUMENTS_PER_UNDERLYING = 1 + FUTURE_EXPIRIES.length + OPTIONS_PER_UNDERLYING;
 
-// Methodology defaults used by the margin approximation (docs/methodology.md §2, §4, §5).
-const MAX_MARK_DEVIATION = 0.05;
-export const OPT_IM = 0.15, OPT_IM_MIN = 0.1, OPT_MM = 0.075;
-const PRICE_SCAN = 0.16, EXTREME_MULTIPLE = 3, EXTREME_COVER = 0.33;
-const VOL_UP = 0.5, VOL_DOWN = 0.25, VOL_TERM_SHORT = 0.3, VOL_TERM_LONG = 0.13;
-export const IM_MULTIPLIER = 1.25, SHORT_OPTION_MIN = 0.01;
+// The methodology's default parameters (docs/methodology.md §2, §4, §5) as doubles, for the margin approximation.
+const fraction = (key: keyof typeof FRACTION_DEFAULTS): number => Number(FRACTION_DEFAULTS[key]) / 1e9;
+const MAX_MARK_DEVIATION = fraction("maxMarkDeviation");
+export const OPT_IM = fraction("optIm"), OPT_IM_MIN = fraction("optImMin"), OPT_MM = fraction("optMm");
+const PRICE_SCAN = fraction("priceScan"), EXTREME_MULTIPLE = fraction("extremeMultiple"), EXTREME_COVER = fraction("extremeCover");
+const VOL_UP = fraction("volUp"), VOL_DOWN = fraction("volDown"), VOL_TERM_SHORT = fraction("volTermShort"), VOL_TERM_LONG = fraction("volTermLong");
+export const IM_MULTIPLIER = fraction("imMultiplier"), SHORT_OPTION_MIN = fraction("shortOptionMin");
 
 export const USD = 0, USDC = 1, FIRST_CRYPTO_ASSET = 2;
 

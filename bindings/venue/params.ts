@@ -55,7 +55,7 @@ export interface DynamicScan {
   cap: bigint;
 }
 
-const FRACTION_DEFAULTS = {
+export const FRACTION_DEFAULTS = {
   maxMarkDeviation: 50_000_000n,
   optIm: 150_000_000n,
   optImMin: 100_000_000n,
