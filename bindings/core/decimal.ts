@@ -1,4 +1,5 @@
 // Exact decimal strings ↔ fixed-point bigints. Money never passes through a JS number.
+import { MINUS, NINE, POINT, ZERO } from "./chars.js";
 import { fail } from "./errors.js";
 
 import { MONEY_SCALE, PRICE_SCALE } from "./constants.generated.js";
@@ -11,7 +12,6 @@ export const PRICE_ONE = 10n ** BigInt(PRICE_SCALE);
 /** Money (1e6) → an amount of the settlement asset (1e8). */
 export const MONEY_TO_AMOUNT = 10n ** BigInt(PRICE_SCALE - MONEY_SCALE);
 
-const MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
 /** Integers of up to 15 digits are exact in a double: BigInt(number) then beats parsing text. */
 const EXACT_DIGITS = 15;
 

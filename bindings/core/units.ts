@@ -1,9 +1,9 @@
 // Raw fixed-point units as doubles, where a double holds them exactly: the venue loader and the
 // result formatter use this to skip a BigInt per field. Every function here either gives the
 // exact answer or says it cannot (NaN, or a fallback through decimal.ts's BigInt path).
+import { MINUS, NINE, POINT, ZERO } from "./chars.js";
 import { formatDecimal } from "./decimal.js";
 
-const MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
 /** 10^k is exact in a double up to k = 22. */
 export const POW10: readonly number[] = Array.from({ length: 23 }, (_, k) => 10 ** k);
 const TWO_32 = 4294967296;

@@ -19,9 +19,8 @@ import {
 import type { AccountColumns } from "./account-columns.js";
 import { lotsOf, type Lookup } from "./accounts.js";
 import { IdTable, sameText } from "./id-table.js";
-import {
-  CLOSE_BRACE, CLOSE_BRACKET, COLON, decline, JsonCursor, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, POINT, QUOTE, ZERO,
-} from "./json-cursor.js";
+import { CLOSE_BRACE, CLOSE_BRACKET, COLON, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, POINT, QUOTE, ZERO } from "../core/chars.js";
+import { decline, JsonCursor } from "./json-cursor.js";
 import { parsePremium } from "./reference.js";
 
 const MAX_LOTS_NUMBER = Number(MAX_LOTS);

@@ -1,4 +1,7 @@
 // A venue file (JSON text or an object already parsed) and the engine settings at its top level.
+import {
+  BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, CR, LF, OPEN_BRACE, OPEN_BRACKET, QUOTE, SPACE, TAB,
+} from "../core/chars.js";
 import { MAX_ASSETS, MAX_INSTRUMENTS, MAX_UNDERLYINGS } from "../core/constants.generated.js";
 import { fail } from "../core/errors.js";
 import { asObject, copyAtMost, copyMembers, isArray, isObject, notPlain } from "../core/json.js";
@@ -73,9 +76,7 @@ export interface VenueTextParts {
   accountsEnd: number;
 }
 
-const QUOTE = 34, BACKSLASH = 92, COMMA = 44, COLON = 58, OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91,
-  CLOSE_BRACKET = 93;
-const isSpace = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+const isSpace = (c: number) => c === SPACE || c === LF || c === CR || c === TAB;
 
 function skipSpace(text: string, k: number): number {
   while (isSpace(text.charCodeAt(k))) k++;

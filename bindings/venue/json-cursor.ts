@@ -1,11 +1,11 @@
 // Strict reading of JSON text by position, for the text path of venue files: a cursor that
 // checks what it reads exactly as JSON defines it, and declines (throws) at anything it does not
 // read — the caller then leaves the whole text to JSON.parse, which decides.
+import {
+  BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, COLON, COMMA, CR, LF, MINUS, NINE, OPEN_BRACE, OPEN_BRACKET, PLUS, POINT, QUOTE, SPACE, TAB, ZERO,
+} from "../core/chars.js";
 import { hashStep } from "./id-table.js";
 
-export const QUOTE = 34, COLON = 58, OPEN_BRACE = 123, CLOSE_BRACE = 125, OPEN_BRACKET = 91, CLOSE_BRACKET = 93,
-  MINUS = 45, POINT = 46, ZERO = 48, NINE = 57;
-const BACKSLASH = 92, COMMA = 44, PLUS = 43, SPACE = 32, TAB = 9, LF = 10, CR = 13;
 /** Nesting skipValue follows before it declines (JSON.parse then takes over). */
 const MAX_DEPTH = 64;
 
