@@ -26,7 +26,7 @@ function venueScriptText(json) {
   return json.replace(/</g, "\\u003c");
 }
 
-export async function buildPreview(esbuild, out = "build/preview.html") {
+export async function buildPreview(esbuild) {
   const [worker, page] = await Promise.all([bundle(esbuild, `${dir}worker.ts`), bundle(esbuild, `${dir}page.ts`)]);
   const pageJs = scriptText(page);
   const hash = createHash("sha256").update(pageJs).digest("base64");
@@ -48,6 +48,6 @@ export async function buildPreview(esbuild, out = "build/preview.html") {
     if (!(name in parts)) throw new Error(`page.html has an unknown placeholder ${name}`);
     return parts[name];
   });
-  writeFileSync(out, html);
+  writeFileSync("build/preview.html", html);
   return { bytes: Buffer.byteLength(html), workerBytes: worker.length, pageBytes: page.length };
 }

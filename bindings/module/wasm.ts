@@ -42,7 +42,7 @@ export const MAX_MEMORY_BYTES = MAX_PAGES * PAGE;
  * need: the allocator takes the whole initial memory as one free region, whereas growing on
  * demand at least doubles memory each time (2.4 GiB for a load that needs 1.75).
  */
-export async function instantiate(simd: boolean | undefined, initialMemoryBytes = 0, maximumMemoryBytes = MAX_MEMORY_BYTES, field = "runtime"): Promise<Instance> {
+export async function instantiate(simd: boolean | undefined, initialMemoryBytes: number, maximumMemoryBytes: number, field: string): Promise<Instance> {
   let build = simd === false ? null : await compiledBuild(true, () => compileSimd(field));
   if (build === null) {
     if (simd === true) fail("OUT_OF_RANGE", `${field}.simd`, "this host cannot run the SIMD build");

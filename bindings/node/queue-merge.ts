@@ -19,7 +19,7 @@ function healthOrder(x: QueueEntry, y: QueueEntry): number {
 }
 
 /** k-way merge of queues each already in health order; the first `limit` entries. */
-export function mergeQueues(queues: ShardQueue[], limit = Infinity): QueueEntry[] {
+export function mergeQueues(queues: ShardQueue[], limit: number): QueueEntry[] {
   const at = queues.map(() => 0);
   const head = (q: number): QueueEntry => ({
     account: queues[q].accounts[at[q]], equity: queues[q].equity[at[q]], maintenanceMargin: queues[q].maintenanceMargin[at[q]],
