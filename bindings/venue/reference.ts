@@ -25,7 +25,7 @@ export interface InstrumentRow {
 /** Notional (money) one liquidation pass may close on an instrument, and the price impact at that size (fraction). */
 export interface Liquidity { notional: bigint; slippage: bigint }
 
-export const parsePrice = (value: unknown, field: string) =>
+const parsePrice = (value: unknown, field: string) =>
   parseBounded(value, PRICE_SCALE, field, 1n, MAX_PRICE, rangeText(1n, MAX_PRICE, PRICE_SCALE));
 
 /** An option's premium (mark, entry, order price): a worthless far strike is worth 0. */
