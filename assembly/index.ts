@@ -11,7 +11,7 @@ export {
   getPositionHoles as positionHoles, getCollateralHoles as collateralHoles,
 } from "./store/accounts";
 export {
-  positionIndex, setPosition, setCollateral, arenasDense, segmentCapacity, positionsNeedCompacting, collateralsNeedCompacting,
+  positionIndex, setPosition, setCollateral, arenasDense, positionSegmentCapacity, collateralSegmentCapacity, positionsNeedCompacting, collateralsNeedCompacting,
 } from "./store/books";
 export { compactLayout } from "./store/compaction";
 export {

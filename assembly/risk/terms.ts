@@ -39,7 +39,7 @@ const I64_SAFE: f64 = 9.0e18;
 
 /** The maintenance half of the last `tierCharges` call. */
 export let tierMaintenance: i64 = 0;
-/** Sub-µ rests are folded into whole µ-units once they pass this (keeps 16 brackets inside i64). */
+/** Sub-µ rests are folded into whole µ-units once they pass this: a bracket adds under 10^18, so any number of brackets stays inside i64. */
 const REST_FOLD: i64 = 8_000_000_000_000_000_000;
 
 /**

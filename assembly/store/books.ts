@@ -121,8 +121,19 @@ function copyCollateral(from: i32, to: i32): void {
 }
 
 /** The capacity a full segment of `count` rows moves to: twice its count, at least `floor`, at most `limit`. */
-export function segmentCapacity(count: i32, floor: i32, limit: i32): i32 {
+// @ts-ignore: decorator
+@inline function segmentCapacity(count: i32, floor: i32, limit: i32): i32 {
   return min(max(count << 1, floor), limit);
+}
+
+/** The capacity a full segment of `count` positions moves to (at least 4). */
+export function positionSegmentCapacity(count: i32): i32 {
+  return segmentCapacity(count, 4, MAX_POSITIONS_PER_ACCOUNT);
+}
+
+/** The capacity a full segment of `count` balances moves to (at least 2). */
+export function collateralSegmentCapacity(count: i32): i32 {
+  return segmentCapacity(count, 2, MAX_COLLATERAL_PER_ACCOUNT);
 }
 
 /** True when the next segment move first rewrites both arenas (compactArenas). */
@@ -139,7 +150,7 @@ function growPositionSegment(account: i32, start: i32, count: i32): i32 {
     compactArenas();
     start = i32At(accountPositionStart.ptr, account);
   }
-  const capacity = segmentCapacity(count, 4, MAX_POSITIONS_PER_ACCOUNT);
+  const capacity = positionSegmentCapacity(count);
   const moved = positionSlots;
   positionInstrument.reserve(moved + capacity);
   positionLots.reserve(moved + capacity);
@@ -156,7 +167,7 @@ function growCollateralSegment(account: i32, start: i32, count: i32): i32 {
     compactArenas();
     start = i32At(accountCollateralStart.ptr, account);
   }
-  const capacity = segmentCapacity(count, 2, MAX_COLLATERAL_PER_ACCOUNT);
+  const capacity = collateralSegmentCapacity(count);
   const moved = collateralSlots;
   collateralAsset.reserve(moved + capacity);
   collateralAmount.reserve(moved + capacity);

@@ -33,20 +33,22 @@ const CACHE_WORD_BYTES = 2 ** COLUMN_SHIFTS[Col.CacheWords];
 interface Segment {
   count: Col;
   capacity: Col;
-  /** The least capacity a moved segment takes, and the most rows an account holds. */
-  floor: number;
+  /** The most rows an account holds, and the capacity a full segment of `count` rows moves to. */
   limit: number;
+  grown(w: WasmExports, count: number): number;
   columns: Col[];
   slots(w: WasmExports): number;
   compactionDue(w: WasmExports): boolean;
 }
 const POSITIONS: Segment = {
-  count: Col.AccountPositionCount, capacity: Col.AccountPositionCapacity, floor: 4, limit: MAX_POSITIONS_PER_ACCOUNT,
+  count: Col.AccountPositionCount, capacity: Col.AccountPositionCapacity, limit: MAX_POSITIONS_PER_ACCOUNT,
+  grown: (w, count) => w.positionSegmentCapacity(count),
   columns: [Col.PositionInstrument, Col.PositionLots, Col.PositionEntry],
   slots: (w) => w.positionSlots(), compactionDue: (w) => w.positionsNeedCompacting(),
 };
 const COLLATERALS: Segment = {
-  count: Col.AccountCollateralCount, capacity: Col.AccountCollateralCapacity, floor: 2, limit: MAX_COLLATERAL_PER_ACCOUNT,
+  count: Col.AccountCollateralCount, capacity: Col.AccountCollateralCapacity, limit: MAX_COLLATERAL_PER_ACCOUNT,
+  grown: (w, count) => w.collateralSegmentCapacity(count),
   columns: [Col.CollateralAsset, Col.CollateralAmount],
   slots: (w) => w.collateralSlots(), compactionDue: (w) => w.collateralsNeedCompacting(),
 };
@@ -140,7 +142,7 @@ export class MemoryGuard {
   private insert(a: number, segment: Segment): number {
     const w = this.wasm, count = this.views.u8(segment.count)[a];
     if (count !== this.views.u8(segment.capacity)[a] || count >= segment.limit) return 0;
-    return (segment.compactionDue(w) ? this.compaction() : 0) + this.segmentRows(segment, w.segmentCapacity(count, segment.floor, segment.limit));
+    return (segment.compactionDue(w) ? this.compaction() : 0) + this.segmentRows(segment, segment.grown(w, count));
   }
 
   /** Bytes the segment's columns could allocate to hold `rows` more rows past the arena's end. */
