@@ -29,7 +29,8 @@
 // the recompute does, in portfolio and in standard mode; a plain JavaScript kernel over doubles
 // computing portfolio MM, exact by the same guarded-integer reasoning; and the BigInt twin of
 // tests/reference, timed on a sample and scaled per account. Every baseline is checked against
-// the engine on every account it computes; the counts of mismatches are in the report.
+// the engine on every account it computes (the counts, 0, are in the report); any mismatch ends the
+// run with an error, before a ratio.
 import { MAX_SYNTHETIC_ACCOUNTS } from "../build/generate.js";
 import { benchOptions, accountsOption, seedOption } from "./arguments.mjs";
 import { cpus } from "node:os";

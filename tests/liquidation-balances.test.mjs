@@ -134,4 +134,20 @@ test("a bankrupt close-out whose cap leaves collateral unsold settles the loss i
   assert.equal(twin.venue.accounts[0].collateral, engine.toVenue().accounts[0].collateral);
 });
 
+test("one holding an asset whose haircut passes the liquidation discount is put back instead: sold, the asset may cover the loss", async () => {
+  // X at a 50 % haircut sells at 1 % off: 10,000,000 X fetch 9,900,000,000, though equity counts 5,000,000,000
+  const venue = {
+    ...CAPPED_COLLATERAL, params: { ...CAPPED_COLLATERAL.params, collateralLiquidationDiscount: "0.01" }, insuranceFund: "1000000000",
+    assets: [{ id: "USD", price: "1" }, { id: "X", price: "1000", haircut: "0.5" }],
+  };
+  const engine = await MarginEngine.fromVenue(venue);
+  const before = engine.snapshot();
+  const twin = referencePass(venue, engineTables(engine));
+  const report = engine.liquidate();
+  assert.equal(report.skipped.map((s) => [s.account, s.code]), [["w", "OUT_OF_RANGE"]]);
+  assert.equal([report.insurancePaid, report.badDebt, report.insuranceFund], ["0", "0", "1000000000"], "nothing paid for it");
+  assert.equal(engine.snapshot(), before, "the entry put back whole");
+  assert.equal(twin.skipped, ["w"]);
+});
+
 test.run();

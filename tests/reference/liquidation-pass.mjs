@@ -305,12 +305,15 @@ export function referencePass(venue, tables, { limit = Infinity } = {}) {
   /**
    * Cash written to an account that still holds positions or other assets: a bankrupt account's
    * loss past the balance's bound is settled now as far as it goes — unless covering it would pay
-   * the account more than its deficit — and any other cash is held to the bound.
+   * the account more than its deficit, or it holds an asset whose haircut passes the liquidation
+   * discount — and any other cash is held to the bound.
    */
   function heldToBound(account, entry, cash) {
     const least = -MAX_BALANCE - balance(account, settlement), pastBound = least - cash * 100n;
     const deficit = -(risk(account).equity + cash);
-    if (entry.bankruptcy && pastBound > 0n && deficit * 100n >= pastBound) {
+    // an asset whose haircut passes the discount would sell for more than equity counts it
+    const countedAtMost = Object.keys(account.collateral).every((id) => id === settlement || assets.get(id).haircut <= discountRate);
+    if (entry.bankruptcy && pastBound > 0n && countedAtMost && deficit * 100n >= pastBound) {
       owe(account, cash);
       return { carried: ceilDiv(pastBound, 100n) };
     }

@@ -246,16 +246,28 @@ class Run {
    * realized: the balance takes the floor now, and the rest is settled in phase two, so a
    * close-out that caps or depth spread over passes goes on in every one, collateral sales
    * included. Covering more than the account's whole deficit would pay it (more than 10^10 units
-   * of value left): that entry is held to the limit.
+   * of value left): that entry is held to the limit. So is one holding an asset whose haircut
+   * passes the liquidation discount: sold, it would bring more than equity counts, so its
+   * deficit at the marks may be none at the prices the pass sells at.
    */
   private writeHeld(entry: QueueEntry, cash: bigint): Deficit | null {
     const a = entry.account, floor = this.ledger.cashFloor(a);
-    if (!entry.bankruptcy || cash >= floor || -(this.ledger.evaluate(a)[0] + cash) < floor - cash) {
+    if (!entry.bankruptcy || cash >= floor || !this.countedAtMostSaleValue(a) || -(this.ledger.evaluate(a)[0] + cash) < floor - cash) {
       this.ledger.addCash(a, cash);
       return null;
     }
     this.ledger.addCash(a, floor);
     return { entry, cash: cash - floor, owed: floor - cash };
+  }
+
+  /**
+   * Whether every asset account a holds besides the settlement asset counts in equity for at least
+   * what the pass would trade it for: its haircut at most the liquidation discount, so a sale
+   * brings no more than it counts and a buy-back costs no less.
+   */
+  private countedAtMostSaleValue(a: number): boolean {
+    const discount = this.catalog.params.collateralLiquidationDiscount;
+    return this.ledger.balances(a).every((b) => b.asset === this.ledger.settlement || this.catalog.assets[b.asset].haircut <= discount);
   }
 
   /**
