@@ -28,7 +28,6 @@ const MAX_LOTS_NUMBER = Number(MAX_LOTS);
 const ID = 1, MODE = 2, PARENT = 4, POSITIONS = 8, COLLATERAL = 16;
 const INSTRUMENT = 1, QTY = 2, ENTRY = 4;
 
-
 /** Reads the accounts array at text[start, end) into columns; throws when it declines or a rule is broken. */
 export function scanAccounts(text: string, start: number, end: number, lookup: Lookup): AccountColumns {
   return new AccountScanner(text, start, end, lookup).columns();

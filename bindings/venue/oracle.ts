@@ -32,19 +32,18 @@ export function lastKnownIndex(sources: PriceSource[]): bigint {
   return median(sources.map((s) => s.price));
 }
 
-const isFresh = (source: PriceSource, now: number, params: Params) => source.time <= now && now - source.time <= params.maxPriceAgeMs;
-
 /**
  * Whether each source counts towards the index at `now`: fresh, and within maxSourceDeviation of
  * the fresh sources' median. The counted ones make the index while they are more than half.
  */
 export function countedSources(sources: PriceSource[], now: number, params: Params): boolean[] {
-  const fresh = sources.filter((s) => isFresh(s, now, params));
-  if (fresh.length === 0) return sources.map(() => false);
-  const center = median(fresh.map((s) => s.price));
-  return sources.map((s) => {
+  const fresh = sources.map((s) => s.time <= now && now - s.time <= params.maxPriceAgeMs);
+  const freshPrices = sources.filter((_, k) => fresh[k]).map((s) => s.price);
+  if (freshPrices.length === 0) return fresh;
+  const center = median(freshPrices);
+  return sources.map((s, k) => {
     const distance = s.price > center ? s.price - center : center - s.price;
-    return isFresh(s, now, params) && distance * ONE <= params.maxSourceDeviation * center;
+    return fresh[k] && distance * ONE <= params.maxSourceDeviation * center;
   });
 }
 
